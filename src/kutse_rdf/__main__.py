@@ -1,0 +1,3 @@
+from kutse_rdf.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,33 @@
+"""kutse-rdf build: the main job."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kutse_rdf.commands.common import add_graph_arguments, add_input_argument, expand_inputs
+from kutse_rdf.errors import EXIT_DATA, EXIT_OK
+
+HELP = "build data dumps, reports and the site from standards into an output folder"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_input_argument(parser)
+    add_graph_arguments(parser)
+    parser.add_argument("--out", default="build", metavar="DIR",
+                        help="output folder, replaced atomically (default: build)")
+    parser.add_argument("--quiet", action="store_true", help="no progress output")
+
+
+def run(args: argparse.Namespace) -> int:
+    from kutse_rdf.build import run_build
+    from kutse_rdf.config import load_config
+
+    config = load_config(args.config, args.base_uri)
+    files = expand_inputs(args.inputs)
+    result = run_build(files, Path(args.out), config, quiet=args.quiet)
+    for failure in result.failures:
+        print(f"kutse-rdf: skipped: {failure}", file=sys.stderr)
+    if not args.quiet:
+        print(f"built {len(result.standards)} standard(s) into {args.out}/", file=sys.stderr)
+    return EXIT_DATA if result.failures or result.problems else EXIT_OK

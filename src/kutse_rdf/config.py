@@ -1,0 +1,62 @@
+"""Build configuration: base URI and the e-CF version per standard.
+
+Read from `kutse-rdf.toml` in the working directory (or `--config FILE`), then overridden by
+command-line options. Example:
+
+    base_uri = "https://data.example.ee/kutse/"
+    ecf_default_version = "4.0"
+    [ecf_version]            # per standard, by file name without extension
+    "vana-standard" = "3.0"
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kutse_rdf.errors import InputError
+
+DEFAULT_BASE_URI = "https://w3id.org/kutse-rdf/id/"
+DEFAULT_CONFIG_FILE = "kutse-rdf.toml"
+ECF_VERSIONS = ("4.0", "3.0")
+
+
+@dataclass
+class Config:
+    base_uri: str = DEFAULT_BASE_URI
+    ecf_default_version: str = "4.0"
+    ecf_version: dict[str, str] = field(default_factory=dict)  # file stem -> version
+
+    def ecf_version_for(self, source_file: str, stated: str | None) -> str:
+        """The e-CF version a standard's citations refer to: a per-standard override first,
+        then what the document states, then the default."""
+        stem = Path(source_file).stem
+        return self.ecf_version.get(stem) or stated or self.ecf_default_version
+
+
+def load_config(path: str | None = None, base_uri: str | None = None) -> Config:
+    config = Config()
+    file = Path(path) if path else Path(DEFAULT_CONFIG_FILE)
+    if path and not file.is_file():
+        raise InputError("config file not found", file=str(file))
+    if file.is_file():
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(f"config file is not valid TOML: {exc}", file=str(file)) from None
+        unknown = set(data) - {"base_uri", "ecf_default_version", "ecf_version"}
+        if unknown:
+            raise InputError(f"unknown config keys: {', '.join(sorted(unknown))}", file=str(file))
+        config.base_uri = data.get("base_uri", config.base_uri)
+        config.ecf_default_version = str(data.get("ecf_default_version", config.ecf_default_version))
+        config.ecf_version = {k: str(v) for k, v in data.get("ecf_version", {}).items()}
+    if base_uri:
+        config.base_uri = base_uri
+    if not config.base_uri.startswith(("http://", "https://")):
+        raise InputError(f"base URI must be an http(s) URI: {config.base_uri!r}")
+    if not config.base_uri.endswith("/"):
+        config.base_uri += "/"
+    for version in [config.ecf_default_version, *config.ecf_version.values()]:
+        if version not in ECF_VERSIONS:
+            raise InputError(f"unknown e-CF version {version!r} (known: {', '.join(ECF_VERSIONS)})")
+    return config

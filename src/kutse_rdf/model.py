@@ -1,0 +1,148 @@
+"""The typed model of one occupational standard (kutsestandard).
+
+This is the boundary between `parse` (which knows nothing of RDF) and every later stage.
+Every element keeps the 1-based source line it came from, so that reports, SHACL results and
+the graph's provenance can point back into the document.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Competence groups, as named by the group headings of part B.
+GROUPS = ("mandatory", "optional", "specialisation", "transversal")
+
+
+@dataclass
+class Line:
+    """A piece of text and the line it starts on."""
+
+    text: str
+    line: int
+
+
+@dataclass
+class Section:
+    """A free-text section of the document (A.1 Töö kirjeldus, A.3, A.4, ..., C.3 Lisad)."""
+
+    code: str | None  # "A.1", or None for untitled text such as the introduction
+    title: str
+    paragraphs: list[Line]
+    line: int
+
+
+@dataclass
+class Author:
+    name: str
+    organisation: str | None
+    line: int
+
+
+@dataclass
+class WorkPart:
+    code: str  # "A.2.1", or "1" in templates that number work parts plainly
+    title: str
+    ecf: list[str]  # normalised e-CF codes, e.g. ["A.7", "A.9"]
+    line: int
+    specialisation: bool = False  # from a "Spetsialiseerumisega seotud tööosad" block
+    description: list[Line] = field(default_factory=list)  # tasks listed under the work part
+
+
+@dataclass
+class GeneralSkill:
+    group: str  # the group heading as written, e.g. "Mõtlemisoskused"
+    text: str
+    line: int
+    number: int | None = None
+
+
+@dataclass
+class Competence:
+    code: str  # "B.3.5" or "B.2.5"
+    title: str
+    group: str  # one of GROUPS
+    level: int | None  # the competence's own "EKR tase N"
+    ecf: list[str]
+    indicators: list[Line]
+    knowledge: list[Line]
+    assessment: str | None
+    line: int
+    assessment_line: int | None = None
+
+
+@dataclass
+class CompetenceRef:
+    """A competence named in B.1 (or a specialisation table), kept exactly as written."""
+
+    code: str  # normalised code, "B.3.9"
+    title: str | None  # the title written beside it, if any
+    line: int
+
+
+@dataclass
+class PartialQualification:
+    title: str
+    level: int | None
+    competences: list[CompetenceRef]
+    line: int
+    requires_general_skills: bool = False
+
+
+@dataclass
+class Specialisation:
+    title: str
+    competences: list[CompetenceRef]
+    line: int
+    name_on_certificate: str | None = None
+
+
+@dataclass
+class Standard:
+    source_file: str
+    title: str
+    level: int | None
+    line: int = 1
+    name_en: str | None = None
+    eqf: int | None = None
+    isco: list[str] = field(default_factory=list)  # most specific last, e.g. ["1", "13", "133", "1330"]
+    isco_label: str | None = None  # as written, e.g. "IKT-juhid"
+    register_code: str | None = None
+    decision_number: str | None = None
+    decision_date: str | None = None  # ISO yyyy-mm-dd where the document gives a date
+    valid_until: str | None = None
+    version: str | None = None
+    approved_by: str | None = None
+    ecf_version: str | None = None  # "4.0" / "3.0" when the document says; None = not stated
+    authors: list[Author] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    work_parts: list[WorkPart] = field(default_factory=list)
+    general_skills: list[GeneralSkill] = field(default_factory=list)
+    competences: list[Competence] = field(default_factory=list)
+    # competences the full qualification requires, from B.1 ("kohustuslikud kompetentsid B.3.1-B.3.19")
+    qualification_competences: list[CompetenceRef] = field(default_factory=list)
+    qualification_requires_general_skills: bool = False
+    partial_qualifications: list[PartialQualification] = field(default_factory=list)
+    specialisations: list[Specialisation] = field(default_factory=list)
+    unaccounted: list[Line] = field(default_factory=list)
+    warnings: list[Line] = field(default_factory=list)  # non-fatal findings, each with its line
+
+    def competence(self, code: str) -> Competence | None:
+        return next((c for c in self.competences if c.code == code), None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form of `kutse-rdf parse --format json`.
+
+        Indicator and knowledge lists are plain texts (as the CLI contract says); their source
+        lines are kept beside them in `indicator_lines` / `knowledge_lines`.
+        """
+        data = asdict(self)
+        for comp, out in zip(self.competences, data["competences"]):
+            out["indicators"] = [i.text for i in comp.indicators]
+            out["indicator_lines"] = [i.line for i in comp.indicators]
+            out["knowledge"] = [k.text for k in comp.knowledge]
+            out["knowledge_lines"] = [k.line for k in comp.knowledge]
+        for refs_owner in data["partial_qualifications"] + data["specialisations"]:
+            refs_owner["competence_refs"] = refs_owner["competences"]
+            refs_owner["competences"] = [r["code"] for r in refs_owner["competences"]]
+        data["qualification_competences"] = [r.code for r in self.qualification_competences]
+        return data
