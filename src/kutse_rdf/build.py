@@ -12,7 +12,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from kutse_rdf.config import Config
 from kutse_rdf.errors import KutseError
@@ -24,6 +24,8 @@ class BuildResult:
     standards: list[Standard] = field(default_factory=list)
     failures: list[KutseError] = field(default_factory=list)  # documents reported and skipped
     problems: int = 0  # SHACL violations and other data problems found
+    dataset: Any = None  # rdflib Dataset: one named graph per standard + reference + inferred
+    notes: list[str] = field(default_factory=list)  # one-line summaries printed after the build
 
 
 @contextmanager
@@ -86,4 +88,10 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False)
     with atomic_dir(out) as root:
         parse_all(files, result)
         write_parse_outputs(root, result)
+        # Each later stage adds one call here, in this order (stage owners: keep it one line):
+        # [graph]      convert + reason + write root/data/*  (sets result.dataset)
+        # [validate]   SHACL -> root/reports/validation.*  (adds violations to result.problems)
+        # [elm]        ELM view -> root/data/elm.*
+        # [queries]    library queries -> root/reports/queries/*
+        # [site]       static site -> root/site/
     return result
