@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from kutse_rdf.config import Config
+from kutse_rdf.dumps import graph_stage
 from kutse_rdf.errors import KutseError
 from kutse_rdf.model import Standard
 
@@ -83,15 +84,60 @@ def write_parse_outputs(root: Path, result: BuildResult) -> None:
     write_json(root / "reports" / "parse.json", report)
 
 
+def write_elm_view(root: Path, result: BuildResult, config: Config) -> None:
+    """[elm] The ELM view (data/elm.ttl, .jsonld, .nt, graphs.json entry). No reasoning."""
+    from kutse_rdf.elm import write_elm
+
+    graph = write_elm(root, result.standards, config)
+    result.notes.append(f"ELM view: {len(graph)} triples in data/elm.ttl, elm.jsonld, elm.nt")
+
+
+def validate_build(root: Path, result: BuildResult) -> None:
+    """[validate] SHACL per standard -> reports/validation.ttl + .json; violations are problems."""
+    from kutse_rdf.validate import validate_dataset, write_reports
+
+    if result.dataset is None:
+        return
+    reports = validate_dataset(result.dataset, result.standards)
+    write_reports(reports, root / "reports")
+    violations = sum(len(r.violations) for r in reports)
+    warnings = sum(len(r.warnings) for r in reports)
+    result.problems += violations
+    result.notes.append(f"validation: {violations} violation(s), {warnings} warning(s) "
+                        "(reports/validation.json; details: kutse-rdf validate)")
+
+
+def write_site(root: Path, result: BuildResult, config: Config) -> None:
+    """[site] The static site (root/site/) from data/, reports/ and site_templates/."""
+    from kutse_rdf.site import build_site
+
+    if result.dataset is None:
+        return
+    stats = build_site(root, config, result.standards)
+    result.notes.append(f"site: {stats.pages} pages, {stats.resources} resources in site/")
+
+
+def write_query_reports(root: Path, result: BuildResult) -> None:
+    """[queries] Each library query without required parameters -> reports/queries/NAME.csv
+    and NAME.json (W3C SPARQL results formats)."""
+    from kutse_rdf.query import library, write_reports
+
+    if result.dataset is None:
+        return
+    skipped = write_reports(root / "reports" / "queries", result.dataset)
+    result.notes.append(f"queries: {len(library()) - len(skipped)} reports in reports/queries/"
+                        + (f" (need parameters, not run: {', '.join(skipped)})" if skipped else ""))
+
+
 def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False) -> BuildResult:
     result = BuildResult()
     with atomic_dir(out) as root:
         parse_all(files, result)
         write_parse_outputs(root, result)
         # Each later stage adds one call here, in this order (stage owners: keep it one line):
-        # [graph]      convert + reason + write root/data/*  (sets result.dataset)
-        # [validate]   SHACL -> root/reports/validation.*  (adds violations to result.problems)
-        # [elm]        ELM view -> root/data/elm.*
-        # [queries]    library queries -> root/reports/queries/*
-        # [site]       static site -> root/site/
+        graph_stage(root, result, config)  # [graph] convert, reason, data/* (sets result.dataset)
+        validate_build(root, result)  # [validate] SHACL -> root/reports/validation.* (+ problems)
+        write_elm_view(root, result, config)  # [elm] ELM view -> root/data/elm.*
+        write_query_reports(root, result)  # [queries] library queries -> root/reports/queries/*
+        write_site(root, result, config)  # [site] static site -> root/site/
     return result

@@ -94,6 +94,7 @@ class Specialisation:
     competences: list[CompetenceRef]
     line: int
     name_on_certificate: str | None = None
+    level: int | None = None  # the EKR level column of the specialisations table, if any
 
 
 @dataclass
@@ -106,6 +107,7 @@ class Standard:
     eqf: int | None = None
     isco: list[str] = field(default_factory=list)  # most specific last, e.g. ["1", "13", "133", "1330"]
     isco_label: str | None = None  # as written, e.g. "IKT-juhid"
+    isco_labels: list[str] = field(default_factory=list)  # label of each isco code, same order
     register_code: str | None = None
     decision_number: str | None = None
     decision_date: str | None = None  # ISO yyyy-mm-dd where the document gives a date
@@ -125,6 +127,9 @@ class Standard:
     specialisations: list[Specialisation] = field(default_factory=list)
     unaccounted: list[Line] = field(default_factory=list)
     warnings: list[Line] = field(default_factory=list)  # non-fatal findings, each with its line
+    # extraction debris left out on purpose (bookmark tags, image names, page numbers, logo
+    # texts: the skip list documented in the README's parse section), kept for auditing
+    skipped: list[Line] = field(default_factory=list)
 
     def competence(self, code: str) -> Competence | None:
         return next((c for c in self.competences if c.code == code), None)

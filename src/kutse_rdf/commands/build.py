@@ -29,5 +29,7 @@ def run(args: argparse.Namespace) -> int:
     for failure in result.failures:
         print(f"kutse-rdf: skipped: {failure}", file=sys.stderr)
     if not args.quiet:
+        for note in result.notes:
+            print(note, file=sys.stderr)
         print(f"built {len(result.standards)} standard(s) into {args.out}/", file=sys.stderr)
     return EXIT_DATA if result.failures or result.problems else EXIT_OK

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
-from kutse_rdf.commands.common import add_graph_arguments, add_input_argument
+from kutse_rdf.commands.common import add_graph_arguments, add_input_argument, expand_inputs
 from kutse_rdf.errors import InputError
 
 HELP = "run a coverage query (by name from the library, or a .rq file) over the graph"
@@ -13,10 +15,61 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("query", nargs="?", metavar="NAME|FILE.rq")
     add_input_argument(parser)
     add_graph_arguments(parser)
-    parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
-    parser.add_argument("--format", choices=("table", "csv", "json", "md"), default="table")
+    parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                        help="a query parameter (repeatable); --list shows each query's")
+    parser.add_argument("--format", choices=("table", "csv", "json", "md"), default="table",
+                        help="table (labels, for reading), csv / json (W3C SPARQL results), "
+                             "md (Markdown table); default table")
+    parser.add_argument("--data", metavar="FILE",
+                        help="query a build's dump (e.g. build/data/all.trig) instead of "
+                             "building the graph from INPUT")
     parser.add_argument("--list", action="store_true", help="list the query library")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise InputError("query is not implemented yet")
+    from kutse_rdf import query as q
+
+    if args.list:
+        print(library_listing(q.library()), end="")
+        return 0
+    if not args.query:
+        raise InputError("name a query (kutse-rdf query --list shows the library) or a .rq file")
+    chosen = q.find_query(args.query)
+    q.check_syntax(chosen)
+    params = q.parse_params(args.param)
+    if args.data:
+        if args.inputs:
+            raise InputError("give either INPUT files or --data, not both")
+        store = q.store_from_file(Path(args.data))
+    else:
+        store = q.store_from_dataset(dataset_from_inputs(args))
+    result = q.run(store, chosen, params)
+    sys.stdout.write(q.render(result, args.format, store))
+    return 0
+
+
+def library_listing(queries: dict) -> str:
+    lines = []
+    for name, query in queries.items():
+        lines.append(f"{name}: {query.title}")
+        lines.append(f"    en: {query.question_en}")
+        lines.append(f"    et: {query.question_et}")
+        for param in query.params:
+            need = "required" if param.required else "optional"
+            lines.append(f"    --param {param.name}=... ({param.type}, {need}) {param.description}")
+    return "\n".join(lines) + "\n"
+
+
+def dataset_from_inputs(args: argparse.Namespace):
+    """Parse the standards, convert them with the reference vocabularies, add the inferences:
+    the same graph `kutse-rdf build` makes. The first document that fails ends the command."""
+    from kutse_rdf.config import load_config
+    from kutse_rdf.convert import build_dataset
+    from kutse_rdf.parse import parse_file
+    from kutse_rdf.reason import infer
+
+    config = load_config(args.config, args.base_uri)
+    standards = [parse_file(path) for path in expand_inputs(args.inputs)]
+    dataset = build_dataset(standards, config)
+    infer(dataset, config)
+    return dataset

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from kutse_rdf.errors import InputError
 
@@ -10,8 +12,32 @@ HELP = "serve build/site and a SPARQL 1.1 endpoint on 127.0.0.1 for preview"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="build", metavar="DIR", help="the build to serve")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--port", type=int, default=8000,
+                        help="port on 127.0.0.1 (default 8000; 0 picks a free port)")
+    parser.add_argument("--quiet", action="store_true", help="do not log requests")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise InputError("serve is not implemented yet")
+    from kutse_rdf.serve import ENDPOINT, make_server
+
+    if not 0 <= args.port <= 65535:
+        raise InputError(f"--port must be 0-65535, not {args.port}")
+    out = Path(args.out)
+    server = make_server(out, args.port, quiet=args.quiet)
+    if not server.site.is_dir():
+        print(f"kutse-rdf: {server.site}: no site in this build; serving the endpoint only",
+              file=sys.stderr)
+    if server.store is None:
+        print(f"kutse-rdf: {out / 'data' / 'all.trig'}: no graph in this build; "
+              "serving the site only", file=sys.stderr)
+    # The URL goes to stdout (it is what the command gives), the rest to stderr.
+    print(f"{server.url}", flush=True)
+    print(f"serving {server.site} at {server.url} and SPARQL at {server.url.rstrip('/')}{ENDPOINT}"
+          " (Ctrl-C stops)", file=sys.stderr, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0

@@ -1,0 +1,372 @@
+"""The parsed model -> the RDF/SKOS knowledge graph (docs/graph-model.md is the contract).
+
+`standard_graph` writes the triples of one standard into its own named graph; `build_dataset`
+gathers every standard plus the reference vocabularies into one rdflib Dataset. Nothing here
+reads text or writes files.
+"""
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime, timezone
+from typing import Iterable
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from kutse_rdf import __version__
+from kutse_rdf.config import Config
+from kutse_rdf.errors import DataError
+from kutse_rdf.model import CompetenceRef, Standard
+from kutse_rdf.namespaces import (ECF3, ECF4, ECF_LEVEL, ECF_SCHEMES, EQF, ESCO, ESCO_ISCO,
+                                  KUTSE, PROJECT, SCHEMA)
+from kutse_rdf.uris import Uris
+
+TOOL = URIRef(f"{PROJECT}tool/{__version__}")
+
+# Prefixes bound on every graph we make, so Turtle output reads well.
+PREFIXES = {
+    "kutse": KUTSE._NS, "ecf4": ECF4, "ecf3": ECF3, "ecfl": ECF_LEVEL, "eqf": EQF,
+    "isco": ESCO_ISCO, "esco": ESCO, "skos": SKOS, "dct": DCTERMS, "rdfs": RDFS,
+    "prov": PROV, "schema": SCHEMA, "xsd": XSD,
+}
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def bind_prefixes(graph: Graph) -> None:
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+
+
+def build_time(built_at: datetime | None = None) -> datetime:
+    """The build time: as given, else SOURCE_DATE_EPOCH (reproducible builds), else now (UTC)."""
+    if built_at is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        built_at = (datetime.fromtimestamp(int(epoch), timezone.utc) if epoch.isdigit()
+                    else datetime.now(timezone.utc))
+    if built_at.tzinfo is None:
+        built_at = built_at.replace(tzinfo=timezone.utc)
+    return built_at.replace(microsecond=0)
+
+
+def et(text: str) -> Literal:
+    return Literal(text, lang="et")
+
+
+def _date(value: str) -> Literal:
+    # The parser gives ISO dates where the document has a date; anything else stays as written.
+    return Literal(value, datatype=XSD.date) if _ISO_DATE.match(value) else Literal(value)
+
+
+def _check_unique(std: Standard, kind: str, items: Iterable[tuple[URIRef, int]]) -> None:
+    """Two elements of one standard minting the same URI would merge silently: refuse."""
+    seen: dict[URIRef, int] = {}
+    for uri, line in items:
+        if uri in seen:
+            raise DataError(f"{kind} gives the same URI as the one on line {seen[uri]}: {uri}",
+                            file=std.source_file, line=line)
+        seen[uri] = line
+
+
+class _Writer:
+    """Adds the triples of one standard to one graph."""
+
+    def __init__(self, std: Standard, config: Config, graph: Graph):
+        self.std, self.g, self.u = std, graph, Uris(config.base_uri)
+        self.ecf_version = config.ecf_version_for(std.source_file, std.ecf_version)
+        self.ecf = ECF_SCHEMES[self.ecf_version]
+        self.file = Literal(std.source_file)
+
+    def add(self, s, p, o) -> None:
+        self.g.add((s, p, o))
+
+    def source(self, s: URIRef, line: int | None) -> None:
+        if line:
+            self.add(s, KUTSE.sourceFile, self.file)
+            self.add(s, KUTSE.sourceLine, Literal(line))
+
+    def level(self, s: URIRef, estqf: int | None, eqf: int | None = None) -> None:
+        # EstQF (EKR) levels are defined identically to EQF's, so EKR N is eqf:N unless the
+        # document states an EQF level of its own (C.1 item 9).
+        if estqf is not None:
+            self.add(s, KUTSE.estqfLevel, Literal(estqf))
+        if eqf is None:
+            eqf = estqf
+        if eqf is not None:
+            self.add(s, KUTSE.hasLevel, EQF[str(eqf)])
+
+    def cites(self, s: URIRef, codes: list[str]) -> None:
+        for code in codes:
+            self.add(s, KUTSE.citesEcf, self.ecf[code])
+
+    def requires(self, s: URIRef, refs: list[CompetenceRef], general_skills: bool) -> None:
+        # Minted from the code as written even when no such competence exists: SHACL reports it.
+        for ref in refs:
+            comp = self.u.competence(self.std, ref.code)
+            self.add(s, KUTSE.requiresCompetence, comp)
+            if ref.title:
+                self.add(comp, KUTSE.referencedAs, et(ref.title))
+        if general_skills:
+            for n in range(1, len(self.std.general_skills) + 1):
+                self.add(s, KUTSE.requiresGeneralSkill, self.u.general_skill(self.std, n))
+
+    def concept(self, s: URIRef, cls: URIRef, label: str) -> None:
+        self.add(s, RDF.type, cls)
+        self.add(s, RDF.type, SKOS.Concept)
+        self.add(s, SKOS.inScheme, self.u.standard(self.std))
+        self.add(s, SKOS.prefLabel, et(label))
+
+    def write(self, built_at: datetime) -> None:
+        std, u = self.std, self.u
+        self.check()
+        scheme, qual = u.standard(std), u.qualification(std)
+        self.standard(scheme, qual, built_at)
+        self.qualification(scheme, qual)
+        for pq in std.partial_qualifications:
+            self.partial(qual, pq)
+        for spec in std.specialisations:
+            self.specialisation(qual, spec)
+        for order, comp in enumerate(std.competences, 1):
+            self.competence(order, comp)
+
+    def check(self) -> None:
+        std, u = self.std, self.u
+        _check_unique(std, "competence", ((u.competence(std, c.code), c.line) for c in std.competences))
+        _check_unique(std, "partial qualification",
+                      ((u.partial(std, p.title), p.line) for p in std.partial_qualifications))
+        _check_unique(std, "specialisation",
+                      ((u.specialisation(std, s.title), s.line) for s in std.specialisations))
+        _check_unique(std, "work part", ((u.work_part(std, w.code), w.line) for w in std.work_parts))
+        _check_unique(std, "section",
+                      ((u.section(std, s.code, s.title), s.line) for s in std.sections))
+        _check_unique(std, "author", ((u.author(std, a.name), a.line) for a in std.authors))
+
+    def standard(self, scheme: URIRef, qual: URIRef, built_at: datetime) -> None:
+        std, u = self.std, self.u
+        self.add(scheme, RDF.type, KUTSE.OccupationalStandard)
+        self.add(scheme, RDF.type, SKOS.ConceptScheme)
+        self.add(scheme, SKOS.prefLabel, et(std.title))
+        self.add(scheme, DCTERMS.title, et(std.title))
+        self.add(scheme, SKOS.hasTopConcept, qual)
+        self.add(scheme, KUTSE.describesQualification, qual)
+        self.add(scheme, KUTSE.ecfVersion, Literal(self.ecf_version))
+        self.source(scheme, std.line or 1)
+        for prop, value in ((KUTSE.registerCode, std.register_code),
+                            (KUTSE.decisionNumber, std.decision_number),
+                            (KUTSE.standardVersion, std.version)):
+            if value:
+                self.add(scheme, prop, Literal(value))
+        for prop, value in ((KUTSE.decisionDate, std.decision_date),
+                            (KUTSE.validUntil, std.valid_until)):
+            if value:
+                self.add(scheme, prop, _date(value))
+        if std.approved_by:
+            # The council is shared by many standards: no source line of its own.
+            council = u.council(std.approved_by)
+            self.add(scheme, KUTSE.approvedBy, council)
+            self.add(council, RDF.type, KUTSE.ProfessionalCouncil)
+            self.add(council, RDFS.label, et(std.approved_by))
+        for author in std.authors:
+            node = u.author(std, author.name)
+            self.add(scheme, KUTSE.hasAuthor, node)
+            self.add(node, RDF.type, KUTSE.Author)
+            self.add(node, SCHEMA.name, Literal(author.name))
+            if author.organisation:
+                self.add(node, KUTSE.organisation, Literal(author.organisation))
+            self.source(node, author.line)
+        for order, part in enumerate(std.work_parts, 1):
+            node = u.work_part(std, part.code)
+            self.add(scheme, KUTSE.hasWorkPart, node)
+            self.add(node, RDF.type, KUTSE.WorkPart)
+            self.add(node, SKOS.notation, Literal(part.code))
+            self.add(node, RDFS.label, et(part.title))
+            self.add(node, KUTSE.order, Literal(order))
+            if part.specialisation:
+                self.add(node, KUTSE.competenceGroup, KUTSE.specialisation)
+            if part.description:
+                self.add(node, DCTERMS.description, et("\n".join(d.text for d in part.description)))
+            self.cites(node, part.ecf)
+            self.source(node, part.line)
+        for n, skill in enumerate(std.general_skills, 1):
+            node = u.general_skill(std, n)
+            self.add(scheme, KUTSE.hasGeneralSkill, node)
+            self.add(node, RDF.type, KUTSE.GeneralSkill)
+            self.add(node, RDFS.label, et(skill.text))
+            self.add(node, KUTSE.skillGroup, et(skill.group))
+            self.add(node, KUTSE.order, Literal(n))
+            self.source(node, skill.line)
+        for order, section in enumerate(std.sections, 1):
+            node = u.section(std, section.code, section.title)
+            self.add(scheme, KUTSE.hasSection, node)
+            self.add(node, RDF.type, KUTSE.Section)
+            if section.code:
+                self.add(node, SKOS.notation, Literal(section.code))
+            if section.title:
+                self.add(node, DCTERMS.title, et(section.title))
+            text = "\n\n".join(p.text for p in section.paragraphs)
+            if text:
+                self.add(node, RDF.value, et(text))
+            self.add(node, KUTSE.order, Literal(order))
+            self.source(node, section.line)
+        # A blank node labelled by the standard's slug: same input, same bytes in the dumps.
+        activity = BNode(f"build-{u.standard_slug(std)}")
+        self.add(scheme, PROV.wasGeneratedBy, activity)
+        self.add(activity, RDF.type, PROV.Activity)
+        self.add(activity, PROV.endedAtTime, Literal(built_at.isoformat(), datatype=XSD.dateTime))
+        self.add(activity, PROV.wasAssociatedWith, TOOL)
+        self.add(TOOL, RDF.type, PROV.SoftwareAgent)
+        self.add(TOOL, RDFS.label, Literal(f"kutse-rdf {__version__}"))
+
+    def qualification(self, scheme: URIRef, qual: URIRef) -> None:
+        std, u = self.std, self.u
+        self.concept(qual, KUTSE.Qualification, std.title)
+        self.add(qual, SKOS.topConceptOf, scheme)
+        if std.name_en:
+            self.add(qual, SKOS.prefLabel, Literal(std.name_en, lang="en"))
+        self.level(qual, std.level, std.eqf)
+        if std.isco:
+            code = std.isco[-1]
+            self.add(qual, KUTSE.iscoGroup, ESCO_ISCO[f"C{code}"])
+            self.add(qual, KUTSE.iscoCode, Literal(code))
+        self.requires(qual, std.qualification_competences, std.qualification_requires_general_skills)
+        for pq in std.partial_qualifications:
+            self.add(qual, KUTSE.hasPartialQualification, u.partial(std, pq.title))
+        for spec in std.specialisations:
+            self.add(qual, KUTSE.hasSpecialisation, u.specialisation(std, spec.title))
+        self.source(qual, std.line or 1)
+
+    def partial(self, qual: URIRef, pq) -> None:
+        node = self.u.partial(self.std, pq.title)
+        self.concept(node, KUTSE.PartialQualification, pq.title)
+        self.add(node, SKOS.broader, qual)
+        self.add(node, KUTSE.isPartialQualificationOf, qual)
+        self.level(node, pq.level)
+        self.requires(node, pq.competences, pq.requires_general_skills)
+        self.source(node, pq.line)
+
+    def specialisation(self, qual: URIRef, spec) -> None:
+        node = self.u.specialisation(self.std, spec.title)
+        self.concept(node, KUTSE.Specialisation, spec.title)
+        self.add(node, SKOS.broader, qual)
+        self.add(node, KUTSE.isSpecialisationOf, qual)
+        if spec.name_on_certificate:
+            self.add(node, KUTSE.nameOnCertificate, et(spec.name_on_certificate))
+        self.requires(node, spec.competences, False)
+        self.source(node, spec.line)
+
+    def competence(self, order: int, comp) -> None:
+        std, u = self.std, self.u
+        node = u.competence(std, comp.code)
+        self.concept(node, KUTSE.Competence, comp.title)
+        self.add(node, SKOS.notation, Literal(comp.code))
+        self.add(node, KUTSE.competenceGroup, KUTSE[comp.group])
+        self.level(node, comp.level)
+        self.cites(node, comp.ecf)
+        if comp.assessment:
+            self.add(node, KUTSE.assessment, et(comp.assessment))
+        self.add(node, KUTSE.order, Literal(order))
+        self.source(node, comp.line)
+        for kind, items, cls, prop in (
+                ("indicator", comp.indicators, KUTSE.PerformanceIndicator, KUTSE.hasIndicator),
+                ("knowledge", comp.knowledge, KUTSE.KnowledgeItem, KUTSE.hasKnowledge)):
+            mint = u.indicator if kind == "indicator" else u.knowledge
+            for n, item in enumerate(items, 1):
+                child = mint(std, comp.code, n)
+                self.add(node, prop, child)
+                self.add(child, RDF.type, cls)
+                self.add(child, RDFS.label, et(item.text))
+                self.add(child, KUTSE.order, Literal(n))
+                self.source(child, item.line)
+
+
+def standard_graph(std: Standard, config: Config, built_at: datetime | None = None,
+                   into: Dataset | None = None) -> Graph:
+    """The triples of one standard, in a graph named `uris.graph(std)`.
+
+    With `into`, the graph lives in that Dataset's store (no copy); otherwise it stands alone.
+    Raises DataError (file:line) when two elements of the standard would share a URI.
+    """
+    uris = Uris(config.base_uri)
+    store = into.store if into is not None else "default"
+    graph = Graph(store=store, identifier=uris.graph(std))
+    bind_prefixes(graph)
+    try:
+        _Writer(std, config, graph).write(build_time(built_at))
+    except DataError as exc:
+        if into is not None:
+            into.remove_graph(graph)  # no half-written standard left behind
+        if not exc.file:
+            exc.file, exc.line = std.source_file, std.line
+        raise
+    return graph
+
+
+def distinct_standards(standards: list[Standard], config: Config
+                       ) -> tuple[list[Standard], list[DataError]]:
+    """Keep the first standard of each URI slug (input order, i.e. sorted file names); the
+    others are refused with an error naming both files. Disambiguating silently would make a
+    standard's URIs depend on which other files happen to be built with it."""
+    uris = Uris(config.base_uri)
+    first: dict[str, Standard] = {}
+    kept: list[Standard] = []
+    refused: list[DataError] = []
+    for std in standards:
+        try:
+            key = uris.standard_slug(std)
+        except DataError as exc:
+            refused.append(exc)
+            continue
+        if key in first:
+            other = first[key]
+            refused.append(DataError(
+                f"standard {std.title!r} gives the URI slug {key!r} already used by "
+                f"{other.source_file} ({other.title!r}); rename one title", file=std.source_file,
+                line=std.line))
+            continue
+        first[key] = std
+        kept.append(std)
+    return kept, refused
+
+
+def reference_graph_into(dataset: Dataset, config: Config) -> Graph:
+    """The reference vocabularies (vocab.load_reference) as the dataset's reference graph."""
+    from kutse_rdf.vocab import load_reference
+
+    target = dataset.graph(Uris(config.base_uri).reference_graph())
+    target += load_reference(config)
+    bind_prefixes(target)
+    return target
+
+
+def convert_all(standards: list[Standard], config: Config, built_at: datetime | None = None
+                ) -> tuple[Dataset, list[Standard], list[DataError]]:
+    """The dataset of every standard that converts (plus the reference graph), the standards
+    converted, and the errors of those refused (slug taken, duplicate codes ...)."""
+    kept, refused = distinct_standards(standards, config)
+    dataset = Dataset()
+    bind_prefixes(dataset)
+    when = build_time(built_at)
+    converted: list[Standard] = []
+    for std in kept:
+        try:
+            standard_graph(std, config, when, into=dataset)
+        except DataError as exc:
+            refused.append(exc)
+            continue
+        converted.append(std)
+    reference_graph_into(dataset, config)
+    return dataset, converted, refused
+
+
+def build_dataset(standards: list[Standard], config: Config,
+                  built_at: datetime | None = None) -> Dataset:
+    """One named graph per standard plus the reference graph. Raises the DataError of the first
+    standard that cannot be converted (two standards with one slug, a duplicate code ...)."""
+    _, refused = distinct_standards(standards, config)
+    if refused:
+        raise refused[0]
+    dataset, _, refused = convert_all(standards, config, built_at)
+    if refused:
+        raise refused[0]
+    return dataset

@@ -1,0 +1,286 @@
+"""The ELM view: each qualification in the European Learning Model, for qualification registries.
+
+Built directly from the parsed model (not from the knowledge graph), into its own named graph
+`B graph/elm` that holds only terms the EU's LOQ profile allows (shapes/elm/LOQ-constraints.ttl:
+most node shapes are sh:closed). The qualification, its partial qualifications and the approving
+council keep the URIs they have in the knowledge graph; nodes that exist only in ELM (learning
+outcomes, notes, identifiers, location, address) get URIs below them.
+
+Never run a reasoner over this graph: ELM declares elm:hasPart symmetric, so both directions
+are written here explicitly instead.
+"""
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+
+from kutse_rdf.config import Config
+from kutse_rdf.errors import InputError
+from kutse_rdf.model import Competence, CompetenceRef, Standard
+from kutse_rdf.namespaces import ECF_SCHEMES, ELM
+from kutse_rdf.resources import resource_dir
+from kutse_rdf.uris import Uris
+
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+ROV = Namespace("http://www.w3.org/ns/regorg#")
+PREFIXES = {"elm": ELM, "dct": DCTERMS, "skos": SKOS, "adms": ADMS, "rov": ROV, "xsd": XSD}
+# The EU profile names ELM's Dublin Core terms with the dct namespace: http://purl.org/dc/terms/
+
+
+@dataclass
+class Settings:
+    """ontology/elm/elm.toml plus the concept descriptions of concepts.ttl."""
+
+    isced_f: str
+    eqf_level: str
+    nqf_level: str
+    country: str
+    language: str
+    esco_skill_prefix: str
+    esco_skill_scheme: str
+    concepts: Graph
+
+
+def load_settings() -> Settings:
+    folder = resource_dir("ontology") / "elm"
+    toml_file = folder / "elm.toml"
+    try:
+        data = tomllib.loads(toml_file.read_text(encoding="utf-8"))
+        return Settings(**data, concepts=Graph().parse(folder / "concepts.ttl"))
+    except (OSError, tomllib.TOMLDecodeError, TypeError) as exc:
+        raise InputError(f"cannot read the ELM settings: {exc}", file=str(toml_file)) from None
+
+
+def et(text: str) -> Literal:
+    return Literal(text, lang="et")
+
+
+class ElmWriter:
+    """Writes the ELM view of the standards into one graph."""
+
+    def __init__(self, config: Config, settings: Settings, esco: dict[URIRef, list[tuple]]):
+        self.config = config
+        self.s = settings
+        self.u = Uris(config.base_uri)
+        self.esco = esco  # competence URI -> [(ESCO skill URI, English label or None)]
+        self.g = Graph()
+        for prefix, namespace in PREFIXES.items():
+            self.g.bind(prefix, namespace)
+        self.concepts: set[URIRef] = set()  # controlled-vocabulary concepts referred to
+
+    def add(self, s, p, o) -> None:
+        self.g.add((s, p, o))
+
+    def concept(self, s: URIRef, p: URIRef, concept: str | URIRef) -> None:
+        self.add(s, p, URIRef(concept))
+        self.concepts.add(URIRef(concept))
+
+    def note(self, node: URIRef, owner: URIRef, p: URIRef, text: str) -> None:
+        self.add(owner, p, node)
+        self.add(node, RDF.type, ELM.Note)
+        self.add(node, ELM.noteLiteral, et(text))
+
+    # --- one standard -------------------------------------------------------------------
+
+    def standard(self, std: Standard) -> None:
+        self.ecf = ECF_SCHEMES[self.config.ecf_version_for(std.source_file, std.ecf_version)]
+        publisher = self.council(std.approved_by) if std.approved_by else None
+        full = self.u.qualification(std)
+        outcomes = self.outcomes(std, std.qualification_competences,
+                                 std.qualification_requires_general_skills)
+        if not outcomes:  # B.1 names nothing: the full qualification needs every competence
+            outcomes = self.outcomes(std, [CompetenceRef(c.code, None, c.line)
+                                           for c in std.competences], bool(std.general_skills))
+        self.qualification(std, full, std.title, std.name_en, std.eqf or std.level, std.level,
+                           outcomes, publisher, partial=False)
+        desc = "\n\n".join(p.text for sec in std.sections if sec.code == "A.1"
+                           for p in sec.paragraphs)
+        if desc:
+            self.add(full, DCTERMS.description, et(desc))
+        if std.register_code:
+            ident = URIRef(f"{full}/elm/identifier")
+            self.add(full, ADMS.identifier, ident)
+            self.add(ident, RDF.type, ELM.Identifier)
+            self.add(ident, SKOS.notation, Literal(std.register_code))
+            self.add(ident, ELM.schemeName, Literal("Kutseregister"))
+        if std.decision_date and len(std.decision_date) == 10:
+            # The council's decision is the standard's last change; ELM wants a dateTime.
+            self.add(full, DCTERMS.modified,
+                     Literal(f"{std.decision_date}T00:00:00", datatype=XSD.dateTime))
+        for pq in std.partial_qualifications:
+            node = self.u.partial(std, pq.title)
+            level = pq.level or std.level
+            self.qualification(std, node, pq.title, None, level, level,
+                               self.outcomes(std, pq.competences, pq.requires_general_skills),
+                               publisher, partial=True)
+            self.add(node, ELM.isPartOf, full)
+            self.add(full, ELM.hasPart, node)
+
+    def qualification(self, std: Standard, node: URIRef, title: str, title_en: str | None,
+                      eqf: int | None, nqf: int | None, outcomes: list[URIRef],
+                      publisher: URIRef | None, partial: bool) -> None:
+        self.add(node, RDF.type, ELM.Qualification)
+        self.add(node, DCTERMS.title, et(title))
+        if title_en:
+            self.add(node, DCTERMS.title, Literal(title_en, lang="en"))
+        self.add(node, ELM.isPartialQualification, Literal(partial))
+        self.concept(node, ELM.ISCEDFCode, self.s.isced_f)
+        self.concept(node, DCTERMS.language, self.s.language)
+        if eqf:
+            self.concept(node, ELM.EQFLevel, self.s.eqf_level.format(level=eqf))
+        if nqf:
+            self.concept(node, ELM.NQFLevel, self.s.nqf_level.format(level=nqf))
+        for outcome in outcomes:
+            self.add(node, ELM.learningOutcome, outcome)
+        if publisher:
+            self.add(node, DCTERMS.publisher, publisher)
+
+    def outcomes(self, std: Standard, refs: list[CompetenceRef], general_skills: bool
+                 ) -> list[URIRef]:
+        """Learning outcomes of the competences named (a code with no competence in part B has
+        no text to give: the knowledge graph's SHACL report names it) and of the general
+        skills when they are required."""
+        found = []
+        for ref in refs:
+            comp = std.competence(ref.code)
+            if comp:
+                found.append(self.competence_outcome(std, comp))
+        if general_skills:
+            for n, skill in enumerate(std.general_skills, 1):
+                node = URIRef(f"{self.u.general_skill(std, n)}/learning-outcome")
+                self.add(node, RDF.type, ELM.LearningOutcome)
+                self.add(node, DCTERMS.title, et(skill.text))
+                found.append(node)
+        return found
+
+    def competence_outcome(self, std: Standard, comp: Competence) -> URIRef:
+        uri = self.u.competence(std, comp.code)
+        node = URIRef(f"{uri}/learning-outcome")
+        self.add(node, RDF.type, ELM.LearningOutcome)
+        self.add(node, DCTERMS.title, et(comp.title))
+        ident = URIRef(f"{node}/identifier")
+        self.add(node, ADMS.identifier, ident)
+        self.add(ident, RDF.type, ELM.Identifier)
+        self.add(ident, SKOS.notation, Literal(comp.code))
+        self.add(ident, ELM.schemeName, Literal(std.title))
+        for n, item in enumerate(comp.indicators, 1):
+            self.note(URIRef(f"{node}/indicator/{n}"), node, ELM.additionalNote, item.text)
+        for n, item in enumerate(comp.knowledge, 1):
+            self.note(URIRef(f"{node}/knowledge/{n}"), node, ELM.additionalNote, item.text)
+        for code in comp.ecf:
+            ecf = self.ecf[code]
+            self.add(node, ELM.relatedSkill, ecf)
+            self.add(ecf, RDF.type, SKOS.Concept)
+            self.add(ecf, SKOS.notation, Literal(code))
+            self.add(ecf, SKOS.inScheme, URIRef(self.ecf))
+            self.add(URIRef(self.ecf), RDF.type, SKOS.ConceptScheme)
+        for skill, label in self.esco.get(uri, []):
+            self.add(node, ELM.relatedESCOSkill, skill)
+            self.add(skill, RDF.type, SKOS.Concept)
+            self.add(skill, SKOS.inScheme, URIRef(self.s.esco_skill_scheme))
+            self.concepts.add(URIRef(self.s.esco_skill_scheme))
+            if label:
+                self.add(skill, SKOS.prefLabel, Literal(label, lang="en"))
+        return node
+
+    def council(self, name: str) -> URIRef:
+        """The approving council (kutsenõukogu) as an ELM Organisation: the profile requires a
+        legal name and a location with an address in a country."""
+        node = self.u.council(name)
+        location, address = URIRef(f"{node}/elm/location"), URIRef(f"{node}/elm/address")
+        self.add(node, RDF.type, ELM.Organisation)
+        self.add(node, ROV.legalName, et(name))
+        self.add(node, ELM.location, location)
+        self.add(location, RDF.type, DCTERMS.Location)
+        self.add(location, ELM.address, address)
+        self.add(address, RDF.type, ELM.Address)
+        self.concept(address, ELM.countryCode, self.s.country)
+        return node
+
+    def describe_concepts(self) -> None:
+        """Copy the description of every controlled-vocabulary concept used (and its scheme)."""
+        for concept in sorted(self.concepts):
+            triples = list(self.s.concepts.triples((concept, None, None)))
+            if not triples:
+                raise InputError(f"{concept} is used by the ELM export but not described in "
+                                 "ontology/elm/concepts.ttl")
+            for triple in triples:
+                self.g.add(triple)
+            for scheme in self.s.concepts.objects(concept, SKOS.inScheme):
+                for triple in self.s.concepts.triples((scheme, None, None)):
+                    self.g.add(triple)
+
+
+def esco_mappings(standards: list[Standard], config: Config, settings: Settings
+                  ) -> dict[URIRef, list[tuple]]:
+    """Curated mappings (mappings/*.sssom.tsv via kutse_rdf.vocab) from a competence to an
+    ESCO skill, by competence URI. Every SKOS mapping predicate counts (exact, close, broad,
+    narrow, related): ELM's relatedESCOSkill is a plain "related" link. Subjects are matched on
+    their path below the base URI too, so a mapping written for another base still finds its
+    competence."""
+    from kutse_rdf.vocab import load_mappings
+
+    uris = Uris(config.base_uri)
+    by_path = {}
+    for std in standards:
+        for comp in std.competences:
+            uri = uris.competence(std, comp.code)
+            by_path[str(uri)[len(uris.base):]] = uri
+    found: dict[URIRef, list[tuple]] = {}
+    for mapping in load_mappings(config):
+        subject, obj = str(mapping.subject), str(mapping.object)
+        if not obj.startswith(settings.esco_skill_prefix):
+            continue
+        for path, uri in by_path.items():
+            if subject == str(uri) or subject.endswith("/" + path):
+                entry = (URIRef(obj), mapping.object_label or None)
+                if entry not in found.setdefault(uri, []):
+                    found[uri].append(entry)
+    return found
+
+
+def elm_graph(standards: list[Standard], config: Config) -> Graph:
+    """The ELM view of the standards (one rdflib Graph, no reasoning)."""
+    settings = load_settings()
+    writer = ElmWriter(config, settings, esco_mappings(standards, config, settings))
+    for std in standards:
+        writer.standard(std)
+    writer.describe_concepts()
+    return writer.g
+
+
+def write_nt(graph: Graph, path: Path) -> None:
+    """N-Triples, lines sorted so that a rebuild gives the same file."""
+    lines = sorted(line for line in graph.serialize(format="nt").splitlines() if line.strip())
+    path.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
+
+
+def update_manifest(data: Path, entry: dict) -> None:
+    """Append the ELM entry to data/graphs.json (written by the graph stage, if it ran)."""
+    manifest = data / "graphs.json"
+    entries: list[dict] = []
+    if manifest.is_file():
+        entries = [e for e in json.loads(manifest.read_text(encoding="utf-8"))
+                   if e.get("kind") != "elm"]
+    entries.append(entry)
+    manifest.write_text(json.dumps(entries, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def write_elm(root: Path, standards: Iterable[Standard], config: Config) -> Graph:
+    """Build step: root/data/elm.ttl, elm.jsonld, elm.nt and the graphs.json entry."""
+    graph = elm_graph(list(standards), config)
+    data = root / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    graph.serialize(data / "elm.ttl", format="turtle")
+    context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    graph.serialize(data / "elm.jsonld", format="json-ld", context=context, auto_compact=True)
+    write_nt(graph, data / "elm.nt")
+    update_manifest(data, {"graph": str(Uris(config.base_uri).elm_graph()), "file": "elm.nt",
+                           "triples": len(graph), "kind": "elm"})
+    return graph

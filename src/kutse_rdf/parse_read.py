@@ -1,0 +1,91 @@
+"""Reading a standard's file into text: size, binary and encoding checks.
+
+Standards are UTF-8 text (a byte-order mark is allowed). Legacy Estonian encodings are not
+guessed: Windows-1257 and Latin-1 agree on õ ä ö ü but not on š ž, so a silent guess could
+corrupt names. Such a file is refused with a message naming the encoding and the command that
+converts it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from kutse_rdf.errors import InputError
+
+# A standard is 20-200 KB of text; anything past this is not a standard (and would slow builds).
+MAX_BYTES = 5 * 1024 * 1024
+
+_SIGNATURES = (
+    (b"PK\x03\x04", "a ZIP archive (a .docx?): extract the document to plain text first"),
+    (b"%PDF", "a PDF file: extract the document to plain text first"),
+    (b"\xd0\xcf\x11\xe0", "an old Word/OLE file (.doc): save it as plain text first"),
+    (b"{\\rtf", "an RTF file: save it as plain text (UTF-8) first"),
+)
+# Control bytes that never occur in text (tab, newlines and form feed are allowed).
+_CONTROL = bytes([*range(0, 9), 11, *range(14, 32), 127])
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
+# Bytes where Windows-1257 has š ž Š Ž and Latin-1 has ð þ Ð Þ; and Windows-1252's š ž Š Ž.
+_CP1257_ONLY = frozenset(b"\xf0\xfe\xd0\xde")
+_CP1252_ONLY = frozenset(b"\x9a\x9e\x8a\x8e")
+
+
+def read_text(path: Path | str) -> str:
+    """The file's text, or InputError (exit 2) naming what is wrong with it."""
+    where = str(path)
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError("no such file", file=where) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=where) from None
+    if path.is_dir():
+        raise InputError("is a folder, not a standard file", file=where)
+    if size > MAX_BYTES:
+        raise InputError(f"file too large ({size / 1048576:.1f} MB; a standard is at most "
+                         f"{MAX_BYTES // 1048576} MB of text)", file=where)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=where) from None
+    return decode(data, where)
+
+
+def decode(data: bytes, where: str) -> str:
+    if not data.strip():
+        raise InputError("empty file" if not data else "file holds only whitespace", file=where)
+    for magic, what in _SIGNATURES:
+        if data.startswith(magic):
+            raise InputError(f"binary file: {what}", file=where)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError("not valid UTF-16 despite its byte-order mark", file=where) from None
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputError(f"binary file (NUL byte at offset {nul}), not a plain-text standard",
+                         file=where, line=data.count(b"\n", 0, nul) + 1)
+    head = data[:65536]
+    if len(head.translate(None, _NOT_CONTROL)) > len(head) // 100:  # count control bytes, in C
+        raise InputError("binary file (control bytes), not a plain-text standard", file=where)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _encoding_error(data, exc.start, where) from None
+
+
+def _encoding_error(data: bytes, pos: int, where: str) -> InputError:
+    line = data.count(b"\n", 0, pos) + 1
+    high = {b for b in data if b >= 0x80}
+    if high & _CP1252_ONLY and not high & _CP1257_ONLY:
+        name, iconv = "Windows-1252 (Latin-1 with š ž)", "WINDOWS-1252"
+    elif high & _CP1257_ONLY:
+        name, iconv = "Windows-1257", "WINDOWS-1257"
+    else:
+        name, iconv = "Windows-1257 or Latin-1 (they agree on õ ä ö ü)", "WINDOWS-1257"
+    return InputError(
+        f"not UTF-8 (byte 0x{data[pos]:02X}): looks like the legacy Estonian encoding {name}; "
+        f"convert it first: iconv -f {iconv} -t UTF-8 {where} > converted.txt",
+        file=where, line=line)

@@ -1,0 +1,524 @@
+"""The query stage: the SPARQL library in queries/*.rq, run over the built graph.
+
+Oxigraph (pyoxigraph) is the engine: rdflib's SPARQL is 50-100x slower on joins, too slow for a
+register of hundreds of standards. rdflib stays the reference engine (`run_reference`); the tests
+check that both give the same rows for every library query.
+
+The store holds every named graph as built (standards, reference, inferred) and, in its default
+graph, their merged union as a set, so that queries without GRAPH see each triple once (Oxigraph's
+own union-default-graph option would repeat a triple stated in two graphs).
+
+Parameters are bound as RDF terms (Oxigraph substitutions, rdflib initBindings), never pasted into
+the query text. A parameter must be a variable of the SELECT clause (Oxigraph's substitution
+keeps it in the answer) and bound by a triple pattern of the query, so that both engines' binding
+semantics give the same answer.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Iterable
+
+import pyoxigraph as ox
+
+from kutse_rdf.errors import InputError
+from kutse_rdf.namespaces import KUTSE
+from kutse_rdf.resources import resource_dir
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+# Predicates that give a readable name for an IRI in table output, best first.
+LABEL_PREDICATES = (SKOS + "notation", SKOS + "prefLabel",
+                    "http://www.w3.org/2000/01/rdf-schema#label",
+                    "http://purl.org/dc/terms/title", "https://schema.org/name")
+# Prefixes for IRIs that have no label (table output only).
+PREFIXES = {
+    "kutse": str(KUTSE._NS), "ecf4": "https://w3id.org/kutse-rdf/ecf/4.0/",
+    "ecf3": "https://w3id.org/kutse-rdf/ecf/3.0/", "ecfl": "https://w3id.org/kutse-rdf/ecf/level/",
+    "eqf": "http://data.europa.eu/snb/eqf/", "isco": "http://data.europa.eu/esco/isco/",
+    "esco": "http://data.europa.eu/esco/model#", "skos": SKOS, "xsd": XSD,
+}
+PARAM_TYPES = ("standard", "iri", "string", "integer")
+_HEADER = re.compile(r"^#\s*(title|et|en|param):\s*(.*?)\s*$")
+_PARAM = re.compile(r"^(\w+)\s+(\w+)\s+(required|optional)\s*(?:--\s*(.*))?$")
+
+
+# ---------------------------------------------------------------------------------------------
+# The library
+
+
+@dataclass
+class Param:
+    name: str
+    type: str  # one of PARAM_TYPES
+    required: bool
+    description: str = ""
+
+
+@dataclass
+class QueryFile:
+    name: str  # file stem, e.g. "shared-competences"
+    path: Path
+    text: str
+    title: str = ""
+    question_et: str = ""
+    question_en: str = ""
+    params: list[Param] = field(default_factory=list)
+    declared: bool = False  # the header declares its parameters (library queries do)
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+def library() -> dict[str, QueryFile]:
+    """The library queries by name, sorted."""
+    folder = resource_dir("queries")
+    return {p.stem: read_query(p) for p in sorted(folder.glob("*.rq"))}
+
+
+def read_query(path: Path) -> QueryFile:
+    """Read a query file and its header comment (title, et, en, param lines)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("no such query file", file=str(path)) from None
+    except (UnicodeDecodeError, IsADirectoryError, PermissionError) as exc:
+        raise InputError(f"cannot read query file: {exc}", file=str(path)) from None
+    query = QueryFile(name=path.stem, path=path, text=text)
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.startswith("#"):
+            break
+        match = _HEADER.match(line)
+        if not match:
+            continue
+        key, value = match.groups()
+        if key == "title":
+            query.title = value
+        elif key == "et":
+            query.question_et = value
+        elif key == "en":
+            query.question_en = value
+        else:
+            param = _PARAM.match(value)
+            if not param or param.group(2) not in PARAM_TYPES:
+                raise InputError("bad parameter declaration, expected "
+                                 f"'# param: NAME {'|'.join(PARAM_TYPES)} required|optional -- text'",
+                                 file=str(path), line=number)
+            name, kind, need, description = param.groups()
+            query.params.append(Param(name, kind, need == "required", description or ""))
+            query.declared = True
+    return query
+
+
+def find_query(name_or_file: str) -> QueryFile:
+    """A library query by name, or a .rq file by path; unknown names suggest the closest."""
+    path = Path(name_or_file)
+    if name_or_file.endswith(".rq") or path.is_file():
+        return read_query(path)
+    queries = library()
+    if name_or_file in queries:
+        return queries[name_or_file]
+    close = difflib.get_close_matches(name_or_file, list(queries), n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise InputError(f"unknown query {name_or_file!r}{hint} (kutse-rdf query --list shows all)")
+
+
+def check_syntax(query: QueryFile) -> None:
+    """Parse the query with rdflib's parser (the reference); a syntax error names the line."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        parseQuery(query.text)
+    except ParseException as exc:
+        raise InputError(f"SPARQL syntax error at column {exc.col}: {exc.msg}",
+                         file=str(query.path), line=exc.lineno) from None
+    except Exception as exc:  # rdflib raises others for e.g. undefined prefixes
+        raise InputError(f"SPARQL syntax error: {exc}", file=str(query.path)) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# The store
+
+
+def store_from_dataset(dataset: Any) -> ox.Store:
+    """An Oxigraph store holding an rdflib Dataset's graphs (N-Quads is the fast road across)."""
+    store = ox.Store()
+    data = dataset.serialize(format="nquads", encoding="utf-8")
+    store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+    _merge_into_default(store)
+    return store
+
+
+def store_from_file(path: Path) -> ox.Store:
+    """An Oxigraph store from a dump of the build (data/all.trig, .nq, .ttl or .nt)."""
+    formats = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS,
+               ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
+    fmt = formats.get(path.suffix)
+    if fmt is None:
+        raise InputError(f"unknown data format (use {', '.join(formats)})", file=str(path))
+    if not path.is_file():
+        raise InputError("no such data file (run kutse-rdf build first?)", file=str(path))
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(path), format=fmt)
+    except SyntaxError as exc:
+        raise InputError(f"cannot read data: {exc}", file=str(path)) from None
+    _merge_into_default(store)
+    return store
+
+
+def _merge_into_default(store: ox.Store) -> None:
+    graph = ox.DefaultGraph()
+    store.bulk_extend([ox.Quad(q.subject, q.predicate, q.object, graph) for q in store
+                       if not isinstance(q.graph_name, ox.DefaultGraph)])
+
+
+def standards_in(store: ox.Store) -> list[str]:
+    """IRIs of the occupational standards in the store, sorted."""
+    found = store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE),
+                                    ox.NamedNode(str(KUTSE.OccupationalStandard)), ox.DefaultGraph())
+    return sorted({q.subject.value for q in found})
+
+
+# ---------------------------------------------------------------------------------------------
+# Parameters
+
+
+def parse_params(items: list[str]) -> dict[str, str]:
+    """`--param KEY=VALUE` options as a dict."""
+    params: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"bad --param {item!r}: expected KEY=VALUE")
+        params[key.strip()] = value.strip()
+    return params
+
+
+def bind_params(query: QueryFile, params: dict[str, str], store: ox.Store) -> dict[str, Any]:
+    """Turn user text into RDF terms for the query's parameter variables."""
+    if query.declared:
+        for name in params:
+            if not query.param(name):
+                known = ", ".join(p.name for p in query.params) or "none"
+                raise InputError(f"query {query.name} has no parameter {name!r} (parameters: {known})")
+        missing = [p.name for p in query.params if p.required and p.name not in params]
+        if missing:
+            raise InputError(f"query {query.name} needs --param {missing[0]}=... "
+                             f"({query.param(missing[0]).description})")
+    bindings: dict[str, Any] = {}
+    for name, value in params.items():
+        declared = query.param(name)
+        kind = declared.type if declared else _guess_type(value)
+        bindings[name] = _term(name, kind, value, store)
+    return bindings
+
+
+def _guess_type(value: str) -> str:
+    if value.startswith(("http://", "https://", "urn:")):
+        return "iri"
+    if re.fullmatch(r"[+-]?\d+", value):
+        return "integer"
+    return "string"
+
+
+def _term(name: str, kind: str, value: str, store: ox.Store) -> Any:
+    try:
+        if kind == "standard":
+            return ox.NamedNode(resolve_standard(value, store))
+        if kind == "iri":
+            return ox.NamedNode(value.strip("<>"))
+        if kind == "integer":
+            return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
+        return ox.Literal(value)
+    except ValueError as exc:
+        raise InputError(f"bad value for parameter {name}: {value!r} ({exc})") from None
+
+
+def resolve_standard(value: str, store: ox.Store) -> str:
+    """A standard's IRI from its IRI, its slug (it-juht-tase-7) or its file name."""
+    standards = standards_in(store)
+    if value in standards:
+        return value
+    slug = Path(value).stem if value.endswith(".txt") else value
+    by_slug = {iri.rstrip("/").rsplit("/", 1)[-1]: iri for iri in standards}
+    if slug in by_slug:
+        return by_slug[slug]
+    by_file = {Path(q.object.value).stem: q.subject.value
+               for q in store.quads_for_pattern(None, ox.NamedNode(str(KUTSE.sourceFile)), None,
+                                                ox.DefaultGraph())
+               if q.subject.value in standards}
+    if slug in by_file:
+        return by_file[slug]
+    close = difflib.get_close_matches(slug, list(by_slug), n=3, cutoff=0.4)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    known = ", ".join(sorted(by_slug)) or "none"
+    raise InputError(f"no standard {value!r} in the graph{hint} (standards: {known})")
+
+
+# ---------------------------------------------------------------------------------------------
+# Running
+
+
+@dataclass
+class Result:
+    """A query's answer: SELECT rows of pyoxigraph terms (None = unbound), or an ASK boolean, or
+    CONSTRUCT/DESCRIBE triples."""
+
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[Any] | None = None
+
+
+def run(store: ox.Store, query: QueryFile, params: dict[str, str] | None = None) -> Result:
+    """Run a query on the store with user parameters (text, bound as terms)."""
+    bindings = bind_params(query, params or {}, store)
+    return run_bound(store, query, bindings)
+
+
+def run_bound(store: ox.Store, query: QueryFile, bindings: dict[str, Any]) -> Result:
+    substitutions = {ox.Variable(k): v for k, v in bindings.items()}
+    try:
+        answer = store.query(query.text, substitutions=substitutions or None)
+    except SyntaxError as exc:
+        raise InputError(f"SPARQL syntax error: {exc}", file=str(query.path),
+                         line=_error_line(str(exc))) from None
+    except RuntimeError as exc:  # Oxigraph substitutes only variables the SELECT projects
+        names = ", ".join(f"?{k}" for k in bindings)
+        raise InputError(f"cannot bind {names}: a parameter must be a variable of the SELECT "
+                         f"clause ({exc})", file=str(query.path)) from None
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [v.value for v in answer.variables]
+        rows = [tuple(solution[v] for v in variables) for solution in answer]
+        return Result(variables=variables, rows=rows)
+    if isinstance(answer, ox.QueryBoolean):
+        return Result(boolean=bool(answer))
+    return Result(triples=list(answer))
+
+
+def _error_line(message: str) -> int | None:
+    match = re.search(r"at (\d+):\d+", message)
+    return int(match.group(1)) if match else None
+
+
+def run_reference(dataset: Any, query: QueryFile, bindings: dict[str, Any]) -> Result:
+    """The same query with rdflib over a Dataset whose default graph is the union of its graphs
+    (the reference engine, used by the tests). Bindings are pyoxigraph terms."""
+    from rdflib import BNode, Literal, URIRef, Variable
+
+    def to_rdflib(term: Any) -> Any:
+        if isinstance(term, ox.NamedNode):
+            return URIRef(term.value)
+        if isinstance(term, ox.BlankNode):
+            return BNode(term.value)
+        lang = term.language
+        return Literal(term.value, lang=lang, datatype=None if lang else URIRef(term.datatype.value))
+
+    init = {Variable(k): to_rdflib(v) for k, v in bindings.items()}
+    answer = dataset.query(query.text, initBindings=init)
+    if answer.type == "ASK":
+        return Result(boolean=bool(answer.askAnswer))
+    if answer.type != "SELECT":
+        return Result(triples=list(answer))
+    variables = [str(v) for v in answer.vars]
+    rows = [tuple(_from_rdflib(row[i]) for i in range(len(variables))) for row in answer]
+    return Result(variables=variables, rows=rows)
+
+
+def _from_rdflib(term: Any) -> Any:
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    assert isinstance(term, Literal)
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
+    return ox.Literal(str(term), datatype=datatype)
+
+
+def canonical(term: Any) -> Any:
+    """A comparable form of a term: numbers by value (engines write 60 or 60.0), others as
+    N-Triples text."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal) and term.datatype.value in (
+            XSD + "integer", XSD + "decimal", XSD + "double", XSD + "float"):
+        try:
+            return ("number", Decimal(term.value))
+        except InvalidOperation:
+            pass
+    return str(term)
+
+
+# ---------------------------------------------------------------------------------------------
+# Output formats
+
+
+def to_json(result: Result) -> str:
+    """W3C SPARQL 1.1 Query Results JSON."""
+    if result.boolean is not None:
+        return json.dumps({"head": {}, "boolean": result.boolean}, indent=2) + "\n"
+    bindings = []
+    for row in result.rows:
+        bindings.append({var: _json_term(term) for var, term in zip(result.variables, row)
+                         if term is not None})
+    data = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _json_term(term: Any) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != XSD + "string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def to_csv(result: Result) -> str:
+    """W3C SPARQL 1.1 Query Results CSV: plain values, CRLF line ends, RFC 4180 quoting."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    if result.boolean is not None:
+        writer.writerow(["boolean"])
+        writer.writerow(["true" if result.boolean else "false"])
+        return out.getvalue()
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([_plain(term) for term in row])
+    return out.getvalue()
+
+
+def _plain(term: Any) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def labels_for(store: ox.Store, terms: Iterable[Any]) -> dict[str, str]:
+    """A readable name for each IRI: notation, else Estonian / English / any prefLabel, else
+    rdfs:label, dct:title or schema:name; else a prefixed name."""
+    names: dict[str, str] = {}
+    for term in terms:
+        if not isinstance(term, ox.NamedNode) or term.value in names:
+            continue
+        names[term.value] = _label(store, term) or _compact(term.value)
+    return names
+
+
+def _label(store: ox.Store, node: ox.NamedNode) -> str | None:
+    for predicate in LABEL_PREDICATES:
+        values = [q.object for q in store.quads_for_pattern(node, ox.NamedNode(predicate), None,
+                                                            ox.DefaultGraph())
+                  if isinstance(q.object, ox.Literal)]
+        for lang in ("et", "en", None, ""):
+            for value in values:
+                if lang is None or (value.language or "") == lang:
+                    return value.value
+    return None
+
+
+def _compact(iri: str) -> str:
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+def readable_rows(result: Result, store: ox.Store, width: int = 60) -> list[list[str]]:
+    """Rows as text with labels for IRIs; long cells cut to `width` characters."""
+    names = labels_for(store, (t for row in result.rows for t in row))
+    rows = []
+    for row in result.rows:
+        cells = []
+        for term in row:
+            text = names[term.value] if isinstance(term, ox.NamedNode) else _plain(term)
+            text = " ".join(text.split())
+            cells.append(text if len(text) <= width else text[:width - 1] + "…")
+        rows.append(cells)
+    return rows
+
+
+def to_table(result: Result, store: ox.Store) -> str:
+    """A readable terminal table, labels instead of bare IRIs."""
+    if result.boolean is not None:
+        return ("yes" if result.boolean else "no") + "\n"
+    rows = readable_rows(result, store)
+    widths = [max([len(v)] + [len(r[i]) for r in rows]) for i, v in enumerate(result.variables)]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(result.variables, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def to_markdown(result: Result, store: ox.Store) -> str:
+    """A Markdown table, labels instead of bare IRIs."""
+    if result.boolean is not None:
+        return ("yes" if result.boolean else "no") + "\n"
+
+    def cell(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("|", "\\|")
+
+    lines = ["| " + " | ".join(result.variables) + " |",
+             "|" + "---|" * len(result.variables)]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |"
+              for row in readable_rows(result, store, width=10_000)]
+    return "\n".join(lines) + "\n"
+
+
+def triples_text(result: Result) -> str:
+    """CONSTRUCT / DESCRIBE answers as N-Triples."""
+    return "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in result.triples or [])
+
+
+def render(result: Result, fmt: str, store: ox.Store) -> str:
+    if result.triples is not None:
+        return triples_text(result)
+    if fmt == "json":
+        return to_json(result)
+    if fmt == "csv":
+        return to_csv(result)
+    if fmt == "md":
+        return to_markdown(result, store)
+    return to_table(result, store)
+
+
+# ---------------------------------------------------------------------------------------------
+# The build's reports
+
+
+def write_reports(out_dir: Path, dataset: Any) -> list[str]:
+    """Run every library query without required parameters on the build's data; write
+    NAME.csv and NAME.json. Returns the names of queries skipped (they need parameters)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    store = store_from_dataset(dataset)
+    skipped = []
+    for name, query in library().items():
+        if any(p.required for p in query.params):
+            skipped.append(name)
+            continue
+        result = run_bound(store, query, {})
+        (out_dir / f"{name}.csv").write_text(to_csv(result), encoding="utf-8", newline="")
+        (out_dir / f"{name}.json").write_text(to_json(result), encoding="utf-8")
+    return skipped

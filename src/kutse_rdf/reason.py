@@ -1,0 +1,175 @@
+"""OWL RL reasoning (owlrl), bounded: one standard at a time.
+
+The unit of reasoning is one standard's named graph plus the ontology's schema (TBox) triples,
+never the whole merged dataset: owlrl's closure grows super-linearly with its input, while the
+standards do not interact (no inference needs two standards at once). The reference graph's own
+instance data (e-CF and ISCO hierarchies) is one more unit, of constant size.
+
+Only what the closure adds goes into the inferred named graph (`uris.inferred_graph()`), never into
+the asserted graphs. owlrl also derives bookkeeping that no query needs and that is not even valid
+RDF (literals as subjects, `x owl:sameAs x`, `"7" a xsd:integer`, facts about the vocabulary
+itself); `keep` drops those.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+import owlrl
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+from kutse_rdf.config import Config
+from kutse_rdf.convert import bind_prefixes
+from kutse_rdf.resources import resource_dir
+from kutse_rdf.uris import Uris
+
+# Triples that make up a schema: what OWL RL's rules read besides the instance data.
+SCHEMA_PREDICATES = {
+    RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.inverseOf,
+    OWL.equivalentClass, OWL.equivalentProperty, OWL.propertyChainAxiom, OWL.disjointWith,
+    OWL.propertyDisjointWith, OWL.unionOf, OWL.intersectionOf, OWL.oneOf, OWL.hasKey,
+    OWL.onProperty, OWL.someValuesFrom, OWL.allValuesFrom, OWL.hasValue, OWL.maxCardinality,
+    OWL.maxQualifiedCardinality, OWL.onClass, OWL.complementOf,
+}
+SCHEMA_TYPES = {
+    OWL.TransitiveProperty, OWL.SymmetricProperty, OWL.FunctionalProperty,
+    OWL.InverseFunctionalProperty, OWL.AsymmetricProperty, OWL.IrreflexiveProperty,
+    OWL.ObjectProperty, OWL.DatatypeProperty, OWL.Class, RDFS.Class, OWL.Restriction,
+}
+# Namespaces of the languages themselves: types from them are bookkeeping (owl:Thing,
+# rdfs:Resource, rdfs:Datatype ...), not facts about the data.
+_LANGUAGE = (str(RDF), str(RDFS), str(OWL), str(XSD))
+
+
+def schema_of(reference: Graph) -> Graph:
+    """The TBox part of the reference graph (ontology axioms, SKOS axioms it carries), with the
+    blank-node structures (lists, restrictions) they point to."""
+    schema = Graph()
+    todo: list = []
+    for s, p, o in reference:
+        if p in SCHEMA_PREDICATES or (p == RDF.type and o in SCHEMA_TYPES):
+            schema.add((s, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
+    seen = set()
+    while todo:  # lists and restrictions hang off blank nodes
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for s, p, o in reference.triples((node, None, None)):
+            schema.add((s, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
+    return schema
+
+
+def skos_rules() -> Graph:
+    """The SKOS axioms the reasoner adds (ontology/reasoning/skos-rl.ttl; not published)."""
+    return Graph().parse(resource_dir("ontology") / "reasoning" / "skos-rl.ttl", format="turtle")
+
+
+def reasoning_schema(reference: Graph) -> Graph:
+    """What every unit is reasoned against: the reference graph's schema + the SKOS axioms."""
+    schema = schema_of(reference)
+    schema += skos_rules()
+    return schema
+
+
+def closure(graph: Iterable, schema: Graph) -> Graph:
+    """The OWL RL closure of `graph` + `schema` (without axiomatic and datatype triples)."""
+    work = Graph()
+    for triple in graph:
+        work.add(triple)
+    work += schema
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False,
+                           datatype_axioms=False).expand(work)
+    return work
+
+
+def keep(triples: Iterable, vocabulary: set) -> Iterator:
+    """The inferred triples worth keeping: about resources of the data, not the vocabulary."""
+    for s, p, o in triples:
+        if isinstance(s, Literal) or s in vocabulary or str(s).startswith(_LANGUAGE):
+            continue
+        if s == o:  # x owl:sameAs x, x skos:exactMatch x: true of everything, said of nothing
+            continue
+        if p == RDF.type and (isinstance(o, Literal) or str(o).startswith(_LANGUAGE)):
+            continue
+        yield s, p, o
+
+
+# Schema features under which any triple, a literal-valued one too, may take part in an inference
+# (owl:sameAs rewriting); when the schema has none, literal-valued triples can only matter through
+# the axioms of their own predicate.
+_SAMEAS_SOURCES = {OWL.FunctionalProperty, OWL.InverseFunctionalProperty}
+
+
+def literal_relevant(schema: Graph) -> set | None:
+    """The predicates whose literal-valued triples OWL RL can draw a conclusion from (prp-dom,
+    prp-spo1, prp-eqp, cls-hv, prp-key), or None when every triple must go in.
+
+    A literal-valued triple `s p "x"` fires no rule unless p has one of those axioms (rdfs:range
+    on a literal only types the literal, which `keep` drops anyway), so leaving the others out
+    changes no kept conclusion, and halves the closure time on the seed (tests check the equality).
+    """
+    if any((None, RDF.type, t) in schema for t in _SAMEAS_SOURCES) or \
+            (None, OWL.hasKey, None) in schema or (None, OWL.sameAs, None) in schema:
+        return None
+    return (set(schema.subjects(RDFS.domain)) | set(schema.subjects(RDFS.subPropertyOf))
+            | set(schema.subjects(OWL.equivalentProperty))
+            | set(schema.objects(None, OWL.equivalentProperty))
+            | set(schema.objects(None, OWL.onProperty)))
+
+
+class Reasoner:
+    """OWL RL over one graph at a time, against a fixed schema."""
+
+    def __init__(self, schema: Graph):
+        self.schema = schema
+        # What the schema alone entails is the same for every unit: subtract it once.
+        self.schema_closure = closure((), schema)
+        self.vocabulary = {s for s, _, _ in self.schema_closure if isinstance(s, URIRef)}
+        self.relevant = literal_relevant(schema)
+
+    def input_of(self, asserted: Graph) -> Iterable:
+        """The triples of `asserted` that can take part in an inference."""
+        if self.relevant is None:
+            return asserted
+        return (t for t in asserted if not isinstance(t[2], Literal) or t[1] in self.relevant)
+
+    def infer_one(self, asserted: Graph) -> Graph:
+        """New triples only: closure(graph + schema) minus graph minus the schema's closure."""
+        full = closure(self.input_of(asserted), self.schema)
+        vocabulary = self.vocabulary | {p for _, p, _ in asserted}
+        out = Graph()
+        for triple in keep(full, vocabulary):
+            if triple not in asserted and triple not in self.schema_closure:
+                out.add(triple)
+        return out
+
+
+def standard_graph_ids(dataset: Dataset, config: Config) -> list[URIRef]:
+    """The named graphs of standards: everything but reference, inferred, ELM and default."""
+    uris = Uris(config.base_uri)
+    other = {uris.reference_graph(), uris.inferred_graph(), uris.elm_graph()}
+    prefix = uris.base + "graph/"
+    return sorted(g.identifier for g in dataset.graphs()
+                  if str(g.identifier).startswith(prefix) and g.identifier not in other)
+
+
+def infer(dataset: Dataset, config: Config) -> Graph:
+    """Materialise the inferences of every standard (and of the reference graph's instance
+    data) into the dataset's inferred graph, which it returns."""
+    uris = Uris(config.base_uri)
+    reference = dataset.graph(uris.reference_graph())
+    reasoner = Reasoner(reasoning_schema(reference))
+    target = dataset.graph(uris.inferred_graph())
+    bind_prefixes(target)
+    units = [reference] + [dataset.graph(gid) for gid in standard_graph_ids(dataset, config)]
+    for unit in units:
+        # A triple asserted in any graph stays out of the inferred graph, whichever unit drew it.
+        for triple in reasoner.infer_one(unit):
+            if triple not in reference:
+                target.add(triple)
+    return target

@@ -1,0 +1,85 @@
+"""The JSON-LD block embedded in every page: schema.org terms a search engine understands, plus
+the resource's own graph (the same triples as its index.jsonld).
+
+The schema.org part only adds statements whose predicates are schema.org terms (or rdf:type
+schema:X), so the page's block = index.jsonld's triples + schema.org statements.
+"""
+from __future__ import annotations
+
+import json
+
+from kutse_rdf.namespaces import KUTSE, PROJECT
+from kutse_rdf.site_graph import SKOS, SiteGraph
+from kutse_rdf.site_views import Page, Views
+
+K = str(KUTSE)
+CONTEXT = {"@vocab": "https://schema.org/"}
+ISCO_SET = {"@type": "CategoryCodeSet", "name": "ISCO-08"}
+
+
+def embed(nodes: list[dict] | dict, own: list[dict]) -> str:
+    """The text of a <script type="application/ld+json"> block.
+
+    `<`, `>` and `&` are written as JSON escapes, so no document text can close the script
+    element or open a comment inside it; the JSON value is unchanged."""
+    if isinstance(nodes, dict):
+        nodes = [nodes]
+    text = json.dumps({"@context": CONTEXT, "@graph": [*nodes, *own]}, ensure_ascii=False,
+                      separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def named(value) -> dict | str:
+    return {"@value": value.text, "@language": value.lang} if value.lang else value.text
+
+
+def defined_term(views: Views, iri: str, with_set: bool = True) -> dict:
+    node = {"@id": iri, "@type": "DefinedTerm", "name": named(views.label(iri))}
+    code = views.g.notation(iri)
+    if code:
+        node["termCode"] = code
+    schemes = views.iris(iri, SKOS + "inScheme")
+    if with_set and schemes:
+        node["inDefinedTermSet"] = {"@id": schemes[0], "@type": "DefinedTermSet",
+                                    "name": named(views.label(schemes[0]))}
+    return node
+
+
+def credential(views: Views, iri: str) -> dict:
+    node = {"@id": iri, "@type": "EducationalOccupationalCredential", "name": named(views.label(iri)),
+            "credentialCategory": "kutse" if K + "Qualification" in views.g.types(iri) else "osakutse"}
+    level = views.text(iri, K + "estqfLevel")
+    levels = views.iris(iri, K + "hasLevel")
+    if level or levels:
+        node["educationalLevel"] = {"@type": "DefinedTerm", "name": f"EQF {level.text}" if level else "EQF",
+                                    **({"termCode": level.text} if level else {}),
+                                    **({"url": levels[0]} if levels else {})}
+    node["competencyRequired"] = [defined_term(views, c) for c in views.iris(iri, K + "requiresCompetence")]
+    return node
+
+
+def occupation(views: Views, qual: str) -> dict:
+    node = {"@type": "Occupation", "name": named(views.label(qual)),
+            "qualifications": {"@id": qual}}
+    code = views.text(qual, K + "iscoCode")
+    if code:
+        node["occupationalCategory"] = {"@type": "CategoryCode", "codeValue": code.text, "inCodeSet": ISCO_SET}
+    return node
+
+
+def page_jsonld(page: Page, lang: str, graph: SiteGraph, views: Views) -> list[dict]:
+    nodes: list[dict] = [{"@type": "WebPage", "name": named(page.title), "inLanguage": lang,
+                          "about": {"@id": page.iri}}]
+    if page.kind == "standard":
+        nodes.append({"@id": page.iri, "@type": "DefinedTermSet", "name": named(page.title)})
+        for qual in views.iris(page.iri, K + "describesQualification"):
+            nodes += [credential(views, qual), occupation(views, qual)]
+    elif page.kind == "qualification":
+        nodes += [credential(views, page.iri), occupation(views, page.iri)]
+    elif page.kind in ("partial", "specialisation"):
+        nodes.append(credential(views, page.iri))
+    elif page.kind in ("competence", "ecf", "ecf_area"):
+        nodes.append(defined_term(views, page.iri))
+    elif page.kind == "scheme":
+        nodes.append({"@id": page.iri, "@type": "DefinedTermSet", "name": named(page.title)})
+    return nodes

@@ -1,0 +1,109 @@
+"""Downloads and the dataset's own description (VoID + DCAT, and schema:Dataset for the home page).
+
+The dumps of build/data/, the reports and the mapping files are linked into site/data/,
+site/reports/ and site/data/mappings/ (hard links where the file system allows, else copies), so
+the site is complete on its own and its links stay relative.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kutse_rdf.resources import resource_dir
+
+NS = {
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dct": "http://purl.org/dc/terms/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+}
+IANA = "http://www.iana.org/assignments/media-types/"
+RDF_FORMATS = (".ttl", ".trig", ".nt", ".nq", ".jsonld", ".rdf")
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def download_files(root: Path, out: Path, settings: dict) -> list[dict]:
+    """Place every downloadable file inside the site; describe each (site path, size, format)."""
+    files: list[tuple[Path, str]] = []
+    for folder in ("data", "reports"):
+        base = root / folder
+        if base.is_dir():
+            files += [(f, f"{folder}/{f.relative_to(base).as_posix()}")
+                      for f in sorted(base.rglob("*")) if f.is_file()]
+    mappings = resource_dir("mappings")
+    if mappings.is_dir():
+        files += [(f, f"data/mappings/{f.name}") for f in sorted(mappings.glob("*.tsv"))]
+    entries = []
+    for source, path in files:
+        link_or_copy(source, out / path)
+        suffix = source.suffix.lower()
+        fmt = settings["formats"].get(suffix, {"media_type": "application/octet-stream", "name": suffix[1:]})
+        entries.append({"path": path, "name": path.split("/", 1)[1], "size": source.stat().st_size,
+                        "format": fmt["name"], "media_type": fmt["media_type"],
+                        "rdf": suffix in RDF_FORMATS and path.startswith("data/"),
+                        "group": path.split("/", 1)[0]})
+    # the main dumps first, then the rest in path order
+    order = {"data/all.trig": 0, "data/all.ttl": 1, "data/all.nt": 2, "data/all.jsonld": 3}
+    entries.sort(key=lambda e: (order.get(e["path"], 9), e["group"] != "data", e["path"]))
+    return entries
+
+
+def dataset_description(base: str, settings: dict, downloads: list[dict], graph) -> dict:
+    """VoID/DCAT triples of the dataset, and the same facts as a schema.org Dataset node."""
+    def iri(ns: str, local: str) -> ox.NamedNode:
+        return ox.NamedNode(NS[ns] + local)
+
+    dataset = ox.NamedNode(base + "void.ttl#dataset")
+    licence = ox.NamedNode(settings["licence"])
+    title = ox.Literal("kutse-rdf: Estonian occupational standards as linked data", language="en")
+    triples = [
+        ox.Triple(dataset, iri("rdf", "type"), iri("void", "Dataset")),
+        ox.Triple(dataset, iri("rdf", "type"), iri("dcat", "Dataset")),
+        ox.Triple(dataset, iri("dct", "title"), title),
+        ox.Triple(dataset, iri("dct", "title"), ox.Literal("Kutsestandardid lingitud andmetena", language="et")),
+        ox.Triple(dataset, iri("dct", "license"), licence),
+        ox.Triple(dataset, iri("void", "uriSpace"), ox.Literal(base)),
+        ox.Triple(dataset, iri("foaf", "homepage"), ox.NamedNode(base)),
+        ox.Triple(dataset, iri("void", "triples"),
+                  ox.Literal(str(len(graph.store)), datatype=ox.NamedNode(NS["xsd"] + "integer"))),
+    ]
+    for prefix in ("kutse", "skos", "dct", "prov", "schema"):
+        from kutse_rdf.site_graph import PREFIXES
+        triples.append(ox.Triple(dataset, iri("void", "vocabulary"), ox.NamedNode(PREFIXES[prefix])))
+    schema_distributions = []
+    for entry in downloads:
+        url = ox.NamedNode(base + entry["path"])
+        if entry["rdf"]:
+            triples.append(ox.Triple(dataset, iri("void", "dataDump"), url))
+        dist = ox.NamedNode(base + entry["path"] + "#distribution")
+        triples += [
+            ox.Triple(dataset, iri("dcat", "distribution"), dist),
+            ox.Triple(dist, iri("rdf", "type"), iri("dcat", "Distribution")),
+            ox.Triple(dist, iri("dcat", "downloadURL"), url),
+            ox.Triple(dist, iri("dcat", "mediaType"), ox.NamedNode(IANA + entry["media_type"])),
+            ox.Triple(dist, iri("dct", "format"), ox.Literal(entry["format"])),
+            ox.Triple(dist, iri("dcat", "byteSize"),
+                      ox.Literal(str(entry["size"]), datatype=ox.NamedNode(NS["xsd"] + "nonNegativeInteger"))),
+            ox.Triple(dist, iri("dct", "license"), licence),
+        ]
+        schema_distributions.append({"@type": "DataDownload", "contentUrl": base + entry["path"],
+                                     "encodingFormat": entry["media_type"]})
+    schema = {"@id": str(dataset.value), "@type": "Dataset",
+              "name": "kutse-rdf: Estonian occupational standards as linked data",
+              "description": "Estonian occupational standards (kutsestandardid) as an RDF/SKOS graph "
+                             "linked to e-CF, ESCO and the EQF.",
+              "license": settings["licence"], "distribution": schema_distributions}
+    return {"triples": triples, "prefixes": {k: NS[k] for k in ("void", "dcat", "dct", "xsd", "foaf")},
+            "schema": schema}

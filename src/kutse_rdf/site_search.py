@@ -1,0 +1,70 @@
+"""The prebuilt search index (assets/search-index.js), read by assets/search.js.
+
+An own small inverted index rather than lunr/MiniSearch because: notations (B.3.5, E.8) must stay
+whole tokens; Estonian needs diacritic folding and no (English) stemming; the index is built in
+Python without Node; and it is loaded with a <script> tag, which works from file:// where fetch()
+of index files does not. The tokeniser here and in search.js must agree (see `tokens`).
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+from kutse_rdf.namespaces import KUTSE
+
+K = str(KUTSE)
+SEARCHED_KINDS = {"standard", "qualification", "partial", "specialisation", "competence", "ecf", "ecf_area"}
+# weight of a token by where it occurs
+NOTATION, TITLE, BODY = 8, 4, 1
+# kinds listed first among equally good hits
+KIND_BOOST = {"competence": 3, "ecf": 2, "partial": 1, "qualification": 1, "specialisation": 1}
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics: "Õppe" -> "oppe" (search.js does the same)."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def tokens(text: str) -> list[str]:
+    """Words and notations: runs of letters, digits and inner dots ("b.3.5", "e.8")."""
+    return [t.strip(".") for t in re.findall(r"[a-z0-9.]+", fold(text)) if t.strip(".")]
+
+
+class SearchIndex:
+    def __init__(self):
+        self.docs: list[list] = []  # [path, title, title lang, kind, notation, boost]
+        self.terms: dict[str, dict[int, int]] = {}
+
+    def add(self, path: str, title: str, lang: str | None, kind: str, notation: str | None,
+            fields: list[tuple[str, int]], boost: int = 0) -> None:
+        doc = len(self.docs)
+        self.docs.append([path, title, lang or "", kind, notation or "", KIND_BOOST.get(kind, 0) + boost])
+        for text, weight in fields:
+            for token in tokens(text):
+                postings = self.terms.setdefault(token, {})
+                postings[doc] = max(postings.get(doc, 0), weight)
+
+    def add_page(self, page, pages: dict) -> None:
+        """Index a resource page: its titles in every language, notation, and body texts."""
+        if page.kind not in SEARCHED_KINDS and not page.iri.startswith("http://data.europa.eu/esco/"):
+            return
+        fields = [(p.title.text, TITLE) for p in pages.values()]
+        if page.notation:
+            fields.append((page.notation, NOTATION))
+        if page.kind == "competence":
+            data = page.data
+            fields += [(i.text, BODY) for i in data["indicators"] + data["knowledge"]]
+            for ecf in data["ecf"]:
+                fields += [(ecf["link"].text, BODY), (ecf["link"].notation or "", BODY)]
+        # an e-CF concept some standard cites comes before its uncited twin in the other version
+        boost = 1 if page.kind == "ecf" and page.data["cited_by"] else 0
+        self.add(page.path, page.title.text, page.title.lang, page.kind, page.notation, fields, boost)
+
+    def to_script(self) -> str:
+        terms = {t: [x for doc, w in sorted(p.items()) for x in (doc, w)] for t, p in sorted(self.terms.items())}
+        data = json.dumps({"docs": self.docs, "terms": terms}, ensure_ascii=False, separators=(",", ":"))
+        # the index is a script: keep any "</script>" in document text from mattering to HTML tools
+        data = data.replace("<", "\\u003c")
+        return f"window.KUTSE_SEARCH = {data};\n"

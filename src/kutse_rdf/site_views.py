@@ -1,0 +1,301 @@
+"""View models of the site's resource pages: plain dataclasses built from the graph.
+
+Templates get these objects only, never the graph. One `Views` object per interface language,
+since labels are picked by language (an e-CF title exists in English only, a competence title in
+Estonian only; each keeps its own language tag for the template's `lang` attribute).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pyoxigraph as ox
+
+from kutse_rdf.namespaces import KUTSE, PROJECT
+from kutse_rdf.site_graph import DCT, RDFS, SKOS, SiteGraph, Value
+
+K = str(KUTSE)
+RDF_VALUE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#value"
+ESCO_PREFIX = "http://data.europa.eu/esco/"
+MATCH_PROPERTIES = [SKOS + m for m in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch",
+                                       "relatedMatch")]
+INCOMING_LIMIT = 100  # hub resources (an EQF level, a competence group) are cited thousands of times
+GROUPS = ("mandatory", "optional", "specialisation", "transversal")
+
+
+@dataclass
+class Link:
+    text: str
+    lang: str | None = None
+    path: str | None = None  # site folder; None when the site has no page for it
+    iri: str | None = None
+    notation: str | None = None
+
+
+@dataclass
+class Statement:
+    property: Link
+    values: list  # Value or Link
+
+
+@dataclass
+class Page:
+    """What every resource page shows; `kind` picks the template."""
+
+    iri: str
+    path: str
+    kind: str
+    title: Value
+    notation: str | None = None
+    statements: list[Statement] = field(default_factory=list)
+    incoming: list[tuple[Link, Link]] = field(default_factory=list)  # (subject, property)
+    incoming_more: int = 0
+    data: dict = field(default_factory=dict)  # kind-specific parts
+
+
+def code_key(text: str | None) -> tuple:
+    """Sort key of a notation: "B.3.10" after "B.3.9"."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"[.\-]", text or ""))
+
+
+class Views:
+    def __init__(self, graph: SiteGraph, lang: str):
+        self.g = graph
+        self.lang = lang
+        self.label = lru_cache(maxsize=None)(self._label)
+
+    def _label(self, iri: str) -> Value:
+        return self.g.label(iri, self.lang)
+
+    def link(self, iri: str) -> Link:
+        label = self.label(iri)
+        return Link(label.text, label.lang, self.g.path_of(iri) if self.g.has_page(iri) else None,
+                    iri, self.g.notation(iri))
+
+    def value(self, term) -> Value | Link:
+        if isinstance(term, ox.NamedNode):
+            return self.link(term.value)
+        return self.g.value(term, self.lang)
+
+    def links(self, iris) -> list[Link]:
+        return sorted((self.link(i) for i in iris), key=lambda l: (code_key(l.notation), l.text))
+
+    def iris(self, iri: str, predicate: str) -> list[str]:
+        return [o.value for o in self.g.objects(iri, predicate) if isinstance(o, ox.NamedNode)]
+
+    def ordered(self, iris: list[str]) -> list[str]:
+        def key(i: str):
+            order = self.g.literal(i, K + "order")
+            return (int(order.text) if order and order.text.isdigit() else 10**9, code_key(self.g.notation(i)), i)
+
+        return sorted(iris, key=key)
+
+    def text(self, iri: str, predicate: str) -> Value | None:
+        return self.g.literal(iri, predicate, self.lang)
+
+    # -- the page ------------------------------------------------------------------------------
+    def page(self, iri: str) -> Page:
+        types = self.g.types(iri)
+        kind = self.kind(iri, types)
+        page = Page(iri, self.g.path_of(iri), kind, self.label(iri), self.g.notation(iri))
+        for predicate, objects in sorted(self.g.statements(iri).items(), key=lambda kv: self.g.curie(kv[0])):
+            values = sorted((self.value(o) for o in objects), key=lambda v: (code_key(getattr(v, "notation", None)), v.text))
+            page.statements.append(Statement(self.link(predicate), values))
+        incoming = self.g.incoming(iri)
+        page.incoming_more = max(0, len(incoming) - INCOMING_LIMIT)
+        page.incoming = [(self.link(s), self.link(p)) for s, p in incoming[:INCOMING_LIMIT]]
+        builder = getattr(self, f"data_{kind}", None)
+        if builder:
+            page.data = builder(iri)
+        return page
+
+    def kind(self, iri: str, types: set[str]) -> str:
+        if K + "OccupationalStandard" in types:
+            return "standard"
+        if K + "Qualification" in types:
+            return "qualification"
+        if K + "PartialQualification" in types:
+            return "partial"
+        if K + "Specialisation" in types:
+            return "specialisation"
+        if K + "Competence" in types:
+            return "competence"
+        if self.g.objects(iri, K + "ecfArea"):
+            return "ecf"
+        if iri.startswith(PROJECT + "ecf/") and self.g.objects(iri, SKOS + "topConceptOf"):
+            return "ecf_area"
+        if SKOS + "ConceptScheme" in types:
+            return "scheme"
+        return "resource"
+
+    # -- kind-specific parts ---------------------------------------------------------------------
+    def standard_of(self, iri: str) -> str | None:
+        schemes = self.iris(iri, SKOS + "inScheme")
+        return schemes[0] if schemes else None
+
+    def data_standard(self, iri: str) -> dict:
+        comps = self.ordered(self.g.subjects_of(SKOS + "inScheme", iri))
+        comps = [c for c in comps if K + "Competence" in self.g.types(c)]
+        groups: dict[str, list] = {}
+        for comp in comps:
+            group = self.iris(comp, K + "competenceGroup")
+            name = group[0][len(K):] if group and group[0].startswith(K) else "other"
+            groups.setdefault(name if name in GROUPS else "other", []).append(self.competence_row(comp))
+        quals = self.iris(iri, K + "describesQualification")
+        qual = quals[0] if quals else None
+        skills: dict[str, list] = {}
+        for skill in self.ordered(self.iris(iri, K + "hasGeneralSkill")):
+            group = self.text(skill, K + "skillGroup")
+            skills.setdefault(group.text if group else "", []).append(
+                (self.link(skill), group.lang if group else None))
+        return {
+            "qualification": self.link(qual) if qual else None,
+            "partials": self.links(self.iris(qual, K + "hasPartialQualification")) if qual else [],
+            "specialisations": self.links(self.iris(qual, K + "hasSpecialisation")) if qual else [],
+            "groups": [(name, rows) for name, rows in sorted(groups.items(),
+                                                            key=lambda kv: (GROUPS + ("other",)).index(kv[0]))],
+            "work_parts": [{"link": self.link(w), "ecf": self.links(self.iris(w, K + "citesEcf"))}
+                           for w in self.ordered(self.iris(iri, K + "hasWorkPart"))],
+            "general_skills": list(skills.items()),
+            "sections": [{"link": self.link(s), "title": self.text(s, DCT + "title"),
+                          "text": self.text(s, RDF_VALUE)}
+                         for s in self.ordered(self.iris(iri, K + "hasSection"))],
+            "authors": [{"name": self.label(a), "organisation": self.text(a, K + "organisation"),
+                         "link": self.link(a)} for a in self.iris(iri, K + "hasAuthor")],
+            "council": self.links(self.iris(iri, K + "approvedBy")),
+            "coverage_path": "coverage/" + self.g.path_of(iri),
+        }
+
+    def competence_row(self, comp: str) -> dict:
+        return {"link": self.link(comp), "ecf": self.links(self.iris(comp, K + "citesEcf"))}
+
+    def data_qualification(self, iri: str) -> dict:
+        required = self.iris(iri, K + "requiresCompetence")
+        parents = (self.iris(iri, K + "isPartialQualificationOf") + self.iris(iri, K + "isSpecialisationOf")
+                   or self.iris(iri, SKOS + "broader"))
+        return {
+            "standard": self.link(self.standard_of(iri)) if self.standard_of(iri) else None,
+            "parent": self.links(parents),
+            "level": self.text(iri, K + "estqfLevel"),
+            "competences": [self.competence_row(c) for c in self.ordered(required)],
+            "general_skills": bool(self.iris(iri, K + "requiresGeneralSkill")),
+            "partials": self.links(self.iris(iri, K + "hasPartialQualification")),
+            "specialisations": self.links(self.iris(iri, K + "hasSpecialisation")),
+            "name_on_certificate": self.text(iri, K + "nameOnCertificate"),
+        }
+
+    data_partial = data_qualification
+    data_specialisation = data_qualification
+
+    def ecf_row(self, ecf: str, eqf_level: str | None) -> dict:
+        levels = self.ordered(self.iris(ecf, K + "proficiencyLevel"))
+        eqf_of_levels = {e for lvl in levels for e in self.iris(lvl, K + "correspondingEqfLevel")}
+        return {
+            "link": self.link(ecf),
+            "levels": self.links(levels),
+            # the level-consistency check of docs/graph-model.md; None when it cannot be told
+            "consistent": (eqf_level in eqf_of_levels) if (eqf_level and levels) else None,
+        }
+
+    def data_competence(self, iri: str) -> dict:
+        levels = self.iris(iri, K + "hasLevel")
+        eqf_level = levels[0] if levels else None
+        required_by = self.g.subjects_of(K + "requiresCompetence", iri)
+        esco = [o for p in MATCH_PROPERTIES for o in self.iris(iri, p) if o.startswith(ESCO_PREFIX)]
+        return {
+            "standard": self.link(self.standard_of(iri)) if self.standard_of(iri) else None,
+            "group": self.links(self.iris(iri, K + "competenceGroup")),
+            "level": self.text(iri, K + "estqfLevel"),
+            "ecf": [self.ecf_row(e, eqf_level) for e in self.iris(iri, K + "citesEcf")],
+            "indicators": [self.link(i) for i in self.ordered(self.iris(iri, K + "hasIndicator"))],
+            "knowledge": [self.link(i) for i in self.ordered(self.iris(iri, K + "hasKnowledge"))],
+            "assessment": self.text(iri, K + "assessment"),
+            "required_by": self.links(required_by),
+            "esco": self.links(esco),
+            "source_file": self.text(iri, K + "sourceFile"),
+            "source_line": self.text(iri, K + "sourceLine"),
+        }
+
+    def data_ecf(self, iri: str) -> dict:
+        citing = self.g.subjects_of(K + "citesEcf", iri)
+        comps = [c for c in citing if K + "Competence" in self.g.types(c)]
+        work_parts = [c for c in citing if c not in comps]
+        by_standard: dict[str, list] = {}
+        for comp in comps:
+            by_standard.setdefault(self.standard_of(comp) or "", []).append(comp)
+        matches = [(self.link(p), self.links(self.iris(iri, p))) for p in MATCH_PROPERTIES if self.iris(iri, p)]
+        matches += [(self.link(p), self.links(self.g.subjects_of(p, iri))) for p in MATCH_PROPERTIES
+                    if self.g.subjects_of(p, iri) and all(self.g.path_of(s) for s in self.g.subjects_of(p, iri))]
+        return {
+            "area": self.links(self.iris(iri, K + "ecfArea")),
+            "levels": self.links(self.iris(iri, K + "proficiencyLevel")),
+            "cited_by": [(self.link(std) if std else None, self.links(cs)) for std, cs in sorted(by_standard.items())],
+            "work_parts": self.links(work_parts),
+            "matches": matches,
+        }
+
+    def data_ecf_area(self, iri: str) -> dict:
+        members = self.g.subjects_of(K + "ecfArea", iri)
+        return {"members": [(self.link(m), len(self.g.subjects_of(K + "citesEcf", m)))
+                            for m in sorted(members, key=lambda m: code_key(self.g.notation(m)))]}
+
+    def data_scheme(self, iri: str) -> dict:
+        top = self.iris(iri, SKOS + "hasTopConcept") or self.g.subjects_of(SKOS + "topConceptOf", iri)
+        members = self.g.subjects_of(SKOS + "inScheme", iri)
+        return {"top": self.links(top), "members": self.links(m for m in members if m not in top)}
+
+    def data_resource(self, iri: str) -> dict:
+        return {"members": []}
+
+    def document(self, iri: str, terms: list[str]) -> dict:
+        """A hash-IRI vocabulary (the ontology): one section per term, anchored by its fragment."""
+        rows = []
+        for term in sorted(terms):
+            statements = [Statement(self.link(p), [self.value(o) for o in objs])
+                          for p, objs in sorted(self.g.statements(term).items(), key=lambda kv: self.g.curie(kv[0]))]
+            comment = self.text(term, RDFS + "comment")
+            rows.append({"id": term.partition("#")[2], "link": self.link(term), "curie": self.g.curie(term),
+                         "comment": comment, "statements": statements})
+        return {"terms": rows}
+
+    # -- coverage ------------------------------------------------------------------------------
+    def coverage(self, standard: str) -> dict:
+        """The partial × competence matrix and the e-CF area heatmap of one standard."""
+        quals = self.iris(standard, K + "describesQualification")
+        columns = []
+        for qual in quals:
+            columns.append(qual)
+            columns += sorted(self.iris(qual, K + "hasPartialQualification"), key=lambda i: self.label(i).text)
+            columns += sorted(self.iris(qual, K + "hasSpecialisation"), key=lambda i: self.label(i).text)
+        required = {col: set(self.iris(col, K + "requiresCompetence")) for col in columns}
+        comps = [c for c in self.g.subjects_of(SKOS + "inScheme", standard) if K + "Competence" in self.g.types(c)]
+        # codes required but absent from the standard still get a row (marked missing)
+        comps += sorted({c for reqs in required.values() for c in reqs} - set(comps))
+        rows = [{"link": self.link(c), "cells": [c in required[col] for col in columns]}
+                for c in self.ordered(comps)]
+
+        version = self.text(standard, K + "ecfVersion")
+        scheme = f"{PROJECT}ecf/{version.text}/" if version else None
+        areas = set(self.g.subjects_of(SKOS + "topConceptOf", scheme)) if scheme else set()
+        counts: dict[tuple[str, str], int] = {}
+        for col in columns:
+            for comp in required[col]:
+                for area in {a for e in self.iris(comp, K + "citesEcf") for a in self.iris(e, K + "ecfArea")}:
+                    areas.add(area)
+                    counts[(col, area)] = counts.get((col, area), 0) + 1
+        areas_sorted = sorted(areas, key=lambda a: code_key(self.g.notation(a)))
+        top = max(counts.values(), default=0)
+        heat = [{"link": self.link(col),
+                 "cells": [{"n": counts.get((col, a), 0),
+                            "step": 0 if not top else -(-5 * counts.get((col, a), 0) // top)}
+                           for a in areas_sorted]}
+                for col in columns]
+        return {
+            "standard": self.link(standard),
+            "title": self.label(standard),
+            "columns": [self.link(c) for c in columns],
+            "rows": rows,
+            "areas": [self.link(a) for a in areas_sorted],
+            "heat": heat,
+        }

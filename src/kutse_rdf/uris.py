@@ -1,0 +1,118 @@
+"""Every URI of the project's own resources is minted here, nowhere else (docs/graph-model.md).
+
+URIs are slash URIs under one configurable base `B`, readable and stable across rebuilds: they
+depend on titles and codes, never on the content below them (a competence keeps its URI when
+its indicators change). Only indicators, knowledge items and general skills are numbered by
+their position, as the document numbers them.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+from rdflib import URIRef
+
+from kutse_rdf.errors import DataError
+from kutse_rdf.model import Standard
+
+# Estonian letters folded as the contract says; the rest of Latin goes through NFKD below.
+_FOLD = str.maketrans({"õ": "o", "ä": "a", "ö": "o", "ü": "u", "š": "s", "ž": "z",
+                       "Õ": "o", "Ä": "a", "Ö": "o", "Ü": "u", "Š": "s", "Ž": "z"})
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str) -> str:
+    """"IT-juht, tase 7" -> "it-juht-tase-7": ASCII-folded, lower case, other runs -> "-"."""
+    folded = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
+    return _NOT_SLUG.sub("-", ascii_text).strip("-")
+
+
+def _code(code: str) -> str:
+    # Codes are normalised by the parser ("B.3.5"); quote anything else rather than break the URI.
+    return quote(code.strip(), safe=".-_~")
+
+
+class Uris:
+    """Mints the URIs of one deployment (one base URI)."""
+
+    def __init__(self, base_uri: str):
+        self.base = base_uri if base_uri.endswith("/") else base_uri + "/"
+
+    def _uri(self, path: str) -> URIRef:
+        return URIRef(self.base + path)
+
+    @staticmethod
+    def standard_slug(std: Standard) -> str:
+        value = slug(std.title)
+        if not value:
+            raise DataError(f"standard title {std.title!r} gives an empty URI slug",
+                            file=std.source_file, line=std.line)
+        return value
+
+    def _std(self, std: Standard, path: str = "") -> URIRef:
+        tail = f"/{path}" if path else ""
+        return self._uri(f"standard/{self.standard_slug(std)}{tail}")
+
+    @staticmethod
+    def _named(kind: str, text: str, std: Standard) -> str:
+        value = slug(text)
+        if not value:
+            raise DataError(f"{kind} name {text!r} gives an empty URI slug", file=std.source_file)
+        return value
+
+    def standard(self, std: Standard) -> URIRef:
+        return self._std(std)
+
+    def qualification(self, std: Standard) -> URIRef:
+        return self._std(std, "qualification")
+
+    def partial(self, std: Standard, title: str) -> URIRef:
+        return self._std(std, "partial/" + self._named("partial qualification", title, std))
+
+    def specialisation(self, std: Standard, title: str) -> URIRef:
+        return self._std(std, "specialisation/" + self._named("specialisation", title, std))
+
+    def competence(self, std: Standard, code: str) -> URIRef:
+        return self._std(std, f"competence/{_code(code)}")
+
+    def indicator(self, std: Standard, code: str, n: int) -> URIRef:
+        return self._std(std, f"competence/{_code(code)}/indicator/{n}")
+
+    def knowledge(self, std: Standard, code: str, n: int) -> URIRef:
+        return self._std(std, f"competence/{_code(code)}/knowledge/{n}")
+
+    def general_skill(self, std: Standard, n: int) -> URIRef:
+        return self._std(std, f"general-skill/{n}")
+
+    def work_part(self, std: Standard, code: str) -> URIRef:
+        return self._std(std, f"work-part/{_code(code)}")
+
+    def section(self, std: Standard, code: str | None, title: str | None = None) -> URIRef:
+        """By code ("A.1"); a section without a code by the slug of its heading; the untitled
+        text before the first heading is "intro"."""
+        if code:
+            return self._std(std, f"section/{_code(code)}")
+        return self._std(std, f"section/{slug(title or '') or 'intro'}")
+
+    def author(self, std: Standard, name: str) -> URIRef:
+        return self._std(std, "author/" + self._named("author", name, std))
+
+    def council(self, name: str) -> URIRef:
+        value = slug(name)
+        if not value:
+            raise DataError(f"council name {name!r} gives an empty URI slug")
+        return self._uri(f"council/{value}")
+
+    def graph(self, std: Standard) -> URIRef:
+        return self._uri(f"graph/{self.standard_slug(std)}")
+
+    def reference_graph(self) -> URIRef:
+        return self._uri("graph/reference")
+
+    def inferred_graph(self) -> URIRef:
+        return self._uri("graph/inferred")
+
+    def elm_graph(self) -> URIRef:
+        return self._uri("graph/elm")

@@ -1,0 +1,343 @@
+"""SHACL validation of the graph (shapes/*.ttl) with pySHACL.
+
+Validation runs per standard: the data graph is one standard's named graph plus the handful of
+reference triples the shapes read (`needed_reference`), never the whole dataset, so the cost
+grows linearly with the number of standards. The asserted graph is validated as it is
+(inference="none"): with RDFS inference `rdfs:range` would manufacture the very types that
+`sh:class` checks, and structural shapes could never fail.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, SH, SKOS
+from rdflib.term import Node
+
+from kutse_rdf.model import Standard
+from kutse_rdf.namespaces import KUTSE
+from kutse_rdf.resources import resource_dir
+from kutse_rdf.uris import Uris
+
+SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+
+# Reference triples the shapes read about the EQF levels and e-CF competences a standard cites.
+_REFERENCE_FACTS = (SKOS.inScheme, SKOS.notation, KUTSE.proficiencyLevel)
+
+
+@dataclass
+class Result:
+    severity: str  # "violation", "warning" or "info"
+    focus: str
+    path: str | None
+    value: str | None
+    message_et: str
+    message_en: str
+    source_file: str | None
+    source_line: int | None
+    shape: str  # IRI of the shape (one rule) that failed
+
+
+@dataclass
+class ValidationReport:
+    conforms: bool  # no violation (warnings allowed)
+    results: list[Result]
+    report_graph: Graph
+    source_file: str | None = None  # the standard validated, when known
+    title: str | None = None
+    subject: str | None = None  # the standard's URI: focus nodes are shown relative to it
+
+    @property
+    def violations(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "violation"]
+
+    @property
+    def warnings(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "warning"]
+
+
+class _PreparedQueryGraph(Graph):
+    """pySHACL runs a SPARQL constraint once per focus node with the same text, and rdflib
+    parses the text again on every call (about 20 ms: most of the validation time). This graph
+    parses each text once."""
+
+    def query(self, query_object, *args, **kwargs):
+        if isinstance(query_object, str):
+            query_object = _prepared(query_object)
+        return super().query(query_object, *args, **kwargs)
+
+
+@lru_cache(maxsize=64)
+def _prepared(text: str):
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery(text)
+
+
+@lru_cache(maxsize=1)
+def shapes_graph() -> Graph:
+    """Every shapes/*.ttl, parsed once per process."""
+    graph = Graph()
+    for file in sorted(resource_dir("shapes").glob("*.ttl")):
+        graph.parse(file, format="turtle")
+    return graph
+
+
+def needed_reference(reference: Graph, data: Graph) -> Graph:
+    """The reference triples the shapes need for `data`: scheme and notation of each EQF level
+    and e-CF competence it cites, the proficiency levels of those e-CF competences and their EQF
+    levels, and mapping triples about its own resources. Types are left out on purpose, so the
+    SKOS shapes do not re-check the reference concepts once per standard."""
+    out = Graph()
+    cited = set(data.objects(None, KUTSE.hasLevel)) | set(data.objects(None, KUTSE.citesEcf))
+    levels = set()
+    for node in cited:
+        for prop in _REFERENCE_FACTS:
+            for value in reference.objects(node, prop):
+                out.add((node, prop, value))
+                if prop == KUTSE.proficiencyLevel:
+                    levels.add(value)
+    for level in levels:
+        for eqf in reference.objects(level, KUTSE.correspondingEqfLevel):
+            out.add((level, KUTSE.correspondingEqfLevel, eqf))
+    for concept in set(data.subjects(RDF.type, SKOS.Concept)):
+        for prop, value in reference.predicate_objects(concept):
+            out.add((concept, prop, value))
+    return out
+
+
+def validate_graph(data: Graph, reference: Graph | None = None) -> ValidationReport:
+    """Validate one data graph (normally one standard) against all shapes."""
+    import pyshacl
+
+    # SimpleMemory: no per-triple context bookkeeping, which a single graph does not need and
+    # which costs about a fifth of pySHACL's time in the default store
+    graph = _PreparedQueryGraph(store="SimpleMemory")
+    graph += data
+    if reference is not None:
+        graph += needed_reference(reference, data)
+    shapes = shapes_graph()
+    conforms, report, _ = pyshacl.validate(
+        graph, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True,
+        abort_on_first=False, inplace=True)
+    restore_languages(report, shapes)
+    return ValidationReport(conforms=bool(conforms), results=_results(report, graph),
+                            report_graph=report)
+
+
+def validate_dataset(dataset: Dataset, standards: list[Standard]) -> list[ValidationReport]:
+    """One report per standard, each validated over its own named graph. A result about a
+    competence named in B.1 (or a specialisation table) points at the line where it is named."""
+    graphs = _standard_graphs(dataset)
+    reports = []
+    for std in standards:
+        found = _own_graph(std, graphs.get(std.source_file, []))
+        if found is None:
+            continue  # not converted (refused by convert): reported there
+        subject, graph, uris = found
+        reference = dataset.graph(uris.reference_graph())
+        report = validate_graph(graph, reference if len(reference) else None)
+        report.source_file, report.title, report.subject = std.source_file, std.title, str(subject)
+        ref_lines = _reference_lines(std, uris)
+        for result in report.results:
+            result.source_file = result.source_file or std.source_file
+            named = ref_lines.get((result.focus, result.value))
+            if named:
+                result.source_line = named
+        report.results.sort(key=_order)
+        reports.append(report)
+    return reports
+
+
+def _standard_graphs(dataset: Dataset) -> dict[str, list[tuple[URIRef, Graph]]]:
+    """source file -> [(standard URI, a graph describing it)]: its own named graph, and
+    possibly others that mention it (inferences, ELM)."""
+    found: dict[str, list[tuple[URIRef, Graph]]] = {}
+    for graph in dataset.graphs():
+        for subject in graph.subjects(RDF.type, KUTSE.OccupationalStandard):
+            source = graph.value(subject, KUTSE.sourceFile)
+            if source is not None:
+                found.setdefault(str(source), []).append((subject, graph))
+    return found
+
+
+def _own_graph(std: Standard, candidates: list[tuple[URIRef, Graph]]
+               ) -> tuple[URIRef, Graph, Uris] | None:
+    """The standard's named graph among the candidates; the base URI is read off its URI."""
+    for subject, graph in candidates:
+        uris = Uris(str(subject).removesuffix("standard/" + Uris.standard_slug(std)))
+        if subject == uris.standard(std) and graph.identifier == uris.graph(std):
+            return subject, graph, uris
+    return None
+
+
+def _reference_lines(std: Standard, uris: Uris) -> dict[tuple[str, str], int]:
+    """(requiring node, competence) -> the line where the competence code is written."""
+    owners = [(uris.qualification(std), std.qualification_competences)]
+    owners += [(uris.partial(std, p.title), p.competences) for p in std.partial_qualifications]
+    owners += [(uris.specialisation(std, s.title), s.competences) for s in std.specialisations]
+    lines = {}
+    for owner, refs in owners:
+        for ref in refs:
+            lines.setdefault((str(owner), str(uris.competence(std, ref.code))), ref.line)
+    return lines
+
+
+def _order(result: Result) -> tuple:
+    return (result.source_line or 0, result.severity != "violation", result.focus, result.shape)
+
+
+def restore_languages(report: Graph, shapes: Graph) -> None:
+    """pySHACL drops the language tag of a message it fills in from a SPARQL result. Put it
+    back: find the shape's message template the text matches and take that template's tag."""
+    for result in set(report.subjects(RDF.type, SH.ValidationResult)):
+        source = report.value(result, SH.sourceConstraint) or report.value(result, SH.sourceShape)
+        templates = [m for m in shapes.objects(source, SH.message) if m.language]
+        for message in list(report.objects(result, SH.resultMessage)):
+            if not isinstance(message, Literal) or message.language:
+                continue
+            for template in templates:
+                if _template_regex(str(template)).fullmatch(str(message)):
+                    report.remove((result, SH.resultMessage, message))
+                    report.add((result, SH.resultMessage,
+                                Literal(str(message), lang=template.language)))
+                    break
+
+
+@lru_cache(maxsize=256)
+def _template_regex(template: str) -> re.Pattern:
+    parts = re.split(r"\{[?$]\w+\}", template)
+    return re.compile("(?s)" + ".+?".join(re.escape(p) for p in parts))
+
+
+def _results(report: Graph, data: Graph) -> list[Result]:
+    results = []
+    # top-level results only: those nested under sh:detail (from sh:node) explain a parent
+    for node in report.objects(None, SH.result):
+        focus = report.value(node, SH.focusNode)
+        messages = {m.language: str(m) for m in report.objects(node, SH.resultMessage)
+                    if isinstance(m, Literal)}
+        line = data.value(focus, KUTSE.sourceLine)
+        source = data.value(focus, KUTSE.sourceFile)
+        results.append(Result(
+            severity=SEVERITIES.get(report.value(node, SH.resultSeverity), "violation"),
+            focus=str(focus),
+            path=_text(report, report.value(node, SH.resultPath)),
+            value=_text(report, report.value(node, SH.value)),
+            message_et=messages.get("et", messages.get(None, "")),
+            message_en=messages.get("en", messages.get(None, "")),
+            source_file=str(source) if source is not None else _standard_file(data),
+            source_line=int(line) if line is not None else None,
+            shape=str(report.value(node, SH.sourceShape)),
+        ))
+    results.sort(key=_order)
+    return results
+
+
+def _text(report: Graph, node: Node | None) -> str | None:
+    """A path or value as text: IRIs and literals as they are, SHACL paths in SPARQL syntax
+    (^p for an inverse path, (p|q) for alternatives, p/q for a sequence)."""
+    if node is None:
+        return None
+    if not isinstance(node, BNode):
+        return str(node)
+    inverse = report.value(node, SH.inversePath)
+    if inverse is not None:
+        return "^" + _text(report, inverse)
+    alternatives = report.value(node, SH.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(_text(report, n) for n in Collection(report, alternatives)) + ")"
+    if report.value(node, RDF.first) is not None:
+        return "/".join(_text(report, n) for n in Collection(report, node))
+    return str(node)
+
+
+def _standard_file(data: Graph) -> str | None:
+    for subject in data.subjects(RDF.type, KUTSE.OccupationalStandard):
+        source = data.value(subject, KUTSE.sourceFile)
+        if source is not None:
+            return str(source)
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Output
+
+
+def format_report(reports: Iterable[ValidationReport]) -> str:
+    """Readable report grouped by standard: `file:line: severity: [focus] message`, the English
+    message on the line and the Estonian one below it."""
+    reports = list(reports)
+    lines = []
+    for report in reports:
+        name = report.source_file or "(graph)"
+        title = f" ({report.title})" if report.title else ""
+        lines.append(f"{name}{title}: {_count(len(report.violations), 'violation')}, "
+                     f"{_count(len(report.warnings), 'warning')}")
+        for r in report.results:
+            where = r.source_file or name
+            where += f":{r.source_line}" if r.source_line else ""
+            focus = _short(r.focus, report.subject)
+            lines.append(f"{where}: {r.severity}: [{focus}] {r.message_en}{_value(r, report)}")
+            lines.append(f"    et: {r.message_et}")
+    violations = sum(len(r.violations) for r in reports)
+    warnings = sum(len(r.warnings) for r in reports)
+    lines.append(f"{_count(len(reports), 'standard')} validated: "
+                 f"{_count(violations, 'violation')}, {_count(warnings, 'warning')}")
+    return "\n".join(lines) + "\n"
+
+
+def _value(result: Result, report: ValidationReport) -> str:
+    """The offending IRI, when the message does not already name it."""
+    value = result.value
+    if not value or not value.startswith(("http://", "https://")):
+        return ""
+    short = _short(value, report.subject)
+    return "" if short.rsplit("/", 1)[-1] in result.message_en else f" ({short})"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _short(focus: str, subject: str | None) -> str:
+    if subject and focus.startswith(subject + "/"):
+        return focus[len(subject) + 1:]
+    if subject and focus == subject:
+        return "standard"
+    return focus
+
+
+def write_reports(reports: list[ValidationReport], folder: Path) -> None:
+    """folder/validation.ttl (every SHACL report graph) and folder/validation.json."""
+    folder.mkdir(parents=True, exist_ok=True)
+    graph = Graph()
+    graph.bind("sh", SH)
+    for report in reports:
+        graph += report.report_graph
+    _write_atomic(folder / "validation.ttl", graph.serialize(format="turtle"))
+    data = {
+        "conforms": all(r.conforms for r in reports),
+        "violations": sum(len(r.violations) for r in reports),
+        "warnings": sum(len(r.warnings) for r in reports),
+        "standards": [
+            {"file": r.source_file, "title": r.title, "standard": r.subject,
+             "conforms": r.conforms, "violations": len(r.violations),
+             "warnings": len(r.warnings), "results": [asdict(x) for x in r.results]}
+            for r in reports
+        ],
+    }
+    _write_atomic(folder / "validation.json",
+                  json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

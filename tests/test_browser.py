@@ -1,0 +1,229 @@
+"""The site in a real browser: Debian's Chromium driven by Playwright (never a downloaded browser).
+
+The seed standard is built with the real pipeline into a temporary folder and served on
+127.0.0.1; the hand-written XSS fixture is rendered by the site stage alone. Screenshots go to
+build/screenshots/ as test artifacts.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import re
+import threading
+from pathlib import Path
+
+import pytest
+
+from test_site_support import ROOT, build_fixture, build_seed, html_pages
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+SCREENSHOTS = ROOT / "build" / "screenshots"
+COMPETENCE = "standard/it-juht-tase-7/competence/B.3.14/index.html"
+COVERAGE = "coverage/standard/it-juht-tase-7/index.html"
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive: one connection for the page and its styles
+
+    def log_message(self, format, *args):  # noqa: A002 (the base class's name)
+        pass
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    if os.environ.get("KUTSE_RDF_SKIP_BROWSER") == "1":
+        pytest.skip("KUTSE_RDF_SKIP_BROWSER=1")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (or set KUTSE_RDF_SKIP_BROWSER=1)")
+    seed = build_seed(tmp_path_factory.mktemp("seed") / "build") / "site"
+    xss = build_fixture(tmp_path_factory.mktemp("xss")) / "site"
+    return {"seed": seed, "xss": xss}
+
+
+@pytest.fixture(scope="module")
+def server(builds):
+    """Serve the seed site on 127.0.0.1 (a free port)."""
+    handler = functools.partial(Quiet, directory=str(builds["seed"]))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(builds):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A page that records console errors, failed requests and requests leaving 127.0.0.1."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url}"))
+    page.on("dialog", lambda d: (page.problems.append(f"dialog: {d.message}"), d.dismiss()))
+
+    def outside(route):
+        page.problems.append(f"external request: {route.request.url}")
+        route.abort()
+
+    # a regex is matched inside the driver, so local requests are not slowed by a Python round trip
+    page.route(re.compile(r"^(?!http://127\.0\.0\.1[:/]|file:|data:|about:)"), outside)
+    yield page
+    context.close()
+
+
+# English twins of these many small leaf pages share their template with pages checked already;
+# the static link checker (test_site.py) still covers every file of both trees.
+LEAVES = ("/indicator/", "/knowledge/", "/learning-outcome/", "/general-skill/", "/work-part/")
+
+
+def test_every_page_loads_without_errors(page, server, builds):
+    """Every Estonian page, and every English page but the leaf twins (about 0.1 s a page)."""
+    site = builds["seed"]
+    pages = [p.relative_to(site).as_posix() for p in html_pages(site) if p.name == "index.html"]
+    pages = [p for p in pages if not (p.startswith("en/") and any(leaf in p for leaf in LEAVES))]
+    assert len(pages) > 100
+    for rel in pages:
+        response = page.goto(server + rel)
+        assert response.status == 200, rel
+        # every embedded JSON-LD block parses in the browser too
+        blocks = page.eval_on_selector_all('script[type="application/ld+json"]', "els => els.map(e => e.textContent)")
+        assert blocks, rel
+        for block in blocks:
+            json.loads(block)
+    assert page.problems == []
+
+
+def results(page) -> list[tuple[str, str]]:
+    page.wait_for_selector("#search-results li")
+    return page.eval_on_selector_all("#search-results li a",
+                                     "els => els.map(a => [a.getAttribute('href'), a.textContent])")
+
+
+def test_search_riskijuhtimine_finds_b_3_14(page, server):
+    page.goto(server + "index.html")
+    page.fill("#q-home", "Riskijuhtimine")
+    page.press("#q-home", "Enter")
+    page.wait_for_url("**/search/index.html?q=Riskijuhtimine")
+    hits = results(page)
+    competences = [h for h in hits if "/competence/" in h[0]]
+    # source line 282: "B.3.14. Riskijuhtimine (e-CF kompetents E.3)"
+    assert competences[0][0].endswith("standard/it-juht-tase-7/competence/B.3.14/index.html")
+    page.click(f"#search-results a[href$='competence/B.3.14/index.html']")
+    assert page.url.endswith(COMPETENCE)
+    assert "Riskijuhtimine" in page.inner_text("h1")
+    assert page.problems == []
+
+
+def test_search_notation_e8_finds_b_3_18(page, server):
+    page.goto(server + "search/index.html?q=E.8")
+    hits = results(page)
+    # the cited e-CF 4.0 concept first (3.0 has an E.8 too), then the one competence citing it:
+    # B.3.18 (source line 322: "... (e-CF kompetentsid E.8 ja D.1)")
+    assert hits[0][0].endswith("ecf/4.0/E.8/index.html")
+    competences = [h[0] for h in hits if "/competence/" in h[0]]
+    assert competences == ["../standard/it-juht-tase-7/competence/B.3.18/index.html"]
+    assert page.problems == []
+
+
+def test_search_works_from_file_url(browser, builds):
+    page = browser.new_page()
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.goto((builds["seed"] / "search" / "index.html").as_uri() + "?q=riskijuhtimine")
+    hits = results(page)
+    assert any(h[0].endswith("competence/B.3.14/index.html") for h in hits)
+    page.click("#search-results a[href$='competence/B.3.14/index.html']")
+    assert "Riskijuhtimine" in page.inner_text("h1")
+    assert errors == []
+    page.close()
+
+
+def test_language_switch(page, server):
+    page.goto(server + COMPETENCE)
+    assert page.get_attribute("html", "lang") == "et"
+    assert "Tegevusnäitajad" in page.inner_text("main")
+    page.click("a.lang-switch")
+    assert page.url.endswith("/en/" + COMPETENCE)
+    assert page.get_attribute("html", "lang") == "en"
+    assert "Performance indicators" in page.inner_text("main")
+    # the document's own text stays Estonian, marked as such
+    assert page.get_attribute("h1 span[lang]", "lang") == "et"
+    page.click("a.lang-switch")
+    assert page.url == server + COMPETENCE
+    assert page.problems == []
+
+
+@pytest.mark.parametrize("rel", ["index.html", COMPETENCE, COVERAGE, "en/" + COVERAGE])
+def test_axe_no_serious_violations(page, server, rel):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(server + rel)
+    result = Axe().run(page)
+    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+           for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == []
+    assert page.problems == []
+
+
+def test_screenshots(page, server):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(server + "index.html")
+    page.screenshot(path=str(SCREENSHOTS / "home.png"), full_page=True)
+    page.goto(server + COMPETENCE)
+    page.screenshot(path=str(SCREENSHOTS / "competence.png"), full_page=True)
+    page.goto(server + COVERAGE)
+    page.screenshot(path=str(SCREENSHOTS / "coverage.png"), full_page=True)
+    page.set_viewport_size({"width": 375, "height": 800})  # a phone
+    page.goto(server + COMPETENCE)
+    page.screenshot(path=str(SCREENSHOTS / "competence-phone.png"), full_page=True)
+    # nothing wider than the phone's screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert (SCREENSHOTS / "home.png").stat().st_size > 10_000
+    assert page.problems == []
+
+
+def test_hostile_titles_render_as_text(browser, builds):
+    """The fixture's titles hold <script>alert(1)</script> and </script>: no script runs, the
+    titles are shown as written, and the JSON-LD still parses."""
+    site = builds["xss"]
+    page = browser.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    for rel in ["index.html", "standard/xss-juht-tase-6/index.html",
+                "standard/xss-juht-tase-6/competence/B.3.1/index.html",
+                "standard/xss-juht-tase-6/partial/skriptijuht-tase-6/index.html",
+                "en/standard/xss-juht-tase-6/qualification/index.html",
+                "coverage/standard/xss-juht-tase-6/index.html",
+                "search/index.html"]:
+        page.goto((site / rel).as_uri() + ("?q=script" if rel.startswith("search") else ""))
+        for block in page.eval_on_selector_all('script[type="application/ld+json"]', "els => els.map(e => e.textContent)"):
+            json.loads(block)
+        # only the site's own scripts: the JSON-LD block and, on the search page, two files
+        scripts = page.eval_on_selector_all("script", "els => els.map(e => e.type || e.src)")
+        assert all(s == "application/ld+json" or s.endswith(("search-index.js", "search.js")) for s in scripts), rel
+    page.goto((site / "standard/xss-juht-tase-6/competence/B.3.1/index.html").as_uri())
+    assert page.inner_text("h1") == "B.3.1 Riskijuhtimine <script>alert(1)</script>"
+    assert "Hindamine </script> & <!-- kommentaar" in page.inner_text("main")
+    page.goto((site / "search/index.html").as_uri() + "?q=skriptijuht")
+    assert "Skriptijuht </script><script>alert(2)</script>, tase 6" in page.inner_text("#search-results")
+    assert dialogs == []
+    page.close()

@@ -1,0 +1,195 @@
+"""build/data/: every dump parses back (rdflib and pyoxigraph) with the manifest's triple counts;
+the build is atomic; one standard that cannot be converted is reported and skipped."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import isomorphic
+
+from kutse_rdf import dumps
+from kutse_rdf.build import BuildResult, parse_all, run_build
+from kutse_rdf.config import Config
+from kutse_rdf.namespaces import KUTSE
+
+G = "https://w3id.org/kutse-rdf/id/graph/"
+FORMATS = {".nt": ("nt", ox.RdfFormat.N_TRIPLES), ".ttl": ("turtle", ox.RdfFormat.TURTLE),
+           ".jsonld": ("json-ld", ox.RdfFormat.JSON_LD)}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, seed_path):
+    out = tmp_path_factory.mktemp("b") / "build"
+    result = run_build([seed_path], out, Config(), quiet=True)
+    assert not result.failures
+    return out, result
+
+
+def graph_stage_only(files: list[Path], out: Path, config: Config) -> BuildResult:
+    """Parse + the graph stage alone (what this file tests), without the later stages."""
+    result = BuildResult()
+    parse_all(files, result)
+    dumps.graph_stage(out, result, config)
+    return result
+
+
+def rdflib_count(path: Path) -> int:
+    return len(Graph().parse(path, format=FORMATS[path.suffix][0]))
+
+
+def oxigraph_count(path: Path) -> int:
+    return len(set(ox.parse(path=str(path), format=FORMATS[path.suffix][1])))
+
+
+def manifest(out: Path) -> list[dict]:
+    return json.loads((out / "data" / "graphs.json").read_text(encoding="utf-8"))
+
+
+def test_layout(built):
+    out, _ = built
+    data = out / "data"
+    for name in ("all.trig", "all.ttl", "all.nt", "all.jsonld", "reference.nt", "inferred.nt",
+                 "graphs.json", "standards/it-juht-tase-7.ttl", "standards/it-juht-tase-7.nt"):
+        assert (data / name).is_file(), name
+
+
+def test_manifest_lists_graphs_with_counts_that_parse_back(built):
+    out, _ = built
+    entries = {e["kind"]: e for e in manifest(out) if e["kind"] != "elm"}
+    assert entries["standard"]["graph"] == G + "it-juht-tase-7"
+    assert entries["standard"]["file"] == "standards/it-juht-tase-7.nt"
+    assert entries["reference"] == {**entries["reference"], "graph": G + "reference",
+                                    "file": "reference.nt"}
+    assert entries["inferred"] == {**entries["inferred"], "graph": G + "inferred",
+                                   "file": "inferred.nt"}
+    for entry in entries.values():
+        path = out / "data" / entry["file"]
+        assert entry["triples"] > 0
+        assert rdflib_count(path) == entry["triples"], entry["file"]
+        assert oxigraph_count(path) == entry["triples"], entry["file"]
+
+
+def test_standard_turtle_equals_its_ntriples(built):
+    out, _ = built
+    nt = Graph().parse(out / "data/standards/it-juht-tase-7.nt", format="nt")
+    ttl = Graph().parse(out / "data/standards/it-juht-tase-7.ttl", format="turtle")
+    assert isomorphic(nt, ttl)
+    text = (out / "data/standards/it-juht-tase-7.ttl").read_text(encoding="utf-8")
+    assert "@prefix kutse: <https://w3id.org/kutse-rdf/ontology#> ." in text
+    assert " a kutse:Competence" in text or "a skos:Concept , kutse:Competence" in text
+    assert "ecf4:A.7" in text
+
+
+def test_trig_holds_every_named_graph(built):
+    out, _ = built
+    counts = {e["graph"]: e["triples"] for e in manifest(out) if e["kind"] != "elm"}
+    ds = Dataset().parse(out / "data/all.trig", format="trig")
+    found = {str(g.identifier): len(g) for g in ds.graphs() if len(g)}
+    assert found == counts
+    by_graph: dict[str, int] = {}
+    for quad in ox.parse(path=str(out / "data/all.trig"), format=ox.RdfFormat.TRIG):
+        by_graph[quad.graph_name.value] = by_graph.get(quad.graph_name.value, 0) + 1
+    assert by_graph == counts
+
+
+def test_merged_files_hold_each_triple_once(built):
+    out, _ = built
+    data = out / "data"
+    union = set()
+    for entry in manifest(out):
+        if entry["kind"] != "elm":
+            union |= set(ox.parse(path=str(data / entry["file"]), format=ox.RdfFormat.N_TRIPLES))
+    # blank nodes (the provenance activity) get new labels per file: compare without them
+    def ground(triples):
+        return {t for t in triples if not isinstance(t.subject, ox.BlankNode)
+                and not isinstance(t.object, ox.BlankNode)}
+    for name in ("all.nt", "all.ttl", "all.jsonld"):
+        path = data / name
+        assert oxigraph_count(path) == len(union), name
+        assert rdflib_count(path) == len(union), name
+        assert ground(ox.parse(path=str(path), format=FORMATS[path.suffix][1])) == ground(union)
+
+
+def test_result_dataset_for_later_stages(built):
+    _, result = built
+    ids = {str(g.identifier) for g in result.dataset.graphs() if len(g)}
+    assert {G + "it-juht-tase-7", G + "reference", G + "inferred"} <= ids
+    inferred = result.dataset.graph(URIRef(G + "inferred"))
+    assert len(list(inferred.triples((None, KUTSE.isIndicatorOf, None)))) == 78
+    assert any("graph:" in note for note in result.notes)
+
+
+def test_failed_build_leaves_the_previous_build_intact(built, tmp_path, monkeypatch, seed_path):
+    out = tmp_path / "build"
+    shutil.copytree(built[0], out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    real_write = dumps.write_data
+
+    def write_then_fail(root, dataset, config):
+        real_write(root, dataset, config)  # half of the new build is on disk ...
+        raise RuntimeError("stage failed")  # ... when a later step fails
+
+    monkeypatch.setattr(dumps, "write_data", write_then_fail)
+    with pytest.raises(RuntimeError, match="stage failed"):
+        run_build([seed_path], out, Config(), quiet=True)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in tmp_path.iterdir()] == ["build"]  # no temporary folder left
+
+
+def test_failed_reasoning_leaves_the_previous_build_intact(built, tmp_path, monkeypatch, seed_path):
+    out = tmp_path / "build"
+    shutil.copytree(built[0], out)
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+
+    def fail(dataset, config):
+        raise RuntimeError("owlrl blew up")
+
+    monkeypatch.setattr(dumps, "infer", fail)
+    with pytest.raises(RuntimeError):
+        run_build([seed_path], out, Config(), quiet=True)
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+
+
+def test_two_standards_with_one_slug_second_is_reported_and_skipped(tmp_path, seed_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("a.txt", "b.txt"):  # same document twice: same title, same URIs
+        shutil.copy(seed_path, inputs / name)
+    out = tmp_path / "build"
+    result = graph_stage_only(sorted(inputs.glob("*.txt")), out, Config())
+    assert [s.source_file for s in result.standards] == ["a.txt"]
+    assert len(result.failures) == 1
+    message = str(result.failures[0])
+    assert message.startswith("b.txt:")
+    assert "it-juht-tase-7" in message and "a.txt" in message
+    standards = [e for e in manifest(out) if e["kind"] == "standard"]
+    assert [e["file"] for e in standards] == ["standards/it-juht-tase-7.nt"]
+    assert "a.txt" in (out / "data/standards/it-juht-tase-7.nt").read_text(encoding="utf-8")
+
+
+def test_base_uri_reaches_the_dumps(tmp_path, seed_path):
+    out = tmp_path / "build"
+    graph_stage_only([seed_path], out, Config(base_uri="https://data.example.ee/kutse/"))
+    graphs = {e["graph"] for e in manifest(out)}
+    assert "https://data.example.ee/kutse/graph/it-juht-tase-7" in graphs
+    text = (out / "data/standards/it-juht-tase-7.nt").read_text(encoding="utf-8")
+    assert "<https://data.example.ee/kutse/standard/it-juht-tase-7/competence/B.3.5>" in text
+    assert "https://w3id.org/kutse-rdf/id/" not in text
+
+
+def test_rebuild_of_the_same_input_gives_the_same_files(tmp_path, monkeypatch, seed_path):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    mine = ("all.trig", "all.ttl", "all.nt", "all.jsonld", "reference.nt", "inferred.nt",
+            "standards/it-juht-tase-7.ttl", "standards/it-juht-tase-7.nt")
+    files = []
+    for name in ("one", "two"):
+        graph_stage_only([seed_path], tmp_path / name, Config())
+        files.append({f: (tmp_path / name / "data" / f).read_bytes() for f in mine})
+    assert files[0] == files[1]
+    assert b'"2023-11-14T22:13:20+00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime>' in (
+        files[0]["standards/it-juht-tase-7.nt"])

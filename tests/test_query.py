@@ -1,0 +1,527 @@
+"""The query library (queries/*.rq) and query.py.
+
+Expected answers are derived by hand: for the mini graph from tests/fixtures/query/mini.trig,
+for the seed from standards/it-juht-tase-7.txt (line numbers cited), for the multi-standard
+cases from tests/fixtures/multi/*.txt. Every library query must give the same rows in Oxigraph
+(the engine) and rdflib (the reference).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from kutse_rdf import query as q
+from kutse_rdf.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+MINI = ROOT / "tests" / "fixtures" / "query" / "mini.trig"
+MULTI = ROOT / "tests" / "fixtures" / "multi"
+SEED = ROOT / "standards" / "it-juht-tase-7.txt"
+REQUIRED = ("competences-by-partial", "ecf-coverage", "ecf-uncovered", "ecf-area-coverage",
+            "shared-competences", "unique-competences", "unrequired-competences",
+            "coverage-matrix", "esco-links", "level-check", "compare-standards")
+MINI_STANDARD = "https://w3id.org/kutse-rdf/id/standard/naidis-tase-6"
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def records(result: q.Result) -> list[dict[str, str | None]]:
+    """Rows as dicts of plain values (IRI / lexical form), None for unbound."""
+    return [{v: (t.value if t is not None else None) for v, t in zip(result.variables, row)}
+            for row in result.rows]
+
+
+def column(result: q.Result, name: str) -> list[str]:
+    return [r[name] for r in records(result)]
+
+
+def tail(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
+def run(store, name, **params):
+    return q.run(store, q.library()[name], params)
+
+
+def assert_engines_agree(store, dataset, name, params=None):
+    query = q.library()[name]
+    bindings = q.bind_params(query, params or {}, store)
+    fast = q.run_bound(store, query, bindings)
+    reference = q.run_reference(dataset, query, bindings)
+    assert fast.variables == reference.variables
+    fast_rows = [tuple(map(q.canonical, r)) for r in fast.rows]
+    reference_rows = [tuple(map(q.canonical, r)) for r in reference.rows]
+    # ORDER BY fixes the order of the rows up to ties; compare as multisets, then the order of
+    # the rows' sort keys.
+    assert sorted(fast_rows, key=repr) == sorted(reference_rows, key=repr), name
+    return fast
+
+
+def pipeline_dataset(files: list[Path]):
+    """The graph `kutse-rdf build` makes, from the real stages (skipped until they exist)."""
+    parse = pytest.importorskip("kutse_rdf.parse", reason="parser not there yet")
+    pytest.importorskip("kutse_rdf.vocab", reason="reference vocabularies not there yet")
+    from kutse_rdf.config import Config
+    from kutse_rdf.convert import build_dataset
+    from kutse_rdf.reason import infer
+
+    config = Config()
+    dataset = build_dataset([parse.parse_file(f) for f in files], config)
+    infer(dataset, config)
+    return dataset
+
+
+def union_copy(dataset) -> rdflib.Dataset:
+    """The same quads in an rdflib Dataset whose default graph is the union (the reference)."""
+    reference = rdflib.Dataset(default_union=True)
+    reference.parse(data=dataset.serialize(format="nquads"), format="nquads")
+    return reference
+
+
+# -- the library -------------------------------------------------------------------------------
+
+
+def test_library_has_every_required_query_with_header():
+    library = q.library()
+    assert set(REQUIRED) <= set(library)
+    for name, query in library.items():
+        assert query.title and query.question_et and query.question_en, name
+        assert query.question_en.endswith("?") and query.question_et.endswith("?"), name
+        assert query.declared or not query.params, name
+        q.check_syntax(query)  # raises on a syntax error
+
+
+def test_compare_standards_declares_two_required_standard_parameters():
+    params = q.library()["compare-standards"].params
+    assert [(p.name, p.type, p.required) for p in params] == [("a", "standard", True),
+                                                             ("b", "standard", True)]
+
+
+def test_syntax_error_names_the_line(tmp_path):
+    bad = tmp_path / "bad.rq"
+    bad.write_text("# title: broken\nSELECT ?x\nWHERE { ?x ?y }\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        q.check_syntax(q.find_query(str(bad)))
+    assert err.value.line == 3
+    assert str(err.value).startswith(f"{bad}:3: SPARQL syntax error")
+
+
+def test_unknown_query_suggests_closest_names():
+    with pytest.raises(InputError) as err:
+        q.find_query("shared-competence")
+    assert "did you mean shared-competences" in str(err.value)
+    with pytest.raises(InputError) as err:
+        q.find_query("ecf-coverag")
+    assert "ecf-coverage" in str(err.value)
+
+
+def test_missing_query_file_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="no such query file"):
+        q.find_query(str(tmp_path / "nothing.rq"))
+
+
+def test_bad_parameter_declaration_is_reported_with_line(tmp_path):
+    bad = tmp_path / "p.rq"
+    bad.write_text("# title: t\n# param: x colour optional -- no such type\nASK {}\n")
+    with pytest.raises(InputError) as err:
+        q.read_query(bad)
+    assert err.value.line == 2
+
+
+# -- the mini graph (hand-written, tests/fixtures/query/mini.trig) -------------------------------
+
+
+@pytest.fixture(scope="module")
+def mini():
+    store = q.store_from_file(MINI)
+    dataset = rdflib.Dataset(default_union=True)
+    dataset.parse(MINI, format="trig")
+    return store, dataset
+
+
+@pytest.mark.parametrize("name", REQUIRED)
+def test_engines_agree_on_mini(mini, name):
+    params = {"a": "naidis-tase-6", "b": "naidis-tase-6"} if name == "compare-standards" else {}
+    assert_engines_agree(*mini, name, params)
+
+
+def test_mini_answers(mini):
+    store, _ = mini
+    assert column(run(store, "shared-competences"), "notation") == ["B.3.2"]
+    unique = records(run(store, "unique-competences"))
+    assert [(r["notation"], r["partLabel"]) for r in unique] == [("B.3.1", "Esimene, tase 6"),
+                                                                ("B.3.3", "Teine, tase 6")]
+    unrequired = records(run(store, "unrequired-competences"))
+    assert [(r["notation"], r["requiredByQualification"]) for r in unrequired] == [("B.3.4", "false")]
+    # B.3.1 is at EQF 6 and cites A.1, defined at e-4 and e-5 only (EQF 7, 8)
+    check = records(run(store, "level-check"))
+    assert [(r["notation"], r["ecfNotation"], r["minLevel"], r["maxLevel"]) for r in check] == [
+        ("B.3.1", "A.1", "e-4", "e-5")]
+    assert column(run(store, "ecf-uncovered"), "ecfNotation") == ["A.2", "E.3"]
+
+
+def test_mini_answers_once_despite_repeated_inferred_triples(mini):
+    store, _ = mini
+    rows = records(run(store, "competences-by-partial"))
+    assert [(r["partLabel"], r["notation"]) for r in rows] == [
+        ("Esimene, tase 6", "B.3.1"), ("Esimene, tase 6", "B.3.2"),
+        ("Teine, tase 6", "B.3.2"), ("Teine, tase 6", "B.3.3")]
+
+
+def test_mini_area_coverage_counts_and_percentages(mini):
+    store, _ = mini
+    rows = {(r["holderLabel"], r["kind"], r["areaNotation"]): (r["covered"], r["total"], r["percent"])
+            for r in records(run(store, "ecf-area-coverage"))}
+    # mini.trig: area A has A.1, A.2; D has D.9; E has E.2, E.3
+    assert {k: (int(c), int(t), float(p)) for k, (c, t, p) in rows.items()} == {
+        ("Esimene, tase 6", "partial", "A"): (1, 2, 50.0),
+        ("Esimene, tase 6", "partial", "D"): (0, 1, 0.0),
+        ("Esimene, tase 6", "partial", "E"): (1, 2, 50.0),
+        ("Teine, tase 6", "partial", "A"): (0, 2, 0.0),
+        ("Teine, tase 6", "partial", "D"): (1, 1, 100.0),
+        ("Teine, tase 6", "partial", "E"): (1, 2, 50.0),
+        ("Näidis, tase 6", "qualification", "A"): (1, 2, 50.0),
+        ("Näidis, tase 6", "qualification", "D"): (1, 1, 100.0),
+        ("Näidis, tase 6", "qualification", "E"): (1, 2, 50.0),
+    }
+
+
+def test_mini_coverage_matrix_has_one_row_per_pair(mini):
+    store, _ = mini
+    rows = records(run(store, "coverage-matrix"))
+    assert len(rows) == 2 * 4
+    required = {(r["partLabel"], r["notation"]) for r in rows if r["required"] == "true"}
+    assert required == {("Esimene, tase 6", "B.3.1"), ("Esimene, tase 6", "B.3.2"),
+                        ("Teine, tase 6", "B.3.2"), ("Teine, tase 6", "B.3.3")}
+
+
+def test_mini_esco_links(mini):
+    store, _ = mini
+    rows = records(run(store, "esco-links"))
+    by_kind = defaultdict(set)
+    for r in rows:
+        by_kind[r["kind"]].add((r["escoLabel"], r["notation"], r["via"] and tail(r["via"])))
+    assert by_kind == {
+        "occupation": {("chief information officer", None, None)},
+        "skill": {("perform project management", "B.3.2", None),  # direct closeMatch
+                  ("implement ICT risk management", "B.3.3", "D.9")},  # through e-CF D.9
+        "unlinked-competence": {(None, "B.3.1", None), (None, "B.3.4", None)},
+    }
+
+
+# -- parameters --------------------------------------------------------------------------------
+
+
+def test_standard_parameter_by_slug_iri_or_file_name(mini):
+    store, _ = mini
+    for value in ("naidis-tase-6", MINI_STANDARD, "naidis-tase-6.txt"):
+        assert column(run(store, "shared-competences", standard=value), "notation") == ["B.3.2"]
+
+
+def test_unknown_standard_suggests_and_lists(mini):
+    store, _ = mini
+    with pytest.raises(InputError) as err:
+        run(store, "shared-competences", standard="naidis-tase-7")
+    assert "did you mean naidis-tase-6" in str(err.value)
+
+
+def test_parameter_errors(mini):
+    store, _ = mini
+    with pytest.raises(InputError, match="has no parameter 'colour'"):
+        run(store, "shared-competences", colour="red")
+    with pytest.raises(InputError, match="needs --param a="):
+        run(store, "compare-standards")
+    with pytest.raises(InputError, match="expected KEY=VALUE"):
+        q.parse_params(["standard"])
+
+
+def test_parameter_text_is_bound_as_a_term_not_pasted(mini, tmp_path):
+    store, dataset = mini
+    file = tmp_path / "by-code.rq"
+    file.write_text("# title: by code\n# en: which?\n# et: milline?\n"
+                    "# param: code string required -- a notation\n"
+                    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+                    "SELECT ?c ?code WHERE { ?c skos:notation ?code }\n", encoding="utf-8")
+    query = q.read_query(file)
+    assert len(q.run(store, query, {"code": "B.3.2"}).rows) == 1
+    hostile = 'B.3.2" } UNION { ?c ?p ?o } #'
+    assert q.run(store, query, {"code": hostile}).rows == []
+    bindings = q.bind_params(query, {"code": hostile}, store)
+    assert q.run_reference(dataset, query, bindings).rows == []
+    with pytest.raises(InputError, match="no standard"):
+        run(store, "shared-competences", standard="x> } UNION { ?s ?p ?o")
+
+
+def test_undeclared_parameters_of_a_user_file_are_typed_by_their_look(mini, tmp_path):
+    store, _ = mini
+    file = tmp_path / "free.rq"
+    file.write_text("PREFIX kutse: <https://w3id.org/kutse-rdf/ontology#>\n"
+                    "SELECT ?c ?n WHERE { ?c kutse:order ?n ; kutse:isRequiredBy ?p }\n")
+    rows = q.run(store, q.read_query(file), {"n": "2"}).rows
+    assert {r[0].value.rsplit("/", 1)[-1] for r in rows} == {"B.3.2"}
+
+
+# -- output formats ----------------------------------------------------------------------------
+
+
+def test_json_is_w3c_results_json(mini):
+    store, _ = mini
+    result = run(store, "unique-competences")
+    text = q.to_json(result)
+    parsed = ox.parse_query_results(text, format=ox.QueryResultsFormat.JSON)
+    assert [v.value for v in parsed.variables] == result.variables
+    assert [tuple(s[v] for v in result.variables) for s in parsed] == result.rows
+    data = json.loads(text)
+    first = data["results"]["bindings"][0]
+    assert first["competenceLabel"] == {"type": "literal", "value": "Strateegia, kõik | koos",
+                                        "xml:lang": "et"}
+    assert first["competence"]["type"] == "uri"
+
+
+def test_csv_is_w3c_results_csv(mini):
+    store, _ = mini
+    text = q.to_csv(run(store, "unique-competences"))
+    assert text.startswith("standard,competence,notation,competenceLabel,part,partLabel\r\n")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1][2:4] == ["B.3.1", "Strateegia, kõik | koos"]
+    assert rows[1][0] == MINI_STANDARD
+
+
+def test_table_and_markdown_show_labels_not_iris(mini):
+    store, _ = mini
+    result = run(store, "unique-competences")
+    table = q.to_table(result, store)
+    assert "https://" not in table
+    assert "Näidis, tase 6" in table and "Esimene, tase 6" in table and "(2 rows)" in table
+    md = q.to_markdown(result, store).splitlines()
+    assert md[0] == "| standard | competence | notation | competenceLabel | part | partLabel |"
+    assert md[2] == ("| Näidis, tase 6 | B.3.1 | B.3.1 | Strateegia, kõik \\| koos | "
+                     "Esimene, tase 6 | Esimene, tase 6 |")
+
+
+def test_ask_queries_answer_a_boolean(mini, tmp_path):
+    store, _ = mini
+    file = tmp_path / "ask.rq"
+    file.write_text("ASK { ?s a <https://w3id.org/kutse-rdf/ontology#Competence> }\n")
+    result = q.run(store, q.read_query(file))
+    assert result.boolean is True
+    assert json.loads(q.to_json(result)) == {"head": {}, "boolean": True}
+
+
+def test_write_reports_writes_csv_and_json_per_query(tmp_path):
+    dataset = rdflib.Dataset()
+    dataset.parse(MINI, format="trig")
+    skipped = q.write_reports(tmp_path, dataset)
+    assert skipped == ["compare-standards"]
+    for name in REQUIRED:
+        if name in skipped:
+            continue
+        assert (tmp_path / f"{name}.csv").is_file() and (tmp_path / f"{name}.json").is_file()
+    shared = json.loads((tmp_path / "shared-competences.json").read_text(encoding="utf-8"))
+    assert [b["notation"]["value"] for b in shared["results"]["bindings"]] == ["B.3.2"]
+
+
+# -- the seed (standards/it-juht-tase-7.txt), through the real pipeline --------------------------
+
+# B.1 (lines 119-129): the competences each partial qualification requires.
+SEED_PARTIALS = {
+    "IT arendusjuht, tase 7": {1, 3, 4, 5, 6, 8, 9, 12, 13, 15, 17, 19},
+    "IT haldusjuht, tase 7": {2, 7, 9, 12, 13, 15, 16, 19},
+    "IT meeskonna- ja partnerlusjuht, tase 7": {5, 10, 13, 15},
+    "Andmehaldusejuht, tase 7": {5, 11, 13, 15, 19},
+    "Infoturbejuht, tase 7": {5, 7, 13, 14, 15, 16, 18, 19},
+}
+# B.3 (lines 167-332): the e-CF competences each competence cites.
+SEED_ECF = {1: {"A.1"}, 2: {"A.2"}, 3: {"A.3"}, 4: {"A.5"}, 5: {"A.7", "A.9"}, 6: {"A.8"},
+            7: {"C.4"}, 8: {"D.2"}, 9: {"D.4"}, 10: {"D.9"}, 11: {"D.10"}, 12: {"D.11"},
+            13: {"E.2"}, 14: {"E.3"}, 15: {"E.4"}, 16: {"E.5"}, 17: {"E.7"}, 18: {"E.8", "D.1"},
+            19: {"E.9"}}
+# e-CF 4.0 areas and their sizes (EN 16234-1:2019, /work/shared/reference/ecf-4.0.tsv)
+ECF_AREA_SIZE = {"A": 10, "B": 6, "C": 5, "D": 11, "E": 9}
+
+
+def b3(numbers) -> set[str]:
+    return {f"B.3.{n}" for n in numbers}
+
+
+@pytest.fixture(scope="module")
+def seed():
+    dataset = pipeline_dataset([SEED])
+    return q.store_from_dataset(dataset), union_copy(dataset)
+
+
+@pytest.mark.parametrize("name", [n for n in REQUIRED if n != "compare-standards"])
+def test_engines_agree_on_seed(seed, name):
+    assert_engines_agree(*seed, name)
+
+
+def test_seed_shared_competences_are_b3_13_and_b3_15(seed):
+    assert column(run(seed[0], "shared-competences"), "notation") == ["B.3.13", "B.3.15"]
+
+
+def test_seed_no_competence_is_unrequired(seed):
+    assert run(seed[0], "unrequired-competences").rows == []
+
+
+def test_seed_competences_by_partial(seed):
+    got = defaultdict(set)
+    for r in records(run(seed[0], "competences-by-partial")):
+        assert r["kind"] == "partial" and r["level"] == "7" and r["partLevel"] == "7"
+        got[r["partLabel"]].add(r["notation"])
+    assert got == {part: b3(numbers) for part, numbers in SEED_PARTIALS.items()}
+    assert got["IT meeskonna- ja partnerlusjuht, tase 7"] == {"B.3.5", "B.3.10", "B.3.13", "B.3.15"}
+
+
+def test_seed_unique_competences(seed):
+    got = {r["notation"]: r["partLabel"] for r in records(run(seed[0], "unique-competences"))}
+    expected = {}
+    for n in range(1, 20):
+        holders = [p for p, numbers in SEED_PARTIALS.items() if n in numbers]
+        if len(holders) == 1:
+            expected[f"B.3.{n}"] = holders[0]
+    # worked out by hand from B.1: 1, 3, 4, 6, 8, 17 (arendusjuht), 2 (haldusjuht),
+    # 10 (meeskonna- ja partnerlusjuht), 11 (andmehaldusejuht), 14, 18 (infoturbejuht)
+    assert set(expected) == b3({1, 3, 4, 6, 8, 17, 2, 10, 11, 14, 18})
+    assert got == expected
+
+
+def test_seed_ecf_coverage_cites_21_codes_and_none_of_area_b(seed):
+    rows = records(run(seed[0], "ecf-coverage"))
+    assert len({r["ecfNotation"] for r in rows}) == 21
+    assert not any(r["ecfNotation"].startswith("B.") for r in rows)
+    for part, numbers in SEED_PARTIALS.items():
+        through = {(r["ecfNotation"], r["notation"]) for r in rows if r["holderLabel"] == part
+                   and r["kind"] == "partial"}
+        assert through == {(code, f"B.3.{n}") for n in numbers for code in SEED_ECF[n]}
+    qualification = {r["ecfNotation"] for r in rows if r["kind"] == "qualification"}
+    assert qualification == set().union(*SEED_ECF.values())
+
+
+def test_seed_ecf_uncovered_is_the_other_20_grouped_by_area(seed):
+    rows = records(run(seed[0], "ecf-uncovered"))
+    assert {r["version"] for r in rows} == {"4.0"}
+    got = defaultdict(list)
+    for r in rows:
+        got[r["areaNotation"]].append(r["ecfNotation"])
+    assert dict(got) == {"A": ["A.4", "A.6", "A.10"],
+                         "B": ["B.1", "B.2", "B.3", "B.4", "B.5", "B.6"],
+                         "C": ["C.1", "C.2", "C.3", "C.5"],
+                         "D": ["D.3", "D.5", "D.6", "D.7", "D.8"],
+                         "E": ["E.1", "E.6"]}
+
+
+def test_seed_ecf_area_coverage(seed):
+    rows = records(run(seed[0], "ecf-area-coverage"))
+    assert len(rows) == 6 * 5  # qualification and 5 partials x 5 areas
+    for part, numbers in SEED_PARTIALS.items():
+        codes = set().union(*(SEED_ECF[n] for n in numbers))
+        for area, size in ECF_AREA_SIZE.items():
+            row = next(r for r in rows if r["holderLabel"] == part and r["areaNotation"] == area)
+            covered = len({c for c in codes if c.startswith(area + ".")})
+            assert (int(row["covered"]), int(row["total"])) == (covered, size)
+            assert float(row["percent"]) == pytest.approx(round(1000 * covered / size) / 10)
+    team = {r["areaNotation"]: int(r["covered"]) for r in rows
+            if r["holderLabel"] == "IT meeskonna- ja partnerlusjuht, tase 7"}
+    assert team == {"A": 2, "B": 0, "C": 0, "D": 1, "E": 2}  # A.7, A.9; D.9; E.2, E.4
+
+
+def test_seed_coverage_matrix(seed):
+    rows = records(run(seed[0], "coverage-matrix"))
+    assert len(rows) == 5 * 19
+    flagged = {(r["partLabel"], r["notation"]) for r in rows if r["required"] == "true"}
+    assert flagged == {(p, f"B.3.{n}") for p, numbers in SEED_PARTIALS.items() for n in numbers}
+
+
+def test_seed_levels_are_all_consistent(seed):
+    # every competence is at EKR 7 (= EQF 7 = e-4) and every cited e-CF competence is defined at
+    # e-4 (ecf-4.0.tsv ranges: all 21 span level 4)
+    assert run(seed[0], "level-check").rows == []
+
+
+def test_seed_esco_links(seed):
+    rows = records(run(seed[0], "esco-links"))
+    occupations = {r["escoLabel"] for r in rows if r["kind"] == "occupation"}
+    # esco.tsv: the occupations whose ISCO group is 1330 (chief ICT security officer is 2529)
+    assert "chief information officer" in occupations
+    assert "chief ICT security officer" not in occupations
+    linked = {r["notation"] for r in rows if r["kind"] == "skill"}
+    unlinked = {r["notation"] for r in rows if r["kind"] == "unlinked-competence"}
+    assert linked.isdisjoint(unlinked)
+    assert linked | unlinked == b3(range(1, 20))
+
+
+# -- several standards (tests/fixtures/multi) --------------------------------------------------
+
+ANALYST = "andmeanaluutik-tase-6"
+DEVELOPER = "tarkvaraarendaja-tase-6"
+SEED_SLUG = "it-juht-tase-7"
+
+
+@pytest.fixture(scope="module")
+def multi():
+    dataset = pipeline_dataset(sorted(MULTI.glob("*.txt")) + [SEED])
+    return q.store_from_dataset(dataset), union_copy(dataset)
+
+
+@pytest.mark.parametrize("name", REQUIRED)
+def test_engines_agree_on_several_standards(multi, name):
+    params = {"a": ANALYST, "b": DEVELOPER} if name == "compare-standards" else {}
+    assert_engines_agree(*multi, name, params)
+
+
+def test_compare_two_fixture_standards(multi):
+    rows = records(run(multi[0], "compare-standards", a=ANALYST, b=DEVELOPER))
+    got = {r["ecfNotation"]: r["status"] for r in rows}
+    # andmeanalüütik cites D.10, D.7, D.11, E.2, E.8, D.1, D.3; tarkvaraarendaja B.1, B.3, E.2, D.7
+    assert got == {"D.7": "both", "E.2": "both",
+                   "D.1": "only-a", "D.3": "only-a", "D.10": "only-a", "D.11": "only-a",
+                   "E.8": "only-a", "B.1": "only-b", "B.3": "only-b"}
+
+
+def test_compare_seed_with_a_fixture(multi):
+    rows = records(run(multi[0], "compare-standards", a=SEED_SLUG, b=DEVELOPER))
+    status = defaultdict(set)
+    for r in rows:
+        status[r["status"]].add(r["ecfNotation"])
+    seed_codes = set().union(*SEED_ECF.values())
+    assert status["both"] == {"E.2"}
+    assert status["only-b"] == {"B.1", "B.3", "D.7"}
+    assert status["only-a"] == seed_codes - {"E.2"}
+
+
+def test_several_standards_shared_unique_unrequired(multi):
+    store = multi[0]
+    shared = {(tail(r["standard"]), r["notation"]) for r in records(run(store, "shared-competences"))}
+    assert shared == {(SEED_SLUG, "B.3.13"), (SEED_SLUG, "B.3.15"),
+                      (ANALYST, "B.3.3"), (ANALYST, "B.3.4")}  # the developer has no partials
+    unique = {(tail(r["standard"]), r["notation"], r["partLabel"])
+              for r in records(run(store, "unique-competences", standard=ANALYST))}
+    assert unique == {(ANALYST, "B.3.1", "Andmeinsener, tase 6"),
+                      (ANALYST, "B.3.5", "Andmeinsener, tase 6"),
+                      (ANALYST, "B.3.2", "Andmeteadur, tase 6")}
+    unrequired = records(run(store, "unrequired-competences"))
+    assert [(tail(r["standard"]), r["notation"], r["requiredByQualification"]) for r in unrequired] \
+        == [(ANALYST, "B.3.6", "false")]  # the optional competence, in no partial and not in B.1
+
+
+def test_several_standards_level_check(multi):
+    rows = records(run(multi[0], "level-check"))
+    # andmeanalüütik B.3.5 is at EKR 6 (= e-3) and cites D.1, defined at e-4..e-5 only
+    assert [(tail(r["standard"]), r["notation"], r["ecfNotation"]) for r in rows] == [
+        (ANALYST, "B.3.5", "D.1")]
+
+
+def test_standard_parameter_restricts_to_one_standard(multi):
+    rows = records(run(multi[0], "competences-by-partial", standard=ANALYST))
+    assert {tail(r["standard"]) for r in rows} == {ANALYST}
+    assert {(r["partLabel"], r["notation"]) for r in rows} == {
+        ("Andmeinsener, tase 6", n) for n in b3({1, 3, 4, 5})} | {
+        ("Andmeteadur, tase 6", n) for n in b3({2, 3, 4})}

@@ -1,0 +1,113 @@
+"""`kutse-rdf query`: the command line over the query library."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from kutse_rdf.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+MINI = ROOT / "tests" / "fixtures" / "query" / "mini.trig"
+SEED = ROOT / "standards" / "it-juht-tase-7.txt"
+MULTI = ROOT / "tests" / "fixtures" / "multi"
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list_shows_every_query_with_its_questions(capsys):
+    code, out, _ = run(capsys, "query", "--list")
+    assert code == 0
+    for name in ("shared-competences", "compare-standards", "ecf-uncovered", "level-check"):
+        assert f"\n{name}: " in "\n" + out
+    assert "en: Which competences are required by every partial qualification?" in out
+    assert "et: Milliseid kompetentse nõuavad kõik osakutsed?" in out
+    assert "--param a=... (standard, required)" in out
+
+
+def test_json_output_is_w3c_results(capsys):
+    code, out, _ = run(capsys, "query", "shared-competences", "--data", str(MINI), "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["head"]["vars"] == ["standard", "competence", "notation", "competenceLabel"]
+    assert [b["notation"]["value"] for b in data["results"]["bindings"]] == ["B.3.2"]
+
+
+def test_csv_table_and_markdown_outputs(capsys):
+    _, out, _ = run(capsys, "query", "unrequired-competences", "--data", str(MINI), "--format", "csv")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0][:3] == ["standard", "competence", "notation"] and rows[1][2] == "B.3.4"
+    _, out, _ = run(capsys, "query", "unrequired-competences", "--data", str(MINI))
+    assert "Näidis, tase 6" in out and "https://" not in out and "(1 row)" in out
+    _, out, _ = run(capsys, "query", "unrequired-competences", "--data", str(MINI), "--format", "md")
+    assert out.splitlines()[1].startswith("|---|")
+
+
+def test_a_query_file_with_parameters(capsys, tmp_path):
+    file = tmp_path / "mine.rq"
+    file.write_text("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+                    "SELECT ?c ?code WHERE { ?c skos:notation ?code }\n", encoding="utf-8")
+    code, out, _ = run(capsys, "query", str(file), "--data", str(MINI), "--param", "code=B.3.3",
+                       "--format", "csv")
+    assert code == 0
+    assert out.splitlines()[1].endswith("/competence/B.3.3,B.3.3")
+
+
+def test_syntax_error_gives_file_and_line_exit_2(capsys, tmp_path):
+    file = tmp_path / "broken.rq"
+    file.write_text("# a comment\nSELECT ?x\nWHERE { ?x ?y }\n", encoding="utf-8")
+    code, out, err = run(capsys, "query", str(file), "--data", str(MINI))
+    assert code == 2 and out == ""
+    assert err.startswith(f"kutse-rdf: {file}:3: SPARQL syntax error")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_unknown_name_suggests_closest_exit_2(capsys):
+    code, _, err = run(capsys, "query", "ecf-uncoverd")
+    assert code == 2
+    assert "unknown query 'ecf-uncoverd'; did you mean ecf-uncovered" in err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["query"], "name a query"),
+    (["query", "shared-competences", "--data", str(MINI), "--param", "nothing"], "KEY=VALUE"),
+    (["query", "shared-competences", "--data", str(MINI), "--param", "x=1"], "no parameter 'x'"),
+    (["query", "compare-standards", "--data", str(MINI)], "needs --param a="),
+    (["query", "shared-competences", "--data", str(MINI), "--param", "standard=nope"],
+     "no standard 'nope'"),
+    (["query", "shared-competences", "--data", "missing.trig"], "no such data file"),
+    (["query", "shared-competences", str(SEED), "--data", str(MINI)], "either INPUT files or --data"),
+])
+def test_usage_errors_exit_2_with_one_line(capsys, argv, message):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_unreadable_data_file_exit_2(capsys, tmp_path):
+    bad = tmp_path / "bad.trig"
+    bad.write_text("<a> <b> .\n", encoding="utf-8")
+    code, _, err = run(capsys, "query", "shared-competences", "--data", str(bad))
+    assert code == 2 and f"{bad}: cannot read data" in err
+
+
+def test_seed_from_inputs_and_compare_from_folders(capsys):
+    pytest.importorskip("kutse_rdf.parse")
+    pytest.importorskip("kutse_rdf.vocab")
+    code, out, _ = run(capsys, "query", "shared-competences", str(SEED), "--format", "csv")
+    assert code == 0
+    assert [r[2] for r in csv.reader(io.StringIO(out))][1:] == ["B.3.13", "B.3.15"]
+    code, out, _ = run(capsys, "query", "compare-standards", str(MULTI), "--param",
+                       "a=andmeanaluutik-tase-6", "--param", "b=tarkvaraarendaja-tase-6.txt",
+                       "--format", "json")
+    assert code == 0
+    both = {b["ecfNotation"]["value"] for b in json.loads(out)["results"]["bindings"]
+            if b["status"]["value"] == "both"}
+    assert both == {"D.7", "E.2"}  # the two fixtures' common e-CF citations

@@ -1,0 +1,161 @@
+"""reason.py: OWL RL inferences go to their own named graph, only new triples, per standard."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from kutse_rdf.config import Config
+from kutse_rdf.convert import build_dataset, standard_graph
+from kutse_rdf.namespaces import ECF4, KUTSE, SCHEMA
+from kutse_rdf.reason import (Reasoner, closure, infer, keep, reasoning_schema, schema_of,
+                              standard_graph_ids)
+from kutse_rdf.uris import Uris
+
+S = "https://w3id.org/kutse-rdf/id/standard/it-juht-tase-7"
+U = Uris(Config().base_uri)
+
+
+def uri(path: str = "") -> URIRef:
+    return URIRef(S + path)
+
+
+@pytest.fixture(scope="module")
+def dataset(seed_standard):
+    ds = build_dataset([seed_standard], Config())
+    asserted = {g.identifier: set(g) for g in ds.graphs()}
+    inferred = infer(ds, Config())
+    return ds, asserted, inferred
+
+
+def test_inferred_graph_is_separate_and_asserted_graphs_unchanged(dataset):
+    ds, before, inferred = dataset
+    assert inferred.identifier == U.inferred_graph()
+    assert len(inferred) > 0
+    for gid, triples in before.items():
+        assert set(ds.graph(gid)) == triples, gid  # nothing added to an asserted graph
+    std = ds.graph(URIRef("https://w3id.org/kutse-rdf/id/graph/it-juht-tase-7"))
+    assert not set(std.triples((None, KUTSE.isRequiredBy, None)))
+
+
+def test_only_new_triples_in_the_inferred_graph(dataset):
+    ds, before, inferred = dataset
+    asserted = set().union(*before.values())
+    assert not set(inferred) & asserted
+    for s, p, o in inferred:
+        assert not isinstance(s, Literal)
+        assert s != o  # no x owl:sameAs x, x skos:exactMatch x
+        assert p != OWL.sameAs
+        if p == RDF.type:  # no rdfs:Resource, owl:Thing, rdfs:Datatype bookkeeping
+            assert not str(o).startswith((str(RDF), str(RDFS), str(OWL)))
+
+
+def test_inverse_properties(dataset):
+    _, _, inferred = dataset
+    b35 = uri("/competence/B.3.5")
+    # B.1 (lines 117-128): the qualification and the partials of lines 119, 123, 125, 128
+    assert set(inferred.objects(b35, KUTSE.isRequiredBy)) == {
+        uri("/qualification"), uri("/partial/it-arendusjuht-tase-7"),
+        uri("/partial/it-meeskonna-ja-partnerlusjuht-tase-7"),
+        uri("/partial/andmehaldusejuht-tase-7"), uri("/partial/infoturbejuht-tase-7")}
+    assert inferred.value(uri("/competence/B.3.5/indicator/3"), KUTSE.isIndicatorOf) == b35
+    assert len(set(inferred.subject_objects(KUTSE.isIndicatorOf))) == 78
+
+
+def test_skos_hierarchy(dataset):
+    _, _, inferred = dataset
+    qual, partial = uri("/qualification"), uri("/partial/infoturbejuht-tase-7")
+    assert (partial, SKOS.broaderTransitive, qual) in inferred
+    assert (qual, SKOS.narrower, partial) in inferred
+    assert (qual, SKOS.narrowerTransitive, partial) in inferred
+    # the e-CF hierarchy of the reference graph: A.7 is in area A (Plan)
+    assert (ECF4["A.7"], SKOS.broaderTransitive, ECF4["A"]) in inferred
+    assert (ECF4["A"], SKOS.narrower, ECF4["A.7"]) in inferred
+
+
+def test_class_membership_from_the_ontology_alignments(dataset):
+    ds, _, inferred = dataset
+    reference = ds.graph(U.reference_graph())
+    # the ontology aligns kutse:Competence to skos:Concept and schema:DefinedTerm by subclass
+    supers = set(reference.objects(KUTSE.Competence, RDFS.subClassOf))
+    assert SKOS.Concept in supers
+    for cls in supers - {SKOS.Concept}:  # skos:Concept is asserted already
+        assert (uri("/competence/B.3.5"), RDF.type, cls) in inferred
+    assert (uri("/competence/B.3.5"), RDF.type, SCHEMA.DefinedTerm) in inferred
+
+
+def test_units_are_independent_per_standard(seed_standard):
+    """Two standards reasoned in one dataset give exactly the union of each alone."""
+    other = copy.deepcopy(seed_standard)
+    other.title, other.source_file = "IT-juht, tase 6", "it-juht-tase-6.txt"
+    together = build_dataset([seed_standard, other], Config())
+    both = set(infer(together, Config()))
+    assert standard_graph_ids(together, Config()) == [
+        URIRef("https://w3id.org/kutse-rdf/id/graph/it-juht-tase-6"),
+        URIRef("https://w3id.org/kutse-rdf/id/graph/it-juht-tase-7")]
+    alone = set()
+    for std in (seed_standard, other):
+        ds = build_dataset([std], Config())
+        alone |= set(infer(ds, Config()))
+    assert both == alone
+    assert (URIRef("https://w3id.org/kutse-rdf/id/standard/it-juht-tase-6/competence/B.3.5"),
+            KUTSE.isRequiredBy,
+            URIRef("https://w3id.org/kutse-rdf/id/standard/it-juht-tase-6/qualification")) in both
+
+
+def test_literal_filter_changes_no_conclusion(dataset):
+    """Leaving irrelevant literal-valued triples out of owlrl's input is only a speed-up: the
+    kept conclusions equal those of the closure over every triple."""
+    ds, _, _ = dataset
+    reasoner = Reasoner(reasoning_schema(ds.graph(U.reference_graph())))
+    assert reasoner.relevant is not None  # the ontology has no functional properties
+    graph = ds.graph(URIRef("https://w3id.org/kutse-rdf/id/graph/it-juht-tase-7"))
+    assert len(list(reasoner.input_of(graph))) < len(graph)
+    filtered = set(reasoner.infer_one(graph))
+    full = closure(graph, reasoner.schema)
+    vocabulary = reasoner.vocabulary | {p for _, p, _ in graph}
+    unfiltered = {t for t in keep(full, vocabulary)
+                  if t not in graph and t not in reasoner.schema_closure}
+    assert filtered == unfiltered
+
+
+def test_functional_property_turns_the_literal_filter_off():
+    schema = Graph()
+    schema.add((KUTSE.iscoCode, RDF.type, OWL.FunctionalProperty))
+    assert Reasoner(schema).relevant is None
+
+
+def test_schema_of_takes_axioms_with_their_blank_node_structures():
+    reference = Graph().parse(data="""
+        @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix ex: <http://example.org/> .
+        ex:A rdfs:subClassOf [ a owl:Restriction ; owl:onProperty ex:p ; owl:someValuesFrom ex:B ] ;
+            rdfs:label "A" .
+        ex:x a ex:A .
+    """, format="turtle")
+    schema = schema_of(reference)
+    assert len(schema) == 4  # subClassOf + the restriction's three triples
+    assert (URIRef("http://example.org/x"), RDF.type, URIRef("http://example.org/A")) not in schema
+
+
+def test_no_reasoning_over_an_elm_graph(seed_standard):
+    """The ELM view declares elm:hasPart symmetric: a graph named elm is never a unit."""
+    ds = build_dataset([seed_standard], Config())
+    elm = ds.graph(U.elm_graph())
+    elm.add((URIRef("http://example.org/a"), KUTSE.requiresCompetence,
+             URIRef("http://example.org/b")))
+    assert U.elm_graph() not in standard_graph_ids(ds, Config())
+    inferred = infer(ds, Config())
+    assert not set(inferred.triples((URIRef("http://example.org/b"), None, None)))
+
+
+def test_standard_graph_alone_with_a_small_schema(seed_standard):
+    """The unit works on any graph and schema (here: one inverse axiom)."""
+    schema = Graph()
+    schema.add((KUTSE.isIndicatorOf, OWL.inverseOf, KUTSE.hasIndicator))
+    new = Reasoner(schema).infer_one(standard_graph(seed_standard, Config()))
+    assert set(p for _, p, _ in new) == {KUTSE.isIndicatorOf}
+    assert len(new) == 78

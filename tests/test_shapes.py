@@ -1,0 +1,272 @@
+"""Each SHACL shape (shapes/*.ttl) against a fixture that must violate it.
+
+Every fixture in tests/fixtures/shapes/ is valid.ttl with one change; the test asserts the focus
+node, path, value, severity and both messages of the result, and that no other rule fired
+(unless the change necessarily breaks a second rule, listed in `also`). A shape that appears in
+no row of CASES fails test_every_shape_has_a_failing_fixture.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH, SKOS
+
+from kutse_rdf import validate
+from kutse_rdf.namespaces import KUTSE
+
+FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
+KSHAPE = "https://w3id.org/kutse-rdf/shapes#"
+STD = "https://example.org/id/standard/t"
+T = STD + "/"
+KUTSE_NS = "https://w3id.org/kutse-rdf/ontology#"
+SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+ECF4 = "https://w3id.org/kutse-rdf/ecf/4.0/"
+ORPHAN_PATH = "(" + "|".join([
+    f"^{KUTSE_NS}requiresCompetence", f"{KUTSE_NS}requiresCompetence",
+    *(SKOS_NS + p for p in ("broader", "narrower", "related", "topConceptOf")),
+    *(f"^{SKOS_NS}{p}" for p in ("broader", "narrower", "related", "hasTopConcept"))]) + ")"
+
+
+def case(fixture, shape, focus, path, value, severity, en, et, line, also=()):
+    return pytest.param(fixture, shape, focus, path, value, severity, en, et, line, also, id=fixture)
+
+
+CASES = [
+    # --- the standard
+    case("standard-ecfversion-missing", "Standard-ecfVersion-count", STD, KUTSE_NS + "ecfVersion",
+         None, "violation",
+         "The standard must state exactly one e-CF version (kutse:ecfVersion).",
+         "Kutsestandardil peab olema täpselt üks e-CF versioon (kutse:ecfVersion).", 1),
+    case("standard-ecfversion-unknown", "Standard-ecfVersion-known", STD, KUTSE_NS + "ecfVersion",
+         "5.0", "violation",
+         'Unknown e-CF version; known versions are "4.0" and "3.0".',
+         'Tundmatu e-CF versioon; lubatud on "4.0" ja "3.0".', 1),
+    # --- levels
+    case("level-missing", "Level-count", T + "competence/B.3.1", KUTSE_NS + "hasLevel", None,
+         "violation", "Must have exactly one EQF level (kutse:hasLevel).",
+         "Peab olema täpselt üks EKR/EQF tase (kutse:hasLevel).", 20),
+    case("level-not-eqf", "Level-is-eqf", T + "partial/p", KUTSE_NS + "hasLevel",
+         "https://example.org/level/7", "violation",
+         "The level is not an EQF level concept (http://data.europa.eu/snb/eqf/1 … 8).",
+         "Tase ei ole EQF taseme mõiste (http://data.europa.eu/snb/eqf/1 … 8).", 10),
+    # --- partial qualifications
+    case("partial-no-competence", "PartialQualification-has-competence", T + "partial/p",
+         KUTSE_NS + "requiresCompetence", None, "violation",
+         "The partial qualification requires no competence.",
+         "Osakutse ei nõua ühtegi kompetentsi.", 10),
+    case("partial-no-qualification", "PartialQualification-one-qualification", T + "partial/p",
+         KUTSE_NS + "isPartialQualificationOf", None, "violation",
+         "The partial qualification must belong to exactly one qualification.",
+         "Osakutse peab kuuluma täpselt ühte kutsesse.", 10),
+    case("partial-two-qualifications", "PartialQualification-one-qualification", T + "partial/p",
+         KUTSE_NS + "isPartialQualificationOf", None, "violation",
+         "The partial qualification must belong to exactly one qualification.",
+         "Osakutse peab kuuluma täpselt ühte kutsesse.", 10),
+    case("partial-of-non-qualification", "PartialQualification-of-qualification", T + "partial/p",
+         KUTSE_NS + "isPartialQualificationOf", T + "competence/B.3.1", "violation",
+         "The partial qualification belongs to something that is not a qualification "
+         "(kutse:Qualification).",
+         "Osakutse kuulub millessegi, mis ei ole kutse (kutse:Qualification).", 10),
+    case("partial-level-above", "PartialQualification-level-not-above", T + "partial/p",
+         KUTSE_NS + "hasLevel", "http://data.europa.eu/snb/eqf/8", "violation",
+         "The partial qualification's level (EQF 8) is above its qualification's (EQF 7).",
+         "Osakutse tase (EKR 8) on kõrgem kui kutse tase (EKR 7).", 10),
+    case("partial-undefined-competence", "RequiredCompetence-exists", T + "partial/p",
+         KUTSE_NS + "requiresCompetence", T + "competence/B.3.25", "violation",
+         "Requires competence B.3.25, which is not a competence of this standard.",
+         "Nõutud kompetentsi B.3.25 selles kutsestandardis ei ole.", 10),
+    # --- competences
+    case("competence-no-notation", "Competence-notation", T + "competence/B.3.1",
+         SKOS_NS + "notation", None, "violation",
+         "A competence must have exactly one notation (skos:notation, e.g. B.3.5).",
+         "Kompetentsil peab olema täpselt üks tähis (skos:notation, nt B.3.5).", 20),
+    case("competence-no-et-label", "Competence-prefLabel-et", T + "competence/B.3.1",
+         SKOS_NS + "prefLabel", None, "violation",
+         "A competence must have exactly one Estonian name (skos:prefLabel @et).",
+         "Kompetentsil peab olema täpselt üks eestikeelne nimetus (skos:prefLabel @et).", 20),
+    case("competence-two-et-labels", "Competence-prefLabel-et", T + "competence/B.3.1",
+         SKOS_NS + "prefLabel", None, "violation",
+         "A competence must have exactly one Estonian name (skos:prefLabel @et).",
+         "Kompetentsil peab olema täpselt üks eestikeelne nimetus (skos:prefLabel @et).", 20,
+         also=("Skos-unique-prefLabel",)),
+    case("competence-no-indicator", "Competence-indicator", T + "competence/B.3.1",
+         KUTSE_NS + "hasIndicator", None, "violation",
+         "The competence has no performance indicator.",
+         "Kompetentsil ei ole ühtegi tegevusnäitajat.", 20),
+    case("competence-not-required", "Competence-required", T + "competence/B.3.2",
+         "^" + KUTSE_NS + "requiresCompetence", None, "warning",
+         "The competence is required neither by the qualification nor by any partial "
+         "qualification or specialisation.",
+         "Kompetentsi ei nõua kutse, ükski osakutse ega spetsialiseerumine.", 30),
+    case("competence-level-mismatch", "Competence-level-consistent", T + "competence/B.3.1",
+         KUTSE_NS + "citesEcf", ECF4 + "A.1", "warning",
+         "The competence's level EQF 6 matches no proficiency level at which e-CF A.1 is defined.",
+         "Kompetentsi tasemele EKR 6 ei vasta ükski e-CF kompetentsi A.1 oskustase.", 20),
+    case("competence-ecf-unknown", "EcfCitation-exists", T + "competence/B.3.1",
+         KUTSE_NS + "citesEcf", ECF4 + "A.99", "violation",
+         "Cites an e-CF competence that does not exist in the e-CF framework.",
+         "Viidatud e-CF kompetentsi ei ole e-CF raamistikus.", 20),
+    case("workpart-ecf-unknown", "EcfCitation-exists", T + "work-part/A.2.1",
+         KUTSE_NS + "citesEcf", ECF4 + "F.1", "violation",
+         "Cites an e-CF competence that does not exist in the e-CF framework.",
+         "Viidatud e-CF kompetentsi ei ole e-CF raamistikus.", 5),
+    case("standard-ecf-other-version", "EcfCitation-version", STD, None,
+         "https://w3id.org/kutse-rdf/ecf/3.0/A.1", "violation",
+         "Cites e-CF 3.0/A.1 from another e-CF version than the standard's e-CF 4.0.",
+         "Viidatud e-CF kompetents 3.0/A.1 ei ole kutsestandardis märgitud e-CF 4.0 versioonist.",
+         1),
+    # --- SKOS quality
+    case("skos-duplicate-preflabel", "Skos-unique-prefLabel", T + "qualification",
+         SKOS_NS + "prefLabel", None, "violation",
+         "More than one preferred label in one language (skos:prefLabel; SKOS S14).",
+         "Ühes keeles on mitu eelistatud nimetust (skos:prefLabel; SKOS S14).", 1),
+    case("skos-preflabel-altlabel", "Skos-prefLabel-altLabel-disjoint", T + "qualification",
+         SKOS_NS + "prefLabel", "T, tase 7", "violation",
+         "The same label is both preferred and alternative (skos:prefLabel and skos:altLabel; "
+         "SKOS S13).",
+         "Sama nimetus on nii eelistatud kui ka alternatiivne (skos:prefLabel ja skos:altLabel; "
+         "SKOS S13).", 1),
+    case("empty-preflabel", "Empty-prefLabel", T + "partial/p", SKOS_NS + "prefLabel", "",
+         "violation", "Empty label (skos:prefLabel).", "Tühi nimetus (skos:prefLabel).", 10),
+    case("empty-altlabel", "Empty-altLabel", T + "qualification", SKOS_NS + "altLabel", "  ",
+         "violation", "Empty label (skos:altLabel).", "Tühi nimetus (skos:altLabel).", 1),
+    case("empty-label", "Empty-label", T + "competence/B.3.1/indicator/1",
+         "http://www.w3.org/2000/01/rdf-schema#label", " \t ", "violation",
+         "Empty text (rdfs:label).", "Tühi tekst (rdfs:label).", 23),
+    case("empty-title", "Empty-title", STD, "http://purl.org/dc/terms/title", "", "violation",
+         "Empty title (dct:title).", "Tühi pealkiri (dct:title).", 1),
+    case("skos-exactmatch-clash", "Skos-exactMatch-clash", T + "competence/B.3.1",
+         SKOS_NS + "broadMatch", "http://data.europa.eu/esco/skill/x", "violation",
+         f"http://data.europa.eu/esco/skill/x is both skos:exactMatch and {SKOS_NS}broadMatch "
+         "(SKOS S46).",
+         f"http://data.europa.eu/esco/skill/x on korraga skos:exactMatch ja {SKOS_NS}broadMatch "
+         "(SKOS S46).", 20),
+    case("skos-orphan", "Orphan", T + "loose", ORPHAN_PATH, None, "warning",
+         "The concept is linked to no other concept (orphan; qSKOS).",
+         "Mõiste ei ole seotud ühegi teise mõistega (orb; qSKOS).", 40),
+]
+
+
+def run(name: str) -> validate.ValidationReport:
+    return validate.validate_graph(Graph().parse(FIXTURES / f"{name}.ttl"))
+
+
+def test_valid_fixture_conforms_without_any_result():
+    report = run("valid")
+    assert report.conforms
+    assert report.results == []
+
+
+@pytest.mark.parametrize("fixture,shape,focus,path,value,severity,en,et,line,also", CASES)
+def test_shape_fails_on_its_fixture(fixture, shape, focus, path, value, severity, en, et, line,
+                                    also):
+    report = run(fixture)
+    mine = [r for r in report.results if r.shape == KSHAPE + shape]
+    assert len(mine) == 1, [(r.shape, r.message_en) for r in report.results]
+    result = mine[0]
+    assert (result.focus, result.path, result.value) == (focus, path, value)
+    assert result.severity == severity
+    assert result.message_en == en
+    assert result.message_et == et
+    assert (result.source_file, result.source_line) == ("t.txt", line)
+    others = {r.shape.removeprefix(KSHAPE) for r in report.results} - {shape}
+    assert others == set(also)
+    assert report.conforms == (severity != "violation" and not also)
+
+
+def test_duplicate_notation_is_reported_once_on_the_scheme():
+    report = run("skos-duplicate-notation")
+    [result] = report.results
+    assert result.shape == KSHAPE + "Skos-unique-notation"
+    assert (result.focus, result.path, result.value, result.severity) == (
+        STD, None, "B.3.1", "violation")
+    assert result.message_en == (f"Notation B.3.1 is used by two concepts of the scheme: "
+                                 f"{T}competence/B.3.1 and {T}competence/B.3.2.")
+    assert result.message_et == (f"Tähis B.3.1 on skeemis kahel mõistel: {T}competence/B.3.1 "
+                                 f"ja {T}competence/B.3.2.")
+    assert (result.source_file, result.source_line) == ("t.txt", 1)
+    assert not report.conforms
+
+
+def shape_rules() -> set[str]:
+    """Every rule of shapes/*.ttl: a shape with a severity of its own."""
+    graph = validate.shapes_graph()
+    return {str(s).removeprefix(KSHAPE) for s in graph.subjects(SH.severity, None)}
+
+
+def test_every_shape_has_a_failing_fixture():
+    covered = {c.values[1] for c in CASES} | {"Skos-unique-notation"}
+    assert shape_rules() == covered
+
+
+def test_every_rule_has_messages_in_estonian_and_english():
+    graph = validate.shapes_graph()
+    for rule in shape_rules():
+        node = URIRef(KSHAPE + rule)
+        holders = [node, *graph.objects(node, SH.sparql)]
+        languages = sorted(m.language for h in holders for m in graph.objects(h, SH.message))
+        assert languages == ["en", "et"], rule
+
+
+def test_report_graph_keeps_the_language_of_sparql_messages():
+    # pySHACL fills {?code} in and drops the tag; validate.restore_languages puts it back.
+    report = run("partial-undefined-competence")
+    messages = set(report.report_graph.objects(None, SH.resultMessage))
+    assert messages == {
+        Literal("Requires competence B.3.25, which is not a competence of this standard.",
+                lang="en"),
+        Literal("Nõutud kompetentsi B.3.25 selles kutsestandardis ei ole.", lang="et"),
+    }
+
+
+# --- the reference graph handed in separately, as validate_dataset does
+
+
+def split_valid() -> tuple[Graph, Graph]:
+    """valid.ttl's standard as data; its reference triples, typed and with unrelated concepts,
+    as a full reference graph."""
+    full = Graph().parse(FIXTURES / "valid.ttl")
+    reference = Graph()
+    for node in [URIRef("http://data.europa.eu/snb/eqf/7"), URIRef("http://data.europa.eu/snb/eqf/8"),
+                 URIRef(ECF4 + "A.1"), URIRef("https://w3id.org/kutse-rdf/ecf/level/e-4"),
+                 URIRef("https://w3id.org/kutse-rdf/ecf/level/e-5")]:
+        for triple in list(full.triples((node, None, None))):
+            full.remove(triple)
+            reference.add(triple)
+        reference.add((node, RDF.type, SKOS.Concept))  # typed, and no orphan check wanted here
+    reference.add((URIRef(ECF4 + "A.6"), RDF.type, SKOS.Concept))
+    reference.add((URIRef(ECF4 + "A.6"), SKOS.prefLabel, Literal("")))  # never copied
+    return full, reference
+
+
+def test_reference_triples_come_from_the_reference_graph():
+    data, reference = split_valid()
+    assert not validate.validate_graph(data).conforms  # levels and e-CF unknown without it
+    report = validate.validate_graph(data, reference)
+    assert report.conforms and report.results == []
+
+
+def test_needed_reference_takes_only_what_the_shapes_read():
+    data, reference = split_valid()
+    needed = validate.needed_reference(reference, data)
+    assert (None, RDF.type, None) not in needed
+    assert (URIRef(ECF4 + "A.6"), None, None) not in needed
+    assert (URIRef("https://w3id.org/kutse-rdf/ecf/level/e-4"), KUTSE.correspondingEqfLevel,
+            URIRef("http://data.europa.eu/snb/eqf/7")) in needed
+
+
+def test_level_mismatch_found_through_the_reference_graph():
+    data, reference = split_valid()
+    competence = URIRef(T + "competence/B.3.1")
+    data.set((competence, KUTSE.hasLevel, URIRef("http://data.europa.eu/snb/eqf/8")))
+    reference.add((URIRef("http://data.europa.eu/snb/eqf/8"), SKOS.inScheme,
+                   URIRef("http://data.europa.eu/snb/eqf/25831c2")))
+    report = validate.validate_graph(data, reference)
+    # A.1 is defined at e-4 and e-5, and e-5 is EQF 8: consistent, no warning
+    assert report.results == []
+    reference.remove((URIRef("https://w3id.org/kutse-rdf/ecf/level/e-5"), None, None))
+    report = validate.validate_graph(data, reference)
+    assert [(r.shape, r.severity) for r in report.results] == [
+        (KSHAPE + "Competence-level-consistent", "warning")]

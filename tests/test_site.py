@@ -1,0 +1,305 @@
+"""The static site without a browser: paths, escaping, JSON-LD, alternates, links, VoID, sitemap,
+coverage numbers and the search index. Expected values come from the seed document
+(standards/it-juht-tase-7.txt, line numbers cited) and /work/shared/reference/ecf-4.0.tsv."""
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+import rdflib
+
+from test_site_support import (BASE, STD, build_fixture, build_seed, html_pages, jsonld_blocks,
+                               parse_page, squash)
+
+SCHEMA = "https://schema.org/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory) -> Path:
+    return build_seed(tmp_path_factory.mktemp("seed") / "build") / "site"
+
+
+@pytest.fixture(scope="module")
+def xss(tmp_path_factory) -> Path:
+    return build_fixture(tmp_path_factory.mktemp("xss")) / "site"
+
+
+def page_text(path: Path) -> str:
+    return squash(re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
+
+
+# -- paths ------------------------------------------------------------------------------------
+
+def test_uri_to_site_path():
+    from kutse_rdf.site_graph import SiteGraph
+
+    g = SiteGraph(BASE)
+    assert g.path_of(STD + "/competence/B.3.5") == "standard/it-juht-tase-7/competence/B.3.5/"
+    assert g.path_of("https://w3id.org/kutse-rdf/ecf/4.0/A.1") == "ecf/4.0/A.1/"
+    assert g.path_of("https://w3id.org/kutse-rdf/ecf/4.0/") == "ecf/4.0/"
+    assert g.path_of("https://w3id.org/kutse-rdf/ontology#Competence") == "ontology/#Competence"
+    assert g.path_of("http://data.europa.eu/esco/isco/C1330") == "esco/isco/C1330/"
+    assert g.path_of("http://example.org/x") is None
+    assert SiteGraph.href_path("ontology/#Competence") == "ontology/index.html#Competence"
+    # another base URI: its resources are stripped of it; reference vocabularies keep theirs
+    other = SiteGraph("https://data.example.ee/kutse/")
+    assert other.path_of("https://data.example.ee/kutse/standard/s") == "standard/s/"
+    assert other.path_of("https://w3id.org/kutse-rdf/ecf/3.0/A.1") == "ecf/3.0/A.1/"
+
+
+def test_every_resource_has_a_folder_with_three_files(seed):
+    data = seed.parent / "data"
+    subjects = set()
+    for file in [data / "standards" / "it-juht-tase-7.nt", data / "reference.nt", data / "elm.nt"]:
+        subjects |= {str(s) for s in rdflib.Graph().parse(file, format="nt").subjects()
+                     if isinstance(s, rdflib.URIRef)}
+    from kutse_rdf.site_graph import SiteGraph
+
+    paths = {SiteGraph(BASE).path_of(s) for s in subjects} - {None}
+    assert len(paths) > 300
+    for path in paths:
+        folder = seed / path.partition("#")[0]
+        for name in ("index.html", "index.ttl", "index.jsonld"):
+            assert (folder / name).is_file(), f"{folder}/{name}"
+        assert (seed / "en" / path.partition("#")[0] / "index.html").is_file()
+
+
+# -- escaping ---------------------------------------------------------------------------------
+
+def test_hostile_titles_are_escaped(xss):
+    for page in html_pages(xss):
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in html, page
+        assert "<b>" not in html, page
+        parser = parse_page(page)
+        for attrs, text in parser.scripts:
+            if attrs.get("type") == "application/ld+json":
+                assert "</" not in text and "<!--" not in text, page
+            else:
+                assert attrs.get("src") and not text.strip(), page
+    competence = parse_page(xss / "standard/xss-juht-tase-6/competence/B.3.1/index.html")
+    assert squash(competence.h1) == "B.3.1 Riskijuhtimine <script>alert(1)</script>"
+    search_index = (xss / "assets" / "search-index.js").read_text(encoding="utf-8")
+    assert "</script>" not in search_index
+
+
+def test_csp_meta_on_every_page(xss):
+    for page in html_pages(xss):
+        assert '<meta http-equiv="Content-Security-Policy" content="default-src \'none\';' in \
+            page.read_text(encoding="utf-8"), page
+
+
+# -- JSON-LD and alternates ---------------------------------------------------------------------
+
+def graph_of(data) -> rdflib.Graph:
+    return rdflib.Graph().parse(data=json.dumps(data), format="json-ld")
+
+
+def ground(graph: rdflib.Graph) -> set:
+    return {t for t in graph if not any(isinstance(x, rdflib.BNode) for x in t)}
+
+
+def test_embedded_jsonld_is_own_triples_plus_schema_org(seed, xss):
+    for site in (seed, xss):
+        checked = 0
+        for page in html_pages(site):
+            if page.parent.parent == site.parent:  # 404.html
+                continue
+            blocks = jsonld_blocks(parse_page(page))
+            assert len(blocks) == 1, page
+            embedded = graph_of(blocks[0])
+            twin = site / page.relative_to(site).as_posix().removeprefix("en/")
+            own_file = twin.parent / "index.jsonld"
+            if not own_file.is_file():
+                continue
+            own = rdflib.Graph().parse(own_file, format="json-ld")
+            assert ground(own) <= ground(embedded), page
+            assert len(own) <= len(embedded)
+            for s, p, o in ground(embedded) - ground(own):
+                assert str(p).startswith(SCHEMA) or (str(p) == RDF_TYPE and str(o).startswith(SCHEMA)), (page, p)
+            checked += 1
+        assert checked > 20
+
+
+def test_turtle_alternate_equals_jsonld_alternate(seed):
+    folder = seed / "standard/it-juht-tase-7/competence/B.3.5"
+    ttl = rdflib.Graph().parse(folder / "index.ttl", format="turtle")
+    jsonld = rdflib.Graph().parse(folder / "index.jsonld", format="json-ld")
+    assert rdflib.compare.isomorphic(ttl, jsonld)
+    comp = rdflib.URIRef(STD + "/competence/B.3.5")
+    # source line 204: "B.3.5. Tehnoloogia arengu jälgimine ja innovatsioon (e-CF kompetentsid A.7 ja A.9)"
+    assert str(ttl.value(comp, rdflib.SKOS.notation)) == "B.3.5"
+    assert {str(o) for o in ttl.objects(comp, rdflib.URIRef("https://w3id.org/kutse-rdf/ontology#citesEcf"))} == {
+        "https://w3id.org/kutse-rdf/ecf/4.0/A.7", "https://w3id.org/kutse-rdf/ecf/4.0/A.9"}
+
+
+def test_schema_org_terms(seed):
+    block = jsonld_blocks(parse_page(seed / "standard/it-juht-tase-7/index.html"))[0]
+    g = graph_of(block)
+    s = rdflib.Namespace(SCHEMA)
+    qual = rdflib.URIRef(STD + "/qualification")
+    assert (qual, rdflib.RDF.type, s.EducationalOccupationalCredential) in g
+    occupation = g.value(predicate=rdflib.RDF.type, object=s.Occupation)
+    category = g.value(occupation, s.occupationalCategory)
+    assert str(g.value(category, s.codeValue)) == "1330"  # C.1 item 8: "1330 IKT-juhid"
+    level = g.value(qual, s.educationalLevel)
+    assert str(g.value(level, s.termCode)) == "7"  # C.1 item 9: EQF 7
+    terms = set(g.objects(qual, s.competencyRequired))
+    assert len(terms) == 19  # B.1: "kohustuslikud kompetentsid B.3.1.- B.3.19."
+    b35 = rdflib.URIRef(STD + "/competence/B.3.5")
+    assert (b35, rdflib.RDF.type, s.DefinedTerm) in g and str(g.value(b35, s.termCode)) == "B.3.5"
+    assert (g.value(b35, s.inDefinedTermSet), rdflib.RDF.type, s.DefinedTermSet) in g
+
+
+# -- links ------------------------------------------------------------------------------------
+
+def test_no_broken_internal_link_or_missing_alternate(seed, xss):
+    for site in (seed, xss):
+        for page in html_pages(site):
+            if page.name == "404.html":
+                continue  # served for any path, so its one link is to the host root
+            parser = parse_page(page)
+            for href in parser.links:
+                url = urlparse(href)
+                if url.scheme or href.startswith("//"):
+                    continue  # absolute links name external resources; nothing is loaded from them
+                assert not href.startswith("/"), (page, href)
+                target = (page.parent / unquote(url.path)).resolve()
+                assert target.is_file(), (page, href)
+                if url.fragment and target.suffix == ".html":
+                    assert f'id="{unquote(url.fragment)}"' in target.read_text(encoding="utf-8"), (page, href)
+            kinds = {kind for kind, _ in parser.alternates}
+            if page.name == "index.html" and (page.parent / "index.ttl").exists():
+                assert {"text/turtle", "application/ld+json"} <= kinds, page
+
+
+def test_no_external_resources_loaded(seed):
+    for page in html_pages(seed):
+        html = page.read_text(encoding="utf-8")
+        for tag in re.findall(r"<(?:script|link|img|iframe)[^>]*>", html):
+            assert not re.search(r'(?:src|href)="(?:https?:)?//', tag) or 'rel="alternate"' not in tag and \
+                "<link" not in tag and "<script" not in tag, (page, tag)
+    css = (seed / "assets" / "style.css").read_text(encoding="utf-8")
+    assert "url(" not in css and "@import" not in css
+
+
+# -- content ----------------------------------------------------------------------------------
+
+def test_competence_page_content(seed):
+    text = page_text(seed / "standard/it-juht-tase-7/competence/B.3.18/index.html")
+    # source line 322: "B.3.18. Infoturbestrateegia väljatöötamine ja haldamine (e-CF kompetentsid E.8 ja D.1)"
+    assert "Infoturbestrateegia väljatöötamine ja haldamine" in text
+    # ecf-4.0.tsv: E.8 Information Security Management (e-2..e-4), D.1 Information Security
+    # Strategy Development (e-4..e-5)
+    assert "Information Security Management" in text and "Information Security Strategy Development" in text
+    assert "e-2, e-3, e-4" in text and "e-4, e-5" in text
+    # indicator 4 (line 328): "Tagab kriisi- ja taasteplaanide olemasolu ning nende testimise."
+    assert "Tagab kriisi- ja taasteplaanide olemasolu ning nende testimise." in text
+    # required by the full qualification and Infoturbejuht (line 128)
+    assert "Infoturbejuht, tase 7" in text
+
+
+def test_ecf_reverse_view(seed):
+    text = page_text(seed / "ecf/4.0/A.9/index.html")
+    assert "Innovating" in text  # ecf-4.0.tsv
+    assert "B.3.5 Tehnoloogia arengu jälgimine ja innovatsioon" in text  # line 204 cites A.7 and A.9
+    assert "IT-juht, tase 7" in text
+    area = page_text(seed / "ecf/4.0/E/index.html")
+    assert "E.8" in area and "E.3" in area
+
+
+def heatmap_rows(path: Path) -> dict[str, list[str]]:
+    html = path.read_text(encoding="utf-8")
+    table = html[html.index('<table class="heatmap">'):]
+    table = table[:table.index("</table>")]
+    rows = {}
+    for row in re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", table, re.S):
+        name = squash(re.sub(r"<[^>]+>", " ", row.split("</th>")[0]))
+        rows[name] = re.findall(r'<td class="heat-\d">(\d+)</td>', row)
+    return rows
+
+
+def test_coverage_heatmap_counts(seed):
+    rows = heatmap_rows(seed / "coverage/standard/it-juht-tase-7/index.html")
+    # line 128, Infoturbejuht: B.3.5 (A.7, A.9), B.3.7 (C.4), B.3.13 (E.2), B.3.14 (E.3),
+    # B.3.15 (E.4), B.3.16 (E.5), B.3.18 (E.8, D.1), B.3.19 (E.9) -> A 1, B 0, C 1, D 1, E 6
+    assert rows["Infoturbejuht, tase 7"] == ["1", "0", "1", "1", "6"]
+    # line 119, IT arendusjuht: B.3.1 A.1, .3 A.3, .4 A.5, .5 A.7/A.9, .6 A.8, .8 D.2, .9 D.4,
+    # .12 D.11, .13 E.2, .15 E.4, .17 E.7, .19 E.9 -> A 5, B 0, C 0, D 3, E 4
+    assert rows["IT arendusjuht, tase 7"] == ["5", "0", "0", "3", "4"]
+
+
+def test_coverage_matrix(seed):
+    html = (seed / "coverage/standard/it-juht-tase-7/index.html").read_text(encoding="utf-8")
+    table = html[html.index('<table class="matrix">'):html.index("</table>")]
+    header = [squash(re.sub(r"<[^>]+>", " ", h)) for h in re.findall(r'<th scope="col">(.*?)</th>', table)]
+    row = next(r for r in re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", table, re.S) if "B.3.14" in r)
+    ticks = [cell == "on" for cell in re.findall(r'<td class="(on|off)">', row)]
+    ticked = {header[i + 1] for i, on in enumerate(ticks) if on}
+    # B.3.14 Riskijuhtimine: the full qualification (B.3.1-B.3.19) and Infoturbejuht (line 128) only
+    assert ticked == {"IT-juht, tase 7", "Infoturbejuht, tase 7"}
+
+
+def test_search_index(seed):
+    from kutse_rdf.site_search import fold, tokens
+
+    assert tokens("B.3.5. Tehnoloogia (e-CF A.7)") == ["b.3.5", "tehnoloogia", "e", "cf", "a.7"]
+    assert fold("Õppe ÄRI šokk") == "oppe ari sokk"
+    script = (seed / "assets" / "search-index.js").read_text(encoding="utf-8")
+    data = json.loads(script.removeprefix("window.KUTSE_SEARCH = ").rstrip().rstrip(";"))
+    paths = {doc[0] for doc in data["docs"]}
+    assert "standard/it-juht-tase-7/competence/B.3.14/" in paths
+    docs_with = {data["docs"][d][0] for d in data["terms"]["riskijuhtimine"][::2]}
+    assert "standard/it-juht-tase-7/competence/B.3.14/" in docs_with
+    # indicator text is searchable: line 329 "Uuendab ja kaasajastab infoturvastrateegiad ..."
+    docs_with = {data["docs"][d][0] for d in data["terms"]["kaasajastab"][::2]}
+    assert docs_with == {"standard/it-juht-tase-7/competence/B.3.18/"}
+
+
+# -- dataset description ----------------------------------------------------------------------
+
+def test_void_dcat(seed):
+    g = rdflib.Graph().parse(seed / "void.ttl", format="turtle")
+    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    dataset = rdflib.URIRef(BASE + "void.ttl#dataset")
+    dumps = {str(o) for o in g.objects(dataset, void.dataDump)}
+    assert BASE + "data/all.nt" in dumps and BASE + "data/all.trig" in dumps
+    assert g.value(dataset, rdflib.DCTERMS.license) is not None
+    media = {str(g.value(d, dcat.mediaType)) for d in g.objects(dataset, dcat.distribution)}
+    assert "http://www.iana.org/assignments/media-types/text/turtle" in media
+    for dist in g.objects(dataset, dcat.distribution):
+        url = str(g.value(dist, dcat.downloadURL))
+        file = seed / url.removeprefix(BASE)
+        assert file.is_file() and int(g.value(dist, dcat.byteSize)) == file.stat().st_size
+    assert (seed / ".well-known" / "void").read_bytes() == (seed / "void.ttl").read_bytes()
+
+
+def test_sitemap_robots_404(seed):
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [e.text for e in ET.parse(seed / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
+    assert STD in locs and STD + "/competence/B.3.5" in locs
+    assert BASE + "en/standard/it-juht-tase-7/" in locs
+    assert f"Sitemap: {BASE}sitemap.xml" in (seed / "robots.txt").read_text(encoding="utf-8")
+    assert "404" in (seed / "404.html").read_text(encoding="utf-8")
+
+
+def test_downloads_page_lists_sizes(seed):
+    text = page_text(seed / "downloads/index.html")
+    size = (seed.parent / "data" / "all.nt").stat().st_size
+    assert "data/all.nt" in text and f"{size / 1000:.1f} kB" in text
+    assert "N-Triples" in text and "application/n-triples" in text
+
+
+def test_missing_manifest_is_a_clear_error(tmp_path):
+    from kutse_rdf.config import Config
+    from kutse_rdf.errors import InputError
+    from kutse_rdf.site import build_site
+
+    with pytest.raises(InputError, match="graphs.json is missing"):
+        build_site(tmp_path, Config())

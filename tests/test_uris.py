@@ -1,0 +1,124 @@
+"""URI minting (uris.py): slugs, the contract's patterns, stability, base URI, collisions."""
+from __future__ import annotations
+
+import pytest
+from rdflib import URIRef
+
+from kutse_rdf.config import Config, load_config
+from kutse_rdf.convert import build_dataset, distinct_standards, standard_graph
+from kutse_rdf.errors import DataError
+from kutse_rdf.model import Competence, Line, PartialQualification, Standard
+from kutse_rdf.namespaces import KUTSE
+from kutse_rdf.uris import Uris, slug
+
+B = URIRef("https://w3id.org/kutse-rdf/id/")
+
+
+def standard(title="IT-juht, tase 7", file="it-juht-tase-7.txt", indicators=("Tuvastab.",)):
+    comp = Competence(code="B.3.5", title="Tehnoloogia arengu jälgimine ja innovatsioon",
+                      group="mandatory", level=7, ecf=["A.7", "A.9"],
+                      indicators=[Line(t, 208 + i) for i, t in enumerate(indicators)],
+                      knowledge=[], assessment=None, line=204)
+    return Standard(source_file=file, title=title, level=7, competences=[comp])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("IT-juht, tase 7", "it-juht-tase-7"),
+    ("IT meeskonna- ja partnerlusjuht, tase 7", "it-meeskonna-ja-partnerlusjuht-tase-7"),
+    ("Õõvaõrn Äädikas Öökull Üürnik", "oovaorn-aadikas-ookull-uurnik"),
+    ("šokk žürii", "sokk-zurii"),
+    ("Infotehnoloogia ja telekommunikatsiooni kutsenõukogu",
+     "infotehnoloogia-ja-telekommunikatsiooni-kutsenoukogu"),
+    ("  --Peeter   Normak!! ", "peeter-normak"),
+    ("Ivo Suursoo", "ivo-suursoo"),
+    ("Crème brûlée", "creme-brulee"),  # other Latin letters lose their accents
+    ("!!!", ""),
+])
+def test_slug(text, expected):
+    assert slug(text) == expected
+
+
+def test_contract_patterns():
+    u, std = Uris(B), standard()
+    s = B + "standard/it-juht-tase-7"
+    assert u.standard(std) == s
+    assert u.qualification(std) == s + "/qualification"
+    assert u.partial(std, "IT arendusjuht, tase 7") == s + "/partial/it-arendusjuht-tase-7"
+    assert u.specialisation(std, "Võrguhaldus") == s + "/specialisation/vorguhaldus"
+    assert u.competence(std, "B.3.5") == s + "/competence/B.3.5"
+    assert u.indicator(std, "B.3.5", 1) == s + "/competence/B.3.5/indicator/1"
+    assert u.knowledge(std, "B.3.5", 2) == s + "/competence/B.3.5/knowledge/2"
+    assert u.general_skill(std, 14) == s + "/general-skill/14"
+    assert u.work_part(std, "A.2.5") == s + "/work-part/A.2.5"
+    assert u.section(std, "A.1") == s + "/section/A.1"
+    assert u.section(std, None) == s + "/section/intro"
+    assert u.author(std, "Peeter Normak") == s + "/author/peeter-normak"
+    assert u.council("Infotehnoloogia ja telekommunikatsiooni kutsenõukogu") == (
+        B + "council/infotehnoloogia-ja-telekommunikatsiooni-kutsenoukogu")
+    assert u.graph(std) == B + "graph/it-juht-tase-7"
+    assert u.reference_graph() == B + "graph/reference"
+    assert u.inferred_graph() == B + "graph/inferred"
+    assert u.elm_graph() == B + "graph/elm"
+
+
+def test_odd_characters_in_a_code_are_quoted_not_passed_through():
+    u = Uris(B)
+    assert u.competence(standard(), "B 3/5") == B + "standard/it-juht-tase-7/competence/B%203%2F5"
+
+
+def test_base_uri_override_from_option_and_config_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert load_config().base_uri == str(B)  # the documented default
+    (tmp_path / "kutse-rdf.toml").write_text('base_uri = "https://data.example.ee/kutse"\n')
+    config = load_config()
+    assert Uris(config.base_uri).competence(standard(), "B.3.5") == URIRef(
+        "https://data.example.ee/kutse/standard/it-juht-tase-7/competence/B.3.5")
+    config = load_config(base_uri="http://localhost/x/")
+    graph = standard_graph(standard(), config)
+    assert graph.identifier == URIRef("http://localhost/x/graph/it-juht-tase-7")
+    assert all(not str(s).startswith(B) for s in graph.subjects())
+
+
+def test_competence_keeps_its_uri_when_its_indicators_change():
+    before = standard_graph(standard(indicators=("Tuvastab.",)), Config())
+    after = standard_graph(standard(indicators=("Tuvastab muudatused.", "Uus näitaja.")), Config())
+    comp = Uris(B).competence(standard(), "B.3.5")
+    assert set(before.subjects(KUTSE.hasIndicator, None)) == {comp}
+    assert set(after.subjects(KUTSE.hasIndicator, None)) == {comp}
+    # indicators are numbered by position: the first keeps its URI, the second is new
+    assert set(before.objects(comp, KUTSE.hasIndicator)) < set(after.objects(comp, KUTSE.hasIndicator))
+
+
+def test_same_uris_on_every_build():
+    a = {s for s in standard_graph(standard(), Config()).subjects() if isinstance(s, URIRef)}
+    b = {s for s in standard_graph(standard(), Config()).subjects() if isinstance(s, URIRef)}
+    assert a == b
+
+
+def test_two_standards_with_one_slug_are_refused_not_merged():
+    first = standard(title="IT-juht, tase 7", file="a.txt")
+    second = standard(title="IT juht – tase 7", file="b.txt")  # another spelling, same slug
+    kept, refused = distinct_standards([first, second], Config())
+    assert kept == [first]
+    assert len(refused) == 1
+    message = str(refused[0])
+    assert message.startswith("b.txt:1: ")
+    assert "'it-juht-tase-7'" in message and "a.txt" in message
+    with pytest.raises(DataError) as exc:
+        build_dataset([first, second], Config())
+    assert exc.value.file == "b.txt"
+
+
+def test_a_title_without_letters_is_a_data_error():
+    with pytest.raises(DataError, match="empty URI slug"):
+        Uris(B).standard(standard(title="???"))
+
+
+def test_two_partials_with_one_slug_in_a_standard_are_refused():
+    std = standard()
+    std.partial_qualifications = [PartialQualification("IT arendusjuht, tase 7", 7, [], 19),
+                                  PartialQualification("IT-arendusjuht tase 7", 7, [], 22)]
+    with pytest.raises(DataError) as exc:
+        standard_graph(std, Config())
+    assert str(exc.value).startswith("it-juht-tase-7.txt:22: partial qualification")
+    assert "line 19" in str(exc.value)

@@ -1,0 +1,171 @@
+"""The validation stage end to end: model -> convert -> validate_dataset -> report, and the
+`kutse-rdf validate` command on the seed and on broken copies of it."""
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from kutse_rdf import validate
+from kutse_rdf.cli import main
+from kutse_rdf.config import Config
+from kutse_rdf.model import Competence, CompetenceRef, Line, PartialQualification, Standard
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "standards" / "it-juht-tase-7.txt"
+BASE = "https://w3id.org/kutse-rdf/id/"
+KSHAPE = "https://w3id.org/kutse-rdf/shapes#"
+
+needs_parser = pytest.mark.skipif(importlib.util.find_spec("kutse_rdf.parse") is None,
+                                  reason="kutse_rdf.parse (the parser) is not there yet")
+
+
+def competence(code: str, ecf: str, line: int, level: int = 7) -> Competence:
+    return Competence(code=code, title=f"Kompetents {code}", group="mandatory", level=level,
+                      ecf=[ecf], indicators=[Line("Teeb tööd.", line + 3)], knowledge=[],
+                      assessment=None, line=line)
+
+
+def small_standard() -> Standard:
+    """A standard with two competences and one partial qualification naming B.3.1 on line 12
+    and an undefined B.3.25 on line 13 (its list runs over two lines)."""
+    return Standard(
+        source_file="proov.txt", title="Proov, tase 7", level=7,
+        competences=[competence("B.3.1", "A.1", 30), competence("B.3.2", "A.2", 40)],
+        qualification_competences=[CompetenceRef("B.3.1", None, 10),
+                                   CompetenceRef("B.3.2", None, 10)],
+        partial_qualifications=[PartialQualification(
+            title="Proovijuht, tase 7", level=7, line=12,
+            competences=[CompetenceRef("B.3.1", "Esimene", 12),
+                         CompetenceRef("B.3.25", "Puuduv", 13)])],
+    )
+
+
+def dataset_of(*standards: Standard):
+    from kutse_rdf.convert import build_dataset
+
+    return build_dataset(list(standards), Config())
+
+
+def test_undefined_competence_points_at_the_line_where_it_is_named():
+    std = small_standard()
+    [report] = validate.validate_dataset(dataset_of(std), [std])
+    assert not report.conforms
+    assert [(r.severity, r.shape, r.focus, r.value, r.source_file, r.source_line)
+            for r in report.results] == [
+        ("violation", KSHAPE + "RequiredCompetence-exists",
+         BASE + "standard/proov-tase-7/partial/proovijuht-tase-7",
+         BASE + "standard/proov-tase-7/competence/B.3.25", "proov.txt", 13)]
+
+
+def test_level_mismatch_is_a_warning_only():
+    std = small_standard()
+    std.partial_qualifications[0].competences.pop()  # no undefined competence
+    std.competences[1].level = 8  # e-CF A.2 is defined at e-3 and e-4 only: EQF 6 and 7
+    [report] = validate.validate_dataset(dataset_of(std), [std])
+    assert report.conforms
+    assert [(r.severity, r.shape, r.source_line, r.message_en) for r in report.results] == [
+        ("warning", KSHAPE + "Competence-level-consistent", 40,
+         "The competence's level EQF 8 matches no proficiency level at which e-CF A.2 is "
+         "defined.")]
+
+
+def test_each_standard_is_validated_on_its_own_graph():
+    good, bad = small_standard(), small_standard()
+    good.partial_qualifications[0].competences.pop()
+    good.source_file, good.title = "hea.txt", "Hea, tase 7"
+    reports = validate.validate_dataset(dataset_of(good, bad), [good, bad])
+    assert [(r.source_file, r.conforms, len(r.results)) for r in reports] == [
+        ("hea.txt", True, 0), ("proov.txt", False, 1)]
+
+
+def test_format_report_groups_by_standard_with_file_and_line():
+    std = small_standard()
+    text = validate.format_report(validate.validate_dataset(dataset_of(std), [std]))
+    assert text.splitlines() == [
+        "proov.txt (Proov, tase 7): 1 violation, 0 warnings",
+        "proov.txt:13: violation: [partial/proovijuht-tase-7] Requires competence B.3.25, "
+        "which is not a competence of this standard.",
+        "    et: Nõutud kompetentsi B.3.25 selles kutsestandardis ei ole.",
+        "1 standard validated: 1 violation, 0 warnings",
+    ]
+
+
+def test_write_reports(tmp_path):
+    from rdflib import Graph
+    from rdflib.namespace import SH
+
+    std = small_standard()
+    validate.write_reports(validate.validate_dataset(dataset_of(std), [std]), tmp_path)
+    data = json.loads((tmp_path / "validation.json").read_text(encoding="utf-8"))
+    assert (data["conforms"], data["violations"], data["warnings"]) == (False, 1, 0)
+    [entry] = data["standards"]
+    assert entry["file"] == "proov.txt"
+    assert entry["results"][0]["source_line"] == 13
+    graph = Graph().parse(tmp_path / "validation.ttl")
+    assert len(list(graph.subjects(None, SH.ValidationReport))) == 1
+    assert len(list(graph.objects(None, SH.result))) == 1
+
+
+# --- the command on the seed (needs the parser)
+
+
+def run_validate(capsys, tmp_path, *inputs):
+    code = main(["validate", *map(str, inputs), "--out", str(tmp_path / "build")])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@needs_parser
+def test_seed_conforms(capsys, tmp_path):
+    code, out, err = run_validate(capsys, tmp_path, SEED)
+    assert code == 0, out + err
+    assert out.splitlines()[0] == "it-juht-tase-7.txt (IT-juht, tase 7): 0 violations, 0 warnings"
+    data = json.loads((tmp_path / "build/reports/validation.json").read_text(encoding="utf-8"))
+    assert data["conforms"] is True
+    assert (tmp_path / "build/reports/validation.ttl").is_file()
+
+
+def edited_seed(tmp_path: Path, line: int, old: str, new: str) -> Path:
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    assert old in lines[line - 1]
+    lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    copy = tmp_path / "it-juht-tase-7.txt"
+    copy.write_text("\n".join(lines), encoding="utf-8")
+    return copy
+
+
+@needs_parser
+def test_partial_qualification_naming_b325_fails_once_at_its_b1_line(capsys, tmp_path):
+    # Line 123 of the seed is the B.1 entry of "IT meeskonna- ja partnerlusjuht, tase 7".
+    copy = edited_seed(tmp_path, 123, "B.3.10. Personaliarendus", "B.3.25. Personaliarendus")
+    code, out, err = run_validate(capsys, tmp_path, copy)
+    assert code == 1
+    violations = [line for line in out.splitlines() if ": violation: " in line]
+    assert violations == [
+        "it-juht-tase-7.txt:123: violation: [partial/it-meeskonna-ja-partnerlusjuht-tase-7] "
+        "Requires competence B.3.25, which is not a competence of this standard."]
+    data = json.loads((tmp_path / "build/reports/validation.json").read_text(encoding="utf-8"))
+    assert data["violations"] == 1
+
+
+@needs_parser
+def test_warnings_alone_exit_0(capsys, tmp_path):
+    # B.3.2 cites e-CF A.2 (defined at e-3 and e-4); at EKR 8 no proficiency level matches.
+    copy = edited_seed(tmp_path, 178, "EKR tase 7", "EKR tase 8")
+    code, out, err = run_validate(capsys, tmp_path, copy)
+    assert code == 0, out + err
+    assert "it-juht-tase-7.txt:177: warning: [competence/B.3.2] The competence's level EQF 8 " \
+           "matches no proficiency level at which e-CF A.2 is defined." in out.splitlines()
+
+
+@needs_parser
+def test_unreadable_input_is_skipped_with_exit_2(capsys, tmp_path):
+    empty = tmp_path / "tyhi.txt"
+    empty.write_text("", encoding="utf-8")
+    code, out, err = run_validate(capsys, tmp_path, empty)
+    assert code == 2
+    assert err.startswith("kutse-rdf: skipped: ")
+    assert "tyhi.txt" in err
