@@ -39,9 +39,10 @@ def seed_like(**changes) -> Standard:
                     Line("Analüüsib äriprotsesse ja pakub innovaatilisi lahendusi "
                          "äriprotsesside täiustamiseks.", 209)])
     b318 = Competence(
-        code="B.3.18", title="Infoturbestrateegia väljatöötamine ja haldamine", group="mandatory",
-        level=7, ecf=["E.8", "D.1"], line=322, assessment="Hindamismeetod: portfoolio",
-        assessment_line=330, knowledge=[Line("Infoturbe standardid", 331)],
+        code="B.3.18", title="Infoturbestrateegia väljatöötamine ja haldamine",
+        group="mandatory", level=7, ecf=["E.8", "D.1"], line=322,
+        assessment="Hindamismeetod: portfoolio", assessment_line=330,
+        knowledge=[Line("Infoturbe standardid", 331)],
         indicators=[Line("Kasutab üldtunnustatud raamistikke ...", 326)])
     std = Standard(
         source_file="it-juht-tase-7.txt", title="IT-juht, tase 7", level=7, line=2,
@@ -54,8 +55,8 @@ def seed_like(**changes) -> Standard:
                   Section(None, "", [Line("Kutsestandard on dokument ...", 5)], 5)],
         work_parts=[WorkPart("A.2.5", "Tehnoloogia arengu jälgimine ja innovatsioon",
                              ["A.7", "A.9"], 68)],
-        general_skills=[GeneralSkill("Mõtlemisoskused", "Seab isikliku arengu eesmärke ja järgib "
-                                     "elukestva õppe põhimõtet.", 143, 1),
+        general_skills=[GeneralSkill("Mõtlemisoskused", "Seab isikliku arengu eesmärke ja "
+                                     "järgib elukestva õppe põhimõtet.", 143, 1),
                         GeneralSkill("Enesejuhtimisoskused", "Teeb eesmärgi saavutamiseks ...",
                                      148, 5)],
         competences=[b35, b318],
@@ -271,7 +272,8 @@ def test_ecf_version_stated_default_and_override():
     assert set(standard_graph(seed_like(ecf_version="3.0"), back, BUILT).objects(
         B35, KUTSE.citesEcf)) == {ECF4["A.7"], ECF4["A.9"]}
     default_3 = Config(ecf_default_version="3.0")
-    assert standard_graph(seed_like(), default_3, BUILT).value(S, KUTSE.ecfVersion) == Literal("3.0")
+    graph = standard_graph(seed_like(), default_3, BUILT)
+    assert graph.value(S, KUTSE.ecfVersion) == Literal("3.0")
 
 
 def test_eqf_level_of_c1_wins_over_ekr_level():

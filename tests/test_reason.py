@@ -159,3 +159,15 @@ def test_standard_graph_alone_with_a_small_schema(seed_standard):
     new = Reasoner(schema).infer_one(standard_graph(seed_standard, Config()))
     assert set(p for _, p, _ in new) == {KUTSE.isIndicatorOf}
     assert len(new) == 78
+
+
+def test_same_as_in_the_data_turns_the_literal_filter_off():
+    schema = Graph()
+    schema.add((KUTSE.isIndicatorOf, OWL.inverseOf, KUTSE.hasIndicator))
+    reasoner = Reasoner(schema)
+    a, b = URIRef("http://example.org/a"), URIRef("http://example.org/b")
+    data = Graph()
+    data.add((a, OWL.sameAs, b))
+    data.add((a, KUTSE.order, Literal(1)))
+    assert len(list(reasoner.input_of(data))) == 2
+    assert (b, KUTSE.order, Literal(1)) in reasoner.infer_one(data)

@@ -30,7 +30,8 @@ ORPHAN_PATH = "(" + "|".join([
 
 
 def case(fixture, shape, focus, path, value, severity, en, et, line, also=()):
-    return pytest.param(fixture, shape, focus, path, value, severity, en, et, line, also, id=fixture)
+    return pytest.param(fixture, shape, focus, path, value, severity, en, et, line, also,
+                        id=fixture)
 
 
 CASES = [
@@ -229,8 +230,9 @@ def split_valid() -> tuple[Graph, Graph]:
     as a full reference graph."""
     full = Graph().parse(FIXTURES / "valid.ttl")
     reference = Graph()
-    for node in [URIRef("http://data.europa.eu/snb/eqf/7"), URIRef("http://data.europa.eu/snb/eqf/8"),
-                 URIRef(ECF4 + "A.1"), URIRef("https://w3id.org/kutse-rdf/ecf/level/e-4"),
+    for node in [URIRef("http://data.europa.eu/snb/eqf/7"),
+                 URIRef("http://data.europa.eu/snb/eqf/8"), URIRef(ECF4 + "A.1"),
+                 URIRef("https://w3id.org/kutse-rdf/ecf/level/e-4"),
                  URIRef("https://w3id.org/kutse-rdf/ecf/level/e-5")]:
         for triple in list(full.triples((node, None, None))):
             full.remove(triple)

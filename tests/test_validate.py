@@ -2,11 +2,9 @@
 `kutse-rdf validate` command on the seed and on broken copies of it."""
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
-import pytest
 
 from kutse_rdf import validate
 from kutse_rdf.cli import main
@@ -18,8 +16,6 @@ SEED = ROOT / "standards" / "it-juht-tase-7.txt"
 BASE = "https://w3id.org/kutse-rdf/id/"
 KSHAPE = "https://w3id.org/kutse-rdf/shapes#"
 
-needs_parser = pytest.mark.skipif(importlib.util.find_spec("kutse_rdf.parse") is None,
-                                  reason="kutse_rdf.parse (the parser) is not there yet")
 
 
 def competence(code: str, ecf: str, line: int, level: int = 7) -> Competence:
@@ -109,7 +105,19 @@ def test_write_reports(tmp_path):
     assert len(list(graph.objects(None, SH.result))) == 1
 
 
-# --- the command on the seed (needs the parser)
+def test_build_stage_counts_violations_as_problems(tmp_path):
+    from kutse_rdf.build import BuildResult, validate_build
+
+    std = small_standard()
+    result = BuildResult(standards=[std], dataset=dataset_of(std))
+    validate_build(tmp_path, result)
+    assert result.problems == 1
+    assert result.notes == ["validation: 1 violation(s), 0 warning(s) (reports/validation.json; "
+                            "details: kutse-rdf validate)"]
+    assert (tmp_path / "reports" / "validation.ttl").is_file()
+
+
+# --- the command on the seed and on edited copies of it
 
 
 def run_validate(capsys, tmp_path, *inputs):
@@ -118,7 +126,6 @@ def run_validate(capsys, tmp_path, *inputs):
     return code, out, err
 
 
-@needs_parser
 def test_seed_conforms(capsys, tmp_path):
     code, out, err = run_validate(capsys, tmp_path, SEED)
     assert code == 0, out + err
@@ -137,7 +144,6 @@ def edited_seed(tmp_path: Path, line: int, old: str, new: str) -> Path:
     return copy
 
 
-@needs_parser
 def test_partial_qualification_naming_b325_fails_once_at_its_b1_line(capsys, tmp_path):
     # Line 123 of the seed is the B.1 entry of "IT meeskonna- ja partnerlusjuht, tase 7".
     copy = edited_seed(tmp_path, 123, "B.3.10. Personaliarendus", "B.3.25. Personaliarendus")
@@ -151,7 +157,6 @@ def test_partial_qualification_naming_b325_fails_once_at_its_b1_line(capsys, tmp
     assert data["violations"] == 1
 
 
-@needs_parser
 def test_warnings_alone_exit_0(capsys, tmp_path):
     # B.3.2 cites e-CF A.2 (defined at e-3 and e-4); at EKR 8 no proficiency level matches.
     copy = edited_seed(tmp_path, 178, "EKR tase 7", "EKR tase 8")
@@ -161,7 +166,6 @@ def test_warnings_alone_exit_0(capsys, tmp_path):
            "matches no proficiency level at which e-CF A.2 is defined." in out.splitlines()
 
 
-@needs_parser
 def test_unreadable_input_is_skipped_with_exit_2(capsys, tmp_path):
     empty = tmp_path / "tyhi.txt"
     empty.write_text("", encoding="utf-8")

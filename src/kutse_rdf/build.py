@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ class BuildResult:
     problems: int = 0  # SHACL violations and other data problems found
     dataset: Any = None  # rdflib Dataset: one named graph per standard + reference + inferred
     notes: list[str] = field(default_factory=list)  # one-line summaries printed after the build
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
 
 
 @contextmanager
@@ -132,12 +134,17 @@ def write_query_reports(root: Path, result: BuildResult) -> None:
 def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False) -> BuildResult:
     result = BuildResult()
     with atomic_dir(out) as root:
-        parse_all(files, result)
-        write_parse_outputs(root, result)
-        # Each later stage adds one call here, in this order (stage owners: keep it one line):
-        graph_stage(root, result, config)  # [graph] convert, reason, data/* (sets result.dataset)
-        validate_build(root, result)  # [validate] SHACL -> root/reports/validation.* (+ problems)
-        write_elm_view(root, result, config)  # [elm] ELM view -> root/data/elm.*
-        write_query_reports(root, result)  # [queries] library queries -> root/reports/queries/*
-        write_site(root, result, config)  # [site] static site -> root/site/
+        stages = [
+            ("parse", lambda: parse_all(files, result)),
+            ("model", lambda: write_parse_outputs(root, result)),
+            ("graph", lambda: graph_stage(root, result, config)),  # convert, reason, data/*
+            ("validate", lambda: validate_build(root, result)),  # SHACL -> reports/validation.*
+            ("elm", lambda: write_elm_view(root, result, config)),  # ELM view -> data/elm.*
+            ("queries", lambda: write_query_reports(root, result)),  # -> reports/queries/*
+            ("site", lambda: write_site(root, result, config)),  # static site -> site/
+        ]
+        for name, stage in stages:
+            started = time.perf_counter()
+            stage()
+            result.timings[name] = time.perf_counter() - started
     return result

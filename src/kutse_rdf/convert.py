@@ -132,12 +132,14 @@ class _Writer:
 
     def check(self) -> None:
         std, u = self.std, self.u
-        _check_unique(std, "competence", ((u.competence(std, c.code), c.line) for c in std.competences))
+        _check_unique(std, "competence",
+                      ((u.competence(std, c.code), c.line) for c in std.competences))
         _check_unique(std, "partial qualification",
                       ((u.partial(std, p.title), p.line) for p in std.partial_qualifications))
         _check_unique(std, "specialisation",
                       ((u.specialisation(std, s.title), s.line) for s in std.specialisations))
-        _check_unique(std, "work part", ((u.work_part(std, w.code), w.line) for w in std.work_parts))
+        _check_unique(std, "work part",
+                      ((u.work_part(std, w.code), w.line) for w in std.work_parts))
         _check_unique(std, "section",
                       ((u.section(std, s.code, s.title), s.line) for s in std.sections))
         _check_unique(std, "author", ((u.author(std, a.name), a.line) for a in std.authors))
@@ -229,7 +231,8 @@ class _Writer:
             code = std.isco[-1]
             self.add(qual, KUTSE.iscoGroup, ESCO_ISCO[f"C{code}"])
             self.add(qual, KUTSE.iscoCode, Literal(code))
-        self.requires(qual, std.qualification_competences, std.qualification_requires_general_skills)
+        self.requires(qual, std.qualification_competences,
+                      std.qualification_requires_general_skills)
         for pq in std.partial_qualifications:
             self.add(qual, KUTSE.hasPartialQualification, u.partial(std, pq.title))
         for spec in std.specialisations:
@@ -267,10 +270,9 @@ class _Writer:
             self.add(node, KUTSE.assessment, et(comp.assessment))
         self.add(node, KUTSE.order, Literal(order))
         self.source(node, comp.line)
-        for kind, items, cls, prop in (
-                ("indicator", comp.indicators, KUTSE.PerformanceIndicator, KUTSE.hasIndicator),
-                ("knowledge", comp.knowledge, KUTSE.KnowledgeItem, KUTSE.hasKnowledge)):
-            mint = u.indicator if kind == "indicator" else u.knowledge
+        for mint, items, cls, prop in (
+                (u.indicator, comp.indicators, KUTSE.PerformanceIndicator, KUTSE.hasIndicator),
+                (u.knowledge, comp.knowledge, KUTSE.KnowledgeItem, KUTSE.hasKnowledge)):
             for n, item in enumerate(items, 1):
                 child = mint(std, comp.code, n)
                 self.add(node, prop, child)

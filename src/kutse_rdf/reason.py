@@ -112,9 +112,10 @@ def literal_relevant(schema: Graph) -> set | None:
     A literal-valued triple `s p "x"` fires no rule unless p has one of those axioms (rdfs:range
     on a literal only types the literal, which `keep` drops anyway), so leaving the others out
     changes no kept conclusion, and halves the closure time on the seed (tests check the equality).
+    An owl:sameAs in the data itself turns the filter off for that unit (`input_of`).
     """
     if any((None, RDF.type, t) in schema for t in _SAMEAS_SOURCES) or \
-            (None, OWL.hasKey, None) in schema or (None, OWL.sameAs, None) in schema:
+            (None, OWL.hasKey, None) in schema:
         return None
     return (set(schema.subjects(RDFS.domain)) | set(schema.subjects(RDFS.subPropertyOf))
             | set(schema.subjects(OWL.equivalentProperty))
@@ -134,7 +135,7 @@ class Reasoner:
 
     def input_of(self, asserted: Graph) -> Iterable:
         """The triples of `asserted` that can take part in an inference."""
-        if self.relevant is None:
+        if self.relevant is None or (None, OWL.sameAs, None) in asserted:
             return asserted
         return (t for t in asserted if not isinstance(t[2], Literal) or t[1] in self.relevant)
 

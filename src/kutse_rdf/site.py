@@ -89,6 +89,7 @@ class SiteWriter:
         self.elm.other_pages = set(self.graph.subjects())
         self.elm_views = {lang: Views(self.elm, lang) for lang in self.languages}
         self.stats = SiteStats()
+        self.folders: set[Path] = set()
         self.search = SearchIndex()
         self.standards = standards or []
         ontology = "https://w3id.org/kutse-rdf/ontology"
@@ -100,7 +101,10 @@ class SiteWriter:
         return "" if lang == self.languages[0] else f"{lang}/"
 
     def write(self, path: Path, data: str | bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # one mkdir per folder, not per file: on a busy disk each call costs ~100 µs
+        if path.parent not in self.folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(path.parent)
         if isinstance(data, str):
             data = data.encode("utf-8")
         path.write_bytes(data)

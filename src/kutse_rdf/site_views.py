@@ -31,6 +31,7 @@ class Link:
     path: str | None = None  # site folder; None when the site has no page for it
     iri: str | None = None
     notation: str | None = None
+    href: str | None = None  # `path` as an href from the tree's root (…/index.html)
 
 
 @dataclass
@@ -63,15 +64,19 @@ class Views:
     def __init__(self, graph: SiteGraph, lang: str):
         self.g = graph
         self.lang = lang
+        # labels and links are asked for again and again (every page links its standard, levels,
+        # groups): cache them per language
         self.label = lru_cache(maxsize=None)(self._label)
+        self.link = lru_cache(maxsize=None)(self._link)
 
     def _label(self, iri: str) -> Value:
         return self.g.label(iri, self.lang)
 
-    def link(self, iri: str) -> Link:
+    def _link(self, iri: str) -> Link:
         label = self.label(iri)
-        return Link(label.text, label.lang, self.g.path_of(iri) if self.g.has_page(iri) else None,
-                    iri, self.g.notation(iri))
+        path = self.g.path_of(iri) if self.g.has_page(iri) else None
+        return Link(label.text, label.lang, path, iri, self.g.notation(iri),
+                    SiteGraph.href_path(path) if path is not None else None)
 
     def value(self, term) -> Value | Link:
         if isinstance(term, ox.NamedNode):

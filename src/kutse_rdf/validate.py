@@ -116,9 +116,7 @@ def validate_graph(data: Graph, reference: Graph | None = None) -> ValidationRep
     """Validate one data graph (normally one standard) against all shapes."""
     import pyshacl
 
-    # SimpleMemory: no per-triple context bookkeeping, which a single graph does not need and
-    # which costs about a fifth of pySHACL's time in the default store
-    graph = _PreparedQueryGraph(store="SimpleMemory")
+    graph = _PreparedQueryGraph()
     graph += data
     if reference is not None:
         graph += needed_reference(reference, data)
