@@ -137,8 +137,8 @@ def make_standard(index: int, rng: random.Random) -> str:
             out += ["\tHindamismeetod", "\tPraktiline ülesanne ja vestlus."]
         out.append("")
 
-    authors = [f"{rng.choice(FIRST)} {rng.choice(LAST)} - {rng.choice(ORGS)}"
-               for _ in range(rng.randint(1, 4))]
+    names = rng.sample([f"{first} {last}" for first in FIRST for last in LAST], rng.randint(1, 4))
+    authors = [f"{name} - {rng.choice(ORGS)}" for name in names]
     out += ["C-osa", "ÜLDTEAVE JA LISAD",
             "\tC.1.  Teave kutsestandardi koostamise ja kinnitamise kohta ning viide ametite "
             "klassifikaatorile", "",

@@ -11,8 +11,8 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from kutse_rdf import dumps
-from kutse_rdf.build import BuildResult, parse_all, run_build
+from kutse_rdf import dumps, reason
+from kutse_rdf.build import BuildResult, run_build
 from kutse_rdf.config import Config
 from kutse_rdf.namespaces import KUTSE
 
@@ -30,11 +30,8 @@ def built(tmp_path_factory, seed_path):
 
 
 def graph_stage_only(files: list[Path], out: Path, config: Config) -> BuildResult:
-    """Parse + the graph stage alone (what this file tests), without the later stages."""
-    result = BuildResult()
-    parse_all(files, result)
-    dumps.graph_stage(out, result, config)
-    return result
+    """A whole build (what this file reads is data/)."""
+    return run_build(files, out, config, quiet=True)
 
 
 def rdflib_count(path: Path) -> int:
@@ -114,26 +111,30 @@ def test_merged_files_hold_each_triple_once(built):
         assert ground(ox.parse(path=str(path), format=FORMATS[path.suffix][1])) == ground(union)
 
 
-def test_result_dataset_for_later_stages(built):
+def test_result_store_for_later_stages(built):
     _, result = built
-    ids = {str(g.identifier) for g in result.dataset.graphs() if len(g)}
+    store = result.store
+    ids = {g.value for g in store.named_graphs()}
     assert {G + "it-juht-tase-7", G + "reference", G + "inferred"} <= ids
-    inferred = result.dataset.graph(URIRef(G + "inferred"))
-    assert len(list(inferred.triples((None, KUTSE.isIndicatorOf, None)))) == 78
-    assert any("graph:" in note for note in result.notes)
+    is_indicator_of = ox.NamedNode(str(KUTSE.isIndicatorOf))
+    inferred = list(store.quads_for_pattern(None, is_indicator_of, None, ox.NamedNode(G + "inferred")))
+    assert len(inferred) == 78  # one per indicator of the seed
+    union = list(store.quads_for_pattern(None, is_indicator_of, None, ox.DefaultGraph()))
+    assert len(union) == 78  # the union of all graphs is the default graph, each triple once
+    assert any(note.startswith("graph:") for note in result.notes)
 
 
 def test_failed_build_leaves_the_previous_build_intact(built, tmp_path, monkeypatch, seed_path):
     out = tmp_path / "build"
     shutil.copytree(built[0], out)
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    real_write = dumps.write_data
+    real_write = dumps.write_graphs
 
-    def write_then_fail(root, dataset, config):
-        real_write(root, dataset, config)  # half of the new build is on disk ...
+    def write_then_fail(root, graphs):
+        real_write(root, graphs)  # half of the new build is on disk ...
         raise RuntimeError("stage failed")  # ... when a later step fails
 
-    monkeypatch.setattr(dumps, "write_data", write_then_fail)
+    monkeypatch.setattr(dumps, "write_graphs", write_then_fail)
     with pytest.raises(RuntimeError, match="stage failed"):
         run_build([seed_path], out, Config(), quiet=True)
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
@@ -144,12 +145,13 @@ def test_failed_build_leaves_the_previous_build_intact(built, tmp_path, monkeypa
 def test_failed_reasoning_leaves_the_previous_build_intact(built, tmp_path, monkeypatch, seed_path):
     out = tmp_path / "build"
     shutil.copytree(built[0], out)
+    shutil.rmtree(out / ".cache")  # no cached result: the standard is reasoned over again
     before = sorted(p.relative_to(out) for p in out.rglob("*"))
 
-    def fail(dataset, config):
+    def fail(self, graph):
         raise RuntimeError("owlrl blew up")
 
-    monkeypatch.setattr(dumps, "infer", fail)
+    monkeypatch.setattr(reason.Reasoner, "infer_one", fail)
     with pytest.raises(RuntimeError):
         run_build([seed_path], out, Config(), quiet=True)
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == before

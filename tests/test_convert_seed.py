@@ -88,20 +88,20 @@ def test_five_partial_qualifications(graph):
 @pytest.mark.parametrize("path, line", [
     ("/competence/B.3.1", 167),
     ("/competence/B.3.5", 204),
-    ("/competence/B.3.5/indicator/1", 208),
-    ("/competence/B.3.5/indicator/5", 212),
+    ("/competence/B.3.5#indicator-1", 208),
+    ("/competence/B.3.5#indicator-5", 212),
     ("/competence/B.3.6", 214),  # after the "[bookmark: ...]" debris on the same line
     ("/competence/B.3.18", 322),
-    ("/competence/B.3.19/indicator/6", 341),
-    ("/general-skill/1", 143),
-    ("/general-skill/14", 158),
-    ("/work-part/A.2.5", 68),
-    ("/work-part/A.2.19", 82),
-    ("/author/peeter-normak", 358),
-    ("/author/ivo-suursoo", 363),
-    ("/section/A.1", 40),
-    ("/section/intro", 5),  # the untitled opening paragraph
-    ("/section/kvalifikatsiooninouded-kutse-taotlemisel-kutse-taastoendamisel", 132),  # no code
+    ("/competence/B.3.19#indicator-6", 341),
+    ("#general-skill-1", 143),
+    ("#general-skill-14", 158),
+    ("#work-part-A.2.5", 68),
+    ("#work-part-A.2.19", 82),
+    ("#author-peeter-normak", 358),
+    ("#author-ivo-suursoo", 363),
+    ("#section-A.1", 40),
+    ("#section-intro", 5),  # the untitled opening paragraph
+    ("#section-kvalifikatsiooninouded-kutse-taotlemisel-kutse-taastoendamisel", 132),  # no code
     ("/partial/it-meeskonna-ja-partnerlusjuht-tase-7", 123),
 ])
 def test_source_lines_match_the_seed(graph, path, line):
@@ -110,14 +110,14 @@ def test_source_lines_match_the_seed(graph, path, line):
 
 
 def test_labels_as_written(graph):
-    assert graph.value(uri("/competence/B.3.5/indicator/1"), RDFS.label) == Literal(
+    assert graph.value(uri("/competence/B.3.5#indicator-1"), RDFS.label) == Literal(
         "Jälgib ja omab ülevaadet IT valdkonna arengutrendidest ning nende rakendamiste "
         "võimalikkusest äriprotsessides.", lang="et")
-    assert graph.value(uri("/general-skill/1"), KUTSE.skillGroup) == Literal("Mõtlemisoskused",
+    assert graph.value(uri("#general-skill-1"), KUTSE.skillGroup) == Literal("Mõtlemisoskused",
                                                                              lang="et")
-    assert graph.value(uri("/general-skill/5"), KUTSE.skillGroup) == Literal(
+    assert graph.value(uri("#general-skill-5"), KUTSE.skillGroup) == Literal(
         "Enesejuhtimisoskused", lang="et")
-    assert graph.value(uri("/author/ants-sild"), KUTSE.organisation) == Literal(
+    assert graph.value(uri("#author-ants-sild"), KUTSE.organisation) == Literal(
         "Baltic Computer Systems AS")
 
 

@@ -105,16 +105,17 @@ def test_write_reports(tmp_path):
     assert len(list(graph.objects(None, SH.result))) == 1
 
 
-def test_build_stage_counts_violations_as_problems(tmp_path):
-    from kutse_rdf.build import BuildResult, validate_build
+def test_build_counts_violations_as_problems(tmp_path, seed_path):
+    from kutse_rdf.build import run_build
 
-    std = small_standard()
-    result = BuildResult(standards=[std], dataset=dataset_of(std))
-    validate_build(tmp_path, result)
+    edited = tmp_path / "proov.txt"
+    edited.write_text(seed_path.read_text(encoding="utf-8").replace(
+        "B.3.10. Personaliarendus;", "B.3.25. Personaliarendus;", 1), encoding="utf-8")
+    result = run_build([edited], tmp_path / "build", Config(), quiet=True)
     assert result.problems == 1
-    assert result.notes == ["validation: 1 violation(s), 0 warning(s) (reports/validation.json; "
-                            "details: kutse-rdf validate)"]
-    assert (tmp_path / "reports" / "validation.ttl").is_file()
+    assert "validation: 1 violation(s), 0 warning(s) (reports/validation.json; " \
+           "details: kutse-rdf validate)" in result.notes
+    assert (tmp_path / "build" / "reports" / "validation.ttl").is_file()
 
 
 # --- the command on the seed and on edited copies of it

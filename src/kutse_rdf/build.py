@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 from contextlib import contextmanager
@@ -15,10 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from datetime import datetime
+from multiprocessing import get_context
+
+from kutse_rdf.cache import ArtifactCache, environment_key, reference_key, unit_key
 from kutse_rdf.config import Config
-from kutse_rdf.dumps import graph_stage
-from kutse_rdf.errors import KutseError
+from kutse_rdf.convert import build_time
+from kutse_rdf.errors import DataError, InputError, KutseError
 from kutse_rdf.model import Standard
+from kutse_rdf.unit import (UnitContext, UnitResult, init_worker, reference_unit,
+                            run_in_worker)
 
 
 @dataclass
@@ -26,7 +34,8 @@ class BuildResult:
     standards: list[Standard] = field(default_factory=list)
     failures: list[KutseError] = field(default_factory=list)  # documents reported and skipped
     problems: int = 0  # SHACL violations and other data problems found
-    dataset: Any = None  # rdflib Dataset: one named graph per standard + reference + inferred
+    store: Any = None  # pyoxigraph Store of every graph (+ their union as default graph)
+    cache_hits: int = 0  # standards taken from the artifact cache
     notes: list[str] = field(default_factory=list)  # one-line summaries printed after the build
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
 
@@ -86,21 +95,86 @@ def write_parse_outputs(root: Path, result: BuildResult) -> None:
     write_json(root / "reports" / "parse.json", report)
 
 
-def write_elm_view(root: Path, result: BuildResult, config: Config) -> None:
-    """[elm] The ELM view (data/elm.ttl, .jsonld, .nt, graphs.json entry). No reasoning."""
-    from kutse_rdf.elm import write_elm
+def run_units(files: list[Path], cache: ArtifactCache, config: Config, built_at: datetime,
+              jobs: int, progress: bool) -> list[UnitResult]:
+    """Each file's unit result (unit.py), from the cache or computed, in file order. Units
+    not cached run in `jobs` worker processes (inline when there are only one or two)."""
+    environment = environment_key(config)
+    results: dict[int, UnitResult] = {}
+    todo: list[tuple[int, Path, str]] = []
+    for index, path in enumerate(files):
+        try:
+            key = unit_key(environment, path)
+        except OSError as exc:
+            results[index] = UnitResult(source_file=path.name, path=str(path),
+                                        error=InputError(f"cannot read: {exc.strerror}",
+                                                         file=str(path)))
+            continue
+        cached = cache.load(key)
+        if cached is not None:
+            results[index] = cached
+        else:
+            todo.append((index, path, key))
+    bar = _progress(len(todo), progress)
+    if len(todo) <= 2 or jobs <= 1:
+        context = UnitContext(config, built_at)
+        computed = ((index, key, context.run(path)) for index, path, key in todo)
+        for index, key, unit in computed:
+            _finish(unit, key, cache, results, index, bar)
+    else:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"),
+                                 initializer=init_worker, initargs=(config, built_at)) as pool:
+            futures = {pool.submit(run_in_worker, path): (index, key) for index, path, key in todo}
+            for future in as_completed(futures):
+                index, key = futures[future]
+                _finish(future.result(), key, cache, results, index, bar)
+    if bar is not None:
+        bar.close()
+    return [results[i] for i in sorted(results)]
 
-    graph = write_elm(root, result.standards, config)
-    result.notes.append(f"ELM view: {len(graph)} triples in data/elm.ttl, elm.jsonld, elm.nt")
+
+def _finish(unit: UnitResult, key: str, cache: ArtifactCache, results: dict, index: int,
+            bar) -> None:
+    unit.key = key
+    cache.store(unit)
+    results[index] = unit
+    if bar is not None:
+        bar.update()
 
 
-def validate_build(root: Path, result: BuildResult) -> None:
-    """[validate] SHACL per standard -> reports/validation.ttl + .json; violations are problems."""
-    from kutse_rdf.validate import validate_dataset, write_reports
+def _progress(total: int, wanted: bool):
+    """A progress bar on stderr for builds of more than a few standards, only on a terminal."""
+    if not wanted or total <= 5 or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
 
-    if result.dataset is None:
-        return
-    reports = validate_dataset(result.dataset, result.standards)
+    return tqdm(total=total, unit="standard", desc="building", file=sys.stderr)
+
+
+def distinct_units(units: list[UnitResult], result: BuildResult) -> list[UnitResult]:
+    """The units that built, first of each URI slug; the others become failures (a standard
+    whose slug another file already has is refused, naming both files)."""
+    kept: dict[str, UnitResult] = {}
+    for unit in units:
+        if unit.error is not None:
+            result.failures.append(unit.error)
+            continue
+        other = kept.get(unit.slug)
+        if other is not None:
+            result.failures.append(DataError(
+                f"standard {unit.standard.title!r} gives the URI slug {unit.slug!r} already "
+                f"used by {other.source_file} ({other.standard.title!r}); rename one title",
+                file=unit.source_file, line=unit.standard.line))
+            continue
+        kept[unit.slug] = unit
+    return list(kept.values())
+
+
+def write_validation(root: Path, units: list[UnitResult], result: BuildResult) -> None:
+    """reports/validation.ttl + .json from each standard's report; violations are problems."""
+    from kutse_rdf.validate import ValidationReport, write_reports
+
+    reports = [ValidationReport.from_json(u.validation) for u in units]
     write_reports(reports, root / "reports")
     violations = sum(len(r.violations) for r in reports)
     warnings = sum(len(r.warnings) for r in reports)
@@ -113,35 +187,59 @@ def write_site(root: Path, result: BuildResult, config: Config) -> None:
     """[site] The static site (root/site/) from data/, reports/ and site_templates/."""
     from kutse_rdf.site import build_site
 
-    if result.dataset is None:
-        return
     stats = build_site(root, config, result.standards)
     result.notes.append(f"site: {stats.pages} pages, {stats.resources} resources in site/")
 
 
 def write_query_reports(root: Path, result: BuildResult) -> None:
-    """[queries] Each library query without required parameters -> reports/queries/NAME.csv
-    and NAME.json (W3C SPARQL results formats)."""
+    """Each library query without required parameters -> reports/queries/NAME.csv and
+    NAME.json (W3C SPARQL results formats)."""
     from kutse_rdf.query import library, write_reports
 
-    if result.dataset is None:
-        return
-    skipped = write_reports(root / "reports" / "queries", result.dataset)
+    skipped = write_reports(root / "reports" / "queries", result.store)
     result.notes.append(f"queries: {len(library()) - len(skipped)} reports in reports/queries/"
                         + (f" (need parameters, not run: {', '.join(skipped)})" if skipped else ""))
 
 
-def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False) -> BuildResult:
+def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
+              jobs: int | None = None) -> BuildResult:
+    from kutse_rdf.dumps import write_dumps, write_elm_dumps
+
     result = BuildResult()
+    out = out.resolve()
+    jobs = jobs or os.cpu_count() or 1
+    built_at = build_time()
     with atomic_dir(out) as root:
+        cache = ArtifactCache(out, root)
+        units: list[UnitResult] = []
+
+        def stage_units() -> None:
+            units.extend(distinct_units(
+                run_units(files, cache, config, built_at, jobs, progress=not quiet), result))
+            result.standards = [u.standard for u in units]
+            result.cache_hits = cache.hits
+
+        def stage_data() -> None:
+            key = reference_key(environment_key(config))
+            reference = cache.load(key)
+            if reference is None:
+                reference = reference_unit(config)
+                reference.key = key
+                cache.store(reference)
+            result.store = write_dumps(root, units, reference, config)
+            asserted = sum(u.graph_nt.count(b"\n") for u in units)
+            inferred = len({line for u in [reference, *units] for line in u.inferred_nt.splitlines()})
+            result.notes.append(f"graph: {asserted} triples in {len(units)} standard graph(s), "
+                                f"{inferred} inferred")
+            result.notes.append(write_elm_dumps(root, units, config))
+
         stages = [
-            ("parse", lambda: parse_all(files, result)),
+            ("units", stage_units),  # parse, convert, reason, validate, ELM per standard
             ("model", lambda: write_parse_outputs(root, result)),
-            ("graph", lambda: graph_stage(root, result, config)),  # convert, reason, data/*
-            ("validate", lambda: validate_build(root, result)),  # SHACL -> reports/validation.*
-            ("elm", lambda: write_elm_view(root, result, config)),  # ELM view -> data/elm.*
-            ("queries", lambda: write_query_reports(root, result)),  # -> reports/queries/*
-            ("site", lambda: write_site(root, result, config)),  # static site -> site/
+            ("data", stage_data),  # data/* dumps, ELM view, the query store
+            ("validate", lambda: write_validation(root, units, result)),
+            ("queries", lambda: write_query_reports(root, result)),
+            ("site", lambda: write_site(root, result, config)),
         ]
         for name, stage in stages:
             started = time.perf_counter()

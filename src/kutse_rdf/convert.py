@@ -13,6 +13,7 @@ from typing import Iterable
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.plugins.stores.memory import SimpleMemory
 
 from kutse_rdf import __version__
 from kutse_rdf.config import Config
@@ -290,7 +291,8 @@ def standard_graph(std: Standard, config: Config, built_at: datetime | None = No
     Raises DataError (file:line) when two elements of the standard would share a URI.
     """
     uris = Uris(config.base_uri)
-    store = into.store if into is not None else "default"
+    # A standalone graph needs no contexts: rdflib's SimpleMemory adds ~3x faster than Memory.
+    store = into.store if into is not None else SimpleMemory()
     graph = Graph(store=store, identifier=uris.graph(std))
     bind_prefixes(graph)
     try:

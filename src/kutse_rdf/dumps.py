@@ -1,40 +1,29 @@
-"""The graph stage of `kutse-rdf build` (convert -> reason -> build/data/), and the data dumps.
+"""build/data/: the data dumps of a build, from each standard's unit result (unit.py).
 
-rdflib writes each graph once as N-Triples (its fastest writer); the lines are sorted as bytes
-(which groups each subject, and makes a rebuild of the same input give the same files apart from
-the build time and blank-node labels) and written as the .nt files. Oxigraph parses those lines
-and writes TriG, Turtle and JSON-LD in Rust. On 50 synthetic standards (60k triples) all of
-build/data/ takes 1.4 s this way, against 18.8 s for the same files from rdflib's writers.
+Each graph arrives as N-Triples lines sorted as bytes (rdflib's fastest writer, run once per
+standard in unit.py; sorting groups each subject and makes a rebuild of the same input give the
+same files apart from the build time and blank-node labels). Oxigraph parses those lines and
+writes TriG, Turtle and JSON-LD in Rust. On 50 synthetic standards (60k triples) all of
+build/data/ took 1.4 s this way, against 18.8 s for the same files from rdflib's writers.
 """
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import Dataset
 
 from kutse_rdf.config import Config
-from kutse_rdf.convert import PREFIXES, build_time, convert_all
-from kutse_rdf.reason import infer
+from kutse_rdf.convert import PREFIXES
 from kutse_rdf.uris import Uris
 
 if TYPE_CHECKING:
-    from kutse_rdf.build import BuildResult
+    from kutse_rdf.unit import UnitResult
 
 TURTLE_PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
                    **{prefix: str(ns) for prefix, ns in PREFIXES.items()}}
-
-
-def sorted_ntriples(dataset: Dataset) -> dict[str, list[bytes]]:
-    """Each non-empty graph of the dataset as sorted N-Triples lines, by graph name."""
-    graphs: dict[str, list[bytes]] = {}
-    for graph in dataset.graphs():
-        if len(graph):
-            data = graph.serialize(format="nt", encoding="utf-8")
-            graphs[str(graph.identifier)] = sorted(set(data.splitlines()) - {b""})
-    return graphs
 
 
 def _nt(lines: list[bytes]) -> bytes:
@@ -52,36 +41,33 @@ def _convert(lines: list[bytes], source: ox.RdfFormat, target: ox.RdfFormat) -> 
     return ox.serialize(ox.parse(_nt(lines), format=source), format=target, prefixes=prefixes)
 
 
-def write_data(root: Path, dataset: Dataset, config: Config) -> list[dict]:
-    """Write root/data/ per the contract's build/ layout and return the graphs.json manifest.
+@dataclass
+class GraphFile:
+    """One named graph of data/: its N-Triples lines (sorted) and, for a standard, its Turtle."""
 
-    Standards' graphs are every named graph below `B graph/` other than reference, inferred
-    and ELM; each goes to standards/S.nt + S.ttl, S being its slug.
-    """
-    uris = Uris(config.base_uri)
+    name: str
+    kind: str  # standard / reference / inferred
+    file: str  # path below data/
+    lines: list[bytes]
+    turtle: bytes = b""
+
+
+def write_graphs(root: Path, graphs: list[GraphFile]) -> bytes:
+    """Write each graph's .nt (and a standard's .ttl), the merged all.* files and graphs.json;
+    return every graph as N-Quads (for the query store)."""
     data = root / "data"
-    special = {str(uris.reference_graph()): ("reference", "reference.nt"),
-               str(uris.inferred_graph()): ("inferred", "inferred.nt")}
-    standard_prefix = uris.base + "graph/"
     manifest: list[dict] = []
     quads: list[bytes] = []
     merged: set[bytes] = set()
-    for name, lines in sorted(sorted_ntriples(dataset).items()):
-        if name == str(uris.elm_graph()):
-            continue  # the ELM stage writes its own view; it is never merged or reasoned over
-        if name in special:
-            kind, file = special[name]
-        elif name.startswith(standard_prefix):
-            kind, file = "standard", f"standards/{name[len(standard_prefix):]}.nt"
-            _write(data / (file[:-3] + ".ttl"), _convert(lines, ox.RdfFormat.N_TRIPLES,
-                                                       ox.RdfFormat.TURTLE))
-        else:
-            continue  # not a graph of ours (rdflib's default graph)
-        _write(data / file, _nt(lines))
-        manifest.append({"graph": name, "file": file, "triples": len(lines), "kind": kind})
-        graph_term = f"<{name}> .".encode()
-        quads.extend(line[:-1] + graph_term for line in lines)  # "s p o ." -> "s p o <g> ."
-        merged.update(lines)
+    for graph in graphs:
+        _write(data / graph.file, _nt(graph.lines))
+        if graph.turtle:
+            _write(data / (graph.file[:-3] + ".ttl"), graph.turtle)
+        manifest.append({"graph": graph.name, "file": graph.file, "triples": len(graph.lines),
+                         "kind": graph.kind})
+        graph_term = f"<{graph.name}> .".encode()
+        quads.extend(line[:-1] + graph_term for line in graph.lines)  # "s p o ." -> "s p o <g> ."
+        merged.update(graph.lines)
     _write(data / "all.trig", _convert(quads, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG))
     # The merged files hold each triple once, whatever graphs it is asserted in.
     merged_lines = sorted(merged)
@@ -94,21 +80,44 @@ def write_data(root: Path, dataset: Dataset, config: Config) -> list[dict]:
     manifest.sort(key=lambda e: (order[e["kind"]], e["graph"]))
     (data / "graphs.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                       encoding="utf-8")
-    return manifest
+    return _nt(quads)
 
 
-def graph_stage(root: Path, result: "BuildResult", config: Config) -> None:
-    """[graph] of the build: convert every standard, reason, write root/data/.
+def _lines(nt: bytes) -> list[bytes]:
+    return [line for line in nt.split(b"\n") if line]
 
-    A standard that cannot be converted (a title slug another standard already has, two
-    elements minting one URI) is reported and skipped like a document that failed to parse.
-    """
-    dataset, kept, refused = convert_all(result.standards, config, build_time())
-    result.failures.extend(refused)
-    result.standards = kept
-    inferred = infer(dataset, config)
-    manifest = write_data(root, dataset, config)
-    result.dataset = dataset
-    asserted = sum(e["triples"] for e in manifest if e["kind"] == "standard")
-    result.notes.append(f"graph: {asserted} triples in {len(kept)} standard graph(s), "
-                        f"{len(inferred)} inferred")
+
+def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
+                config: Config) -> ox.Store:
+    """data/ of a build from its standards' unit results and the reference unit; returns the
+    query store (every graph, plus their union as the default graph)."""
+    uris = Uris(config.base_uri)
+    graphs = [GraphFile(u.graph_uri, "standard", f"standards/{u.slug}.nt", _lines(u.graph_nt),
+                        u.graph_ttl) for u in sorted(units, key=lambda u: u.graph_uri)]
+    inferred: set[bytes] = set(_lines(reference.inferred_nt))
+    for unit in units:
+        inferred.update(_lines(unit.inferred_nt))
+    graphs.append(GraphFile(str(uris.reference_graph()), "reference", "reference.nt",
+                            _lines(reference.graph_nt)))
+    graphs.append(GraphFile(str(uris.inferred_graph()), "inferred", "inferred.nt",
+                            sorted(inferred)))
+    quads = write_graphs(root, graphs)
+    store = ox.Store()
+    store.bulk_load(quads, format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(_nt(sorted({line for g in graphs for line in g.lines})),
+                    format=ox.RdfFormat.N_TRIPLES)  # the union as default graph
+    return store
+
+
+def write_elm_dumps(root: Path, units: list["UnitResult"], config: Config) -> str:
+    """data/elm.nt, elm.ttl, elm.jsonld from the standards' ELM parts, and its graphs.json entry."""
+    from kutse_rdf.elm import update_manifest
+
+    lines = sorted({line for u in units for line in _lines(u.elm_nt)})
+    data = root / "data"
+    _write(data / "elm.nt", _nt(lines))
+    _write(data / "elm.ttl", _convert(lines, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE))
+    _write(data / "elm.jsonld", _convert(lines, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.JSON_LD))
+    update_manifest(data, {"graph": str(Uris(config.base_uri).elm_graph()), "file": "elm.nt",
+                           "triples": len(lines), "kind": "elm"})
+    return f"ELM view: {len(lines)} triples in data/elm.ttl, elm.jsonld, elm.nt"

@@ -19,6 +19,7 @@ from typing import Iterable
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+from rdflib.plugins.stores.memory import SimpleMemory
 
 from kutse_rdf.config import Config
 from kutse_rdf.errors import InputError
@@ -69,7 +70,7 @@ class ElmWriter:
         self.s = settings
         self.u = Uris(config.base_uri)
         self.esco = esco  # competence URI -> [(ESCO skill URI, English label or None)]
-        self.g = Graph()
+        self.g = Graph(store=SimpleMemory())  # no contexts needed: adds are ~3x faster
         for prefix, namespace in PREFIXES.items():
             self.g.bind(prefix, namespace)
         self.concepts: set[URIRef] = set()  # controlled-vocabulary concepts referred to
@@ -104,7 +105,7 @@ class ElmWriter:
         if desc:
             self.add(full, DCTERMS.description, et(desc))
         if std.register_code:
-            ident = URIRef(f"{full}/elm/identifier")
+            ident = self.u.part(full, "elm-identifier")
             self.add(full, ADMS.identifier, ident)
             self.add(ident, RDF.type, ELM.Identifier)
             self.add(ident, SKOS.notation, Literal(std.register_code))
@@ -153,7 +154,7 @@ class ElmWriter:
                 found.append(self.competence_outcome(std, comp))
         if general_skills:
             for n, skill in enumerate(std.general_skills, 1):
-                node = URIRef(f"{self.u.general_skill(std, n)}/learning-outcome")
+                node = self.u.part(self.u.standard(std), f"general-skill-{n}-learning-outcome")
                 self.add(node, RDF.type, ELM.LearningOutcome)
                 self.add(node, DCTERMS.title, et(skill.text))
                 found.append(node)
@@ -161,18 +162,20 @@ class ElmWriter:
 
     def competence_outcome(self, std: Standard, comp: Competence) -> URIRef:
         uri = self.u.competence(std, comp.code)
-        node = URIRef(f"{uri}/learning-outcome")
+        node = self.u.part(uri, "learning-outcome")
         self.add(node, RDF.type, ELM.LearningOutcome)
         self.add(node, DCTERMS.title, et(comp.title))
-        ident = URIRef(f"{node}/identifier")
+        ident = self.u.part(uri, "learning-outcome-identifier")
         self.add(node, ADMS.identifier, ident)
         self.add(ident, RDF.type, ELM.Identifier)
         self.add(ident, SKOS.notation, Literal(comp.code))
         self.add(ident, ELM.schemeName, Literal(std.title))
         for n, item in enumerate(comp.indicators, 1):
-            self.note(URIRef(f"{node}/indicator/{n}"), node, ELM.additionalNote, item.text)
+            self.note(self.u.part(uri, f"learning-outcome-indicator-{n}"), node, ELM.additionalNote,
+                      item.text)
         for n, item in enumerate(comp.knowledge, 1):
-            self.note(URIRef(f"{node}/knowledge/{n}"), node, ELM.additionalNote, item.text)
+            self.note(self.u.part(uri, f"learning-outcome-knowledge-{n}"), node, ELM.additionalNote,
+                      item.text)
         for code in comp.ecf:
             ecf = self.ecf[code]
             self.add(node, ELM.relatedSkill, ecf)
@@ -193,7 +196,7 @@ class ElmWriter:
         """The approving council (kutsenõukogu) as an ELM Organisation: the profile requires a
         legal name and a location with an address in a country."""
         node = self.u.council(name)
-        location, address = URIRef(f"{node}/elm/location"), URIRef(f"{node}/elm/address")
+        location, address = self.u.part(node, "elm-location"), self.u.part(node, "elm-address")
         self.add(node, RDF.type, ELM.Organisation)
         self.add(node, ROV.legalName, et(name))
         self.add(node, ELM.location, location)

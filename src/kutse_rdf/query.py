@@ -508,11 +508,12 @@ def render(result: Result, fmt: str, store: ox.Store) -> str:
 # The build's reports
 
 
-def write_reports(out_dir: Path, dataset: Any) -> list[str]:
-    """Run every library query without required parameters on the build's data; write
-    NAME.csv and NAME.json. Returns the names of queries skipped (they need parameters)."""
+def write_reports(out_dir: Path, data: Any) -> list[str]:
+    """Run every library query without required parameters on the build's data (an Oxigraph
+    store with the union as default graph, or an rdflib Dataset); write NAME.csv and
+    NAME.json. Returns the names of queries skipped (they need parameters)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    store = store_from_dataset(dataset)
+    store = data if isinstance(data, ox.Store) else store_from_dataset(data)
     skipped = []
     for name, query in library().items():
         if any(p.required for p in query.params):

@@ -305,12 +305,21 @@ def table_of(data) -> tuple[list[str], list[list[str]]]:
 
 
 def load_query_results(folder: Path) -> list[dict]:
+    """The query stage's results (SPARQL JSON), titled by the questions in the queries' headers."""
+    try:
+        from kutse_rdf.query import library
+
+        headers = library()
+    except Exception:  # noqa: BLE001 (a broken query library must not stop the site)
+        headers = {}
     results = []
     for file in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        data = load_json(file)
-        columns, rows = table_of(data)
-        title = data.get("title") or data.get("question") if isinstance(data, dict) else None
-        results.append({"name": file.stem, "title": title or file.stem, "columns": columns, "rows": rows,
+        columns, rows = table_of(load_json(file))
+        header = headers.get(file.stem)
+        title = getattr(header, "title", "") or file.stem
+        results.append({"name": file.stem, "title": title, "columns": columns, "rows": rows,
+                        "question": {"et": getattr(header, "question_et", ""),
+                                     "en": getattr(header, "question_en", "")},
                         "csv": file.with_suffix(".csv").name if file.with_suffix(".csv").is_file() else None})
     return results
 
@@ -319,7 +328,10 @@ def validation_view(report) -> dict | None:
     if report is None:
         return None
     if isinstance(report, dict):
-        results = report.get("results") or report.get("violations") or []
+        # reports/validation.json: {"conforms", "violations", "warnings", "standards": [{"file",
+        # ..., "results": [...]}]}; a flat "results" list is read too
+        results = [{"file": std.get("file", ""), **r} for std in report.get("standards", [])
+                   for r in std.get("results", []) if isinstance(r, dict)] or report.get("results") or []
         columns, rows = table_of(results)
         return {"conforms": report.get("conforms"), "columns": columns, "rows": rows,
                 "summary": {k: v for k, v in report.items() if isinstance(v, (int, float, str, bool))}}

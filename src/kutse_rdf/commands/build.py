@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from kutse_rdf.commands.common import add_graph_arguments, add_input_argument, expand_inputs
-from kutse_rdf.errors import EXIT_DATA, EXIT_OK
+from kutse_rdf.errors import EXIT_DATA, EXIT_OK, InputError
 
 HELP = "build data dumps, reports and the site from standards into an output folder"
 
@@ -16,7 +16,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_graph_arguments(parser)
     parser.add_argument("--out", default="build", metavar="DIR",
                         help="output folder, replaced atomically (default: build)")
-    parser.add_argument("--quiet", action="store_true", help="no progress output")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress bar and no summary (errors are still printed)")
+    parser.add_argument("--jobs", type=int, metavar="N",
+                        help="worker processes for the per-standard work (default: CPU count)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -25,11 +28,15 @@ def run(args: argparse.Namespace) -> int:
 
     config = load_config(args.config, args.base_uri)
     files = expand_inputs(args.inputs)
-    result = run_build(files, Path(args.out), config, quiet=args.quiet)
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError("--jobs must be at least 1")
+    result = run_build(files, Path(args.out), config, quiet=args.quiet, jobs=args.jobs)
     for failure in result.failures:
         print(f"kutse-rdf: skipped: {failure}", file=sys.stderr)
     if not args.quiet:
         for note in result.notes:
             print(note, file=sys.stderr)
-        print(f"built {len(result.standards)} standard(s) into {args.out}/", file=sys.stderr)
+        reused = f" ({result.cache_hits} unchanged, from the cache)" if result.cache_hits else ""
+        print(f"built {len(result.standards)} standard(s) into {args.out}/{reused}",
+              file=sys.stderr)
     return EXIT_DATA if result.failures or result.problems else EXIT_OK

@@ -1,0 +1,288 @@
+"""The scale benchmark: times every stage for N = 1, 50 and 500 standards, the whole
+`kutse-rdf build` (wall, peak RSS of the process tree), the rebuild after changing one standard,
+each library query on the largest corpus, and the naive pipeline on the same data.
+
+    python benchmarks/run.py [--sizes 1 50 500] [--naive-sizes 50 500] [--naive-cap 900]
+                             [--out docs/benchmarks.md]
+
+Results go to docs/benchmarks.md (a Markdown table with the machine and versions). Not a test:
+these machines are noisy, so numbers are read by people, not asserted.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from make_corpus import make_corpus  # noqa: E402
+
+SEED = ROOT / "standards" / "it-juht-tase-7.txt"
+
+
+# ------------------------------------------------------------------------------------------
+# Measuring
+
+
+def tree_rss_kib(pid: int) -> int:
+    """Resident memory of a process and all its descendants (from /proc)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    todo.extend(int(c) for c in children.read().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def run_command(argv: list[str]) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS in MB of the process tree, exit code)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+
+    def sample() -> None:
+        nonlocal peak
+        while proc.poll() is None:
+            peak = max(peak, tree_rss_kib(proc.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = proc.communicate()
+    sampler.join()
+    wall = time.perf_counter() - started
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}): {stderr.decode()[-500:]}")
+    return wall, peak / 1024, proc.returncode
+
+
+class Timer:
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def __call__(self, name: str, func, *args, **kwargs):
+        started = time.perf_counter()
+        value = func(*args, **kwargs)
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+        return value
+
+
+# ------------------------------------------------------------------------------------------
+# The stages, one process, one after the other (what each costs in CPU terms)
+
+
+def stage_times(files: list[Path], work: Path) -> dict[str, float]:
+    from rdflib import URIRef
+
+    from kutse_rdf.config import Config
+    from kutse_rdf.convert import build_time, standard_graph
+    from kutse_rdf.dumps import write_dumps
+    from kutse_rdf.elm import elm_graph
+    from kutse_rdf.parse import parse_file
+    from kutse_rdf.dumps import TURTLE_PREFIXES
+    from kutse_rdf.query import write_reports
+    from kutse_rdf.site import build_site
+    from kutse_rdf.unit import UnitContext, UnitResult, reference_unit, sorted_nt, turtle
+    from kutse_rdf.validate import validate_standard
+
+    config = Config()
+    timer = Timer()
+    context = UnitContext(config, build_time())
+    units = []
+    for path in files:
+        std = timer("parse", parse_file, path)
+        graph = timer("convert", standard_graph, std, config, context.built_at)
+        inferred = timer("reason", context.reasoner.infer_one, graph)
+        report = timer("validate", validate_standard, std, URIRef(context.uris.standard(std)),
+                       graph, context.reference, context.uris)
+        elm = timer("elm", elm_graph, [std], config)
+        unit = UnitResult(source_file=std.source_file, path=str(path), standard=std,
+                          slug=context.uris.standard_slug(std), graph_uri=str(graph.identifier))
+
+        def serialise() -> None:
+            unit.graph_nt = sorted_nt(graph)
+            unit.graph_ttl = turtle(unit.graph_nt, TURTLE_PREFIXES)
+            unit.inferred_nt = sorted_nt(inferred)
+            unit.elm_nt = sorted_nt(elm)
+            unit.validation = report.to_json()
+
+        timer("dumps", serialise)
+        units.append(unit)
+    root = work / "stages"
+    root.mkdir(parents=True, exist_ok=True)
+    reference = reference_unit(config)
+    store = timer("dumps", write_dumps, root, units, reference, config)
+    timer("queries", write_reports, root / "reports" / "queries", store)
+    timer("site", build_site, root, config, [u.standard for u in units])
+    return timer.seconds
+
+
+def query_times(corpus_build: Path) -> dict[str, float]:
+    from kutse_rdf.query import library, run, standards_in, store_from_file
+
+    store = store_from_file(corpus_build / "data" / "all.trig")
+    found = standards_in(store)
+    times = {}
+    for name, query in library().items():
+        # parameters (compare-standards): the first standards of the corpus
+        params = {p.name: found[i % len(found)] for i, p in enumerate(query.params) if p.required}
+        run(store, query, params)  # warm-up: the first run pays for planning
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            run(store, query, params)
+            best = min(best, time.perf_counter() - started)
+        times[name] = best
+    return times
+
+
+def naive_pipeline(files: list[Path], cap: float) -> dict[str, float | None]:
+    """The straightforward way, same data, same process: one merged rdflib graph, owlrl's
+    closure over all of it, pySHACL over all of it, rdflib's Turtle writer. A step that
+    would run past `cap` seconds in total is not started (reported as None)."""
+    import owlrl
+    import pyshacl
+    from rdflib import Graph
+
+    from kutse_rdf.config import Config
+    from kutse_rdf.convert import standard_graph
+    from kutse_rdf.parse import parse_file
+    from kutse_rdf.validate import shapes_graph
+    from kutse_rdf.vocab import load_reference
+
+    config = Config()
+    timer = Timer()
+    merged = Graph()
+
+    def convert_all() -> None:
+        for path in files:
+            merged.__iadd__(standard_graph(parse_file(path), config))
+        merged.__iadd__(load_reference(config))
+
+    timer("parse+convert", convert_all)
+    closure = Graph()
+    closure += merged
+
+    def run_with_cap(name: str, func) -> None:
+        if sum(timer.seconds.values()) > cap:
+            timer.seconds[name] = None
+            return
+        timer(name, func)
+
+    run_with_cap("reason (owlrl, merged)", lambda: owlrl.DeductiveClosure(
+        owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure))
+    run_with_cap("validate (pySHACL, merged)", lambda: pyshacl.validate(
+        merged, shacl_graph=shapes_graph(), inference="none", allow_warnings=True))
+    run_with_cap("dumps (rdflib Turtle)", lambda: merged.serialize(format="turtle"))
+    return timer.seconds
+
+
+# ------------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    mem = "?"
+    with open("/proc/meminfo") as info:
+        for line in info:
+            if line.startswith("MemTotal:"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    packages = ", ".join(f"{p} {version(p)}" for p in (
+        "rdflib", "pyshacl", "owlrl", "pyoxigraph", "reasonable", "pyshacl-turbo", "jinja2"))
+    return (f"{os.cpu_count()} cores, {mem} memory, {platform.system()} {platform.machine()}, "
+            f"Python {platform.python_version()}; {packages}")
+
+
+def fmt(value: float | None) -> str:
+    return "not run (over cap)" if value is None else f"{value:.2f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 50, 500])
+    parser.add_argument("--naive-sizes", type=int, nargs="*", default=[50, 500])
+    parser.add_argument("--naive-cap", type=float, default=900.0,
+                        help="seconds after which the naive pipeline starts no further step")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="kutse-bench-"))
+    lines = [f"# Benchmarks\n", f"Made by `python benchmarks/run.py` on {time.strftime('%Y-%m-%d')}.",
+             f"Machine: {machine()}.\n",
+             "Corpus: `benchmarks/make_corpus.py N DIR` (seed 7); N = 1 is the shipped standard.\n"]
+    rows, stage_rows, naive_rows = [], [], []
+    largest_build = None
+    try:
+        for n in args.sizes:
+            corpus = work / f"corpus-{n}"
+            files = [SEED] if n == 1 else make_corpus(n, corpus)
+            inputs = [str(SEED)] if n == 1 else [str(corpus)]
+            out = work / f"build-{n}"
+            wall, rss, code = run_command([sys.executable, "-m", "kutse_rdf", "build", *inputs,
+                                           "--out", str(out), "--quiet"])
+            rows.append((f"`kutse-rdf build`, {n} standard(s), cold", wall, rss, code))
+            if n > 1:
+                victim = corpus / "standard-0001.txt"
+                victim.write_text(victim.read_text(encoding="utf-8").replace(
+                    "Analüüsib", "Analüüsib põhjalikult", 1), encoding="utf-8")
+                wall2, rss2, code2 = run_command([sys.executable, "-m", "kutse_rdf", "build",
+                                                  *inputs, "--out", str(out), "--quiet"])
+                rows.append((f"rebuild after changing one of {n}", wall2, rss2, code2))
+            times = stage_times(files, work / f"stages-{n}")
+            stage_rows.append((n, times))
+            if n in args.naive_sizes:
+                naive = naive_pipeline(files, args.naive_cap)
+                ours = sum(times[k] for k in ("parse", "convert", "reason", "validate", "dumps"))
+                naive_rows.append((n, naive, ours))
+            largest_build = out
+            print(f"N={n}: build {wall:.1f} s, {rss:.0f} MB", file=sys.stderr)
+        query_rows = query_times(largest_build) if largest_build else {}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    lines += ["## Whole builds (wall clock, Python start-up included)\n",
+              "| run | seconds | peak RSS (MB, process tree) | exit |", "|---|---:|---:|---:|"]
+    lines += [f"| {name} | {wall:.2f} | {rss:.0f} | {code} |" for name, wall, rss, code in rows]
+    stages = ["parse", "convert", "reason", "validate", "elm", "dumps", "queries", "site"]
+    lines += ["\n## Stages (one process, seconds of each stage summed over all standards)\n",
+              "| N | " + " | ".join(stages) + " |", "|---:|" + "---:|" * len(stages)]
+    lines += [f"| {n} | " + " | ".join(f"{t.get(s, 0):.2f}" for s in stages) + " |"
+              for n, t in stage_rows]
+    if naive_rows:
+        lines += ["\n## Naive pipeline on the same data (one process)\n",
+                  "| N | step | seconds |", "|---:|---|---:|"]
+        for n, naive, ours in naive_rows:
+            lines += [f"| {n} | {step} | {fmt(sec)} |" for step, sec in naive.items()]
+            total = sum(v for v in naive.values() if v is not None)
+            capped = any(v is None for v in naive.values())
+            ratio = total / ours if ours else float("nan")
+            lines.append(f"| {n} | **ratio naive / ours** (parse to dumps, ours {ours:.2f} s) | "
+                         f"{'≥ ' if capped else ''}{ratio:.1f}x |")
+    if query_rows:
+        lines += [f"\n## Library queries on the {args.sizes[-1]}-standard build "
+                  "(best of 3 after a warm-up, Oxigraph)\n", "| query | ms |", "|---|---:|"]
+        lines += [f"| {name} | {sec * 1000:.0f} |" for name, sec in query_rows.items()]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""The build's artifact cache: the result of each standard's unit (unit.py), keyed by a content
+hash of everything that result depends on — the document's bytes, the configuration, the tool
+version and the declarative files (ontology, shapes, mappings). Never timestamps: a touched
+but unchanged file is still a hit, and a changed shape invalidates every entry.
+
+The cache lives in the build folder (`build/.cache/`), so it is swapped in and out with the
+build: a new build links the entries it reuses from the previous build's cache and stores the
+new ones; entries of standards no longer built are dropped with the old build.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+
+from kutse_rdf import __version__
+from kutse_rdf.config import Config
+from kutse_rdf.resources import resource_dir
+from kutse_rdf.unit import UnitResult
+
+CACHE_DIR = ".cache"
+# The declarative files a unit's result depends on.
+INPUT_FOLDERS = ("ontology", "shapes", "mappings")
+
+
+def environment_key(config: Config) -> str:
+    digest = hashlib.sha256(f"kutse-rdf {__version__}\n{sorted(asdict(config).items())}\n".encode())
+    for name in INPUT_FOLDERS:
+        folder = resource_dir(name)
+        for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(str(file.relative_to(folder)).encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
+
+
+def reference_key(environment: str) -> str:
+    return hashlib.sha256(f"{environment}\nreference".encode()).hexdigest()
+
+
+def unit_key(environment: str, path: Path) -> str:
+    digest = hashlib.sha256(environment.encode())
+    digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+class ArtifactCache:
+    def __init__(self, previous: Path, current: Path):
+        self.previous = previous / CACHE_DIR  # the build being replaced (read only)
+        self.current = current / CACHE_DIR  # the build being assembled
+        self.current.mkdir(parents=True, exist_ok=True)
+        self.hits = 0
+
+    def load(self, key: str) -> UnitResult | None:
+        source = self.previous / f"{key}.pickle"
+        if not source.is_file():
+            return None
+        try:
+            with source.open("rb") as handle:
+                result = pickle.load(handle)
+        except Exception:  # a damaged or foreign entry is a miss, never an error
+            return None
+        if not isinstance(result, UnitResult) or result.key != key:
+            return None
+        target = self.current / source.name
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        self.hits += 1
+        return result
+
+    def store(self, result: UnitResult) -> None:
+        target = self.current / f"{result.key}.pickle"
+        with target.open("wb") as handle:
+            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)

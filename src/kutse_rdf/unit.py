@@ -1,0 +1,127 @@
+"""The per-standard unit of work of a build: parse -> convert -> reason -> validate -> ELM.
+
+Standards do not interact in any of these steps, so each runs on its own: in worker processes
+when many are built, and not at all when the artifact cache already holds the result for the
+same input (content hash, see cache.py). A unit returns plain bytes and dicts, cheap to pickle
+and to store.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.plugins.stores.memory import SimpleMemory
+
+from kutse_rdf.config import Config
+from kutse_rdf.errors import KutseError
+from kutse_rdf.model import Standard
+
+
+@dataclass
+class UnitResult:
+    source_file: str  # file name as the model records it
+    path: str  # the path it was read from
+    key: str = ""  # content hash of the inputs (cache.py)
+    standard: Standard | None = None
+    error: KutseError | None = None  # the document was reported and skipped
+    slug: str = ""
+    graph_uri: str = ""
+    graph_nt: bytes = b""  # sorted N-Triples lines of the standard's named graph
+    graph_ttl: bytes = b""
+    inferred_nt: bytes = b""  # what the reasoner adds for this standard
+    validation: dict = field(default_factory=dict)  # ValidationReport.to_json()
+    elm_nt: bytes = b""  # this standard's part of the ELM view
+
+
+def sorted_nt(graph: Graph) -> bytes:
+    """A graph as N-Triples with lines sorted as bytes: a rebuild gives the same bytes."""
+    lines = sorted(set(graph.serialize(format="nt", encoding="utf-8").splitlines()) - {b""})
+    return b"\n".join(lines) + b"\n" if lines else b""
+
+
+def turtle(nt: bytes, prefixes: dict[str, str]) -> bytes:
+    return ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
+                        prefixes=prefixes)
+
+
+class UnitContext:
+    """What every unit needs, made once per process: reference graph, reasoner, shapes."""
+
+    def __init__(self, config: Config, built_at: datetime):
+        from kutse_rdf.reason import Reasoner, reasoning_schema
+        from kutse_rdf.uris import Uris
+        from kutse_rdf.validate import shapes_graph
+        from kutse_rdf.vocab import load_reference
+
+        self.config = config
+        self.built_at = built_at
+        self.uris = Uris(config.base_uri)
+        self.reference = load_reference(config)
+        self.reasoner = Reasoner(reasoning_schema(self.reference))
+        shapes_graph()  # parse the shapes once per process
+
+    def run(self, path: Path) -> UnitResult:
+        result = UnitResult(source_file=path.name, path=str(path))
+        try:
+            self._run(path, result)
+        except KutseError as exc:
+            result.error = exc
+        return result
+
+    def _run(self, path: Path, result: UnitResult) -> None:
+        from kutse_rdf.convert import standard_graph
+        from kutse_rdf.dumps import TURTLE_PREFIXES
+        from kutse_rdf.elm import elm_graph
+        from kutse_rdf.parse import parse_file
+        from kutse_rdf.validate import validate_standard
+
+        std = parse_file(path)
+        result.standard, result.source_file = std, std.source_file
+        result.slug = self.uris.standard_slug(std)
+        graph = standard_graph(std, self.config, self.built_at)
+        result.graph_uri = str(graph.identifier)
+        result.graph_nt = sorted_nt(graph)
+        result.graph_ttl = turtle(result.graph_nt, TURTLE_PREFIXES)
+        inferred = Graph(store=SimpleMemory())
+        for triple in self.reasoner.infer_one(graph):
+            if triple not in self.reference:
+                inferred.add(triple)
+        result.inferred_nt = sorted_nt(inferred)
+        report = validate_standard(std, URIRef(self.uris.standard(std)), graph, self.reference,
+                                   self.uris)
+        result.validation = report.to_json()
+        result.elm_nt = sorted_nt(elm_graph([std], self.config))
+
+
+def reference_unit(config: Config) -> UnitResult:
+    """The reference graph (ontology, e-CF, EQF, ESCO subset, mappings) and what the reasoner
+    adds to its own instance data (the e-CF and ISCO hierarchies), as one more unit."""
+    from kutse_rdf.reason import Reasoner, reasoning_schema
+    from kutse_rdf.vocab import load_reference
+
+    reference = load_reference(config)
+    reasoner = Reasoner(reasoning_schema(reference))
+    inferred = Graph()
+    for triple in reasoner.infer_one(reference):
+        if triple not in reference:
+            inferred.add(triple)
+    return UnitResult(source_file="(reference)", path="", graph_nt=sorted_nt(reference),
+                      inferred_nt=sorted_nt(inferred))
+
+
+# The context of a worker process (set by init_worker; fork start: inherits loaded modules).
+_CONTEXT: UnitContext | None = None
+
+
+def init_worker(config: Config, built_at: datetime) -> None:
+    global _CONTEXT
+    _CONTEXT = UnitContext(config, built_at)
+
+
+def run_in_worker(path: Path) -> UnitResult:
+    assert _CONTEXT is not None, "init_worker was not called"
+    return _CONTEXT.run(path)
+

@@ -1,0 +1,108 @@
+"""The build at scale: per-standard units in worker processes, the content-hash artifact cache,
+one bad document among good ones."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kutse_rdf.build import run_build
+from kutse_rdf.config import Config
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from make_corpus import make_corpus  # noqa: E402
+
+
+def data_files(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes()
+            for p in sorted((out / "data").rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    folder = tmp_path / "corpus"
+    make_corpus(4, folder, seed=11)
+    return folder
+
+
+def test_second_build_takes_every_standard_from_the_cache(tmp_path, seed_path):
+    out = tmp_path / "build"
+    first = run_build([seed_path], out, Config(), quiet=True)
+    before = data_files(out)
+    second = run_build([seed_path], out, Config(), quiet=True)
+    assert (first.cache_hits, second.cache_hits) == (0, 1)
+    assert data_files(out) == before  # same bytes: the cached unit keeps its build time too
+
+
+def test_a_touched_but_unchanged_file_is_still_a_hit(tmp_path, seed_path):
+    source = tmp_path / "it-juht-tase-7.txt"
+    shutil.copy(seed_path, source)
+    out = tmp_path / "build"
+    run_build([source], out, Config(), quiet=True)
+    os.utime(source, (1, 1))  # content hashes, not timestamps
+    assert run_build([source], out, Config(), quiet=True).cache_hits == 1
+
+
+def test_a_changed_document_is_rebuilt_and_the_others_reused(tmp_path, corpus):
+    out = tmp_path / "build"
+    files = sorted(corpus.glob("*.txt"))
+    run_build(files, out, Config(), quiet=True)
+    text = files[0].read_text(encoding="utf-8")
+    first_indicator = next(line for line in text.splitlines() if line[:2] == "1.")
+    files[0].write_text(text.replace(first_indicator, first_indicator + " Muudetud.", 1),
+                        encoding="utf-8")
+    result = run_build(files, out, Config(), quiet=True)
+    assert result.cache_hits == len(files) - 1
+    assert "Muudetud." in (out / "data" / "all.nt").read_text(encoding="utf-8")
+
+
+def test_another_base_uri_misses_the_cache(tmp_path, seed_path):
+    out = tmp_path / "build"
+    run_build([seed_path], out, Config(), quiet=True)
+    other = run_build([seed_path], out, Config(base_uri="https://data.example.ee/k/"), quiet=True)
+    assert other.cache_hits == 0
+    assert "https://data.example.ee/k/standard/" in (out / "data/all.nt").read_text(encoding="utf-8")
+
+
+def test_a_damaged_cache_entry_is_a_miss_not_an_error(tmp_path, seed_path):
+    out = tmp_path / "build"
+    run_build([seed_path], out, Config(), quiet=True)
+    for entry in (out / ".cache").iterdir():
+        entry.write_bytes(b"not a pickle")
+    result = run_build([seed_path], out, Config(), quiet=True)
+    assert result.cache_hits == 0 and not result.failures
+
+
+def test_worker_processes_give_the_same_data_as_one_process(tmp_path, corpus, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    files = sorted(corpus.glob("*.txt"))
+    serial = run_build(files, tmp_path / "one", Config(), quiet=True, jobs=1)
+    parallel = run_build(files, tmp_path / "two", Config(), quiet=True, jobs=2)
+    assert [s.title for s in serial.standards] == [s.title for s in parallel.standards]
+    one, two = data_files(tmp_path / "one"), data_files(tmp_path / "two")
+    # blank-node labels (the provenance activity) differ between processes; all else is equal
+    assert one.keys() == two.keys()
+    for name in ("elm.nt", "inferred.nt", "reference.nt", "graphs.json"):
+        assert one[f"data/{name}"] == two[f"data/{name}"], name
+    assert _without_bnodes(one["data/all.nt"]) == _without_bnodes(two["data/all.nt"])
+
+
+def _without_bnodes(nt: bytes) -> set[bytes]:
+    return {line for line in nt.splitlines() if b"_:" not in line}
+
+
+def test_one_bad_document_is_reported_and_skipped_the_rest_built(tmp_path, corpus):
+    (corpus / "rikutud.txt").write_bytes(b"\x00\x01binary")
+    out = tmp_path / "build"
+    proc = subprocess.run([sys.executable, "-m", "kutse_rdf", "build", str(corpus), "--out",
+                           str(out), "--quiet"], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    [skipped] = [line for line in proc.stderr.splitlines() if "skipped" in line]
+    assert "rikutud.txt" in skipped
+    assert len(list((out / "data" / "standards").glob("*.nt"))) == 4
