@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-from rdflib import BNode, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from kutse_rdf import __version__
@@ -235,8 +235,9 @@ def test_specialisation():
 
 def test_every_resource_from_a_line_records_file_and_line(graph):
     shared = {COUNCIL, TOOL}  # shared by standards: no line of one document
+    build = URIRef(str(S) + "#build")  # the activity that made the graph: no line either
     for subject in set(graph.subjects()):
-        if isinstance(subject, BNode) or subject in shared:
+        if subject in shared | {build}:
             continue
         assert graph.value(subject, KUTSE.sourceFile) == Literal("it-juht-tase-7.txt"), subject
         assert isinstance(graph.value(subject, KUTSE.sourceLine).value, int), subject
@@ -244,10 +245,10 @@ def test_every_resource_from_a_line_records_file_and_line(graph):
 
 def test_provenance_activity(graph):
     activity = graph.value(S, PROV.wasGeneratedBy)
-    assert isinstance(activity, BNode)
+    assert activity == URIRef(str(S) + "#build")  # not a blank node: dumps stay byte-stable
     assert graph.value(activity, RDF.type) == PROV.Activity
-    assert graph.value(activity, PROV.endedAtTime) == Literal("2026-11-27T12:30:00+00:00",
-                                                              datatype=XSD.dateTime)
+    ended = graph.value(activity, PROV.endedAtTime)  # canonical lexical form, as stores keep it
+    assert (str(ended), ended.datatype) == ("2026-11-27T12:30:00Z", XSD.dateTime)
     assert graph.value(activity, PROV.wasAssociatedWith) == TOOL
     assert TOOL == URIRef(f"https://w3id.org/kutse-rdf/tool/{__version__}")
     assert graph.value(TOOL, RDF.type) == PROV.SoftwareAgent
@@ -256,8 +257,8 @@ def test_provenance_activity(graph):
 def test_build_time_from_source_date_epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     g = standard_graph(seed_like(), Config())
-    assert g.value(g.value(S, PROV.wasGeneratedBy), PROV.endedAtTime) == Literal(
-        "2023-11-14T22:13:20+00:00", datatype=XSD.dateTime)
+    ended = g.value(g.value(S, PROV.wasGeneratedBy), PROV.endedAtTime)
+    assert (str(ended), ended.datatype) == ("2023-11-14T22:13:20Z", XSD.dateTime)
 
 
 def test_ecf_version_stated_default_and_override():

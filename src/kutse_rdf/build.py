@@ -183,11 +183,11 @@ def write_validation(root: Path, units: list[UnitResult], result: BuildResult) -
                         "(reports/validation.json; details: kutse-rdf validate)")
 
 
-def write_site(root: Path, result: BuildResult, config: Config) -> None:
+def write_site(root: Path, result: BuildResult, config: Config, previous: Path | None = None) -> None:
     """[site] The static site (root/site/) from data/, reports/ and site_templates/."""
     from kutse_rdf.site import build_site
 
-    stats = build_site(root, config, result.standards)
+    stats = build_site(root, config, result.standards, previous=previous)  # previous: reused pages
     result.notes.append(f"site: {stats.pages} pages, {stats.resources} resources in site/")
 
 
@@ -239,7 +239,7 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
             ("data", stage_data),  # data/* dumps, ELM view, the query store
             ("validate", lambda: write_validation(root, units, result)),
             ("queries", lambda: write_query_reports(root, result)),
-            ("site", lambda: write_site(root, result, config)),
+            ("site", lambda: write_site(root, result, config, previous=out)),
         ]
         for name, stage in stages:
             started = time.perf_counter()

@@ -27,7 +27,13 @@ INPUT_FOLDERS = ("ontology", "shapes", "mappings")
 
 
 def environment_key(config: Config) -> str:
-    digest = hashlib.sha256(f"kutse-rdf {__version__}\n{sorted(asdict(config).items())}\n".encode())
+    """Everything but the document a unit's result depends on. Naming the engines here also
+    checks them (exit 2 on an unknown one) before any worker process starts."""
+    from kutse_rdf import reason, validate
+
+    engines = f"{reason.engine_name()} {validate.engine_name()}"
+    digest = hashlib.sha256(
+        f"kutse-rdf {__version__}\n{engines}\n{sorted(asdict(config).items())}\n".encode())
     for name in INPUT_FOLDERS:
         folder = resource_dir(name)
         for file in sorted(p for p in folder.rglob("*") if p.is_file()):

@@ -11,7 +11,7 @@ import re
 from datetime import datetime, timezone
 from typing import Iterable
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.plugins.stores.memory import SimpleMemory
 
@@ -212,11 +212,16 @@ class _Writer:
                 self.add(node, RDF.value, et(text))
             self.add(node, KUTSE.order, Literal(order))
             self.source(node, section.line)
-        # A blank node labelled by the standard's slug: same input, same bytes in the dumps.
-        activity = BNode(f"build-{u.standard_slug(std)}")
+        # A hash URI, not a blank node: stores relabel blank nodes, and the dumps should be the
+        # same bytes for the same input.
+        activity = u.part(scheme, "build")
         self.add(scheme, PROV.wasGeneratedBy, activity)
         self.add(activity, RDF.type, PROV.Activity)
-        self.add(activity, PROV.endedAtTime, Literal(built_at.isoformat(), datatype=XSD.dateTime))
+        # The canonical form ("Z", not "+00:00"): Oxigraph stores canonical forms, and the
+        # merged dumps must hold the very literal the standard's own file has (rdflib would
+        # rewrite it to "+00:00" unless told not to normalise).
+        when = built_at.isoformat().replace("+00:00", "Z")
+        self.add(activity, PROV.endedAtTime, Literal(when, datatype=XSD.dateTime, normalize=False))
         self.add(activity, PROV.wasAssociatedWith, TOOL)
         self.add(TOOL, RDF.type, PROV.SoftwareAgent)
         self.add(TOOL, RDFS.label, Literal(f"kutse-rdf {__version__}"))

@@ -297,9 +297,9 @@ def run_bound(store: ox.Store, query: QueryFile, bindings: dict[str, Any]) -> Re
         raise InputError(f"cannot bind {names}: a parameter must be a variable of the SELECT "
                          f"clause ({exc})", file=str(query.path)) from None
     if isinstance(answer, ox.QuerySolutions):
-        variables = [v.value for v in answer.variables]
-        rows = [tuple(solution[v] for v in variables) for solution in answer]
-        return Result(variables=variables, rows=rows)
+        # tuple(solution) is the row in SELECT order; solution[name] per cell is 2-3x slower
+        return Result(variables=[v.value for v in answer.variables],
+                      rows=[tuple(solution) for solution in answer])
     if isinstance(answer, ox.QueryBoolean):
         return Result(boolean=bool(answer))
     return Result(triples=list(answer))
@@ -519,7 +519,15 @@ def write_reports(out_dir: Path, data: Any) -> list[str]:
         if any(p.required for p in query.params):
             skipped.append(name)
             continue
-        result = run_bound(store, query, {})
-        (out_dir / f"{name}.csv").write_text(to_csv(result), encoding="utf-8", newline="")
-        (out_dir / f"{name}.json").write_text(to_json(result), encoding="utf-8")
+        # Oxigraph writes both W3C formats itself (in Rust): on a large register that is several
+        # times faster than making Python terms and writing them with json / csv. The CSV is
+        # byte for byte what to_csv writes; the JSON is the same results, without indentation.
+        answer = store.query(query.text)
+        if not isinstance(answer, ox.QuerySolutions):
+            raise InputError("a library query must be a SELECT query", file=str(query.path))
+        data_json = answer.serialize(format=ox.QueryResultsFormat.JSON)
+        data_csv = ox.parse_query_results(data_json, format=ox.QueryResultsFormat.JSON).serialize(
+            format=ox.QueryResultsFormat.CSV)
+        (out_dir / f"{name}.json").write_bytes(data_json + b"\n")
+        (out_dir / f"{name}.csv").write_bytes(data_csv)
     return skipped

@@ -2,35 +2,42 @@
 
 Layout (see README, section "site"):
 - Estonian is the default tree (/), English mirrors it under /en/; every page links to its twin.
-- Every resource with a site path (its URI minus the base URI, or minus https://w3id.org/kutse-rdf/
-  for reference vocabularies) is a folder with index.html, index.ttl and index.jsonld (the
-  resource's Concise Bounded Description). Hash IRIs (ontology terms) are sections of their
-  document's page.
+- Every slash URI with a site path (its URI minus the base URI, or minus https://w3id.org/kutse-rdf/
+  for reference vocabularies) is a folder with index.html, index.ttl and index.jsonld. Hash IRIs
+  (indicators, work parts, the ELM view's nodes, ontology terms) are sections of their document's
+  page, and their statements are in its index.ttl / index.jsonld.
 - All links are relative and point at index.html files, so the site works from file:// and under
   any host path. No page loads anything from elsewhere.
+
+Speed (README, "site"): a standard's pages depend only on its own graph, its ELM nodes and the
+reference graph, so they are rendered per standard (site_render.py) — in worker processes when
+there are many — and taken over from the previous build when a content hash of those inputs is
+unchanged (site_reuse.py). Everything else (e-CF, councils, ESCO, EQF, the ontology, home,
+coverage index, search index, sitemap) is made here from the whole graph.
 """
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tomllib
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from multiprocessing import get_context
 from pathlib import Path
 
-import jinja2
 import pyoxigraph as ox
 
 from kutse_rdf.config import Config
 from kutse_rdf.resources import resource_dir
-from kutse_rdf.site_graph import PREFIXES, SiteGraph
-from kutse_rdf.site_jsonld import embed, page_jsonld
+from kutse_rdf.site_graph import SiteGraph, read_dump, read_manifest
+from kutse_rdf.site_jsonld import embed
 from kutse_rdf.site_meta import dataset_description, download_files
-from kutse_rdf.site_search import SearchIndex
-from kutse_rdf.site_views import Page, Views, code_key
+from kutse_rdf.site_render import (K_STANDARD, Output, Renderer, StandardJob, StandardRenderer,
+                                   init_worker, load_settings, make_environment, owner, page_iris,
+                                   render_in_worker, simple_jsonld, standard_folders, worker_count)
+from kutse_rdf.site_reuse import PageReuse, inputs_digest, standard_key
 
-K_STANDARD = "https://w3id.org/kutse-rdf/ontology#OccupationalStandard"
+STANDARD_TYPE_LINE = (b"> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <" + K_STANDARD.encode()
+                      + b"> .")
 
 
 @dataclass
@@ -38,244 +45,203 @@ class SiteStats:
     pages: int = 0
     resources: int = 0
     files: int = 0
+    reused: int = 0  # standards whose pages were taken over from the previous build
     sitemap: list[str] = field(default_factory=list)
 
 
-def load_settings() -> tuple[dict, dict]:
-    folder = resource_dir("site_templates")
-    settings = tomllib.loads((folder / "site.toml").read_text(encoding="utf-8"))
-    strings = tomllib.loads((folder / "i18n.toml").read_text(encoding="utf-8"))
-    i18n = {lang: {key: texts[lang] for key, texts in strings.items()} for lang in settings["languages"]}
-    return settings, i18n
+def standard_iri(nt: bytes) -> str | None:
+    """The standard a graph describes: the subject typed kutse:OccupationalStandard (read off the
+    N-Triples text, so that jobs can start before the whole graph is loaded)."""
+    end = nt.find(STANDARD_TYPE_LINE)
+    if end < 0:
+        return None
+    start = nt.rfind(b"\n", 0, end) + 1
+    return nt[start + 1:end].decode("utf-8") if nt[start:start + 1] == b"<" else None
 
 
-def make_environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(resource_dir("site_templates"))),
-        autoescape=True,  # every document text is escaped; no template marks anything safe
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["href"] = SiteGraph.href_path
-    env.filters["human_size"] = human_size
-    return env
-
-
-def human_size(n: int) -> str:
-    for unit in ("B", "kB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return str(n)
+def split_elm(elm: bytes, standards: set[str]) -> dict[str, list[bytes]]:
+    """The ELM view's lines by the standard whose folder holds their subject's page. Lines about
+    blank nodes (none today) go to every standard, so that no description loses them."""
+    parts: dict[str, list[bytes]] = {iri: [] for iri in standards}
+    shared: list[bytes] = []
+    for line in elm.splitlines(keepends=True):
+        if line.startswith(b"<"):
+            iri = owner(line[1:line.index(b">")].decode("utf-8").partition("#")[0], standards)
+            if iri is not None:
+                parts[iri].append(line)
+        elif line.startswith(b"_:"):
+            shared.append(line)
+    if shared:
+        for lines in parts.values():
+            lines.extend(shared)
+    return parts
 
 
 class SiteWriter:
-    def __init__(self, root: Path, config: Config, standards: list | None = None):
+    def __init__(self, root: Path, config: Config, previous: Path | None = None):
         self.root = root
         self.out = root / "site"
         self.config = config
         self.settings, self.i18n = load_settings()
         self.languages: list[str] = self.settings["languages"]
         self.env = make_environment()
-        self.graph = SiteGraph.from_build(root, config.base_uri)
-        self.views = {lang: Views(self.graph, lang) for lang in self.languages}
-        # Resources minted only by the ELM view (learning outcomes, addresses, ...) get plain
-        # pages from the ELM graph, so that their URIs resolve too.
-        self.elm = SiteGraph.from_build(root, config.base_uri, kinds=("elm",))
-        self.elm_only = [iri for iri in self.elm.subjects()
-                         if not self.graph.has_page(iri) and self.elm.path_of(iri) and "#" not in iri]
-        self.graph.other_pages = set(self.elm_only)
-        self.elm.other_pages = set(self.graph.subjects())
-        self.elm_views = {lang: Views(self.elm, lang) for lang in self.languages}
+        self.previous = previous
         self.stats = SiteStats()
-        self.folders: set[Path] = set()
-        self.search = SearchIndex()
-        self.standards = standards or []
-        ontology = "https://w3id.org/kutse-rdf/ontology"
-        self.env.globals["ontology_path"] = self.graph.path_of(ontology) if any(
-            s.startswith(ontology) for s in self.graph.subjects()) else None
+        self.paths = SiteGraph(config.base_uri)  # URI -> folder only
 
-    # -- helpers -------------------------------------------------------------------------------
     def tree(self, lang: str) -> str:
         return "" if lang == self.languages[0] else f"{lang}/"
-
-    def write(self, path: Path, data: str | bytes) -> None:
-        # one mkdir per folder, not per file: on a busy disk each call costs ~100 µs
-        if path.parent not in self.folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(path.parent)
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-        path.write_bytes(data)
-        self.stats.files += 1
-
-    def render(self, template: str, path: str, lang: str, jsonld: str, title: str,
-               alternates: bool = False, **context) -> None:
-        """Render one page at tree-relative folder `path` in language `lang`."""
-        tree = self.tree(lang)
-        depth = (tree + path).count("/")
-        up = "../" * depth
-        others = [(other, "../" * depth + self.tree(other) + SiteGraph.href_path(path))
-                  for other in self.languages if other != lang]
-        html = self.env.get_template(template).render(
-            lang=lang, t=self.i18n[lang], up=up, tree=tree, path=path, others=others,
-            jsonld=jsonld, title=title, alternates=alternates,
-            alt_prefix="../" * depth + SiteGraph.href_path(path).removesuffix("index.html"),
-            **context)
-        self.write(self.out / tree / path / "index.html", html)
-        self.stats.pages += 1
 
     # -- stages --------------------------------------------------------------------------------
     def build(self) -> SiteStats:
         self.out.mkdir(parents=True, exist_ok=True)
-        self.copy_assets()
-        downloads = download_files(self.root, self.out, self.settings)
-        self.stats.files += len(downloads)
-        pages, documents = self.resource_iris()
-        for iri in pages:
-            self.resource_page(iri)
-        for iri in self.elm_only:
-            self.resource_page(iri, self.elm, self.elm_views)
-        for document, terms in documents.items():
-            self.document_page(document, terms)
-        standards = [iri for iri in pages if K_STANDARD in self.graph.types(iri)]
-        self.coverage_pages(standards)
-        self.home(standards, downloads)
-        self.simple_pages(downloads)
-        self.write(self.out / "assets" / "search-index.js", self.search.to_script())
-        self.write_meta(downloads)
+        entries = read_manifest(self.root)
+        reference = [read_dump(self.root, e) for e in entries if e.get("kind") == "reference"]
+        jobs = self.standard_jobs(entries)
+        reuse = PageReuse(self.previous, self.root, self.languages)
+        digest = inputs_digest(self.config.base_uri, reference)
+        keys = {job.iri: standard_key(digest, job) for job in jobs}
+        outputs: dict[str, Output] = {}
+        todo = []
+        for job in jobs:
+            found = reuse.lookup(keys[job.iri], self.folders_of(job.iri))
+            if found is not None:
+                outputs[job.iri] = found
+            else:
+                todo.append(job)
+        self.stats.reused = len(outputs)
+
+        workers = worker_count(len(todo))
+        pool = None
+        if workers:
+            # spawned, not forked: a forked worker would share (and be counted with) all the
+            # memory the build holds by now; a spawned one holds only its own standard
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                                       initializer=init_worker,
+                                       initargs=(self.out, self.config.base_uri, reference))
+        try:
+            futures = {job.iri: pool.submit(render_in_worker, job) for job in todo} if pool else {}
+            # the whole graph, for the pages no standard owns, while the workers render
+            graph = SiteGraph.from_build(self.root, self.config.base_uri)
+            renderer = Renderer(self.out, graph, self.env, self.settings, self.i18n)
+            self.copy_assets(renderer)
+            downloads = download_files(self.root, self.out, self.settings)
+            renderer.output.files += len(downloads)
+            standards = [job.iri for job in jobs]
+            owned = set(standards)
+            for iri in page_iris(graph):
+                if owner(iri, owned) is None:
+                    renderer.resource_page(iri)
+            if not pool:
+                inline = StandardRenderer(self.out, self.config.base_uri, reference)
+                for job in todo:
+                    outputs[job.iri] = inline.render(job)
+            for iri, future in futures.items():
+                outputs[iri] = future.result()
+        finally:
+            if pool:
+                pool.shutdown(cancel_futures=True)
+        for job in todo:
+            reuse.record(keys[job.iri], outputs[job.iri])
+
+        total = renderer.output
+        for iri in standards:
+            total.add(outputs[iri])
+        renderer.search.entries = total.search
+        self.coverage_index(renderer, standards)
+        self.home(renderer, graph, standards, downloads)
+        self.simple_pages(renderer, downloads)
+        renderer.write(self.out / "assets" / "search-index.js", renderer.search.to_script())
+        self.write_meta(renderer, graph, downloads, total.sitemap)
+        # last, so that a failure before leaves the previous build whole (see site_reuse.py)
+        reuse.take_over(self.out, [(keys[iri], self.folders_of(iri)) for iri in standards
+                                   if iri not in {job.iri for job in todo}])
+        self.stats.pages, self.stats.resources, self.stats.files = total.pages, total.resources, total.files
+        self.stats.sitemap = total.sitemap
         return self.stats
 
-    def copy_assets(self) -> None:
+    def folders_of(self, standard: str) -> list[str]:
+        return standard_folders(self.paths.path_of(standard) or "", self.languages)
+
+    def standard_jobs(self, entries: list[dict]) -> list[StandardJob]:
+        """A job per standard graph of the manifest, with the ELM view's lines about it."""
+        graphs = []
+        for entry in entries:
+            if entry.get("kind") == "standard":
+                data = read_dump(self.root, entry)
+                iri = standard_iri(data)
+                if iri is not None and self.paths.path_of(iri):
+                    graphs.append((iri, data))
+        elm = b"".join(read_dump(self.root, e) for e in entries if e.get("kind") == "elm")
+        parts = split_elm(elm, {iri for iri, _ in graphs})
+        return [StandardJob(iri, data, b"".join(parts[iri])) for iri, data in sorted(graphs)]
+
+    def copy_assets(self, renderer: Renderer) -> None:
         source = resource_dir("site_templates") / "assets"
         for file in sorted(source.iterdir()):
             if file.is_file():
-                self.write(self.out / "assets" / file.name, file.read_bytes())
+                renderer.write(self.out / "assets" / file.name, file.read_bytes())
 
-    def resource_iris(self) -> tuple[list[str], dict[str, list[str]]]:
-        """IRIs with a page of their own, and hash-IRI documents with their terms."""
-        pages, documents = [], {}
-        for iri in self.graph.subjects():
-            path = self.graph.path_of(iri)
-            if path is None:
-                continue
-            if "#" in iri:
-                documents.setdefault(iri.partition("#")[0], []).append(iri)
-            else:
-                pages.append(iri)
-        for document in documents:
-            if document in pages:
-                pages.remove(document)
-        return pages, documents
-
-    def rdf_files(self, path: str, triples: list[ox.Triple]) -> list[dict]:
-        """Write index.ttl and index.jsonld; return the JSON-LD nodes for embedding."""
-        folder = self.out / path.partition("#")[0]
-        self.write(folder / "index.ttl", ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
-        own = ox.serialize(triples, format=ox.RdfFormat.JSON_LD)
-        self.write(folder / "index.jsonld", own)
-        self.stats.resources += 1
-        return json.loads(own)
-
-    def resource_page(self, iri: str, graph: SiteGraph | None = None, views: dict | None = None) -> None:
-        graph, views = graph or self.graph, views or self.views
-        pages: dict[str, Page] = {lang: views[lang].page(iri) for lang in self.languages}
-        first = pages[self.languages[0]]
-        own = self.rdf_files(first.path, graph.cbd(iri))
-        self.search.add_page(first, pages)
-        self.stats.sitemap.append(iri)
-        for lang, page in pages.items():
-            jsonld = embed(page_jsonld(page, lang, graph, views[lang]), own)
-            self.render(f"{page.kind}.html", page.path, lang, jsonld, page.title.text,
-                        alternates=True, page=page)
-
-    def document_page(self, document: str, terms: list[str]) -> None:
-        path = self.graph.path_of(document)
-        triples = self.graph.cbd(document) + [t for term in terms for t in self.graph.cbd(term)]
-        own = self.rdf_files(path, triples)
-        self.stats.sitemap.append(document)
-        for lang in self.languages:
-            views = self.views[lang]
-            page = views.page(document)
-            page.kind = "document"
-            page.data = views.document(document, terms)
-            jsonld = embed(page_jsonld(page, lang, self.graph, views), own)
-            self.render("document.html", path, lang, jsonld, page.title.text, alternates=True, page=page)
-
-    def coverage_pages(self, standards: list[str]) -> None:
+    def coverage_index(self, renderer: Renderer, standards: list[str]) -> None:
         reports = load_query_results(self.root / "reports" / "queries")
         for lang in self.languages:
-            views = self.views[lang]
-            entries = views.links(standards)
-            self.render("coverage_index.html", "coverage/", lang,
-                        embed(simple_jsonld(self.i18n[lang]["coverage_title"], lang), []),
-                        self.i18n[lang]["coverage_title"], standards=entries, reports=reports)
-            for iri in standards:
-                coverage = views.coverage(iri)
-                path = "coverage/" + self.graph.path_of(iri)
-                self.render("coverage.html", path, lang,
-                            embed(simple_jsonld(coverage["title"].text, lang, iri), []),
-                            coverage["title"].text, coverage=coverage)
+            entries = renderer.views[lang].links(standards)
+            renderer.render("coverage_index.html", "coverage/", lang,
+                            embed(simple_jsonld(self.i18n[lang]["coverage_title"], lang), []),
+                            self.i18n[lang]["coverage_title"], standards=entries, reports=reports)
 
-    def home(self, standards: list[str], downloads: list[dict]) -> None:
+    def home(self, renderer: Renderer, graph: SiteGraph, standards: list[str], downloads: list[dict]) -> None:
         for lang in self.languages:
-            views = self.views[lang]
+            views = renderer.views[lang]
             entries = sorted((views.link(s) for s in standards), key=lambda l: l.text)
-            ecf = views.links(s for s in self.graph.subjects()
+            ecf = views.links(s for s in graph.subjects()
                               if s.startswith("https://w3id.org/kutse-rdf/ecf/") and s.endswith(".0/"))
-            data = dataset_description(self.config.base_uri, self.settings, downloads, self.graph)
+            data = dataset_description(self.config.base_uri, self.settings, downloads, graph)
             jsonld = embed([simple_jsonld(self.i18n[lang]["site"], lang), data["schema"]], [])
-            self.render("home.html", "", lang, jsonld, self.i18n[lang]["site"], standards=entries,
-                        frameworks=ecf, downloads=downloads[:6])
+            renderer.render("home.html", "", lang, jsonld, self.i18n[lang]["site"], standards=entries,
+                            frameworks=ecf, downloads=downloads[:6])
 
-    def simple_pages(self, downloads: list[dict]) -> None:
+    def simple_pages(self, renderer: Renderer, downloads: list[dict]) -> None:
         validation = load_json(self.root / "reports" / "validation.json")
         for lang in self.languages:
             t = self.i18n[lang]
-            self.render("search.html", "search/", lang, embed(simple_jsonld(t["nav_search"], lang), []),
-                        t["nav_search"])
-            self.render("downloads.html", "downloads/", lang,
-                        embed(simple_jsonld(t["downloads_title"], lang), []), t["downloads_title"],
-                        downloads=downloads, licence=self.settings["licence"],
-                        licence_name=self.settings["licence_name"])
-            self.render("validation.html", "validation/", lang,
-                        embed(simple_jsonld(t["validation_title"], lang), []), t["validation_title"],
-                        report=validation_view(validation),
-                        has_ttl=(self.root / "reports" / "validation.ttl").is_file())
+            renderer.render("search.html", "search/", lang, embed(simple_jsonld(t["nav_search"], lang), []),
+                            t["nav_search"])
+            renderer.render("downloads.html", "downloads/", lang,
+                            embed(simple_jsonld(t["downloads_title"], lang), []), t["downloads_title"],
+                            downloads=downloads, licence=self.settings["licence"],
+                            licence_name=self.settings["licence_name"])
+            renderer.render("validation.html", "validation/", lang,
+                            embed(simple_jsonld(t["validation_title"], lang), []), t["validation_title"],
+                            report=validation_view(validation),
+                            has_ttl=(self.root / "reports" / "validation.ttl").is_file())
         # the 404 page is served for any path, so its links cannot be relative: it gets a minimal
         # page whose only link is to the site root by absolute path
         html = self.env.get_template("404.html").render(t=self.i18n[self.languages[0]],
                                                         t_en=self.i18n.get("en"), lang=self.languages[0])
-        self.write(self.out / "404.html", html)
+        renderer.write(self.out / "404.html", html)
 
-    def write_meta(self, downloads: list[dict]) -> None:
+    def write_meta(self, renderer: Renderer, graph: SiteGraph, downloads: list[dict],
+                   sitemap: list[str]) -> None:
         base = self.config.base_uri
-        data = dataset_description(base, self.settings, downloads, self.graph)
+        data = dataset_description(base, self.settings, downloads, graph)
         turtle = ox.serialize(data["triples"], format=ox.RdfFormat.TURTLE, prefixes=data["prefixes"])
-        self.write(self.out / "void.ttl", turtle)
-        self.write(self.out / ".well-known" / "void", turtle)
-        self.write(self.out / "void.jsonld", ox.serialize(data["triples"], format=ox.RdfFormat.JSON_LD))
+        renderer.write(self.out / "void.ttl", turtle)
+        renderer.write(self.out / ".well-known" / "void", turtle)
+        renderer.write(self.out / "void.jsonld", ox.serialize(data["triples"], format=ox.RdfFormat.JSON_LD))
         urls = [base]
-        for iri in self.stats.sitemap:
+        for iri in sitemap:
             urls.append(iri)
-            path = self.graph.path_of(iri)
+            path = graph.path_of(iri)
             for lang in self.languages[1:]:
                 urls.append(base + self.tree(lang) + path)
         for extra in ("coverage/", "downloads/", "validation/", "search/"):
             urls.append(base + extra)
         today = date.today().isoformat()
-        self.write(self.out / "sitemap.xml",
-                   self.env.get_template("sitemap.xml").render(urls=urls, today=today))
-        self.write(self.out / "robots.txt",
-                   self.env.get_template("robots.txt").render(sitemap=base + "sitemap.xml"))
-
-
-def simple_jsonld(name: str, lang: str, about: str | None = None) -> dict:
-    node = {"@type": "WebPage", "name": name, "inLanguage": lang}
-    if about:
-        node["about"] = {"@id": about}
-    return node
+        renderer.write(self.out / "sitemap.xml",
+                       self.env.get_template("sitemap.xml").render(urls=urls, today=today))
+        renderer.write(self.out / "robots.txt",
+                       self.env.get_template("robots.txt").render(sitemap=base + "sitemap.xml"))
 
 
 def load_json(path: Path):
@@ -339,6 +305,9 @@ def validation_view(report) -> dict | None:
     return {"conforms": not rows, "columns": columns, "rows": rows, "summary": {}}
 
 
-def build_site(root: Path, config: Config, standards: list | None = None) -> SiteStats:
-    """Write root/site/ from root/data/ and root/reports/ (the [site] stage of the build)."""
-    return SiteWriter(root, config, standards).build()
+def build_site(root: Path, config: Config, standards: list | None = None,
+               previous: Path | None = None) -> SiteStats:
+    """Write root/site/ from root/data/ and root/reports/ (the [site] stage of the build).
+    `previous` is the build being replaced, whose pages of unchanged standards are taken over;
+    `standards` (the parsed models) is accepted for the build's call and not needed."""
+    return SiteWriter(root, config, previous).build()

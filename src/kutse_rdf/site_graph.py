@@ -4,8 +4,8 @@ The site reads the N-Triples dumps the graph stage wrote (`data/graphs.json` lis
 in-memory Oxigraph store: parsing is done in Rust, and per-resource lookups and serialisation are
 fast enough for hundreds of standards (rdflib's Turtle/JSON-LD writers are ~10x slower).
 
-Only the asserted graphs (kind "standard" and "reference") are loaded: a resource's page shows
-what the sources say, not the owlrl closure, and the ELM view is its own export.
+A resource's page shows what the sources say (the graphs of kind "standard" and "reference"), not
+the owlrl closure; the ELM view is kept apart and only describes its own nodes (see SiteGraph).
 """
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ import pyoxigraph as ox
 from kutse_rdf.errors import DataError, InputError
 from kutse_rdf.namespaces import KUTSE, PROJECT
 
-PAGE_GRAPH_KINDS = ("standard", "reference")
+ASSERTED_KINDS = ("standard", "reference")
+DISTINCT_SUBJECTS = "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }"
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -57,6 +58,35 @@ EXTERNAL_FOLDERS = {
 }
 
 
+def read_manifest(root: Path) -> list[dict]:
+    manifest = root / "data" / "graphs.json"
+    if not manifest.is_file():
+        raise InputError("no graph to publish: data/graphs.json is missing (graph stage did "
+                         "not run)", file=str(manifest))
+    try:
+        return json.loads(manifest.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DataError(f"graph manifest is not valid JSON: {exc}", file=str(manifest)) from None
+
+
+def read_dump(root: Path, entry: dict) -> bytes:
+    """One graph of the manifest as N-Triples (the site reads the .nt dumps only)."""
+    file = root / "data" / entry["file"]
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise DataError(f"cannot read graph dump: {exc.strerror}", file=str(file)) from None
+    if file.suffix != ".nt":  # a hand-written fixture in another syntax
+        data = ox.serialize(ox.parse(data, format=ox.RdfFormat.from_extension(file.suffix[1:])),
+                            format=ox.RdfFormat.N_TRIPLES)
+    return data if data.endswith(b"\n") or not data else data + b"\n"
+
+
+def document_of(iri: str) -> str:
+    """The IRI without its fragment: the page a hash IRI is a section of."""
+    return iri.partition("#")[0]
+
+
 @dataclass(frozen=True)
 class Value:
     """One object of a statement, ready for a template."""
@@ -68,35 +98,46 @@ class Value:
 
 
 class SiteGraph:
+    """The asserted graphs (standards and reference) in one Oxigraph store, and the ELM view in
+    another. A resource is described by the store that has statements about it: the asserted
+    graphs, else the ELM view (its own nodes, such as `…/competence/B.3.5#learning-outcome`). The
+    ELM view's statements about resources the asserted graphs describe are not shown: it
+    relabels shared concepts (EQF levels) in its own way, and it is published as its own export.
+    """
+
     def __init__(self, base_uri: str):
         self.base_uri = base_uri
         self.store = ox.Store()
+        self.elm = ox.Store()
         self.graph_files: list[dict] = []
         self._subjects: set[str] | None = None
-        self.other_pages: set[str] = set()  # pages made from another SiteGraph (the ELM view)
+        self._parts: dict[str, list[str]] | None = None
+        self._source: dict[str, ox.Store] = {}
+        self.other_pages: set[str] = set()  # pages made elsewhere (global pages, for a standard's graph)
 
     # -- loading ------------------------------------------------------------------------------
     @classmethod
-    def from_build(cls, root: Path, base_uri: str, kinds: tuple[str, ...] = PAGE_GRAPH_KINDS) -> "SiteGraph":
-        manifest = root / "data" / "graphs.json"
-        if not manifest.is_file():
-            raise InputError("no graph to publish: data/graphs.json is missing (graph stage did "
-                             "not run)", file=str(manifest))
-        try:
-            entries = json.loads(manifest.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise DataError(f"graph manifest is not valid JSON: {exc}", file=str(manifest)) from None
-        graph = cls(base_uri)
+    def from_build(cls, root: Path, base_uri: str) -> "SiteGraph":
+        """Every graph of root/data/graphs.json: kinds "standard" and "reference" (asserted) and
+        "elm"; the inferred graph is not shown."""
+        entries = read_manifest(root)
+        asserted = [read_dump(root, e) for e in entries if e.get("kind") in ASSERTED_KINDS]
+        elm = b"".join(read_dump(root, e) for e in entries if e.get("kind") == "elm")
+        graph = cls.from_parts(base_uri, asserted, elm)
         graph.graph_files = entries
-        for entry in entries:
-            if entry.get("kind") not in kinds:
-                continue
-            file = root / "data" / entry["file"]
-            try:
-                graph.store.bulk_load(path=str(file), format=ox.RdfFormat.from_extension(file.suffix[1:]),
-                                      to_graph=ox.NamedNode(entry["graph"]))
-            except (OSError, SyntaxError) as exc:
-                raise DataError(f"cannot read graph dump: {exc}", file=str(file)) from None
+        return graph
+
+    @classmethod
+    def from_parts(cls, base_uri: str, asserted: list[bytes], elm: bytes) -> "SiteGraph":
+        """A graph of N-Triples texts: the asserted graphs (merged: the site does not tell them
+        apart) and the ELM view."""
+        graph = cls(base_uri)
+        for store, data in ((graph.store, b"".join(asserted)), (graph.elm, elm)):
+            if data:
+                try:
+                    store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+                except SyntaxError as exc:
+                    raise DataError(f"cannot read graph dump: {exc}") from None
         return graph
 
     # -- paths ---------------------------------------------------------------------------------
@@ -123,23 +164,48 @@ class SiteGraph:
         return quote(folder) + "index.html" + (hash_ + quote(fragment) if hash_ else "")
 
     # -- lookups -------------------------------------------------------------------------------
-    def subjects(self) -> list[str]:
-        """Every IRI that is the subject of an asserted statement, sorted."""
+    def _subject_set(self) -> set[str]:
         if self._subjects is None:
-            self._subjects = {q.subject.value for q in self.store.quads_for_pattern(None, None, None)
-                              if isinstance(q.subject, ox.NamedNode)}
-        return sorted(self._subjects)
+            # DISTINCT in Oxigraph: one Python object per subject, not per statement
+            self._subjects = {row[0].value for store in (self.store, self.elm)
+                              for row in store.query(DISTINCT_SUBJECTS)}
+        return self._subjects
+
+    def subjects(self) -> list[str]:
+        """Every IRI that is the subject of a statement (asserted or ELM view), sorted."""
+        return sorted(self._subject_set())
+
+    def parts(self, document: str) -> list[str]:
+        """The hash IRIs of a document (`…/competence/B.3.5#indicator-1`), sorted."""
+        if self._parts is None:
+            self._parts = defaultdict(list)
+            for iri in self.subjects():
+                if "#" in iri:
+                    self._parts[document_of(iri)].append(iri)
+        return self._parts.get(document, [])
 
     def has_page(self, iri: str) -> bool:
-        """The site has a page (or, for a hash IRI, a section) for every subject with a path."""
-        if self._subjects is None:
-            self.subjects()
-        return (iri in self._subjects or iri in self.other_pages) and self.path_of(iri) is not None
+        """The site has a page (or, for a hash IRI, a section of its document's page) for every
+        subject with a path."""
+        return (iri in self._subject_set() or iri in self.other_pages) and self.path_of(iri) is not None
+
+    def _store(self, iri: str) -> ox.Store:
+        """The store that describes `iri`: the asserted graphs when they say anything about it."""
+        store = self._source.get(iri)
+        if store is None:
+            node = ox.NamedNode(iri)
+            store = self.store if next(self.store.quads_for_pattern(node, None, None), None) else self.elm
+            self._source[iri] = store
+        return store
+
+    def _quads(self, iri: str, predicate: str | None = None):
+        return self._store(iri).quads_for_pattern(
+            ox.NamedNode(iri), ox.NamedNode(predicate) if predicate else None, None)
 
     def statements(self, iri: str) -> dict[str, list[ox.NamedNode | ox.Literal | ox.BlankNode]]:
         out: dict[str, list] = defaultdict(list)
         seen = set()
-        for q in self.store.quads_for_pattern(ox.NamedNode(iri), None, None):
+        for q in self._quads(iri):
             key = (q.predicate.value, q.object)
             if key not in seen:
                 seen.add(key)
@@ -147,19 +213,18 @@ class SiteGraph:
         return out
 
     def objects(self, iri: str, predicate: str) -> list:
-        return list(dict.fromkeys(q.object for q in self.store.quads_for_pattern(
-            ox.NamedNode(iri), ox.NamedNode(predicate), None)))
+        return list(dict.fromkeys(q.object for q in self._quads(iri, predicate)))
 
     def subjects_of(self, predicate: str | None, iri: str) -> list[str]:
         """Subjects pointing at `iri` (through `predicate`, or any predicate)."""
         pred = ox.NamedNode(predicate) if predicate else None
-        return sorted({q.subject.value for q in self.store.quads_for_pattern(None, pred, ox.NamedNode(iri))
+        return sorted({q.subject.value for q in self._store(iri).quads_for_pattern(None, pred, ox.NamedNode(iri))
                        if isinstance(q.subject, ox.NamedNode)})
 
     def incoming(self, iri: str) -> list[tuple[str, str]]:
-        """(subject, predicate) pairs pointing at `iri`."""
+        """(subject, predicate) pairs pointing at `iri`, from the store that describes it."""
         return sorted({(q.subject.value, q.predicate.value)
-                       for q in self.store.quads_for_pattern(None, None, ox.NamedNode(iri))
+                       for q in self._store(iri).quads_for_pattern(None, None, ox.NamedNode(iri))
                        if isinstance(q.subject, ox.NamedNode)})
 
     def types(self, iri: str) -> set[str]:
@@ -214,6 +279,7 @@ class SiteGraph:
     # -- the resource's own triples --------------------------------------------------------------
     def cbd(self, iri: str) -> list[ox.Triple]:
         """Concise Bounded Description: the statements about `iri`, following blank nodes."""
+        store = self._store(iri)
         triples: dict[ox.Triple, None] = {}
         todo = [ox.NamedNode(iri)]
         done: set = set()
@@ -222,8 +288,16 @@ class SiteGraph:
             if node in done:
                 continue
             done.add(node)
-            for q in self.store.quads_for_pattern(node, None, None):
+            for q in store.quads_for_pattern(node, None, None):
                 triples[ox.Triple(q.subject, q.predicate, q.object)] = None
                 if isinstance(q.object, ox.BlankNode):
                     todo.append(q.object)
+        return list(triples)
+
+    def description(self, document: str) -> list[ox.Triple]:
+        """What a page's index.ttl / index.jsonld hold: the CBD of the document and of each of
+        its hash IRIs (the parts shown on the page)."""
+        triples = dict.fromkeys(self.cbd(document))
+        for part in self.parts(document):
+            triples.update(dict.fromkeys(self.cbd(part)))
         return list(triples)

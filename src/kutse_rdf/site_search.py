@@ -33,18 +33,15 @@ def tokens(text: str) -> list[str]:
 
 
 class SearchIndex:
+    """Documents are added as entries (plain tuples, so that pages rendered in another process
+    can hand theirs back, see site.py); the inverted index is built when written."""
+
     def __init__(self):
-        self.docs: list[list] = []  # [path, title, title lang, kind, notation, boost]
-        self.terms: dict[str, dict[int, int]] = {}
+        self.entries: list[tuple] = []  # (path, title, title lang, kind, notation, fields, boost)
 
     def add(self, path: str, title: str, lang: str | None, kind: str, notation: str | None,
             fields: list[tuple[str, int]], boost: int = 0) -> None:
-        doc = len(self.docs)
-        self.docs.append([path, title, lang or "", kind, notation or "", KIND_BOOST.get(kind, 0) + boost])
-        for text, weight in fields:
-            for token in tokens(text):
-                postings = self.terms.setdefault(token, {})
-                postings[doc] = max(postings.get(doc, 0), weight)
+        self.entries.append((path, title, lang, kind, notation, fields, boost))
 
     def add_page(self, page, pages: dict) -> None:
         """Index a resource page: its titles in every language, notation, and body texts."""
@@ -63,8 +60,17 @@ class SearchIndex:
         self.add(page.path, page.title.text, page.title.lang, page.kind, page.notation, fields, boost)
 
     def to_script(self) -> str:
-        terms = {t: [x for doc, w in sorted(p.items()) for x in (doc, w)] for t, p in sorted(self.terms.items())}
-        data = json.dumps({"docs": self.docs, "terms": terms}, ensure_ascii=False, separators=(",", ":"))
+        docs: list[list] = []  # [path, title, title lang, kind, notation, boost]
+        postings: dict[str, dict[int, int]] = {}
+        for path, title, lang, kind, notation, fields, boost in self.entries:
+            doc = len(docs)
+            docs.append([path, title, lang or "", kind, notation or "", KIND_BOOST.get(kind, 0) + boost])
+            for text, weight in fields:
+                for token in tokens(text):
+                    found = postings.setdefault(token, {})
+                    found[doc] = max(found.get(doc, 0), weight)
+        terms = {t: [x for doc, w in sorted(p.items()) for x in (doc, w)] for t, p in sorted(postings.items())}
+        data = json.dumps({"docs": docs, "terms": terms}, ensure_ascii=False, separators=(",", ":"))
         # the index is a script: keep any "</script>" in document text from mattering to HTML tools
         data = data.replace("<", "\\u003c")
         return f"window.KUTSE_SEARCH = {data};\n"

@@ -24,7 +24,7 @@ INCOMING_LIMIT = 100  # hub resources (an EQF level, a competence group) are cit
 GROUPS = ("mandatory", "optional", "specialisation", "transversal")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Link:
     text: str
     lang: str | None = None
@@ -32,6 +32,11 @@ class Link:
     iri: str | None = None
     notation: str | None = None
     href: str | None = None  # `path` as an href from the tree's root (…/index.html)
+
+    @property
+    def fragment(self) -> str:
+        """The id of a hash IRI's section on its document's page ("indicator-1")."""
+        return (self.iri or "").partition("#")[2]
 
 
 @dataclass
@@ -53,6 +58,7 @@ class Page:
     incoming: list[tuple[Link, Link]] = field(default_factory=list)  # (subject, property)
     incoming_more: int = 0
     data: dict = field(default_factory=dict)  # kind-specific parts
+    parts: list[dict] = field(default_factory=list)  # hash IRIs the kind's template does not show
 
 
 def code_key(text: str | None) -> tuple:
@@ -113,6 +119,12 @@ class Views:
         builder = getattr(self, f"data_{kind}", None)
         if builder:
             page.data = builder(iri)
+        # every hash IRI of the page is a section of it: the kind's template shows some (indicators,
+        # work parts, ...) with their fragment as id, the rest get a generic section
+        shown = page.data.get("shown", set())
+        page.parts = self.part_rows([p for p in self.g.parts(iri) if p not in shown])
+        if kind == "resource" and page.parts:
+            page.kind = "document"
         return page
 
     def kind(self, iri: str, types: set[str]) -> str:
@@ -150,6 +162,8 @@ class Views:
         quals = self.iris(iri, K + "describesQualification")
         qual = quals[0] if quals else None
         skills: dict[str, list] = {}
+        shown = {o for p in ("hasWorkPart", "hasGeneralSkill", "hasSection", "hasAuthor")
+                 for o in self.iris(iri, K + p) if "#" in o}
         for skill in self.ordered(self.iris(iri, K + "hasGeneralSkill")):
             group = self.text(skill, K + "skillGroup")
             skills.setdefault(group.text if group else "", []).append(
@@ -170,6 +184,7 @@ class Views:
                          "link": self.link(a)} for a in self.iris(iri, K + "hasAuthor")],
             "council": self.links(self.iris(iri, K + "approvedBy")),
             "coverage_path": "coverage/" + self.g.path_of(iri),
+            "shown": shown,
         }
 
     def competence_row(self, comp: str) -> dict:
@@ -220,6 +235,7 @@ class Views:
             "esco": self.links(esco),
             "source_file": self.text(iri, K + "sourceFile"),
             "source_line": self.text(iri, K + "sourceLine"),
+            "shown": {o for p in ("hasIndicator", "hasKnowledge") for o in self.iris(iri, K + p) if "#" in o},
         }
 
     def data_ecf(self, iri: str) -> dict:
@@ -253,16 +269,20 @@ class Views:
     def data_resource(self, iri: str) -> dict:
         return {"members": []}
 
-    def document(self, iri: str, terms: list[str]) -> dict:
-        """A hash-IRI vocabulary (the ontology): one section per term, anchored by its fragment."""
+    def part_rows(self, terms: list[str]) -> list[dict]:
+        """Hash IRIs shown as generic sections of their document's page (the ontology's terms, the
+        ELM view's nodes), anchored by their fragment."""
         rows = []
         for term in sorted(terms):
             statements = [Statement(self.link(p), [self.value(o) for o in objs])
                           for p, objs in sorted(self.g.statements(term).items(), key=lambda kv: self.g.curie(kv[0]))]
             comment = self.text(term, RDFS + "comment")
-            rows.append({"id": term.partition("#")[2], "link": self.link(term), "curie": self.g.curie(term),
+            fragment = term.partition("#")[2]
+            curie = self.g.curie(term)
+            rows.append({"id": fragment, "link": self.link(term),
+                         "curie": curie if curie != term else "#" + fragment,
                          "comment": comment, "statements": statements})
-        return {"terms": rows}
+        return rows
 
     # -- coverage ------------------------------------------------------------------------------
     def coverage(self, standard: str) -> dict:

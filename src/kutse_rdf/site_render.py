@@ -1,0 +1,263 @@
+"""Rendering resource pages: one page per slash URI, in every interface language, beside its
+index.ttl and index.jsonld.
+
+`Renderer` writes the pages of one SiteGraph. The site stage uses one over the whole graph for the
+pages no standard owns (e-CF, councils, ESCO, EQF, the ontology), and one per standard over a
+graph of that standard alone plus the reference graph and its ELM nodes (`render_standard`): a
+standard's pages then depend only on those inputs, which is what lets them run in worker
+processes and be reused from the previous build when nothing they depend on changed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import pyoxigraph as ox
+
+from kutse_rdf.namespaces import KUTSE
+from kutse_rdf.resources import resource_dir
+from kutse_rdf.site_graph import PREFIXES, SiteGraph, document_of
+from kutse_rdf.site_jsonld import embed, page_jsonld
+from kutse_rdf.site_search import SearchIndex
+from kutse_rdf.site_views import Page, Views
+
+K_STANDARD = str(KUTSE) + "OccupationalStandard"
+LINK_CACHE_LIMIT = 200_000  # rendered links kept per process (a few tens of MB at most)
+
+
+def load_settings() -> tuple[dict, dict]:
+    folder = resource_dir("site_templates")
+    settings = tomllib.loads((folder / "site.toml").read_text(encoding="utf-8"))
+    strings = tomllib.loads((folder / "i18n.toml").read_text(encoding="utf-8"))
+    i18n = {lang: {key: texts[lang] for key, texts in strings.items()} for lang in settings["languages"]}
+    return settings, i18n
+
+
+def human_size(n: int) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return str(n)
+
+
+def link_writer(env: jinja2.Environment):
+    """The templates' `a(l)`: a link as HTML, from the `anchor` macro of _macros.html, rendered
+    once per (link, path prefix, language) and then reused."""
+    cache: dict[tuple, str] = {}
+    anchor = []
+
+    @jinja2.pass_context
+    def a(context, link):
+        key = (link, context["up"] + context["tree"], context["lang"])
+        html = cache.get(key)
+        if html is None:
+            if not anchor:
+                anchor.append(env.get_template("_macros.html").module.anchor)
+            if len(cache) > LINK_CACHE_LIMIT:
+                cache.clear()
+            html = cache[key] = anchor[0](*key)
+        return html
+
+    return a
+
+
+def make_environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(resource_dir("site_templates"))),
+        autoescape=True,  # every document text is escaped; no template marks anything safe
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,  # templates do not change during a build: no stat() per page
+    )
+    env.filters["href"] = SiteGraph.href_path
+    env.filters["human_size"] = human_size
+    env.globals["a"] = link_writer(env)
+    return env
+
+
+def simple_jsonld(name: str, lang: str, about: str | None = None) -> dict:
+    node = {"@type": "WebPage", "name": name, "inLanguage": lang}
+    if about:
+        node["about"] = {"@id": about}
+    return node
+
+
+@dataclass
+class Output:
+    """What rendering some pages produced, besides the files: counts, the search index entries
+    and the sitemap's IRIs. Plain data, so a worker process can hand it back."""
+
+    pages: int = 0
+    resources: int = 0
+    files: int = 0
+    sitemap: list[str] = field(default_factory=list)
+    search: list[tuple] = field(default_factory=list)
+
+    def add(self, other: "Output") -> None:
+        self.pages += other.pages
+        self.resources += other.resources
+        self.files += other.files
+        self.sitemap += other.sitemap
+        self.search += [tuple(entry) for entry in other.search]
+
+
+class Renderer:
+    def __init__(self, out: Path, graph: SiteGraph, env: jinja2.Environment, settings: dict,
+                 i18n: dict):
+        self.out = out
+        self.graph = graph
+        self.env = env
+        self.settings = settings
+        self.i18n = i18n
+        self.languages: list[str] = settings["languages"]
+        self.views = {lang: Views(graph, lang) for lang in self.languages}
+        self.output = Output()
+        self.search = SearchIndex()
+        self.search.entries = self.output.search
+        self.folders: set[Path] = set()
+        self.templates: dict[str, jinja2.Template] = {}
+        ontology = "https://w3id.org/kutse-rdf/ontology"
+        env.globals["ontology_path"] = (graph.path_of(ontology)
+                                        if graph.has_page(ontology) or graph.parts(ontology) else None)
+
+    def tree(self, lang: str) -> str:
+        return "" if lang == self.languages[0] else f"{lang}/"
+
+    def write(self, path: Path, data: str | bytes) -> None:
+        # one mkdir per folder, not per file: on a busy disk each call costs ~100 µs
+        if path.parent not in self.folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(path.parent)
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        path.write_bytes(data)
+        self.output.files += 1
+
+    def template(self, name: str) -> jinja2.Template:
+        if name not in self.templates:
+            self.templates[name] = self.env.get_template(name)
+        return self.templates[name]
+
+    def render(self, template: str, path: str, lang: str, jsonld: str, title: str,
+               alternates: bool = False, **context) -> None:
+        """Render one page at tree-relative folder `path` in language `lang`."""
+        tree = self.tree(lang)
+        depth = (tree + path).count("/")
+        up = "../" * depth
+        others = [(other, up + self.tree(other) + SiteGraph.href_path(path))
+                  for other in self.languages if other != lang]
+        html = self.template(template).render(
+            lang=lang, t=self.i18n[lang], up=up, tree=tree, path=path, others=others,
+            jsonld=jsonld, title=title, alternates=alternates,
+            alt_prefix=up + SiteGraph.href_path(path).removesuffix("index.html"),
+            **context)
+        self.write(self.out / tree / path / "index.html", html)
+        self.output.pages += 1
+
+    def rdf_files(self, path: str, triples: list[ox.Triple]) -> list[dict]:
+        """Write index.ttl and index.jsonld; return the JSON-LD nodes for embedding."""
+        folder = self.out / path
+        self.write(folder / "index.ttl", ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+        own = ox.serialize(triples, format=ox.RdfFormat.JSON_LD)
+        self.write(folder / "index.jsonld", own)
+        self.output.resources += 1
+        return json.loads(own)
+
+    def resource_page(self, iri: str) -> None:
+        """The page of a slash IRI with its hash IRIs as sections, in every language."""
+        pages: dict[str, Page] = {lang: self.views[lang].page(iri) for lang in self.languages}
+        first = pages[self.languages[0]]
+        own = self.rdf_files(first.path, self.graph.description(iri))
+        self.search.add_page(first, pages)
+        self.output.sitemap.append(iri)
+        for lang, page in pages.items():
+            jsonld = embed(page_jsonld(page, lang, self.graph, self.views[lang]), own)
+            self.render(f"{page.kind}.html", page.path, lang, jsonld, page.title.text,
+                        alternates=True, page=page)
+
+    def coverage_page(self, standard: str) -> None:
+        for lang in self.languages:
+            coverage = self.views[lang].coverage(standard)
+            self.render("coverage.html", "coverage/" + self.graph.path_of(standard), lang,
+                        embed(simple_jsonld(coverage["title"].text, lang, standard), []),
+                        coverage["title"].text, coverage=coverage)
+
+
+def page_iris(graph: SiteGraph) -> list[str]:
+    """The IRIs that get a page: every slash IRI with a site path that is described, or that
+    has hash IRIs (a document such as the ontology), sorted."""
+    pages = {document_of(iri) for iri in graph.subjects() if graph.path_of(iri) is not None}
+    return sorted(pages)
+
+
+def owner(iri: str, standards: set[str]) -> str | None:
+    """The standard whose folder holds the page of `iri` (the standard itself, or a URI below it)."""
+    current = iri
+    while current:
+        if current in standards:
+            return current
+        current = current.rpartition("/")[0]
+    return None
+
+
+# -- one standard's pages -------------------------------------------------------------------------
+
+@dataclass
+class StandardJob:
+    iri: str  # the standard (`B standard/S`)
+    graph: bytes  # its named graph, N-Triples
+    elm: bytes  # the ELM view's statements about it and its parts
+
+
+def standard_folders(base_path: str, languages: list[str]) -> list[str]:
+    """The site folders that hold a standard's pages (`standard/S/`, its coverage page) in every
+    language tree: nothing else is written there."""
+    trees = [""] + [f"{lang}/" for lang in languages[1:]]
+    return [tree + prefix + base_path for tree in trees for prefix in ("", "coverage/")]
+
+
+class StandardRenderer:
+    """Renders standards one at a time, each over its own graph + the reference graph."""
+
+    def __init__(self, out: Path, base_uri: str, reference: list[bytes]):
+        self.out = out
+        self.base_uri = base_uri
+        self.reference = reference
+        self.env = make_environment()
+        self.settings, self.i18n = load_settings()
+
+    def render(self, job: StandardJob) -> Output:
+        graph = SiteGraph.from_parts(self.base_uri, [*self.reference, job.graph], job.elm)
+        renderer = Renderer(self.out, graph, self.env, self.settings, self.i18n)
+        for iri in page_iris(graph):
+            if owner(iri, {job.iri}):
+                renderer.resource_page(iri)
+        renderer.coverage_page(job.iri)
+        return renderer.output
+
+
+_worker: StandardRenderer | None = None
+
+
+def init_worker(out: Path, base_uri: str, reference: list[bytes]) -> None:
+    global _worker
+    _worker = StandardRenderer(out, base_uri, reference)
+
+
+def render_in_worker(job: StandardJob) -> Output:
+    assert _worker is not None, "init_worker was not called"
+    return _worker.render(job)
+
+
+def worker_count(standards: int) -> int:
+    """Worker processes for `standards` to render: none for a handful (starting one costs more
+    than rendering a standard), else one per core."""
+    if standards < 8:
+        return 0
+    return min(os.cpu_count() or 1, standards // 4) if (os.cpu_count() or 1) > 1 else 0
