@@ -10,6 +10,7 @@ command-line options. Example:
 """
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,3 +61,13 @@ def load_config(path: str | None = None, base_uri: str | None = None) -> Config:
         if version not in ECF_VERSIONS:
             raise InputError(f"unknown e-CF version {version!r} (known: {', '.join(ECF_VERSIONS)})")
     return config
+
+
+def engine_choice(what: str, engines: tuple[str, ...], variable: str,
+                  engine: str | None = None) -> str:
+    """The engine asked for, else the environment variable, else the first (the fast one);
+    an unknown name is a usage error (exit 2)."""
+    name = engine or os.environ.get(variable) or engines[0]
+    if name not in engines:
+        raise InputError(f"unknown {what} {name!r} ({variable}); use one of: {', '.join(engines)}")
+    return name

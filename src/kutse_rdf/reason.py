@@ -16,15 +16,13 @@ inferred graph; tests/test_engines.py checks that on the seed, the fixtures and 
 """
 from __future__ import annotations
 
-import os
 from typing import Iterable, Iterator
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from kutse_rdf.config import Config
+from kutse_rdf.config import Config, engine_choice
 from kutse_rdf.convert import bind_prefixes
-from kutse_rdf.errors import InputError
 from kutse_rdf.resources import resource_dir
 from kutse_rdf.uris import Uris
 
@@ -87,11 +85,7 @@ ENGINE_VARIABLE = "KUTSE_RDF_REASONER"
 
 def engine_name(engine: str | None = None) -> str:
     """The engine asked for, else $KUTSE_RDF_REASONER, else the fast one."""
-    name = engine or os.environ.get(ENGINE_VARIABLE) or ENGINES[0]
-    if name not in ENGINES:
-        raise InputError(f"unknown reasoner {name!r} ({ENGINE_VARIABLE}); "
-                         f"use one of: {', '.join(ENGINES)}")
-    return name
+    return engine_choice("reasoner", ENGINES, ENGINE_VARIABLE, engine)
 
 
 def closure(graph: Iterable, schema: Graph, engine: str = "owlrl") -> Iterable:

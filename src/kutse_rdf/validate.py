@@ -14,7 +14,6 @@ results (focus, path, value, severity, both messages, source line).
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -26,7 +25,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, SKOS
 from rdflib.term import Node
 
-from kutse_rdf.errors import InputError
+from kutse_rdf.config import engine_choice
 from kutse_rdf.model import Standard
 from kutse_rdf.namespaces import KUTSE
 from kutse_rdf.resources import resource_dir
@@ -43,11 +42,7 @@ ENGINE_VARIABLE = "KUTSE_RDF_SHACL"
 
 def engine_name(engine: str | None = None) -> str:
     """The engine asked for, else $KUTSE_RDF_SHACL, else the fast one."""
-    name = engine or os.environ.get(ENGINE_VARIABLE) or ENGINES[0]
-    if name not in ENGINES:
-        raise InputError(f"unknown SHACL engine {name!r} ({ENGINE_VARIABLE}); "
-                         f"use one of: {', '.join(ENGINES)}")
-    return name
+    return engine_choice("SHACL engine", ENGINES, ENGINE_VARIABLE, engine)
 
 
 @dataclass
