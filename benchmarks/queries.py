@@ -1,6 +1,7 @@
 """Per-query times of the query library on a build.
 
     python benchmarks/queries.py BUILD_DIR [--repeat 3] [--union-only] [--queries DIR]
+                                           [--standard SLUG]
 
 Loads BUILD_DIR/data/all.trig the way `kutse-rdf query --data` does (every named graph plus their
 union as the default graph; --union-only loads data/all.nt, the union alone, to see what the
@@ -8,7 +9,8 @@ named graphs cost), runs each library query once as a warm-up, then --repeat tim
 of each step: `engine` is Oxigraph evaluating the query and writing W3C SPARQL JSON (in Rust, what
 the build's reports and the endpoint do); `run` is query.run, the rows as pyoxigraph terms (what
 the CLI and the tests use). compare-standards gets the first two standards of the build.
---queries DIR times the .rq files of another folder (e.g. an older copy of queries/) instead.
+--queries DIR times the .rq files of another folder (e.g. an older copy of queries/) instead;
+--standard SLUG gives each query that takes it that standard (one standard of the register).
 Not a test: the machines are shared and noisy, so people read these numbers.
 """
 from __future__ import annotations
@@ -45,6 +47,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--union-only", action="store_true")
     parser.add_argument("--queries", type=Path)
+    parser.add_argument("--standard")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -58,6 +61,8 @@ def main() -> None:
     for name, query in queries.items():
         params = {p.name: standards[i % len(standards)]
                   for i, p in enumerate(query.params) if p.required}
+        if args.standard and query.param("standard"):
+            params["standard"] = args.standard
         bindings = q.bind_params(query, params, store)
         substitutions = {ox.Variable(k): v for k, v in bindings.items()} or None
 

@@ -299,7 +299,7 @@ def run_bound(store: ox.Store, query: QueryFile, bindings: dict[str, Any]) -> Re
     if isinstance(answer, ox.QuerySolutions):
         # tuple(solution) is the row in SELECT order; solution[name] per cell is 2-3x slower
         return Result(variables=[v.value for v in answer.variables],
-                      rows=[tuple(solution) for solution in answer])
+                      rows=list(map(tuple, answer)))
     if isinstance(answer, ox.QueryBoolean):
         return Result(boolean=bool(answer))
     return Result(triples=list(answer))
