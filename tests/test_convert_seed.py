@@ -60,6 +60,8 @@ def test_qualification(graph):
         Literal("IT-juht, tase 7", lang="et"), Literal("IT manager, EstQF Level 7", lang="en")}
     assert graph.value(qual, KUTSE.iscoGroup) == ESCO_ISCO["C1330"]
     assert graph.value(qual, KUTSE.iscoCode) == Literal("1330")
+    # C.1 item 8, line 381: "1330 IKT-juhid"
+    assert graph.value(qual, KUTSE.iscoLabel) == Literal("IKT-juhid", lang="et")
     assert graph.value(qual, KUTSE.hasLevel) == EQF["7"]
     # B.1 line 117: "kohustuslikud kompetentsid B.3.1.- B.3.19. ja üldoskused B.2."
     assert len(set(graph.objects(qual, KUTSE.requiresCompetence))) == 19

@@ -237,6 +237,8 @@ class _Writer:
             code = std.isco[-1]
             self.add(qual, KUTSE.iscoGroup, ESCO_ISCO[f"C{code}"])
             self.add(qual, KUTSE.iscoCode, Literal(code))
+            if std.isco_label:
+                self.add(qual, KUTSE.iscoLabel, et(std.isco_label))
         self.requires(qual, std.qualification_competences,
                       std.qualification_requires_general_skills)
         for pq in std.partial_qualifications:

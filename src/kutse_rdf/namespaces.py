@@ -81,6 +81,7 @@ class KUTSE(DefinedNamespace):
     correspondingEqfLevel: URIRef  # e-CF proficiency level -> EQF level concept
     iscoGroup: URIRef  # qualification -> ESCO ISCO group concept
     iscoCode: URIRef  # qualification -> ISCO code literal as written (most specific)
+    iscoLabel: URIRef  # qualification -> the ISCO group's name as the document writes it (@et)
 
     # Descriptive literals
     order: URIRef  # position in the document (integer)
