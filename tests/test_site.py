@@ -4,6 +4,7 @@ coverage numbers and the search index. Expected values come from the seed docume
 from __future__ import annotations
 
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -53,21 +54,72 @@ def test_uri_to_site_path():
     assert other.path_of("https://w3id.org/kutse-rdf/ecf/3.0/A.1") == "ecf/3.0/A.1/"
 
 
-def test_every_resource_has_a_folder_with_three_files(seed):
+def seed_subjects(seed: Path) -> set[str]:
     data = seed.parent / "data"
     subjects = set()
     for file in [data / "standards" / "it-juht-tase-7.nt", data / "reference.nt", data / "elm.nt"]:
         subjects |= {str(s) for s in rdflib.Graph().parse(file, format="nt").subjects()
                      if isinstance(s, rdflib.URIRef)}
+    return subjects
+
+
+def test_every_slash_uri_has_a_folder_with_three_files(seed):
     from kutse_rdf.site_graph import SiteGraph
 
-    paths = {SiteGraph(BASE).path_of(s) for s in subjects} - {None}
-    assert len(paths) > 300
+    paths = {SiteGraph(BASE).path_of(s) for s in seed_subjects(seed) if "#" not in s} - {None}
+    assert len(paths) > 150
     for path in paths:
-        folder = seed / path.partition("#")[0]
         for name in ("index.html", "index.ttl", "index.jsonld"):
-            assert (folder / name).is_file(), f"{folder}/{name}"
-        assert (seed / "en" / path.partition("#")[0] / "index.html").is_file()
+            assert (seed / path / name).is_file(), f"{path}{name}"
+        assert (seed / "en" / path / "index.html").is_file()
+
+
+def test_hash_uris_are_sections_of_their_parents_page(seed):
+    """Indicators, knowledge items, general skills, work parts, sections, authors and the ELM
+    view's nodes have no folder: each is an element with its fragment as id on its parent's page
+    (both languages), and its statements are in the parent's index.ttl."""
+    from kutse_rdf.site_graph import SiteGraph
+
+    hashed = {s for s in seed_subjects(seed) if "#" in s and SiteGraph(BASE).path_of(s)}
+    assert len(hashed) > 200
+    ontology = "https://w3id.org/kutse-rdf/ontology"
+    for iri in hashed:
+        document, _, fragment = iri.partition("#")
+        folder = seed / SiteGraph(BASE).path_of(document)
+        for page in (folder / "index.html", seed / "en" / folder.relative_to(seed) / "index.html"):
+            assert f'id="{fragment}"' in page.read_text(encoding="utf-8"), iri
+        if document != ontology:
+            assert not (seed / SiteGraph(BASE).path_of(document) / fragment).exists()
+    assert not (seed / "standard/it-juht-tase-7/competence/B.3.18/indicator").exists()
+
+    # B.3.18 (line 322), indicator 4 (line 328)
+    comp = STD + "/competence/B.3.18"
+    folder = seed / "standard/it-juht-tase-7/competence/B.3.18"
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    item = re.search(r'<li id="indicator-4">(.*?)</li>', html).group(1)
+    assert squash(re.sub(r"<[^>]+>", " ", item)) == "Tagab kriisi- ja taasteplaanide olemasolu ning nende testimise."
+    ttl = rdflib.Graph().parse(folder / "index.ttl", format="turtle")
+    assert str(ttl.value(rdflib.URIRef(comp + "#indicator-4"), rdflib.RDFS.label)) == \
+        "Tagab kriisi- ja taasteplaanide olemasolu ning nende testimise."
+    assert len(set(ttl.objects(rdflib.URIRef(comp), rdflib.URIRef(
+        "https://w3id.org/kutse-rdf/ontology#hasIndicator")))) == 5  # lines 326-330
+    # the ELM view's learning outcome of B.3.18 is a section of its page too, with its statements
+    outcome = rdflib.URIRef(comp + "#learning-outcome")
+    assert 'id="learning-outcome"' in html
+    assert (outcome, rdflib.RDF.type, rdflib.URIRef("http://data.europa.eu/snb/model/elm/LearningOutcome")) in ttl
+    assert (folder / "index.jsonld").is_file() and rdflib.compare.isomorphic(
+        ttl, rdflib.Graph().parse(folder / "index.jsonld", format="json-ld"))
+
+    # the standard's page: work part A.2.14 (line 77), author Peeter Normak (line 358)
+    std_html = (seed / "standard/it-juht-tase-7/index.html").read_text(encoding="utf-8")
+    work = squash(re.sub(r"<[^>]+>", " ", re.search(r'<li id="work-part-A.2.14">(.*?)</li>', std_html, re.S).group(1)))
+    assert work == "A.2.14 Riskijuhtimine e-CF: E.3"
+    author = squash(re.sub(r"<[^>]+>", " ", re.search(r'<li id="author-peeter-normak">(.*?)</li>', std_html).group(1)))
+    assert author == "Peeter Normak – Tallinna Ülikool"
+    assert 'id="section-A.1"' in std_html and 'id="general-skill-14"' in std_html
+    std_ttl = rdflib.Graph().parse(seed / "standard/it-juht-tase-7/index.ttl", format="turtle")
+    assert str(std_ttl.value(rdflib.URIRef(STD + "#author-peeter-normak"),
+                             rdflib.URIRef("https://w3id.org/kutse-rdf/ontology#organisation"))) == "Tallinna Ülikool"
 
 
 # -- escaping ---------------------------------------------------------------------------------
@@ -296,6 +348,73 @@ def test_downloads_page_lists_sizes(seed):
     size = (seed.parent / "data" / "all.nt").stat().st_size
     assert "data/all.nt" in text and f"{size / 1000:.1f} kB" in text
     assert "N-Triples" in text and "application/n-triples" in text
+
+
+# -- speed: worker processes and reuse of unchanged standards' pages ---------------------------
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def copy_inputs(build: Path, root: Path) -> Path:
+    import shutil
+
+    for name in ("data", "reports"):
+        shutil.copytree(build / name, root / name)
+    return root
+
+
+def test_workers_render_what_the_main_process_renders(tmp_path, monkeypatch):
+    """Nine generated standards: rendered in worker processes and inline, the sites are equal."""
+    import sys
+
+    from kutse_rdf.build import run_build
+    from kutse_rdf.config import Config
+    from kutse_rdf import site_render
+    from kutse_rdf.site import build_site
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from make_corpus import make_corpus
+
+    make_corpus(9, tmp_path / "corpus")
+    build = tmp_path / "build"
+    run_build(sorted((tmp_path / "corpus").glob("*.txt")), build, Config(), quiet=True)
+    assert site_render.worker_count(9) > 0 or (os.cpu_count() or 1) < 2
+    in_workers = site_files(build / "site")
+    monkeypatch.setattr("kutse_rdf.site.worker_count", lambda n: 0)
+    root = copy_inputs(build, tmp_path / "inline")
+    build_site(root, Config())
+    inline = site_files(root / "site")
+    assert in_workers.keys() == inline.keys()
+    assert [name for name in inline if inline[name] != in_workers[name]] == []
+    assert len([n for n in inline if n.startswith("standard/") and n.endswith("/index.html")]) > 9 * 10
+
+
+def test_unchanged_standard_pages_are_taken_over(seed, tmp_path):
+    """A second site over the same data takes the standard's folders over from the previous
+    build (moved, byte for byte); a changed standard graph is rendered again."""
+    from kutse_rdf.config import Config
+    from kutse_rdf.site import build_site
+
+    previous = copy_inputs(seed.parent, tmp_path / "previous")
+    build_site(previous, Config())
+    before = site_files(previous / "site")
+    root = copy_inputs(seed.parent, tmp_path / "next")
+    stats = build_site(root, Config(), previous=previous)
+    assert stats.reused == 1
+    assert site_files(root / "site") == before
+    assert not (previous / "site" / "standard" / "it-juht-tase-7").exists()  # moved, not copied
+
+    # the same standard with one indicator changed (B.3.18 #4, line 328): rendered again
+    changed = copy_inputs(seed.parent, tmp_path / "changed")
+    graph = changed / "data" / "standards" / "it-juht-tase-7.nt"
+    text = graph.read_text(encoding="utf-8").replace("ning nende testimise.", "ning nende testimise (muudetud).")
+    graph.write_text(text, encoding="utf-8")
+    stats = build_site(changed, Config(), previous=root)
+    assert stats.reused == 0
+    html = (changed / "site/standard/it-juht-tase-7/competence/B.3.18/index.html").read_text(encoding="utf-8")
+    assert "nende testimise (muudetud)." in html
+    assert (root / "site" / "standard" / "it-juht-tase-7").is_dir()  # nothing taken from there
 
 
 def test_missing_manifest_is_a_clear_error(tmp_path):

@@ -17,11 +17,10 @@ coverage index, search index, sitemap) is made here from the whole graph.
 """
 from __future__ import annotations
 
+import csv
 import json
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
-from multiprocessing import get_context
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -32,10 +31,11 @@ from kutse_rdf.site_graph import SiteGraph, read_dump, read_manifest
 from kutse_rdf.site_jsonld import embed
 from kutse_rdf.site_meta import dataset_description, download_files
 from kutse_rdf.site_render import (K_STANDARD, Output, Renderer, StandardJob, StandardRenderer,
-                                   init_worker, load_settings, make_environment, owner, page_iris,
-                                   render_in_worker, simple_jsonld, standard_folders, worker_count)
-from kutse_rdf.site_reuse import PageReuse, inputs_digest, standard_key
+                                   Workers, load_settings, make_environment, owner, page_iris,
+                                   simple_jsonld, standard_folders, worker_count)
+from kutse_rdf.site_reuse import CACHE_DIR, PageReuse, inputs_digest, standard_key
 
+QUERY_ROWS_SHOWN = 100
 STANDARD_TYPE_LINE = (b"> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <" + K_STANDARD.encode()
                       + b"> .")
 
@@ -111,16 +111,10 @@ class SiteWriter:
                 todo.append(job)
         self.stats.reused = len(outputs)
 
-        workers = worker_count(len(todo))
-        pool = None
-        if workers:
-            # spawned, not forked: a forked worker would share (and be counted with) all the
-            # memory the build holds by now; a spawned one holds only its own standard
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                                       initializer=init_worker,
-                                       initargs=(self.out, self.config.base_uri, reference))
+        count = worker_count(len(todo))
+        workers = (Workers(todo, count, self.out, self.config.base_uri, reference, self.root / CACHE_DIR)
+                   if count else None)
         try:
-            futures = {job.iri: pool.submit(render_in_worker, job) for job in todo} if pool else {}
             # the whole graph, for the pages no standard owns, while the workers render
             graph = SiteGraph.from_build(self.root, self.config.base_uri)
             renderer = Renderer(self.out, graph, self.env, self.settings, self.i18n)
@@ -132,15 +126,15 @@ class SiteWriter:
             for iri in page_iris(graph):
                 if owner(iri, owned) is None:
                     renderer.resource_page(iri)
-            if not pool:
+            if workers:
+                outputs.update(workers.results())
+            else:
                 inline = StandardRenderer(self.out, self.config.base_uri, reference)
                 for job in todo:
                     outputs[job.iri] = inline.render(job)
-            for iri, future in futures.items():
-                outputs[iri] = future.result()
         finally:
-            if pool:
-                pool.shutdown(cancel_futures=True)
+            if workers:
+                workers.close()
         for job in todo:
             reuse.record(keys[job.iri], outputs[job.iri])
 
@@ -271,7 +265,10 @@ def table_of(data) -> tuple[list[str], list[list[str]]]:
 
 
 def load_query_results(folder: Path) -> list[dict]:
-    """The query stage's results (SPARQL JSON), titled by the questions in the queries' headers."""
+    """The query stage's results, titled by the questions in the queries' headers; the first
+    QUERY_ROWS_SHOWN rows of each (on 500 standards a result has ~10^4 rows and the page would
+    be ~40 MB; the files hold them all). Read from the CSV (SPARQL 1.1 CSV results: the same
+    values as the JSON, a quarter of its size), else from the JSON."""
     try:
         from kutse_rdf.query import library
 
@@ -280,14 +277,29 @@ def load_query_results(folder: Path) -> list[dict]:
         headers = {}
     results = []
     for file in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        columns, rows = table_of(load_json(file))
+        csv_file = file.with_suffix(".csv")
+        if csv_file.is_file():
+            columns, rows, total = read_csv_head(csv_file, QUERY_ROWS_SHOWN)
+        else:
+            columns, rows = table_of(load_json(file))
+            total, rows = len(rows), rows[:QUERY_ROWS_SHOWN]
         header = headers.get(file.stem)
         title = getattr(header, "title", "") or file.stem
         results.append({"name": file.stem, "title": title, "columns": columns, "rows": rows,
+                        "total": total,
                         "question": {"et": getattr(header, "question_et", ""),
                                      "en": getattr(header, "question_en", "")},
-                        "csv": file.with_suffix(".csv").name if file.with_suffix(".csv").is_file() else None})
+                        "csv": csv_file.name if csv_file.is_file() else None, "json": file.name})
     return results
+
+
+def read_csv_head(path: Path, limit: int) -> tuple[list[str], list[list[str]], int]:
+    """Header, the first `limit` rows and the number of rows of a CSV file."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        columns = next(reader, [])
+        rows = [row for _, row in zip(range(limit), reader)]
+        return columns, rows, len(rows) + sum(1 for _ in reader)
 
 
 def validation_view(report) -> dict | None:

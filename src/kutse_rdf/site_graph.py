@@ -113,6 +113,9 @@ class SiteGraph:
         self._subjects: set[str] | None = None
         self._parts: dict[str, list[str]] | None = None
         self._source: dict[str, ox.Store] = {}
+        self._described: dict[str, dict[str, list]] = {}
+        self._paths: dict[str, str | None] = {}
+        self._curies: dict[str, str] = {}
         self.other_pages: set[str] = set()  # pages made elsewhere (global pages, for a standard's graph)
 
     # -- loading ------------------------------------------------------------------------------
@@ -144,6 +147,11 @@ class SiteGraph:
     def path_of(self, iri: str) -> str | None:
         """Site folder of a resource ("standard/s/competence/B.3.5/"), or None when the site has
         no page for it. Hash IRIs map to their document's folder plus the fragment."""
+        if iri not in self._paths:
+            self._paths[iri] = self._path_of(iri)
+        return self._paths[iri]
+
+    def _path_of(self, iri: str) -> str | None:
         for prefix, folder in [(self.base_uri, ""), (PROJECT, ""), *EXTERNAL_FOLDERS.items()]:
             if iri.startswith(prefix):
                 rest = iri[len(prefix):]
@@ -191,29 +199,28 @@ class SiteGraph:
 
     def _store(self, iri: str) -> ox.Store:
         """The store that describes `iri`: the asserted graphs when they say anything about it."""
-        store = self._source.get(iri)
-        if store is None:
-            node = ox.NamedNode(iri)
-            store = self.store if next(self.store.quads_for_pattern(node, None, None), None) else self.elm
-            self._source[iri] = store
-        return store
-
-    def _quads(self, iri: str, predicate: str | None = None):
-        return self._store(iri).quads_for_pattern(
-            ox.NamedNode(iri), ox.NamedNode(predicate) if predicate else None, None)
+        self.statements(iri)
+        return self._source[iri]
 
     def statements(self, iri: str) -> dict[str, list[ox.NamedNode | ox.Literal | ox.BlankNode]]:
-        out: dict[str, list] = defaultdict(list)
-        seen = set()
-        for q in self._quads(iri):
-            key = (q.predicate.value, q.object)
-            if key not in seen:
-                seen.add(key)
-                out[q.predicate.value].append(q.object)
-        return out
+        """The statements about `iri` by predicate, from the store that describes it. Asked once
+        per IRI: pages ask for the same labels, types and links again and again."""
+        described = self._described.get(iri)
+        if described is None:
+            node = ox.NamedNode(iri)
+            described = {}
+            for store in (self.store, self.elm):
+                for q in store.quads_for_pattern(node, None, None):  # a store holds each triple once
+                    described.setdefault(q.predicate.value, []).append(q.object)
+                if described:
+                    break
+            self._source[iri] = store
+            self._described[iri] = described
+        return described
 
     def objects(self, iri: str, predicate: str) -> list:
-        return list(dict.fromkeys(q.object for q in self._quads(iri, predicate)))
+        """The objects of `predicate` (a list the caller must not change)."""
+        return self.statements(iri).get(predicate, [])
 
     def subjects_of(self, predicate: str | None, iri: str) -> list[str]:
         """Subjects pointing at `iri` (through `predicate`, or any predicate)."""
@@ -259,6 +266,11 @@ class SiteGraph:
         return value.text if value else None
 
     def curie(self, iri: str) -> str:
+        if iri not in self._curies:
+            self._curies[iri] = self._curie(iri)
+        return self._curies[iri]
+
+    def _curie(self, iri: str) -> str:
         best = None
         for prefix, ns in PREFIXES.items():
             if iri.startswith(ns) and (best is None or len(ns) > len(best[1])):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from kutse_rdf.namespaces import KUTSE, PROJECT
+from kutse_rdf.namespaces import KUTSE
 from kutse_rdf.site_graph import SKOS, SiteGraph
 from kutse_rdf.site_views import Page, Views
 

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
+import subprocess
+import sys
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -23,10 +26,10 @@ from kutse_rdf.resources import resource_dir
 from kutse_rdf.site_graph import PREFIXES, SiteGraph, document_of
 from kutse_rdf.site_jsonld import embed, page_jsonld
 from kutse_rdf.site_search import SearchIndex
-from kutse_rdf.site_views import Page, Views
+from kutse_rdf.site_views import Link, Page, Views
 
 K_STANDARD = str(KUTSE) + "OccupationalStandard"
-LINK_CACHE_LIMIT = 200_000  # rendered links kept per process (a few tens of MB at most)
+MARKUP_CACHE_LIMIT = 200_000  # rendered links and literals kept per process (tens of MB at most)
 
 
 def load_settings() -> tuple[dict, dict]:
@@ -45,25 +48,40 @@ def human_size(n: int) -> str:
     return str(n)
 
 
-def link_writer(env: jinja2.Environment):
-    """The templates' `a(l)`: a link as HTML, from the `anchor` macro of _macros.html, rendered
-    once per (link, path prefix, language) and then reused."""
+def markup_writers(env: jinja2.Environment) -> dict:
+    """The templates' `a(l)` (a link), `lit(v)` (a literal) and `val(x)` (either): HTML from the
+    `anchor` and `literal` macros of _macros.html, rendered once per (value, path prefix,
+    language) and then reused. Links and labels repeat on every page of a standard, and a macro
+    call costs more than the rest of a page's text."""
     cache: dict[tuple, str] = {}
-    anchor = []
+    macros: dict = {}
+
+    def render(kind: str, key: tuple) -> str:
+        html = cache.get(key)
+        if html is None:
+            if not macros:
+                module = env.get_template("_macros.html").module
+                macros.update(anchor=module.anchor, literal=module.literal)
+            if len(cache) > MARKUP_CACHE_LIMIT:
+                cache.clear()
+            html = cache[key] = macros[kind](*key[1:])
+        return html
 
     @jinja2.pass_context
     def a(context, link):
-        key = (link, context["up"] + context["tree"], context["lang"])
-        html = cache.get(key)
-        if html is None:
-            if not anchor:
-                anchor.append(env.get_template("_macros.html").module.anchor)
-            if len(cache) > LINK_CACHE_LIMIT:
-                cache.clear()
-            html = cache[key] = anchor[0](*key)
-        return html
+        return render("anchor", ("anchor", link, context["up"] + context["tree"], context["lang"]))
 
-    return a
+    @jinja2.pass_context
+    def lit(context, value):
+        if value is None:
+            return ""
+        return render("literal", ("literal", value, context["lang"]))
+
+    @jinja2.pass_context
+    def val(context, value):
+        return a(context, value) if isinstance(value, Link) else lit(context, value)
+
+    return {"a": a, "lit": lit, "val": val}
 
 
 def make_environment() -> jinja2.Environment:
@@ -77,7 +95,7 @@ def make_environment() -> jinja2.Environment:
     )
     env.filters["href"] = SiteGraph.href_path
     env.filters["human_size"] = human_size
-    env.globals["a"] = link_writer(env)
+    env.globals.update(markup_writers(env))
     return env
 
 
@@ -242,22 +260,80 @@ class StandardRenderer:
         return renderer.output
 
 
-_worker: StandardRenderer | None = None
+# -- worker processes ------------------------------------------------------------------------------
+
+class Workers:
+    """Standards rendered in worker processes, `python -m kutse_rdf.site_render`, each given its
+    share of the jobs in a file and answering with its outputs on stdout.
+
+    Plain subprocesses rather than multiprocessing: a forked worker would be counted with all the
+    memory the build holds by the site stage (its resident pages are the parent's), and a
+    multiprocessing "spawn" worker re-imports the caller's main script, which loops or hangs
+    when a script calls the build without an `if __name__ == "__main__"` guard."""
+
+    def __init__(self, jobs: list[StandardJob], count: int, out: Path, base_uri: str,
+                 reference: list[bytes], scratch: Path):
+        shares: list[list[StandardJob]] = [[] for _ in range(count)]
+        loads = [0] * count
+        for job in sorted(jobs, key=lambda j: (-len(j.graph), j.iri)):  # biggest first, to the least loaded
+            least = loads.index(min(loads))
+            shares[least].append(job)
+            loads[least] += len(job.graph)
+        package_root = str(Path(__file__).resolve().parents[1])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            p for p in (package_root, os.environ.get("PYTHONPATH")) if p)}
+        self.procs: list[tuple[subprocess.Popen, Path]] = []
+        try:
+            for n, share in enumerate(s for s in shares if s):
+                file = scratch / f"site-jobs-{n}.pickle"
+                file.write_bytes(pickle.dumps(
+                    (str(out), base_uri, reference, [(j.iri, j.graph, j.elm) for j in share]),
+                    protocol=pickle.HIGHEST_PROTOCOL))
+                with file.open("rb") as stdin:
+                    proc = subprocess.Popen([sys.executable, "-m", "kutse_rdf.site_render"],
+                                            stdin=stdin, stdout=subprocess.PIPE, env=env)
+                self.procs.append((proc, file))
+        except BaseException:
+            self.close()
+            raise
+
+    def results(self) -> dict[str, Output]:
+        outputs: dict[str, Output] = {}
+        for proc, file in self.procs:
+            data, _ = proc.communicate()
+            file.unlink(missing_ok=True)
+            if proc.returncode != 0:
+                raise RuntimeError(f"a site worker process failed (exit code {proc.returncode}); "
+                                   "its message is above")
+            outputs.update({iri: Output(**fields) for iri, fields in pickle.loads(data).items()})
+        return outputs
+
+    def close(self) -> None:
+        for proc, file in self.procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            file.unlink(missing_ok=True)
 
 
-def init_worker(out: Path, base_uri: str, reference: list[bytes]) -> None:
-    global _worker
-    _worker = StandardRenderer(out, base_uri, reference)
-
-
-def render_in_worker(job: StandardJob) -> Output:
-    assert _worker is not None, "init_worker was not called"
-    return _worker.render(job)
+def worker_main() -> None:
+    """A worker process: jobs from stdin (see Workers), outputs as plain dicts to stdout."""
+    out, base_uri, reference, jobs = pickle.load(sys.stdin.buffer)
+    renderer = StandardRenderer(Path(out), base_uri, reference)
+    results = {iri: asdict(renderer.render(StandardJob(iri, graph, elm))) for iri, graph, elm in jobs}
+    sys.stdout.buffer.write(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def worker_count(standards: int) -> int:
-    """Worker processes for `standards` to render: none for a handful (starting one costs more
-    than rendering a standard), else one per core."""
-    if standards < 8:
-        return 0
-    return min(os.cpu_count() or 1, standards // 4) if (os.cpu_count() or 1) > 1 else 0
+    """Worker processes for `standards` to render: none for a handful (starting one costs about
+    as much as rendering five standards), else one per core."""
+    cores = os.cpu_count() or 1
+    return 0 if standards < 8 or cores < 2 else cores
+
+
+if __name__ == "__main__":
+    # run as `python -m kutse_rdf.site_render`: use the package's module, so that what is
+    # pickled names kutse_rdf.site_render, not __main__
+    from kutse_rdf.site_render import worker_main as main
+
+    main()

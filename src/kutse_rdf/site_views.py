@@ -61,6 +61,7 @@ class Page:
     parts: list[dict] = field(default_factory=list)  # hash IRIs the kind's template does not show
 
 
+@lru_cache(maxsize=65536)
 def code_key(text: str | None) -> tuple:
     """Sort key of a notation: "B.3.10" after "B.3.9"."""
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"[.\-]", text or ""))
