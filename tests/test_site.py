@@ -137,8 +137,33 @@ def test_hostile_titles_are_escaped(xss):
                 assert attrs.get("src") and not text.strip(), page
     competence = parse_page(xss / "standard/xss-juht-tase-6/competence/B.3.1/index.html")
     assert squash(competence.h1) == "B.3.1 Riskijuhtimine <script>alert(1)</script>"
+    # indicator 2 as written in the fixture, escaped once, both in the indicator list and in the
+    # statements table (rows joined in Python, site_render.markup_writers, not by the template)
+    html = (xss / "standard/xss-juht-tase-6/competence/B.3.1/index.html").read_text(encoding="utf-8")
+    escaped = "Kommunikeerib riske &#34;jutumärkides&#34; &amp; &lt;b&gt;paksult&lt;/b&gt;."
+    assert html.count(escaped) == 2
+    assert f'<li id="indicator-2"><span>{escaped}</span></li>' in html
     search_index = (xss / "assets" / "search-index.js").read_text(encoding="utf-8")
     assert "</script>" not in search_index
+
+
+def test_python_joined_items_match_the_macros():
+    """`part_items` (site_render.py) writes what the `part_id`/`part` macros write, escaping
+    included, for hash IRIs with and without a notation and for links to other pages."""
+    from kutse_rdf.site_render import make_environment
+    from kutse_rdf.site_views import Link
+
+    links = [Link("T <b>", "et", None, "http://x/a#frag-1", "A.1", None),
+             Link("T2", "en", "p/q", "http://x/p/q", "N&1", "p/q/index.html"),
+             Link("T3", None, None, "http://x/a#f2", None, None),
+             Link("T4", "et", None, "http://x/a#f3", "T4", None)]
+    env = make_environment()
+    template = env.from_string('{% import "_macros.html" as m with context %}'
+                               '{% for i in links %}<li{{ m.part_id(i) }}>{{ m.part(i) }}</li>{% endfor %}'
+                               '|{{ part_items(links) }}')
+    by_macros, by_python = template.render(links=links, up="../", tree="", lang="en").split("|")
+    assert by_python == by_macros
+    assert '<li id="frag-1"><span class="code">A.1</span> <span lang="et">T &lt;b&gt;</span></li>' in by_python
 
 
 def test_csp_meta_on_every_page(xss):

@@ -123,9 +123,8 @@ class SiteWriter:
             renderer.output.files += len(downloads)
             standards = [job.iri for job in jobs]
             owned = set(standards)
-            for iri in page_iris(graph):
-                if owner(iri, owned) is None:
-                    renderer.resource_page(iri)
+            for iri in page_iris(graph, skip=owned):
+                renderer.resource_page(iri)
             if workers:
                 outputs.update(workers.results())
             else:

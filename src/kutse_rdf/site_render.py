@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import jinja2
+import markupsafe
 import pyoxigraph as ox
 
 from kutse_rdf.namespaces import KUTSE
@@ -81,7 +82,63 @@ def markup_writers(env: jinja2.Environment) -> dict:
     def val(context, value):
         return a(context, value) if isinstance(value, Link) else lit(context, value)
 
-    return {"a": a, "lit": lit, "val": val}
+    # The rows of resource.html's "all statements" table, "incoming" list and parts' facts, written here rather
+    # than by a template loop: a page has tens of rows and each loop step of a template costs
+    # more than the row's text. Every value goes through `a`/`val` (escaped by the macros).
+    @jinja2.pass_context
+    def statement_rows(context, statements):
+        return markupsafe.Markup("".join(
+            f'      <tr><th scope="row">{a(context, st.property)}</th>\n'
+            f'          <td>{"<br>".join(val(context, v) for v in st.values)}</td></tr>\n'
+            for st in statements))
+
+    @jinja2.pass_context
+    def incoming_rows(context, incoming):
+        return markupsafe.Markup("".join(
+            f'    <li>{a(context, subject)} <span class="muted">({a(context, prop)})</span></li>\n'
+            for subject, prop in incoming))
+
+    @jinja2.pass_context
+    def fact_rows(context, statements):
+        return markupsafe.Markup("".join(
+            f'<dt>{a(context, st.property)}</dt><dd>{", ".join(val(context, v) for v in st.values)}</dd>'
+            for st in statements))
+
+    @jinja2.pass_context
+    def term_sections(context, terms):
+        # resource.html's generic section per hash IRI (ELM nodes, ontology terms)
+        html = []
+        for term in terms:
+            tid = markupsafe.escape(term["id"])
+            html.append(f'<section id="{tid}" class="term" aria-labelledby="h-{tid}">\n'
+                        f'  <h3 id="h-{tid}"><code>{markupsafe.escape(term["curie"])}</code> '
+                        f'{lit(context, term["link"])}</h3>\n')
+            if term["comment"]:
+                html.append(f'<p>{lit(context, term["comment"])}</p>')
+            html.append(f'  <dl class="facts">\n{fact_rows(context, term["statements"])}  </dl>\n</section>\n')
+        return markupsafe.Markup("".join(html))
+
+    def part(context, link):
+        # as the `part` and `part_id` macros of _macros.html: a hash IRI shown on this page is
+        # text with its fragment as the element's id, anything else a link
+        if not link.fragment:
+            return a(context, link)
+        code = link.notation and link.notation != link.text
+        # an f-string, not `+`: str + Markup would escape the str part
+        code_html = f'<span class="code">{markupsafe.escape(link.notation)}</span> ' if code else ""
+        return f"{code_html}{lit(context, link)}"
+
+    def part_id(link):
+        return f' id="{markupsafe.escape(link.fragment)}"' if link.fragment else ""
+
+    @jinja2.pass_context
+    def part_items(context, links):
+        return markupsafe.Markup("".join(
+            f'<li{part_id(l)}>{part(context, l)}</li>' for l in links))
+
+    return {"a": a, "lit": lit, "val": val, "statement_rows": statement_rows,
+            "incoming_rows": incoming_rows, "fact_rows": fact_rows, "part_items": part_items,
+            "term_sections": term_sections}
 
 
 def make_environment() -> jinja2.Environment:
@@ -207,10 +264,15 @@ class Renderer:
                         coverage["title"].text, coverage=coverage)
 
 
-def page_iris(graph: SiteGraph) -> list[str]:
+def page_iris(graph: SiteGraph, skip: set[str] = frozenset()) -> list[str]:
     """The IRIs that get a page: every slash IRI with a site path that is described, or that
-    has hash IRIs (a document such as the ontology), sorted."""
-    pages = {document_of(iri) for iri in graph.subjects() if graph.path_of(iri) is not None}
+    has hash IRIs (a document such as the ontology), sorted; without those in the folders of the
+    standards in `skip` (tested first: on the whole graph that is cheaper than `path_of`)."""
+    pages = set()
+    for iri in graph.subjects():
+        doc = document_of(iri)
+        if (not skip or owner(doc, skip) is None) and graph.path_of(iri) is not None:
+            pages.add(doc)
     return sorted(pages)
 
 

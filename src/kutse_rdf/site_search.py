@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from functools import lru_cache
 
 from kutse_rdf.namespaces import KUTSE
 
@@ -30,6 +31,12 @@ def fold(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """Words and notations: runs of letters, digits and inner dots ("b.3.5", "e.8")."""
     return [t.strip(".") for t in re.findall(r"[a-z0-9.]+", fold(text)) if t.strip(".")]
+
+
+@lru_cache(maxsize=None)
+def cached_tokens(text: str) -> tuple[str, ...]:
+    # texts repeat across the index (cited e-CF titles, titles in both languages, common indicators)
+    return tuple(tokens(text))
 
 
 class SearchIndex:
@@ -66,7 +73,7 @@ class SearchIndex:
             doc = len(docs)
             docs.append([path, title, lang or "", kind, notation or "", KIND_BOOST.get(kind, 0) + boost])
             for text, weight in fields:
-                for token in tokens(text):
+                for token in cached_tokens(text):
                     found = postings.setdefault(token, {})
                     found[doc] = max(found.get(doc, 0), weight)
         terms = {t: [x for doc, w in sorted(p.items()) for x in (doc, w)] for t, p in sorted(postings.items())}
