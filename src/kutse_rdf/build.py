@@ -238,6 +238,7 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
             ("model", lambda: write_parse_outputs(root, result)),
             ("data", stage_data),  # data/* dumps, ELM view, the query store
             ("validate", lambda: write_validation(root, units, result)),
+            ("release", units.clear),  # the units' bytes are on disk now: free them for the site
             ("queries", lambda: write_query_reports(root, result)),
             ("site", lambda: write_site(root, result, config, previous=out)),
         ]
