@@ -13,7 +13,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SH, SKOS
 
 from kutse_rdf.config import Config
-from kutse_rdf.elm import ADMS, ROV, elm_graph, write_elm
+from kutse_rdf.elm import ADMS, ROV, elm_graph
 from kutse_rdf.model import (Competence, CompetenceRef, GeneralSkill, Line, PartialQualification,
                              Section, Standard)
 from kutse_rdf.namespaces import ECF4, ELM, KUTSE
@@ -185,19 +185,24 @@ def test_other_base_uri_and_mappings_still_match(small, esco_mapping):
     assert list(g.objects(lo, ELM.relatedESCOSkill)) == [ESCO_SKILL]
 
 
-def test_write_elm_outputs_and_manifest(small, tmp_path):
+def test_build_writes_elm_outputs_and_manifest(small, tmp_path):
+    from kutse_rdf.dumps import write_elm_dumps
+    from kutse_rdf.unit import UnitResult, sorted_nt
+
     data = tmp_path / "data"
     data.mkdir()
     standard_entry = {"graph": B + "graph/it-juht-tase-7", "file": "standards/it-juht-tase-7.nt",
                       "triples": 10, "kind": "standard"}
     (data / "graphs.json").write_text(json.dumps([standard_entry]))
-    graph = write_elm(tmp_path, [small], Config())
-    write_elm(tmp_path, [small], Config())  # a second run replaces its entry, no duplicate
+    graph = elm_graph([small], Config())
+    unit = UnitResult(source_file="x.txt", path="x.txt", elm_nt=sorted_nt(graph))
+    write_elm_dumps(tmp_path, [unit], Config())
+    first = (data / "elm.nt").read_bytes()
+    write_elm_dumps(tmp_path, [unit], Config())  # a second run replaces its entry, no duplicate
     manifest = json.loads((data / "graphs.json").read_text())
     assert manifest == [standard_entry, {"graph": B + "graph/elm", "file": "elm.nt",
                                          "triples": len(graph), "kind": "elm"}]
-    nt = (data / "elm.nt").read_text().splitlines()
-    assert len(nt) == len(graph) and nt == sorted(nt)
+    assert (data / "elm.nt").read_bytes() == first  # same input, same bytes
     for name, fmt in (("elm.ttl", "turtle"), ("elm.jsonld", "json-ld"), ("elm.nt", "nt")):
         assert Graph().parse(data / name, format=fmt).isomorphic(graph), name
 

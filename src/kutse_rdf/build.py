@@ -227,8 +227,10 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
                 reference.key = key
                 cache.store(reference)
             result.store = write_dumps(root, units, reference, config)
-            asserted = sum(u.graph_nt.count(b"\n") for u in units)
-            inferred = len({line for u in [reference, *units] for line in u.inferred_nt.splitlines()})
+            # the counts write_dumps put in the manifest
+            manifest = json.loads((root / "data" / "graphs.json").read_text(encoding="utf-8"))
+            asserted = sum(e["triples"] for e in manifest if e["kind"] == "standard")
+            inferred = sum(e["triples"] for e in manifest if e["kind"] == "inferred")
             result.notes.append(f"graph: {asserted} triples in {len(units)} standard graph(s), "
                                 f"{inferred} inferred")
             result.notes.append(write_elm_dumps(root, units, config))

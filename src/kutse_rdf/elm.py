@@ -15,7 +15,6 @@ import json
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
@@ -258,12 +257,6 @@ def elm_graph(standards: list[Standard], config: Config) -> Graph:
     return writer.g
 
 
-def write_nt(graph: Graph, path: Path) -> None:
-    """N-Triples, lines sorted so that a rebuild gives the same file."""
-    lines = sorted(line for line in graph.serialize(format="nt").splitlines() if line.strip())
-    path.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
-
-
 def update_manifest(data: Path, entry: dict) -> None:
     """Append the ELM entry to data/graphs.json (written by the graph stage, if it ran)."""
     manifest = data / "graphs.json"
@@ -273,17 +266,3 @@ def update_manifest(data: Path, entry: dict) -> None:
                    if e.get("kind") != "elm"]
     entries.append(entry)
     manifest.write_text(json.dumps(entries, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-
-def write_elm(root: Path, standards: Iterable[Standard], config: Config) -> Graph:
-    """Build step: root/data/elm.ttl, elm.jsonld, elm.nt and the graphs.json entry."""
-    graph = elm_graph(list(standards), config)
-    data = root / "data"
-    data.mkdir(parents=True, exist_ok=True)
-    graph.serialize(data / "elm.ttl", format="turtle")
-    context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-    graph.serialize(data / "elm.jsonld", format="json-ld", context=context, auto_compact=True)
-    write_nt(graph, data / "elm.nt")
-    update_manifest(data, {"graph": str(Uris(config.base_uri).elm_graph()), "file": "elm.nt",
-                           "triples": len(graph), "kind": "elm"})
-    return graph

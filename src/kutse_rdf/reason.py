@@ -201,6 +201,11 @@ class Reasoner:
                 out.add(triple)
         return out
 
+    def infer_beyond(self, asserted: Graph, reference: Graph) -> Iterator:
+        """What goes into the inferred graph for one unit: its new triples less those the
+        reference graph already asserts (whichever unit drew them)."""
+        return (triple for triple in self.infer_one(asserted) if triple not in reference)
+
 
 def standard_graph_ids(dataset: Dataset, config: Config) -> list[URIRef]:
     """The named graphs of standards: everything but reference, inferred, ELM and default."""
@@ -221,8 +226,6 @@ def infer(dataset: Dataset, config: Config, engine: str | None = None) -> Graph:
     bind_prefixes(target)
     units = [reference] + [dataset.graph(gid) for gid in standard_graph_ids(dataset, config)]
     for unit in units:
-        # A triple asserted in any graph stays out of the inferred graph, whichever unit drew it.
-        for triple in reasoner.infer_one(unit):
-            if triple not in reference:
-                target.add(triple)
+        for triple in reasoner.infer_beyond(unit, reference):
+            target.add(triple)
     return target

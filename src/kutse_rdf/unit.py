@@ -86,9 +86,8 @@ class UnitContext:
         result.graph_nt = sorted_nt(graph)
         result.graph_ttl = turtle(result.graph_nt, TURTLE_PREFIXES)
         inferred = Graph(store=SimpleMemory())
-        for triple in self.reasoner.infer_one(graph):
-            if triple not in self.reference:
-                inferred.add(triple)
+        for triple in self.reasoner.infer_beyond(graph, self.reference):
+            inferred.add(triple)
         result.inferred_nt = sorted_nt(inferred)
         report = validate_standard(std, URIRef(self.uris.standard(std)), graph, self.reference,
                                    self.uris)
@@ -104,10 +103,9 @@ def reference_unit(config: Config) -> UnitResult:
 
     reference = load_reference(config)
     reasoner = Reasoner(reasoning_schema(reference))
-    inferred = Graph()
-    for triple in reasoner.infer_one(reference):
-        if triple not in reference:
-            inferred.add(triple)
+    inferred = Graph(store=SimpleMemory())
+    for triple in reasoner.infer_beyond(reference, reference):
+        inferred.add(triple)
     return UnitResult(source_file="(reference)", path="", graph_nt=sorted_nt(reference),
                       inferred_nt=sorted_nt(inferred))
 
