@@ -94,13 +94,13 @@ def stage_times(files: list[Path], work: Path) -> dict[str, float]:
 
     from kutse_rdf.config import Config
     from kutse_rdf.convert import build_time, standard_graph
+    from kutse_rdf.build import query_store
     from kutse_rdf.dumps import write_dumps
     from kutse_rdf.elm import elm_graph
     from kutse_rdf.parse import parse_file
-    from kutse_rdf.dumps import TURTLE_PREFIXES
     from kutse_rdf.query import write_reports
     from kutse_rdf.site import build_site
-    from kutse_rdf.unit import UnitContext, UnitResult, reference_unit, sorted_nt, turtle
+    from kutse_rdf.unit import UnitContext, UnitResult, reference_unit, serialise
     from kutse_rdf.validate import validate_standard
 
     config = Config()
@@ -117,19 +117,13 @@ def stage_times(files: list[Path], work: Path) -> dict[str, float]:
         unit = UnitResult(source_file=std.source_file, path=str(path), standard=std,
                           slug=context.uris.standard_slug(std), graph_uri=str(graph.identifier))
 
-        def serialise() -> None:
-            unit.graph_nt = sorted_nt(graph)
-            unit.graph_ttl = turtle(unit.graph_nt, TURTLE_PREFIXES)
-            unit.inferred_nt = sorted_nt(inferred)
-            unit.elm_nt = sorted_nt(elm)
-            unit.validation = report.to_json()
-
-        timer("dumps", serialise)
+        timer("dumps", serialise, unit, std, str(context.uris.standard(std)), graph, inferred,
+              elm, report)
         units.append(unit)
     root = work / "stages"
     root.mkdir(parents=True, exist_ok=True)
     reference = reference_unit(config)
-    store = timer("dumps", write_dumps, root, units, reference, config)
+    store = timer("dumps", lambda: query_store(write_dumps(root, units, reference, config)))
     timer("queries", write_reports, root / "reports" / "queries", store)
     timer("site", build_site, root, config, [u.standard for u in units])
     return timer.seconds

@@ -129,8 +129,8 @@ def test_failed_build_leaves_the_previous_build_intact(built, tmp_path, monkeypa
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     real_write = dumps.write_dumps
 
-    def write_then_fail(*args):
-        real_write(*args)  # half of the new build is on disk ...
+    def write_then_fail(*args, **kwargs):
+        real_write(*args, **kwargs)  # half of the new build is on disk ...
         raise RuntimeError("stage failed")  # ... when a later step fails
 
     monkeypatch.setattr(dumps, "write_dumps", write_then_fail)

@@ -56,9 +56,18 @@ def test_a_changed_document_is_rebuilt_and_the_others_reused(tmp_path, corpus):
     first_indicator = next(line for line in text.splitlines() if line[:2] == "1.")
     files[0].write_text(text.replace(first_indicator, first_indicator + " Muudetud.", 1),
                         encoding="utf-8")
+    standards = sorted((out / "data" / "standards").iterdir())
+    inodes = {p.name: p.stat().st_ino for p in standards}
+    before = {p.name: p.read_bytes() for p in standards}
     result = run_build(files, out, Config(), quiet=True)
     assert result.cache_hits == len(files) - 1
     assert "Muudetud." in (out / "data" / "all.nt").read_text(encoding="utf-8")
+    # the unchanged standards' files are the previous build's (linked), the changed one new
+    after = {p.name: p for p in sorted((out / "data" / "standards").iterdir())}
+    changed = [name for name, path in after.items() if path.read_bytes() != before[name]]
+    assert len(changed) == 2 and {Path(n).suffix for n in changed} == {".nt", ".ttl"}
+    assert all(after[n].stat().st_ino == inodes[n] for n in after if n not in changed)
+    assert all(after[n].stat().st_ino != inodes[n] for n in changed)
 
 
 def test_another_base_uri_misses_the_cache(tmp_path, seed_path):
@@ -106,3 +115,38 @@ def test_one_bad_document_is_reported_and_skipped_the_rest_built(tmp_path, corpu
     [skipped] = [line for line in proc.stderr.splitlines() if "skipped" in line]
     assert "rikutud.txt" in skipped
     assert len(list((out / "data" / "standards").glob("*.nt"))) == 4
+
+
+def test_merged_dumps_of_several_standards_state_each_triple_once(tmp_path, corpus):
+    """The merged files are concatenated from per-standard pieces (dumps.py); what standards
+    share (council, tool) must still be stated once, and every file must hold the union of the
+    named graphs."""
+    import pyoxigraph as ox
+
+    out = tmp_path / "build"
+    run_build(sorted(corpus.glob("*.txt")), out, Config(), quiet=True, jobs=1)
+    data = out / "data"
+    manifest = __import__("json").loads((data / "graphs.json").read_text(encoding="utf-8"))
+    union: set = set()
+    for entry in manifest:
+        if entry["kind"] != "elm":
+            union |= set(ox.parse(path=str(data / entry["file"]), format=ox.RdfFormat.N_TRIPLES))
+    standards = [data / e["file"] for e in manifest if e["kind"] == "standard"]
+    graphs = [set(ox.parse(path=str(p), format=ox.RdfFormat.N_TRIPLES)) for p in standards]
+    # the tool that built them (PROV agent) is described in every standard's graph
+    tool = [t for t in graphs[0] if t.subject.value.startswith("https://w3id.org/kutse-rdf/tool/")]
+    assert len(standards) == 4 and tool and all(t in g for g in graphs for t in tool)
+    lines = (data / "all.nt").read_bytes().splitlines()
+    assert len(lines) == len(set(lines)) == len(union)
+    for name, fmt in (("all.ttl", ox.RdfFormat.TURTLE), ("all.jsonld", ox.RdfFormat.JSON_LD)):
+        assert set(ox.parse(path=str(data / name), format=fmt)) == union, name
+    quads = list(ox.parse(path=str(data / "all.trig"), format=ox.RdfFormat.TRIG))
+    assert len(quads) == len(set(quads)) == sum(e["triples"] for e in manifest
+                                                if e["kind"] != "elm")
+    assert {ox.Quad(q.subject, q.predicate, q.object) for q in quads} == union
+    # the ELM view, merged the same way
+    elm = (data / "elm.nt").read_bytes().splitlines()
+    assert len(elm) == len(set(elm))
+    elm_triples = set(ox.parse(path=str(data / "elm.nt"), format=ox.RdfFormat.N_TRIPLES))
+    for name, fmt in (("elm.ttl", ox.RdfFormat.TURTLE), ("elm.jsonld", ox.RdfFormat.JSON_LD)):
+        assert set(ox.parse(path=str(data / name), format=fmt)) == elm_triples, name

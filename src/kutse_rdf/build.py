@@ -73,9 +73,13 @@ def parse_all(files: list[Path], result: BuildResult) -> None:
             result.failures.append(exc)
 
 
-def write_parse_outputs(root: Path, result: BuildResult) -> None:
-    for std in result.standards:
-        write_json(root / "data" / "model" / f"{Path(std.source_file).stem}.json", std.to_json())
+def write_parse_outputs(root: Path, result: BuildResult, units: list[UnitResult]) -> None:
+    """data/model/NAME.json per standard (its model as JSON, made by its unit) and
+    reports/parse.json."""
+    folder = root / "data" / "model"
+    folder.mkdir(parents=True, exist_ok=True)
+    for unit in units:
+        (folder / f"{Path(unit.source_file).stem}.json").write_bytes(unit.model_json)
     report = {
         "standards": [
             {
@@ -172,12 +176,12 @@ def distinct_units(units: list[UnitResult], result: BuildResult) -> list[UnitRes
 
 def write_validation(root: Path, units: list[UnitResult], result: BuildResult) -> None:
     """reports/validation.ttl + .json from each standard's report; violations are problems."""
-    from kutse_rdf.validate import ValidationReport, write_reports
+    from kutse_rdf.validate import write_report_files
 
-    reports = [ValidationReport.from_json(u.validation) for u in units]
-    write_reports(reports, root / "reports")
-    violations = sum(len(r.violations) for r in reports)
-    warnings = sum(len(r.warnings) for r in reports)
+    write_report_files([u.validation for u in units], [u.validation_ttl for u in units],
+                       root / "reports")
+    severities = [r["severity"] for u in units for r in u.validation["results"]]
+    violations, warnings = severities.count("violation"), severities.count("warning")
     result.problems += violations
     result.notes.append(f"validation: {violations} violation(s), {warnings} warning(s) "
                         "(reports/validation.json; details: kutse-rdf validate)")
@@ -199,6 +203,15 @@ def write_query_reports(root: Path, result: BuildResult) -> None:
     skipped = write_reports(root / "reports" / "queries", result.store)
     result.notes.append(f"queries: {len(library()) - len(skipped)} reports in reports/queries/"
                         + (f" (need parameters, not run: {', '.join(skipped)})" if skipped else ""))
+
+
+def query_store(all_nt: bytes):
+    """The store the query reports run on: the union of all graphs as its default graph."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(all_nt, format=ox.RdfFormat.N_TRIPLES)
+    return store
 
 
 def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
@@ -226,7 +239,7 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
                 reference = reference_unit(config)
                 reference.key = key
                 cache.store(reference)
-            result.store = write_dumps(root, units, reference, config)
+            result.store = query_store(write_dumps(root, units, reference, config, previous=out))
             # the counts write_dumps put in the manifest
             manifest = json.loads((root / "data" / "graphs.json").read_text(encoding="utf-8"))
             asserted = sum(e["triples"] for e in manifest if e["kind"] == "standard")
@@ -237,7 +250,7 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
 
         stages = [
             ("units", stage_units),  # parse, convert, reason, validate, ELM per standard
-            ("model", lambda: write_parse_outputs(root, result)),
+            ("model", lambda: write_parse_outputs(root, result, units)),
             ("data", stage_data),  # data/* dumps, ELM view, the query store
             ("validate", lambda: write_validation(root, units, result)),
             ("release", units.clear),  # the units' bytes are on disk now: free them for the site

@@ -1,6 +1,6 @@
 """The build's artifact cache: the result of each standard's unit (unit.py), keyed by a content
 hash of everything that result depends on — the document's bytes, the configuration, the tool
-version and the declarative files (ontology, shapes, mappings). Never timestamps: a touched
+version and its code, and the declarative files (ontology, shapes, mappings). Never timestamps: a touched
 but unchanged file is still a hit, and a changed shape invalidates every entry.
 
 The cache lives in the build folder (`build/.cache/`), so it is swapped in and out with the
@@ -34,6 +34,10 @@ def environment_key(config: Config) -> str:
     engines = f"{reason.engine_name()} {validate.engine_name()}"
     digest = hashlib.sha256(
         f"kutse-rdf {__version__}\n{engines}\n{sorted(asdict(config).items())}\n".encode())
+    # the code too, not only its version: an edited checkout must not reuse stale entries
+    package = Path(__file__).resolve().parent
+    for file in sorted(package.rglob("*.py")):
+        digest.update(str(file.relative_to(package)).encode() + b"\0" + file.read_bytes())
     for name in INPUT_FOLDERS:
         folder = resource_dir(name)
         for file in sorted(p for p in folder.rglob("*") if p.is_file()):

@@ -7,15 +7,17 @@ and to store.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.memory import SimpleMemory
 
 from kutse_rdf.config import Config
+from kutse_rdf.dumps import (TURTLE_PREFIXES, Pieces, elm_prefixes, own_pieces, sorted_lines,
+                             turtle)
 from kutse_rdf.errors import KutseError
 from kutse_rdf.model import Standard
 
@@ -33,7 +35,15 @@ class UnitResult:
     graph_ttl: bytes = b""
     inferred_nt: bytes = b""  # what the reasoner adds for this standard
     validation: dict = field(default_factory=dict)  # ValidationReport.to_json()
+    validation_ttl: bytes = b""  # its report graph as a Turtle body (dumps.Pieces)
     elm_nt: bytes = b""  # this standard's part of the ELM view
+    model_json: bytes = b""  # data/model/NAME.json
+    # Pieces of the merged dumps (dumps.py): own statements of graph + inferences, and of the
+    # ELM view, serialised; the lines about resources other standards mention too
+    union: Pieces = field(default_factory=Pieces)
+    shared_nt: bytes = b""
+    elm: Pieces = field(default_factory=Pieces)
+    elm_shared_nt: bytes = b""
 
 
 def sorted_nt(graph: Graph) -> bytes:
@@ -42,9 +52,19 @@ def sorted_nt(graph: Graph) -> bytes:
     return b"\n".join(lines) + b"\n" if lines else b""
 
 
-def turtle(nt: bytes, prefixes: dict[str, str]) -> bytes:
-    return ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
-                        prefixes=prefixes)
+def serialise(result: UnitResult, std: Standard, subject: str, graph: Graph, inferred: Graph,
+              elm: Graph, report) -> None:
+    """Everything later stages need of a unit, as bytes (cheap to pickle, cache and merge)."""
+    result.graph_nt = sorted_nt(graph)
+    result.graph_ttl = turtle(result.graph_nt, TURTLE_PREFIXES)
+    result.inferred_nt = sorted_nt(inferred)
+    result.validation = report.to_json()
+    result.validation_ttl = report.turtle_body()
+    result.elm_nt = sorted_nt(elm)
+    result.model_json = (json.dumps(std.to_json(), ensure_ascii=False, indent=2) + "\n").encode()
+    result.union, result.shared_nt = own_pieces(
+        sorted_lines(result.graph_nt, result.inferred_nt), subject, TURTLE_PREFIXES)
+    result.elm, result.elm_shared_nt = own_pieces(result.elm_nt, subject, elm_prefixes())
 
 
 class UnitContext:
@@ -73,7 +93,6 @@ class UnitContext:
 
     def _run(self, path: Path, result: UnitResult) -> None:
         from kutse_rdf.convert import standard_graph
-        from kutse_rdf.dumps import TURTLE_PREFIXES
         from kutse_rdf.elm import elm_graph
         from kutse_rdf.parse import parse_file
         from kutse_rdf.validate import validate_standard
@@ -83,16 +102,12 @@ class UnitContext:
         result.slug = self.uris.standard_slug(std)
         graph = standard_graph(std, self.config, self.built_at)
         result.graph_uri = str(graph.identifier)
-        result.graph_nt = sorted_nt(graph)
-        result.graph_ttl = turtle(result.graph_nt, TURTLE_PREFIXES)
         inferred = Graph(store=SimpleMemory())
         for triple in self.reasoner.infer_beyond(graph, self.reference):
             inferred.add(triple)
-        result.inferred_nt = sorted_nt(inferred)
-        report = validate_standard(std, URIRef(self.uris.standard(std)), graph, self.reference,
-                                   self.uris)
-        result.validation = report.to_json()
-        result.elm_nt = sorted_nt(elm_graph([std], self.config))
+        subject = self.uris.standard(std)
+        report = validate_standard(std, URIRef(subject), graph, self.reference, self.uris)
+        serialise(result, std, str(subject), graph, inferred, elm_graph([std], self.config), report)
 
 
 def reference_unit(config: Config) -> UnitResult:
