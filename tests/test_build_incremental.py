@@ -81,8 +81,10 @@ def test_another_base_uri_misses_the_cache(tmp_path, seed_path):
 def test_a_damaged_cache_entry_is_a_miss_not_an_error(tmp_path, seed_path):
     out = tmp_path / "build"
     run_build([seed_path], out, Config(), quiet=True)
-    for entry in (out / ".cache").glob("*.pickle"):
-        entry.write_bytes(b"not a pickle")
+    entries = list((out / ".cache").glob("*.unit"))
+    assert len(entries) == 2  # the seed's unit and the reference unit
+    for entry in entries:
+        entry.write_bytes(b"not a cache entry")
     result = run_build([seed_path], out, Config(), quiet=True)
     assert result.cache_hits == 0 and not result.failures
 

@@ -186,8 +186,8 @@ def test_other_base_uri_and_mappings_still_match(small, esco_mapping):
 
 
 def test_build_writes_elm_outputs_and_manifest(small, tmp_path):
-    from kutse_rdf.dumps import elm_prefixes, own_pieces, write_elm_dumps
-    from kutse_rdf.unit import UnitResult, sorted_nt
+    from kutse_rdf.dumps import write_elm_dumps
+    from kutse_rdf.unit import UnitResult, sorted_nt, split_elm_view
     from kutse_rdf.uris import Uris
 
     data = tmp_path / "data"
@@ -198,9 +198,8 @@ def test_build_writes_elm_outputs_and_manifest(small, tmp_path):
     graph = elm_graph([small], Config())
     unit = UnitResult(source_file="x.txt", path="x.txt", elm_nt=sorted_nt(graph))
     # what the unit's worker does: the standard's own statements, and those about others
-    unit.elm, unit.elm_shared_nt = own_pieces(unit.elm_nt, str(Uris(Config().base_uri).standard(small)),
-                                              elm_prefixes())
-    assert unit.elm.nt and unit.elm_shared_nt  # the council and e-CF skills are shared
+    split_elm_view(unit, str(Uris(Config().base_uri).standard(small)))
+    assert unit.elm_own_nt and unit.elm_shared_nt  # the council and e-CF skills are shared
     write_elm_dumps(tmp_path, [unit], Config())
     first = (data / "elm.nt").read_bytes()
     write_elm_dumps(tmp_path, [unit], Config())  # a second run replaces its entry, no duplicate

@@ -79,7 +79,8 @@ def write_parse_outputs(root: Path, result: BuildResult, units: list[UnitResult]
     folder = root / "data" / "model"
     folder.mkdir(parents=True, exist_ok=True)
     for unit in units:
-        (folder / f"{Path(unit.source_file).stem}.json").write_bytes(unit.model_json)
+        with open(folder / f"{Path(unit.source_file).stem}.json", "wb", buffering=0) as out:
+            unit.copy("model_json", out)
     report = {
         "standards": [
             {
@@ -124,23 +125,22 @@ def run_units(files: list[Path], cache: ArtifactCache, config: Config, built_at:
         context = UnitContext(config, built_at)
         computed = ((index, key, context.run(path)) for index, path, key in todo)
         for index, key, unit in computed:
-            _finish(unit, key, cache, results, index, bar)
+            unit.key = key
+            cache.store(unit)
+            _finish(unit, results, index, bar)
     else:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"),
                                  initializer=init_worker, initargs=(config, built_at)) as pool:
-            futures = {pool.submit(run_in_worker, path): (index, key) for index, path, key in todo}
-            for future in as_completed(futures):
-                index, key = futures[future]
-                _finish(future.result(), key, cache, results, index, bar)
+            futures = {pool.submit(run_in_worker, path, key, cache): index
+                       for index, path, key in todo}
+            for future in as_completed(futures):  # each stored in the cache by its worker
+                _finish(future.result(), results, futures[future], bar)
     if bar is not None:
         bar.close()
     return [results[i] for i in sorted(results)]
 
 
-def _finish(unit: UnitResult, key: str, cache: ArtifactCache, results: dict, index: int,
-            bar) -> None:
-    unit.key = key
-    cache.store(unit)
+def _finish(unit: UnitResult, results: dict, index: int, bar) -> None:
     results[index] = unit
     if bar is not None:
         bar.update()
@@ -178,7 +178,7 @@ def write_validation(root: Path, units: list[UnitResult], result: BuildResult) -
     """reports/validation.ttl + .json from each standard's report; violations are problems."""
     from kutse_rdf.validate import write_report_files
 
-    write_report_files([u.validation for u in units], [u.validation_ttl for u in units],
+    write_report_files([u.validation for u in units], [u.data("validation_ttl") for u in units],
                        root / "reports")
     severities = [r["severity"] for u in units for r in u.validation["results"]]
     violations, warnings = severities.count("violation"), severities.count("warning")
@@ -205,12 +205,13 @@ def write_query_reports(root: Path, result: BuildResult) -> None:
                         + (f" (need parameters, not run: {', '.join(skipped)})" if skipped else ""))
 
 
-def query_store(all_nt: bytes):
-    """The store the query reports run on: the union of all graphs as its default graph."""
+def query_store(all_nt: Path):
+    """The store the query reports run on: the union of all graphs (data/all.nt) as its
+    default graph."""
     import pyoxigraph as ox
 
     store = ox.Store()
-    store.bulk_load(all_nt, format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(path=str(all_nt), format=ox.RdfFormat.N_TRIPLES)
     return store
 
 

@@ -23,7 +23,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, BinaryIO, Iterable
 
 import pyoxigraph as ox
 
@@ -104,17 +104,38 @@ def jsonld_items(nt: bytes) -> bytes:
     return text.strip()[1:-1]
 
 
-def jsonld_array(items: Iterable[bytes]) -> bytes:
-    return b"[" + b",\n".join(item for item in items if item) + b"]\n"
+def jsonld_array(units: list["UnitResult"], name: str, last: bytes) -> list:
+    """The parts of a JSON-LD array: each unit's node objects (field `name`), then `last`."""
+    parts: list = [b"["]
+    for unit in units:
+        if unit.size(name):
+            parts += [(unit, name, 0), b",\n"]
+    if last:
+        parts.append(last)
+    elif len(parts) > 1:
+        parts.pop()  # no comma after the last object
+    return parts + [b"]\n"]
 
 
-def _write(path: Path, data: bytes | Iterable[bytes]) -> None:
+def _open(path: Path) -> BinaryIO:
+    """An unbuffered file to write (UnitResult.copy appends to its descriptor)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        if isinstance(data, bytes):
-            handle.write(data)
-        else:
-            handle.writelines(data)
+    return open(path, "wb", buffering=0)
+
+
+def _write(path: Path, data: bytes) -> None:
+    with _open(path) as out:
+        out.write(data)
+
+
+def _concatenate(path: Path, parts: Iterable[tuple["UnitResult", str, int] | bytes]) -> None:
+    """A file of byte strings and unit fields (unit, field, bytes to skip), in order."""
+    with _open(path) as out:
+        for part in parts:
+            if isinstance(part, bytes):
+                out.write(part)
+            else:
+                part[0].copy(part[1], out, skip=part[2])
 
 
 class StandardFiles:
@@ -137,11 +158,11 @@ class StandardFiles:
 
     def write(self, unit: "UnitResult") -> None:
         names = [f"standards/{unit.slug}.nt", f"standards/{unit.slug}.ttl"]
-        contents = [unit.graph_nt, unit.graph_ttl]
         unchanged = bool(unit.key) and self.before.get(unit.slug) == unit.key
         if not (unchanged and self._link(names)):
-            for name, data in zip(names, contents):
-                _write(self.root / "data" / name, data)
+            for name, field in zip(names, ("graph_nt", "graph_ttl")):
+                with _open(self.root / "data" / name) as out:
+                    unit.copy(field, out)
         self.written[unit.slug] = unit.key
 
     def _link(self, names: list[str]) -> bool:
@@ -163,49 +184,53 @@ class StandardFiles:
 
 
 def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
-                config: Config, previous: Path | None = None) -> bytes:
+                config: Config, previous: Path | None = None) -> Path:
     """data/ of a build from its standards' unit results and the reference unit (`previous`:
     the build being replaced, whose unchanged per-standard files are linked). Returns the
-    text of data/all.nt (the union of all graphs, each triple once), which the build loads into
+    path of data/all.nt (the union of all graphs, each triple once), which the build loads into
     its query store: no library query names a graph, and a union-only store answers them
     10-35 % faster than one with every named graph."""
     uris = Uris(config.base_uri)
     data = root / "data"
     units = sorted(units, key=lambda u: u.graph_uri)
     inferred_uri = str(uris.inferred_graph())
-    inferred = sorted_lines(reference.inferred_nt, *(u.inferred_nt for u in units))
+    inferred = sorted_lines(reference.data("inferred_nt"), *(u.data("inferred_nt") for u in units))
     # reference, its own inferences and what standards say about shared resources, once each
-    shared = Pieces.of(sorted_lines(reference.graph_nt, reference.inferred_nt,
-                                    *(u.shared_nt for u in units)), TURTLE_PREFIXES)
+    shared = Pieces.of(sorted_lines(reference.data("graph_nt"), reference.data("inferred_nt"),
+                                    *(u.data("shared_nt") for u in units)), TURTLE_PREFIXES)
     manifest = []
     files = StandardFiles(root, previous)
     for unit in units:
         files.write(unit)
         manifest.append({"graph": unit.graph_uri, "file": f"standards/{unit.slug}.nt",
-                         "triples": unit.graph_nt.count(b"\n"), "kind": "standard"})
+                         "triples": unit.graph_triples, "kind": "standard"})
     files.close()
-    _write(data / "reference.nt", reference.graph_nt)
+    _write(data / "reference.nt", reference.data("graph_nt"))
     manifest.append({"graph": str(uris.reference_graph()), "file": "reference.nt",
-                     "triples": reference.graph_nt.count(b"\n"), "kind": "reference"})
+                     "triples": reference.graph_triples, "kind": "reference"})
     _write(data / "inferred.nt", inferred)
     manifest.append({"graph": inferred_uri, "file": "inferred.nt",
                      "triples": inferred.count(b"\n"), "kind": "inferred"})
 
-    all_nt = b"".join([*(u.union.nt for u in units), shared.nt])
-    _write(data / "all.nt", all_nt)
+    _concatenate(data / "all.nt", [*((u, "union_nt", 0) for u in units), shared.nt])
     header = prefix_lines(TURTLE_PREFIXES)
-    _write(data / "all.ttl", [header, b"\n", *(u.union.ttl for u in units), shared.ttl])
-    _write(data / "all.jsonld", jsonld_array([*(u.union.jsonld for u in units), shared.jsonld]))
+    _concatenate(data / "all.ttl", [header, b"\n", *((u, "union_ttl", 0) for u in units),
+                                    shared.ttl])
+    _concatenate(data / "all.jsonld", jsonld_array(units, "union_jsonld", shared.jsonld))
     # TriG: each named graph as a block whose body is the graph's Turtle without its prefixes
-    blocks = [(u.graph_uri, strip_prefixes(u.graph_ttl)) for u in units]
-    blocks.append((str(uris.reference_graph()), turtle_body(reference.graph_nt, TURTLE_PREFIXES)))
-    blocks.append((inferred_uri, turtle_body(inferred, TURTLE_PREFIXES)))
-    _write(data / "all.trig", [header, *(b"\n<%s> {\n%s}\n" % (name.encode(), body)
-                                         for name, body in blocks)])
+    blocks: list = [header]
+    for unit in units:
+        blocks += [b"\n<%s> {\n" % unit.graph_uri.encode(),
+                   (unit, "graph_ttl", unit.ttl_prefix_length), b"}\n"]
+    for name, nt in ((uris.reference_graph(), reference.data("graph_nt")),
+                     (inferred_uri, inferred)):
+        blocks.append(b"\n<%s> {\n%s}\n" % (str(name).encode(),
+                                            turtle_body(nt, TURTLE_PREFIXES)))
+    _concatenate(data / "all.trig", blocks)
     # Standards first (in graph-name order), then reference and inferred; ELM appends its entry.
     (data / "graphs.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                       encoding="utf-8")
-    return all_nt
+    return data / "all.nt"
 
 
 def elm_prefixes() -> dict[str, str]:
@@ -221,14 +246,13 @@ def write_elm_dumps(root: Path, units: list["UnitResult"], config: Config) -> st
 
     units = sorted(units, key=lambda u: u.graph_uri)
     prefixes = elm_prefixes()
-    shared = Pieces.of(sorted_lines(*(u.elm_shared_nt for u in units)), prefixes)
+    shared = Pieces.of(sorted_lines(*(u.data("elm_shared_nt") for u in units)), prefixes)
     data = root / "data"
-    nt = b"".join([*(u.elm.nt for u in units), shared.nt])
-    _write(data / "elm.nt", nt)
-    _write(data / "elm.ttl", [prefix_lines(prefixes), b"\n", *(u.elm.ttl for u in units),
-                              shared.ttl])
-    _write(data / "elm.jsonld", jsonld_array([*(u.elm.jsonld for u in units), shared.jsonld]))
-    triples = nt.count(b"\n")
+    _concatenate(data / "elm.nt", [*((u, "elm_own_nt", 0) for u in units), shared.nt])
+    _concatenate(data / "elm.ttl", [prefix_lines(prefixes), b"\n",
+                                    *((u, "elm_own_ttl", 0) for u in units), shared.ttl])
+    _concatenate(data / "elm.jsonld", jsonld_array(units, "elm_own_jsonld", shared.jsonld))
+    triples = sum(u.elm_own_triples for u in units) + shared.nt.count(b"\n")
     update_manifest(data, {"graph": str(Uris(config.base_uri).elm_graph()), "file": "elm.nt",
                            "triples": triples, "kind": "elm"})
     return f"ELM view: {triples} triples in data/elm.ttl, elm.jsonld, elm.nt"

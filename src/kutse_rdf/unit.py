@@ -7,17 +7,20 @@ and to store.
 """
 from __future__ import annotations
 
+import errno
 import json
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.memory import SimpleMemory
 
 from kutse_rdf.config import Config
-from kutse_rdf.dumps import (TURTLE_PREFIXES, Pieces, elm_prefixes, own_pieces, sorted_lines,
-                             turtle)
+from kutse_rdf.dumps import (TURTLE_PREFIXES, elm_prefixes, own_pieces, sorted_lines,
+                             strip_prefixes, turtle)
 from kutse_rdf.errors import KutseError
 from kutse_rdf.model import Standard
 
@@ -35,15 +38,50 @@ class UnitResult:
     graph_ttl: bytes = b""
     inferred_nt: bytes = b""  # what the reasoner adds for this standard
     validation: dict = field(default_factory=dict)  # ValidationReport.to_json()
-    validation_ttl: bytes = b""  # its report graph as a Turtle body (dumps.Pieces)
+    validation_ttl: bytes = b""  # its report graph as a Turtle body (turtle_body)
     elm_nt: bytes = b""  # this standard's part of the ELM view
     model_json: bytes = b""  # data/model/NAME.json
     # Pieces of the merged dumps (dumps.py): own statements of graph + inferences, and of the
     # ELM view, serialised; the lines about resources other standards mention too
-    union: Pieces = field(default_factory=Pieces)
+    union_nt: bytes = b""
+    union_ttl: bytes = b""
+    union_jsonld: bytes = b""
     shared_nt: bytes = b""
-    elm: Pieces = field(default_factory=Pieces)
+    elm_own_nt: bytes = b""
+    elm_own_ttl: bytes = b""
+    elm_own_jsonld: bytes = b""
     elm_shared_nt: bytes = b""
+    graph_triples: int = 0  # lines of graph_nt
+    elm_own_triples: int = 0  # lines of elm_own_nt
+    ttl_prefix_length: int = 0  # bytes of graph_ttl's @prefix lines (TriG takes the rest)
+    # Once stored in the cache (cache.py), the byte fields above are read from its file:
+    pack: str = ""  # that file
+    sections: dict[str, tuple[int, int]] = field(default_factory=dict)  # field -> offset, length
+
+    def data(self, name: str) -> bytes:
+        """A byte field, from memory or from the cache file."""
+        value = getattr(self, name)
+        if value or name not in self.sections:
+            return value
+        offset, length = self.sections[name]
+        with open(self.pack, "rb") as handle:
+            return os.pread(handle.fileno(), length, offset)
+
+    def size(self, name: str) -> int:
+        value = getattr(self, name)
+        return len(value) if value or name not in self.sections else self.sections[name][1]
+
+    def copy(self, name: str, out: BinaryIO, skip: int = 0) -> None:
+        """Append a byte field (less its first `skip` bytes) to the unbuffered file `out`. From
+        the cache file the kernel copies it (copy_file_range): ~0.07 s for the 140 MB of
+        all.nt on 500 standards, against ~0.3 s to write the same bytes from Python."""
+        value = getattr(self, name)
+        if value or name not in self.sections:
+            out.write(value[skip:])
+            return
+        offset, length = self.sections[name]
+        with open(self.pack, "rb") as source:
+            copy_range(source.fileno(), out.fileno(), offset + skip, length - skip)
 
 
 def sorted_nt(graph: Graph) -> bytes:
@@ -62,9 +100,33 @@ def serialise(result: UnitResult, std: Standard, subject: str, graph: Graph, inf
     result.validation_ttl = report.turtle_body()
     result.elm_nt = sorted_nt(elm)
     result.model_json = (json.dumps(std.to_json(), ensure_ascii=False, indent=2) + "\n").encode()
-    result.union, result.shared_nt = own_pieces(
-        sorted_lines(result.graph_nt, result.inferred_nt), subject, TURTLE_PREFIXES)
-    result.elm, result.elm_shared_nt = own_pieces(result.elm_nt, subject, elm_prefixes())
+    result.graph_triples = result.graph_nt.count(b"\n")
+    result.ttl_prefix_length = len(result.graph_ttl) - len(strip_prefixes(result.graph_ttl))
+    union, result.shared_nt = own_pieces(sorted_lines(result.graph_nt, result.inferred_nt),
+                                         subject, TURTLE_PREFIXES)
+    result.union_nt, result.union_ttl, result.union_jsonld = union.nt, union.ttl, union.jsonld
+    split_elm_view(result, subject)
+
+
+def split_elm_view(result: UnitResult, subject: str) -> None:
+    """The ELM view's pieces (dumps.py) from result.elm_nt."""
+    elm, result.elm_shared_nt = own_pieces(result.elm_nt, subject, elm_prefixes())
+    result.elm_own_nt, result.elm_own_ttl, result.elm_own_jsonld = elm.nt, elm.ttl, elm.jsonld
+    result.elm_own_triples = elm.nt.count(b"\n")
+
+
+def copy_range(source: int, target: int, offset: int, length: int) -> None:
+    """`length` bytes of file descriptor `source` from `offset` to `target`'s position."""
+    try:
+        while length > 0:
+            copied = os.copy_file_range(source, target, length, offset)
+            if copied == 0:
+                raise OSError(f"cache file ends {length} bytes early")
+            offset, length = offset + copied, length - copied
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+            raise
+        os.write(target, os.pread(source, length, offset))  # no in-kernel copy here
 
 
 class UnitContext:
@@ -121,8 +183,9 @@ def reference_unit(config: Config) -> UnitResult:
     inferred = Graph(store=SimpleMemory())
     for triple in reasoner.infer_beyond(reference, reference):
         inferred.add(triple)
-    return UnitResult(source_file="(reference)", path="", graph_nt=sorted_nt(reference),
-                      inferred_nt=sorted_nt(inferred))
+    graph_nt = sorted_nt(reference)
+    return UnitResult(source_file="(reference)", path="", graph_nt=graph_nt,
+                      graph_triples=graph_nt.count(b"\n"), inferred_nt=sorted_nt(inferred))
 
 
 # The context of a worker process (set by init_worker; fork start: inherits loaded modules).
@@ -134,7 +197,12 @@ def init_worker(config: Config, built_at: datetime) -> None:
     _CONTEXT = UnitContext(config, built_at)
 
 
-def run_in_worker(path: Path) -> UnitResult:
+def run_in_worker(path: Path, key: str, cache) -> UnitResult:
+    """The unit of `path`, stored in the cache by the worker itself: what goes back to the
+    main process is its small header, not ~600 kB of bytes per standard."""
     assert _CONTEXT is not None, "init_worker was not called"
-    return _CONTEXT.run(path)
+    result = _CONTEXT.run(path)
+    result.key = key
+    cache.store(result)
+    return result
 
