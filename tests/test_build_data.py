@@ -141,6 +141,27 @@ def test_failed_build_leaves_the_previous_build_intact(built, tmp_path, monkeypa
     assert [p.name for p in tmp_path.iterdir()] == ["build"]  # no temporary folder left
 
 
+def test_failed_query_thread_fails_the_build_and_leaves_the_previous_one(built, tmp_path,
+                                                                          monkeypatch, seed_path):
+    """The query reports run in a thread beside the site; their error must still fail the
+    build, after the site stage, with nothing of the new build left behind."""
+    from kutse_rdf import build
+
+    out = tmp_path / "build"
+    shutil.copytree(built[0], out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def fail(*args):
+        raise RuntimeError("query stage failed")
+
+    monkeypatch.setattr(build, "write_query_reports", fail)
+    with pytest.raises(RuntimeError, match="query stage failed"):
+        run_build([seed_path], out, Config(), quiet=True)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in tmp_path.iterdir()] == ["build"]
+
+
 def test_failed_reasoning_leaves_the_previous_build_intact(built, tmp_path, monkeypatch, seed_path):
     out = tmp_path / "build"
     shutil.copytree(built[0], out)

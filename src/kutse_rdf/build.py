@@ -10,11 +10,12 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import datetime
@@ -38,6 +39,37 @@ class BuildResult:
     cache_hits: int = 0  # standards taken from the artifact cache
     notes: list[str] = field(default_factory=list)  # one-line summaries printed after the build
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+
+
+class Background:
+    """A stage run in a thread while the next stages go on; `wait` re-raises its error."""
+
+    def __init__(self, name: str, timings: dict[str, float]):
+        self.name, self.timings = name, timings
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+
+    def start(self, work: Callable[[], None]) -> None:
+        def run() -> None:
+            started = time.perf_counter()
+            try:
+                work()
+            except BaseException as exc:  # noqa: BLE001 (re-raised in the main thread by wait)
+                self.error = exc
+            self.timings[self.name] = time.perf_counter() - started
+
+        self.thread = threading.Thread(target=run, name=self.name, daemon=True)
+        self.thread.start()
+
+    def join(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+
+    def wait(self) -> None:
+        self.join()
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
 
 
 @contextmanager
@@ -187,20 +219,24 @@ def write_validation(root: Path, units: list[UnitResult], result: BuildResult) -
                         "(reports/validation.json; details: kutse-rdf validate)")
 
 
-def write_site(root: Path, result: BuildResult, config: Config, previous: Path | None = None) -> None:
-    """[site] The static site (root/site/) from data/, reports/ and site_templates/."""
+def write_site(root: Path, result: BuildResult, config: Config, previous: Path | None = None,
+               reports_ready: Callable[[], None] = lambda: None) -> None:
+    """[site] The static site (root/site/) from data/, reports/ and site_templates/.
+    `reports_ready` returns once reports/queries/ is written."""
     from kutse_rdf.site import build_site
 
+    reports_ready()  # TODO site: call it just before the coverage pages read the reports
     stats = build_site(root, config, result.standards, previous=previous)  # previous: reused pages
     result.notes.append(f"site: {stats.pages} pages, {stats.resources} resources in site/")
 
 
-def write_query_reports(root: Path, result: BuildResult) -> None:
+def write_query_reports(root: Path, result: BuildResult, store) -> None:
     """Each library query without required parameters -> reports/queries/NAME.csv and
     NAME.json (W3C SPARQL results formats)."""
     from kutse_rdf.query import library, write_reports
 
-    skipped = write_reports(root / "reports" / "queries", result.store)
+    result.store = store
+    skipped = write_reports(root / "reports" / "queries", store)
     result.notes.append(f"queries: {len(library()) - len(skipped)} reports in reports/queries/"
                         + (f" (need parameters, not run: {', '.join(skipped)})" if skipped else ""))
 
@@ -240,26 +276,33 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
                 reference = reference_unit(config)
                 reference.key = key
                 cache.store(reference)
-            result.store = query_store(write_dumps(root, units, reference, config, previous=out))
+            all_nt = write_dumps(root, units, reference, config, previous=out)
+            result.notes.append(write_elm_dumps(root, units, config))
+            queries.start(lambda: write_query_reports(root, result, query_store(all_nt)))
             # the counts write_dumps put in the manifest
             manifest = json.loads((root / "data" / "graphs.json").read_text(encoding="utf-8"))
             asserted = sum(e["triples"] for e in manifest if e["kind"] == "standard")
             inferred = sum(e["triples"] for e in manifest if e["kind"] == "inferred")
             result.notes.append(f"graph: {asserted} triples in {len(units)} standard graph(s), "
                                 f"{inferred} inferred")
-            result.notes.append(write_elm_dumps(root, units, config))
 
+        # The query store and reports run in a thread beside the site: pyoxigraph releases the
+        # GIL while it loads and queries, and the site is Python, so on 2 cores they overlap.
+        queries = Background("queries", result.timings)
         stages = [
             ("units", stage_units),  # parse, convert, reason, validate, ELM per standard
             ("model", lambda: write_parse_outputs(root, result, units)),
-            ("data", stage_data),  # data/* dumps, ELM view, the query store
             ("validate", lambda: write_validation(root, units, result)),
-            ("release", units.clear),  # the units' bytes are on disk now: free them for the site
-            ("queries", lambda: write_query_reports(root, result)),
-            ("site", lambda: write_site(root, result, config, previous=out)),
+            ("data", stage_data),  # data/* dumps, ELM view; starts the queries
+            ("site", lambda: write_site(root, result, config, previous=out,
+                                        reports_ready=queries.wait)),
+            ("queries-wait", queries.wait),
         ]
-        for name, stage in stages:
-            started = time.perf_counter()
-            stage()
-            result.timings[name] = time.perf_counter() - started
+        try:
+            for name, stage in stages:
+                started = time.perf_counter()
+                stage()
+                result.timings[name] = time.perf_counter() - started
+        finally:
+            queries.join()  # never leave the thread writing into a folder being removed
     return result
