@@ -1,7 +1,7 @@
 """Per-query times of the query library on a build.
 
     python benchmarks/queries.py BUILD_DIR [--repeat 3] [--union-only] [--queries DIR]
-                                           [--standard SLUG]
+                                           [--standard SLUG] [--stage]
 
 Loads BUILD_DIR/data/all.trig the way `kutse-rdf query --data` does (every named graph plus their
 union as the default graph; --union-only loads data/all.nt, the union alone, to see what the
@@ -11,11 +11,15 @@ the build's reports and the endpoint do); `run` is query.run, the rows as pyoxig
 the CLI and the tests use). compare-standards gets the first two standards of the build.
 --queries DIR times the .rq files of another folder (e.g. an older copy of queries/) instead;
 --standard SLUG gives each query that takes it that standard (one standard of the register).
+A query's required `standard` gets the build's first standard. --stage also times the build's
+query stage (query.write_reports: every query without required parameters, CSV + JSON files in a
+temporary folder).
 Not a test: the machines are shared and noisy, so people read these numbers.
 """
 from __future__ import annotations
 
 import argparse
+import tempfile
 import time
 from pathlib import Path
 
@@ -48,6 +52,7 @@ def main() -> None:
     parser.add_argument("--union-only", action="store_true")
     parser.add_argument("--queries", type=Path)
     parser.add_argument("--standard")
+    parser.add_argument("--stage", action="store_true")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -75,6 +80,10 @@ def main() -> None:
         run_s, result = best_of(args.repeat, lambda: q.run(store, query, params))
         print(f"{name:24} {len(result.rows):7} {engine_s * 1000:10.0f} {run_s * 1000:8.0f}",
               flush=True)
+    if args.stage:
+        with tempfile.TemporaryDirectory() as folder:
+            stage_s, _ = best_of(args.repeat, lambda: q.write_reports(Path(folder), store))
+        print(f"query stage (write_reports): {stage_s:.2f} s")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,10 @@ MULTI = ROOT / "tests" / "fixtures" / "multi"
 SEED = ROOT / "standards" / "it-juht-tase-7.txt"
 REQUIRED = ("competences-by-partial", "ecf-coverage", "ecf-uncovered", "ecf-area-coverage",
             "shared-competences", "unique-competences", "unrequired-competences",
-            "coverage-matrix", "esco-links", "level-check", "compare-standards")
+            "coverage-matrix", "coverage-summary", "esco-links", "level-check",
+            "compare-standards")
+# the queries with required parameters (the build does not run them)
+NEEDS_PARAMS = ("compare-standards", "coverage-matrix")
 MINI_STANDARD = "https://w3id.org/kutse-rdf/id/standard/naidis-tase-6"
 
 
@@ -51,9 +54,15 @@ def run(store, name, **params):
     return q.run(store, q.library()[name], params)
 
 
-def assert_engines_agree(store, dataset, name, params=None):
+def params_for(name, a, b):
+    """Values for a query's required parameters: standards a and b."""
+    return {"compare-standards": {"a": a, "b": b}, "coverage-matrix": {"standard": a}}.get(name, {})
+
+
+def assert_engines_agree(store, dataset, name, params=None, unbound=False):
     query = q.library()[name]
-    bindings = q.bind_params(query, params or {}, store)
+    # unbound: the text as is, required parameters left free (what the SPARQL endpoint runs)
+    bindings = {} if unbound else q.bind_params(query, params or {}, store)
     fast = q.run_bound(store, query, bindings)
     reference = q.run_reference(dataset, query, bindings)
     assert fast.variables == reference.variables
@@ -149,8 +158,7 @@ def mini():
 
 @pytest.mark.parametrize("name", REQUIRED)
 def test_engines_agree_on_mini(mini, name):
-    params = {"a": "naidis-tase-6", "b": "naidis-tase-6"} if name == "compare-standards" else {}
-    assert_engines_agree(*mini, name, params)
+    assert_engines_agree(*mini, name, params_for(name, "naidis-tase-6", "naidis-tase-6"))
 
 
 def test_mini_answers(mini):
@@ -196,11 +204,26 @@ def test_mini_area_coverage_counts_and_percentages(mini):
 
 def test_mini_coverage_matrix_has_one_row_per_pair(mini):
     store, _ = mini
-    rows = records(run(store, "coverage-matrix"))
+    rows = records(run(store, "coverage-matrix", standard="naidis-tase-6"))
     assert len(rows) == 2 * 4
     required = {(r["partLabel"], r["notation"]) for r in rows if r["required"] == "true"}
     assert required == {("Esimene, tase 6", "B.3.1"), ("Esimene, tase 6", "B.3.2"),
                         ("Teine, tase 6", "B.3.2"), ("Teine, tase 6", "B.3.3")}
+
+
+def test_coverage_matrix_needs_a_standard(mini):
+    store, _ = mini
+    with pytest.raises(InputError, match="needs --param standard="):
+        run(store, "coverage-matrix")
+
+
+def test_mini_coverage_summary(mini):
+    store, _ = mini
+    rows = records(run(store, "coverage-summary"))
+    # mini.trig: 4 competences B.3.1-B.3.4; Esimene requires B.3.1, B.3.2, Teine B.3.2, B.3.3
+    assert [(r["partLabel"], r["kind"], r["required"], r["competences"], float(r["percent"]))
+            for r in rows] == [("Esimene, tase 6", "partial", "2", "4", 50.0),
+                               ("Teine, tase 6", "partial", "2", "4", 50.0)]
 
 
 def test_mini_esco_links(mini):
@@ -320,7 +343,7 @@ def test_write_reports_writes_csv_and_json_per_query(tmp_path):
     dataset = rdflib.Dataset()
     dataset.parse(MINI, format="trig")
     skipped = q.write_reports(tmp_path, dataset)
-    assert skipped == ["compare-standards"]
+    assert skipped == list(NEEDS_PARAMS)
     for name in REQUIRED:
         if name in skipped:
             continue
@@ -334,7 +357,8 @@ def test_reports_written_by_oxigraph_match_the_python_writers(mini, tmp_path):
     store, _ = mini
     q.write_reports(tmp_path, store)
     for name in REQUIRED:
-        if name == "compare-standards":
+        if name in NEEDS_PARAMS:
+            assert not (tmp_path / f"{name}.csv").exists(), name
             continue
         result = run(store, name)
         assert (tmp_path / f"{name}.csv").read_bytes().decode("utf-8") == q.to_csv(result), name
@@ -373,7 +397,7 @@ def seed():
 
 @pytest.mark.parametrize("name", [n for n in REQUIRED if n != "compare-standards"])
 def test_engines_agree_on_seed(seed, name):
-    assert_engines_agree(*seed, name)
+    assert_engines_agree(*seed, name, params_for(name, SEED_SLUG, SEED_SLUG))
 
 
 def test_seed_shared_competences_are_b3_13_and_b3_15(seed):
@@ -447,10 +471,21 @@ def test_seed_ecf_area_coverage(seed):
 
 
 def test_seed_coverage_matrix(seed):
-    rows = records(run(seed[0], "coverage-matrix"))
+    rows = records(run(seed[0], "coverage-matrix", standard=SEED_SLUG))
     assert len(rows) == 5 * 19
     flagged = {(r["partLabel"], r["notation"]) for r in rows if r["required"] == "true"}
     assert flagged == {(p, f"B.3.{n}") for p, numbers in SEED_PARTIALS.items() for n in numbers}
+
+
+def test_seed_coverage_summary(seed):
+    rows = records(run(seed[0], "coverage-summary"))
+    # B.1 lines 119-129 against the 19 competences of B.3; parts in document order
+    assert [r["partLabel"] for r in rows] == list(SEED_PARTIALS)
+    for r in rows:
+        required = len(SEED_PARTIALS[r["partLabel"]])
+        assert (int(r["required"]), int(r["competences"])) == (required, 19)
+        assert float(r["percent"]) == pytest.approx(round(1000 * required / 19) / 10)
+    assert [float(r["percent"]) for r in rows] == [63.2, 42.1, 21.1, 26.3, 42.1]
 
 
 def test_seed_levels_are_all_consistent(seed):
@@ -486,8 +521,20 @@ def multi():
 
 @pytest.mark.parametrize("name", REQUIRED)
 def test_engines_agree_on_several_standards(multi, name):
-    params = {"a": ANALYST, "b": DEVELOPER} if name == "compare-standards" else {}
-    assert_engines_agree(*multi, name, params)
+    assert_engines_agree(*multi, name, params_for(name, ANALYST, DEVELOPER))
+
+
+def test_coverage_matrix_unbound_answers_for_every_standard(multi):
+    # the text as sent to the endpoint: every standard's matrix, the same in both engines, and
+    # coverage-summary counts its rows per part
+    matrix = records(assert_engines_agree(*multi, "coverage-matrix", unbound=True))
+    assert {tail(r["standard"]) for r in matrix} == {ANALYST, SEED_SLUG}  # tarkvaraarendaja: no parts
+    counted = defaultdict(lambda: [0, 0])
+    for r in matrix:
+        counted[r["part"]][0] += r["required"] == "true"
+        counted[r["part"]][1] += 1
+    summary = records(run(multi[0], "coverage-summary"))
+    assert {r["part"]: [int(r["required"]), int(r["competences"])] for r in summary} == counted
 
 
 def test_compare_two_fixture_standards(multi):
