@@ -442,6 +442,74 @@ def test_unchanged_standard_pages_are_taken_over(seed, tmp_path):
     assert (root / "site" / "standard" / "it-juht-tase-7").is_dir()  # nothing taken from there
 
 
+def test_shared_pages_from_summaries_equal_those_from_the_whole_graph(tmp_path):
+    """The e-CF, EQF, ESCO, council and ontology pages are made from the standards' summaries
+    (site_summary.py); made again from the whole graph, every one of them is the same file."""
+    import sys
+
+    from kutse_rdf.build import run_build
+    from kutse_rdf.config import Config
+    from kutse_rdf.site import SiteWriter
+    from kutse_rdf.site_graph import SiteGraph
+    from kutse_rdf.site_render import Renderer, page_iris
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from make_corpus import make_corpus
+
+    make_corpus(9, tmp_path / "corpus")
+    build = tmp_path / "build"
+    run_build(sorted((tmp_path / "corpus").glob("*.txt")), build, Config(), quiet=True)
+    writer = SiteWriter(build, Config())
+    whole = SiteGraph.from_build(build, Config().base_uri)
+    standards = {iri for iri in whole.subjects()
+                 if "https://w3id.org/kutse-rdf/ontology#OccupationalStandard" in whole.types(iri)}
+    assert len(standards) == 9
+    renderer = Renderer(tmp_path / "whole", whole, writer.env, writer.settings, writer.i18n)
+    shared = page_iris(whole, skip=standards)
+    for iri in shared:
+        renderer.resource_page(iri)
+    expected = site_files(tmp_path / "whole")
+    # every e-CF concept the corpus cites, EQF levels, ESCO concepts, the council, the ontology
+    assert any(n.startswith("ecf/4.0/") for n in expected) and any(n.startswith("eqf/") for n in expected)
+    assert any(n.startswith("council/") for n in expected) and "ontology/index.html" in expected
+    built = site_files(build / "site")
+    assert [name for name in expected if built.get(name) != expected[name]] == []
+
+
+def test_rebuild_takes_shared_pages_over_only_while_summaries_are_unchanged(seed, tmp_path):
+    """A changed indicator text leaves the shared pages' inputs unchanged: they are moved over
+    from the previous build. A changed competence title is on the e-CF pages that cite it: they
+    are rendered again. Either way the site equals one made from scratch."""
+    from kutse_rdf.config import Config
+    from kutse_rdf.site import build_site
+
+    def rebuilt(name: str, old: str, new: str) -> tuple[Path, Path]:
+        previous = copy_inputs(seed.parent, tmp_path / f"{name}-previous")
+        build_site(previous, Config())
+        roots = []
+        for kind in ("rebuilt", "scratch"):
+            root = copy_inputs(seed.parent, tmp_path / f"{name}-{kind}")
+            for graph in (root / "data" / "standards" / "it-juht-tase-7.nt", root / "data" / "elm.nt"):
+                text = graph.read_text(encoding="utf-8")
+                assert old in text or graph.name == "elm.nt"
+                graph.write_text(text.replace(old, new), encoding="utf-8")
+            build_site(root, Config(), previous=previous if kind == "rebuilt" else None)
+            roots.append(root)
+        return previous, *roots
+
+    # B.3.18 indicator 4 (line 328)
+    previous, root, scratch = rebuilt("text", "ning nende testimise.", "ning nende testimise (muudetud).")
+    assert not (previous / "site" / "ecf" / "4.0" / "E.8").exists()  # moved, not rendered
+    assert site_files(root / "site") == site_files(scratch / "site")
+
+    # B.3.18 "Infoturbestrateegia väljatöötamine ja haldamine" (line 128) cites E.8
+    previous, root, scratch = rebuilt("title", "Infoturbestrateegia väljatöötamine ja haldamine",
+                                      "Infoturbestrateegia koostamine")
+    assert (previous / "site" / "ecf" / "4.0" / "E.8").is_dir()  # rendered again
+    assert "Infoturbestrateegia koostamine" in page_text(root / "site" / "ecf/4.0/E.8/index.html")
+    assert site_files(root / "site") == site_files(scratch / "site")
+
+
 def test_missing_manifest_is_a_clear_error(tmp_path):
     from kutse_rdf.config import Config
     from kutse_rdf.errors import InputError

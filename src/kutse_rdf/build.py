@@ -225,8 +225,8 @@ def write_site(root: Path, result: BuildResult, config: Config, previous: Path |
     `reports_ready` returns once reports/queries/ is written."""
     from kutse_rdf.site import build_site
 
-    reports_ready()  # TODO site: call it just before the coverage pages read the reports
-    stats = build_site(root, config, result.standards, previous=previous)  # previous: reused pages
+    stats = build_site(root, config, result.standards, previous=previous,  # reused pages
+                       reports_ready=reports_ready)
     result.notes.append(f"site: {stats.pages} pages, {stats.resources} resources in site/")
 
 

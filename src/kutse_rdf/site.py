@@ -12,16 +12,21 @@ Layout (see README, section "site"):
 Speed (README, "site"): a standard's pages depend only on its own graph, its ELM nodes and the
 reference graph, so they are rendered per standard (site_render.py) — in worker processes when
 there are many — and taken over from the previous build when a content hash of those inputs is
-unchanged (site_reuse.py). Everything else (e-CF, councils, ESCO, EQF, the ontology, home,
-coverage index, search index, sitemap) is made here from the whole graph.
+unchanged (site_reuse.py). The pages no standard owns (e-CF, councils, ESCO, EQF, the ontology)
+are made here from the reference graph and each standard's summary (site_summary.py), not from the
+whole graph, and taken over as well while those are unchanged; then home, coverage index, search
+index and sitemap.
 """
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 import pyoxigraph as ox
 
@@ -33,7 +38,9 @@ from kutse_rdf.site_meta import dataset_description, download_files
 from kutse_rdf.site_render import (K_STANDARD, Output, Renderer, StandardJob, StandardRenderer,
                                    Workers, load_settings, make_environment, owner, page_iris,
                                    simple_jsonld, standard_folders, worker_count)
-from kutse_rdf.site_reuse import CACHE_DIR, PageReuse, inputs_digest, standard_key
+from kutse_rdf.site_reuse import CACHE_DIR, PageReuse, inputs_digest, shared_pages_key, standard_key
+from kutse_rdf.site_summary import Summary, summarise
+from kutse_rdf.site_views import Link, code_key
 
 QUERY_ROWS_SHOWN = 100
 STANDARD_TYPE_LINE = (b"> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <" + K_STANDARD.encode()
@@ -59,27 +66,79 @@ def standard_iri(nt: bytes) -> str | None:
     return nt[start + 1:end].decode("utf-8") if nt[start:start + 1] == b"<" else None
 
 
-def split_elm(elm: bytes, standards: set[str]) -> dict[str, list[bytes]]:
-    """The ELM view's lines by the standard whose folder holds their subject's page. Lines about
-    blank nodes (none today) go to every standard, so that no description loses them."""
+def split_elm(elm: bytes, standards: set[str]) -> tuple[dict[str, list[bytes]], list[bytes]]:
+    """The ELM view's lines by the standard whose folder holds their subject's page, and the lines
+    about resources no standard owns (for the shared pages). Lines about blank nodes (none today)
+    go to every standard and to the shared pages, so that no description loses them.
+
+    The view lists a standard's nodes together, so a standard's lines are taken a run at a time
+    (a regular expression finds where the run ends): a rebuild reads the whole view, and a
+    line at a time cost ~0.2 s on 500 standards."""
     parts: dict[str, list[bytes]] = {iri: [] for iri in standards}
-    shared: list[bytes] = []
-    for line in elm.splitlines(keepends=True):
-        if line.startswith(b"<"):
-            iri = owner(line[1:line.index(b">")].decode("utf-8").partition("#")[0], standards)
-            if iri is not None:
-                parts[iri].append(line)
-        elif line.startswith(b"_:"):
-            shared.append(line)
-    if shared:
+    rest: list[bytes] = []
+    blank: list[bytes] = []
+    owners: dict[bytes, str | None] = {}  # by subject document
+    names = sorted(standards)
+    # runs need no standard's folder inside another's (never so; else a line at a time)
+    runs_ok = not any(b.startswith(a + "/") for a, b in zip(names, names[1:]))
+    runs: dict[str, re.Pattern] = {}
+    pos, size = 0, len(elm)
+    while pos < size:
+        end = elm.find(b"\n", pos) + 1 or size
+        if elm.startswith(b"<", pos):
+            doc = elm[pos + 1:elm.index(b">", pos)].partition(b"#")[0]
+            if doc not in owners:
+                owners[doc] = owner(doc.decode("utf-8"), standards)
+            iri = owners[doc]
+            if iri is None:
+                rest.append(elm[pos:end])
+            elif runs_ok:
+                if iri not in runs:
+                    runs[iri] = re.compile(b"(?:<" + re.escape(iri.encode()) + b"[/#>][^\n]*\n)*")
+                end = max(runs[iri].match(elm, pos).end(), end)
+                parts[iri].append(elm[pos:end])
+            else:
+                parts[iri].append(elm[pos:end])
+        elif elm.startswith(b"_:", pos):
+            blank.append(elm[pos:end])
+        pos = end
+    if blank:
         for lines in parts.values():
-            lines.extend(shared)
-    return parts
+            lines.extend(blank)
+    return parts, rest + blank
+
+
+class Reusable:
+    """Pages made from a few known inputs (the validation report, the query results, the sitemap's
+    URLs): taken over from the previous build when a hash of those inputs is unchanged (as a
+    standard's pages, see site_reuse.py), else rendered. On a rebuild they cost more to render
+    than all else but the changed standard."""
+
+    def __init__(self, reuse: PageReuse, taken_over: list, renderer: Renderer, digest: str):
+        self.reuse, self.taken_over, self.renderer, self.digest = reuse, taken_over, renderer, digest
+
+    def __call__(self, name: str, inputs: list[bytes], paths: list[str], render) -> None:
+        h = hashlib.sha256(f"{name}\0{self.digest}".encode())
+        for part in inputs:
+            h.update(len(part).to_bytes(8, "big") + part)
+        key = h.hexdigest()
+        output = self.renderer.output
+        found = self.reuse.lookup(key)
+        if found is not None and found[2] == paths:
+            self.taken_over.append((key, paths))
+            output.pages += found[0].pages
+            output.files += found[0].files
+            return
+        pages, files = output.pages, output.files
+        render()
+        self.reuse.record(key, Output(pages=output.pages - pages, files=output.files - files), folders=paths)
 
 
 class SiteWriter:
-    def __init__(self, root: Path, config: Config, previous: Path | None = None):
+    def __init__(self, root: Path, config: Config, previous: Path | None = None,
+                 reports_ready: Callable[[], None] = lambda: None):
         self.root = root
+        self.reports_ready = reports_ready  # returns once reports/queries/ is written
         self.out = root / "site"
         self.config = config
         self.settings, self.i18n = load_settings()
@@ -95,69 +154,118 @@ class SiteWriter:
     # -- stages --------------------------------------------------------------------------------
     def build(self) -> SiteStats:
         self.out.mkdir(parents=True, exist_ok=True)
+        base = self.config.base_uri
         entries = read_manifest(self.root)
         reference = [read_dump(self.root, e) for e in entries if e.get("kind") == "reference"]
-        jobs = self.standard_jobs(entries)
+        jobs, shared_elm = self.standard_jobs(entries)
+        standards = [job.iri for job in jobs]
         reuse = PageReuse(self.previous, self.root, self.languages)
-        digest = inputs_digest(self.config.base_uri, reference)
+        digest = inputs_digest(base, reference)
         keys = {job.iri: standard_key(digest, job) for job in jobs}
         outputs: dict[str, Output] = {}
+        summaries: dict[str, Summary] = {}
         todo = []
         for job in jobs:
             found = reuse.lookup(keys[job.iri], self.folders_of(job.iri))
             if found is not None:
-                outputs[job.iri] = found
+                outputs[job.iri], summaries[job.iri], _ = found
             else:
                 todo.append(job)
         self.stats.reused = len(outputs)
+        taken_over = [(keys[iri], self.folders_of(iri)) for iri in standards if iri in outputs]
 
         count = worker_count(len(todo))
-        workers = (Workers(todo, count, self.out, self.config.base_uri, reference, self.root / CACHE_DIR)
+        workers = (Workers(todo, count, self.out, base, reference, self.root / CACHE_DIR)
                    if count else None)
         try:
-            # the whole graph, for the pages no standard owns, while the workers render
-            graph = SiteGraph.from_build(self.root, self.config.base_uri)
+            # while the workers render: the standards' summaries and the shared pages
+            for job in todo:
+                summaries[job.iri] = summarise(job.iri, job.graph, job.elm, base)
+            parts = [summaries[iri] for iri in standards]
+            shared_key = shared_pages_key(digest, shared_elm, standards, parts)
+            found = reuse.lookup(shared_key)
+            if found is not None:
+                shared, _, folders = found
+                taken_over.append((shared_key, folders))
+                graph = SiteGraph.from_parts(base, [*reference, *(p.shared for p in parts)], shared_elm)
+                links = 0
+            else:
+                graph = SiteGraph.from_parts(base, [*reference, *(p.shared + p.links for p in parts)],
+                                             shared_elm + b"".join(p.elm_links for p in parts))
+                links = sum(p.links.count(b"\n") for p in parts)
+                shared = self.shared_pages(graph, set(standards))
+                folders = self.movable(graph, shared.sitemap, standards)
+                if folders is not None:
+                    reuse.record(shared_key, shared, folders=folders)
+            triples = len(graph.store) - links + sum(p.owned for p in parts)
             renderer = Renderer(self.out, graph, self.env, self.settings, self.i18n)
             self.copy_assets(renderer)
+            self.reports_ready()  # the downloads and the coverage index read reports/queries/
             downloads = download_files(self.root, self.out, self.settings)
             renderer.output.files += len(downloads)
-            standards = [job.iri for job in jobs]
-            owned = set(standards)
-            for iri in page_iris(graph, skip=owned):
-                renderer.resource_page(iri)
             if workers:
                 outputs.update(workers.results())
             else:
-                inline = StandardRenderer(self.out, self.config.base_uri, reference)
+                inline = StandardRenderer(self.out, base, reference)
                 for job in todo:
                     outputs[job.iri] = inline.render(job)
         finally:
             if workers:
                 workers.close()
         for job in todo:
-            reuse.record(keys[job.iri], outputs[job.iri])
+            reuse.record(keys[job.iri], outputs[job.iri], summaries[job.iri])
 
-        total = renderer.output
+        total = Output()
+        total.add(shared)
         for iri in standards:
             total.add(outputs[iri])
         renderer.search.entries = total.search
-        self.coverage_index(renderer, standards)
-        self.home(renderer, graph, standards, downloads)
+        links_of = {lang: [Link(*outputs[iri].link[lang]) for iri in standards] for lang in self.languages}
+        self.reusable = Reusable(reuse, taken_over, renderer, digest)
+        self.coverage_index(renderer, links_of)
+        self.home(renderer, graph, links_of, downloads, triples)
         self.simple_pages(renderer, downloads)
         renderer.write(self.out / "assets" / "search-index.js", renderer.search.to_script())
-        self.write_meta(renderer, graph, downloads, total.sitemap)
+        self.write_meta(renderer, graph, downloads, total.sitemap, triples)
         # last, so that a failure before leaves the previous build whole (see site_reuse.py)
-        reuse.take_over(self.out, [(keys[iri], self.folders_of(iri)) for iri in standards
-                                   if iri not in {job.iri for job in todo}])
+        reuse.take_over(self.out, taken_over)
+        total.pages += renderer.output.pages
+        total.files += renderer.output.files
         self.stats.pages, self.stats.resources, self.stats.files = total.pages, total.resources, total.files
         self.stats.sitemap = total.sitemap
         return self.stats
 
+    def shared_pages(self, graph: SiteGraph, owned: set[str]) -> Output:
+        """The pages no standard owns (e-CF, ESCO, EQF, councils, the ontology)."""
+        renderer = Renderer(self.out, graph, self.env, self.settings, self.i18n)
+        for iri in page_iris(graph, skip=owned):
+            renderer.resource_page(iri)
+        return renderer.output
+
+    def movable(self, graph: SiteGraph, iris: list[str], standards: list[str]) -> list[str] | None:
+        """The folders that hold the shared pages (the topmost of them, in every tree), or None
+        when one of them would also hold other pages (then they are always rendered)."""
+        folders = sorted({self.tree(lang) + graph.path_of(iri) for iri in iris for lang in self.languages})
+        top: list[str] = []
+        for folder in folders:
+            if not (top and folder.startswith(top[-1])):
+                top.append(folder)
+        others = [f for iri in standards for f in self.folders_of(iri)]
+        reserved = {self.tree(lang) + name for lang in self.languages
+                    for name in ("", "assets/", "data/", "reports/", "coverage/", "downloads/",
+                                 "validation/", "search/", ".well-known/")}
+        if any(f in reserved or f.split("/", 1)[0] in ("assets", "data", "reports") for f in top):
+            return None
+        if any(o.startswith(f) for f in top for o in others):
+            return None
+        return top
+
     def folders_of(self, standard: str) -> list[str]:
         return standard_folders(self.paths.path_of(standard) or "", self.languages)
 
-    def standard_jobs(self, entries: list[dict]) -> list[StandardJob]:
-        """A job per standard graph of the manifest, with the ELM view's lines about it."""
+    def standard_jobs(self, entries: list[dict]) -> tuple[list[StandardJob], bytes]:
+        """A job per standard graph of the manifest, with the ELM view's lines about it; and the
+        ELM view's lines about resources no standard owns."""
         graphs = []
         for entry in entries:
             if entry.get("kind") == "standard":
@@ -166,8 +274,8 @@ class SiteWriter:
                 if iri is not None and self.paths.path_of(iri):
                     graphs.append((iri, data))
         elm = b"".join(read_dump(self.root, e) for e in entries if e.get("kind") == "elm")
-        parts = split_elm(elm, {iri for iri, _ in graphs})
-        return [StandardJob(iri, data, b"".join(parts[iri])) for iri, data in sorted(graphs)]
+        parts, rest = split_elm(elm, {iri for iri, _ in graphs})
+        return [StandardJob(iri, data, b"".join(parts[iri])) for iri, data in sorted(graphs)], b"".join(rest)
 
     def copy_assets(self, renderer: Renderer) -> None:
         source = resource_dir("site_templates") / "assets"
@@ -175,27 +283,51 @@ class SiteWriter:
             if file.is_file():
                 renderer.write(self.out / "assets" / file.name, file.read_bytes())
 
-    def coverage_index(self, renderer: Renderer, standards: list[str]) -> None:
-        reports = load_query_results(self.root / "reports" / "queries")
-        for lang in self.languages:
-            entries = renderer.views[lang].links(standards)
-            renderer.render("coverage_index.html", "coverage/", lang,
-                            embed(simple_jsonld(self.i18n[lang]["coverage_title"], lang), []),
-                            self.i18n[lang]["coverage_title"], standards=entries, reports=reports)
+    def coverage_index(self, renderer: Renderer, links_of: dict[str, list[Link]]) -> None:
+        folder = self.root / "reports" / "queries"
+        inputs = [repr(sorted(links_of.items())).encode(), repr(query_headers()).encode()]
+        for file in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            data = file.with_suffix(".csv") if file.with_suffix(".csv").is_file() else file
+            inputs += [data.name.encode(), data.read_bytes()]
 
-    def home(self, renderer: Renderer, graph: SiteGraph, standards: list[str], downloads: list[dict]) -> None:
+        def render() -> None:
+            reports = load_query_results(folder)
+            for lang in self.languages:
+                entries = sorted(links_of[lang], key=lambda l: (code_key(l.notation), l.text))
+                renderer.render("coverage_index.html", "coverage/", lang,
+                                embed(simple_jsonld(self.i18n[lang]["coverage_title"], lang), []),
+                                self.i18n[lang]["coverage_title"], standards=entries, reports=reports)
+
+        self.reusable("coverage index", inputs, [self.tree(l) + "coverage/index.html" for l in self.languages],
+                      render)
+
+    def home(self, renderer: Renderer, graph: SiteGraph, links_of: dict[str, list[Link]],
+             downloads: list[dict], triples: int) -> None:
+        data = dataset_description(self.config.base_uri, self.settings, downloads, triples)
         for lang in self.languages:
             views = renderer.views[lang]
-            entries = sorted((views.link(s) for s in standards), key=lambda l: l.text)
+            entries = sorted(links_of[lang], key=lambda l: l.text)
             ecf = views.links(s for s in graph.subjects()
                               if s.startswith("https://w3id.org/kutse-rdf/ecf/") and s.endswith(".0/"))
-            data = dataset_description(self.config.base_uri, self.settings, downloads, graph)
             jsonld = embed([simple_jsonld(self.i18n[lang]["site"], lang), data["schema"]], [])
             renderer.render("home.html", "", lang, jsonld, self.i18n[lang]["site"], standards=entries,
                             frameworks=ecf, downloads=downloads[:6])
 
     def simple_pages(self, renderer: Renderer, downloads: list[dict]) -> None:
-        validation = load_json(self.root / "reports" / "validation.json")
+        report = self.root / "reports" / "validation.json"
+        text = report.read_bytes() if report.is_file() else b""
+        has_ttl = (self.root / "reports" / "validation.ttl").is_file()
+
+        def validation_pages() -> None:
+            validation = load_json(report)
+            for lang in self.languages:
+                t = self.i18n[lang]
+                renderer.render("validation.html", "validation/", lang,
+                                embed(simple_jsonld(t["validation_title"], lang), []), t["validation_title"],
+                                report=validation_view(validation), has_ttl=has_ttl)
+
+        self.reusable("validation", [text, str(has_ttl).encode()],
+                      [self.tree(lang) + "validation/" for lang in self.languages], validation_pages)
         for lang in self.languages:
             t = self.i18n[lang]
             renderer.render("search.html", "search/", lang, embed(simple_jsonld(t["nav_search"], lang), []),
@@ -204,10 +336,6 @@ class SiteWriter:
                             embed(simple_jsonld(t["downloads_title"], lang), []), t["downloads_title"],
                             downloads=downloads, licence=self.settings["licence"],
                             licence_name=self.settings["licence_name"])
-            renderer.render("validation.html", "validation/", lang,
-                            embed(simple_jsonld(t["validation_title"], lang), []), t["validation_title"],
-                            report=validation_view(validation),
-                            has_ttl=(self.root / "reports" / "validation.ttl").is_file())
         # the 404 page is served for any path, so its links cannot be relative: it gets a minimal
         # page whose only link is to the site root by absolute path
         html = self.env.get_template("404.html").render(t=self.i18n[self.languages[0]],
@@ -215,9 +343,9 @@ class SiteWriter:
         renderer.write(self.out / "404.html", html)
 
     def write_meta(self, renderer: Renderer, graph: SiteGraph, downloads: list[dict],
-                   sitemap: list[str]) -> None:
+                   sitemap: list[str], triples: int) -> None:
         base = self.config.base_uri
-        data = dataset_description(base, self.settings, downloads, graph)
+        data = dataset_description(base, self.settings, downloads, triples)
         turtle = ox.serialize(data["triples"], format=ox.RdfFormat.TURTLE, prefixes=data["prefixes"])
         renderer.write(self.out / "void.ttl", turtle)
         renderer.write(self.out / ".well-known" / "void", turtle)
@@ -231,8 +359,9 @@ class SiteWriter:
         for extra in ("coverage/", "downloads/", "validation/", "search/"):
             urls.append(base + extra)
         today = date.today().isoformat()
-        renderer.write(self.out / "sitemap.xml",
-                       self.env.get_template("sitemap.xml").render(urls=urls, today=today))
+        self.reusable("sitemap", [today.encode(), "\n".join(urls).encode()], ["sitemap.xml"],
+                      lambda: renderer.write(self.out / "sitemap.xml", self.env.get_template(
+                          "sitemap.xml").render(urls=urls, today=today)))
         renderer.write(self.out / "robots.txt",
                        self.env.get_template("robots.txt").render(sitemap=base + "sitemap.xml"))
 
@@ -263,17 +392,21 @@ def table_of(data) -> tuple[list[str], list[list[str]]]:
     return [], []
 
 
+def query_headers() -> dict:
+    try:
+        from kutse_rdf.query import library
+
+        return library()
+    except Exception:  # noqa: BLE001 (a broken query library must not stop the site)
+        return {}
+
+
 def load_query_results(folder: Path) -> list[dict]:
     """The query stage's results, titled by the questions in the queries' headers; the first
     QUERY_ROWS_SHOWN rows of each (on 500 standards a result has ~10^4 rows and the page would
     be ~40 MB; the files hold them all). Read from the CSV (SPARQL 1.1 CSV results: the same
     values as the JSON, a quarter of its size), else from the JSON."""
-    try:
-        from kutse_rdf.query import library
-
-        headers = library()
-    except Exception:  # noqa: BLE001 (a broken query library must not stop the site)
-        headers = {}
+    headers = query_headers()
     results = []
     for file in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         csv_file = file.with_suffix(".csv")
@@ -317,8 +450,11 @@ def validation_view(report) -> dict | None:
 
 
 def build_site(root: Path, config: Config, standards: list | None = None,
-               previous: Path | None = None) -> SiteStats:
+               previous: Path | None = None,
+               reports_ready: Callable[[], None] = lambda: None) -> SiteStats:
     """Write root/site/ from root/data/ and root/reports/ (the [site] stage of the build).
     `previous` is the build being replaced, whose pages of unchanged standards are taken over;
-    `standards` (the parsed models) is accepted for the build's call and not needed."""
-    return SiteWriter(root, config, previous).build()
+    `standards` (the parsed models) is accepted for the build's call and not needed;
+    `reports_ready` returns once reports/queries/ is complete (the build writes it in a thread
+    while the site starts)."""
+    return SiteWriter(root, config, previous, reports_ready).build()

@@ -68,15 +68,21 @@ class SearchIndex:
 
     def to_script(self) -> str:
         docs: list[list] = []  # [path, title, title lang, kind, notation, boost]
-        postings: dict[str, dict[int, int]] = {}
-        for path, title, lang, kind, notation, fields, boost in self.entries:
-            doc = len(docs)
+        postings: dict[str, list[int]] = {}  # token -> doc, weight, doc, weight, ... (docs ascending)
+        for doc, (path, title, lang, kind, notation, fields, boost) in enumerate(self.entries):
             docs.append([path, title, lang or "", kind, notation or "", KIND_BOOST.get(kind, 0) + boost])
+            best: dict[str, int] = {}  # a token's weight in this document: where it weighs most
             for text, weight in fields:
                 for token in cached_tokens(text):
-                    found = postings.setdefault(token, {})
-                    found[doc] = max(found.get(doc, 0), weight)
-        terms = {t: [x for doc, w in sorted(p.items()) for x in (doc, w)] for t, p in sorted(postings.items())}
+                    if token not in best or best[token] < weight:
+                        best[token] = weight
+            for token, weight in best.items():
+                found = postings.get(token)
+                if found is None:
+                    postings[token] = [doc, weight]
+                else:
+                    found += (doc, weight)
+        terms = dict(sorted(postings.items()))
         data = json.dumps({"docs": docs, "terms": terms}, ensure_ascii=False, separators=(",", ":"))
         # the index is a script: keep any "</script>" in document text from mattering to HTML tools
         data = data.replace("<", "\\u003c")
