@@ -152,3 +152,29 @@ def test_merged_dumps_of_several_standards_state_each_triple_once(tmp_path, corp
     elm_triples = set(ox.parse(path=str(data / "elm.nt"), format=ox.RdfFormat.N_TRIPLES))
     for name, fmt in (("elm.ttl", ox.RdfFormat.TURTLE), ("elm.jsonld", ox.RdfFormat.JSON_LD)):
         assert set(ox.parse(path=str(data / name), format=fmt)) == elm_triples, name
+
+
+def test_query_reports_rerun_only_when_what_the_queries_read_changes(tmp_path, corpus):
+    """An indicator's text is not read by any library query: the rebuild links the previous
+    reports. A competence title is (skos:prefLabel): the queries run again, on a store whose
+    answers equal those on the whole graph."""
+    from test_build_data import assert_answers_equal
+
+    out = tmp_path / "build"
+    files = sorted(corpus.glob("*.txt"))
+    run_build(files, out, Config(), quiet=True, jobs=1)
+    reports = out / "reports" / "queries" / "coverage-summary.csv"
+    text = files[0].read_text(encoding="utf-8")
+    indicator = next(line for line in text.splitlines() if line[:2] == "1.")
+    files[0].write_text(text.replace(indicator, indicator + " Muudetud.", 1), encoding="utf-8")
+    inode = reports.stat().st_ino
+    again = run_build(files, out, Config(), quiet=True, jobs=1)
+    assert again.store is None and reports.stat().st_ino == inode
+    assert any("taken from the previous build" in note for note in again.notes)
+
+    heading = next(line for line in text.splitlines() if line.startswith("\tB.3.1. "))
+    files[0].write_text(files[0].read_text(encoding="utf-8").replace(
+        heading + "\n", heading + " uus\n", 1), encoding="utf-8")
+    third = run_build(files, out, Config(), quiet=True, jobs=1)
+    assert third.store is not None and reports.stat().st_ino != inode
+    assert_answers_equal(third.store, out)

@@ -5,6 +5,7 @@ succeeded, so a failed run leaves the previous build/ as it was.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -132,8 +133,31 @@ def write_parse_outputs(root: Path, result: BuildResult, units: list[UnitResult]
     write_json(root / "reports" / "parse.json", report)
 
 
+def library_predicates(cache: ArtifactCache) -> frozenset[str] | None:
+    """query.predicates_used of the query library; parsing the queries with rdflib takes
+    ~0.4 s, so the answer is kept in the cache, keyed by the queries' text."""
+    from kutse_rdf.query import library, predicates_used
+
+    queries = library()
+    digest = hashlib.sha256("\0".join(q.text for q in queries.values()).encode()).hexdigest()
+    record = cache.load_record(PREDICATES_RECORD)
+    if record is not None and record.get("queries") == digest:
+        found = record.get("predicates")
+        predicates = None if found is None else frozenset(found)
+    else:
+        predicates = predicates_used(queries.values())
+    cache.store_record(PREDICATES_RECORD, {
+        "queries": digest, "predicates": None if predicates is None else sorted(predicates)})
+    return predicates
+
+
+PREDICATES_RECORD = "query-predicates.json"
+REPORTS_RECORD = "query-reports.json"
+
+
 def run_units(files: list[Path], cache: ArtifactCache, config: Config, built_at: datetime,
-              jobs: int, progress: bool) -> list[UnitResult]:
+              jobs: int, progress: bool,
+              query_predicates: frozenset[str] | None = None) -> list[UnitResult]:
     """Each file's unit result (unit.py), from the cache or computed, in file order. Units
     not cached run in `jobs` worker processes (inline when there are only one or two)."""
     environment = environment_key(config)
@@ -154,7 +178,7 @@ def run_units(files: list[Path], cache: ArtifactCache, config: Config, built_at:
             todo.append((index, path, key))
     bar = _progress(len(todo), progress)
     if len(todo) <= 2 or jobs <= 1:
-        context = UnitContext(config, built_at)
+        context = UnitContext(config, built_at, query_predicates)
         computed = ((index, key, context.run(path)) for index, path, key in todo)
         for index, key, unit in computed:
             unit.key = key
@@ -162,7 +186,8 @@ def run_units(files: list[Path], cache: ArtifactCache, config: Config, built_at:
             _finish(unit, results, index, bar)
     else:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"),
-                                 initializer=init_worker, initargs=(config, built_at)) as pool:
+                                 initializer=init_worker,
+                                 initargs=(config, built_at, query_predicates)) as pool:
             futures = {pool.submit(run_in_worker, path, key, cache): index
                        for index, path, key in todo}
             for future in as_completed(futures):  # each stored in the cache by its worker
@@ -241,14 +266,59 @@ def write_query_reports(root: Path, result: BuildResult, store) -> None:
                         + (f" (need parameters, not run: {', '.join(skipped)})" if skipped else ""))
 
 
-def query_store(all_nt: Path):
-    """The store the query reports run on: the union of all graphs (data/all.nt) as its
-    default graph."""
+def query_store(data: Path | bytes):
+    """A store holding N-Triples (a file or bytes) as its default graph."""
     import pyoxigraph as ox
 
     store = ox.Store()
-    store.bulk_load(path=str(all_nt), format=ox.RdfFormat.N_TRIPLES)
+    if isinstance(data, Path):
+        store.bulk_load(path=str(data), format=ox.RdfFormat.N_TRIPLES)
+    else:
+        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
     return store
+
+
+def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes, all_nt: Path,
+                        predicates: frozenset[str] | None, cache: ArtifactCache, config: Config,
+                        result: BuildResult, background: "Background") -> None:
+    """reports/queries/: the library's answers. They can only change when a triple the queries
+    read changes, so the store holds just those (the units' query_nt and the matching shared
+    lines: ~55 % of the triples, loaded in half the time), and when their hash equals the
+    previous build's the previous reports are linked instead (a rebuild after an edit the
+    queries cannot see runs no query). Otherwise the store is loaded and the queries run in a
+    thread beside the site (see run_build)."""
+    from kutse_rdf.dumps import with_predicates
+
+    if predicates is None:  # a query can read any predicate: all of data/all.nt
+        background.start(lambda: write_query_reports(root, result, query_store(all_nt)))
+        return
+    shared = with_predicates(shared_nt, predicates)
+    digest = hashlib.sha256(environment_key(config).encode() + shared)
+    for unit in sorted(units, key=lambda u: u.graph_uri):
+        digest.update(unit.query_digest.encode())
+    record = {"digest": digest.hexdigest()}
+    cache.store_record(REPORTS_RECORD, record)
+    if cache.load_record(REPORTS_RECORD) == record and link_reports(cache, root):
+        result.notes.append("queries: the triples they read are unchanged; reports/queries/ "
+                            "taken from the previous build")
+        return
+    data = b"".join([*(u.data("query_nt") for u in units), shared])
+    background.start(lambda: write_query_reports(root, result, query_store(data)))
+
+
+def link_reports(cache: ArtifactCache, root: Path) -> bool:
+    """Hard-link the previous build's reports/queries/ into this one; False if impossible."""
+    source = cache.previous.parent / "reports" / "queries"
+    target = root / "reports" / "queries"
+    try:
+        files = [p for p in source.iterdir() if p.is_file()]
+        target.mkdir(parents=True, exist_ok=True)
+        for file in files:
+            os.link(file, target / file.name)
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
+        return False
+    return bool(files)
 
 
 def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
@@ -263,9 +333,12 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
         cache = ArtifactCache(out, root)
         units: list[UnitResult] = []
 
+        predicates: list[frozenset[str] | None] = []  # what the library queries read
+
         def stage_units() -> None:
-            units.extend(distinct_units(
-                run_units(files, cache, config, built_at, jobs, progress=not quiet), result))
+            predicates.append(library_predicates(cache))
+            units.extend(distinct_units(run_units(files, cache, config, built_at, jobs,
+                                                  not quiet, predicates[0]), result))
             result.standards = [u.standard for u in units]
             result.cache_hits = cache.hits
 
@@ -276,9 +349,10 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
                 reference = reference_unit(config)
                 reference.key = key
                 cache.store(reference)
-            all_nt = write_dumps(root, units, reference, config, previous=out)
+            all_nt, shared_nt = write_dumps(root, units, reference, config, previous=out)
             result.notes.append(write_elm_dumps(root, units, config))
-            queries.start(lambda: write_query_reports(root, result, query_store(all_nt)))
+            start_query_reports(root, units, shared_nt, all_nt, predicates[0], cache, config,
+                                result, queries)
             # the counts write_dumps put in the manifest
             manifest = json.loads((root / "data" / "graphs.json").read_text(encoding="utf-8"))
             asserted = sum(e["triples"] for e in manifest if e["kind"] == "standard")

@@ -10,6 +10,7 @@ new ones; entries of standards no longer built are dropped with the old build.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import shutil
@@ -23,7 +24,7 @@ from kutse_rdf.unit import UnitResult
 
 CACHE_DIR = ".cache"
 # The declarative files a unit's result depends on.
-INPUT_FOLDERS = ("ontology", "shapes", "mappings")
+INPUT_FOLDERS = ("ontology", "shapes", "mappings", "queries")  # queries: see query_nt
 
 
 def environment_key(config: Config) -> str:
@@ -88,6 +89,17 @@ class ArtifactCache:
         result.pack = str(target)
         self.hits += 1
         return result
+
+    def load_record(self, name: str) -> dict | None:
+        """A small JSON record the previous build left (None when missing or damaged)."""
+        try:
+            data = json.loads((self.previous / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def store_record(self, name: str, data: dict) -> None:
+        (self.current / name).write_text(json.dumps(data), encoding="utf-8")
 
     def store(self, result: UnitResult) -> None:
         """Write the unit's entry; its byte fields are then read from there (memory freed)."""

@@ -83,6 +83,68 @@ def library() -> dict[str, QueryFile]:
     return {p.stem: read_query(p) for p in sorted(folder.glob("*.rq"))}
 
 
+def predicates_used(queries: Iterable[QueryFile]) -> frozenset[str] | None:
+    """Every IRI the queries use as a predicate (in triple patterns and property paths), or
+    None when one of them can match a predicate it does not name (a variable in the predicate
+    position, a negated property set). A triple whose predicate is not in the set cannot change
+    any of their answers: the build's query store holds only those triples (README "Scale")."""
+    from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import URIRef
+
+    found: set[str] = set()
+
+    def path(predicate) -> bool:
+        if isinstance(predicate, URIRef):
+            found.add(str(predicate))
+            return True
+        if isinstance(predicate, (SequencePath, AlternativePath)):
+            return all(path(part) for part in predicate.args)
+        if isinstance(predicate, InvPath):
+            return path(predicate.arg)
+        if isinstance(predicate, MulPath):
+            return path(predicate.path)
+        return False  # a variable, a negated property set
+
+    def bgp(node, allowed: dict) -> bool:
+        for _, predicate, _ in node.get("triples", []):
+            if predicate in allowed:  # a variable that a VALUES joined with this BGP binds
+                found.update(allowed[predicate])
+            elif not path(predicate):
+                return False
+        return True
+
+    def values_iris(node) -> dict:
+        """{variable: IRIs} of a VALUES block that binds the variable to an IRI in every row."""
+        if not (isinstance(node, CompValue) and node.name == "ToMultiSet"
+                and isinstance(node.p, CompValue) and node.p.name == "values"):
+            return {}
+        rows = node.p.res
+        names = set().union(*(row.keys() for row in rows)) if rows else set()
+        return {v: {str(row[v]) for row in rows} for v in names
+                if all(isinstance(row.get(v), URIRef) for row in rows)}
+
+    def walk(node) -> bool:
+        if isinstance(node, CompValue):
+            if node.name == "BGP":
+                return bgp(node, {})
+            if node.name == "Join":  # BGP joined with VALUES: the VALUES limit its variables
+                for side, other in ((node.p1, node.p2), (node.p2, node.p1)):
+                    allowed = values_iris(other)
+                    if allowed and isinstance(side, CompValue) and side.name == "BGP":
+                        return bgp(side, allowed)
+            return all(walk(value) for value in node.values())
+        if isinstance(node, (list, tuple)):
+            return all(walk(item) for item in node)
+        return True
+
+    for query in queries:
+        if not walk(prepareQuery(query.text).algebra):
+            return None
+    return frozenset(found)
+
+
 def read_query(path: Path) -> QueryFile:
     """Read a query file and its header comment (title, et, en, param lines)."""
     try:

@@ -8,6 +8,7 @@ and to store.
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from rdflib.plugins.stores.memory import SimpleMemory
 
 from kutse_rdf.config import Config
 from kutse_rdf.dumps import (TURTLE_PREFIXES, elm_prefixes, own_pieces, sorted_lines,
-                             strip_prefixes, turtle)
+                             strip_prefixes, turtle, with_predicates)
 from kutse_rdf.errors import KutseError
 from kutse_rdf.model import Standard
 
@@ -51,6 +52,9 @@ class UnitResult:
     elm_own_ttl: bytes = b""
     elm_own_jsonld: bytes = b""
     elm_shared_nt: bytes = b""
+    # the own lines the library queries can read (query.predicates_used), and their hash
+    query_nt: bytes = b""
+    query_digest: str = ""
     graph_triples: int = 0  # lines of graph_nt
     elm_own_triples: int = 0  # lines of elm_own_nt
     ttl_prefix_length: int = 0  # bytes of graph_ttl's @prefix lines (TriG takes the rest)
@@ -91,7 +95,7 @@ def sorted_nt(graph: Graph) -> bytes:
 
 
 def serialise(result: UnitResult, std: Standard, subject: str, graph: Graph, inferred: Graph,
-              elm: Graph, report) -> None:
+              elm: Graph, report, query_predicates: frozenset[str] | None = None) -> None:
     """Everything later stages need of a unit, as bytes (cheap to pickle, cache and merge)."""
     result.graph_nt = sorted_nt(graph)
     result.graph_ttl = turtle(result.graph_nt, TURTLE_PREFIXES)
@@ -105,6 +109,9 @@ def serialise(result: UnitResult, std: Standard, subject: str, graph: Graph, inf
     union, result.shared_nt = own_pieces(sorted_lines(result.graph_nt, result.inferred_nt),
                                          subject, TURTLE_PREFIXES)
     result.union_nt, result.union_ttl, result.union_jsonld = union.nt, union.ttl, union.jsonld
+    if query_predicates is not None:
+        result.query_nt = with_predicates(union.nt, query_predicates)
+        result.query_digest = hashlib.sha256(result.query_nt).hexdigest()
     split_elm_view(result, subject)
 
 
@@ -132,7 +139,8 @@ def copy_range(source: int, target: int, offset: int, length: int) -> None:
 class UnitContext:
     """What every unit needs, made once per process: reference graph, reasoner, shapes."""
 
-    def __init__(self, config: Config, built_at: datetime):
+    def __init__(self, config: Config, built_at: datetime,
+                 query_predicates: frozenset[str] | None = None):
         from kutse_rdf.reason import Reasoner, reasoning_schema
         from kutse_rdf.uris import Uris
         from kutse_rdf.validate import shapes_graph
@@ -140,6 +148,7 @@ class UnitContext:
 
         self.config = config
         self.built_at = built_at
+        self.query_predicates = query_predicates
         self.uris = Uris(config.base_uri)
         self.reference = load_reference(config)
         self.reasoner = Reasoner(reasoning_schema(self.reference))
@@ -169,7 +178,8 @@ class UnitContext:
             inferred.add(triple)
         subject = self.uris.standard(std)
         report = validate_standard(std, URIRef(subject), graph, self.reference, self.uris)
-        serialise(result, std, str(subject), graph, inferred, elm_graph([std], self.config), report)
+        serialise(result, std, str(subject), graph, inferred, elm_graph([std], self.config), report,
+                  self.query_predicates)
 
 
 def reference_unit(config: Config) -> UnitResult:
@@ -192,9 +202,10 @@ def reference_unit(config: Config) -> UnitResult:
 _CONTEXT: UnitContext | None = None
 
 
-def init_worker(config: Config, built_at: datetime) -> None:
+def init_worker(config: Config, built_at: datetime,
+                query_predicates: frozenset[str] | None = None) -> None:
     global _CONTEXT
-    _CONTEXT = UnitContext(config, built_at)
+    _CONTEXT = UnitContext(config, built_at, query_predicates)
 
 
 def run_in_worker(path: Path, key: str, cache) -> UnitResult:
