@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -47,7 +48,9 @@ class Settings:
     concepts: Graph
 
 
+@lru_cache(maxsize=1)
 def load_settings() -> Settings:
+    """Read once per process (~8 ms a call: a unit per standard called it each time)."""
     folder = resource_dir("ontology") / "elm"
     toml_file = folder / "elm.toml"
     try:
