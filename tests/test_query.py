@@ -585,3 +585,37 @@ def test_standard_parameter_restricts_to_one_standard(multi):
     assert {(r["partLabel"], r["notation"]) for r in rows} == {
         ("Andmeinsener, tase 6", n) for n in b3({1, 3, 4, 5})} | {
         ("Andmeteadur, tase 6", n) for n in b3({2, 3, 4})}
+
+
+def test_shipped_predicates_record_is_current():
+    """queries/predicates.json spares a build the ~0.4 s rdflib takes to parse the library; it
+    must say what predicates_used says of the queries as they are now."""
+    import json
+
+    from kutse_rdf.resources import resource_dir
+
+    shipped = json.loads((resource_dir("queries") / q.PREDICATES_FILE).read_text(encoding="utf-8"))
+    assert shipped == q.predicates_record(q.library().values()), (
+        "queries changed: run python -c 'import kutse_rdf.query as q; q.write_predicates_file()'")
+
+
+def test_predicates_used_reads_paths_values_and_refuses_open_predicates(tmp_path):
+    def predicates(text):
+        path = tmp_path / "x.rq"
+        path.write_text(text, encoding="utf-8")
+        return q.predicates_used([q.read_query(path)])
+
+    p = "PREFIX e: <http://e/> "
+    assert predicates(p + "SELECT * { ?s e:a/^e:b ?o ; (e:c|e:d)* ?x }") == {
+        "http://e/a", "http://e/b", "http://e/c", "http://e/d"}
+    assert predicates(p + "SELECT * { ?s ?r ?o VALUES ?r { e:a e:b } }") == {"http://e/a",
+                                                                            "http://e/b"}
+    assert predicates(p + "SELECT * { ?s ?p ?o }") is None  # any predicate
+    assert predicates(p + "SELECT * { ?s !e:a ?o }") is None  # any but one
+    # a VALUES that may leave the variable unbound does not limit it
+    assert predicates(p + "SELECT * { ?s ?r ?o VALUES ?r { e:a UNDEF } }") is None
+    assert predicates(p + "SELECT * { ?s e:a ?o FILTER EXISTS { ?o ?p ?x } }") is None
+    # patterns inside EXISTS / NOT EXISTS count too
+    assert predicates(p + "SELECT * { ?s e:a ?o FILTER NOT EXISTS { ?o e:z ?x } "
+                          "BIND(EXISTS { ?s e:y ?o } AS ?b) }") == {"http://e/a", "http://e/z",
+                                                                   "http://e/y"}

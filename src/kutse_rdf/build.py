@@ -134,20 +134,13 @@ def write_parse_outputs(root: Path, result: BuildResult, units: list[UnitResult]
 
 
 def library_predicates(cache: ArtifactCache) -> frozenset[str] | None:
-    """query.predicates_used of the query library; parsing the queries with rdflib takes
-    ~0.4 s, so the answer is kept in the cache, keyed by the queries' text."""
-    from kutse_rdf.query import library, predicates_used
+    """query.predicates_used of the query library (query.library_predicates), recorded in the
+    cache for the next build."""
+    from kutse_rdf.query import library_predicates as predicates_of, shipped_predicates
 
-    queries = library()
-    digest = hashlib.sha256("\0".join(q.text for q in queries.values()).encode()).hexdigest()
-    record = cache.load_record(PREDICATES_RECORD)
-    if record is not None and record.get("queries") == digest:
-        found = record.get("predicates")
-        predicates = None if found is None else frozenset(found)
-    else:
-        predicates = predicates_used(queries.values())
-    cache.store_record(PREDICATES_RECORD, {
-        "queries": digest, "predicates": None if predicates is None else sorted(predicates)})
+    predicates, record = predicates_of([cache.load_record(PREDICATES_RECORD),
+                                        shipped_predicates()])
+    cache.store_record(PREDICATES_RECORD, record)
     return predicates
 
 
