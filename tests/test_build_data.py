@@ -243,3 +243,19 @@ def test_rebuild_of_the_same_input_gives_the_same_files(tmp_path, monkeypatch, s
     assert files[0] == files[1]
     assert b'"2023-11-14T22:13:20Z"^^<http://www.w3.org/2001/XMLSchema#dateTime>' in (
         files[0]["standards/it-juht-tase-7.nt"])
+
+
+def test_query_data_store_of_a_build_holds_named_graphs_and_their_union(built):
+    """`query --data` / `serve` load all.trig and take its union from all.nt beside it: the
+    default graph must be exactly the union of the named graphs."""
+    from kutse_rdf.query import store_from_file
+
+    out, _ = built
+    store = store_from_file(out / "data" / "all.trig")
+    named = {(q.subject, q.predicate, q.object) for q in store
+             if not isinstance(q.graph_name, ox.DefaultGraph)}
+    default = [(q.subject, q.predicate, q.object)
+               for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+    assert len(default) == len(set(default)) and set(default) == named
+    assert {g.value for g in store.named_graphs()} == {
+        e["graph"] for e in manifest(out) if e["kind"] != "elm"}

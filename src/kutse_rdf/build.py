@@ -43,18 +43,21 @@ class BuildResult:
 
 
 class Background:
-    """A stage run in a thread while the next stages go on; `wait` re-raises its error."""
+    """A stage run in a thread while the next stages go on. `wait` re-raises its error, and
+    adds the one-line note the work returned to `notes` (in the main thread: the notes keep
+    their order whenever the thread ends)."""
 
-    def __init__(self, name: str, timings: dict[str, float]):
-        self.name, self.timings = name, timings
+    def __init__(self, name: str, timings: dict[str, float], notes: list[str]):
+        self.name, self.timings, self.notes = name, timings, notes
         self.thread: threading.Thread | None = None
         self.error: BaseException | None = None
+        self.note: str | None = None
 
-    def start(self, work: Callable[[], None]) -> None:
+    def start(self, work: Callable[[], str]) -> None:
         def run() -> None:
             started = time.perf_counter()
             try:
-                work()
+                self.note = work()
             except BaseException as exc:  # noqa: BLE001 (re-raised in the main thread by wait)
                 self.error = exc
             self.timings[self.name] = time.perf_counter() - started
@@ -71,6 +74,9 @@ class Background:
         if self.error is not None:
             error, self.error = self.error, None
             raise error
+        if self.note is not None:
+            self.notes.append(self.note)
+            self.note = None
 
 
 @contextmanager
@@ -248,15 +254,15 @@ def write_site(root: Path, result: BuildResult, config: Config, previous: Path |
     result.notes.append(f"site: {stats.pages} pages, {stats.resources} resources in site/")
 
 
-def write_query_reports(root: Path, result: BuildResult, store) -> None:
+def write_query_reports(root: Path, result: BuildResult, store) -> str:
     """Each library query without required parameters -> reports/queries/NAME.csv and
-    NAME.json (W3C SPARQL results formats)."""
+    NAME.json (W3C SPARQL results formats); returns the build's note on them."""
     from kutse_rdf.query import library, write_reports
 
     result.store = store
     skipped = write_reports(root / "reports" / "queries", store)
-    result.notes.append(f"queries: {len(library()) - len(skipped)} reports in reports/queries/"
-                        + (f" (need parameters, not run: {', '.join(skipped)})" if skipped else ""))
+    return (f"queries: {len(library()) - len(skipped)} reports in reports/queries/"
+            + (f" (need parameters, not run: {', '.join(skipped)})" if skipped else ""))
 
 
 def query_store(data: Path | bytes):
@@ -292,8 +298,8 @@ def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes, a
     record = {"digest": digest.hexdigest()}
     cache.store_record(REPORTS_RECORD, record)
     if cache.load_record(REPORTS_RECORD) == record and link_reports(cache, root):
-        result.notes.append("queries: the triples they read are unchanged; reports/queries/ "
-                            "taken from the previous build")
+        background.note = ("queries: the triples they read are unchanged; reports/queries/ "
+                           "taken from the previous build")
         return
     data = b"".join([*(u.data("query_nt") for u in units), shared])
     background.start(lambda: write_query_reports(root, result, query_store(data)))
@@ -343,9 +349,9 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
                 reference.key = key
                 cache.store(reference)
             all_nt, shared_nt = write_dumps(root, units, reference, config, previous=out)
-            result.notes.append(write_elm_dumps(root, units, config))
             start_query_reports(root, units, shared_nt, all_nt, predicates[0], cache, config,
                                 result, queries)
+            result.notes.append(write_elm_dumps(root, units, config))
             # the counts write_dumps put in the manifest
             manifest = json.loads((root / "data" / "graphs.json").read_text(encoding="utf-8"))
             asserted = sum(e["triples"] for e in manifest if e["kind"] == "standard")
@@ -355,12 +361,12 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
 
         # The query store and reports run in a thread beside the site: pyoxigraph releases the
         # GIL while it loads and queries, and the site is Python, so on 2 cores they overlap.
-        queries = Background("queries", result.timings)
+        queries = Background("queries", result.timings, result.notes)
         stages = [
             ("units", stage_units),  # parse, convert, reason, validate, ELM per standard
+            ("data", stage_data),  # data/* dumps, ELM view; starts the queries
             ("model", lambda: write_parse_outputs(root, result, units)),
             ("validate", lambda: write_validation(root, units, result)),
-            ("data", stage_data),  # data/* dumps, ELM view; starts the queries
             ("site", lambda: write_site(root, result, config, previous=out,
                                         reports_ready=queries.wait)),
             ("queries-wait", queries.wait),

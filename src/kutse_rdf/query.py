@@ -278,8 +278,14 @@ def store_from_file(path: Path) -> ox.Store:
     if not path.is_file():
         raise InputError("no such data file (run kutse-rdf build first?)", file=str(path))
     store = ox.Store()
+    # A build's all.trig has its union beside it, each triple once (dumps.py): loaded as the
+    # default graph in Rust, 5.5 -> 3.7 s on 500 standards against making the union in Python.
+    union = path.with_name("all.nt") if path.name == "all.trig" else None
     try:
         store.bulk_load(path=str(path), format=fmt)
+        if union is not None and union.is_file():
+            store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES)
+            return store
     except SyntaxError as exc:
         raise InputError(f"cannot read data: {exc}", file=str(path)) from None
     _merge_into_default(store)
