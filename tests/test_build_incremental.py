@@ -178,3 +178,37 @@ def test_query_reports_rerun_only_when_what_the_queries_read_changes(tmp_path, c
     third = run_build(files, out, Config(), quiet=True, jobs=1)
     assert third.store is not None and reports.stat().st_ino != inode
     assert_answers_equal(third.store, out)
+
+
+def test_copy_range_falls_back_to_read_and_write(tmp_path, monkeypatch):
+    """Where the kernel cannot copy between the files (another file system), the bytes are
+    read and written instead."""
+    import errno
+
+    from kutse_rdf import unit
+
+    source = tmp_path / "source"
+    source.write_bytes(b"0123456789")
+
+    def refuse(*args):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(unit.os, "copy_file_range", refuse)
+    target = tmp_path / "target"
+    with open(source, "rb") as src, open(target, "wb", buffering=0) as out:
+        out.write(b">")
+        unit.copy_range(src.fileno(), out.fileno(), 2, 5)
+        out.write(b"<")
+    assert target.read_bytes() == b">23456<"
+
+
+def test_a_missing_previous_standard_file_is_written_not_linked(tmp_path, seed_path):
+    """The previous build's record says the file came from the same unit, but the file is
+    gone (deleted by hand): the rebuild writes it from the cache entry."""
+    out = tmp_path / "build"
+    run_build([seed_path], out, Config(), quiet=True)
+    nt = out / "data" / "standards" / "it-juht-tase-7.nt"
+    expected = nt.read_bytes()
+    nt.unlink()
+    result = run_build([seed_path], out, Config(), quiet=True)
+    assert result.cache_hits == 1 and nt.read_bytes() == expected
