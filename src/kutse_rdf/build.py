@@ -297,27 +297,35 @@ def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes, a
         digest.update(unit.query_digest.encode())
     record = {"digest": digest.hexdigest()}
     cache.store_record(REPORTS_RECORD, record)
-    if cache.load_record(REPORTS_RECORD) == record and link_reports(cache, root):
-        background.note = ("queries: the triples they read are unchanged; reports/queries/ "
-                           "taken from the previous build")
+    note = link_reports(cache, root) if cache.load_record(REPORTS_RECORD) == record else None
+    if note is not None:
+        background.note = note
         return
     data = b"".join([*(u.data("query_nt") for u in units), shared])
     background.start(lambda: write_query_reports(root, result, query_store(data)))
 
 
-def link_reports(cache: ArtifactCache, root: Path) -> bool:
-    """Hard-link the previous build's reports/queries/ into this one; False if impossible."""
+def link_reports(cache: ArtifactCache, root: Path) -> str | None:
+    """Hard-link every report file of the previous build's reports/queries/ into this one and
+    return the build's note on them; None when one is missing (then the queries run)."""
+    from kutse_rdf.query import library
+
+    queries = library()
+    run = [name for name, query in queries.items() if not any(p.required for p in query.params)]
+    skipped = [name for name in queries if name not in run]
     source = cache.previous.parent / "reports" / "queries"
     target = root / "reports" / "queries"
     try:
-        files = [p for p in source.iterdir() if p.is_file()]
         target.mkdir(parents=True, exist_ok=True)
-        for file in files:
-            os.link(file, target / file.name)
+        for name in run:
+            for suffix in (".csv", ".json"):
+                os.link(source / (name + suffix), target / (name + suffix))
     except OSError:
         shutil.rmtree(target, ignore_errors=True)
-        return False
-    return bool(files)
+        return None
+    return (f"queries: {len(run)} reports in reports/queries/, taken from the previous build "
+            "(the triples they read are unchanged)"
+            + (f"; need parameters, not run: {', '.join(skipped)}" if skipped else ""))
 
 
 def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
