@@ -36,7 +36,7 @@ class BuildResult:
     standards: list[Standard] = field(default_factory=list)
     failures: list[KutseError] = field(default_factory=list)  # documents reported and skipped
     problems: int = 0  # SHACL violations and other data problems found
-    store: Any = None  # pyoxigraph Store: the union of all graphs as its default graph
+    store: Any = None  # the query reports' pyoxigraph Store (what they read); None when reused
     cache_hits: int = 0  # standards taken from the artifact cache
     notes: list[str] = field(default_factory=list)  # one-line summaries printed after the build
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
