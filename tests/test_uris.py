@@ -123,3 +123,16 @@ def test_two_partials_with_one_slug_in_a_standard_are_refused():
         standard_graph(std, Config())
     assert str(exc.value).startswith("it-juht-tase-7.txt:22: partial qualification")
     assert "line 19" in str(exc.value)
+
+
+def test_owned_by_tells_a_standards_own_iris_from_its_neighbours():
+    from kutse_rdf.uris import owned_by
+
+    owned = owned_by("https://w3id.org/kutse-rdf/id/standard/a")
+    assert owned(b"<https://w3id.org/kutse-rdf/id/standard/a> <p> <o> .")
+    assert owned(b"<https://w3id.org/kutse-rdf/id/standard/a/competence/B.3.1>")
+    assert owned(b"<https://w3id.org/kutse-rdf/id/standard/a#general-skill-1> <p> \"x\" .")
+    assert not owned(b"<https://w3id.org/kutse-rdf/id/standard/a-b/competence/B.3.1>")
+    assert not owned(b"<https://w3id.org/kutse-rdf/id/standard/ab>")
+    assert not owned(b"<https://w3id.org/kutse-rdf/id/standard/a")  # cut short
+    assert not owned(b"<https://w3id.org/kutse-rdf/id/council/x> <p> <o> .")

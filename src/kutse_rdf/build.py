@@ -139,13 +139,13 @@ def write_parse_outputs(root: Path, result: BuildResult, units: list[UnitResult]
     write_json(root / "reports" / "parse.json", report)
 
 
-def library_predicates(cache: ArtifactCache) -> frozenset[str] | None:
+def query_predicates(cache: ArtifactCache) -> frozenset[str] | None:
     """query.predicates_used of the query library (query.library_predicates), recorded in the
     cache for the next build."""
-    from kutse_rdf.query import library_predicates as predicates_of, shipped_predicates
+    from kutse_rdf.query import library_predicates, shipped_predicates
 
-    predicates, record = predicates_of([cache.load_record(PREDICATES_RECORD),
-                                        shipped_predicates()])
+    predicates, record = library_predicates([cache.load_record(PREDICATES_RECORD),
+                                             shipped_predicates()])
     cache.store_record(PREDICATES_RECORD, record)
     return predicates
 
@@ -154,12 +154,12 @@ PREDICATES_RECORD = "query-predicates.json"
 REPORTS_RECORD = "query-reports.json"
 
 
-def run_units(files: list[Path], cache: ArtifactCache, config: Config, built_at: datetime,
-              jobs: int, progress: bool,
+def run_units(files: list[Path], cache: ArtifactCache, config: Config, environment: str,
+              built_at: datetime, jobs: int, progress: bool,
               query_predicates: frozenset[str] | None = None) -> list[UnitResult]:
     """Each file's unit result (unit.py), from the cache or computed, in file order. Units
-    not cached run in `jobs` worker processes (inline when there are only one or two)."""
-    environment = environment_key(config)
+    not cached run in `jobs` worker processes (inline when there are only one or two).
+    `environment`: cache.environment_key(config)."""
     results: dict[int, UnitResult] = {}
     todo: list[tuple[int, Path, str]] = []
     for index, path in enumerate(files):
@@ -178,11 +178,8 @@ def run_units(files: list[Path], cache: ArtifactCache, config: Config, built_at:
     bar = _progress(len(todo), progress)
     if len(todo) <= 2 or jobs <= 1:
         context = UnitContext(config, built_at, query_predicates)
-        computed = ((index, key, context.run(path)) for index, path, key in todo)
-        for index, key, unit in computed:
-            unit.key = key
-            cache.store(unit)
-            _finish(unit, results, index, bar)
+        for index, path, key in todo:
+            _finish(context.build(path, key, cache), results, index, bar)
     else:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"),
                                  initializer=init_worker,
@@ -234,10 +231,8 @@ def write_validation(root: Path, units: list[UnitResult], result: BuildResult) -
     """reports/validation.ttl + .json from each standard's report; violations are problems."""
     from kutse_rdf.validate import write_report_files
 
-    write_report_files([u.validation for u in units], [u.data("validation_ttl") for u in units],
-                       root / "reports")
-    severities = [r["severity"] for u in units for r in u.validation["results"]]
-    violations, warnings = severities.count("violation"), severities.count("warning")
+    violations, warnings = write_report_files(
+        [u.validation for u in units], [u.data("validation_ttl") for u in units], root / "reports")
     result.problems += violations
     result.notes.append(f"validation: {violations} violation(s), {warnings} warning(s) "
                         "(reports/validation.json; details: kutse-rdf validate)")
@@ -261,7 +256,13 @@ def write_query_reports(root: Path, result: BuildResult, store) -> str:
 
     result.store = store
     skipped = write_reports(root / "reports" / "queries", store)
-    return (f"queries: {len(library()) - len(skipped)} reports in reports/queries/"
+    return queries_note(len(library()) - len(skipped), skipped)
+
+
+def queries_note(reports: int, skipped: list[str], reused: bool = False) -> str:
+    return (f"queries: {reports} reports in reports/queries/"
+            + (", taken from the previous build (the triples they read are unchanged)"
+               if reused else "")
             + (f" (need parameters, not run: {', '.join(skipped)})" if skipped else ""))
 
 
@@ -278,8 +279,8 @@ def query_store(data: Path | bytes):
 
 
 def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes, all_nt: Path,
-                        predicates: frozenset[str] | None, cache: ArtifactCache, config: Config,
-                        result: BuildResult, background: "Background") -> None:
+                        predicates: frozenset[str] | None, cache: ArtifactCache,
+                        environment: str, result: BuildResult, background: "Background") -> None:
     """reports/queries/: the library's answers. They can only change when a triple the queries
     read changes, so the store holds just those (the units' query_nt and the matching shared
     lines: ~55 % of the triples, loaded in half the time), and when their hash equals the
@@ -292,7 +293,7 @@ def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes, a
         background.start(lambda: write_query_reports(root, result, query_store(all_nt)))
         return
     shared = with_predicates(shared_nt, predicates)
-    digest = hashlib.sha256(environment_key(config).encode() + shared)
+    digest = hashlib.sha256(environment.encode() + shared)
     for unit in sorted(units, key=lambda u: u.graph_uri):
         digest.update(unit.query_digest.encode())
     record = {"digest": digest.hexdigest()}
@@ -308,24 +309,20 @@ def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes, a
 def link_reports(cache: ArtifactCache, root: Path) -> str | None:
     """Hard-link every report file of the previous build's reports/queries/ into this one and
     return the build's note on them; None when one is missing (then the queries run)."""
-    from kutse_rdf.query import library
+    from kutse_rdf.query import REPORT_SUFFIXES, report_queries
 
-    queries = library()
-    run = [name for name, query in queries.items() if not any(p.required for p in query.params)]
-    skipped = [name for name in queries if name not in run]
-    source = cache.previous.parent / "reports" / "queries"
+    reported, skipped = report_queries()
+    source = cache.previous_build / "reports" / "queries"
     target = root / "reports" / "queries"
     try:
         target.mkdir(parents=True, exist_ok=True)
-        for name in run:
-            for suffix in (".csv", ".json"):
-                os.link(source / (name + suffix), target / (name + suffix))
+        for name in reported:
+            for suffix in REPORT_SUFFIXES:
+                os.link(source / f"{name}.{suffix}", target / f"{name}.{suffix}")
     except OSError:
         shutil.rmtree(target, ignore_errors=True)
         return None
-    return (f"queries: {len(run)} reports in reports/queries/, taken from the previous build "
-            "(the triples they read are unchanged)"
-            + (f"; need parameters, not run: {', '.join(skipped)}" if skipped else ""))
+    return queries_note(len(reported), skipped, reused=True)
 
 
 def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
@@ -336,6 +333,7 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
     out = out.resolve()
     jobs = jobs or os.cpu_count() or 1
     built_at = build_time()
+    environment = environment_key(config)  # also checks the engines' names (exit 2)
     with atomic_dir(out) as root:
         cache = ArtifactCache(out, root)
         units: list[UnitResult] = []
@@ -343,22 +341,22 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
         predicates: list[frozenset[str] | None] = []  # what the library queries read
 
         def stage_units() -> None:
-            predicates.append(library_predicates(cache))
-            units.extend(distinct_units(run_units(files, cache, config, built_at, jobs,
-                                                  not quiet, predicates[0]), result))
+            predicates.append(query_predicates(cache))
+            units.extend(distinct_units(run_units(files, cache, config, environment, built_at,
+                                                  jobs, not quiet, predicates[0]), result))
             result.standards = [u.standard for u in units]
             result.cache_hits = cache.hits
 
         def stage_data() -> None:
-            key = reference_key(environment_key(config))
+            key = reference_key(environment)
             reference = cache.load(key)
             if reference is None:
                 reference = reference_unit(config)
                 reference.key = key
                 cache.store(reference)
-            all_nt, shared_nt = write_dumps(root, units, reference, config, previous=out)
-            start_query_reports(root, units, shared_nt, all_nt, predicates[0], cache, config,
-                                result, queries)
+            all_nt, shared_nt = write_dumps(root, units, reference, config, cache)
+            start_query_reports(root, units, shared_nt, all_nt, predicates[0], cache,
+                                environment, result, queries)
             result.notes.append(write_elm_dumps(root, units, config))
             # the counts write_dumps put in the manifest
             manifest = json.loads((root / "data" / "graphs.json").read_text(encoding="utf-8"))

@@ -29,9 +29,10 @@ import pyoxigraph as ox
 
 from kutse_rdf.config import Config
 from kutse_rdf.convert import PREFIXES
-from kutse_rdf.uris import Uris
+from kutse_rdf.uris import Uris, owned_by
 
 if TYPE_CHECKING:
+    from kutse_rdf.cache import ArtifactCache
     from kutse_rdf.unit import UnitResult
 
 TURTLE_PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -63,12 +64,9 @@ def sorted_lines(*texts: bytes) -> bytes:
 def split_own(nt: bytes, subject: str) -> tuple[bytes, bytes]:
     """(lines whose subject is `subject` or below it, the other lines)."""
     own, shared = [], []
-    exact, below = f"<{subject}>".encode(), (f"<{subject}/".encode(), f"<{subject}#".encode())
+    owned = owned_by(subject)
     for line in nt.splitlines(keepends=True):
-        if line.startswith(exact) or line.startswith(below):
-            own.append(line)
-        else:
-            shared.append(line)
+        (own if owned(line) else shared).append(line)
     return b"".join(own), b"".join(shared)
 
 
@@ -135,6 +133,16 @@ def _write(path: Path, data: bytes) -> None:
         out.write(data)
 
 
+def _write_merged(data: Path, name: str, units: list["UnitResult"], fields: str,
+                  shared: Pieces, prefixes: dict[str, str]) -> None:
+    """data/NAME.nt, .ttl, .jsonld: each unit's pieces (fields FIELDS_nt, _ttl, _jsonld) in
+    order, then the shared ones."""
+    _concatenate(data / f"{name}.nt", [*((u, f"{fields}_nt", 0) for u in units), shared.nt])
+    _concatenate(data / f"{name}.ttl", [prefix_lines(prefixes), b"\n",
+                                        *((u, f"{fields}_ttl", 0) for u in units), shared.ttl])
+    _concatenate(data / f"{name}.jsonld", jsonld_array(units, f"{fields}_jsonld", shared.jsonld))
+
+
 def _concatenate(path: Path, parts: Iterable[tuple["UnitResult", str, int] | bytes]) -> None:
     """A file of byte strings and unit fields (unit, field, bytes to skip), in order."""
     with _open(path) as out:
@@ -147,21 +155,16 @@ def _concatenate(path: Path, parts: Iterable[tuple["UnitResult", str, int] | byt
 
 class StandardFiles:
     """data/standards/SLUG.nt and .ttl. A standard whose unit is the one the previous build
-    wrote them from (same cache key, recorded in .cache/standard-files.json) gets hard links to
-    the previous build's files: 1,000 links take ~20 ms, writing the files ~0.4 s on 500."""
+    wrote them from (same cache key, in the cache record RECORD) gets hard links to the
+    previous build's files: 1,000 links take ~20 ms, writing the files ~0.4 s on 500."""
 
-    RECORD = Path(".cache") / "standard-files.json"
+    RECORD = "standard-files.json"
 
-    def __init__(self, root: Path, previous: Path | None):
+    def __init__(self, root: Path, cache: "ArtifactCache | None"):
         self.root = root
-        self.previous = previous
+        self.cache = cache
         self.written: dict[str, str] = {}
-        self.before: dict[str, str] = {}
-        if previous is not None and (previous / self.RECORD).is_file():
-            try:
-                self.before = json.loads((previous / self.RECORD).read_text(encoding="utf-8"))
-            except (ValueError, UnicodeDecodeError):
-                self.before = {}  # a damaged record: write every file
+        self.before = (cache.load_record(self.RECORD) if cache else None) or {}
 
     def write(self, unit: "UnitResult") -> None:
         names = [f"standards/{unit.slug}.nt", f"standards/{unit.slug}.ttl"]
@@ -178,7 +181,7 @@ class StandardFiles:
             for name in names:
                 target = self.root / "data" / name
                 target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(self.previous / "data" / name, target)
+                os.link(self.cache.previous_build / "data" / name, target)
                 done.append(target)
         except OSError:  # another file system, or the file is gone: write instead
             for target in done:
@@ -187,13 +190,15 @@ class StandardFiles:
         return True
 
     def close(self) -> None:
-        _write(self.root / self.RECORD, json.dumps(self.written, indent=0).encode())
+        if self.cache is not None:
+            self.cache.store_record(self.RECORD, self.written)
 
 
 def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
-                config: Config, previous: Path | None = None) -> tuple[Path, bytes]:
-    """data/ of a build from its standards' unit results and the reference unit (`previous`:
-    the build being replaced, whose unchanged per-standard files are linked). Returns the
+                config: Config, cache: "ArtifactCache | None" = None) -> tuple[Path, bytes]:
+    """data/ of a build from its standards' unit results and the reference unit (`cache`: the
+    build's, through which unchanged per-standard files are linked from the previous build).
+    Returns the
     path of data/all.nt (the union of all graphs, each triple once) and the lines of it that no
     unit holds as its own (the reference graph and the statements standards share), from which
     and the units' own lines the build makes its query store."""
@@ -206,7 +211,7 @@ def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
     shared = Pieces.of(sorted_lines(reference.data("graph_nt"), reference.data("inferred_nt"),
                                     *(u.data("shared_nt") for u in units)), TURTLE_PREFIXES)
     manifest = []
-    files = StandardFiles(root, previous)
+    files = StandardFiles(root, cache)
     for unit in units:
         files.write(unit)
         manifest.append({"graph": unit.graph_uri, "file": f"standards/{unit.slug}.nt",
@@ -219,13 +224,9 @@ def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
     manifest.append({"graph": inferred_uri, "file": "inferred.nt",
                      "triples": inferred.count(b"\n"), "kind": "inferred"})
 
-    _concatenate(data / "all.nt", [*((u, "union_nt", 0) for u in units), shared.nt])
-    header = prefix_lines(TURTLE_PREFIXES)
-    _concatenate(data / "all.ttl", [header, b"\n", *((u, "union_ttl", 0) for u in units),
-                                    shared.ttl])
-    _concatenate(data / "all.jsonld", jsonld_array(units, "union_jsonld", shared.jsonld))
+    _write_merged(data, "all", units, "union", shared, TURTLE_PREFIXES)
     # TriG: each named graph as a block whose body is the graph's Turtle without its prefixes
-    blocks: list = [header]
+    blocks: list = [prefix_lines(TURTLE_PREFIXES)]
     for unit in units:
         blocks += [b"\n<%s> {\n" % unit.graph_uri.encode(),
                    (unit, "graph_ttl", unit.ttl_prefix_length), b"}\n"]
@@ -255,10 +256,7 @@ def write_elm_dumps(root: Path, units: list["UnitResult"], config: Config) -> st
     prefixes = elm_prefixes()
     shared = Pieces.of(sorted_lines(*(u.data("elm_shared_nt") for u in units)), prefixes)
     data = root / "data"
-    _concatenate(data / "elm.nt", [*((u, "elm_own_nt", 0) for u in units), shared.nt])
-    _concatenate(data / "elm.ttl", [prefix_lines(prefixes), b"\n",
-                                    *((u, "elm_own_ttl", 0) for u in units), shared.ttl])
-    _concatenate(data / "elm.jsonld", jsonld_array(units, "elm_own_jsonld", shared.jsonld))
+    _write_merged(data, "elm", units, "elm_own", shared, prefixes)
     triples = sum(u.elm_own_triples for u in units) + shared.nt.count(b"\n")
     update_manifest(data, {"graph": str(Uris(config.base_uri).elm_graph()), "file": "elm.nt",
                            "triples": triples, "kind": "elm"})

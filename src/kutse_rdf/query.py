@@ -625,17 +625,25 @@ def render(result: Result, fmt: str, store: ox.Store) -> str:
 # The build's reports
 
 
+REPORT_SUFFIXES = ("csv", "json")  # the files of a report: NAME.csv, NAME.json
+
+
+def report_queries() -> tuple[dict[str, QueryFile], list[str]]:
+    """The library queries a build reports (those without required parameters), and the names
+    of the others."""
+    queries = library()
+    skipped = [name for name, q in queries.items() if any(p.required for p in q.params)]
+    return {n: q for n, q in queries.items() if n not in skipped}, skipped
+
+
 def write_reports(out_dir: Path, data: Any) -> list[str]:
     """Run every library query without required parameters on the build's data (an Oxigraph
     store with the union as default graph, or an rdflib Dataset); write NAME.csv and
     NAME.json. Returns the names of queries skipped (they need parameters)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     store = data if isinstance(data, ox.Store) else store_from_dataset(data)
-    skipped = []
-    for name, query in library().items():
-        if any(p.required for p in query.params):
-            skipped.append(name)
-            continue
+    reported, skipped = report_queries()
+    for name, query in reported.items():
         # Oxigraph writes both W3C formats itself (in Rust): on a large register that is several
         # times faster than making Python terms and writing them with json / csv. The CSV is
         # byte for byte what to_csv writes; the JSON is the same results, without indentation.

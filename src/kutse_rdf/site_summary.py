@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from kutse_rdf.namespaces import KUTSE, PROJECT
 from kutse_rdf.site_graph import EXTERNAL_FOLDERS, LABEL_PROPERTIES, SKOS
+from kutse_rdf.uris import owned_by
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LINK_PROPERTIES = frozenset(p.encode() for p in (*LABEL_PROPERTIES, SKOS + "notation", RDF_TYPE,
@@ -48,16 +49,8 @@ def summarise(standard: str, graph: bytes, elm: bytes, base_uri: str) -> Summary
     # Plain byte operations on the N-Triples lines (one statement a line, `<s> <p> <o> .` or
     # `<s> <p> "literal" .`): this runs in the main process for every standard rendered, beside
     # the workers, so it is kept cheap (~1 µs a line).
-    own = b"<" + standard.encode()
-    cut = len(own)
-    ends = frozenset(b">/#")  # `<S>`, `<S/…>`, `<S#…>`
+    is_own = owned_by(standard)  # of a line's subject, or of an IRI with its `<`
     prefixes = page_prefixes(base_uri)
-
-    def owned_line(line: bytes) -> bool:
-        return line.startswith(own) and line[cut] in ends
-
-    def owned_iri(iri: bytes) -> bool:  # iri with its `<`
-        return iri.startswith(own) and iri[cut] in ends
 
     shared: list[bytes] = []
     keep: dict[bytes, None] = {}  # lines of `links`, in order, once
@@ -73,15 +66,15 @@ def summarise(standard: str, graph: bytes, elm: bytes, base_uri: str) -> Summary
             obj = line.rfind(b"<") if line.endswith(b"> .\n") else -1
             if obj > 0 and line[obj - 1] != 32:  # b" "
                 obj = -1
-            if not owned_line(line):
+            if not is_own(line):
                 if not is_elm and line.strip():
                     shared.append(line)
-                if obj > 0 and owned_iri(line[obj:]):
+                if obj > 0 and is_own(line[obj:]):
                     linked.add(line[obj + 1:-4])
                 continue
             if not is_elm:
                 own_lines.append(line)
-            if (obj > 0 and not owned_iri(line[obj:]) and line.startswith(prefixes, obj + 1)
+            if (obj > 0 and not is_own(line[obj:]) and line.startswith(prefixes, obj + 1)
                     and b"#" not in line[obj:]):
                 kept[line] = None
                 linked.add(line[1:line.index(b">")])
@@ -89,7 +82,7 @@ def summarise(standard: str, graph: bytes, elm: bytes, base_uri: str) -> Summary
         first: dict[bytes, bytes] = {}
         described: set[bytes] = set()
         for line in rows:
-            if not owned_line(line):
+            if not is_own(line):
                 continue
             end = line.index(b">")
             subject = line[1:end]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Callable
 from urllib.parse import quote
 
 from rdflib import URIRef
@@ -38,6 +39,15 @@ def slug(text: str) -> str:
 def _code(code: str) -> str:
     # Codes are normalised by the parser ("B.3.5"); quote anything else rather than break the URI.
     return quote(code.strip(), safe=".-_~")
+
+
+def owned_by(standard: str) -> Callable[[bytes], bool]:
+    """A test of N-Triples text that starts with an IRI (a line, or `<iri>`): is that IRI the
+    standard's own, its URI or one below it after `/` or `#`? Only that standard mints those
+    (the merged dumps and the site's summaries rely on it)."""
+    own = b"<" + standard.encode()
+    cut = len(own)
+    return lambda text: text.startswith(own) and text[cut:cut + 1] in (b">", b"/", b"#")
 
 
 class Uris:

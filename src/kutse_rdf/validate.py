@@ -403,10 +403,12 @@ def write_reports(reports: list[ValidationReport], folder: Path) -> None:
     write_report_files([r.to_json() for r in reports], [r.turtle_body() for r in reports], folder)
 
 
-def write_report_files(reports: list[dict], turtle_bodies: list[bytes], folder: Path) -> None:
+def write_report_files(reports: list[dict], turtle_bodies: list[bytes],
+                       folder: Path) -> tuple[int, int]:
     """The report files from reports as plain data (`to_json`) and their report graphs as
     Turtle bodies (`turtle_body`): what a build has of each standard, worked out in its worker
-    or taken from the cache, so merging 500 reports is concatenation (~3 s with rdflib)."""
+    or taken from the cache, so merging 500 reports is concatenation (~3 s with rdflib).
+    Returns the numbers of violations and warnings."""
     folder.mkdir(parents=True, exist_ok=True)
     from kutse_rdf.dumps import prefix_lines
 
@@ -425,6 +427,7 @@ def write_report_files(reports: list[dict], turtle_bodies: list[bytes], folder: 
     }
     _write_atomic(folder / "validation.json",
                   json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    return data["violations"], data["warnings"]
 
 
 def _severity_count(report: dict, severity: str) -> int:
