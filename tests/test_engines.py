@@ -128,7 +128,7 @@ def test_literals_keep_the_spelling_of_the_input():
     schema.add((KUTSE.isIndicatorOf, OWL.inverseOf, KUTSE.hasIndicator))
     fast = reason.Reasoner(schema, "reasonable").infer_one(data)
     assert set(fast) == set(reason.Reasoner(schema, "owlrl").infer_one(data))
-    copied = sorted(((str(o), o.language, o.datatype) for o in fast.objects(b, p)),
+    copied = sorted(((str(o), o.language, o.datatype) for s, q, o in fast if (s, q) == (b, p)),
                     key=lambda t: (t[0], t[1] or "", t[2] or ""))
     assert copied == [
         ("2020-01-01", None, XSD.date), ("7", None, XSD.integer), ("s", None, XSD.string),

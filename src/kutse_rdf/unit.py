@@ -14,9 +14,10 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterable
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
+from rdflib.plugins.serializers.nt import _quoteLiteral
 from rdflib.plugins.stores.memory import SimpleMemory
 
 from kutse_rdf.config import Config
@@ -91,15 +92,30 @@ class UnitResult:
             copy_range(source.fileno(), out.fileno(), offset + skip, length - skip)
 
 
-def sorted_nt(graph: Graph) -> bytes:
-    """A graph as N-Triples with lines sorted as bytes: a rebuild gives the same bytes."""
-    lines = sorted(set(graph.serialize(format="nt", encoding="utf-8").splitlines()) - {b""})
+def sorted_nt(triples: Iterable) -> bytes:
+    """Triples (a graph, or a list of them) as N-Triples with lines sorted as bytes: a rebuild
+    gives the same bytes. The lines are those of rdflib's "nt" serializer (its own row
+    function writes literals); each IRI is written once per call, not once per use, which with
+    not iterating an rdflib store makes this ~3x faster than graph.serialize."""
+    written: dict = {}
+
+    def term(node) -> str:
+        text = written.get(node)
+        if text is None:
+            text = written[node] = node.n3()  # raises on an IRI N-Triples cannot carry
+        return text
+
+    rows = [f"{term(s)} {term(p)} {_quoteLiteral(o) if isinstance(o, Literal) else term(o)} .\n"
+            for s, p, o in triples]
+    lines = sorted(set("".join(rows).encode("utf-8").splitlines()) - {b""})
     return b"\n".join(lines) + b"\n" if lines else b""
 
 
-def serialise(result: UnitResult, std: Standard, subject: str, graph: Graph, inferred: Graph,
-              elm: Graph, report, query_predicates: frozenset[str] | None = None) -> None:
-    """Everything later stages need of a unit, as bytes (cheap to pickle, cache and merge)."""
+def serialise(result: UnitResult, std: Standard, subject: str, graph: Iterable,
+              inferred: Iterable, elm: Iterable, report,
+              query_predicates: frozenset[str] | None = None) -> None:
+    """Everything later stages need of a unit, as bytes (cheap to pickle, cache and merge).
+    `graph`, `inferred`, `elm`: rdflib graphs or lists of their triples."""
     result.graph_nt = sorted_nt(graph)
     result.graph_ttl = turtle(result.graph_nt, TURTLE_PREFIXES)
     result.inferred_nt = sorted_nt(inferred)
@@ -174,7 +190,7 @@ class UnitContext:
 
     def _run(self, path: Path, result: UnitResult) -> None:
         from kutse_rdf.convert import standard_graph
-        from kutse_rdf.elm import elm_graph
+        from kutse_rdf.elm import elm_triples
         from kutse_rdf.parse import parse_file
         from kutse_rdf.validate import validate_standard
 
@@ -183,13 +199,14 @@ class UnitContext:
         result.slug = self.uris.standard_slug(std)
         graph = standard_graph(std, self.config, self.built_at)
         result.graph_uri = str(graph.identifier)
-        inferred = Graph(store=SimpleMemory())
-        for triple in self.reasoner.infer_beyond(graph, self.reference):
-            inferred.add(triple)
+        # Its triples listed once: walking an rdflib store costs ~1.5 us a triple, and the
+        # reasoner and the serialiser each read them all.
+        triples = list(graph)
+        inferred = list(self.reasoner.infer_beyond(triples, self.reference))
         subject = self.uris.standard(std)
         report = validate_standard(std, URIRef(subject), graph, self.reference, self.uris)
-        serialise(result, std, str(subject), graph, inferred, elm_graph([std], self.config), report,
-                  self.query_predicates)
+        serialise(result, std, str(subject), triples, inferred, elm_triples([std], self.config),
+                  report, self.query_predicates)
 
 
 def reference_unit(config: Config) -> UnitResult:

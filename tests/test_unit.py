@@ -1,0 +1,52 @@
+"""unit.py's own writers give the bytes the slower general ones give (the build's outputs must
+not change when the unit gets faster)."""
+from dataclasses import asdict
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from kutse_rdf.config import Config
+from kutse_rdf.convert import standard_graph
+from kutse_rdf.unit import sorted_nt
+
+EX = "https://example.org/"
+
+
+def rdflib_nt(graph: Graph) -> bytes:
+    """What unit.sorted_nt wrote before: rdflib's N-Triples, lines sorted as bytes."""
+    lines = sorted(set(graph.serialize(format="nt", encoding="utf-8").splitlines()) - {b""})
+    return b"\n".join(lines) + b"\n"
+
+
+def test_sorted_nt_writes_what_rdflibs_serializer_writes():
+    g = Graph()
+    s, p = URIRef(EX + "s"), URIRef(EX + "p")
+    for value in [Literal('say "hi"\\ now\nand\r\tthen'), Literal("Õmbleja", lang="et"),
+                  Literal(7), Literal("07", datatype=XSD.integer), Literal("x", datatype=XSD.string),
+                  Literal("2020-01-01", datatype=XSD.date), URIRef(EX + "ä#b"), BNode("b1")]:
+        g.add((s, p, value))
+    g.add((BNode("b1"), p, s))
+    assert sorted_nt(g) == rdflib_nt(g)
+    assert sorted_nt(list(g)) == rdflib_nt(g)
+
+
+def test_sorted_nt_of_the_seed_graph_equals_rdflibs(seed_standard):
+    graph = standard_graph(seed_standard, Config())
+    assert sorted_nt(list(graph)) == rdflib_nt(graph)
+
+
+def test_sorted_nt_writes_a_repeated_triple_once_and_nothing_for_none():
+    triple = (URIRef(EX + "s"), URIRef(EX + "p"), Literal("o"))
+    assert sorted_nt([triple, triple]) == b'<https://example.org/s> <https://example.org/p> "o" .\n'
+    assert sorted_nt([]) == b""
+
+
+def test_model_json_is_the_dataclass_tree_with_the_cli_lists(seed_standard):
+    data = seed_standard.to_json()
+    plain = asdict(seed_standard)
+    for key in plain.keys() - {"competences", "partial_qualifications", "specialisations",
+                               "qualification_competences"}:
+        assert data[key] == plain[key]
+    first = seed_standard.competences[0]
+    assert data["competences"][0]["indicators"] == [i.text for i in first.indicators]
+    assert data["competences"][0]["title"] == first.title
