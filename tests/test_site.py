@@ -502,12 +502,46 @@ def test_rebuild_takes_shared_pages_over_only_while_summaries_are_unchanged(seed
     assert not (previous / "site" / "ecf" / "4.0" / "E.8").exists()  # moved, not rendered
     assert site_files(root / "site") == site_files(scratch / "site")
 
-    # B.3.18 "Infoturbestrateegia väljatöötamine ja haldamine" (line 128) cites E.8
+    # B.3.18 "Infoturbestrateegia väljatöötamine ja haldamine" (line 322) cites E.8 and D.1: their
+    # pages show its title and are rendered again; the others are moved over one page at a time
     previous, root, scratch = rebuilt("title", "Infoturbestrateegia väljatöötamine ja haldamine",
                                       "Infoturbestrateegia koostamine")
-    assert (previous / "site" / "ecf" / "4.0" / "E.8").is_dir()  # rendered again
+    for page in ("ecf/4.0/E.8/index.html", "ecf/4.0/D.1/index.html", "en/ecf/4.0/E.8/index.html"):
+        assert (previous / "site" / page).is_file()  # rendered again, not taken from there
     assert "Infoturbestrateegia koostamine" in page_text(root / "site" / "ecf/4.0/E.8/index.html")
+    for page in ("ontology/index.html", "ecf/4.0/A.1/index.html", "ecf/4.0/E.4/index.jsonld",
+                 "en/ontology/index.html"):
+        assert not (previous / "site" / page).exists() and (root / "site" / page).is_file()  # moved
     assert site_files(root / "site") == site_files(scratch / "site")
+
+    # B.3.18 cites A.1 instead of E.8: both e-CF pages and their areas' pages change
+    ecf = "<https://w3id.org/kutse-rdf/ecf/4.0/"
+    cites = "competence/B.3.18> <https://w3id.org/kutse-rdf/ontology#citesEcf> "
+    previous, root, scratch = rebuilt("cites", cites + ecf + "E.8> .", cites + ecf + "A.1> .")
+    for page in ("ecf/4.0/E.8/index.html", "ecf/4.0/A.1/index.html", "ecf/4.0/A/index.html",
+                 "ecf/4.0/E/index.html"):
+        assert (previous / "site" / page).is_file()
+    link = "competence/B.3.18/index.html"
+    assert link in (root / "site" / "ecf/4.0/A.1/index.html").read_text(encoding="utf-8")
+    assert link not in (root / "site" / "ecf/4.0/E.8/index.html").read_text(encoding="utf-8")
+    assert not (previous / "site" / "ecf/4.0/E.4/index.html").exists()
+    assert site_files(root / "site") == site_files(scratch / "site")
+
+
+def test_changed_lines_name_the_nodes_a_page_may_have_read():
+    from kutse_rdf.site_reuse import line_nodes
+
+    b = "https://w3id.org/kutse-rdf/id/standard/s/"
+    lines = {f'<{b}competence/B.3.1> <http://www.w3.org/2004/02/skos/core#prefLabel> "a <b> c"@et .'.encode(),
+             f'<{b}competence/B.3.2#indicator-1> <http://p> "x y"^^<http://dt> .'.encode(),
+             f'<{b}competence/B.3.3> <https://w3id.org/kutse-rdf/ontology#citesEcf> <https://w3id.org/kutse-rdf/ecf/4.0/E.8> .'.encode()}
+    nodes = line_nodes(lines)
+    assert nodes.subjects == {b + "competence/B.3.1", b + "competence/B.3.2#indicator-1", b + "competence/B.3.3"}
+    assert nodes.objects == {"https://w3id.org/kutse-rdf/ecf/4.0/E.8"}
+    assert nodes.documents == {b + "competence/B.3.2"}  # a page listing its hash IRIs
+    # a blank node's statements are followed by descriptions, not noted as read: cannot be told
+    assert line_nodes({f"<{b}x> <http://p> _:b0 .".encode()}) is None
+    assert line_nodes({b"_:b0 <http://p> <http://o> ."}) is None
 
 
 def test_missing_manifest_is_a_clear_error(tmp_path):

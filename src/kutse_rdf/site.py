@@ -32,13 +32,14 @@ import pyoxigraph as ox
 
 from kutse_rdf.config import Config
 from kutse_rdf.resources import resource_dir
-from kutse_rdf.site_graph import SiteGraph, read_dump, read_manifest
+from kutse_rdf.site_graph import ReadSet, SiteGraph, read_dump, read_manifest
 from kutse_rdf.site_jsonld import embed
 from kutse_rdf.site_meta import dataset_description, download_files
 from kutse_rdf.site_render import (K_STANDARD, Output, Renderer, StandardJob, StandardRenderer,
                                    Workers, load_settings, make_environment, owner, page_iris,
                                    simple_jsonld, standard_folders, worker_count)
-from kutse_rdf.site_reuse import CACHE_DIR, PageReuse, inputs_digest, shared_pages_key, standard_key
+from kutse_rdf.site_reuse import (CACHE_DIR, PageReuse, SharedPage, SharedPagesRecord, inputs_digest,
+                                  shared_pages_key, standard_key)
 from kutse_rdf.site_summary import Summary, summarise
 from kutse_rdf.site_views import Link, code_key
 
@@ -187,13 +188,17 @@ class SiteWriter:
             if found is not None:
                 shared, _, folders = found
                 taken_over.append((shared_key, folders))
+                reuse.carry_shared_pages(keys)
                 graph = SiteGraph.from_parts(base, [*reference, *(p.shared for p in parts)], shared_elm)
                 links = 0
             else:
                 graph = SiteGraph.from_parts(base, [*reference, *(p.shared + p.links for p in parts)],
                                              shared_elm + b"".join(p.elm_links for p in parts))
                 links = sum(p.links.count(b"\n") for p in parts)
-                shared = self.shared_pages(graph, set(standards))
+                state = hashlib.sha256(b"shared pages\0" + digest.encode() + shared_elm).hexdigest()
+                shared, moved = self.shared_pages(graph, set(standards), reuse, state, keys, summaries)
+                if moved:
+                    taken_over.append(("shared pages", moved))
                 folders = self.movable(graph, shared.sitemap, standards)
                 if folders is not None:
                     reuse.record(shared_key, shared, folders=folders)
@@ -235,12 +240,37 @@ class SiteWriter:
         self.stats.sitemap = total.sitemap
         return self.stats
 
-    def shared_pages(self, graph: SiteGraph, owned: set[str]) -> Output:
-        """The pages no standard owns (e-CF, ESCO, EQF, councils, the ontology)."""
+    def shared_pages(self, graph: SiteGraph, owned: set[str], reuse: PageReuse, state: str,
+                     keys: dict[str, str], summaries: dict[str, Summary]) -> tuple[Output, list[str]]:
+        """The pages no standard owns (e-CF, ESCO, EQF, councils, the ontology), each rendered
+        while noting what it reads of the graph, or taken over from the previous build when none
+        of that changed (site_reuse.py); and the files to take over."""
         renderer = Renderer(self.out, graph, self.env, self.settings, self.i18n)
+        # the templates' one global read of the graph is part of every page's state
+        state = hashlib.sha256(f"{state}\0{self.env.globals['ontology_path']}".encode()).hexdigest()
+        previous = reuse.shared_pages(state)
+        changed = reuse.changed_nodes(previous.standards, keys, summaries) if previous else None
+        record = SharedPagesRecord(state, dict(keys), {})
+        output = renderer.output
+        moved: list[str] = []
         for iri in page_iris(graph, skip=owned):
+            old = previous.pages.get(iri) if previous and changed is not None else None
+            if old is not None and not old.reads.meets(changed) and reuse.files_exist(old.files):
+                moved += old.files
+                output.add(old.output)
+                record.pages[iri] = old
+                continue
+            counts = (output.pages, output.resources, output.files, len(output.sitemap), len(output.search))
+            graph.reads, renderer.written = ReadSet(), []
             renderer.resource_page(iri)
-        return renderer.output
+            record.pages[iri] = SharedPage(
+                [str(path.relative_to(self.out)) for path in renderer.written],
+                Output(output.pages - counts[0], output.resources - counts[1], output.files - counts[2],
+                       output.sitemap[counts[3]:], output.search[counts[4]:]),
+                graph.reads)
+        graph.reads = renderer.written = None
+        reuse.write_shared_pages(record)
+        return output, moved
 
     def movable(self, graph: SiteGraph, iris: list[str], standards: list[str]) -> list[str] | None:
         """The folders that hold the shared pages (the topmost of them, in every tree), or None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -87,6 +87,22 @@ def document_of(iri: str) -> str:
     return iri.partition("#")[0]
 
 
+@dataclass
+class ReadSet:
+    """What one page read of the graph (see SiteGraph.reads): the IRIs whose statements it asked
+    for (or whether they have a page), the IRIs whose incoming statements it asked for, and the
+    documents whose hash IRIs it listed. A graph changed only in statements whose subject, IRI
+    object and subject's document are none of these gives the same page (site_reuse.py)."""
+
+    subjects: set[str] = field(default_factory=set)
+    objects: set[str] = field(default_factory=set)
+    documents: set[str] = field(default_factory=set)
+
+    def meets(self, other: "ReadSet") -> bool:
+        return not (self.subjects.isdisjoint(other.subjects) and self.objects.isdisjoint(other.objects)
+                    and self.documents.isdisjoint(other.documents))
+
+
 @dataclass(frozen=True)
 class Value:
     """One object of a statement, ready for a template."""
@@ -117,6 +133,9 @@ class SiteGraph:
         self._paths: dict[str, str | None] = {}
         self._curies: dict[str, str] = {}
         self.other_pages: set[str] = set()  # pages made elsewhere (global pages, for a standard's graph)
+        # set while a shared page is rendered: every lookup below notes what it read (a cached
+        # answer too), so that the page can be taken over while none of that changes
+        self.reads: ReadSet | None = None
 
     # -- loading ------------------------------------------------------------------------------
     @classmethod
@@ -185,6 +204,8 @@ class SiteGraph:
 
     def parts(self, document: str) -> list[str]:
         """The hash IRIs of a document (`…/competence/B.3.5#indicator-1`), sorted."""
+        if self.reads is not None:
+            self.reads.documents.add(document)
         if self._parts is None:
             self._parts = defaultdict(list)
             for iri in self.subjects():
@@ -195,6 +216,8 @@ class SiteGraph:
     def has_page(self, iri: str) -> bool:
         """The site has a page (or, for a hash IRI, a section of its document's page) for every
         subject with a path."""
+        if self.reads is not None:
+            self.reads.subjects.add(iri)
         return (iri in self._subject_set() or iri in self.other_pages) and self.path_of(iri) is not None
 
     def _store(self, iri: str) -> ox.Store:
@@ -205,6 +228,8 @@ class SiteGraph:
     def statements(self, iri: str) -> dict[str, list[ox.NamedNode | ox.Literal | ox.BlankNode]]:
         """The statements about `iri` by predicate, from the store that describes it. Asked once
         per IRI: pages ask for the same labels, types and links again and again."""
+        if self.reads is not None:
+            self.reads.subjects.add(iri)
         described = self._described.get(iri)
         if described is None:
             node = ox.NamedNode(iri)
@@ -224,12 +249,16 @@ class SiteGraph:
 
     def subjects_of(self, predicate: str | None, iri: str) -> list[str]:
         """Subjects pointing at `iri` (through `predicate`, or any predicate)."""
+        if self.reads is not None:
+            self.reads.objects.add(iri)
         pred = ox.NamedNode(predicate) if predicate else None
         return sorted({q.subject.value for q in self._store(iri).quads_for_pattern(None, pred, ox.NamedNode(iri))
                        if isinstance(q.subject, ox.NamedNode)})
 
     def incoming(self, iri: str) -> list[tuple[str, str]]:
         """(subject, predicate) pairs pointing at `iri`, from the store that describes it."""
+        if self.reads is not None:
+            self.reads.objects.add(iri)
         return sorted({(q.subject.value, q.predicate.value)
                        for q in self._store(iri).quads_for_pattern(None, None, ox.NamedNode(iri))
                        if isinstance(q.subject, ox.NamedNode)})

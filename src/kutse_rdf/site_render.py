@@ -198,6 +198,7 @@ class Renderer:
         self.search = SearchIndex()
         self.search.entries = self.output.search
         self.folders: set[Path] = set()
+        self.written: list[Path] | None = None  # set to note the files written (a shared page's)
         self.templates: dict[str, jinja2.Template] = {}
         ontology = "https://w3id.org/kutse-rdf/ontology"
         env.globals["ontology_path"] = (graph.path_of(ontology)
@@ -223,6 +224,8 @@ class Renderer:
         finally:
             os.close(fd)
         self.output.files += 1
+        if self.written is not None:
+            self.written.append(path)
 
     def template(self, name: str) -> jinja2.Template:
         if name not in self.templates:

@@ -21,21 +21,34 @@ measured on, creating a folder costs 100-500 µs (linking a file ~10 µs, renami
 rebuild's whole budget, and deleting the old build's copies as long again (README, "site"). The
 previous build is discarded when the new one is swapped in; the moves are done last, after every
 page is written, and undone if one fails, so a failed site stage leaves the previous build whole.
+
+When the shared pages' inputs did change (a competence renamed: the e-CF pages citing it show its
+title), they are taken over one page at a time. While a shared page is rendered the graph notes
+what it reads (site_graph.ReadSet: the IRIs whose statements it asked for, and those whose
+incoming statements it asked for); `.cache/site/shared-pages.json` keeps that with the page's files
+and output. The next build compares the changed standards' old and new summaries line by line; a
+page is rendered again when a changed line's subject is among the IRIs whose statements it read,
+the line's IRI object among those whose incoming statements it read, or a changed hash IRI's
+document among those whose hash IRIs it listed; else its files are moved over. Exact, not a guess at how far a change reaches: a page is a function of what it read.
+Anything the comparison cannot tell (a blank node, a missing record, other code, templates,
+reference graph or ELM lines) renders every shared page.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from kutse_rdf import __version__
 from kutse_rdf.resources import resource_dir
+from kutse_rdf.site_graph import ReadSet, document_of
 from kutse_rdf.site_render import Output
 from kutse_rdf.site_summary import Summary
 
 CACHE_DIR = Path(".cache") / "site"
+SHARED_PAGES = "shared-pages.json"
 CODE = ("site_render.py", "site_graph.py", "site_views.py", "site_jsonld.py", "site_search.py",
         "site_summary.py")
 
@@ -72,12 +85,138 @@ def shared_pages_key(digest: str, elm: bytes, standards: list[str], summaries: l
     return h.hexdigest()
 
 
+@dataclass
+class SharedPage:
+    """A shared page as rendered: its files (site-relative), its output and what it read."""
+
+    files: list[str]
+    output: Output
+    reads: ReadSet
+
+
+@dataclass
+class SharedPagesRecord:
+    state: str  # hash of all a shared page depends on besides the graph (code, templates, ...)
+    standards: dict[str, str]  # the key of each standard whose summary the pages were made of
+    pages: dict[str, SharedPage]
+
+    def to_json(self) -> str:
+        # IRIs by number: the e-CF pages read thousands of the same competences
+        numbers: dict[str, int] = {}
+
+        def n(iris: set[str]) -> list[int]:
+            return sorted(numbers.setdefault(i, len(numbers)) for i in iris)
+
+        pages = {iri: {"files": p.files, "output": asdict(p.output), "s": n(p.reads.subjects),
+                       "o": n(p.reads.objects), "d": n(p.reads.documents)}
+                 for iri, p in self.pages.items()}
+        return json.dumps({"state": self.state, "standards": self.standards, "iris": list(numbers),
+                           "pages": pages}, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> "SharedPagesRecord":
+        data = json.loads(text)
+        iris = data["iris"]
+        pages = {iri: SharedPage(p["files"], Output(**p["output"]),
+                                 ReadSet({iris[i] for i in p["s"]}, {iris[i] for i in p["o"]},
+                                         {iris[i] for i in p["d"]}))
+                 for iri, p in data["pages"].items()}
+        return cls(data["state"], data["standards"], pages)
+
+
+def line_nodes(lines: set[bytes]) -> ReadSet | None:
+    """The subjects (and their documents) and IRI objects of N-Triples lines, as a ReadSet to
+    meet pages' reads; None when a line has a blank node (followed by the pages' descriptions,
+    not noted as a read)."""
+    changed = ReadSet()
+    for line in lines:
+        if not line.startswith(b"<"):
+            return None
+        subject = line[1:line.index(b">")].decode("utf-8")
+        changed.subjects.add(subject)
+        if "#" in subject:
+            changed.documents.add(document_of(subject))
+        rest = line.rstrip()[:-1].rstrip()  # without " ."
+        last = rest[rest.rfind(b" ") + 1:]  # the object, or a literal's last word (IRIs hold no space)
+        if last.startswith(b"_:"):
+            return None
+        if last.startswith(b"<") and last.endswith(b">"):
+            changed.objects.add(last[1:-1].decode("utf-8"))
+    return changed
+
+
+def summary_lines(summary: Summary) -> tuple[set[bytes], set[bytes]]:
+    """A summary's lines of the asserted graphs and of the ELM view."""
+    return (set((summary.shared + summary.links).splitlines()), set(summary.elm_links.splitlines()))
+
+
 class PageReuse:
     def __init__(self, previous: Path | None, current: Path, languages: list[str]):
         self.previous = previous
         self.current = current
         self.languages = languages
         (current / CACHE_DIR).mkdir(parents=True, exist_ok=True)
+
+    def shared_pages(self, state: str) -> SharedPagesRecord | None:
+        """The previous build's record of its shared pages, if made in the same state."""
+        if self.previous is None:
+            return None
+        try:
+            record = SharedPagesRecord.from_json(
+                (self.previous / CACHE_DIR / SHARED_PAGES).read_text(encoding="utf-8"))
+        except (OSError, ValueError, TypeError, KeyError, IndexError, UnicodeDecodeError):
+            return None
+        return record if record.state == state else None
+
+    def carry_shared_pages(self, keys: dict[str, str]) -> None:
+        """Keep the previous record of the shared pages, taken over whole, for the next build:
+        their summaries are unchanged, the standards' keys may not be (an edit no summary shows)."""
+        try:
+            record = SharedPagesRecord.from_json(
+                (self.previous / CACHE_DIR / SHARED_PAGES).read_text(encoding="utf-8"))
+        except (OSError, ValueError, TypeError, KeyError, IndexError, UnicodeDecodeError):
+            return  # the next build then renders the shared pages once more
+        record.standards = dict(keys)
+        self.write_shared_pages(record)
+
+    def write_shared_pages(self, record: SharedPagesRecord) -> None:
+        (self.current / CACHE_DIR / SHARED_PAGES).write_text(record.to_json(), encoding="utf-8")
+
+    def changed_nodes(self, before: dict[str, str], now: dict[str, str],
+                      summaries: dict[str, Summary]) -> ReadSet | None:
+        """What differs between the summaries the previous shared pages were made of (`before`:
+        standard -> key) and this build's (`now`, `summaries`), as nodes to meet pages' reads;
+        None when that cannot be told."""
+        changed = ReadSet()
+        for iri in sorted(before.keys() | now.keys()):
+            if before.get(iri) == now.get(iri):
+                continue  # same key, same summary
+            old = self._summary(before[iri]) if iri in before else Summary()
+            if old is None:
+                return None
+            new = summaries[iri] if iri in now else Summary()
+            for old_lines, new_lines in zip(summary_lines(old), summary_lines(new)):
+                nodes = line_nodes(old_lines ^ new_lines)
+                if nodes is None:
+                    return None
+                changed.subjects |= nodes.subjects
+                changed.objects |= nodes.objects
+                changed.documents |= nodes.documents
+        return changed
+
+    def files_exist(self, files: list[str]) -> bool:
+        site = self.previous / "site" if self.previous else None
+        return site is not None and all((site / f).is_file() for f in files)
+
+    def _summary(self, key: str) -> Summary | None:
+        try:
+            data = json.loads((self.previous / CACHE_DIR / f"{key}.json").read_text(encoding="utf-8"))
+            text = (self.previous / CACHE_DIR / f"{key}.nt").read_bytes()
+            sizes = data["sizes"]
+            return Summary(text[:sizes[0]], text[sizes[0]:sizes[0] + sizes[1]],
+                           text[sizes[0] + sizes[1]:], data["owned"])
+        except (OSError, ValueError, TypeError, KeyError, IndexError, UnicodeDecodeError):
+            return None
 
     def lookup(self, key: str, folders: list[str] | None = None) -> tuple[Output, Summary, list[str]] | None:
         """The recorded output and summary of pages the previous build has for this key (a

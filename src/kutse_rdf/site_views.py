@@ -73,8 +73,20 @@ class Views:
         self.lang = lang
         # labels and links are asked for again and again (every page links its standard, levels,
         # groups): cache them per language
-        self.label = lru_cache(maxsize=None)(self._label)
-        self.link = lru_cache(maxsize=None)(self._link)
+        self._cached_label = lru_cache(maxsize=None)(self._label)
+        self._cached_link = lru_cache(maxsize=None)(self._link)
+
+    # both depend on the IRI's statements alone: a cached answer is noted as a read of them (see
+    # SiteGraph.reads), as the lookup it saves would have been
+    def label(self, iri: str) -> Value:
+        if self.g.reads is not None:
+            self.g.reads.subjects.add(iri)
+        return self._cached_label(iri)
+
+    def link(self, iri: str) -> Link:
+        if self.g.reads is not None:
+            self.g.reads.subjects.add(iri)
+        return self._cached_link(iri)
 
     def _label(self, iri: str) -> Value:
         return self.g.label(iri, self.lang)
