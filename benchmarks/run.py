@@ -123,7 +123,7 @@ def stage_times(files: list[Path], work: Path) -> dict[str, float]:
     root = work / "stages"
     root.mkdir(parents=True, exist_ok=True)
     reference = reference_unit(config)
-    store = timer("dumps", lambda: query_store(write_dumps(root, units, reference, config)[0]))
+    store = timer("dumps", lambda: query_store(write_dumps(root, units, reference, config)))
     timer("queries", write_reports, root / "reports" / "queries", store)
     timer("site", build_site, root, config, [u.standard for u in units])
     return timer.seconds

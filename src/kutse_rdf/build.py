@@ -327,7 +327,7 @@ def link_reports(cache: ArtifactCache, root: Path) -> str | None:
 
 def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
               jobs: int | None = None) -> BuildResult:
-    from kutse_rdf.dumps import write_dumps, write_elm_dumps
+    from kutse_rdf.dumps import shared_lines, write_dumps, write_elm_dumps
 
     result = BuildResult()
     out = out.resolve()
@@ -354,9 +354,15 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
                 reference = reference_unit(config)
                 reference.key = key
                 cache.store(reference)
-            all_nt, shared_nt = write_dumps(root, units, reference, config, cache)
-            start_query_reports(root, units, shared_nt, all_nt, predicates[0], cache,
-                                environment, result, queries)
+            shared_nt = shared_lines(units, reference)
+            all_nt = root / "data" / "all.nt"
+            if predicates[0] is not None:  # the store needs no dump: it loads while they are written
+                start_query_reports(root, units, shared_nt, all_nt, predicates[0], cache,
+                                    environment, result, queries)
+            write_dumps(root, units, reference, config, cache, shared_nt)
+            if predicates[0] is None:
+                start_query_reports(root, units, shared_nt, all_nt, None, cache, environment,
+                                    result, queries)
             result.notes.append(write_elm_dumps(root, units, config))
             # the counts write_dumps put in the manifest
             manifest = json.loads((root / "data" / "graphs.json").read_text(encoding="utf-8"))

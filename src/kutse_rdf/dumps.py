@@ -194,22 +194,28 @@ class StandardFiles:
             self.cache.store_record(self.RECORD, self.written)
 
 
-def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
-                config: Config, cache: "ArtifactCache | None" = None) -> tuple[Path, bytes]:
-    """data/ of a build from its standards' unit results and the reference unit (`cache`: the
-    build's, through which unchanged per-standard files are linked from the previous build).
-    Returns the
-    path of data/all.nt (the union of all graphs, each triple once) and the lines of it that no
-    unit holds as its own (the reference graph and the statements standards share), from which
+def shared_lines(units: list["UnitResult"], reference: "UnitResult") -> bytes:
+    """The lines of data/all.nt that no unit holds as its own: the reference graph, its own
+    inferences and what standards say about shared resources, once each (sorted). From these
     and the units' own lines the build makes its query store."""
+    return sorted_lines(reference.data("graph_nt"), reference.data("inferred_nt"),
+                        *(u.data("shared_nt") for u in units))
+
+
+def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
+                config: Config, cache: "ArtifactCache | None" = None,
+                shared_nt: bytes | None = None) -> Path:
+    """data/ of a build from its standards' unit results and the reference unit (`cache`: the
+    build's, through which unchanged per-standard files are linked from the previous build;
+    `shared_nt`: their shared_lines, when already made). Returns the path of data/all.nt (the
+    union of all graphs, each triple once)."""
     uris = Uris(config.base_uri)
     data = root / "data"
     units = sorted(units, key=lambda u: u.graph_uri)
     inferred_uri = str(uris.inferred_graph())
     inferred = sorted_lines(reference.data("inferred_nt"), *(u.data("inferred_nt") for u in units))
-    # reference, its own inferences and what standards say about shared resources, once each
-    shared = Pieces.of(sorted_lines(reference.data("graph_nt"), reference.data("inferred_nt"),
-                                    *(u.data("shared_nt") for u in units)), TURTLE_PREFIXES)
+    shared = Pieces.of(shared_nt if shared_nt is not None else shared_lines(units, reference),
+                       TURTLE_PREFIXES)
     manifest = []
     files = StandardFiles(root, cache)
     for unit in units:
@@ -238,7 +244,7 @@ def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
     # Standards first (in graph-name order), then reference and inferred; ELM appends its entry.
     (data / "graphs.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                       encoding="utf-8")
-    return data / "all.nt", shared.nt
+    return data / "all.nt"
 
 
 def elm_prefixes() -> dict[str, str]:
