@@ -1,17 +1,25 @@
 """Per-query times of the query library on a build.
 
-    python benchmarks/queries.py BUILD_DIR [--repeat 3] [--union-only] [--queries DIR]
+    python benchmarks/queries.py BUILD_DIR [--repeat 3] [--full] [--queries DIR]
                                            [--standard SLUG] [--stage]
 
-Loads BUILD_DIR/data/all.trig the way `kutse-rdf query --data` does (every named graph plus their
-union as the default graph; --union-only loads data/all.nt, the union alone, to see what the
-named graphs cost), runs each library query once as a warm-up, then --repeat times, and prints the best time
-of each step: `engine` is Oxigraph evaluating the query and writing W3C SPARQL JSON (in Rust, what
-the build's reports and the endpoint do); `run` is query.run, the rows as pyoxigraph terms (what
-the CLI and the tests use). compare-standards gets the first two standards of the build.
+Loads BUILD_DIR/data/all.trig the way `kutse-rdf query --data` and `serve` do (query.BuildData: a
+query that names no graph runs on the union alone, data/all.nt; every library query is one),
+runs each library query once as a warm-up, then --repeat times, and prints the best time of each
+step:
+  engine  Oxigraph evaluating the query and writing W3C SPARQL JSON (in Rust: what the build's
+          reports and the endpoint do);
+  run     query.run: the same, the answer kept as SPARQL TSV (what the CLI and the tests start
+          from; no Python terms yet);
+  json    what `query --format json` does after loading: query.run keeping the answer as
+          JSON, then its text (query.to_json);
+  rows    query.run, then its rows as pyoxigraph terms (what the table output and the tests read).
+--full also times `engine` on the store with every named graph plus their union as the default
+graph (query.store_from_file: what a query naming a graph gets; what `query --data` and `serve`
+used for every query before), loaded as well.
 --queries DIR times the .rq files of another folder (e.g. an older copy of queries/) instead;
 --standard SLUG gives each query that takes it that standard (one standard of the register).
-A query's required `standard` gets the build's first standard. --stage also times the build's
+A query's required parameters get the build's first standards. --stage also times the build's
 query stage (query.write_reports: every query without required parameters, CSV + JSON files in a
 temporary folder).
 Not a test: the machines are shared and noisy, so people read these numbers.
@@ -37,33 +45,35 @@ def best_of(repeat: int, step) -> tuple[float, object]:
     return best, value
 
 
-def load(data: Path, union_only: bool) -> ox.Store:
-    if not union_only:
-        return q.store_from_file(data / "all.trig")
-    store = ox.Store()  # data/all.nt is the union of the graphs, each triple once
-    store.bulk_load(path=str(data / "all.nt"), format=ox.RdfFormat.N_TRIPLES)
-    return store
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("build", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--union-only", action="store_true")
+    parser.add_argument("--full", action="store_true")
     parser.add_argument("--queries", type=Path)
     parser.add_argument("--standard")
     parser.add_argument("--stage", action="store_true")
     args = parser.parse_args()
 
-    started = time.perf_counter()
-    store = load(args.build / "data", args.union_only)
-    print(f"loaded {len(store)} quads in {time.perf_counter() - started:.1f} s "
-          f"({'union only' if args.union_only else 'named graphs + union'})")
-    standards = q.standards_in(store)
+    data = q.BuildData(args.build / "data" / "all.trig")
     queries = ({p.stem: q.read_query(p) for p in sorted(args.queries.glob("*.rq"))}
                if args.queries else q.library())
-    print(f"{'query':24} {'rows':>7} {'engine ms':>10} {'run ms':>8}")
     for name, query in queries.items():
+        started = time.perf_counter()
+        data.store_for(query.text)
+        if time.perf_counter() - started > 0.1:
+            print(f"loaded for {name}: {time.perf_counter() - started:.1f} s")
+    full = None
+    if args.full:
+        started = time.perf_counter()
+        full = data.full()
+        print(f"loaded the named graphs + union: {time.perf_counter() - started:.1f} s")
+    some = next(iter(queries.values()))
+    standards = q.standards_in(data.store_for(some.text))
+    print(f"{'query':24} {'rows':>7} {'engine ms':>10} {'run ms':>7} {'json ms':>8} "
+          f"{'rows ms':>8}" + (f" {'full ms':>8}" if full else ""))
+    for name, query in queries.items():
+        store = data.store_for(query.text)
         params = {p.name: standards[i % len(standards)]
                   for i, p in enumerate(query.params) if p.required}
         if args.standard and query.param("standard"):
@@ -71,16 +81,25 @@ def main() -> None:
         bindings = q.bind_params(query, params, store)
         substitutions = {ox.Variable(k): v for k, v in bindings.items()} or None
 
-        def engine():
-            answer = store.query(query.text, substitutions=substitutions)
+        def engine(on=store):
+            answer = on.query(query.text, substitutions=substitutions)
             return answer.serialize(format=ox.QueryResultsFormat.JSON)
 
         engine()  # warm-up
         engine_s, _ = best_of(args.repeat, engine)
         run_s, result = best_of(args.repeat, lambda: q.run(store, query, params))
-        print(f"{name:24} {len(result.rows):7} {engine_s * 1000:10.0f} {run_s * 1000:8.0f}",
-              flush=True)
+        json_s, _ = best_of(args.repeat,
+                            lambda: q.to_json(q.run(store, query, params, keep=q.JSON)))
+        rows_s, _ = best_of(args.repeat, lambda: q.run(store, query, params).rows)
+        line = (f"{name:24} {len(result.rows):7} {engine_s * 1000:10.0f} {run_s * 1000:7.0f} "
+                f"{json_s * 1000:8.0f} {rows_s * 1000:8.0f}")
+        if full is not None:
+            engine(full)  # warm-up
+            full_s, _ = best_of(args.repeat, lambda: engine(full))
+            line += f" {full_s * 1000:8.0f}"
+        print(line, flush=True)
     if args.stage:
+        store = data.store_for(some.text)
         with tempfile.TemporaryDirectory() as folder:
             stage_s, _ = best_of(args.repeat, lambda: q.write_reports(Path(folder), store))
         print(f"query stage (write_reports): {stage_s:.2f} s")

@@ -352,8 +352,8 @@ def test_write_reports_writes_csv_and_json_per_query(tmp_path):
     assert [b["notation"]["value"] for b in shared["results"]["bindings"]] == ["B.3.2"]
 
 
-def test_reports_written_by_oxigraph_match_the_python_writers(mini, tmp_path):
-    # write_reports lets Oxigraph write the W3C formats; they must be what to_csv / to_json give
+def test_reports_are_what_the_cli_prints(mini, tmp_path):
+    # write_reports and the CLI's csv / json both let Oxigraph write the W3C formats
     store, _ = mini
     q.write_reports(tmp_path, store)
     for name in REQUIRED:
@@ -362,8 +362,7 @@ def test_reports_written_by_oxigraph_match_the_python_writers(mini, tmp_path):
             continue
         result = run(store, name)
         assert (tmp_path / f"{name}.csv").read_bytes().decode("utf-8") == q.to_csv(result), name
-        written = json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))
-        assert written == json.loads(q.to_json(result)), name
+        assert (tmp_path / f"{name}.json").read_text(encoding="utf-8") == q.to_json(result), name
 
 
 # -- the seed (standards/it-juht-tase-7.txt), through the real pipeline --------------------------
@@ -619,3 +618,91 @@ def test_predicates_used_reads_paths_values_and_refuses_open_predicates(tmp_path
     assert predicates(p + "SELECT * { ?s e:a ?o FILTER NOT EXISTS { ?o e:z ?x } "
                           "BIND(EXISTS { ?s e:y ?o } AS ?b) }") == {"http://e/a", "http://e/z",
                                                                    "http://e/y"}
+
+
+# -- the store a query runs on (query --data, serve) ----------------------------------------------
+
+
+def build_folder(folder: Path) -> Path:
+    """A build's data folder made of the mini graph: all.trig, and all.nt beside it holding the
+    union of its graphs, each triple once (as dumps.py writes them)."""
+    data = folder / "data"
+    data.mkdir(parents=True)
+    (data / "all.trig").write_bytes(MINI.read_bytes())
+    union = {ox.Triple(x.subject, x.predicate, x.object)
+             for x in ox.parse(path=str(MINI), format=ox.RdfFormat.TRIG)}
+    (data / "all.nt").write_bytes(ox.serialize(sorted(union, key=str), format=ox.RdfFormat.N_TRIPLES))
+    return data / "all.trig"
+
+
+@pytest.mark.parametrize("text, named", [
+    ("SELECT * { GRAPH ?g { ?s ?p ?o } }", True),
+    ("select * from <http://e/g> { ?s ?p ?o }", True),
+    ("SELECT * FROM NAMED <http://e/g> { ?s ?p ?o }", True),
+    ("SELECT * {\n  ?s ?p \"#\" .\n  graph ?g { ?a ?b ?c } }", True),  # '#' in a string
+    ("SELECT ?graph { ?graph ?p ?o }", True),  # a variable: the full store, harmless
+    ("# GRAPH and FROM in a comment\nSELECT * { ?s ?p ?o }", False),
+    ("SELECT * { ?s <http://e/graph#from> ?o }", False),
+    ('SELECT * { ?s ?p "graph" , \'from\' , """a " GRAPH""" }', False),
+    ('SELECT * { ?s ?p "x\\" GRAPH" }', False),  # an escaped quote inside the string
+    ("SELECT * { ?s <http://e/a#> ?o . # GRAPH ?g {}\n}", False),
+])
+def test_only_graph_and_from_in_sparql_code_need_the_named_graphs(text, named):
+    assert q.needs_named_graphs(text) is named
+
+
+def test_no_library_query_needs_the_named_graphs():
+    assert [name for name, query in q.library().items() if q.needs_named_graphs(query.text)] == []
+
+
+def test_build_data_runs_graph_free_queries_on_the_union_alone(tmp_path):
+    data = q.BuildData(build_folder(tmp_path))
+    union = data.store_for(q.library()["shared-competences"].text)
+    assert list(union.named_graphs()) == []
+    assert len(union) == len(set(ox.parse(path=str(tmp_path / "data" / "all.nt"),
+                                          format=ox.RdfFormat.N_TRIPLES)))
+    graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+    full = data.store_for(graphs)
+    assert full is not union and full is data.store_for(graphs)  # loaded once
+    assert [row[0].value.rsplit("/", 1)[-1] for row in q.run(full, q.QueryFile(
+        "graphs", tmp_path / "graphs.rq", graphs)).rows] == ["inferred", "naidis-tase-6",
+                                                             "reference"]
+    assert data.store_for("SELECT * { ?s ?p ?o }", dataset_given=True) is full
+    # the same answers on both stores: the union is the full store's default graph
+    for name, query in q.library().items():
+        params = params_for(name, "naidis-tase-6", "naidis-tase-6")
+        assert q.run(union, query, params).rows == q.run(full, query, params).rows, name
+
+
+def test_build_data_of_other_files_is_one_store(tmp_path):
+    data = q.BuildData(MINI)  # no all.nt beside: the union is made in the store
+    store = data.store_for("SELECT * { ?s ?p ?o }")
+    assert store is data.store_for("SELECT * { GRAPH ?g { ?s ?p ?o } }")
+    assert len(list(store.named_graphs())) == 3
+    with pytest.raises(InputError, match="unknown data format"):
+        q.BuildData(tmp_path / "x.csv")
+    with pytest.raises(InputError, match="no such data file"):
+        q.BuildData(tmp_path / "all.trig")
+
+
+def test_rows_read_from_the_kept_answer_keep_their_terms(mini):
+    """query.run keeps Oxigraph's answer as SPARQL TSV (or JSON); the rows made from it are the
+    terms the engine gave (IRIs, language tags, datatypes, unbound cells)."""
+    store, _ = mini
+    for name in ("coverage-summary", "esco-links"):  # esco-links leaves cells unbound
+        query = q.library()[name]
+        direct = [tuple(s) for s in store.query(query.text)]
+        for keep in (q.TSV, q.JSON):
+            result = q.run(store, query, keep=keep)
+            assert result.answer is not None and result.answer_format == keep
+            assert result.rows == direct, (name, keep)
+        assert q.to_json(q.run(store, query, keep=q.JSON)) == q.to_json(q.run(store, query))
+        assert q.to_csv(q.run(store, query, keep=q.JSON)) == q.to_csv(q.run(store, query))
+    with pytest.raises(ValueError):
+        q.run(store, q.library()["esco-links"], keep=ox.QueryResultsFormat.CSV)  # loses types
+    assert None in {cell for row in result.rows for cell in row}
+    result = q.run(store, q.library()["coverage-summary"])
+    percents = {row[result.variables.index("percent")] for row in result.rows}
+    assert {p.datatype.value for p in percents} == {q.XSD + "decimal"}
+    labels = [row[result.variables.index("partLabel")] for row in result.rows]
+    assert {label.language for label in labels} == {"et"}

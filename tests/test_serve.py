@@ -233,3 +233,30 @@ def test_end_to_end_on_the_seed_build(tmp_path, capsys):
     assert [b["notation"]["value"] for b in over_http["results"]["bindings"]] == ["B.3.13", "B.3.15"]
     reports = out / "reports" / "queries"
     assert json.loads((reports / "shared-competences.json").read_text(encoding="utf-8")) == from_cli
+
+
+def test_graph_free_queries_on_the_union_and_graph_queries_on_the_named_graphs(tmp_path, capsys):
+    """With all.nt beside all.trig (a real build), a query naming no graph runs on the union
+    alone and a GRAPH query (or a protocol dataset) on the named graphs; all over HTTP."""
+    build = make_build(tmp_path / "build")
+    union = {ox.Triple(x.subject, x.predicate, x.object)
+             for x in ox.parse(path=str(MINI), format=ox.RdfFormat.TRIG)}
+    (build / "data" / "all.nt").write_bytes(ox.serialize(union, format=ox.RdfFormat.N_TRIPLES))
+    srv = make_server(build, port=0, quiet=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        library = urllib.parse.quote(library_text("unique-competences"))
+        _, _, by_union = get(f"{srv.url}sparql?query={library}")
+        graphs = urllib.parse.quote("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
+        _, _, named = get(f"{srv.url}sparql?query={graphs}")
+        count = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        inferred = urllib.parse.quote("https://w3id.org/kutse-rdf/id/graph/inferred")
+        _, _, in_inferred = get(f"{srv.url}sparql?query={count}&default-graph-uri={inferred}")
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert json.loads(by_union) == cli_json(capsys, "unique-competences", "--data", str(MINI))
+    assert [b["g"]["value"].rsplit("/", 1)[-1] for b in json.loads(named)["results"]["bindings"]] == [
+        "inferred", "naidis-tase-6", "reference"]
+    assert json.loads(in_inferred)["results"]["bindings"][0]["n"]["value"] == "5"

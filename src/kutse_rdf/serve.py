@@ -1,6 +1,8 @@
 """Preview server on 127.0.0.1: the built site as static files, and a read-only SPARQL 1.1
 Protocol endpoint at /sparql over the built graph (OUT/data/all.trig, loaded into Oxigraph with
-the merged graphs as default graph, as `kutse-rdf query` sees them).
+the merged graphs as default graph, as `kutse-rdf query` sees them). A query that names no graph
+runs on the union alone (OUT/data/all.nt, query.BuildData); the named graphs are loaded when a
+query first needs them.
 
 The endpoint takes GET ?query=…, POST application/x-www-form-urlencoded (query=…) and POST
 application/sparql-query, with optional default-graph-uri / named-graph-uri; it answers SELECT and
@@ -20,7 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from kutse_rdf.errors import InputError
-from kutse_rdf.query import store_from_file
+from kutse_rdf.query import BuildData
 
 HOST = "127.0.0.1"
 ENDPOINT = "/sparql"
@@ -50,9 +52,9 @@ MAX_BODY = 10 * 1024 * 1024
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, port: int, site: Path, store: ox.Store | None, quiet: bool):
+    def __init__(self, port: int, site: Path, data: BuildData | None, quiet: bool):
         self.site = site
-        self.store = store
+        self.data = data
         self.quiet = quiet
         handler = functools.partial(Handler, directory=str(site))
         super().__init__((HOST, port), handler)
@@ -124,8 +126,8 @@ class Handler(SimpleHTTPRequestHandler):
     # -- the SPARQL protocol -----------------------------------------------------------------
 
     def sparql(self, params: dict[str, list[str]]) -> None:
-        store = self.server.store
-        if store is None:
+        data = self.server.data
+        if data is None:
             self.plain(HTTPStatus.SERVICE_UNAVAILABLE,
                        "no graph to query: the build has no data/all.trig")
             return
@@ -143,11 +145,12 @@ class Handler(SimpleHTTPRequestHandler):
         if params.get("named-graph-uri"):
             options["named_graphs"] = [ox.NamedNode(g) for g in params["named-graph-uri"]]
         try:
+            store = data.store_for(queries[0], dataset_given=bool(options))
             answer = store.query(queries[0], **options)
         except SyntaxError as exc:
             self.plain(HTTPStatus.BAD_REQUEST, f"SPARQL syntax error: {exc}")
             return
-        except (ValueError, OSError) as exc:
+        except (ValueError, OSError, InputError) as exc:  # InputError: the named graphs' file
             self.plain(HTTPStatus.INTERNAL_SERVER_ERROR, f"query failed: {exc}")
             return
         choices = GRAPH_TYPES if isinstance(answer, ox.QueryTriples) else RESULT_TYPES
@@ -212,9 +215,11 @@ def make_server(out: Path, port: int = 0, quiet: bool = False) -> PreviewServer:
     if not site.is_dir() and not data.is_file():
         raise InputError("the build has neither site/ nor data/all.trig: run kutse-rdf build",
                          file=str(out))
-    store = store_from_file(data) if data.is_file() else None
+    found = BuildData(data) if data.is_file() else None
+    if found is not None:
+        found.union()  # loaded before serving; the named graphs when a query first needs them
     try:
-        return PreviewServer(port, site, store, quiet)
+        return PreviewServer(port, site, found, quiet)
     except OSError as exc:
         raise InputError(f"cannot listen on {HOST}:{port}: {exc.strerror or exc} "
                          "(--port 0 picks a free port)") from None

@@ -40,10 +40,12 @@ def run(args: argparse.Namespace) -> int:
     if args.data:
         if args.inputs:
             raise InputError("give either INPUT files or --data, not both")
-        store = q.store_from_file(Path(args.data))
+        # a build's all.trig: the union alone (all.nt) unless the query names graphs
+        store = q.BuildData(Path(args.data)).store_for(chosen.text)
     else:
         store = q.store_from_dataset(dataset_from_inputs(args))
-    result = q.run(store, chosen, params)
+    # the answer kept as JSON when JSON is printed (no second writing), else as TSV
+    result = q.run(store, chosen, params, keep=q.JSON if args.format == "json" else q.TSV)
     sys.stdout.write(q.render(result, args.format, store))
     return 0
 

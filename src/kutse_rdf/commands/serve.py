@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     if not server.site.is_dir():
         print(f"kutse-rdf: {server.site}: no site in this build; serving the endpoint only",
               file=sys.stderr)
-    if server.store is None:
+    if server.data is None:
         print(f"kutse-rdf: {out / 'data' / 'all.trig'}: no graph in this build; "
               "serving the site only", file=sys.stderr)
     # The URL goes to stdout (it is what the command gives), the rest to stderr.
