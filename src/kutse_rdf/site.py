@@ -205,9 +205,6 @@ class SiteWriter:
             triples = len(graph.store) - links + sum(p.owned for p in parts)
             renderer = Renderer(self.out, graph, self.env, self.settings, self.i18n)
             self.copy_assets(renderer)
-            self.reports_ready()  # the downloads and the coverage index read reports/queries/
-            downloads = download_files(self.root, self.out, self.settings)
-            renderer.output.files += len(downloads)
             if workers:
                 outputs.update(workers.results())
             else:
@@ -227,11 +224,18 @@ class SiteWriter:
         renderer.search.entries = total.search
         links_of = {lang: [Link(*outputs[iri].link[lang]) for iri in standards] for lang in self.languages}
         self.reusable = Reusable(reuse, taken_over, renderer, digest)
+        # first what the query reports do not change: on a rebuild the build's query thread may
+        # still be running, and it is then what the build waits for
+        renderer.write(self.out / "assets" / "search-index.js", renderer.search.to_script())
+        self.simple_pages(renderer)
+        self.sitemap(renderer, graph, total.sitemap)
+        self.reports_ready()  # the downloads (hence home, VoID) and the coverage index read reports/
+        downloads = download_files(self.root, self.out, self.settings)
+        renderer.output.files += len(downloads)
         self.coverage_index(renderer, links_of)
         self.home(renderer, graph, links_of, downloads, triples)
-        self.simple_pages(renderer, downloads)
-        renderer.write(self.out / "assets" / "search-index.js", renderer.search.to_script())
-        self.write_meta(renderer, graph, downloads, total.sitemap, triples)
+        self.downloads_page(renderer, downloads)
+        self.void(renderer, downloads, triples)
         # last, so that a failure before leaves the previous build whole (see site_reuse.py)
         reuse.take_over(self.out, taken_over)
         total.pages += renderer.output.pages
@@ -343,7 +347,8 @@ class SiteWriter:
             renderer.render("home.html", "", lang, jsonld, self.i18n[lang]["site"], standards=entries,
                             frameworks=ecf, downloads=downloads[:6])
 
-    def simple_pages(self, renderer: Renderer, downloads: list[dict]) -> None:
+    def simple_pages(self, renderer: Renderer) -> None:
+        """The validation pages, the search page and the 404 page."""
         report = self.root / "reports" / "validation.json"
         text = report.read_bytes() if report.is_file() else b""
         has_ttl = (self.root / "reports" / "validation.ttl").is_file()
@@ -362,24 +367,30 @@ class SiteWriter:
             t = self.i18n[lang]
             renderer.render("search.html", "search/", lang, embed(simple_jsonld(t["nav_search"], lang), []),
                             t["nav_search"])
-            renderer.render("downloads.html", "downloads/", lang,
-                            embed(simple_jsonld(t["downloads_title"], lang), []), t["downloads_title"],
-                            downloads=downloads, licence=self.settings["licence"],
-                            licence_name=self.settings["licence_name"])
         # the 404 page is served for any path, so its links cannot be relative: it gets a minimal
         # page whose only link is to the site root by absolute path
         html = self.env.get_template("404.html").render(t=self.i18n[self.languages[0]],
                                                         t_en=self.i18n.get("en"), lang=self.languages[0])
         renderer.write(self.out / "404.html", html)
 
-    def write_meta(self, renderer: Renderer, graph: SiteGraph, downloads: list[dict],
-                   sitemap: list[str], triples: int) -> None:
-        base = self.config.base_uri
-        data = dataset_description(base, self.settings, downloads, triples)
+    def downloads_page(self, renderer: Renderer, downloads: list[dict]) -> None:
+        for lang in self.languages:
+            t = self.i18n[lang]
+            renderer.render("downloads.html", "downloads/", lang,
+                            embed(simple_jsonld(t["downloads_title"], lang), []), t["downloads_title"],
+                            downloads=downloads, licence=self.settings["licence"],
+                            licence_name=self.settings["licence_name"])
+
+    def void(self, renderer: Renderer, downloads: list[dict], triples: int) -> None:
+        data = dataset_description(self.config.base_uri, self.settings, downloads, triples)
         turtle = ox.serialize(data["triples"], format=ox.RdfFormat.TURTLE, prefixes=data["prefixes"])
         renderer.write(self.out / "void.ttl", turtle)
         renderer.write(self.out / ".well-known" / "void", turtle)
         renderer.write(self.out / "void.jsonld", ox.serialize(data["triples"], format=ox.RdfFormat.JSON_LD))
+
+    def sitemap(self, renderer: Renderer, graph: SiteGraph, sitemap: list[str]) -> None:
+        """sitemap.xml and robots.txt."""
+        base = self.config.base_uri
         urls = [base]
         for iri in sitemap:
             urls.append(iri)
