@@ -561,3 +561,20 @@ def test_search_folds_text_as_search_js_does():
     assert tokens("B.3.5. Tööohutus; e-CF E.8") == ["b.3.5", "tooohutus", "e", "cf", "e.8"]
     assert fold("й") == "и"  # U+0306 after NFD
     assert fold("a\u05b8") == "a\u05b8"  # a mark outside that block stays, in search.js too
+
+
+def test_a_damaged_site_record_renders_again(seed, tmp_path):
+    """.cache/site/records.pickle cut short or foreign: every page is rendered, nothing fails."""
+    from kutse_rdf.config import Config
+    from kutse_rdf.site import build_site
+
+    previous = copy_inputs(seed.parent, tmp_path / "previous")
+    build_site(previous, Config())
+    expected = site_files(previous / "site")
+    records = previous / ".cache" / "site" / "records.pickle"
+    for damage in (records.read_bytes()[:100], b"not a pickle", __import__("pickle").dumps([1, 2])):
+        records.write_bytes(damage)
+        root = copy_inputs(seed.parent, tmp_path / f"next-{len(damage)}")
+        stats = build_site(root, Config(), previous=previous)
+        assert stats.reused == 0
+        assert site_files(root / "site") == expected

@@ -236,6 +236,7 @@ class SiteWriter:
         self.home(renderer, graph, links_of, downloads, triples)
         self.downloads_page(renderer, downloads)
         self.void(renderer, downloads, triples)
+        reuse.save()
         # last, so that a failure before leaves the previous build whole (see site_reuse.py)
         reuse.take_over(self.out, taken_over)
         total.pages += renderer.output.pages

@@ -3,9 +3,9 @@
 A standard's pages (its folder `standard/S/`, its coverage page, and their twins in the other
 language trees) depend only on its own graph, its ELM nodes, the reference graph, the site's code
 and templates and the base URI (site_render.py renders them from exactly that). The content hash
-of those inputs is the key; `.cache/site/KEY.json` in the build records what rendering them gave
-(counts, search entries, sitemap IRIs, the standard's links) and `KEY.nt` its summary for the
-shared pages.
+of those inputs is the key; `.cache/site/records.pickle` in the build holds, by key, what rendering
+them gave (counts, search entries, sitemap IRIs, the standard's links) and its summary for the
+shared pages: one file for all standards, read once (500 small files took ~0.3 s of a rebuild).
 A build whose previous build has the same key takes the folders over instead of rendering them.
 Never timestamps: a touched but unchanged standard is reused, a changed template re-renders
 everything.
@@ -38,6 +38,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -49,6 +50,7 @@ from kutse_rdf.site_summary import Summary
 
 CACHE_DIR = Path(".cache") / "site"
 SHARED_PAGES = "shared-pages.json"
+RECORDS = "records.pickle"
 CODE = ("site_render.py", "site_graph.py", "site_views.py", "site_jsonld.py", "site_search.py",
         "site_summary.py")
 
@@ -156,6 +158,8 @@ class PageReuse:
         self.current = current
         self.languages = languages
         (current / CACHE_DIR).mkdir(parents=True, exist_ok=True)
+        self.records: dict[str, dict] = {}  # this build's, by key (see save)
+        self._previous: dict | None = None
 
     def shared_pages(self, state: str) -> SharedPagesRecord | None:
         """The previous build's record of its shared pages, if made in the same state."""
@@ -208,58 +212,55 @@ class PageReuse:
         site = self.previous / "site" if self.previous else None
         return site is not None and all((site / f).is_file() for f in files)
 
-    def _summary(self, key: str) -> Summary | None:
-        try:
-            data = json.loads((self.previous / CACHE_DIR / f"{key}.json").read_text(encoding="utf-8"))
-            text = (self.previous / CACHE_DIR / f"{key}.nt").read_bytes()
-            sizes = data["sizes"]
-            return Summary(text[:sizes[0]], text[sizes[0]:sizes[0] + sizes[1]],
-                           text[sizes[0] + sizes[1]:], data["owned"])
-        except (OSError, ValueError, TypeError, KeyError, IndexError, UnicodeDecodeError):
-            return None
-
     def lookup(self, key: str, folders: list[str] | None = None) -> tuple[Output, Summary, list[str]] | None:
         """The recorded output and summary of pages the previous build has for this key (a
         standard's, in `folders`, or the shared pages', in the folders their record names)."""
-        if self.previous is None:
+        record = self._previous_records().get(key)
+        if record is None:
             return None
-        record = self.previous / CACHE_DIR / f"{key}.json"
-        site = self.previous / "site"
         try:
-            data = json.loads(record.read_text(encoding="utf-8"))
-            text = (self.previous / CACHE_DIR / f"{key}.nt").read_bytes()
-            output = Output(**data["output"])
-            sizes = data["sizes"]
-            shared, links = text[:sizes[0]], text[sizes[0]:sizes[0] + sizes[1]]
-            summary = Summary(shared, links, text[sizes[0] + sizes[1]:], data["owned"])
-            folders = data["folders"] if folders is None else folders
-        except (OSError, ValueError, TypeError, KeyError, IndexError, UnicodeDecodeError):
-            return None  # a missing, damaged or foreign record is a miss, never an error
+            output = Output(**record["output"])
+            summary = Summary(record["shared"], record["links"], record["elm_links"], record["owned"])
+            folders = record["folders"] if folders is None else folders
+        except (KeyError, TypeError):
+            return None  # a damaged or foreign record is a miss, never an error
+        site = self.previous / "site"
         if not all(isinstance(f, str) and (site / f).exists() for f in folders):
             return None
-        for name in (f"{key}.json", f"{key}.nt"):  # kept for the next build: a link is cheaper
-            try:                                   # than a new file (see above)
-                os.link(self.previous / CACHE_DIR / name, self.current / CACHE_DIR / name)
-            except FileExistsError:
-                pass
-            except OSError:
-                self._write(key, data, text)
+        self.records[key] = record  # kept for the next build
         return output, summary, folders
 
     def record(self, key: str, output: Output, summary: Summary | None = None,
                folders: list[str] | None = None) -> None:
         summary = summary or Summary()
-        self._write(key, {"output": asdict(output), "folders": folders or [], "owned": summary.owned,
-                          "sizes": [len(summary.shared), len(summary.links)]},
-                    summary.shared + summary.links + summary.elm_links)
+        self.records[key] = {"output": asdict(output), "folders": folders or [], "owned": summary.owned,
+                             "shared": summary.shared, "links": summary.links,
+                             "elm_links": summary.elm_links}
 
-    def _write(self, key: str, data: dict, text: bytes) -> None:
-        # the record's summary (N-Triples) beside it as is: as a JSON string it would cost an
-        # escape per quote
-        folder = self.current / CACHE_DIR
-        (folder / f"{key}.nt").write_bytes(text)
-        (folder / f"{key}.json").write_text(
-            json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    def save(self) -> None:
+        """Write this build's records (those taken over and those made)."""
+        (self.current / CACHE_DIR / RECORDS).write_bytes(
+            pickle.dumps(self.records, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _previous_records(self) -> dict:
+        if self._previous is None:
+            self._previous = {}
+            if self.previous is not None:
+                try:
+                    data = pickle.loads((self.previous / CACHE_DIR / RECORDS).read_bytes())
+                except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
+                        AttributeError, ImportError, IndexError):
+                    data = None  # missing or damaged: everything is rendered
+                if isinstance(data, dict):
+                    self._previous = data
+        return self._previous
+
+    def _summary(self, key: str) -> Summary | None:
+        record = self._previous_records().get(key)
+        try:
+            return Summary(record["shared"], record["links"], record["elm_links"], record["owned"])
+        except (KeyError, TypeError):
+            return None
 
     def take_over(self, site: Path, standards: list[tuple[str, list[str]]]) -> None:
         """Move the folders of reused standards from the previous build's site into `site`."""
