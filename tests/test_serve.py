@@ -3,6 +3,7 @@ on 127.0.0.1 only. The build served is a small folder made here (data/all.trig =
 mini graph), except in the end-to-end test, which builds the seed."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -41,15 +42,24 @@ def make_build(folder: Path) -> Path:
     return folder
 
 
-@pytest.fixture()
-def server(tmp_path):
-    srv = make_server(make_build(tmp_path / "build"), port=0, quiet=True)
+@contextlib.contextmanager
+def serving(build: Path):
+    """A real server on 127.0.0.1 (a free port) over a build folder, stopped afterwards."""
+    srv = make_server(build, port=0, quiet=True)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-    thread.join(5)
+    try:
+        yield srv
+    finally:
+        srv.shutdown()
+        srv.server_close()
+        thread.join(5)
+
+
+@pytest.fixture()
+def server(tmp_path):
+    with serving(make_build(tmp_path / "build")) as srv:
+        yield srv
 
 
 def get(url: str, accept: str | None = None, data: bytes | None = None,
@@ -218,15 +228,9 @@ def test_end_to_end_on_the_seed_build(tmp_path, capsys):
     assert main(["build", str(ROOT / "standards" / "it-juht-tase-7.txt"), "--out", str(out),
                  "--quiet"]) in (0, 1)
     capsys.readouterr()
-    srv = make_server(out, port=0, quiet=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(out) as srv:
         query = urllib.parse.quote(library_text("shared-competences"))
         _, _, body = get(f"{srv.url}sparql?query={query}")
-    finally:
-        srv.shutdown()
-        srv.server_close()
     over_http = json.loads(body)
     from_cli = cli_json(capsys, "shared-competences", str(ROOT / "standards"))
     assert over_http == from_cli
@@ -242,10 +246,7 @@ def test_graph_free_queries_on_the_union_and_graph_queries_on_the_named_graphs(t
     union = {ox.Triple(x.subject, x.predicate, x.object)
              for x in ox.parse(path=str(MINI), format=ox.RdfFormat.TRIG)}
     (build / "data" / "all.nt").write_bytes(ox.serialize(union, format=ox.RdfFormat.N_TRIPLES))
-    srv = make_server(build, port=0, quiet=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(build) as srv:
         library = urllib.parse.quote(library_text("unique-competences"))
         _, _, by_union = get(f"{srv.url}sparql?query={library}")
         graphs = urllib.parse.quote("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
@@ -253,9 +254,6 @@ def test_graph_free_queries_on_the_union_and_graph_queries_on_the_named_graphs(t
         count = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         inferred = urllib.parse.quote("https://w3id.org/kutse-rdf/id/graph/inferred")
         _, _, in_inferred = get(f"{srv.url}sparql?query={count}&default-graph-uri={inferred}")
-    finally:
-        srv.shutdown()
-        srv.server_close()
     assert json.loads(by_union) == cli_json(capsys, "unique-competences", "--data", str(MINI))
     assert [b["g"]["value"].rsplit("/", 1)[-1] for b in json.loads(named)["results"]["bindings"]] == [
         "inferred", "naidis-tase-6", "reference"]
