@@ -14,8 +14,9 @@ reference graph, so they are rendered per standard (site_render.py) — in worke
 there are many — and taken over from the previous build when a content hash of those inputs is
 unchanged (site_reuse.py). The pages no standard owns (e-CF, councils, ESCO, EQF, the ontology)
 are made here from the reference graph and each standard's summary (site_summary.py), not from the
-whole graph, and taken over as well while those are unchanged; then home, coverage index, search
-index and sitemap.
+whole graph, and taken over as well while those are unchanged — as a whole, or else page by page
+by what each page read of the graph (site_reuse.py); then search index, sitemap and, once the
+query reports are written, downloads, coverage index, home and VoID.
 """
 from __future__ import annotations
 
