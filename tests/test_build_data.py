@@ -134,6 +134,19 @@ def test_library_answers_on_the_query_store_equal_those_on_the_whole_graph(built
     assert_answers_equal(built[1].store, built[0])
 
 
+def test_a_query_reading_any_predicate_gets_the_whole_union(tmp_path, seed_path, monkeypatch):
+    """When the library's predicates cannot be told (a query reads `?p`), the build's store is
+    all of data/all.nt: the units' own statements and the shared ones, nothing less."""
+    from kutse_rdf import build
+
+    monkeypatch.setattr(build, "query_predicates", lambda cache: None)
+    out = tmp_path / "build"
+    result = run_build([seed_path], out, Config(), quiet=True)
+    assert set(result.store) == set(ox.parse(path=str(out / "data" / "all.nt"),
+                                             format=ox.RdfFormat.N_TRIPLES))
+    assert_answers_equal(result.store, out)
+
+
 def assert_answers_equal(store, out: Path) -> None:
     from kutse_rdf import query as q
 

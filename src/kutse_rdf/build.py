@@ -278,7 +278,7 @@ def query_store(data: Path | bytes):
     return store
 
 
-def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes, all_nt: Path,
+def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes,
                         predicates: frozenset[str] | None, cache: ArtifactCache,
                         environment: str, result: BuildResult, background: "Background") -> None:
     """reports/queries/: the library's answers. They can only change when a triple the queries
@@ -289,8 +289,9 @@ def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes, a
     thread beside the site (see run_build)."""
     from kutse_rdf.dumps import with_predicates
 
-    if predicates is None:  # a query can read any predicate: all of data/all.nt
-        background.start(lambda: write_query_reports(root, result, query_store(all_nt)))
+    if predicates is None:  # a query can read any predicate: the statements of data/all.nt
+        data = b"".join([*(u.data("union_nt") for u in units), shared_nt])
+        background.start(lambda: write_query_reports(root, result, query_store(data)))
         return
     shared = with_predicates(shared_nt, predicates)
     digest = hashlib.sha256(environment.encode() + shared)
@@ -355,14 +356,10 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
                 reference.key = key
                 cache.store(reference)
             shared_nt = shared_lines(units, reference)
-            all_nt = root / "data" / "all.nt"
-            if predicates[0] is not None:  # the store needs no dump: it loads while they are written
-                start_query_reports(root, units, shared_nt, all_nt, predicates[0], cache,
-                                    environment, result, queries)
+            # the store is made of the units' bytes, so it loads while the dumps are written
+            start_query_reports(root, units, shared_nt, predicates[0], cache, environment, result,
+                                queries)
             write_dumps(root, units, reference, config, cache, shared_nt)
-            if predicates[0] is None:
-                start_query_reports(root, units, shared_nt, all_nt, None, cache, environment,
-                                    result, queries)
             result.notes.append(write_elm_dumps(root, units, config))
             # the counts write_dumps put in the manifest
             manifest = json.loads((root / "data" / "graphs.json").read_text(encoding="utf-8"))

@@ -233,10 +233,11 @@ class SiteWriter:
         self.reports_ready()  # the downloads (hence home, VoID) and the coverage index read reports/
         downloads = download_files(self.root, self.out, self.settings)
         renderer.output.files += len(downloads)
+        description = dataset_description(base, self.settings, downloads, triples)
         self.coverage_index(renderer, links_of)
-        self.home(renderer, graph, links_of, downloads, triples)
+        self.home(renderer, graph, links_of, downloads, description)
         self.downloads_page(renderer, downloads)
-        self.void(renderer, downloads, triples)
+        self.void(renderer, description)
         reuse.save()
         # last, so that a failure before leaves the previous build whole (see site_reuse.py)
         reuse.take_over(self.out, taken_over)
@@ -338,14 +339,13 @@ class SiteWriter:
                       render)
 
     def home(self, renderer: Renderer, graph: SiteGraph, links_of: dict[str, list[Link]],
-             downloads: list[dict], triples: int) -> None:
-        data = dataset_description(self.config.base_uri, self.settings, downloads, triples)
+             downloads: list[dict], description: dict) -> None:
         for lang in self.languages:
             views = renderer.views[lang]
             entries = sorted(links_of[lang], key=lambda l: l.text)
             ecf = views.links(s for s in graph.subjects()
                               if s.startswith("https://w3id.org/kutse-rdf/ecf/") and s.endswith(".0/"))
-            jsonld = embed([simple_jsonld(self.i18n[lang]["site"], lang), data["schema"]], [])
+            jsonld = embed([simple_jsonld(self.i18n[lang]["site"], lang), description["schema"]], [])
             renderer.render("home.html", "", lang, jsonld, self.i18n[lang]["site"], standards=entries,
                             frameworks=ecf, downloads=downloads[:6])
 
@@ -383,12 +383,13 @@ class SiteWriter:
                             downloads=downloads, licence=self.settings["licence"],
                             licence_name=self.settings["licence_name"])
 
-    def void(self, renderer: Renderer, downloads: list[dict], triples: int) -> None:
-        data = dataset_description(self.config.base_uri, self.settings, downloads, triples)
-        turtle = ox.serialize(data["triples"], format=ox.RdfFormat.TURTLE, prefixes=data["prefixes"])
+    def void(self, renderer: Renderer, description: dict) -> None:
+        """void.ttl, .well-known/void and void.jsonld (site_meta.dataset_description)."""
+        triples = description["triples"]
+        turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=description["prefixes"])
         renderer.write(self.out / "void.ttl", turtle)
         renderer.write(self.out / ".well-known" / "void", turtle)
-        renderer.write(self.out / "void.jsonld", ox.serialize(data["triples"], format=ox.RdfFormat.JSON_LD))
+        renderer.write(self.out / "void.jsonld", ox.serialize(triples, format=ox.RdfFormat.JSON_LD))
 
     def sitemap(self, renderer: Renderer, graph: SiteGraph, sitemap: list[str]) -> None:
         """sitemap.xml and robots.txt."""

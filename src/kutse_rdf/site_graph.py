@@ -98,6 +98,11 @@ class ReadSet:
     objects: set[str] = field(default_factory=set)
     documents: set[str] = field(default_factory=set)
 
+    def update(self, other: "ReadSet") -> None:
+        self.subjects |= other.subjects
+        self.objects |= other.objects
+        self.documents |= other.documents
+
     def meets(self, other: "ReadSet") -> bool:
         return not (self.subjects.isdisjoint(other.subjects) and self.objects.isdisjoint(other.objects)
                     and self.documents.isdisjoint(other.documents))

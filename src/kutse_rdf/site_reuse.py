@@ -29,8 +29,8 @@ incoming statements it asked for); `.cache/site/shared-pages.json` keeps that wi
 and output. The next build compares the changed standards' old and new summaries line by line; a
 page is rendered again when a changed line's subject is among the IRIs whose statements it read,
 the line's IRI object among those whose incoming statements it read, or a changed hash IRI's
-document among those whose hash IRIs it listed; else its files are moved over. Exact, not a guess at how far a change reaches: a page is a function of what it read.
-Anything the comparison cannot tell (a blank node, a missing record, other code, templates,
+document among those whose hash IRIs it listed; else its files are moved over. Exact, not a
+guess at how far a change reaches: a page is a function of what it read. Anything the comparison cannot tell (a blank node, a missing record, other code, templates,
 reference graph or ELM lines) renders every shared page.
 """
 from __future__ import annotations
@@ -163,25 +163,26 @@ class PageReuse:
 
     def shared_pages(self, state: str) -> SharedPagesRecord | None:
         """The previous build's record of its shared pages, if made in the same state."""
-        if self.previous is None:
-            return None
-        try:
-            record = SharedPagesRecord.from_json(
-                (self.previous / CACHE_DIR / SHARED_PAGES).read_text(encoding="utf-8"))
-        except (OSError, ValueError, TypeError, KeyError, IndexError, UnicodeDecodeError):
-            return None
-        return record if record.state == state else None
+        record = self._previous_shared_pages()
+        return record if record is not None and record.state == state else None
 
     def carry_shared_pages(self, keys: dict[str, str]) -> None:
         """Keep the previous record of the shared pages, taken over whole, for the next build:
-        their summaries are unchanged, the standards' keys may not be (an edit no summary shows)."""
+        their summaries are unchanged, the standards' keys may not be (an edit no summary shows).
+        Without one, the next build renders the shared pages once more."""
+        record = self._previous_shared_pages()
+        if record is not None:
+            record.standards = dict(keys)
+            self.write_shared_pages(record)
+
+    def _previous_shared_pages(self) -> SharedPagesRecord | None:
+        if self.previous is None:
+            return None
         try:
-            record = SharedPagesRecord.from_json(
+            return SharedPagesRecord.from_json(
                 (self.previous / CACHE_DIR / SHARED_PAGES).read_text(encoding="utf-8"))
         except (OSError, ValueError, TypeError, KeyError, IndexError, UnicodeDecodeError):
-            return  # the next build then renders the shared pages once more
-        record.standards = dict(keys)
-        self.write_shared_pages(record)
+            return None  # missing or damaged
 
     def write_shared_pages(self, record: SharedPagesRecord) -> None:
         (self.current / CACHE_DIR / SHARED_PAGES).write_text(record.to_json(), encoding="utf-8")
@@ -203,9 +204,7 @@ class PageReuse:
                 nodes = line_nodes(old_lines ^ new_lines)
                 if nodes is None:
                     return None
-                changed.subjects |= nodes.subjects
-                changed.objects |= nodes.objects
-                changed.documents |= nodes.documents
+                changed.update(nodes)
         return changed
 
     def files_exist(self, files: list[str]) -> bool:
@@ -215,15 +214,15 @@ class PageReuse:
     def lookup(self, key: str, folders: list[str] | None = None) -> tuple[Output, Summary, list[str]] | None:
         """The recorded output and summary of pages the previous build has for this key (a
         standard's, in `folders`, or the shared pages', in the folders their record names)."""
-        record = self._previous_records().get(key)
-        if record is None:
-            return None
+        summary = self._summary(key)
+        if summary is None:
+            return None  # a missing, damaged or foreign record is a miss, never an error
+        record = self._previous_records()[key]
         try:
             output = Output(**record["output"])
-            summary = Summary(record["shared"], record["links"], record["elm_links"], record["owned"])
             folders = record["folders"] if folders is None else folders
         except (KeyError, TypeError):
-            return None  # a damaged or foreign record is a miss, never an error
+            return None
         site = self.previous / "site"
         if not all(isinstance(f, str) and (site / f).exists() for f in folders):
             return None
@@ -256,6 +255,7 @@ class PageReuse:
         return self._previous
 
     def _summary(self, key: str) -> Summary | None:
+        """The summary the previous build recorded under `key`; None without a whole record."""
         record = self._previous_records().get(key)
         try:
             return Summary(record["shared"], record["links"], record["elm_links"], record["owned"])
