@@ -332,7 +332,7 @@ class SiteWriter:
             for lang in self.languages:
                 entries = sorted(links_of[lang], key=lambda l: (code_key(l.notation), l.text))
                 renderer.render("coverage_index.html", "coverage/", lang,
-                                embed(simple_jsonld(self.i18n[lang]["coverage_title"], lang), []),
+                                embed(simple_jsonld(self.i18n[lang]["coverage_title"], lang)),
                                 self.i18n[lang]["coverage_title"], standards=entries, reports=reports)
 
         self.reusable("coverage index", inputs, [self.tree(l) + "coverage/index.html" for l in self.languages],
@@ -345,7 +345,7 @@ class SiteWriter:
             entries = sorted(links_of[lang], key=lambda l: l.text)
             ecf = views.links(s for s in graph.subjects()
                               if s.startswith("https://w3id.org/kutse-rdf/ecf/") and s.endswith(".0/"))
-            jsonld = embed([simple_jsonld(self.i18n[lang]["site"], lang), description["schema"]], [])
+            jsonld = embed([simple_jsonld(self.i18n[lang]["site"], lang), description["schema"]])
             renderer.render("home.html", "", lang, jsonld, self.i18n[lang]["site"], standards=entries,
                             frameworks=ecf, downloads=downloads[:6])
 
@@ -360,14 +360,14 @@ class SiteWriter:
             for lang in self.languages:
                 t = self.i18n[lang]
                 renderer.render("validation.html", "validation/", lang,
-                                embed(simple_jsonld(t["validation_title"], lang), []), t["validation_title"],
+                                embed(simple_jsonld(t["validation_title"], lang)), t["validation_title"],
                                 report=validation_view(validation), has_ttl=has_ttl)
 
         self.reusable("validation", [text, str(has_ttl).encode()],
                       [self.tree(lang) + "validation/" for lang in self.languages], validation_pages)
         for lang in self.languages:
             t = self.i18n[lang]
-            renderer.render("search.html", "search/", lang, embed(simple_jsonld(t["nav_search"], lang), []),
+            renderer.render("search.html", "search/", lang, embed(simple_jsonld(t["nav_search"], lang)),
                             t["nav_search"])
         # the 404 page is served for any path, so its links cannot be relative: it gets a minimal
         # page whose only link is to the site root by absolute path
@@ -379,7 +379,7 @@ class SiteWriter:
         for lang in self.languages:
             t = self.i18n[lang]
             renderer.render("downloads.html", "downloads/", lang,
-                            embed(simple_jsonld(t["downloads_title"], lang), []), t["downloads_title"],
+                            embed(simple_jsonld(t["downloads_title"], lang)), t["downloads_title"],
                             downloads=downloads, licence=self.settings["licence"],
                             licence_name=self.settings["licence_name"])
 
@@ -422,8 +422,8 @@ def load_json(path: Path):
 def table_of(data) -> tuple[list[str], list[list[str]]]:
     """Columns and rows of a query result: SPARQL JSON results or a list of objects."""
     if isinstance(data, dict) and "results" in data and "head" in data:
-        columns = data["head"].get("vars", [])
-        rows = [[(b.get(c) or {}).get("value", "") for c in columns] for b in data["results"].get("bindings", [])]
+        columns = data["head"].get("vars")
+        rows = [[(b.get(c) or {}).get("value", "") for c in columns] for b in data["results"].get("bindings")]
         return columns, rows
     if isinstance(data, dict) and "rows" in data:
         return table_of(data["rows"]) if not data.get("columns") else (
@@ -473,7 +473,7 @@ def read_csv_head(path: Path, limit: int) -> tuple[list[str], list[list[str]], i
     """Header, the first `limit` rows and the number of rows of a CSV file."""
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
-        columns = next(reader, [])
+        columns = next(reader)
         rows = [row for _, row in zip(range(limit), reader)]
         return columns, rows, len(rows) + sum(1 for _ in reader)
 
@@ -484,8 +484,8 @@ def validation_view(report) -> dict | None:
     if isinstance(report, dict):
         # reports/validation.json: {"conforms", "violations", "warnings", "standards": [{"file",
         # ..., "results": [...]}]}; a flat "results" list is read too
-        results = [{"file": std.get("file", ""), **r} for std in report.get("standards", [])
-                   for r in std.get("results", []) if isinstance(r, dict)] or report.get("results") or []
+        results = [{"file": std.get("file", ""), **r} for std in report.get("standards")
+                   for r in std.get("results") if isinstance(r, dict)] or report.get("results") or []
         columns, rows = table_of(results)
         return {"conforms": report.get("conforms"), "columns": columns, "rows": rows,
                 "summary": {k: v for k, v in report.items() if isinstance(v, (int, float, str, bool))}}

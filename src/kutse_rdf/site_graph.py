@@ -115,7 +115,6 @@ class Value:
     text: str
     lang: str | None = None  # language tag of a literal
     iri: str | None = None  # set for IRIs
-    datatype: str | None = None
 
 
 class SiteGraph:
@@ -276,6 +275,8 @@ class SiteGraph:
         values = [o for o in self.objects(iri, predicate) if isinstance(o, ox.Literal)]
         if not values:
             return None
+        if len(values) == 1:  # most are (a pyoxigraph attribute read costs as much as a dict lookup)
+            return Value(values[0].value, values[0].language)
         order = [lang, "et", "en", None, ""]
 
         def rank(lit: ox.Literal) -> int:
@@ -315,11 +316,10 @@ class SiteGraph:
 
     def value(self, term, lang: str | None = None) -> Value:
         if isinstance(term, ox.Literal):
-            datatype = term.datatype.value if term.datatype else None
-            return Value(term.value, term.language, datatype=datatype)
+            return Value(term.value, term.language)
         if isinstance(term, ox.NamedNode):
-            return Value(self.label(term.value, lang).text, self.label(term.value, lang).lang,
-                         iri=term.value)
+            label = self.label(term.value, lang)
+            return Value(label.text, label.lang, iri=term.value)
         return Value("[…]")  # a blank node: its statements are shown in the Turtle/JSON-LD files
 
     # -- the resource's own triples --------------------------------------------------------------
@@ -335,7 +335,7 @@ class SiteGraph:
                 continue
             done.add(node)
             for q in store.quads_for_pattern(node, None, None):
-                triples[ox.Triple(q.subject, q.predicate, q.object)] = None
+                triples[q.triple] = None
                 if isinstance(q.object, ox.BlankNode):
                     todo.append(q.object)
         return list(triples)

@@ -14,18 +14,27 @@ from kutse_rdf.site_views import Page, Views
 
 K = str(KUTSE)
 CONTEXT = {"@vocab": "https://schema.org/"}
+CONTEXT_JSON = json.dumps(CONTEXT, separators=(",", ":"))
 ISCO_SET = {"@type": "CategoryCodeSet", "name": "ISCO-08"}
 
 
-def embed(nodes: list[dict] | dict, own: list[dict]) -> str:
-    """The text of a <script type="application/ld+json"> block.
+def own_json(nodes: list[dict]) -> str:
+    """A resource's own nodes as the JSON text `embed` puts after a page's nodes: written once
+    per resource, not once per language."""
+    return json.dumps(nodes, ensure_ascii=False, separators=(",", ":"))[1:-1]
+
+
+def embed(nodes: list[dict] | dict, own: str = "") -> str:
+    """The text of a <script type="application/ld+json"> block: `nodes` and then `own` (from
+    `own_json`) in one @graph.
 
     `<`, `>` and `&` are written as JSON escapes, so no document text can close the script
     element or open a comment inside it; the JSON value is unchanged."""
     if isinstance(nodes, dict):
         nodes = [nodes]
-    text = json.dumps({"@context": CONTEXT, "@graph": [*nodes, *own]}, ensure_ascii=False,
-                      separators=(",", ":"))
+    listed = json.dumps(nodes, ensure_ascii=False, separators=(",", ":"))[1:-1]
+    text = (f'{{"@context":{CONTEXT_JSON},"@graph":[{listed}'
+            f'{"," if listed and own else ""}{own}]}}')
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
