@@ -24,6 +24,7 @@ import csv
 import hashlib
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -179,6 +180,7 @@ class SiteWriter:
         count = worker_count(len(todo))
         workers = (Workers(todo, count, self.out, base, reference, self.root / CACHE_DIR)
                    if count else None)
+        loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="site-graph")
         try:
             # while the workers render: the standards' summaries and the shared pages
             for job in todo:
@@ -186,16 +188,27 @@ class SiteWriter:
             parts = [summaries[iri] for iri in standards]
             shared_key = shared_pages_key(digest, shared_elm, standards, parts)
             found = reuse.lookup(shared_key)
+            # the shared pages' graph loads in a thread (Oxigraph releases the GIL) while a
+            # handful of changed standards render here: on a rebuild that is the critical path
+            if found is not None:
+                loading = loader.submit(SiteGraph.from_parts, base, [*reference, *(p.shared for p in parts)],
+                                        shared_elm)
+                links = 0
+            else:
+                loading = loader.submit(SiteGraph.from_parts, base,
+                                        [*reference, *(p.shared + p.links for p in parts)],
+                                        shared_elm + b"".join(p.elm_links for p in parts))
+                links = sum(p.links.count(b"\n") for p in parts)
+            if not workers and todo:
+                inline = StandardRenderer(self.out, base, reference)
+                for job in todo:
+                    outputs[job.iri] = inline.render(job)
+            graph = loading.result()
             if found is not None:
                 shared, _, folders = found
                 taken_over.append((shared_key, folders))
                 reuse.carry_shared_pages(keys)
-                graph = SiteGraph.from_parts(base, [*reference, *(p.shared for p in parts)], shared_elm)
-                links = 0
             else:
-                graph = SiteGraph.from_parts(base, [*reference, *(p.shared + p.links for p in parts)],
-                                             shared_elm + b"".join(p.elm_links for p in parts))
-                links = sum(p.links.count(b"\n") for p in parts)
                 state = hashlib.sha256(b"shared pages\0" + digest.encode() + shared_elm).hexdigest()
                 shared, moved = self.shared_pages(graph, set(standards), reuse, state, keys, summaries)
                 if moved:
@@ -208,11 +221,8 @@ class SiteWriter:
             self.copy_assets(renderer)
             if workers:
                 outputs.update(workers.results())
-            else:
-                inline = StandardRenderer(self.out, base, reference)
-                for job in todo:
-                    outputs[job.iri] = inline.render(job)
         finally:
+            loader.shutdown()
             if workers:
                 workers.close()
         for job in todo:
