@@ -166,6 +166,44 @@ def test_python_joined_items_match_the_macros():
     assert '<li id="frag-1"><span class="code">A.1</span> <span lang="et">T &lt;b&gt;</span></li>' in by_python
 
 
+def test_links_and_literals_are_escaped_once_with_their_language():
+    """`anchor_html`/`literal_html` (what `a`, `lit` and `val` write): a link to a page from the
+    tree's root, an outside IRI as an external link, anything else as text; a notation shown
+    when it is not the text; `lang` only when it differs from the page's; every value escaped."""
+    from kutse_rdf.site_graph import Value
+    from kutse_rdf.site_render import anchor_html, literal_html
+    from kutse_rdf.site_views import Link
+
+    page = Link("Risk <b>&</b>", "et", "s/c/B.3.1/", "https://w3id.org/kutse-rdf/id/s/c/B.3.1", "B.3.1",
+                "s/c/B.3.1/index.html")
+    assert anchor_html(page, "../../", "en") == (
+        '<a href="../../s/c/B.3.1/index.html"><span class="code">B.3.1</span> '
+        '<span lang="et">Risk &lt;b&gt;&amp;&lt;/b&gt;</span></a>')
+    assert anchor_html(page, "../../", "et") == (
+        '<a href="../../s/c/B.3.1/index.html"><span class="code">B.3.1</span> '
+        '<span>Risk &lt;b&gt;&amp;&lt;/b&gt;</span></a>')
+    outside = Link("\"Quoted\"", None, None, "http://data.europa.eu/esco/x?a=1&b=2", "\"Quoted\"", None)
+    assert anchor_html(outside, "../", "et") == (
+        '<a class="ext" href="http://data.europa.eu/esco/x?a=1&amp;b=2"><span>&#34;Quoted&#34;</span></a>')
+    plain = Link("urn:x", None, None, "urn:x", None, None)
+    assert anchor_html(plain, "../", "et") == "<span>urn:x</span>"
+    assert literal_html(Value("a < b", "en"), "et") == '<span lang="en">a &lt; b</span>'
+    assert literal_html(None, "et") == ""
+
+
+def test_embedded_block_is_one_json_graph_with_markup_escaped():
+    from kutse_rdf.site_jsonld import embed, own_json
+
+    own = own_json([{"@id": "x", "name": "</script><!-- & ä"}])
+    text = embed({"@type": "WebPage", "name": "P"}, own)
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"@context": {"@vocab": "https://schema.org/"},
+                                "@graph": [{"@type": "WebPage", "name": "P"},
+                                           {"@id": "x", "name": "</script><!-- & ä"}]}
+    assert json.loads(embed([], own))["@graph"] == [{"@id": "x", "name": "</script><!-- & ä"}]
+    assert json.loads(embed({"@type": "WebPage"}))["@graph"] == [{"@type": "WebPage"}]
+
+
 def test_csp_meta_on_every_page(xss):
     for page in html_pages(xss):
         assert '<meta http-equiv="Content-Security-Policy" content="default-src \'none\';' in \
@@ -366,6 +404,19 @@ def test_sitemap_robots_404(seed):
     assert BASE + "en/standard/it-juht-tase-7/" in locs
     assert f"Sitemap: {BASE}sitemap.xml" in (seed / "robots.txt").read_text(encoding="utf-8")
     assert "404" in (seed / "404.html").read_text(encoding="utf-8")
+
+
+def test_sitemap_dates_follow_source_date_epoch(tmp_path, seed_path, monkeypatch):
+    """A reproducible build (SOURCE_DATE_EPOCH) dates its sitemap entries by that time, not by
+    the day it ran."""
+    from kutse_rdf.build import run_build
+    from kutse_rdf.config import Config
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14T22:13:20Z
+    run_build([seed_path], tmp_path / "build", Config(), quiet=True)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    dates = {e.text for e in ET.parse(tmp_path / "build/site/sitemap.xml").getroot().findall("s:url/s:lastmod", ns)}
+    assert dates == {"2023-11-14"}
 
 
 def test_downloads_page_lists_sizes(seed):

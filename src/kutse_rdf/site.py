@@ -26,13 +26,13 @@ import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Callable
 
 import pyoxigraph as ox
 
 from kutse_rdf.config import Config
+from kutse_rdf.convert import build_time
 from kutse_rdf.resources import resource_dir
 from kutse_rdf.site_graph import ReadSet, SiteGraph, read_dump, read_manifest
 from kutse_rdf.site_jsonld import embed
@@ -412,7 +412,7 @@ class SiteWriter:
                 urls.append(base + self.tree(lang) + path)
         for extra in ("coverage/", "downloads/", "validation/", "search/"):
             urls.append(base + extra)
-        today = date.today().isoformat()
+        today = build_time().date().isoformat()  # SOURCE_DATE_EPOCH for a reproducible build
         self.reusable("sitemap", [today.encode(), "\n".join(urls).encode()], ["sitemap.xml"],
                       lambda: renderer.write(self.out / "sitemap.xml", self.env.get_template(
                           "sitemap.xml").render(urls=urls, today=today)))
