@@ -101,6 +101,10 @@ def test_worker_processes_give_the_same_data_as_one_process(tmp_path, corpus, mo
     for name in ("elm.nt", "inferred.nt", "reference.nt", "graphs.json"):
         assert one[f"data/{name}"] == two[f"data/{name}"], name
     assert _without_bnodes(one["data/all.nt"]) == _without_bnodes(two["data/all.nt"])
+    # the SHACL reports too, blank nodes and all (validate.stable_blank_nodes)
+    report = (tmp_path / "one/reports/validation.ttl").read_bytes()
+    assert b"sh:ValidationResult" in report
+    assert report == (tmp_path / "two/reports/validation.ttl").read_bytes()
 
 
 def _without_bnodes(nt: bytes) -> set[bytes]:

@@ -105,6 +105,41 @@ def test_write_reports(tmp_path):
     assert len(list(graph.objects(None, SH.result))) == 1
 
 
+def test_report_blank_nodes_are_named_by_content():
+    """validation.ttl is the same bytes in every build: blank nodes are named from what they say
+    and the standard (the salt), whatever labels and order the validator produced; two results
+    saying the same stay two; the graph is unchanged up to blank-node names."""
+    import pyoxigraph as ox
+    import rdflib.compare
+    from rdflib import Graph
+
+    text = """
+    _:r <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/ns/shacl#ValidationReport> .
+    _:r <http://www.w3.org/ns/shacl#result> _:x .
+    _:r <http://www.w3.org/ns/shacl#result> _:y .
+    _:r <http://www.w3.org/ns/shacl#result> _:z .
+    _:x <http://www.w3.org/ns/shacl#focusNode> <http://e/a> .
+    _:y <http://www.w3.org/ns/shacl#focusNode> <http://e/a> .
+    _:z <http://www.w3.org/ns/shacl#focusNode> <http://e/b> .
+    _:z <http://www.w3.org/ns/shacl#resultPath> _:p .
+    _:p <http://www.w3.org/ns/shacl#inversePath> <http://e/q> .
+    """
+    lines = [line.strip() for line in text.strip().splitlines()]
+    relabelled = "\n".join(reversed(lines)).replace("_:x", "_:n1").replace("_:y", "_:n2").replace("_:r", "_:n3")
+
+    def named(nt: str, salt: str = "http://e/standard") -> list:
+        return validate.stable_blank_nodes(ox.parse(nt.encode(), format=ox.RdfFormat.N_TRIPLES), salt)
+
+    first, second = named("\n".join(lines)), named(relabelled)
+    assert first == second and len(first) == 9
+    assert len({t.subject for t in first}) == 5  # the report, three results, the path
+    assert {t.subject.value for t in named("\n".join(lines), "http://e/other")}.isdisjoint(
+        t.subject.value for t in first)
+    written = ox.serialize(first, format=ox.RdfFormat.N_TRIPLES).decode()
+    assert rdflib.compare.isomorphic(Graph().parse(data="\n".join(lines), format="nt"),
+                                     Graph().parse(data=written, format="nt"))
+
+
 def test_build_counts_violations_as_problems(tmp_path, seed_path):
     from kutse_rdf.build import run_build
 

@@ -86,13 +86,15 @@ class ValidationReport:
 
     def turtle_body(self) -> bytes:
         """The report graph as Turtle without prefix lines (REPORT_PREFIXES), its blank nodes
-        renamed to random labels so that bodies of many reports concatenate without clashes."""
+        named by what they say (`stable_blank_nodes`, salted with the standard), so that bodies
+        of many reports concatenate without clashes and a build gives the same bytes every time."""
         import pyoxigraph as ox
 
         from kutse_rdf.dumps import strip_prefixes
 
         nt = self.report_graph.serialize(format="nt", encoding="utf-8")
-        triples = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=True)
+        triples = stable_blank_nodes(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES),
+                                     self.subject or self.source_file or "")
         return strip_prefixes(ox.serialize(triples, format=ox.RdfFormat.TURTLE,
                                            prefixes=REPORT_PREFIXES))
 
@@ -105,6 +107,46 @@ class ValidationReport:
         return cls(conforms=data["conforms"], results=[Result(**r) for r in data["results"]],
                    report_graph=graph, source_file=data.get("source_file"),
                    title=data.get("title"), subject=data.get("subject"))
+
+
+def stable_blank_nodes(triples, salt: str) -> list:
+    """The triples (pyoxigraph), sorted, with every blank node named by a hash of `salt` and its
+    statements, the blank nodes those point at counted by their own hashes. A SHACL report is a
+    tree (report -> results -> paths, details), so this names each node by its content; nodes
+    that say the same are numbered apart, and a node in a cycle (none in a report) by the order
+    it was met. pySHACL's labels are random: they made reports/validation.ttl differ between
+    two builds of the same input."""
+    import hashlib
+
+    import pyoxigraph as ox
+
+    triples = list(triples)
+    about: dict = {}
+    for t in triples:
+        if isinstance(t.subject, ox.BlankNode):
+            about.setdefault(t.subject, []).append(t)
+    digests: dict = {}
+
+    def digest(node) -> str:
+        if node not in digests:
+            digests[node] = None  # met: a cycle back to it reads its place
+            lines = sorted(f"{t.predicate} " + (digest(t.object) if isinstance(t.object, ox.BlankNode)
+                                                 else str(t.object)) for t in about.get(node, []))
+            digests[node] = hashlib.sha256("\n".join([salt, *lines]).encode("utf-8")).hexdigest()[:32]
+        return digests[node] or f"cycle{len(digests)}"
+
+    names: dict = {}
+    seen: dict[str, int] = {}
+    blanks = {n for t in triples for n in (t.subject, t.object) if isinstance(n, ox.BlankNode)}
+    for node in sorted(blanks, key=lambda n: (digest(n), n.value)):
+        d = digest(node)
+        names[node] = ox.BlankNode(f"b{d}" + (f"x{seen[d]}" if seen.get(d) else ""))
+        seen[d] = seen.get(d, 0) + 1
+
+    def named(term):
+        return names[term] if isinstance(term, ox.BlankNode) else term
+
+    return sorted((ox.Triple(named(t.subject), t.predicate, named(t.object)) for t in triples), key=str)
 
 
 class _PreparedQueryGraph(Graph):
