@@ -106,6 +106,11 @@ def test_hash_uris_are_sections_of_their_parents_page(seed):
     # the ELM view's learning outcome of B.3.18 is a section of its page too, with its statements
     outcome = rdflib.URIRef(comp + "#learning-outcome")
     assert 'id="learning-outcome"' in html
+    # its notes (elm:additionalNote) are linked by their text (elm:noteLiteral, line 328), not
+    # by their IRIs
+    assert ('#learning-outcome-indicator-4"><span>Tagab kriisi- ja taasteplaanide olemasolu ning '
+            'nende testimise.</span></a>') in html
+    assert ">" + comp + "#learning-outcome-indicator" not in html.replace("<span>", ">")
     assert (outcome, rdflib.RDF.type, rdflib.URIRef("http://data.europa.eu/snb/model/elm/LearningOutcome")) in ttl
     assert (folder / "index.jsonld").is_file() and rdflib.compare.isomorphic(
         ttl, rdflib.Graph().parse(folder / "index.jsonld", format="json-ld"))

@@ -28,7 +28,10 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 DCT = "http://purl.org/dc/terms/"
 SCHEMA = "https://schema.org/"
-LABEL_PROPERTIES = [SKOS + "prefLabel", RDFS + "label", DCT + "title", SCHEMA + "name"]
+ELM = "http://data.europa.eu/snb/model/elm/"
+# elm:noteLiteral: the ELM view's notes (a learning outcome's indicators and knowledge) have no
+# other name, and a link showing their IRI tells a reader nothing
+LABEL_PROPERTIES = [SKOS + "prefLabel", RDFS + "label", DCT + "title", SCHEMA + "name", ELM + "noteLiteral"]
 
 # Prefixes for the per-resource Turtle files and for showing property names.
 PREFIXES = {
