@@ -209,6 +209,19 @@ def test_embedded_block_is_one_json_graph_with_markup_escaped():
     assert json.loads(embed({"@type": "WebPage"}))["@graph"] == [{"@type": "WebPage"}]
 
 
+def test_report_tables_read_partial_or_empty_inputs(tmp_path):
+    """The coverage index and validation pages read reports a person may have trimmed: missing
+    keys and an empty CSV give empty tables, not an error."""
+    from kutse_rdf.site import read_csv_head, table_of, validation_view
+
+    assert table_of({"head": {}, "results": {}}) == ([], [])
+    assert validation_view({"conforms": True})["rows"] == []
+    assert validation_view({"standards": [{"file": "a.txt"}]})["rows"] == []
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    assert read_csv_head(empty, 10) == ([], [], 0)
+
+
 def test_csp_meta_on_every_page(xss):
     for page in html_pages(xss):
         assert '<meta http-equiv="Content-Security-Policy" content="default-src \'none\';' in \

@@ -432,8 +432,8 @@ def load_json(path: Path):
 def table_of(data) -> tuple[list[str], list[list[str]]]:
     """Columns and rows of a query result: SPARQL JSON results or a list of objects."""
     if isinstance(data, dict) and "results" in data and "head" in data:
-        columns = data["head"].get("vars")
-        rows = [[(b.get(c) or {}).get("value", "") for c in columns] for b in data["results"].get("bindings")]
+        columns = data["head"].get("vars", [])
+        rows = [[(b.get(c) or {}).get("value", "") for c in columns] for b in data["results"].get("bindings", [])]
         return columns, rows
     if isinstance(data, dict) and "rows" in data:
         return table_of(data["rows"]) if not data.get("columns") else (
@@ -483,7 +483,7 @@ def read_csv_head(path: Path, limit: int) -> tuple[list[str], list[list[str]], i
     """Header, the first `limit` rows and the number of rows of a CSV file."""
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
-        columns = next(reader)
+        columns = next(reader, [])
         rows = [row for _, row in zip(range(limit), reader)]
         return columns, rows, len(rows) + sum(1 for _ in reader)
 
@@ -494,8 +494,8 @@ def validation_view(report) -> dict | None:
     if isinstance(report, dict):
         # reports/validation.json: {"conforms", "violations", "warnings", "standards": [{"file",
         # ..., "results": [...]}]}; a flat "results" list is read too
-        results = [{"file": std.get("file", ""), **r} for std in report.get("standards")
-                   for r in std.get("results") if isinstance(r, dict)] or report.get("results") or []
+        results = [{"file": std.get("file", ""), **r} for std in report.get("standards", [])
+                   for r in std.get("results", []) if isinstance(r, dict)] or report.get("results") or []
         columns, rows = table_of(results)
         return {"conforms": report.get("conforms"), "columns": columns, "rows": rows,
                 "summary": {k: v for k, v in report.items() if isinstance(v, (int, float, str, bool))}}
