@@ -332,18 +332,17 @@ def main() -> None:
             corpus = work / f"corpus-{n}"
             files = [SEED] if n == 1 else make_corpus(n, corpus)
             inputs = [str(SEED)] if n == 1 else [str(corpus)]
+            def build_command(out: Path) -> list[str]:
+                return [sys.executable, "-m", "kutse_rdf", "build", *inputs, "--out", str(out), "--quiet"]
+
             for run in range(args.cold_runs):
                 out = work / f"build-{n}-{run}"
-                wall, rss, _ = whole_build(f"`kutse-rdf build`, {n} standard(s), cold",
-                                           [sys.executable, "-m", "kutse_rdf", "build", *inputs,
-                                            "--out", str(out), "--quiet"])
+                wall, rss, _ = whole_build(f"`kutse-rdf build`, {n} standard(s), cold", build_command(out))
             if n > 1:
                 victim = corpus / "standard-0001.txt"
                 victim.write_text(victim.read_text(encoding="utf-8").replace(
                     "Analüüsib", "Analüüsib põhjalikult", 1), encoding="utf-8")
-                whole_build(f"rebuild after changing one of {n} (an indicator's text)",
-                            [sys.executable, "-m", "kutse_rdf", "build", *inputs, "--out", str(out),
-                             "--quiet"])
+                whole_build(f"rebuild after changing one of {n} (an indicator's text)", build_command(out))
                 # a competence's title: the library queries read it, so they run again
                 victim = corpus / "standard-0002.txt"
                 text = victim.read_text(encoding="utf-8")
@@ -351,9 +350,7 @@ def main() -> None:
                                if line.startswith(("\tB.3.1. ", "\tB.2.1. ")))
                 victim.write_text(text.replace(heading, heading.replace(". ", ". Uus ", 1), 1),
                                   encoding="utf-8")
-                whole_build(f"rebuild after changing one of {n} (a competence's title)",
-                            [sys.executable, "-m", "kutse_rdf", "build", *inputs, "--out", str(out),
-                             "--quiet"])
+                whole_build(f"rebuild after changing one of {n} (a competence's title)", build_command(out))
             times = stage_times(files, work / f"stages-{n}")
             stage_rows.append((n, times))
             if n in args.naive_sizes:

@@ -17,22 +17,19 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from kutse_rdf.site import split_elm, standard_iri
+from kutse_rdf.config import Config
+from kutse_rdf.site import SiteWriter
 from kutse_rdf.site_graph import read_dump, read_manifest
 from kutse_rdf.site_render import StandardJob, StandardRenderer
 
 
 def jobs_of(build: Path, count: int) -> tuple[list[StandardJob], list[bytes]]:
+    """The site stage's first `count` jobs for the build (SiteWriter.standard_jobs) and the
+    reference graph."""
     entries = read_manifest(build)
     reference = [read_dump(build, e) for e in entries if e.get("kind") == "reference"]
-    graphs = []
-    for entry in entries:
-        if entry.get("kind") == "standard" and len(graphs) < count:
-            data = read_dump(build, entry)
-            graphs.append((standard_iri(data), data))
-    elm = b"".join(read_dump(build, e) for e in entries if e.get("kind") == "elm")
-    parts, _ = split_elm(elm, {iri for iri, _ in graphs})
-    return [StandardJob(iri, data, b"".join(parts[iri])) for iri, data in graphs], reference
+    jobs, _ = SiteWriter(build, Config()).standard_jobs(entries)
+    return jobs[:count], reference
 
 
 def main() -> None:
