@@ -124,15 +124,15 @@ def stage_times(files: list[Path], work: Path) -> dict[str, float]:
     from rdflib import URIRef
 
     from kutse_rdf.config import Config
-    from kutse_rdf.convert import build_time, standard_graph
+    from kutse_rdf.graph.convert import build_time, standard_graph
     from kutse_rdf.build import query_store
-    from kutse_rdf.dumps import write_dumps
-    from kutse_rdf.elm import elm_graph
-    from kutse_rdf.parse import parse_file
-    from kutse_rdf.query import write_reports
-    from kutse_rdf.site import build_site
-    from kutse_rdf.unit import UnitContext, UnitResult, reference_unit, serialise
-    from kutse_rdf.validate import validate_standard
+    from kutse_rdf.engine.dumps import write_dumps
+    from kutse_rdf.graph.elm import elm_graph
+    from kutse_rdf.reading.parser import parse_file
+    from kutse_rdf.query.library import write_reports
+    from kutse_rdf.site.writer import build_site
+    from kutse_rdf.engine.unit import UnitContext, UnitResult, reference_unit, serialise
+    from kutse_rdf.graph.validate import validate_standard
 
     config = Config()
     timer = Timer()
@@ -169,7 +169,7 @@ def query_times(corpus_build: Path) -> dict[str, tuple[float, float, float, floa
     with its rows made Python terms (the CLI's table)."""
     import pyoxigraph as ox
 
-    from kutse_rdf.query import BuildData, bind_params, library, run, standards_in
+    from kutse_rdf.query.library import BuildData, bind_params, library, run, standards_in
 
     data = BuildData(corpus_build / "data" / "all.trig")
     full = data.full()
@@ -219,10 +219,10 @@ def naive_pipeline(files: list[Path], report) -> None:
     from rdflib import Graph
 
     from kutse_rdf.config import Config
-    from kutse_rdf.convert import standard_graph
-    from kutse_rdf.parse import parse_file
-    from kutse_rdf.validate import shapes_graph
-    from kutse_rdf.vocab import load_reference
+    from kutse_rdf.graph.convert import standard_graph
+    from kutse_rdf.reading.parser import parse_file
+    from kutse_rdf.graph.validate import shapes_graph
+    from kutse_rdf.graph.vocab import load_reference
 
     config = Config()
     merged = Graph()

@@ -18,9 +18,9 @@ import tempfile
 from pathlib import Path
 
 from kutse_rdf.config import Config
-from kutse_rdf.site import SiteWriter
-from kutse_rdf.site_graph import read_dump, read_manifest
-from kutse_rdf.site_render import StandardJob, StandardRenderer
+from kutse_rdf.site.writer import SiteWriter
+from kutse_rdf.site.graph import read_dump, read_manifest
+from kutse_rdf.site.render import StandardJob, StandardRenderer
 
 
 def jobs_of(build: Path, count: int) -> tuple[list[StandardJob], list[bytes]]:

@@ -18,6 +18,6 @@ def seed_path() -> Path:
 
 @pytest.fixture(scope="session")
 def seed_standard():
-    from kutse_rdf.parse import parse_file
+    from kutse_rdf.reading.parser import parse_file
 
     return parse_file(SEED)

@@ -11,10 +11,11 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from kutse_rdf import dumps, reason
+from kutse_rdf.engine import dumps
+from kutse_rdf.graph import reason
 from kutse_rdf.build import BuildResult, run_build
 from kutse_rdf.config import Config
-from kutse_rdf.namespaces import KUTSE
+from kutse_rdf.graph.namespaces import KUTSE
 
 G = "https://w3id.org/kutse-rdf/id/graph/"
 FORMATS = {".nt": ("nt", ox.RdfFormat.N_TRIPLES), ".ttl": ("turtle", ox.RdfFormat.TURTLE),
@@ -114,7 +115,7 @@ def test_merged_files_hold_each_triple_once(built):
 def test_query_store_holds_what_the_library_queries_read(built):
     """The build's query store is data/all.nt less the triples whose predicate no library
     query names (query.predicates_used)."""
-    from kutse_rdf.query import library, predicates_used
+    from kutse_rdf.query.library import library, predicates_used
 
     out, result = built
     predicates = predicates_used(library().values())
@@ -148,7 +149,7 @@ def test_a_query_reading_any_predicate_gets_the_whole_union(tmp_path, seed_path,
 
 
 def assert_answers_equal(store, out: Path) -> None:
-    from kutse_rdf import query as q
+    from kutse_rdf.query import library as q
 
     whole = ox.Store()
     whole.bulk_load(path=str(out / "data" / "all.nt"), format=ox.RdfFormat.N_TRIPLES)
@@ -261,7 +262,7 @@ def test_rebuild_of_the_same_input_gives_the_same_files(tmp_path, monkeypatch, s
 def test_query_data_store_of_a_build_holds_named_graphs_and_their_union(built):
     """`query --data` / `serve` load all.trig and take its union from all.nt beside it: the
     default graph must be exactly the union of the named graphs."""
-    from kutse_rdf.query import store_from_file
+    from kutse_rdf.query.library import store_from_file
 
     out, _ = built
     store = store_from_file(out / "data" / "all.trig")

@@ -196,7 +196,7 @@ def test_copy_range_falls_back_to_read_and_write(tmp_path, monkeypatch):
     read and written instead."""
     import errno
 
-    from kutse_rdf import unit
+    from kutse_rdf.engine import unit
 
     source = tmp_path / "source"
     source.write_bytes(b"0123456789")

@@ -13,11 +13,11 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from kutse_rdf import __version__
 from kutse_rdf.config import Config
-from kutse_rdf.convert import TOOL, standard_graph
+from kutse_rdf.graph.convert import TOOL, standard_graph
 from kutse_rdf.errors import DataError
 from kutse_rdf.model import (Author, Competence, CompetenceRef, GeneralSkill, Line,
                              PartialQualification, Section, Specialisation, Standard, WorkPart)
-from kutse_rdf.namespaces import ECF3, ECF4, EQF, ESCO_ISCO, KUTSE, SCHEMA
+from kutse_rdf.graph.namespaces import ECF3, ECF4, EQF, ESCO_ISCO, KUTSE, SCHEMA
 
 S = URIRef("https://w3id.org/kutse-rdf/id/standard/it-juht-tase-7")
 QUAL = URIRef(S + "/qualification")

@@ -12,8 +12,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kutse_rdf.config import Config
-from kutse_rdf.convert import standard_graph
-from kutse_rdf.namespaces import ECF4, EQF, ESCO_ISCO, KUTSE
+from kutse_rdf.graph.convert import standard_graph
+from kutse_rdf.graph.namespaces import ECF4, EQF, ESCO_ISCO, KUTSE
 
 S = "https://w3id.org/kutse-rdf/id/standard/it-juht-tase-7"
 

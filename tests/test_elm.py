@@ -13,10 +13,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SH, SKOS
 
 from kutse_rdf.config import Config
-from kutse_rdf.elm import ADMS, ROV, elm_graph
+from kutse_rdf.graph.elm import ADMS, ROV, elm_graph
 from kutse_rdf.model import (Competence, CompetenceRef, GeneralSkill, Line, PartialQualification,
                              Section, Standard)
-from kutse_rdf.namespaces import ECF4, ELM, KUTSE
+from kutse_rdf.graph.namespaces import ECF4, ELM, KUTSE
 from kutse_rdf.resources import resource_dir
 
 B = "https://w3id.org/kutse-rdf/id/"
@@ -78,13 +78,13 @@ def small() -> Standard:
 
 @pytest.fixture
 def esco_mapping(monkeypatch):
-    """Curated mappings as kutse_rdf.vocab.load_mappings gives them: B.3.1 -> an ESCO skill.
+    """Curated mappings as kutse_rdf.graph.vocab.load_mappings gives them: B.3.1 -> an ESCO skill.
     The subject uses the default base, so a deployment with another base must still match."""
     def load_mappings(config):
         return [types.SimpleNamespace(
             subject=S + "competence/B.3.1", predicate=str(SKOS.narrowMatch),
             object=str(ESCO_SKILL), object_label="optimise choice of ICT solution")]
-    monkeypatch.setitem(sys.modules, "kutse_rdf.vocab",
+    monkeypatch.setitem(sys.modules, "kutse_rdf.graph.vocab",
                         types.SimpleNamespace(load_mappings=load_mappings))
 
 
@@ -186,9 +186,9 @@ def test_other_base_uri_and_mappings_still_match(small, esco_mapping):
 
 
 def test_build_writes_elm_outputs_and_manifest(small, tmp_path):
-    from kutse_rdf.dumps import write_elm_dumps
-    from kutse_rdf.unit import UnitResult, sorted_nt, split_elm_view
-    from kutse_rdf.uris import Uris
+    from kutse_rdf.engine.dumps import write_elm_dumps
+    from kutse_rdf.engine.unit import UnitResult, sorted_nt, split_elm_view
+    from kutse_rdf.graph.uris import Uris
 
     data = tmp_path / "data"
     data.mkdir()
@@ -215,7 +215,7 @@ def test_build_writes_elm_outputs_and_manifest(small, tmp_path):
 
 @pytest.fixture(scope="module")
 def seed_elm(seed_path):
-    parse = pytest.importorskip("kutse_rdf.parse", reason="the parser is not there yet")
+    parse = pytest.importorskip("kutse_rdf.reading.parser", reason="the parser is not there yet")
     return elm_graph([parse.parse_file(seed_path)], Config())
 
 

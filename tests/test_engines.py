@@ -16,14 +16,15 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, SH, XSD
 
-from kutse_rdf import reason, validate
+from kutse_rdf.graph import reason
+from kutse_rdf.graph import validate
 from kutse_rdf.cli import main
 from kutse_rdf.config import Config
-from kutse_rdf.convert import build_dataset, standard_graph
+from kutse_rdf.graph.convert import build_dataset, standard_graph
 from kutse_rdf.errors import InputError
-from kutse_rdf.namespaces import KUTSE
-from kutse_rdf.parse import parse_file
-from kutse_rdf.uris import Uris
+from kutse_rdf.graph.namespaces import KUTSE
+from kutse_rdf.reading.parser import parse_file
+from kutse_rdf.graph.uris import Uris
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "standards" / "it-juht-tase-7.txt"

@@ -10,8 +10,8 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from kutse_rdf import vocab
-from kutse_rdf.namespaces import ECF4, ELM, EQF, ESCO, KUTSE, SCHEMA
+from kutse_rdf.graph import vocab
+from kutse_rdf.graph.namespaces import ECF4, ELM, EQF, ESCO, KUTSE, SCHEMA
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology" / "kutse.ttl"
@@ -151,7 +151,7 @@ def test_owl_rl_reasoning_types_nothing_surprising():
 
 def test_pylode_renders_the_ontology(tmp_path):
     pytest.importorskip("pylode")
-    from kutse_rdf.ontology_doc import render_ontology_html
+    from kutse_rdf.graph.ontology_doc import render_ontology_html
 
     level = logging.getLogger().level
     out = render_ontology_html(tmp_path / "doc" / "ontology.html")

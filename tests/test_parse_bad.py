@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from kutse_rdf.errors import DataError, InputError
-from kutse_rdf.parse import parse_file
-from kutse_rdf.parse_read import MAX_BYTES
+from kutse_rdf.reading.parser import parse_file
+from kutse_rdf.reading.source import MAX_BYTES
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 SEED = Path(__file__).resolve().parents[1] / "standards" / "it-juht-tase-7.txt"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kutse_rdf.parse import parse_file, parse_text
+from kutse_rdf.reading.parser import parse_file, parse_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "standards"
 

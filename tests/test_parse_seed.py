@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from kutse_rdf.parse import STRUCTURE_ROLES, trace
+from kutse_rdf.reading.parser import STRUCTURE_ROLES, trace
 
 
 def test_front_page_and_c_part(seed_standard):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kutse_rdf import publish as publish_module
+from kutse_rdf.publish import upload as publish_module
 from kutse_rdf.cli import main
 
 BASE = "https://w3id.org/kutse-rdf/id/"

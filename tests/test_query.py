@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from kutse_rdf import query as q
+from kutse_rdf.query import library as q
 from kutse_rdf.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,11 +76,11 @@ def assert_engines_agree(store, dataset, name, params=None, unbound=False):
 
 def pipeline_dataset(files: list[Path]):
     """The graph `kutse-rdf build` makes, from the real stages (skipped until they exist)."""
-    parse = pytest.importorskip("kutse_rdf.parse", reason="parser not there yet")
-    pytest.importorskip("kutse_rdf.vocab", reason="reference vocabularies not there yet")
+    parse = pytest.importorskip("kutse_rdf.reading.parser", reason="parser not there yet")
+    pytest.importorskip("kutse_rdf.graph.vocab", reason="reference vocabularies not there yet")
     from kutse_rdf.config import Config
-    from kutse_rdf.convert import build_dataset
-    from kutse_rdf.reason import infer
+    from kutse_rdf.graph.convert import build_dataset
+    from kutse_rdf.graph.reason import infer
 
     config = Config()
     dataset = build_dataset([parse.parse_file(f) for f in files], config)
@@ -595,7 +595,7 @@ def test_shipped_predicates_record_is_current():
 
     shipped = json.loads((resource_dir("queries") / q.PREDICATES_FILE).read_text(encoding="utf-8"))
     assert shipped == q.predicates_record(q.library().values()), (
-        "queries changed: run python -c 'import kutse_rdf.query as q; q.write_predicates_file()'")
+        "queries changed: run python -c 'import kutse_rdf.query.library as q; q.write_predicates_file()'")
 
 
 def test_predicates_used_reads_paths_values_and_refuses_open_predicates(tmp_path):

@@ -99,8 +99,8 @@ def test_unreadable_data_file_exit_2(capsys, tmp_path):
 
 
 def test_seed_from_inputs_and_compare_from_folders(capsys):
-    pytest.importorskip("kutse_rdf.parse")
-    pytest.importorskip("kutse_rdf.vocab")
+    pytest.importorskip("kutse_rdf.reading.parser")
+    pytest.importorskip("kutse_rdf.graph.vocab")
     code, out, _ = run(capsys, "query", "shared-competences", str(SEED), "--format", "csv")
     assert code == 0
     assert [r[2] for r in csv.reader(io.StringIO(out))][1:] == ["B.3.13", "B.3.15"]

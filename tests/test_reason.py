@@ -8,11 +8,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kutse_rdf.config import Config
-from kutse_rdf.convert import build_dataset, standard_graph
-from kutse_rdf.namespaces import ECF4, KUTSE, SCHEMA
-from kutse_rdf.reason import (Reasoner, closure, infer, keep, reasoning_schema, schema_of,
-                              standard_graph_ids)
-from kutse_rdf.uris import Uris
+from kutse_rdf.graph.convert import build_dataset, standard_graph
+from kutse_rdf.graph.namespaces import ECF4, KUTSE, SCHEMA
+from kutse_rdf.graph.reason import (Reasoner, closure, infer, keep, reasoning_schema, schema_of,
+                                    standard_graph_ids)
+from kutse_rdf.graph.uris import Uris
 
 S = "https://w3id.org/kutse-rdf/id/standard/it-juht-tase-7"
 U = Uris(Config().base_uri)

@@ -20,10 +20,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kutse_rdf import query as q
+from kutse_rdf.query import library as q
 from kutse_rdf.cli import main
 from kutse_rdf.errors import InputError
-from kutse_rdf.serve import make_server, negotiate
+from kutse_rdf.publish.serve import make_server, negotiate
 
 pytestmark = pytest.mark.server
 
@@ -222,8 +222,8 @@ def test_cli_serve_with_port_0_prints_the_url(tmp_path):
 
 def test_end_to_end_on_the_seed_build(tmp_path, capsys):
     """kutse-rdf build on the seed, then serve it: the endpoint answers like the query CLI."""
-    pytest.importorskip("kutse_rdf.parse")
-    pytest.importorskip("kutse_rdf.vocab")
+    pytest.importorskip("kutse_rdf.reading.parser")
+    pytest.importorskip("kutse_rdf.graph.vocab")
     out = tmp_path / "build"
     assert main(["build", str(ROOT / "standards" / "it-juht-tase-7.txt"), "--out", str(out),
                  "--quiet"]) in (0, 1)

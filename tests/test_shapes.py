@@ -13,8 +13,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, SKOS
 
-from kutse_rdf import validate
-from kutse_rdf.namespaces import KUTSE
+from kutse_rdf.graph import validate
+from kutse_rdf.graph.namespaces import KUTSE
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 KSHAPE = "https://w3id.org/kutse-rdf/shapes#"

@@ -38,7 +38,7 @@ def page_text(path: Path) -> str:
 # -- paths ------------------------------------------------------------------------------------
 
 def test_uri_to_site_path():
-    from kutse_rdf.site_graph import SiteGraph
+    from kutse_rdf.site.graph import SiteGraph
 
     g = SiteGraph(BASE)
     assert g.path_of(STD + "/competence/B.3.5") == "standard/it-juht-tase-7/competence/B.3.5/"
@@ -64,7 +64,7 @@ def seed_subjects(seed: Path) -> set[str]:
 
 
 def test_every_slash_uri_has_a_folder_with_three_files(seed):
-    from kutse_rdf.site_graph import SiteGraph
+    from kutse_rdf.site.graph import SiteGraph
 
     paths = {SiteGraph(BASE).path_of(s) for s in seed_subjects(seed) if "#" not in s} - {None}
     assert len(paths) > 150
@@ -78,7 +78,7 @@ def test_hash_uris_are_sections_of_their_parents_page(seed):
     """Indicators, knowledge items, general skills, work parts, sections, authors and the ELM
     view's nodes have no folder: each is an element with its fragment as id on its parent's page
     (both languages), and its statements are in the parent's index.ttl."""
-    from kutse_rdf.site_graph import SiteGraph
+    from kutse_rdf.site.graph import SiteGraph
 
     hashed = {s for s in seed_subjects(seed) if "#" in s and SiteGraph(BASE).path_of(s)}
     assert len(hashed) > 200
@@ -155,8 +155,8 @@ def test_hostile_titles_are_escaped(xss):
 def test_python_joined_items_match_the_macros():
     """`part_items` (site_render.py) writes what the `part_id`/`part` macros write, escaping
     included, for hash IRIs with and without a notation and for links to other pages."""
-    from kutse_rdf.site_render import make_environment
-    from kutse_rdf.site_views import Link
+    from kutse_rdf.site.render import make_environment
+    from kutse_rdf.site.views import Link
 
     links = [Link("T <b>", "et", None, "http://x/a#frag-1", "A.1", None),
              Link("T2", "en", "p/q", "http://x/p/q", "N&1", "p/q/index.html"),
@@ -175,9 +175,9 @@ def test_links_and_literals_are_escaped_once_with_their_language():
     """`anchor_html`/`literal_html` (what `a`, `lit` and `val` write): a link to a page from the
     tree's root, an outside IRI as an external link, anything else as text; a notation shown
     when it is not the text; `lang` only when it differs from the page's; every value escaped."""
-    from kutse_rdf.site_graph import Value
-    from kutse_rdf.site_render import anchor_html, literal_html
-    from kutse_rdf.site_views import Link
+    from kutse_rdf.site.graph import Value
+    from kutse_rdf.site.render import anchor_html, literal_html
+    from kutse_rdf.site.views import Link
 
     page = Link("Risk <b>&</b>", "et", "s/c/B.3.1/", "https://w3id.org/kutse-rdf/id/s/c/B.3.1", "B.3.1",
                 "s/c/B.3.1/index.html")
@@ -197,7 +197,7 @@ def test_links_and_literals_are_escaped_once_with_their_language():
 
 
 def test_embedded_block_is_one_json_graph_with_markup_escaped():
-    from kutse_rdf.site_jsonld import embed, own_json
+    from kutse_rdf.site.jsonld import embed, own_json
 
     own = own_json([{"@id": "x", "name": "</script><!-- & ä"}])
     text = embed({"@type": "WebPage", "name": "P"}, own)
@@ -212,7 +212,7 @@ def test_embedded_block_is_one_json_graph_with_markup_escaped():
 def test_report_tables_read_partial_or_empty_inputs(tmp_path):
     """The coverage index and validation pages read reports a person may have trimmed: missing
     keys and an empty CSV give empty tables, not an error."""
-    from kutse_rdf.site import read_csv_head, table_of, validation_view
+    from kutse_rdf.site.writer import read_csv_head, table_of, validation_view
 
     assert table_of({"head": {}, "results": {}}) == ([], [])
     assert validation_view({"conforms": True})["rows"] == []
@@ -381,7 +381,7 @@ def test_coverage_matrix(seed):
 
 
 def test_search_index(seed):
-    from kutse_rdf.site_search import fold, tokens
+    from kutse_rdf.site.search import fold, tokens
 
     assert tokens("B.3.5. Tehnoloogia (e-CF A.7)") == ["b.3.5", "tehnoloogia", "e", "cf", "a.7"]
     assert fold("Õppe ÄRI šokk") == "oppe ari sokk"
@@ -464,8 +464,8 @@ def test_workers_render_what_the_main_process_renders(tmp_path, monkeypatch):
 
     from kutse_rdf.build import run_build
     from kutse_rdf.config import Config
-    from kutse_rdf import site_render
-    from kutse_rdf.site import build_site
+    from kutse_rdf.site import render as site_render
+    from kutse_rdf.site.writer import build_site
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
     from make_corpus import make_corpus
@@ -475,7 +475,7 @@ def test_workers_render_what_the_main_process_renders(tmp_path, monkeypatch):
     run_build(sorted((tmp_path / "corpus").glob("*.txt")), build, Config(), quiet=True)
     assert site_render.worker_count(9) > 0 or (os.cpu_count() or 1) < 2
     in_workers = site_files(build / "site")
-    monkeypatch.setattr("kutse_rdf.site.worker_count", lambda n: 0)
+    monkeypatch.setattr("kutse_rdf.site.writer.worker_count", lambda n: 0)
     root = copy_inputs(build, tmp_path / "inline")
     build_site(root, Config())
     inline = site_files(root / "site")
@@ -488,7 +488,7 @@ def test_unchanged_standard_pages_are_taken_over(seed, tmp_path):
     """A second site over the same data takes the standard's folders over from the previous
     build (moved, byte for byte); a changed standard graph is rendered again."""
     from kutse_rdf.config import Config
-    from kutse_rdf.site import build_site
+    from kutse_rdf.site.writer import build_site
 
     previous = copy_inputs(seed.parent, tmp_path / "previous")
     build_site(previous, Config())
@@ -518,9 +518,9 @@ def test_shared_pages_from_summaries_equal_those_from_the_whole_graph(tmp_path):
 
     from kutse_rdf.build import run_build
     from kutse_rdf.config import Config
-    from kutse_rdf.site import SiteWriter
-    from kutse_rdf.site_graph import SiteGraph
-    from kutse_rdf.site_render import Renderer, page_iris
+    from kutse_rdf.site.writer import SiteWriter
+    from kutse_rdf.site.graph import SiteGraph
+    from kutse_rdf.site.render import Renderer, page_iris
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
     from make_corpus import make_corpus
@@ -550,7 +550,7 @@ def test_rebuild_takes_shared_pages_over_only_while_summaries_are_unchanged(seed
     from the previous build. A changed competence title is on the e-CF pages that cite it: they
     are rendered again. Either way the site equals one made from scratch."""
     from kutse_rdf.config import Config
-    from kutse_rdf.site import build_site
+    from kutse_rdf.site.writer import build_site
 
     def rebuilt(name: str, old: str, new: str) -> tuple[Path, Path]:
         previous = copy_inputs(seed.parent, tmp_path / f"{name}-previous")
@@ -598,7 +598,7 @@ def test_rebuild_takes_shared_pages_over_only_while_summaries_are_unchanged(seed
 
 
 def test_changed_lines_name_the_nodes_a_page_may_have_read():
-    from kutse_rdf.site_reuse import line_nodes
+    from kutse_rdf.site.reuse import line_nodes
 
     b = "https://w3id.org/kutse-rdf/id/standard/s/"
     lines = {f'<{b}competence/B.3.1> <http://www.w3.org/2004/02/skos/core#prefLabel> "a <b> c"@et .'.encode(),
@@ -616,7 +616,7 @@ def test_changed_lines_name_the_nodes_a_page_may_have_read():
 def test_missing_manifest_is_a_clear_error(tmp_path):
     from kutse_rdf.config import Config
     from kutse_rdf.errors import InputError
-    from kutse_rdf.site import build_site
+    from kutse_rdf.site.writer import build_site
 
     with pytest.raises(InputError, match="graphs.json is missing"):
         build_site(tmp_path, Config())
@@ -624,7 +624,7 @@ def test_missing_manifest_is_a_clear_error(tmp_path):
 
 def test_search_folds_text_as_search_js_does():
     """site_search.fold removes what search.js's fold removes (U+0300-U+036F after NFD)."""
-    from kutse_rdf.site_search import fold, tokens
+    from kutse_rdf.site.search import fold, tokens
 
     assert fold("Õppekava ÄÖÜ šž") == "oppekava aou sz"
     assert tokens("B.3.5. Tööohutus; e-CF E.8") == ["b.3.5", "tooohutus", "e", "cf", "e.8"]
@@ -635,7 +635,7 @@ def test_search_folds_text_as_search_js_does():
 def test_a_damaged_site_record_renders_again(seed, tmp_path):
     """.cache/site/records.pickle cut short or foreign: every page is rendered, nothing fails."""
     from kutse_rdf.config import Config
-    from kutse_rdf.site import build_site
+    from kutse_rdf.site.writer import build_site
 
     previous = copy_inputs(seed.parent, tmp_path / "previous")
     build_site(previous, Config())

@@ -27,7 +27,7 @@ def build_seed(out: Path) -> Path:
 def build_fixture(root: Path) -> Path:
     """The site stage alone over the hand-written XSS fixture graph (tests/fixtures/site)."""
     from kutse_rdf.config import Config
-    from kutse_rdf.site import build_site
+    from kutse_rdf.site.writer import build_site
 
     shutil.copytree(XSS_FIXTURE / "data", root / "data")
     build_site(root, Config())

@@ -5,11 +5,11 @@ import pytest
 from rdflib import URIRef
 
 from kutse_rdf.config import Config, load_config
-from kutse_rdf.convert import build_dataset, distinct_standards, standard_graph
+from kutse_rdf.graph.convert import build_dataset, distinct_standards, standard_graph
 from kutse_rdf.errors import DataError
 from kutse_rdf.model import Competence, Line, PartialQualification, Standard
-from kutse_rdf.namespaces import KUTSE
-from kutse_rdf.uris import Uris, slug
+from kutse_rdf.graph.namespaces import KUTSE
+from kutse_rdf.graph.uris import Uris, slug
 
 B = URIRef("https://w3id.org/kutse-rdf/id/")
 
@@ -126,7 +126,7 @@ def test_two_partials_with_one_slug_in_a_standard_are_refused():
 
 
 def test_owned_by_tells_a_standards_own_iris_from_its_neighbours():
-    from kutse_rdf.uris import owned_by
+    from kutse_rdf.graph.uris import owned_by
 
     owned = owned_by("https://w3id.org/kutse-rdf/id/standard/a")
     assert owned(b"<https://w3id.org/kutse-rdf/id/standard/a> <p> <o> .")

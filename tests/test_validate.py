@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 
-from kutse_rdf import validate
+from kutse_rdf.graph import validate
 from kutse_rdf.cli import main
 from kutse_rdf.config import Config
 from kutse_rdf.model import Competence, CompetenceRef, Line, PartialQualification, Standard
@@ -40,7 +40,7 @@ def small_standard() -> Standard:
 
 
 def dataset_of(*standards: Standard):
-    from kutse_rdf.convert import build_dataset
+    from kutse_rdf.graph.convert import build_dataset
 
     return build_dataset(list(standards), Config())
 

@@ -14,10 +14,10 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from kutse_rdf import vocab
+from kutse_rdf.graph import vocab
 from kutse_rdf.config import Config
 from kutse_rdf.errors import DataError
-from kutse_rdf.namespaces import ECF3, ECF4, ECF_LEVEL, EQF, EQF_SCHEME, ESCO, ESCO_ISCO, KUTSE
+from kutse_rdf.graph.namespaces import ECF3, ECF4, ECF_LEVEL, EQF, EQF_SCHEME, ESCO, ESCO_ISCO, KUTSE
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "reference"
@@ -332,7 +332,7 @@ def test_mapping_subjects_and_ecf_citations_resolve_in_the_seed_graph(seed_stand
     """End to end with the parser and converter: each mapping subject is a concept the seed's
     graph defines with the label the mapping row gives, and each e-CF code it cites resolves
     in the scheme of the version the standard uses."""
-    from kutse_rdf.convert import standard_graph
+    from kutse_rdf.graph.convert import standard_graph
 
     config = Config()
     graph = standard_graph(seed_standard, config)

@@ -22,13 +22,13 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import datetime
 from multiprocessing import get_context
 
-from kutse_rdf.cache import ArtifactCache, environment_key, reference_key, unit_key
+from kutse_rdf.engine.cache import ArtifactCache, environment_key, reference_key, unit_key
 from kutse_rdf.config import Config
-from kutse_rdf.convert import build_time
+from kutse_rdf.graph.convert import build_time
 from kutse_rdf.errors import DataError, InputError, KutseError
 from kutse_rdf.model import Standard
-from kutse_rdf.unit import (UnitContext, UnitResult, init_worker, reference_unit,
-                            run_in_worker)
+from kutse_rdf.engine.unit import (UnitContext, UnitResult, init_worker, reference_unit,
+                                   run_in_worker)
 
 
 @dataclass
@@ -103,7 +103,7 @@ def write_json(path: Path, data: object) -> None:
 
 
 def parse_all(files: list[Path], result: BuildResult) -> None:
-    from kutse_rdf.parse import parse_file
+    from kutse_rdf.reading.parser import parse_file
 
     for file in files:
         try:
@@ -142,7 +142,7 @@ def write_parse_outputs(root: Path, result: BuildResult, units: list[UnitResult]
 def query_predicates(cache: ArtifactCache) -> frozenset[str] | None:
     """query.predicates_used of the query library (query.library_predicates), recorded in the
     cache for the next build."""
-    from kutse_rdf.query import library_predicates, shipped_predicates
+    from kutse_rdf.query.library import library_predicates, shipped_predicates
 
     predicates, record = library_predicates([cache.load_record(PREDICATES_RECORD),
                                              shipped_predicates()])
@@ -229,7 +229,7 @@ def distinct_units(units: list[UnitResult], result: BuildResult) -> list[UnitRes
 
 def write_validation(root: Path, units: list[UnitResult], result: BuildResult) -> None:
     """reports/validation.ttl + .json from each standard's report; violations are problems."""
-    from kutse_rdf.validate import write_report_files
+    from kutse_rdf.graph.validate import write_report_files
 
     violations, warnings = write_report_files(
         [u.validation for u in units], [u.data("validation_ttl") for u in units], root / "reports")
@@ -242,7 +242,7 @@ def write_site(root: Path, result: BuildResult, config: Config, previous: Path |
                reports_ready: Callable[[], None] = lambda: None) -> None:
     """[site] The static site (root/site/) from data/, reports/ and site_templates/.
     `reports_ready` returns once reports/queries/ is written."""
-    from kutse_rdf.site import build_site
+    from kutse_rdf.site.writer import build_site
 
     stats = build_site(root, config, result.standards, previous=previous,  # reused pages
                        reports_ready=reports_ready)
@@ -252,7 +252,7 @@ def write_site(root: Path, result: BuildResult, config: Config, previous: Path |
 def write_query_reports(root: Path, result: BuildResult, store) -> str:
     """Each library query without required parameters -> reports/queries/NAME.csv and
     NAME.json (W3C SPARQL results formats); returns the build's note on them."""
-    from kutse_rdf.query import library, write_reports
+    from kutse_rdf.query.library import library, write_reports
 
     result.store = store
     skipped = write_reports(root / "reports" / "queries", store)
@@ -287,7 +287,7 @@ def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes,
     previous build's the previous reports are linked instead (a rebuild after an edit the
     queries cannot see runs no query). Otherwise the store is loaded and the queries run in a
     thread beside the site (see run_build)."""
-    from kutse_rdf.dumps import with_predicates
+    from kutse_rdf.graph.ntriples import with_predicates
 
     if predicates is None:  # a query can read any predicate: the statements of data/all.nt
         data = b"".join([*(u.data("union_nt") for u in units), shared_nt])
@@ -310,7 +310,7 @@ def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes,
 def link_reports(cache: ArtifactCache, root: Path) -> str | None:
     """Hard-link every report file of the previous build's reports/queries/ into this one and
     return the build's note on them; None when one is missing (then the queries run)."""
-    from kutse_rdf.query import REPORT_SUFFIXES, report_queries
+    from kutse_rdf.query.library import REPORT_SUFFIXES, report_queries
 
     reported, skipped = report_queries()
     source = cache.previous_build / "reports" / "queries"
@@ -328,7 +328,7 @@ def link_reports(cache: ArtifactCache, root: Path) -> str | None:
 
 def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
               jobs: int | None = None) -> BuildResult:
-    from kutse_rdf.dumps import shared_lines, write_dumps, write_elm_dumps
+    from kutse_rdf.engine.dumps import shared_lines, write_dumps, write_elm_dumps
 
     result = BuildResult()
     out = out.resolve()

@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kutse_rdf.parse import parse_file
+    from kutse_rdf.reading.parser import parse_file
 
     files = expand_inputs(args.inputs)
     # one file named on the command line -> one JSON object; otherwise an array

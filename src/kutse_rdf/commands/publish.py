@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kutse_rdf.publish import check_endpoint, publish, read_manifest
+    from kutse_rdf.publish.upload import check_endpoint, publish, read_manifest
 
     check_endpoint(args.endpoint)
     graphs = read_manifest(Path(args.out), args.graph_base)

@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kutse_rdf import query as q
+    from kutse_rdf.query import library as q
 
     if args.list:
         print(library_listing(q.library()), end="")
@@ -66,9 +66,9 @@ def dataset_from_inputs(args: argparse.Namespace):
     """Parse the standards, convert them with the reference vocabularies, add the inferences:
     the same graph `kutse-rdf build` makes. The first document that fails ends the command."""
     from kutse_rdf.config import load_config
-    from kutse_rdf.convert import build_dataset
-    from kutse_rdf.parse import parse_file
-    from kutse_rdf.reason import infer
+    from kutse_rdf.graph.convert import build_dataset
+    from kutse_rdf.reading.parser import parse_file
+    from kutse_rdf.graph.reason import infer
 
     config = load_config(args.config, args.base_uri)
     standards = [parse_file(path) for path in expand_inputs(args.inputs)]

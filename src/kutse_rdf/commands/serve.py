@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kutse_rdf.serve import ENDPOINT, make_server
+    from kutse_rdf.publish.serve import ENDPOINT, make_server
 
     if not 0 <= args.port <= 65535:
         raise InputError(f"--port must be 0-65535, not {args.port}")

@@ -21,8 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from kutse_rdf.build import BuildResult, parse_all
     from kutse_rdf.config import load_config
-    from kutse_rdf.convert import build_dataset, distinct_standards
-    from kutse_rdf.validate import format_report, validate_dataset, write_reports
+    from kutse_rdf.graph.convert import build_dataset, distinct_standards
+    from kutse_rdf.graph.validate import format_report, validate_dataset, write_reports
 
     config = load_config(args.config, args.base_uri)
     files = expand_inputs(args.inputs)

@@ -1,5 +1,5 @@
 """Line-level rules of the kutsestandard text format: cleaning, the skip list, headings,
-e-CF citations and B.1 competence references. `parse.py` drives them over the document.
+e-CF citations and B.1 competence references. `reading/parser.py` drives them over the document.
 
 The skip list (extraction debris that is left out of the model on purpose, but recorded in
 `Standard.skipped`) is documented in the README's parse section; keep the two in step.

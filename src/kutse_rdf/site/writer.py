@@ -32,18 +32,18 @@ from typing import Callable
 import pyoxigraph as ox
 
 from kutse_rdf.config import Config
-from kutse_rdf.convert import build_time
+from kutse_rdf.graph.convert import build_time
 from kutse_rdf.resources import resource_dir
-from kutse_rdf.site_graph import ReadSet, SiteGraph, read_dump, read_manifest
-from kutse_rdf.site_jsonld import embed
-from kutse_rdf.site_meta import dataset_description, download_files
-from kutse_rdf.site_render import (K_STANDARD, Output, Renderer, StandardJob, StandardRenderer,
+from kutse_rdf.site.graph import ReadSet, SiteGraph, read_dump, read_manifest
+from kutse_rdf.site.jsonld import embed
+from kutse_rdf.site.meta import dataset_description, download_files
+from kutse_rdf.site.render import (K_STANDARD, Output, Renderer, StandardJob, StandardRenderer,
                                    Workers, load_settings, make_environment, owner, page_iris,
                                    simple_jsonld, standard_folders, worker_count)
-from kutse_rdf.site_reuse import (CACHE_DIR, PageReuse, SharedPage, SharedPagesRecord, inputs_digest,
+from kutse_rdf.site.reuse import (CACHE_DIR, PageReuse, SharedPage, SharedPagesRecord, inputs_digest,
                                   shared_pages_key, standard_key)
-from kutse_rdf.site_summary import Summary, summarise
-from kutse_rdf.site_views import Link, code_key
+from kutse_rdf.site.summary import Summary, summarise
+from kutse_rdf.site.views import Link, code_key
 
 QUERY_ROWS_SHOWN = 100
 STANDARD_TYPE_LINE = (b"> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <" + K_STANDARD.encode()
@@ -448,7 +448,7 @@ def table_of(data) -> tuple[list[str], list[list[str]]]:
 
 def query_headers() -> dict:
     try:
-        from kutse_rdf.query import library
+        from kutse_rdf.query.library import library
 
         return library()
     except Exception:  # noqa: BLE001 (a broken query library must not stop the site)

@@ -21,93 +21,17 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Iterable
 
-import pyoxigraph as ox
-
 from kutse_rdf.config import Config
-from kutse_rdf.convert import PREFIXES
-from kutse_rdf.uris import Uris, owned_by
+from kutse_rdf.graph.ntriples import (TURTLE_PREFIXES, Pieces, elm_prefixes, prefix_lines,
+                                      sorted_lines, turtle_body)
+from kutse_rdf.graph.uris import Uris
 
 if TYPE_CHECKING:
-    from kutse_rdf.cache import ArtifactCache
-    from kutse_rdf.unit import UnitResult
-
-TURTLE_PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-                   **{prefix: str(ns) for prefix, ns in PREFIXES.items()}}
-
-
-@dataclass
-class Pieces:
-    """Sorted N-Triples lines, and the same triples as a Turtle body (no prefix lines: the
-    merged file declares them once) and as JSON-LD node objects (no enclosing brackets)."""
-
-    nt: bytes = b""
-    ttl: bytes = b""
-    jsonld: bytes = b""
-
-    @classmethod
-    def of(cls, nt: bytes, prefixes: dict[str, str]) -> "Pieces":
-        if not nt:
-            return cls()
-        return cls(nt, turtle_body(nt, prefixes), jsonld_items(nt))
-
-
-def sorted_lines(*texts: bytes) -> bytes:
-    """N-Triples texts merged: each line once, sorted as bytes."""
-    lines = {line for text in texts for line in text.splitlines() if line}
-    return b"\n".join(sorted(lines)) + b"\n" if lines else b""
-
-
-def split_own(nt: bytes, subject: str) -> tuple[bytes, bytes]:
-    """(lines whose subject is `subject` or below it, the other lines)."""
-    own, shared = [], []
-    owned = owned_by(subject)
-    for line in nt.splitlines(keepends=True):
-        (own if owned(line) else shared).append(line)
-    return b"".join(own), b"".join(shared)
-
-
-def with_predicates(nt: bytes, predicates: frozenset[str]) -> bytes:
-    """The N-Triples lines whose predicate is one of `predicates`."""
-    wanted = {f"<{iri}>".encode() for iri in predicates}
-    return b"".join(line for line in nt.splitlines(keepends=True)
-                    if line.split(b" ", 2)[1] in wanted)
-
-
-def own_pieces(nt: bytes, subject: str, prefixes: dict[str, str]) -> tuple[Pieces, bytes]:
-    """(the pieces of the lines about `subject` and below it, the other lines)."""
-    own, shared = split_own(nt, subject)
-    return Pieces.of(own, prefixes), shared
-
-
-def turtle(nt: bytes, prefixes: dict[str, str]) -> bytes:
-    return ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
-                        prefixes=prefixes)
-
-
-def turtle_body(nt: bytes, prefixes: dict[str, str]) -> bytes:
-    """Turtle of N-Triples lines without its @prefix lines."""
-    return strip_prefixes(turtle(nt, prefixes))
-
-
-def strip_prefixes(text: bytes) -> bytes:
-    while text.startswith(b"@prefix "):
-        text = text[text.index(b"\n") + 1:]
-    return text.lstrip(b"\n")
-
-
-def prefix_lines(prefixes: dict[str, str]) -> bytes:
-    return "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in prefixes.items()).encode()
-
-
-def jsonld_items(nt: bytes) -> bytes:
-    """The node objects of Oxigraph's JSON-LD for N-Triples lines, without the brackets."""
-    text = ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.JSON_LD)
-    return text.strip()[1:-1]
-
+    from kutse_rdf.engine.cache import ArtifactCache
+    from kutse_rdf.engine.unit import UnitResult
 
 def jsonld_array(units: list["UnitResult"], name: str, last: bytes) -> list:
     """The parts of a JSON-LD array: each unit's node objects (field `name`), then `last`."""
@@ -247,16 +171,10 @@ def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
     return data / "all.nt"
 
 
-def elm_prefixes() -> dict[str, str]:
-    from kutse_rdf.elm import PREFIXES as ELM_PREFIXES
-
-    return {prefix: str(ns) for prefix, ns in ELM_PREFIXES.items()}
-
-
 def write_elm_dumps(root: Path, units: list["UnitResult"], config: Config) -> str:
     """data/elm.nt, elm.ttl, elm.jsonld from the standards' ELM pieces, and its graphs.json
     entry. What two standards share (the council, e-CF skills) is stated once."""
-    from kutse_rdf.elm import update_manifest
+    from kutse_rdf.graph.elm import update_manifest
 
     units = sorted(units, key=lambda u: u.graph_uri)
     prefixes = elm_prefixes()

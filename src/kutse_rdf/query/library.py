@@ -33,7 +33,7 @@ from typing import Any, Iterable
 import pyoxigraph as ox
 
 from kutse_rdf.errors import InputError
-from kutse_rdf.namespaces import KUTSE
+from kutse_rdf.graph.namespaces import KUTSE
 from kutse_rdf.resources import resource_dir
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from kutse_rdf.errors import DataError, InputError
-from kutse_rdf.namespaces import KUTSE, PROJECT
+from kutse_rdf.graph.namespaces import KUTSE, PROJECT
 
 ASSERTED_KINDS = ("standard", "reference")
 DISTINCT_SUBJECTS = "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }"

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 
-from kutse_rdf.namespaces import KUTSE
-from kutse_rdf.site_graph import SKOS, SiteGraph
-from kutse_rdf.site_views import Page, Views
+from kutse_rdf.graph.namespaces import KUTSE
+from kutse_rdf.site.graph import SKOS, SiteGraph
+from kutse_rdf.site.views import Page, Views
 
 K = str(KUTSE)
 CONTEXT = {"@vocab": "https://schema.org/"}

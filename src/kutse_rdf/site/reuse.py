@@ -44,23 +44,21 @@ from pathlib import Path
 
 from kutse_rdf import __version__
 from kutse_rdf.resources import resource_dir
-from kutse_rdf.site_graph import ReadSet, document_of
-from kutse_rdf.site_render import Output
-from kutse_rdf.site_summary import Summary
+from kutse_rdf.site.graph import ReadSet, document_of
+from kutse_rdf.site.render import Output
+from kutse_rdf.site.summary import Summary
 
 CACHE_DIR = Path(".cache") / "site"
 SHARED_PAGES = "shared-pages.json"
 RECORDS = "records.pickle"
-CODE = ("site_render.py", "site_graph.py", "site_views.py", "site_jsonld.py", "site_search.py",
-        "site_summary.py")
 
 
 def inputs_digest(base_uri: str, reference: list[bytes]) -> str:
     """Hash of what every standard's pages depend on besides the standard itself."""
     digest = hashlib.sha256(f"kutse-rdf {__version__}\n{base_uri}\n".encode())
-    package = Path(__file__).resolve().parent
-    for name in CODE:
-        digest.update(name.encode() + b"\0" + (package / name).read_bytes())
+    package = Path(__file__).resolve().parent  # every module of the site package: a page is their output
+    for file in sorted(package.glob("*.py")):
+        digest.update(file.name.encode() + b"\0" + file.read_bytes())
     templates = resource_dir("site_templates")
     for file in sorted(p for p in templates.rglob("*") if p.is_file()):
         digest.update(str(file.relative_to(templates)).encode() + b"\0" + file.read_bytes())

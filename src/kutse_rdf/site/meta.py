@@ -81,7 +81,7 @@ def dataset_description(base: str, settings: dict, downloads: list[dict], triple
                   ox.Literal(str(triples_count), datatype=ox.NamedNode(NS["xsd"] + "integer"))),
     ]
     for prefix in ("kutse", "skos", "dct", "prov", "schema"):
-        from kutse_rdf.site_graph import PREFIXES
+        from kutse_rdf.site.graph import PREFIXES
         triples.append(ox.Triple(dataset, iri("void", "vocabulary"), ox.NamedNode(PREFIXES[prefix])))
     schema_distributions = []
     for entry in downloads:

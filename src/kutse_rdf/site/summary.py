@@ -23,9 +23,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kutse_rdf.namespaces import KUTSE, PROJECT
-from kutse_rdf.site_graph import EXTERNAL_FOLDERS, LABEL_PROPERTIES, SKOS
-from kutse_rdf.uris import owned_by
+from kutse_rdf.graph.namespaces import KUTSE, PROJECT
+from kutse_rdf.site.graph import EXTERNAL_FOLDERS, LABEL_PROPERTIES, SKOS
+from kutse_rdf.graph.uris import owned_by
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LINK_PROPERTIES = frozenset(p.encode() for p in (*LABEL_PROPERTIES, SKOS + "notation", RDF_TYPE,

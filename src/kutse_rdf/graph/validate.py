@@ -27,9 +27,9 @@ from rdflib.term import Node
 
 from kutse_rdf.config import engine_choice
 from kutse_rdf.model import Standard
-from kutse_rdf.namespaces import KUTSE
+from kutse_rdf.graph.namespaces import KUTSE
 from kutse_rdf.resources import resource_dir
-from kutse_rdf.uris import Uris
+from kutse_rdf.graph.uris import Uris
 
 SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
@@ -90,7 +90,7 @@ class ValidationReport:
         of many reports concatenate without clashes and a build gives the same bytes every time."""
         import pyoxigraph as ox
 
-        from kutse_rdf.dumps import strip_prefixes
+        from kutse_rdf.graph.ntriples import strip_prefixes
 
         nt = self.report_graph.serialize(format="nt", encoding="utf-8")
         triples = stable_blank_nodes(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES),
@@ -452,7 +452,7 @@ def write_report_files(reports: list[dict], turtle_bodies: list[bytes],
     or taken from the cache, so merging 500 reports is concatenation (~3 s with rdflib).
     Returns the numbers of violations and warnings."""
     folder.mkdir(parents=True, exist_ok=True)
-    from kutse_rdf.dumps import prefix_lines
+    from kutse_rdf.graph.ntriples import prefix_lines
 
     turtle = b"".join([prefix_lines(REPORT_PREFIXES), b"\n", *turtle_bodies])
     _write_atomic(folder / "validation.ttl", turtle.decode("utf-8"))

@@ -12,8 +12,8 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from kutse_rdf.namespaces import KUTSE, PROJECT
-from kutse_rdf.site_graph import DCT, RDFS, SKOS, SiteGraph, Value
+from kutse_rdf.graph.namespaces import KUTSE, PROJECT
+from kutse_rdf.site.graph import DCT, RDFS, SKOS, SiteGraph, Value
 
 K = str(KUTSE)
 RDF_VALUE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#value"

@@ -24,9 +24,9 @@ from rdflib.plugins.stores.memory import SimpleMemory
 from kutse_rdf.config import Config
 from kutse_rdf.errors import InputError
 from kutse_rdf.model import Competence, CompetenceRef, Standard
-from kutse_rdf.namespaces import ECF_SCHEMES, ELM
+from kutse_rdf.graph.namespaces import ECF_SCHEMES, ELM
 from kutse_rdf.resources import resource_dir
-from kutse_rdf.uris import Uris
+from kutse_rdf.graph.uris import Uris
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 ROV = Namespace("http://www.w3.org/ns/regorg#")
@@ -222,12 +222,12 @@ class ElmWriter:
 
 def esco_mappings(standards: list[Standard], config: Config, settings: Settings
                   ) -> dict[URIRef, list[tuple]]:
-    """Curated mappings (mappings/*.sssom.tsv via kutse_rdf.vocab) from a competence to an
+    """Curated mappings (mappings/*.sssom.tsv via kutse_rdf.graph.vocab) from a competence to an
     ESCO skill, by competence URI. Every SKOS mapping predicate counts (exact, close, broad,
     narrow, related): ELM's relatedESCOSkill is a plain "related" link. Subjects are matched on
     their path below the base URI too, so a mapping written for another base still finds its
     competence."""
-    from kutse_rdf.vocab import load_mappings
+    from kutse_rdf.graph.vocab import load_mappings
 
     uris = Uris(config.base_uri)
     by_path = {}

@@ -20,7 +20,7 @@ from pathlib import Path
 from kutse_rdf import __version__
 from kutse_rdf.config import Config
 from kutse_rdf.resources import resource_dir
-from kutse_rdf.unit import UnitResult
+from kutse_rdf.engine.unit import UnitResult
 
 CACHE_DIR = ".cache"
 # The declarative files a unit's result depends on.
@@ -30,13 +30,14 @@ INPUT_FOLDERS = ("ontology", "shapes", "mappings", "queries")  # queries: see qu
 def environment_key(config: Config) -> str:
     """Everything but the document a unit's result depends on. Naming the engines here also
     checks them (exit 2 on an unknown one) before any worker process starts."""
-    from kutse_rdf import reason, validate
+    from kutse_rdf.graph import reason
+    from kutse_rdf.graph import validate
 
     engines = f"{reason.engine_name()} {validate.engine_name()}"
     digest = hashlib.sha256(
         f"kutse-rdf {__version__}\n{engines}\n{sorted(asdict(config).items())}\n".encode())
     # the code too, not only its version: an edited checkout must not reuse stale entries
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # all of kutse_rdf
     for file in sorted(package.rglob("*.py")):
         digest.update(str(file.relative_to(package)).encode() + b"\0" + file.read_bytes())
     for name in INPUT_FOLDERS:

@@ -14,13 +14,13 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
-from kutse_rdf import parse_rules as R
+from kutse_rdf.reading import rules as R
 from kutse_rdf.errors import DataError
 from kutse_rdf.model import (
-    Author, Competence, CompetenceRef, GeneralSkill, Line, PartialQualification, Section,
-    Specialisation, Standard, WorkPart,
-)
-from kutse_rdf.parse_read import read_text
+                             Author, Competence, CompetenceRef, GeneralSkill, Line, PartialQualification, Section,
+                             Specialisation, Standard, WorkPart,
+                             )
+from kutse_rdf.reading.source import read_text
 
 __all__ = ["parse_file", "parse_text", "trace"]
 

@@ -22,9 +22,9 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kutse_rdf.config import Config, engine_choice
-from kutse_rdf.convert import bind_prefixes
+from kutse_rdf.graph.convert import bind_prefixes
 from kutse_rdf.resources import resource_dir
-from kutse_rdf.uris import Uris
+from kutse_rdf.graph.uris import Uris
 
 # Triples that make up a schema: what OWL RL's rules read besides the instance data.
 SCHEMA_PREDICATES = {

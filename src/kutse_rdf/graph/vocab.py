@@ -18,7 +18,7 @@ from rdflib.namespace import SKOS
 
 from kutse_rdf.config import DEFAULT_BASE_URI, Config
 from kutse_rdf.errors import DataError, InputError
-from kutse_rdf.namespaces import ECF3, ECF4, ECF_LEVEL, ECF_SCHEMES, EQF, ESCO, ESCO_ISCO, KUTSE
+from kutse_rdf.graph.namespaces import ECF3, ECF4, ECF_LEVEL, ECF_SCHEMES, EQF, ESCO, ESCO_ISCO, KUTSE
 from kutse_rdf.resources import resource_dir
 
 # The files of ontology/ that make up the reference graph, in load order.

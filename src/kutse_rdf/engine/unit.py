@@ -20,8 +20,8 @@ from rdflib import Literal, URIRef
 from rdflib.plugins.serializers.nt import _quoteLiteral
 
 from kutse_rdf.config import Config
-from kutse_rdf.dumps import (TURTLE_PREFIXES, elm_prefixes, own_pieces, sorted_lines,
-                             strip_prefixes, turtle, with_predicates)
+from kutse_rdf.graph.ntriples import (TURTLE_PREFIXES, elm_prefixes, own_pieces, sorted_lines,
+                                      strip_prefixes, turtle, with_predicates)
 from kutse_rdf.errors import KutseError
 from kutse_rdf.model import Standard
 
@@ -159,10 +159,10 @@ class UnitContext:
 
     def __init__(self, config: Config, built_at: datetime,
                  query_predicates: frozenset[str] | None = None):
-        from kutse_rdf.reason import Reasoner, reasoning_schema
-        from kutse_rdf.uris import Uris
-        from kutse_rdf.validate import shapes_graph
-        from kutse_rdf.vocab import load_reference
+        from kutse_rdf.graph.reason import Reasoner, reasoning_schema
+        from kutse_rdf.graph.uris import Uris
+        from kutse_rdf.graph.validate import shapes_graph
+        from kutse_rdf.graph.vocab import load_reference
 
         self.config = config
         self.built_at = built_at
@@ -188,10 +188,10 @@ class UnitContext:
         return result
 
     def _run(self, path: Path, result: UnitResult) -> None:
-        from kutse_rdf.convert import standard_graph
-        from kutse_rdf.elm import elm_triples
-        from kutse_rdf.parse import parse_file
-        from kutse_rdf.validate import validate_standard
+        from kutse_rdf.graph.convert import standard_graph
+        from kutse_rdf.graph.elm import elm_triples
+        from kutse_rdf.reading.parser import parse_file
+        from kutse_rdf.graph.validate import validate_standard
 
         std = parse_file(path)
         result.standard, result.source_file = std, std.source_file
@@ -211,8 +211,8 @@ class UnitContext:
 def reference_unit(config: Config) -> UnitResult:
     """The reference graph (ontology, e-CF, EQF, ESCO subset, mappings) and what the reasoner
     adds to its own instance data (the e-CF and ISCO hierarchies), as one more unit."""
-    from kutse_rdf.reason import Reasoner, reasoning_schema
-    from kutse_rdf.vocab import load_reference
+    from kutse_rdf.graph.reason import Reasoner, reasoning_schema
+    from kutse_rdf.graph.vocab import load_reference
 
     reference = load_reference(config)
     reasoner = Reasoner(reasoning_schema(reference))

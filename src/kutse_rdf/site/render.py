@@ -22,12 +22,12 @@ import jinja2
 import markupsafe
 import pyoxigraph as ox
 
-from kutse_rdf.namespaces import KUTSE
+from kutse_rdf.graph.namespaces import KUTSE
 from kutse_rdf.resources import resource_dir
-from kutse_rdf.site_graph import PREFIXES, SiteGraph, document_of
-from kutse_rdf.site_jsonld import embed, own_json, page_jsonld
-from kutse_rdf.site_search import SearchIndex
-from kutse_rdf.site_views import Link, Page, Views
+from kutse_rdf.site.graph import PREFIXES, SiteGraph, document_of
+from kutse_rdf.site.jsonld import embed, own_json, page_jsonld
+from kutse_rdf.site.search import SearchIndex
+from kutse_rdf.site.views import Link, Page, Views
 
 K_STANDARD = str(KUTSE) + "OccupationalStandard"
 MARKUP_CACHE_LIMIT = 200_000  # rendered links and literals kept per process (tens of MB at most)
@@ -381,7 +381,7 @@ class StandardRenderer:
 # -- worker processes ------------------------------------------------------------------------------
 
 class Workers:
-    """Standards rendered in worker processes, `python -m kutse_rdf.site_render`, each given its
+    """Standards rendered in worker processes, `python -m kutse_rdf.site.render`, each given its
     share of the jobs in a file and answering with its outputs on stdout.
 
     Plain subprocesses rather than multiprocessing: a forked worker would be counted with all the
@@ -397,7 +397,7 @@ class Workers:
             least = loads.index(min(loads))
             shares[least].append(job)
             loads[least] += len(job.graph)
-        package_root = str(Path(__file__).resolve().parents[1])
+        package_root = str(Path(__file__).resolve().parents[2])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             p for p in (package_root, os.environ.get("PYTHONPATH")) if p)}
         self.procs: list[tuple[subprocess.Popen, Path]] = []
@@ -408,7 +408,7 @@ class Workers:
                     (str(out), base_uri, reference, [(j.iri, j.graph, j.elm) for j in share]),
                     protocol=pickle.HIGHEST_PROTOCOL))
                 with file.open("rb") as stdin:
-                    proc = subprocess.Popen([sys.executable, "-m", "kutse_rdf.site_render"],
+                    proc = subprocess.Popen([sys.executable, "-m", "kutse_rdf.site.render"],
                                             stdin=stdin, stdout=subprocess.PIPE, env=env)
                 self.procs.append((proc, file))
         except BaseException:
@@ -450,8 +450,8 @@ def worker_count(standards: int) -> int:
 
 
 if __name__ == "__main__":
-    # run as `python -m kutse_rdf.site_render`: use the package's module, so that what is
-    # pickled names kutse_rdf.site_render, not __main__
-    from kutse_rdf.site_render import worker_main as main
+    # run as `python -m kutse_rdf.site.render`: use the package's module, so that what is
+    # pickled names kutse_rdf.site.render, not __main__
+    from kutse_rdf.site.render import worker_main as main
 
     main()

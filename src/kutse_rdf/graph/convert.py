@@ -19,9 +19,9 @@ from kutse_rdf import __version__
 from kutse_rdf.config import Config
 from kutse_rdf.errors import DataError
 from kutse_rdf.model import CompetenceRef, Standard
-from kutse_rdf.namespaces import (ECF3, ECF4, ECF_LEVEL, ECF_SCHEMES, EQF, ESCO, ESCO_ISCO,
-                                  KUTSE, PROJECT, SCHEMA)
-from kutse_rdf.uris import Uris
+from kutse_rdf.graph.namespaces import (ECF3, ECF4, ECF_LEVEL, ECF_SCHEMES, EQF, ESCO, ESCO_ISCO,
+                                        KUTSE, PROJECT, SCHEMA)
+from kutse_rdf.graph.uris import Uris
 
 TOOL = URIRef(f"{PROJECT}tool/{__version__}")
 
@@ -342,7 +342,7 @@ def distinct_standards(standards: list[Standard], config: Config
 
 def reference_graph_into(dataset: Dataset, config: Config) -> Graph:
     """The reference vocabularies (vocab.load_reference) as the dataset's reference graph."""
-    from kutse_rdf.vocab import load_reference
+    from kutse_rdf.graph.vocab import load_reference
 
     target = dataset.graph(Uris(config.base_uri).reference_graph())
     target += load_reference(config)

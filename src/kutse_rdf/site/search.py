@@ -12,7 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from kutse_rdf.namespaces import KUTSE
+from kutse_rdf.graph.namespaces import KUTSE
 
 K = str(KUTSE)
 SEARCHED_KINDS = {"standard", "qualification", "partial", "specialisation", "competence", "ecf", "ecf_area"}

@@ -1,0 +1,1 @@
+"""SPARQL: the named query library (queries/*.rq), its parameters and the stores it runs on."""
