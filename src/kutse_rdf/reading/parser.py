@@ -29,6 +29,8 @@ STRUCTURE_ROLES = frozenset({"heading", "placeholder"})
 # A competence heading broken over lines: at most this many lines; the lines after them are
 # read as the competence's items (and a warning says so), so a title cannot swallow a document.
 MAX_HEADING_LINES = 3
+# Longest specialisation name (in words) found inside a longer B.1 statement head.
+MAX_NAME_WORDS = 12
 
 
 def parse_file(path: Path | str) -> Standard:
@@ -99,6 +101,7 @@ class _Parser:
         # separator); `+=` on a growing string would copy it for every line
         self.joins: dict[tuple[int, str], tuple[object, str, list[str], str]] = {}
         self.c1_other: Section | None = None  # C.1 text the model has no field for
+        self.spec_names: dict[str, Specialisation] = {}  # R.key(name) -> specialisation
 
     # --- bookkeeping ----------------------------------------------------------------------
 
@@ -529,17 +532,33 @@ class _Parser:
                 std.partial_qualifications.append(PartialQualification(title, level, [], line))
 
     def specialisation_for(self, head: str, line: int) -> Specialisation:
-        low = head.casefold()
-        for spec in self.std.specialisations:
-            names = [spec.title] + ([spec.name_on_certificate] if spec.name_on_certificate else [])
-            if any(n.casefold() in low for n in names):
-                return spec
+        """The specialisation a B.1 statement's head names: by its title or its name on the
+        certificate, found among the head's runs of up to MAX_NAME_WORDS words (dictionary
+        look-ups, not a scan of every specialisation per statement)."""
+        names = self.spec_names
+        if not names and self.std.specialisations:
+            for spec in self.std.specialisations:
+                for name in (spec.title, spec.name_on_certificate):
+                    if name:
+                        names.setdefault(R.key(name), spec)
         title = re.sub(r"(?i)\bspetsialiseeru\w*\s*", "", head).strip(" „“\"”")
+        found = names.get(R.key(title))
+        words = re.findall(r"\w+", head.casefold())
+        for i in range(len(words)):
+            run = ""
+            for word in words[i:i + MAX_NAME_WORDS]:
+                if found:
+                    return found
+                run += word
+                found = names.get(run)
+        if found:
+            return found
         if self.std.specialisations:
             self.warn(line, f"B.1 names specialisation '{title}', which the specialisations "
                             "table does not list")
         spec = Specialisation(title, [], line)
         self.std.specialisations.append(spec)
+        names.setdefault(R.key(title), spec)
         return spec
 
     def refs(self, text: str, starts: list[tuple[int, int]], titles: dict[str, str],
