@@ -3,8 +3,8 @@ regex that backtracks, a string grown line by line, a list scanned per line) is 
 4x and 16x its size, and the time may grow at most ~2.5 times faster than the input.
 
 The only timing assertions of the suite are these ratios; the bound is generous (16x input
-< 40x time, best of three runs, plus 50 ms for the scheduler of a shared machine) and the old
-quadratic code missed it by far (see the README's parse section)."""
+< 40x CPU time, best of three runs, plus 50 ms for the clock's granularity and the collector)
+and the quadratic code missed it by far (see the README's parse section)."""
 from __future__ import annotations
 
 import time
@@ -35,17 +35,16 @@ def long_author_line(n: int) -> str:
     return SEED.replace("Peeter Normak - Tallinna Ülikool", "Peeter Normak " + "(a " * n)
 
 
-CONTINUATION = "jätkab sama tegevusnäitaja kirjeldust pika lausega, mis ei lõpe veel siin " * 3
+CONTINUATION = "jätkab ja jätkab"
 
 
 def indicator_continued(n: int) -> str:
     # a numbered item broken over many lines: `text += line` copied the item per line
-    first = SEED.index("\n1. ", LAST)
-    return after_line(SEED, "\n1. ", (CONTINUATION + "\n") * n, first)
+    return after_line(SEED, "1. Loob, juurutab", (CONTINUATION + "\n") * n, LAST)
 
 
 def skill_continued(n: int) -> str:
-    return after_line(SEED, "\n1. Seab isikliku", (CONTINUATION + "\n") * n)
+    return after_line(SEED, "1. Seab isikliku", (CONTINUATION + "\n") * n)
 
 
 def assessment_lines(n: int) -> str:
@@ -63,26 +62,29 @@ def specialisation_statements(n: int) -> str:
     # with every specialisation named before it
     statements = "".join(f"Spetsialiseerumise „Eriala {i}“ taotlemisel tuleb lisaks tõendada "
                          "kompetents B.3.1.\n\n" for i in range(n))
-    return after_line(SEED, "Infoturbejuht, tase 7 osakutse taotlemisel", "\n" + statements)
+    last_b1 = SEED.index("Infoturbejuht, tase 7 osakutse taotlemisel")
+    return after_line(SEED, "üldoskused B.2.", "\n" + statements, last_b1)
 
 
 SHAPES = {  # shape -> (document of size n, n of the 1x input)
     "heading continued": (heading_continued, 300),
     "long author line": (long_author_line, 2000),
-    "indicator continued": (indicator_continued, 1500),
-    "general skill continued": (skill_continued, 1500),
-    "assessment lines": (assessment_lines, 1500),
+    "indicator continued": (indicator_continued, 2500),
+    "general skill continued": (skill_continued, 2500),
+    "assessment lines": (assessment_lines, 2500),
     "B.1 paragraph": (b1_paragraph, 600),
     "specialisation statements": (specialisation_statements, 400),
 }
 
 
 def best_time(text: str, runs: int = 3) -> float:
+    """The least CPU time of a few parses (CPU time: other processes on the machine do not
+    count against it)."""
     best = float("inf")
     for _ in range(runs):
-        start = time.perf_counter()
+        start = time.process_time()
         parse_text(text, "shape.txt")
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best
 
 
@@ -107,9 +109,9 @@ def test_the_shapes_are_what_they_claim():
     std = parse_text(long_author_line(5), "x.txt")
     assert std.authors[0].name == "Peeter Normak" + " (a" * 5  # no ")" at the end: no organisation
     std = parse_text(indicator_continued(3), "x.txt")
-    assert std.competence("B.3.19").indicators[0].text.count("jätkab") == 9
+    assert std.competence("B.3.19").indicators[0].text.count("jätkab") == 6
     std = parse_text(skill_continued(3), "x.txt")
-    assert std.general_skills[0].text.count("jätkab") == 9
+    assert std.general_skills[0].text.count("jätkab") == 6
     std = parse_text(assessment_lines(3), "x.txt")
     assert std.competence("B.3.19").assessment.count("\n") == 2
     std = parse_text(b1_paragraph(3), "x.txt")
