@@ -17,6 +17,11 @@ def changed(old: str, new: str) -> str:
     return SEED.replace(old, new)
 
 
+PARTIALS = ["IT arendusjuht, tase 7", "IT haldusjuht, tase 7",
+            "IT meeskonna- ja partnerlusjuht, tase 7", "Andmehaldusejuht, tase 7",
+            "Infoturbejuht, tase 7"]
+
+
 def line_of(text: str, needle: str) -> int:
     return text[:text.index(needle)].count("\n") + 1
 
@@ -74,15 +79,24 @@ def test_a_bare_eqf_level_in_other_words_is_just_the_level():
 
 
 def test_front_table_columns_the_model_does_not_read_are_unaccounted():
-    rows = ["IT arendusjuht, tase 7", "IT haldusjuht, tase 7",
-            "IT meeskonna- ja partnerlusjuht, tase 7", "Andmehaldusejuht, tase 7",
-            "Infoturbejuht, tase 7"]
     text = changed("\tOsakutse nimetus\n\tEesti kvalifikatsiooniraamistiku (EKR) tase\n",
                    "\tOsakutse nimetus\n\tEesti kvalifikatsiooniraamistiku (EKR) tase\n"
                    "\tKehtib alates\n")
-    for row in rows:
+    for row in PARTIALS:
         text = text.replace(f"\t{row}\n\t7\n", f"\t{row}\n\t7\n\t1. jaanuarist 2025\n", 1)
     std = parse_text(text, "x.txt")
     assert [p.level for p in std.partial_qualifications] == [7] * 5
     assert [u.text for u in std.unaccounted] == ["Kehtib alates"] + ["1. jaanuarist 2025"] * 5
     assert round_trip_problems(text) == []
+
+
+def test_a_number_in_an_unread_front_table_column_is_unaccounted_not_a_page_number():
+    text = changed("\tOsakutse nimetus\n\tEesti kvalifikatsiooniraamistiku (EKR) tase\n",
+                   "\tOsakutse nimetus\n\tEesti kvalifikatsiooniraamistiku (EKR) tase\n"
+                   "\tMaht (tundides)\n")
+    for row in PARTIALS:
+        text = text.replace(f"\t{row}\n\t7\n", f"\t{row}\n\t7\n\t120\n", 1)
+    std = parse_text(text, "x.txt")
+    assert [p.level for p in std.partial_qualifications] == [7] * 5
+    assert [u.text for u in std.unaccounted] == ["Maht (tundides)"] + ["120"] * 5
+    assert "120" not in [s.text for s in std.skipped]

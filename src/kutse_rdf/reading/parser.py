@@ -102,6 +102,7 @@ class _Parser:
         self.joins: dict[tuple[int, str], tuple[object, str, list[str], str]] = {}
         self.c1_other: Section | None = None  # C.1 text the model has no field for
         self.spec_names: dict[str, Specialisation] = {}  # R.key(name) -> specialisation
+        self.data_numbers: set[int] = set()  # lines where a lone number is data, not a page's
 
     # --- bookkeeping ----------------------------------------------------------------------
 
@@ -191,12 +192,13 @@ class _Parser:
         for ln in self.lines:
             if not ln.text or ln.no in self.roles or ln.no in self.skipped_lines:
                 continue
-            if not self.debris(ln, page_numbers=True):
+            if not self.debris(ln, page_numbers=ln.no not in self.data_numbers):
                 self.std.unaccounted.append(Line(ln.text, ln.no))
 
     # --- front page: title, tables, introduction ------------------------------------------
 
     def front(self, lines: list[_Ln]) -> None:
+        self.data_numbers.update(ln.no for ln in lines)
         text_lines = [ln for ln in lines if not self.debris(ln, page_numbers=False)]
         rest = text_lines
         if text_lines and text_lines[0].low == R.DOCUMENT_HEADING:
@@ -616,6 +618,8 @@ class _Parser:
         field: list[_Ln] | None = None
         field_number = 0
         for ln in lines:
+            if state in ("start", "c1"):
+                self.data_numbers.add(ln.no)
             if self.debris(ln, page_numbers=state not in ("start", "c1")):
                 continue
             if ln.low in R.PART_C:
