@@ -60,8 +60,8 @@ def b1_paragraph(n: int) -> str:
 def specialisation_statements(n: int) -> str:
     # every statement names a specialisation the table does not list: each used to be compared
     # with every specialisation named before it
-    statements = "".join(f"Spetsialiseerumise „Eriala e{i}k“ taotlemisel tuleb lisaks tõendada "
-                         "kompetents B.3.1.\n\n" for i in range(n))
+    statements = "".join(f"Spetsialiseerumise „Eriala e{i}k“ taotlemisel tuleb lisaks "
+                         "tõendada kompetents B.3.1.\n\n" for i in range(n))
     last_b1 = SEED.index("Infoturbejuht, tase 7 osakutse taotlemisel")
     return after_line(SEED, "üldoskused B.2.", "\n" + statements, last_b1)
 

@@ -683,9 +683,9 @@ class _Parser:
             placeholders = [ln for ln in values if R.PLACEHOLDER.match(ln.text)]
             filled = [ln for ln in values if not R.PLACEHOLDER.match(ln.text)]
             if filled and name in given and name != "authors":  # authors add up
-                self.warn(label.no, f"C.1 field '{label.text}' is given again (first on line "
-                                    f"{given[name]}); the first is kept, this one is kept as "
-                                    "text in section C.1")
+                self.warn(label.no, f"C.1 field '{_short(label.text)}' is given again (first "
+                                    f"on line {given[name]}); the first is kept, this one is "
+                                    "kept as text in section C.1")
                 self.c1_text([label, *values])
                 continue
             self.take(label, "heading")
@@ -719,8 +719,8 @@ class _Parser:
                 else:  # more than a level: its first digit is the level, the line kept as text
                     digit = re.search(r"[1-8]", filled[0].text)
                     std.eqf = int(digit.group(0)) if digit else None
-                    self.warn(filled[0].no, f"C.1: the EQF field '{filled[0].text}' is more than "
-                                            "a level (1-8); kept as text in section C.1")
+                    self.warn(filled[0].no, f"C.1: the EQF field '{_short(filled[0].text)}' is "
+                                            "more than a level (1-8); kept as text in section C.1")
                     self.c1_text(filled[:1])
             else:
                 value = " ".join(ln.text for ln in filled)
@@ -765,6 +765,11 @@ def _join(paragraph: list[_Ln]) -> tuple[str, list[tuple[int, int]]]:
         parts.append(ln.text)
         length += len(ln.text)
     return "".join(parts), starts
+
+
+def _short(text: str, width: int = 80) -> str:
+    """A line quoted in a warning: long lines cut (the model keeps them whole)."""
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def _level_column(header: list[str]) -> int | None:
