@@ -24,6 +24,7 @@ _SIGNATURES = (
 # Control bytes that never occur in text (tab, newlines and form feed are allowed).
 _CONTROL = bytes([*range(0, 9), 11, *range(14, 32), 127])
 _NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
+_ASCII = bytes(range(128))
 # Bytes where Windows-1257 has š ž Š Ž and Latin-1 has ð þ Ð Þ; and Windows-1252's š ž Š Ž.
 _CP1257_ONLY = frozenset(b"\xf0\xfe\xd0\xde")
 _CP1252_ONLY = frozenset(b"\x9a\x9e\x8a\x8e")
@@ -94,7 +95,7 @@ def _encoding_error(data: bytes, pos: int, where: str) -> InputError:
             f"not valid UTF-8: {at} is not part of a UTF-8 character{more}; the rest of the "
             "file is UTF-8, so do not convert it: correct that character in a text editor",
             file=where, line=line)
-    high = {b for b in data if b >= 0x80}
+    high = set(data.translate(None, _ASCII))  # the bytes >= 0x80, found in C
     if high & _CP1252_ONLY and not high & _CP1257_ONLY and _decodes(data, "cp1252"):
         name, iconv = "Windows-1252 (Latin-1 with š ž)", "WINDOWS-1252"
     elif high & _CP1257_ONLY and _decodes(data, "cp1257"):
