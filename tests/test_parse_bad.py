@@ -67,10 +67,10 @@ def test_control_bytes_without_nul(tmp_path):
         parse_file(path)
 
 
-def test_docx_is_named(tmp_path):
+def test_zip_named_txt_is_read_as_a_docx(tmp_path):
     path = tmp_path / "standard.txt"
     path.write_bytes(b"PK\x03\x04" + b"\x14\x00" * 50)
-    with pytest.raises(InputError, match=r"ZIP archive \(a \.docx\?\)"):
+    with pytest.raises(InputError, match=r"damaged ZIP archive, not a readable DOCX"):
         parse_file(path)
 
 

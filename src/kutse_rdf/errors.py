@@ -31,8 +31,14 @@ class KutseError(Exception):
     def __str__(self) -> str:
         where = ""
         if self.file:
-            where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
+            where = f"{position(self.file, self.line)}: " if self.line else f"{self.file}: "
         return f"{where}{self.message}"
+
+
+def position(file: object, line: int) -> str:
+    """`FILE:LINE`; for a DOCX `FILE.docx:¶N`, N its paragraph (README, parse section)."""
+    mark = "¶" if str(file).lower().endswith(".docx") else ""
+    return f"{file}:{mark}{line}"
 
 
 class InputError(KutseError):

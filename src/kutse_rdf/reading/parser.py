@@ -1,6 +1,8 @@
 """parse: the text of an occupational standard -> the typed model (model.py), losing nothing.
 
-The input is a plain-text extraction of a Kutsekoda DOCX (tabs are table cells). The document is
+The input is a plain-text extraction of a Kutsekoda DOCX (tabs are table cells), or the DOCX
+itself, which `reading/docx.py` reads into the same lines; a DOCX's positions are paragraph
+numbers (`FILE.docx:¶N`), mapped from the lines at the end. The document is
 split into its parts at the part markers (front page, A-osa, B-osa, C-osa); each part is read
 line by line by a small state machine. Every non-blank line ends up in exactly one of three
 places: the model (its line number is recorded with the role it played), `Standard.skipped`
@@ -20,7 +22,7 @@ from kutse_rdf.model import (
                              Author, Competence, CompetenceRef, GeneralSkill, Line, PartialQualification, Section,
                              Specialisation, Standard, WorkPart,
                              )
-from kutse_rdf.reading.source import read_text
+from kutse_rdf.reading.source import read_source
 
 __all__ = ["parse_file", "parse_text", "trace"]
 
@@ -36,8 +38,8 @@ MAX_NAME_WORDS = 12
 def parse_file(path: Path | str) -> Standard:
     """Read and parse one standard. InputError (exit 2) when the file cannot be read as text,
     DataError (exit 1) when its structure cannot be read."""
-    text = read_text(path)
-    return _Parser(text, Path(path).name, str(path)).run()
+    text, paragraphs = read_source(path)
+    return _Parser(text, Path(path).name, str(path), paragraphs).run()
 
 
 def parse_text(text: str, source_file: str) -> Standard:
@@ -68,8 +70,10 @@ class _List:
 
 
 class _Parser:
-    def __init__(self, text: str, source_file: str, where: str) -> None:
+    def __init__(self, text: str, source_file: str, where: str,
+                 paragraphs: list[int] | None = None) -> None:
         self.where = where
+        self.paragraphs = paragraphs  # a DOCX: the paragraph number of each line
         self.std = Standard(source_file=source_file, title="", level=None)
         self.roles: dict[int, str] = {}
         self.skipped_lines: set[int] = set()
@@ -113,7 +117,14 @@ class _Parser:
         self.std.warnings.append(Line(message, line))
 
     def error(self, message: str, line: int | None) -> DataError:
-        return DataError(message, file=self.where, line=line)
+        return DataError(message, file=self.where, line=self.position(line) if line else line)
+
+    def position(self, line: int) -> int:
+        """Where a line is in the source: itself in a text, its paragraph in a DOCX."""
+        return self.paragraphs[line - 1] if self.paragraphs else line
+
+    def place(self, line: int) -> str:
+        return f"¶{self.position(line)}" if self.paragraphs else f"line {line}"
 
     def extend(self, obj: object, attr: str, text: str, separator: str) -> None:
         """Append `text` to the string attribute `attr` of `obj` (joined in `join_all`)."""
@@ -171,6 +182,8 @@ class _Parser:
         match = R.ECF_VERSION.search("\n".join(ln.text for ln in lines if "CF" in ln.text))
         self.std.ecf_version = match.group(1) if match else None
         self.sweep()
+        if self.paragraphs:
+            _renumber(self.std, self.paragraphs)
         return self.std
 
     def part_starts(self) -> tuple[int | None, int | None, int | None]:
@@ -684,8 +697,8 @@ class _Parser:
             filled = [ln for ln in values if not R.PLACEHOLDER.match(ln.text)]
             if filled and name in given and name != "authors":  # authors add up
                 self.warn(label.no, f"C.1 field '{_short(label.text)}' is given again (first "
-                                    f"on line {given[name]}); the first is kept, this one is "
-                                    "kept as text in section C.1")
+                                    f"on {self.place(given[name])}); the first is kept, this one "
+                                    "is kept as text in section C.1")
                 self.c1_text([label, *values])
                 continue
             self.take(label, "heading")
@@ -733,6 +746,41 @@ class _Parser:
                 setattr(std, name, value)
                 for ln in filled:
                     self.take(ln, "text")
+
+
+def _renumber(std: Standard, paragraphs: list[int]) -> None:
+    """Every line number in the model replaced by its paragraph number (a DOCX)."""
+    seen: set[int] = set()
+    for item in _positioned(std):
+        if id(item) in seen:  # an element listed in two places is renumbered once
+            continue
+        seen.add(id(item))
+        item.line = paragraphs[item.line - 1]
+        if getattr(item, "assessment_line", None):
+            item.assessment_line = paragraphs[item.assessment_line - 1]
+
+
+def _positioned(std: Standard):
+    yield std
+    yield from std.authors
+    for section in std.sections:
+        yield section
+        yield from section.paragraphs
+    for part in std.work_parts:
+        yield part
+        yield from part.description
+    yield from std.general_skills
+    for comp in std.competences:
+        yield comp
+        yield from comp.indicators
+        yield from comp.knowledge
+    yield from std.qualification_competences
+    for owner in (*std.partial_qualifications, *std.specialisations):
+        yield owner
+        yield from owner.competences
+    yield from std.unaccounted
+    yield from std.warnings
+    yield from std.skipped
 
 
 # A line that ends a sentence (but not one ending in a code such as "B.3.5.", whose title may

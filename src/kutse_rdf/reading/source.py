@@ -5,21 +5,28 @@ guessed: Windows-1257 and Latin-1 agree on õ ä ö ü but not on š ž, so a si
 corrupt names. Such a file is refused with a message naming the encoding and the command that
 converts it. A file that is UTF-8 but for a few stray bytes is not a legacy file: the message
 says where the bad byte is, and converting would garble every other letter.
+
+A Word document (DOCX) is recognised by its bytes, whatever its name, and read by
+`reading/docx.py` into the same lines. Other office formats are refused with the command that
+converts them.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 from kutse_rdf.errors import InputError
+from kutse_rdf.reading import docx
 
 # A standard is 20-200 KB of text; anything past this is not a standard (and would slow builds).
 MAX_BYTES = 5 * 1024 * 1024
 
+_CONVERT = "libreoffice --headless --convert-to docx FILE"
 _SIGNATURES = (
-    (b"PK\x03\x04", "a ZIP archive (a .docx?): extract the document to plain text first"),
-    (b"%PDF", "a PDF file: extract the document to plain text first"),
-    (b"\xd0\xcf\x11\xe0", "an old Word/OLE file (.doc): save it as plain text first"),
-    (b"{\\rtf", "an RTF file: save it as plain text (UTF-8) first"),
+    (b"%PDF", "a PDF file, not a standard's DOCX or text: use the register's DOCX original, or "
+              "convert it: libreoffice --headless --infilter=writer_pdf_import --convert-to docx "
+              "FILE"),
+    (b"\xd0\xcf\x11\xe0", f"an old binary Word file (.doc): convert it to DOCX first: {_CONVERT}"),
+    (b"{\\rtf", f"an RTF file: convert it to DOCX first: {_CONVERT}"),
 )
 # Control bytes that never occur in text (tab, newlines and form feed are allowed).
 _CONTROL = bytes([*range(0, 9), 11, *range(14, 32), 127])
@@ -32,6 +39,12 @@ _CP1252_ONLY = frozenset(b"\x9a\x9e\x8a\x8e")
 
 def read_text(path: Path | str) -> str:
     """The file's text, or InputError (exit 2) naming what is wrong with it."""
+    return read_source(path)[0]
+
+
+def read_source(path: Path | str) -> tuple[str, list[int] | None]:
+    """The file's text and, for a DOCX, the paragraph number of each of its lines (None for a
+    text file, whose lines are their own positions). InputError (exit 2) when unreadable."""
     where = str(path)
     path = Path(path)
     try:
@@ -42,14 +55,22 @@ def read_text(path: Path | str) -> str:
         raise InputError(f"cannot read: {exc.strerror}", file=where) from None
     if path.is_dir():
         raise InputError("is a folder, not a standard file", file=where)
-    if size > MAX_BYTES:
-        raise InputError(f"file too large ({size / 1048576:.1f} MB; a standard is at most "
-                         f"{MAX_BYTES // 1048576} MB of text)", file=where)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as file:
+            zipped = docx.is_zip(file.read(4))
+            limit = docx.MAX_DOCX_BYTES if zipped else MAX_BYTES
+            if size > limit:
+                kind = "a standard's DOCX" if zipped else "a standard"
+                raise InputError(f"file too large ({size / 1048576:.1f} MB; {kind} is at most "
+                                 f"{limit // 1048576} MB{'' if zipped else ' of text'})",
+                                 file=where)
+            file.seek(0)
+            data = file.read(limit + 1)
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", file=where) from None
-    return decode(data, where)
+    if zipped:
+        return docx.read_docx(data, where)
+    return decode(data, where), None
 
 
 def decode(data: bytes, where: str) -> str:
