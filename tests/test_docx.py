@@ -99,8 +99,11 @@ class Numbering:
 
 def write_docx(path: Path, body: list[str], numbering: Numbering | None = None,
                footnotes: dict[int, str] | None = None, footer: str | None = None,
-               header: str | None = None, comment_on_first: str | None = None) -> Path:
+               header: str | None = None, comment_on_first: str | None = None,
+               styles: list[str] = ()) -> Path:
     document = docx.Document()
+    for xml in styles:
+        document.styles.element.append(parse_xml(xml))
     sect = document.element.body[-1]
     for xml in body:
         sect.addprevious(parse_xml(xml.replace("<w:p>", f"<w:p {NS}>", 1)
@@ -369,13 +372,22 @@ def test_list_numbering_formats_levels_and_restarts(tmp_path):
         para("B item", num=(upper, 0)),
         para("roman three", num=(roman, 0)), para("roman sub", num=(roman, 1)),
         para("not numbered", num=(0, 0)),
+        para("numbered by its style", style="KsHeading2"),
+        para("by its style again", style="KsHeading2"),
     ]
-    path = write_docx(tmp_path / "lists.docx", body, numbering)
+    heading = numbering.instance(numbering.define([("decimal", "%1."), ("decimal", "B.%1.%2")]))
+    styles = [f'<w:style {NS} w:type="paragraph" w:styleId="KsHeading1"><w:name w:val="Ks 1"/>'
+              f'<w:pPr><w:numPr><w:numId w:val="{heading}"/></w:numPr></w:pPr></w:style>',
+              f'<w:style {NS} w:type="paragraph" w:styleId="KsHeading2"><w:name w:val="Ks 2"/>'
+              '<w:basedOn w:val="KsHeading1"/><w:pPr><w:numPr><w:ilvl w:val="1"/></w:numPr>'
+              '</w:pPr></w:style>']
+    path = write_docx(tmp_path / "lists.docx", body, numbering, styles=styles)
     assert lines_of(path) == [
         "1. one", "a) sub a", "b) sub b", "1.b.i. deep", "2. two", "a) sub a again",
         "plain text between", "3. three: another instance continues the list",
         "1. one: restarted", "A. A item", "• bullet", "B. B item", "III. roman three",
-        "III.1. roman sub", "not numbered"]
+        "III.1. roman sub", "not numbered", "B.1.1 numbered by its style",
+        "B.1.2 by its style again"]
 
 
 def test_footnotes_text_boxes_tracked_changes_and_comments(tmp_path):

@@ -24,6 +24,7 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from xml.etree import ElementTree as ET
 
 from kutse_rdf.errors import InputError
@@ -81,13 +82,20 @@ def read_docx(data: bytes, where: str) -> tuple[str, list[int]]:
         if body is None:
             raise InputError("word/document.xml has no w:body: not a Word document", file=where)
         numbering = parts.xml("word/numbering.xml") if "word/numbering.xml" in names else None
-        styles = parts.xml("word/styles.xml") if "word/styles.xml" in names else None
         notes = {}
         for name, tag in (("word/footnotes.xml", "footnote"), ("word/endnotes.xml", "endnote")):
             if name in names:
                 notes[tag] = {n.get(ID): n for n in parts.xml(name).iter(_W + tag)}
-    reader = _Reader(_Numbering(numbering, styles), notes)
-    reader.block(body)
+
+        def styles() -> ET.Element | None:
+            # often the largest part: read only when a paragraph's style may number it
+            if "word/styles.xml" not in names:
+                return None
+            data = parts.read("word/styles.xml")
+            return parts.parse("word/styles.xml", data) if b"numPr" in data else None
+
+        reader = _Reader(_Numbering(numbering, styles), notes)
+        reader.block(body)
     text = "\n".join(reader.lines)
     if len(text) > MAX_TEXT_CHARS:
         raise InputError(f"document too large ({len(text) / 1048576:.1f} M characters of text; "
@@ -145,7 +153,9 @@ class _Parts:
         return data
 
     def xml(self, name: str) -> ET.Element:
-        data = self.read(name)
+        return self.parse(name, self.read(name))
+
+    def parse(self, name: str, data: bytes) -> ET.Element:
         head = data[:300].lstrip()
         if head.startswith(b"\xef\xbb\xbf"):
             head = head[3:]
@@ -222,12 +232,14 @@ class _Numbering:
     Word keeps while it lays out the document: one set per abstract list, so that instances of
     one list continue each other unless an instance overrides its start (a restart)."""
 
-    def __init__(self, numbering: ET.Element | None, styles: ET.Element | None):
+    def __init__(self, numbering: ET.Element | None,
+                 styles: Callable[[], ET.Element | None]):
         self.abstract: dict[str, list[_Level]] = {}
         self.nums: dict[str, tuple[str, dict[int, int], dict[int, _Level]]] = {}
         self.counters: dict[str, list[int | None]] = {}
         self.started: set[str] = set()
         self.style_num: dict[str, tuple[str, int]] = {}
+        self.load_styles: Callable[[], ET.Element | None] | None = None
         if numbering is not None:
             for absn in numbering.iter(_W + "abstractNum"):
                 levels = [_Level(None) for _ in range(9)]
@@ -251,8 +263,8 @@ class _Numbering:
                     if lvl is not None:
                         levels_over[ilvl] = _Level(lvl)
                 self.nums[num.get(_W + "numId")] = (abstract.get(VAL), starts, levels_over)
-        if styles is not None and self.nums:
-            self._styles(styles)
+        if self.nums:
+            self.load_styles = styles  # parsed when the first paragraph with a style comes
 
     def _styles(self, styles: ET.Element) -> None:
         """Paragraph styles that number their paragraphs (heading styles often do)."""
@@ -290,6 +302,10 @@ class _Numbering:
             ilvl = _int(lvl.get(VAL), 0) if lvl is not None else 0
         if num_id is None:
             style = ppr.find(PSTYLE)
+            if style is not None and self.load_styles is not None:
+                loaded, self.load_styles = self.load_styles(), None
+                if loaded is not None:
+                    self._styles(loaded)
             found = self.style_num.get(style.get(VAL)) if style is not None else None
             if found is None:
                 return ""
