@@ -289,9 +289,10 @@ def _timed(call) -> float:
 
 # --- the template's structure ---------------------------------------------------------------
 
-def test_template_structure(tmp_path):
-    """Front-page tables, headings, an indicator list numbered by Word, the C.1 table (its
-    field numbers from Word too), a bookmark inside a heading, a table nested in a cell."""
+def template_docx(path: Path, qualification_refs: str = "B.3.1.- B.3.2.") -> Path:
+    """The template's parts: front-page tables, headings, an indicator list numbered by Word,
+    the C.1 table (its field numbers from Word too), a bookmark inside a heading, a table
+    nested in a cell."""
     numbering = Numbering()
     aid = numbering.define([("decimal", "%1.")])
     indicators, c1 = numbering.instance(aid, start=1), numbering.instance(aid, start=1)
@@ -308,7 +309,7 @@ def test_template_structure(tmp_path):
         para("B-osa"), para("KOMPETENTSUSNÕUDED"),
         table([["B.1. Kutse struktuur"],
                ["Veebiarendaja, tase 6 kutse taotlemisel tuleb tõendada kohustuslikud "
-                "kompetentsid B.3.1.- B.3.2."],
+                "kompetentsid " + qualification_refs],
                ["Esiotsa arendaja, tase 6 osakutse taotlemisel tuleb tõendada kohustuslik "
                 "kompetents B.3.1. Kasutajaliidese loomine"]]),
         para("B.3. Kompetentsid"), para("KOHUSTUSLIKUD KOMPETENTSID"),
@@ -326,7 +327,11 @@ def test_template_structure(tmp_path):
                [para("Kutsestandardi kinnitaja", num=(c1, 0))],
                ["Näidiskutsenõukogu"]]),
     ]
-    path = write_docx(tmp_path / "veebiarendaja.docx", body, numbering)
+    return write_docx(path, body, numbering)
+
+
+def test_template_structure(tmp_path):
+    path = template_docx(tmp_path / "veebiarendaja.docx")
     std = parse_file(path)
     assert std.title == "Veebiarendaja, tase 6" and std.level == 6
     assert [(p.title, p.level) for p in std.partial_qualifications] == [
@@ -644,6 +649,17 @@ def test_cli_bad_docx_exit_two_one_line(tmp_path):
     assert proc.returncode == 2
     assert one_line(proc) == (f"kutse-rdf: {path}: a ZIP archive that is not a DOCX "
                               "(no word/document.xml)")
+
+
+def test_shacl_messages_and_site_point_to_paragraphs(tmp_path):
+    path = template_docx(tmp_path / "veebiarendaja.docx", "B.3.1.- B.3.3.")
+    proc = cli("validate", str(path), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 1  # B.1 requires B.3.3, which the document does not define
+    assert re.search(r"veebiarendaja\.docx:¶22: violation: .*B\.3\.3", proc.stdout), proc.stdout
+    proc = cli("build", str(template_docx(tmp_path / "ok.docx")), "--out", str(tmp_path / "b"))
+    assert proc.returncode == 0, proc.stderr
+    page = next((tmp_path / "b" / "site").rglob("B.3.1/index.html")).read_text(encoding="utf-8")
+    assert "ok.docx, ¶26" in page
 
 
 def test_validate_and_query_accept_docx(seed_docx, tmp_path):

@@ -25,6 +25,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, SKOS
 from rdflib.term import Node
 
+from kutse_rdf.errors import position
 from kutse_rdf.config import engine_choice
 from kutse_rdf.model import Standard
 from kutse_rdf.graph.namespaces import KUTSE
@@ -408,7 +409,7 @@ def format_report(reports: Iterable[ValidationReport]) -> str:
                      f"{_count(len(report.warnings), 'warning')}")
         for r in report.results:
             where = r.source_file or name
-            where += f":{r.source_line}" if r.source_line else ""
+            where = position(where, r.source_line) if r.source_line else where
             focus = _short(r.focus, report.subject)
             lines.append(f"{where}: {r.severity}: [{focus}] {r.message_en}{_value(r, report)}")
             lines.append(f"    et: {r.message_et}")
