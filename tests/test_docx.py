@@ -422,15 +422,19 @@ def test_footnotes_text_boxes_tracked_changes_and_comments(tmp_path):
                              '/></w:r><w:r><w:t>7</w:t></w:r><w:r><w:fldChar w:fldCharType="end"'
                              '/></w:r>'),
         para("line", inner='<w:r><w:br/><w:t>break</w:t></w:r>'),
+        '<w:p><w:pPr><w:rPr><w:del w:id="3" w:author="A" w:date="2024-01-01T00:00:00Z"/>'
+        f'</w:rPr></w:pPr>{run("joined ")}</w:p>',
+        para("with the next"),
     ]
     path = write_docx(tmp_path / "parts.docx", body, footnotes={1: "the footnote"},
                       comment_on_first="a reviewer's comment")
     text, paragraphs = reader.read_docx(path.read_bytes(), str(path))
     assert text.split("\n") == ["commented paragraph", "cited", "the footnote", "after the note",
                                 "anchor", "in the box", "change: kept end", "field 7", "line",
-                                "break"]
-    # the footnote carries its citing paragraph's number; the box's paragraph has its own
-    assert paragraphs == [1, 2, 2, 3, 4, 5, 6, 7, 8, 8]
+                                "break", "joined with the next"]
+    # the footnote carries its citing paragraph's number; the box's paragraph has its own; a
+    # paragraph whose mark is deleted joins the next one and keeps its own number
+    assert paragraphs == [1, 2, 2, 3, 4, 5, 6, 7, 8, 8, 9]
     assert "reviewer" not in text
 
 

@@ -38,6 +38,7 @@ MAX_TEXT_CHARS = 5 * 1024 * 1024  # the text the parser gets (as for a .txt stan
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 P, R, T, TAB, BR, CR = (_W + n for n in ("p", "r", "t", "tab", "br", "cr"))
+RPR = _W + "rPr"
 TBL, TR, TC, TRPR = (_W + n for n in ("tbl", "tr", "tc", "trPr"))
 PPR, NUMPR, ILVL, NUMID, PSTYLE = (_W + n for n in ("pPr", "numPr", "ilvl", "numId", "pStyle"))
 SDT, SDTCONTENT, CUSTOMXML = _W + "sdt", _W + "sdtContent", _W + "customXml"
@@ -96,6 +97,8 @@ def read_docx(data: bytes, where: str) -> tuple[str, list[int]]:
 
         reader = _Reader(_Numbering(numbering, styles), notes)
         reader.block(body)
+        if reader.carry:  # the last paragraph's mark deleted: nothing left to join
+            reader.emit("".join(reader.carry[1]), reader.carry[0])
     text = "\n".join(reader.lines)
     if len(text) > MAX_TEXT_CHARS:
         raise InputError(f"document too large ({len(text) / 1048576:.1f} M characters of text; "
@@ -361,6 +364,7 @@ class _Reader:
         self.lines: list[str] = []
         self.paragraphs: list[int] = []  # the paragraph number of each line
         self.count = 0
+        self.carry: tuple[int, list[str]] | None = None  # text of a paragraph whose mark is deleted
 
     def emit(self, text: str, paragraph: int) -> None:
         self.lines.append(text)
@@ -400,7 +404,20 @@ class _Reader:
         if number is None:
             self.count += 1
             number = self.count
-        parts: list[str] = [self.numbering.label(para.find(PPR))]
+        props = para.find(PPR)
+        mark = props.find(RPR) if props is not None else None
+        if mark is not None and mark.find(DEL) is not None:
+            # its paragraph mark deleted (a tracked change): accepted, it joins the next one
+            parts: list[str] = []
+            self.inline(para, parts, [])
+            self.carry = self.carry or (number, [])
+            self.carry[1].extend(parts)
+            return
+        parts = [self.numbering.label(props)]
+        if self.carry:
+            number, joined = self.carry
+            parts.extend(joined)
+            self.carry = None
         later: list[tuple[str, object]] = []
         self.inline(para, parts, later)
         for line in "".join(parts).split("\n"):
