@@ -20,8 +20,10 @@ from rdflib.namespace import (DCAT as _DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS
                               VOID, XSD as _XSD, DefinedNamespace)
 from rdflib.term import URIRef
 
+from kutse_rdf import __version__
+
 __all__ = [
-    "PROJECT", "ONTOLOGY", "ECF4", "ECF3", "ECF_LEVEL", "ECF_SCHEMES", "EQF", "EQF_SCHEME",
+    "PROJECT", "ONTOLOGY", "TOOL", "eqf_level", "isco_group", "ECF4", "ECF3", "ECF_LEVEL", "ECF_SCHEMES", "EQF", "EQF_SCHEME",
     "ESCO_ISCO", "KUTSE", "ELM", "ESCO", "SCHEMA", "ADMS", "ROV", "VANN", "DCAT", "XSD", "SKOS",
     "DCTERMS", "RDF", "RDFS", "OWL", "PROV", "SH", "VOID", "FOAF", "PREFIXES", "prefixes",
 ]
@@ -38,6 +40,19 @@ ECF_SCHEMES = {"4.0": ECF4, "3.0": ECF3}
 EQF = Namespace("http://data.europa.eu/snb/eqf/")  # EQF["7"]
 EQF_SCHEME = URIRef("http://data.europa.eu/snb/eqf/25831c2")
 ESCO_ISCO = Namespace("http://data.europa.eu/esco/isco/")  # ESCO_ISCO["C1330"]
+
+# The software agent of every build's prov:Activity.
+TOOL = URIRef(f"{PROJECT}tool/{__version__}")
+
+
+def eqf_level(level: int | str) -> URIRef:
+    """The EQF level concept: eqf_level(7) -> http://data.europa.eu/snb/eqf/7."""
+    return EQF[str(level)]
+
+
+def isco_group(code: str) -> URIRef:
+    """The ESCO ISCO group concept of an ISCO code as written: "1330" -> …/isco/C1330."""
+    return ESCO_ISCO[f"C{code}"]
 
 
 class KUTSE(DefinedNamespace):
