@@ -24,7 +24,7 @@ from kutse_rdf import __version__
 
 __all__ = [
     "PROJECT", "ONTOLOGY", "TOOL", "eqf_level", "isco_group", "ECF4", "ECF3", "ECF_LEVEL", "ECF_SCHEMES", "EQF", "EQF_SCHEME",
-    "ESCO_ISCO", "KUTSE", "ELM", "ESCO", "SCHEMA", "ADMS", "ROV", "VANN", "DCAT", "XSD", "SKOS",
+    "ESCO_ISCO", "ESCO_ROOT", "MEDIA_TYPES", "KUTSE", "ELM", "ESCO", "SCHEMA", "ADMS", "ROV", "VANN", "DCAT", "XSD", "SKOS",
     "DCTERMS", "RDF", "RDFS", "OWL", "PROV", "SH", "VOID", "FOAF", "PREFIXES", "prefixes",
 ]
 
@@ -40,6 +40,10 @@ ECF_SCHEMES = {"4.0": ECF4, "3.0": ECF3}
 EQF = Namespace("http://data.europa.eu/snb/eqf/")  # EQF["7"]
 EQF_SCHEME = URIRef("http://data.europa.eu/snb/eqf/25831c2")
 ESCO_ISCO = Namespace("http://data.europa.eu/esco/isco/")  # ESCO_ISCO["C1330"]
+# Everything ESCO publishes (model, ISCO groups, occupations, skills) lives below this.
+ESCO_ROOT = "http://data.europa.eu/esco/"
+# dcat:mediaType values: MEDIA_TYPES["text/turtle"].
+MEDIA_TYPES = Namespace("http://www.iana.org/assignments/media-types/")
 
 # The software agent of every build's prov:Activity.
 TOOL = URIRef(f"{PROJECT}tool/{__version__}")
