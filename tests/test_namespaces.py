@@ -64,7 +64,7 @@ def test_a_misspelt_term_fails_loudly(namespace, typo):
     with pytest.raises(AttributeError):
         getattr(namespace, typo)
     with pytest.raises(AttributeError):
-        namespace[typo]  # noqa: B018
+        namespace[typo]
 
 
 def test_data_namespaces_mint_from_codes():
