@@ -743,3 +743,77 @@ def test_challenges_are_parsed_from_one_header():
     assert challenges[1][1]["realm"] == 'a"b' and challenges[1][1]["qop"] == "auth,auth-int"
     chosen, _ = publish_module.digest_choice(challenges)
     assert chosen["nonce"] == "n2"  # SHA-256 is preferred to MD5
+
+
+# --- a real Virtuoso (Debian's virtuoso-opensource-7), where the machine has it -------------
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory):
+    """Virtuoso 7 with a fresh database in a temporary folder, SQL and HTTP on 127.0.0.1;
+    user dba, password dba (a new database's default)."""
+    exe = shutil.which("virtuoso-t")
+    if not exe:
+        pytest.skip("Virtuoso is not installed (Debian: apt-get install virtuoso-opensource-7)")
+    folder = tmp_path_factory.mktemp("virtuoso")
+    sql, http = free_port(), free_port()
+    (folder / "virtuoso.ini").write_text(
+        "[Database]\nDatabaseFile = virtuoso.db\nErrorLogFile = virtuoso.log\n"
+        "LockFile = virtuoso.lck\nTransactionFile = virtuoso.trx\nxa_persistent_file = "
+        "virtuoso.pxa\n[TempDatabase]\nDatabaseFile = virtuoso-temp.db\nTransactionFile = "
+        f"virtuoso-temp.trx\n[Parameters]\nServerPort = 127.0.0.1:{sql}\nDisableUnixSocket = 1\n"
+        "NumberOfBuffers = 2000\nMaxDirtyBuffers = 1200\nDirsAllowed = .\n[HTTPServer]\n"
+        f"ServerPort = 127.0.0.1:{http}\nServerRoot = .\nServerThreads = 4\n")
+    proc = subprocess.Popen([exe, "-f", "-c", "virtuoso.ini"], cwd=folder,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{http}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/sparql?query=ASK%7B%7D", timeout=2).read()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                log = folder / "virtuoso.log"
+                pytest.fail("Virtuoso did not start: " +
+                            (log.read_text(errors="replace")[-500:] if log.exists() else ""))
+            time.sleep(0.5)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def virtuoso_counts(server: str) -> dict[str, int]:
+    query = ("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+             f'FILTER(STRSTARTS(STR(?g), "{BASE}")) }} GROUP BY ?g')
+    request = urllib.request.Request(f"{server}/sparql?query={urllib.parse.quote(query)}",
+                                     headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        rows = json.load(response)["results"]["bindings"]
+    return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+
+
+@pytest.mark.server
+def test_publish_to_virtuoso_with_digest_and_prune(virtuoso, build, tmp_path, monkeypatch,
+                                                   capsys):
+    monkeypatch.setenv("KUTSE_RDF_USER", "dba")
+    monkeypatch.setenv("KUTSE_RDF_PASSWORD", "dba")
+    endpoint = f"{virtuoso}/sparql-graph-crud-auth"
+    # what the README documents: Basic is refused without a challenge, auto finds Digest
+    code, err = publish_err(capsys, endpoint, build, "--auth", "basic")
+    assert code == 1 and "HTTP 401" in err and "refused Basic credentials" in err
+    line = f"{EX}old> <http://www.w3.org/2004/02/skos/core#notation> \"old\" ."
+    old = BASE + "graph/old"
+    before = write_build(tmp_path / "before", {**GRAPHS,
+                                               "standards/old.nt": (old, "standard", [line])})
+    assert main(["publish", "--endpoint", endpoint, "--out", str(before)]) == 0
+    assert virtuoso_counts(virtuoso) == {**manifest_counts(build), old: 1}
+    # the standard is withdrawn: --prune deletes its graph (listed through /sparql)
+    assert main(["publish", "--endpoint", endpoint, "--out", str(build), "--prune",
+                 "--auth", "digest"]) == 0
+    assert virtuoso_counts(virtuoso) == manifest_counts(build)
+    assert "deleted 1 stale graph(s)" in capsys.readouterr().err

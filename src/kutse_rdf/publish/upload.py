@@ -485,8 +485,9 @@ class Store:
                 return Fault(f"{status}: the endpoint sent no Digest challenge (--auth digest); "
                              "try --auth basic")
             why = f"; {self.auth.unsupported}" if self.auth.unsupported else ""
+            digest = ", or try --auth digest" if self.auth.scheme == "basic" else ""
             return Fault(f"{status}: the endpoint refused {self.auth.sent()}{why} (check the "
-                         f"user and password, or try --auth digest; {CREDENTIAL_HINT})")
+                         f"user and password{digest}; {CREDENTIAL_HINT})")
         if answer.status == 403:
             who = "" if self.auth.user or self.auth.token else \
                 f" (no credentials were sent: {CREDENTIAL_HINT})"
