@@ -487,7 +487,7 @@ class Store:
             why = f"; {self.auth.unsupported}" if self.auth.unsupported else ""
             digest = ", or try --auth digest" if self.auth.scheme == "basic" else ""
             return Fault(f"{status}: the endpoint refused {self.auth.sent()}{why} (check the "
-                         f"user and password{digest}; {CREDENTIAL_HINT})")
+                         f"credentials{digest}; {CREDENTIAL_HINT})")
         if answer.status == 403:
             who = "" if self.auth.user or self.auth.token else \
                 f" (no credentials were sent: {CREDENTIAL_HINT})"
