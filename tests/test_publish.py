@@ -435,9 +435,9 @@ def test_a_server_dripping_bytes_is_cut_by_the_request_limit(build, raw, capsys)
 
 
 def test_the_whole_run_has_a_deadline(build, raw, capsys):
-    endpoint, seen = raw([NO_CONTENT, ("drip", 0.2)])
-    code, err = publish_err(capsys, endpoint, build, "--timeout", "1")
-    assert code == 1 and "the time limit for the whole publish ran out (--timeout 1 s)" in err
+    endpoint, seen = raw([NO_CONTENT, ("drip", 0.5)])  # the second answer would take 13 s
+    code, err = publish_err(capsys, endpoint, build, "--timeout", "3")
+    assert code == 1 and "the time limit for the whole publish ran out (--timeout 3 s)" in err
     assert f"graphs already uploaded: <{BASE}graph/demo>" in err and len(seen) == 2
 
 
