@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from kutse_rdf.query import library as q
+from kutse_rdf import query as q
 from kutse_rdf.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -595,7 +595,7 @@ def test_shipped_predicates_record_is_current():
 
     shipped = json.loads((resource_dir("queries") / q.PREDICATES_FILE).read_text(encoding="utf-8"))
     assert shipped == q.predicates_record(q.library().values()), (
-        "queries changed: run python -c 'import kutse_rdf.query.library as q; q.write_predicates_file()'")
+        "queries changed: run python -c 'import kutse_rdf.query as q; q.write_predicates_file()'")
 
 
 def test_predicates_used_reads_paths_values_and_refuses_open_predicates(tmp_path):

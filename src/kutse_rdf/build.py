@@ -142,7 +142,7 @@ def write_parse_outputs(root: Path, result: BuildResult, units: list[UnitResult]
 def query_predicates(cache: ArtifactCache) -> frozenset[str] | None:
     """query.predicates_used of the query library (query.library_predicates), recorded in the
     cache for the next build."""
-    from kutse_rdf.query.library import library_predicates, shipped_predicates
+    from kutse_rdf.query import library_predicates, shipped_predicates
 
     predicates, record = library_predicates([cache.load_record(PREDICATES_RECORD),
                                              shipped_predicates()])
@@ -252,7 +252,7 @@ def write_site(root: Path, result: BuildResult, config: Config, previous: Path |
 def write_query_reports(root: Path, result: BuildResult, store) -> str:
     """Each library query without required parameters -> reports/queries/NAME.csv and
     NAME.json (W3C SPARQL results formats); returns the build's note on them."""
-    from kutse_rdf.query.library import library, write_reports
+    from kutse_rdf.query import library, write_reports
 
     result.store = store
     skipped = write_reports(root / "reports" / "queries", store)
@@ -310,7 +310,7 @@ def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes,
 def link_reports(cache: ArtifactCache, root: Path) -> str | None:
     """Hard-link every report file of the previous build's reports/queries/ into this one and
     return the build's note on them; None when one is missing (then the queries run)."""
-    from kutse_rdf.query.library import REPORT_SUFFIXES, report_queries
+    from kutse_rdf.query import REPORT_SUFFIXES, report_queries
 
     reported, skipped = report_queries()
     source = cache.previous_build / "reports" / "queries"

@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kutse_rdf.query import library as q
+    from kutse_rdf import query as q
 
     if args.list:
         print(library_listing(q.library()), end="")

@@ -448,7 +448,7 @@ def table_of(data) -> tuple[list[str], list[list[str]]]:
 
 def query_headers() -> dict:
     try:
-        from kutse_rdf.query.library import library
+        from kutse_rdf.query import library
 
         return library()
     except Exception:  # noqa: BLE001 (a broken query library must not stop the site)
