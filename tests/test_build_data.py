@@ -140,7 +140,7 @@ def test_a_query_reading_any_predicate_gets_the_whole_union(tmp_path, seed_path,
     all of data/all.nt: the units' own statements and the shared ones, nothing less."""
     from kutse_rdf import build
 
-    monkeypatch.setattr(build, "query_predicates", lambda cache: None)
+    monkeypatch.setattr(build, "query_predicates", lambda cache, queries=None: None)
     out = tmp_path / "build"
     result = run_build([seed_path], out, Config(), quiet=True)
     assert set(result.store) == set(ox.parse(path=str(out / "data" / "all.nt"),

@@ -48,7 +48,8 @@ def write_reports(out_dir: Path, data: Any, queries: dict[str, QueryFile] | None
         # bytes `query --format csv / json` print.
         result = run_bound(store, query, {})
         if result.answer is None:
-            raise InputError("a library query must be a SELECT query", file=str(query.path))
+            raise InputError("a query the build reports must be a SELECT query (a query with a "
+                             "required parameter is not reported)", file=str(query.path))
         for suffix, fmt, end in (("json", ox.QueryResultsFormat.JSON, b"\n"),
                                  ("csv", ox.QueryResultsFormat.CSV, b"")):
             (out_dir / f"{name}.{suffix}").write_bytes(result.serialize(fmt) + end)
