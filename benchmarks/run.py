@@ -129,7 +129,7 @@ def stage_times(files: list[Path], work: Path) -> dict[str, float]:
     from kutse_rdf.engine.dumps import write_dumps
     from kutse_rdf.graph.elm import elm_graph
     from kutse_rdf.reading.parser import parse_file
-    from kutse_rdf.query.library import write_reports
+    from kutse_rdf.query import write_reports
     from kutse_rdf.site.writer import build_site
     from kutse_rdf.engine.unit import UnitContext, UnitResult, reference_unit, serialise
     from kutse_rdf.graph.validate import validate_standard
@@ -169,7 +169,7 @@ def query_times(corpus_build: Path) -> dict[str, tuple[float, float, float, floa
     with its rows made Python terms (the CLI's table)."""
     import pyoxigraph as ox
 
-    from kutse_rdf.query.library import BuildData, bind_params, library, run, standards_in
+    from kutse_rdf.query import BuildData, bind_params, library, run, standards_in
 
     data = BuildData(corpus_build / "data" / "all.trig")
     full = data.full()

@@ -14,7 +14,7 @@ from kutse_rdf.graph import convert, elm, ntriples, validate, vocab
 from kutse_rdf.graph.namespaces import (ADMS, DCAT, DCTERMS, ELM, ESCO, KUTSE, PREFIXES, RDF, ROV,
                                         SCHEMA, SH, SKOS, VANN, XSD, eqf_level, isco_group,
                                         prefixes)
-from kutse_rdf.query import library
+from kutse_rdf.query import formats as query_formats
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "kutse_rdf"
@@ -103,7 +103,7 @@ SUBSETS = {
     "ELM view": (elm.PREFIXES, ["elm", "dct", "skos", "adms", "rov", "xsd"]),
     "ELM dumps": (ntriples.elm_prefixes(), ["elm", "dct", "skos", "adms", "rov", "xsd"]),
     "SHACL report": (validate.REPORT_PREFIXES, ["sh", "rdf", "xsd"]),
-    "query tables": (library.PREFIXES, ["kutse", "ecf4", "ecf3", "ecfl", "eqf", "isco", "esco",
+    "query tables": (query_formats.PREFIXES, ["kutse", "ecf4", "ecf3", "ecfl", "eqf", "isco", "esco",
                                         "skos", "xsd"]),
 }
 

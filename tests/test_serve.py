@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kutse_rdf.query import library as q
+from kutse_rdf import query as q
 from kutse_rdf.cli import main
 from kutse_rdf.errors import InputError
 from kutse_rdf.publish.serve import make_server, negotiate

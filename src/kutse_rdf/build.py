@@ -139,13 +139,14 @@ def write_parse_outputs(root: Path, result: BuildResult, units: list[UnitResult]
     write_json(root / "reports" / "parse.json", report)
 
 
-def query_predicates(cache: ArtifactCache) -> frozenset[str] | None:
-    """query.predicates_used of the query library (query.library_predicates), recorded in the
+def query_predicates(cache: ArtifactCache, queries: dict | None = None) -> frozenset[str] | None:
+    """query.predicates_used of the named queries (default: the library), recorded in the
     cache for the next build."""
-    from kutse_rdf.query.library import library_predicates, shipped_predicates
+    from kutse_rdf.query import library_predicates, shipped_predicates
 
     predicates, record = library_predicates([cache.load_record(PREDICATES_RECORD),
-                                             shipped_predicates()])
+                                             shipped_predicates()],
+                                            None if queries is None else queries.values())
     cache.store_record(PREDICATES_RECORD, record)
     return predicates
 
@@ -249,14 +250,14 @@ def write_site(root: Path, result: BuildResult, config: Config, previous: Path |
     result.notes.append(f"site: {stats.pages} pages, {stats.resources} resources in site/")
 
 
-def write_query_reports(root: Path, result: BuildResult, store) -> str:
-    """Each library query without required parameters -> reports/queries/NAME.csv and
+def write_query_reports(root: Path, result: BuildResult, store, queries: dict) -> str:
+    """Each named query without required parameters -> reports/queries/NAME.csv and
     NAME.json (W3C SPARQL results formats); returns the build's note on them."""
-    from kutse_rdf.query.library import library, write_reports
+    from kutse_rdf.query import write_reports
 
     result.store = store
-    skipped = write_reports(root / "reports" / "queries", store)
-    return queries_note(len(library()) - len(skipped), skipped)
+    skipped = write_reports(root / "reports" / "queries", store, queries)
+    return queries_note(len(queries) - len(skipped), skipped)
 
 
 def queries_note(reports: int, skipped: list[str], reused: bool = False) -> str:
@@ -280,7 +281,8 @@ def query_store(data: Path | bytes):
 
 def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes,
                         predicates: frozenset[str] | None, cache: ArtifactCache,
-                        environment: str, result: BuildResult, background: "Background") -> None:
+                        environment: str, result: BuildResult, background: "Background",
+                        named: dict) -> None:
     """reports/queries/: the library's answers. They can only change when a triple the queries
     read changes, so the store holds just those (the units' query_nt and the matching shared
     lines: ~55 % of the triples, loaded in half the time), and when their hash equals the
@@ -291,7 +293,7 @@ def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes,
 
     if predicates is None:  # a query can read any predicate: the statements of data/all.nt
         data = b"".join([*(u.data("union_nt") for u in units), shared_nt])
-        background.start(lambda: write_query_reports(root, result, query_store(data)))
+        background.start(lambda: write_query_reports(root, result, query_store(data), named))
         return
     shared = with_predicates(shared_nt, predicates)
     digest = hashlib.sha256(environment.encode() + shared)
@@ -299,20 +301,21 @@ def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes,
         digest.update(unit.query_digest.encode())
     record = {"digest": digest.hexdigest()}
     cache.store_record(REPORTS_RECORD, record)
-    note = link_reports(cache, root) if cache.load_record(REPORTS_RECORD) == record else None
+    note = (link_reports(cache, root, named) if cache.load_record(REPORTS_RECORD) == record
+            else None)
     if note is not None:
         background.note = note
         return
     data = b"".join([*(u.data("query_nt") for u in units), shared])
-    background.start(lambda: write_query_reports(root, result, query_store(data)))
+    background.start(lambda: write_query_reports(root, result, query_store(data), named))
 
 
-def link_reports(cache: ArtifactCache, root: Path) -> str | None:
+def link_reports(cache: ArtifactCache, root: Path, queries: dict) -> str | None:
     """Hard-link every report file of the previous build's reports/queries/ into this one and
     return the build's note on them; None when one is missing (then the queries run)."""
-    from kutse_rdf.query.library import REPORT_SUFFIXES, report_queries
+    from kutse_rdf.query import REPORT_SUFFIXES, report_queries
 
-    reported, skipped = report_queries()
+    reported, skipped = report_queries(queries)
     source = cache.previous_build / "reports" / "queries"
     target = root / "reports" / "queries"
     try:
@@ -329,20 +332,22 @@ def link_reports(cache: ArtifactCache, root: Path) -> str | None:
 def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
               jobs: int | None = None) -> BuildResult:
     from kutse_rdf.engine.dumps import shared_lines, write_dumps, write_elm_dumps
+    from kutse_rdf.query import library
 
     result = BuildResult()
     out = out.resolve()
     jobs = jobs or os.cpu_count() or 1
     built_at = build_time()
     environment = environment_key(config)  # also checks the engines' names (exit 2)
+    named = library(config.queries)  # the shipped queries and kutse-rdf.toml's folder
     with atomic_dir(out) as root:
         cache = ArtifactCache(out, root)
         units: list[UnitResult] = []
 
-        predicates: list[frozenset[str] | None] = []  # what the library queries read
+        predicates: list[frozenset[str] | None] = []  # what the named queries read
 
         def stage_units() -> None:
-            predicates.append(query_predicates(cache))
+            predicates.append(query_predicates(cache, named))
             units.extend(distinct_units(run_units(files, cache, config, environment, built_at,
                                                   jobs, not quiet, predicates[0]), result))
             result.standards = [u.standard for u in units]
@@ -358,7 +363,7 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
             shared_nt = shared_lines(units, reference)
             # the store is made of the units' bytes, so it loads while the dumps are written
             start_query_reports(root, units, shared_nt, predicates[0], cache, environment, result,
-                                queries)
+                                queries, named)
             write_dumps(root, units, reference, config, cache, shared_nt)
             result.notes.append(write_elm_dumps(root, units, config))
             # the counts write_dumps put in the manifest

@@ -5,6 +5,7 @@ command-line options. Example:
 
     base_uri = "https://data.example.ee/kutse/"
     ecf_default_version = "4.0"
+    queries = "my-queries"   # extra named queries (*.rq), relative to this file
     [ecf_version]            # per standard, by file name without extension
     "vana-standard" = "3.0"
 """
@@ -27,6 +28,7 @@ class Config:
     base_uri: str = DEFAULT_BASE_URI
     ecf_default_version: str = "4.0"
     ecf_version: dict[str, str] = field(default_factory=dict)  # file stem -> version
+    queries: Path | None = None  # a folder of extra named queries (query/named.py)
 
     def ecf_version_for(self, source_file: str, stated: str | None) -> str:
         """The e-CF version a standard's citations refer to: a per-standard override first,
@@ -45,12 +47,14 @@ def load_config(path: str | None = None, base_uri: str | None = None) -> Config:
             data = tomllib.loads(file.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise InputError(f"config file is not valid TOML: {exc}", file=str(file)) from None
-        unknown = set(data) - {"base_uri", "ecf_default_version", "ecf_version"}
+        unknown = set(data) - {"base_uri", "ecf_default_version", "ecf_version", "queries"}
         if unknown:
             raise InputError(f"unknown config keys: {', '.join(sorted(unknown))}", file=str(file))
         config.base_uri = data.get("base_uri", config.base_uri)
         config.ecf_default_version = str(data.get("ecf_default_version", config.ecf_default_version))
         config.ecf_version = {k: str(v) for k, v in data.get("ecf_version", {}).items()}
+        if "queries" in data:
+            config.queries = queries_folder(data["queries"], file)
     if base_uri:
         config.base_uri = base_uri
     if not config.base_uri.startswith(("http://", "https://")):
@@ -61,6 +65,16 @@ def load_config(path: str | None = None, base_uri: str | None = None) -> Config:
         if version not in ECF_VERSIONS:
             raise InputError(f"unknown e-CF version {version!r} (known: {', '.join(ECF_VERSIONS)})")
     return config
+
+
+def queries_folder(value: object, config_file: Path) -> Path:
+    """The `queries` setting: a folder, relative to the config file's own folder."""
+    if not isinstance(value, str) or not value.strip():
+        raise InputError("queries must be a folder name (a string)", file=str(config_file))
+    folder = (config_file.parent / value).resolve()
+    if not folder.is_dir():
+        raise InputError(f"queries folder not found: {folder}", file=str(config_file))
+    return folder
 
 
 def engine_choice(what: str, engines: tuple[str, ...], variable: str,

@@ -27,14 +27,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kutse_rdf.query import library as q
+    from kutse_rdf import query as q
+    from kutse_rdf.config import load_config
 
+    extra = load_config(args.config, args.base_uri).queries  # kutse-rdf.toml's queries folder
     if args.list:
-        print(library_listing(q.library()), end="")
+        print(library_listing(q.library(extra)), end="")
         return 0
     if not args.query:
         raise InputError("name a query (kutse-rdf query --list shows the library) or a .rq file")
-    chosen = q.find_query(args.query)
+    chosen = q.find_query(args.query, extra)
     q.check_syntax(chosen)
     params = q.parse_params(args.param)
     if args.data:

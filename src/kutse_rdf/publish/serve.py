@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from kutse_rdf.errors import InputError
-from kutse_rdf.query.library import BuildData
+from kutse_rdf.query import BuildData
 
 HOST = "127.0.0.1"
 ENDPOINT = "/sparql"

@@ -332,13 +332,13 @@ class SiteWriter:
 
     def coverage_index(self, renderer: Renderer, links_of: dict[str, list[Link]]) -> None:
         folder = self.root / "reports" / "queries"
-        inputs = [repr(sorted(links_of.items())).encode(), repr(query_headers()).encode()]
+        inputs = [repr(sorted(links_of.items())).encode(), repr(query_headers(self.config.queries)).encode()]
         for file in sorted(folder.glob("*.json")) if folder.is_dir() else []:
             data = file.with_suffix(".csv") if file.with_suffix(".csv").is_file() else file
             inputs += [data.name.encode(), data.read_bytes()]
 
         def render() -> None:
-            reports = load_query_results(folder)
+            reports = load_query_results(folder, self.config.queries)
             for lang in self.languages:
                 entries = sorted(links_of[lang], key=lambda l: (code_key(l.notation), l.text))
                 renderer.render("coverage_index.html", "coverage/", lang,
@@ -446,21 +446,22 @@ def table_of(data) -> tuple[list[str], list[list[str]]]:
     return [], []
 
 
-def query_headers() -> dict:
+def query_headers(extra: Path | None = None) -> dict:
+    """The named queries' headers (shipped and Config.queries'), for the reports' titles."""
     try:
-        from kutse_rdf.query.library import library
+        from kutse_rdf.query import library
 
-        return library()
+        return library(extra)
     except Exception:  # noqa: BLE001 (a broken query library must not stop the site)
         return {}
 
 
-def load_query_results(folder: Path) -> list[dict]:
+def load_query_results(folder: Path, extra: Path | None = None) -> list[dict]:
     """The query stage's results, titled by the questions in the queries' headers; the first
     QUERY_ROWS_SHOWN rows of each (on 500 standards a result has ~10^4 rows and the page would
     be ~40 MB; the files hold them all). Read from the CSV (SPARQL 1.1 CSV results: the same
     values as the JSON, a quarter of its size), else from the JSON."""
-    headers = query_headers()
+    headers = query_headers(extra)
     results = []
     for file in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         csv_file = file.with_suffix(".csv")
