@@ -203,12 +203,48 @@ def test_every_shape_has_a_failing_fixture():
 
 
 def test_every_rule_has_messages_in_estonian_and_english():
+    # a SPARQL constraint carries one of them as kshape:message (see the next test)
     graph = validate.shapes_graph()
     for rule in shape_rules():
         node = URIRef(KSHAPE + rule)
         holders = [node, *graph.objects(node, SH.sparql)]
-        languages = sorted(m.language for h in holders for m in graph.objects(h, SH.message))
+        languages = sorted(m.language for h in holders
+                           for p in (SH.message, validate.KSHAPE.message)
+                           for m in graph.objects(h, p))
         assert languages == ["en", "et"], rule
+
+
+SHAPES_FILES = sorted((Path(validate.__file__).parents[3] / "shapes").rglob("*.ttl"))
+
+
+@pytest.mark.parametrize("file", SHAPES_FILES, ids=lambda f: f.name)
+def test_a_sparql_constraint_has_one_sh_message(file):
+    # Apache Jena refuses a SPARQL constraint with two (apache/jena#3817): "More than one match".
+    graph = Graph().parse(file)
+    for constraint in set(graph.objects(None, SH.sparql)):
+        messages = list(graph.objects(constraint, SH.message))
+        assert len(messages) <= 1, (file.name, str(constraint), messages)
+
+
+def test_other_language_messages_use_only_the_placeholders_of_the_sh_message():
+    # validate.restore_languages reads the values off the sh:message text; it can fill in no other
+    graph = validate.shapes_graph()
+    placeholder = validate._PLACEHOLDER
+    others = list(graph.subject_objects(validate.KSHAPE.message))
+    assert len(others) == 6
+    for constraint, other in others:
+        [message] = graph.objects(constraint, SH.message)
+        assert set(placeholder.findall(other)) <= set(placeholder.findall(message)), constraint
+        assert other.language != message.language
+
+
+def test_a_message_is_filled_in_with_the_values_read_off_another():
+    values = validate._template_values("Notation {?value} is used by {?first} and {?second}.",
+                                       "Notation A.1 is used by x and y and z.")
+    assert values == {"value": "A.1", "first": "x", "second": "y and z"}
+    assert validate._fill("{?first} ja {?second}: {?value} ({?other})", values) == \
+        "x ja y and z: A.1 ({?other})"
+    assert validate._template_values("Notation {?value}.", "Other text") is None
 
 
 def test_report_graph_keeps_the_language_of_sparql_messages():

@@ -20,15 +20,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
 from kutse_rdf.config import engine_choice
 from kutse_rdf.model import Standard
-from kutse_rdf.graph.namespaces import KUTSE, RDF, SH, SKOS, prefixes
+from kutse_rdf.graph.namespaces import KUTSE, PROJECT, RDF, SH, SKOS, prefixes
 from kutse_rdf.resources import resource_dir
 from kutse_rdf.graph.uris import Uris
+
+# The shapes' own terms (shapes/*.ttl): kshape:message, the rules.
+KSHAPE = Namespace(PROJECT + "shapes#")
 
 SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
@@ -319,26 +322,58 @@ def _order(result: Result) -> tuple:
 
 
 def restore_languages(report: Graph, shapes: Graph) -> None:
-    """pySHACL (and pyshacl-turbo alike) drops the language tag of a message it fills in from a
-    SPARQL result. Put it back: find the shape's message template the text matches and take that template's tag."""
+    """Give every result its message in each language of its rule. pySHACL (and pyshacl-turbo
+    alike) drops the language tag of a message it fills in from a SPARQL result: put it back by
+    finding the shape's message template the text matches. A SPARQL constraint has one
+    sh:message (Jena refuses more) and its other languages as kshape:message: fill those in with
+    the values the matched template read off the text."""
     for result in set(report.subjects(RDF.type, SH.ValidationResult)):
         source = report.value(result, SH.sourceConstraint) or report.value(result, SH.sourceShape)
         templates = [m for m in shapes.objects(source, SH.message) if m.language]
+        others = [m for m in shapes.objects(source, KSHAPE.message) if m.language]
         for message in list(report.objects(result, SH.resultMessage)):
             if not isinstance(message, Literal) or message.language:
                 continue
             for template in templates:
-                if _template_regex(str(template)).fullmatch(str(message)):
-                    report.remove((result, SH.resultMessage, message))
+                values = _template_values(str(template), str(message))
+                if values is None:
+                    continue
+                report.remove((result, SH.resultMessage, message))
+                report.add((result, SH.resultMessage,
+                            Literal(str(message), lang=template.language)))
+                for other in others:
                     report.add((result, SH.resultMessage,
-                                Literal(str(message), lang=template.language)))
-                    break
+                                Literal(_fill(str(other), values), lang=other.language)))
+                break
+
+
+_PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
 
 
 @lru_cache(maxsize=256)
-def _template_regex(template: str) -> re.Pattern:
-    parts = re.split(r"\{[?$]\w+\}", template)
-    return re.compile("(?s)" + ".+?".join(re.escape(p) for p in parts))
+def _template_regex(template: str) -> tuple[re.Pattern, tuple[str, ...]]:
+    """A regex matching the messages filled in from `template`, and its placeholders' names in
+    the order of the regex's groups."""
+    parts = _PLACEHOLDER.split(template)  # text, name, text, name, …, text
+    regex = "(.*?)".join(re.escape(text) for text in parts[::2])
+    return re.compile("(?s)" + regex), tuple(parts[1::2])
+
+
+def _template_values(template: str, message: str) -> dict[str, str] | None:
+    """The values `message` filled into `template`'s placeholders, or None if it is not an
+    instance of that template."""
+    regex, names = _template_regex(template)
+    match = regex.fullmatch(message)
+    if match is None:
+        return None
+    values: dict[str, str] = {}
+    for name, value in zip(names, match.groups()):
+        values.setdefault(name, value)
+    return values
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 
 def _results(report: Graph, data: Graph) -> list[Result]:
