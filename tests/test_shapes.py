@@ -308,3 +308,42 @@ def test_level_mismatch_found_through_the_reference_graph():
     report = validate.validate_graph(data, reference)
     assert [(r.shape, r.severity) for r in report.results] == [
         (KSHAPE + "Competence-level-consistent", "warning")]
+
+
+# --- what the rules cover: the standards' concepts; the reference vocabularies conform as shipped
+
+
+def test_the_shipped_reference_vocabularies_conform_to_every_rule():
+    # A whole dataset validated with these shapes (as a registry's own engine does) gives the
+    # results of its standards and nothing more: nothing fires on the reference graph, though
+    # the ESCO subset has no ESCO hierarchy (not an orphan: kshape:Orphan covers the standards).
+    from kutse_rdf.graph.vocab import load_reference
+
+    for engine in validate.ENGINES:
+        report = validate.validate_graph(load_reference(), engine=engine)
+        assert [(r.shape, r.focus) for r in report.results] == [], engine
+
+
+def test_a_reference_concept_linked_to_nothing_is_no_orphan():
+    esco = URIRef("http://data.europa.eu/esco/occupation/x")
+    graph = Graph()
+    graph.add((esco, RDF.type, SKOS.Concept))
+    graph.add((esco, SKOS.prefLabel, Literal("ICT director", lang="en")))
+    assert validate.validate_graph(graph).results == []
+
+
+def test_orphan_covers_every_class_the_converter_makes_a_concept():
+    from kutse_rdf.config import Config
+    from kutse_rdf.graph.convert import build_dataset
+    from kutse_rdf.model import CompetenceRef, Specialisation
+    from kutse_rdf.reading.parser import parse_file
+
+    std = parse_file(Path(__file__).parents[1] / "standards" / "it-juht-tase-7.txt")
+    std.specialisations.append(Specialisation("Eriala", [CompetenceRef("B.3.1", None, 1)], 1))
+    dataset = build_dataset([std], Config())
+    graph = dataset.graph(URIRef("https://w3id.org/kutse-rdf/id/graph/it-juht-tase-7"))
+    concept_classes = {cls for s in graph.subjects(RDF.type, SKOS.Concept)
+                       for cls in graph.objects(s, RDF.type)} - {SKOS.Concept}
+    targets = set(validate.shapes_graph().objects(URIRef(KSHAPE + "Orphan"), SH.targetClass))
+    assert concept_classes == targets == {KUTSE.Qualification, KUTSE.PartialQualification,
+                                          KUTSE.Specialisation, KUTSE.Competence}
