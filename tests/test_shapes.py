@@ -258,6 +258,23 @@ def test_report_graph_keeps_the_language_of_sparql_messages():
     }
 
 
+def test_the_estonian_message_is_added_whether_or_not_the_engine_kept_the_tag():
+    shapes = validate.shapes_graph()
+    constraint = URIRef(KSHAPE + "RequiredCompetence-exists-query")
+    english = "Requires competence B.3.25, which is not a competence of this standard."
+    for message in (Literal(english), Literal(english, lang="en")):
+        report = Graph()
+        result = URIRef("urn:x-test:result")
+        report.add((result, RDF.type, SH.ValidationResult))
+        report.add((result, SH.sourceConstraint, constraint))
+        report.add((result, SH.resultMessage, message))
+        validate.restore_languages(report, shapes)
+        validate.restore_languages(report, shapes)  # a second pass adds nothing
+        assert set(report.objects(result, SH.resultMessage)) == {
+            Literal(english, lang="en"),
+            Literal("Nõutud kompetentsi B.3.25 selles kutsestandardis ei ole.", lang="et")}
+
+
 # --- the reference graph handed in separately, as validate_dataset does
 
 

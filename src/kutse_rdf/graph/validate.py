@@ -332,18 +332,24 @@ def restore_languages(report: Graph, shapes: Graph) -> None:
         templates = [m for m in shapes.objects(source, SH.message) if m.language]
         others = [m for m in shapes.objects(source, KSHAPE.message) if m.language]
         for message in list(report.objects(result, SH.resultMessage)):
-            if not isinstance(message, Literal) or message.language:
+            if not isinstance(message, Literal):
                 continue
             for template in templates:
+                if message.language not in (None, template.language):
+                    continue
                 values = _template_values(str(template), str(message))
                 if values is None:
                     continue
-                report.remove((result, SH.resultMessage, message))
-                report.add((result, SH.resultMessage,
-                            Literal(str(message), lang=template.language)))
-                for other in others:
+                if message.language is None:
+                    report.remove((result, SH.resultMessage, message))
                     report.add((result, SH.resultMessage,
-                                Literal(_fill(str(other), values), lang=other.language)))
+                                Literal(str(message), lang=template.language)))
+                present = {m.language for m in report.objects(result, SH.resultMessage)
+                           if isinstance(m, Literal)}
+                for other in others:
+                    if other.language not in present:
+                        report.add((result, SH.resultMessage,
+                                    Literal(_fill(str(other), values), lang=other.language)))
                 break
 
 
