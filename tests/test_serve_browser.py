@@ -10,9 +10,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from test_site_support import build_seed
 
 from kutse_rdf.publish.serve import make_server
-from test_site_support import build_seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

@@ -12,11 +12,12 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+from test_serve import make_build
 
 from kutse_rdf.config import ServeLimits
+from kutse_rdf.errors import InputError
 from kutse_rdf.publish import serve
 from kutse_rdf.publish.serve import make_server, uses_service
-from test_serve import make_build
 
 pytestmark = pytest.mark.server
 
@@ -142,6 +143,17 @@ def test_a_query_past_the_memory_limit_kills_its_worker_not_the_server(build):
         assert status(answer) == 503
         assert "out of memory" in body_of(answer) and "--max-memory-mb" in body_of(answer)
         assert status(get(srv, query_target(SMALL))) == 200
+
+
+def test_a_query_that_crashes_the_engine_takes_only_its_worker(server):
+    """Oxigraph's parser recurses per brace: 200,000 of them overflow its stack (a segfault,
+    which in-process took the whole server down)."""
+    text = "SELECT * WHERE " + "{" * 200_000 + "}" * 200_000
+    answer = raw(server, (f"POST /sparql HTTP/1.1\r\nHost: {host(server)}\r\n"
+                          "Content-Type: application/sparql-query\r\n"
+                          f"Content-Length: {len(text)}\r\n\r\n{text}").encode())
+    assert status(answer) == 503 and "worker process died" in body_of(answer)
+    assert status(get(server, query_target(SMALL))) == 200
 
 
 def test_the_query_of_a_client_that_left_is_stopped(build):
@@ -437,3 +449,9 @@ def test_cors_only_on_the_endpoint(server):
     elsewhere = raw(server, f"OPTIONS /index.html HTTP/1.1\r\nHost: {host(server)}\r\n\r\n"
                     .encode())
     assert "access-control-allow-origin" not in headers_of(elsewhere)
+
+
+def test_a_graph_the_workers_cannot_read_is_a_usage_error_at_start(build):
+    (build / "data" / "all.trig").write_text("<a> <b> .\n")
+    with pytest.raises(InputError, match=r"all\.trig: cannot read data"):
+        make_server(build, port=0, quiet=True)

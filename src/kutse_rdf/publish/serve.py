@@ -465,9 +465,10 @@ class _Worker:
         package_root = str(Path(__file__).resolve().parents[2])
         path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
         settings = json.dumps([str(data), dataclasses.asdict(limits)])
+        program = ("import sys; from kutse_rdf.publish.serve import worker_main; "
+                   "worker_main(int(sys.argv[1]), sys.argv[2])")
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "import sys; from kutse_rdf.publish.serve import worker_main; "
-             "worker_main(int(sys.argv[1]), sys.argv[2])", str(theirs.fileno()), settings],
+            [sys.executable, "-c", program, str(theirs.fileno()), settings],
             pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             # Rust's message when an allocation fails is the server's to report, in one line.
             stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": path},
@@ -560,7 +561,10 @@ class QueryPool:
         except (OSError, ValueError):  # its pipe broke: it died between two queries
             self._retire(worker)
             return _unavailable("the query worker died; try again")
-        self.idle.put(worker)
+        if reply[0] == HTTPStatus.SERVICE_UNAVAILABLE:
+            self._retire(worker)  # a limit was hit: the memory it grew to goes with it
+        else:
+            self.idle.put(worker)
         return reply
 
     def _wait(self, worker: _Worker, deadline: float, watch: list[socket.socket]):
@@ -636,8 +640,8 @@ def worker_main(fd: int, settings: str) -> None:
         conn.send(("error", error.message, error.file))
         return
     except MemoryError:
-        conn.send(("error", f"the graph needs more than --max-memory-mb "
-                            f"{limits.max_memory_mb:g}", data_path))
+        message = f"the graph needs more than --max-memory-mb {limits.max_memory_mb:g}"
+        conn.send(("error", message, data_path))
         return
     conn.send(("ready",))
     while True:
