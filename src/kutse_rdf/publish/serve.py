@@ -72,7 +72,7 @@ EXTRA_TYPES = {
 }
 MAX_BODY = 10 * 1024 * 1024
 CONNECTIONS = 32          # requests handled at once; further ones wait in the listen backlog
-BACKLOG = 128
+BACKLOG = 256
 IDLE_TIMEOUT = 10.0       # seconds without a byte from (or to) the client
 REQUEST_DEADLINE = 30.0   # seconds to receive a whole request, however it trickles in
 QUERY_WORKERS = 2
