@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -14,6 +17,7 @@ from pathlib import Path
 import pytest
 from test_serve import make_build
 
+from kutse_rdf.cli import main
 from kutse_rdf.config import ServeLimits
 from kutse_rdf.errors import InputError
 from kutse_rdf.publish import serve
@@ -455,3 +459,70 @@ def test_a_graph_the_workers_cannot_read_is_a_usage_error_at_start(build):
     (build / "data" / "all.trig").write_text("<a> <b> .\n")
     with pytest.raises(InputError, match=r"all\.trig: cannot read data"):
         make_server(build, port=0, quiet=True)
+
+
+def test_a_request_without_host_is_served(server):
+    """Raw HTTP/1.0 clients may send no Host; a browser always does (so no rebinding risk)."""
+    assert status(raw(server, b"GET /index.html HTTP/1.0\r\n\r\n")) == 200
+
+
+# -- the command -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("option, value", [("--query-timeout", "0"), ("--max-result-mb", "-1"),
+                                           ("--max-memory-mb", "nan")])
+def test_limits_must_be_positive(build, capsys, option, value):
+    assert main(["serve", "--out", str(build), "--port", "0", option, value]) == 2
+    assert capsys.readouterr().err.strip() == (f"kutse-rdf: {option} must be a positive number, "
+                                               f"not {value}")
+
+
+def children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(stat.parent.name))
+    return found
+
+
+def start_cli(build: Path, *options: str) -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen([sys.executable, "-m", "kutse_rdf", "serve", "--out", str(build),
+                                "--port", "0", "--quiet", *options], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    return process, process.stdout.readline().strip()
+
+
+def test_the_command_applies_its_limits_and_ctrl_c_ends_its_workers(build):
+    process, url = start_cli(build, "--query-timeout", "1")
+    try:
+        workers = children(process.pid)
+        assert len(workers) == serve.QUERY_WORKERS
+        port = int(url.rsplit(":", 1)[1].strip("/"))
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            sock.sendall(f"GET {query_target(COUNT_4)} HTTP/1.0\r\n\r\n".encode())
+            assert sock.recv(12) == b"HTTP/1.0 503"
+        process.send_signal(signal.SIGINT)
+        assert process.wait(10) == 0
+        assert "Traceback" not in process.stderr.read()
+        assert wait_for(lambda: not any(alive(pid) for pid in workers | children(process.pid)),
+                        10)
+    finally:
+        process.kill()
+        process.wait(10)
+        process.stdout.close()
+        process.stderr.close()
+
+
+def test_workers_end_when_their_server_is_killed(build):
+    """kill -9 leaves the server no time to stop them: they notice by themselves."""
+    process, _ = start_cli(build)
+    try:
+        workers = children(process.pid)
+        assert len(workers) == serve.QUERY_WORKERS
+        process.kill()
+        process.wait(10)
+        assert wait_for(lambda: not any(alive(pid) for pid in workers), 10)
+    finally:
+        process.stdout.close()
+        process.stderr.close()
