@@ -14,8 +14,9 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
-from test_serve import make_build
+from test_serve import MINI, make_build
 
 from kutse_rdf.cli import main
 from kutse_rdf.config import ServeLimits
@@ -215,6 +216,10 @@ SERVICE_QUERIES = [
     "SELECT * WHERE { ?s ?p ?o SERVICE SILENT <http://127.0.0.1:{port}/sparql> { ?a ?b ?c } }",
     "select * where { ?s ?p ?o .service<http://127.0.0.1:{port}/sparql>{ ?a ?b ?c } }",
     "SELECT * WHERE { ?s ?p ?o # SERVICE in a comment\n SeRvIcE <http://127.0.0.1:{port}/> {} }",
+    # the parser reads these as SERVICE too
+    "PREFIX : <http://127.0.0.1:{port}/> SELECT * WHERE { ?s ?p ?o SERVICE:x { ?a ?b ?c } }",
+    "SELECT * WHERE { ?s ?p ?o MINUS{}SERVICE<http://127.0.0.1:{port}/x> { ?a ?b ?c } }",
+    "SELECT * WHERE { ?s ?p ?o VALUES ?x { true } ?s ?p trueSERVICE<http://127.0.0.1:{port}/> {} }",
 ]
 
 
@@ -225,6 +230,18 @@ def test_service_is_refused_and_nothing_goes_out(server, text):
         time.sleep(0.5)
     assert status(answer) == 403 and "--allow-service" in body_of(answer)
     assert got == []
+
+
+@pytest.mark.parametrize("text", SERVICE_QUERIES)
+def test_each_of_those_queries_goes_out_when_run(text):
+    """Oxigraph itself connects for every query above: refusing them is not refusing nothing."""
+    store = ox.Store()
+    store.load(path=str(MINI), format=ox.RdfFormat.TRIG)
+    store.add(ox.Quad(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"), ox.Literal(True)))
+    with listener() as (port, got):
+        with contextlib.suppress(OSError):  # the listener answers nothing
+            list(store.query(text.replace("{port}", str(port)), use_default_graph_as_union=True))
+        assert wait_for(lambda: got, 10)
 
 
 def test_service_goes_out_only_when_turned_on(build):
@@ -242,8 +259,11 @@ def test_service_spelled_in_strings_iris_and_names_is_no_service():
     assert not uses_service("SELECT ?service WHERE { ?service a <http://x/SERVICE> }")
     assert not uses_service("PREFIX ex: <http://x/> SELECT * WHERE { ?s a ex:Service }")
     assert not uses_service("SELECT * WHERE { ?s ?p ?o } # SERVICE <http://x/> {}")
+    assert not uses_service("SELECT * WHERE { _:bservice ?p ?o }")
     assert uses_service("SELECT * WHERE {?s ?p ?o}SERVICE<http://x/>{}")
     assert uses_service("SELECT * WHERE { FILTER(?a<?b) SERVICE <http://x/> {} }")
+    assert uses_service("SELECT * WHERE { FILTER(?a<?b)SERVICE:x{} }")
+    assert uses_service("SELECT * WHERE { ?s ?p falseSERVICE <http://x/> {} }")
 
 
 # -- item 10: connections, bodies, malformed requests, files, headers -------------------------

@@ -199,7 +199,8 @@ class Handler(SimpleHTTPRequestHandler):
             self.close_connection = True
         except Exception as error:  # a bug: one line and a 500, not a traceback
             self.close_connection = True
-            sys.stderr.write(f"serve: internal error on {self.command} {self.path!r}: "
+            request = f"{getattr(self, 'command', None)} {getattr(self, 'path', '')!r}"
+            sys.stderr.write(f"serve: internal error on {request}: "
                              f"{type(error).__name__}: {error}\n")
             if not self.responded:
                 try:
@@ -354,10 +355,6 @@ class Handler(SimpleHTTPRequestHandler):
                 except ValueError:
                     self.plain(HTTPStatus.BAD_REQUEST, f"{name} is not an IRI: {value!r}")
                     return
-        if not self.server.limits.allow_service and uses_service(queries[0]):
-            self.plain(HTTPStatus.FORBIDDEN, "SERVICE (federated query) is off: this server makes "
-                       "no outbound requests unless started with --allow-service")
-            return
         request = (queries[0], graphs["default-graph-uri"], graphs["named-graph-uri"],
                    self.headers.get("Accept", ""))
         reply = pool.run(request, self.connection)
@@ -392,24 +389,36 @@ def allowed_hosts(port: int) -> set[str]:
     return names | {HOST, "localhost"} if port == 80 else names
 
 
-# SPARQL's strings, IRIs and comments (skipped as wholes) and the SERVICE keyword. A keyword
-# is not part of a name (ex:service, ?service); anything else that spells it counts, so a query
-# the parser would read otherwise is refused rather than let through.
+# SPARQL's strings, IRIs and comments (skipped whole), names (variables, prefixed names, keywords)
+# and runs of anything else. Possessive: linear time on any text.
 _SPARQL_TOKENS = re.compile(r"""
-      '''(?:[^'\\]|\\.|'(?!''))*'''
-    | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-    | '(?:[^'\\\n\r]|\\.)*'
-    | "(?:[^"\\\n\r]|\\.)*"
-    | <[^<>"{}|^`\\\x00-\x20]*>
-    | \#[^\n\r]*
-    | (?<![\w:?$])(SERVICE)(?![\w-])
-""", re.IGNORECASE | re.VERBOSE | re.DOTALL)
+      '''(?:[^'\\]++|\\.|'(?!''))*+'''
+    | \"\"\"(?:[^"\\]++|\\.|"(?!""))*+\"\"\"
+    | '(?:[^'\\\n\r]++|\\.)*+'
+    | "(?:[^"\\\n\r]++|\\.)*+"
+    | <[^<>"{}|^`\\\x00-\x20]*+>
+    | \#[^\n\r]*+
+    | (?P<name>[\w:?$]++)
+    | [^'"<#\w:?$]++
+    | .
+""", re.VERBOSE | re.DOTALL)
 
 
 def uses_service(query: str) -> bool:
-    """Whether the query text has SERVICE (a federated query: the engine would make an
-    outbound HTTP request) outside strings, IRIs and comments."""
-    return any(match.group(1) for match in _SPARQL_TOKENS.finditer(query))
+    """Whether the query may hold SERVICE (a federated query: the engine would make an outbound
+    HTTP request). Oxigraph's parser finds keywords without a boundary before them (`trueSERVICE
+    <…>` is `true SERVICE <…>`), so any name with SERVICE in it counts, except a variable and
+    the local part of a prefixed name (`?service`, `schema:Service`), which its parser reads
+    whole. Strings, IRIs and comments do not count."""
+    if "SERVICE" not in query.upper():
+        return False
+    for match in _SPARQL_TOKENS.finditer(query):
+        name = match.group("name")
+        if name is None or name[0] in "?$":
+            continue
+        if "SERVICE" in name.partition(":")[0].upper():
+            return True
+    return False
 
 
 def negotiate(accept: str, offered: list[str]) -> str | None:
@@ -649,7 +658,7 @@ def worker_main(fd: int, settings: str) -> None:
             request = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(_answer(data, request, limits.max_result_mb))
+        conn.send(_answer(data, request, limits))
 
 
 def _limit_memory(megabytes: float) -> None:
@@ -674,11 +683,16 @@ def _die_with(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _answer(data: BuildData, request: tuple, max_mb: float) -> tuple[int, str, bytes]:
+def _answer(data: BuildData, request: tuple, limits: ServeLimits) -> tuple[int, str, bytes]:
     text, default_graphs, named_graphs, accept = request
 
     def plain(status: HTTPStatus, message: str) -> tuple[int, str, bytes]:
         return int(status), "text/plain", message.encode("utf-8")
+
+    # Checked here, not in the server: reading a 10 MB query text is also under the time limit.
+    if not limits.allow_service and uses_service(text):
+        return plain(HTTPStatus.FORBIDDEN, "SERVICE (federated query) is off: this server makes "
+                     "no outbound requests unless started with --allow-service")
 
     options = {}
     if default_graphs:
@@ -698,6 +712,7 @@ def _answer(data: BuildData, request: tuple, max_mb: float) -> tuple[int, str, b
     media = negotiate(accept, list(choices))
     if media is None:
         return plain(HTTPStatus.NOT_ACCEPTABLE, "can answer " + ", ".join(choices))
+    max_mb = limits.max_result_mb
     out = _CappedBuffer(int(max_mb * 1024 * 1024))
     try:
         answer.serialize(out, format=choices[media])
