@@ -37,6 +37,15 @@ class Config:
         return self.ecf_version.get(stem) or stated or self.ecf_default_version
 
 
+@dataclass(frozen=True)
+class ServeLimits:
+    """What one SPARQL query of `kutse-rdf serve` may cost (options of the command)."""
+    query_timeout: float = 30.0     # seconds, then the query's worker process is killed
+    max_result_mb: float = 64.0     # serialized answer; a larger one is refused, not cut
+    max_memory_mb: float = 2048.0   # address space of a query worker process
+    allow_service: bool = False     # SERVICE (federated query) makes outbound requests
+
+
 def load_config(path: str | None = None, base_uri: str | None = None) -> Config:
     config = Config()
     file = Path(path) if path else Path(DEFAULT_CONFIG_FILE)
