@@ -222,7 +222,7 @@ def test_report_graph_keeps_the_language_of_sparql_messages():
     }
 
 
-# --- the reference graph handed in separately, as validate_dataset does
+# --- the reference graph handed in separately, as a build's unit does
 
 
 def split_valid() -> tuple[Graph, Graph]:
