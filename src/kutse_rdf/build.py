@@ -166,11 +166,11 @@ def run_units(files: list[Path], cache: ArtifactCache, config: Config, environme
         else:
             todo.append((index, path, key))
     bar = _progress(len(todo), progress)
-    if len(todo) <= 2 or jobs <= 1:
+    if todo and (len(todo) <= 2 or jobs <= 1):  # no context at all when everything is cached
         context = UnitContext(config, built_at, query_predicates)
         for index, path, key in todo:
             _finish(context.build(path, key, cache), results, index, bar)
-    else:
+    elif todo:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"),
                                  initializer=init_worker,
                                  initargs=(config, built_at, query_predicates)) as pool:
