@@ -75,20 +75,6 @@ def assert_engines_agree(store, dataset, name, params=None, unbound=False):
     return fast
 
 
-def pipeline_dataset(files: list[Path]):
-    """The graph `kutse-rdf build` makes, from the real stages (skipped until they exist)."""
-    parse = pytest.importorskip("kutse_rdf.reading.parser", reason="parser not there yet")
-    pytest.importorskip("kutse_rdf.graph.vocab", reason="reference vocabularies not there yet")
-    from kutse_rdf.config import Config
-    from kutse_rdf.graph.convert import build_dataset
-    from kutse_rdf.graph.reason import infer
-
-    config = Config()
-    dataset = build_dataset([parse.parse_file(f) for f in files], config)
-    infer(dataset, config)
-    return dataset
-
-
 def union_copy(dataset) -> rdflib.Dataset:
     """The same quads in an rdflib Dataset whose default graph is the union (the reference)."""
     reference = rdflib.Dataset(default_union=True)
@@ -422,7 +408,7 @@ def b3(numbers) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def seed():
+def seed(pipeline_dataset):
     dataset = pipeline_dataset([SEED])
     return q.store_from_dataset(dataset), union_copy(dataset)
 
@@ -546,7 +532,7 @@ SEED_SLUG = "it-juht-tase-7"
 
 
 @pytest.fixture(scope="module")
-def multi():
+def multi(pipeline_dataset):
     dataset = pipeline_dataset(sorted(MULTI.glob("*.txt")) + [SEED])
     return q.store_from_dataset(dataset), union_copy(dataset)
 

@@ -232,7 +232,7 @@ def test_end_to_end_on_the_seed_build(tmp_path, capsys):
         query = urllib.parse.quote(library_text("shared-competences"))
         _, _, body = get(f"{srv.url}sparql?query={query}")
     over_http = json.loads(body)
-    from_cli = cli_json(capsys, "shared-competences", str(ROOT / "standards"))
+    from_cli = cli_json(capsys, "shared-competences", str(ROOT / "standards"), "--out", str(out))
     assert over_http == from_cli
     assert [b["notation"]["value"] for b in over_http["results"]["bindings"]] == ["B.3.13", "B.3.15"]
     reports = out / "reports" / "queries"

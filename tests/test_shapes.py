@@ -275,7 +275,7 @@ def test_the_estonian_message_is_added_whether_or_not_the_engine_kept_the_tag():
             Literal("Nõutud kompetentsi B.3.25 selles kutsestandardis ei ole.", lang="et")}
 
 
-# --- the reference graph handed in separately, as validate_dataset does
+# --- the reference graph handed in separately, as a build's unit does
 
 
 def split_valid() -> tuple[Graph, Graph]:

@@ -72,9 +72,12 @@ class ArtifactCache:
     (UnitResult.data / copy)."""
 
     def __init__(self, previous: Path, current: Path):
-        self.previous_build = previous  # the build being replaced (read only)
+        """`previous`: the build being replaced (read only); `current`: the build being
+        assembled. The same folder for a command that reads a build's cache and adds to it
+        (build.cached_units)."""
+        self.previous_build = previous
         self.previous = previous / CACHE_DIR
-        self.current = current / CACHE_DIR  # the build being assembled
+        self.current = current / CACHE_DIR
         self.current.mkdir(parents=True, exist_ok=True)
         self.hits = 0
 
@@ -87,10 +90,11 @@ class ArtifactCache:
             return None
         if not isinstance(result, UnitResult) or result.key != key:
             return None
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
+        if target != source:  # not when a command reads and adds to a build's own cache
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copyfile(source, target)
         result.pack = str(target)
         self.hits += 1
         return result

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
@@ -247,23 +247,6 @@ def _validate_turbo(data: Graph, extra: Graph) -> tuple[bool, Graph]:
     return conforms, report
 
 
-def validate_dataset(dataset: Dataset, standards: list[Standard],
-                     engine: str | None = None) -> list[ValidationReport]:
-    """One report per standard, each validated over its own named graph. A result about a
-    competence named in B.1 (or a specialisation table) points at the line where it is named."""
-    graphs = _standard_graphs(dataset)
-    reports = []
-    for std in standards:
-        found = _own_graph(std, graphs.get(std.source_file, []))
-        if found is None:
-            continue  # not converted (refused by convert): reported there
-        subject, graph, uris = found
-        reference = dataset.graph(uris.reference_graph())
-        reports.append(validate_standard(std, subject, graph, reference if len(reference) else None,
-                                         uris, engine))
-    return reports
-
-
 def validate_standard(std: Standard, subject: URIRef, graph: Graph, reference: Graph | None,
                       uris: Uris, engine: str | None = None) -> ValidationReport:
     """The report of one standard's graph (`subject` is the standard's URI)."""
@@ -277,28 +260,6 @@ def validate_standard(std: Standard, subject: URIRef, graph: Graph, reference: G
             result.source_line = named
     report.results.sort(key=_order)
     return report
-
-
-def _standard_graphs(dataset: Dataset) -> dict[str, list[tuple[URIRef, Graph]]]:
-    """source file -> [(standard URI, a graph describing it)]: its own named graph, and
-    possibly others that mention it (inferences, ELM)."""
-    found: dict[str, list[tuple[URIRef, Graph]]] = {}
-    for graph in dataset.graphs():
-        for subject in graph.subjects(RDF.type, KUTSE.OccupationalStandard):
-            source = graph.value(subject, KUTSE.sourceFile)
-            if source is not None:
-                found.setdefault(str(source), []).append((subject, graph))
-    return found
-
-
-def _own_graph(std: Standard, candidates: list[tuple[URIRef, Graph]]
-               ) -> tuple[URIRef, Graph, Uris] | None:
-    """The standard's named graph among the candidates; the base URI is read off its URI."""
-    for subject, graph in candidates:
-        uris = Uris(str(subject).removesuffix("standard/" + Uris.standard_slug(std)))
-        if subject == uris.standard(std) and graph.identifier == uris.graph(std):
-            return subject, graph, uris
-    return None
 
 
 def _reference_lines(std: Standard, uris: Uris) -> dict[tuple[str, str], int]:
@@ -478,11 +439,6 @@ def _short(focus: str, subject: str | None) -> str:
     if subject and focus == subject:
         return "standard"
     return focus
-
-
-def write_reports(reports: list[ValidationReport], folder: Path) -> None:
-    """folder/validation.ttl (every SHACL report graph) and folder/validation.json."""
-    write_report_files([r.to_json() for r in reports], [r.turtle_body() for r in reports], folder)
 
 
 def write_report_files(reports: list[dict], turtle_bodies: list[bytes],

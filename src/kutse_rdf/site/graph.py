@@ -132,7 +132,6 @@ class SiteGraph:
         self.base_uri = base_uri
         self.store = ox.Store()
         self.elm = ox.Store()
-        self.graph_files: list[dict] = []
         self._subjects: set[str] | None = None
         self._parts: dict[str, list[str]] | None = None
         self._source: dict[str, ox.Store] = {}
@@ -152,9 +151,7 @@ class SiteGraph:
         entries = read_manifest(root)
         asserted = [read_dump(root, e) for e in entries if e.get("kind") in ASSERTED_KINDS]
         elm = b"".join(read_dump(root, e) for e in entries if e.get("kind") == "elm")
-        graph = cls.from_parts(base_uri, asserted, elm)
-        graph.graph_files = entries
-        return graph
+        return cls.from_parts(base_uri, asserted, elm)
 
     @classmethod
     def from_parts(cls, base_uri: str, asserted: list[bytes], elm: bytes) -> "SiteGraph":
