@@ -18,14 +18,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from kutse_rdf.config import Config
 from kutse_rdf.graph import validate
-from kutse_rdf.graph.convert import build_dataset
 from kutse_rdf.graph.uris import Uris
-from kutse_rdf.reading.parser import parse_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "standards" / "it-juht-tase-7.txt"
@@ -108,16 +106,17 @@ def found(results) -> set[tuple]:
     return {(r.focus, r.shape, r.severity, r.value) for r in results}
 
 
-def seed(broken: bool):
-    """The seed's model, or the seed with line 123 (a B.1 entry of a partial qualification)
-    naming B.3.25, which the standard does not define."""
-    text = SEED.read_text(encoding="utf-8")
-    if broken:
-        lines = text.split("\n")
-        assert "B.3.10. Personaliarendus" in lines[122]
-        lines[122] = lines[122].replace("B.3.10. Personaliarendus", "B.3.25. Personaliarendus")
-        text = "\n".join(lines)
-    return parse_text(text, SEED.name)
+def seed(broken: bool, folder: Path) -> Path:
+    """The seed's file, or a copy with line 123 (a B.1 entry of a partial qualification) naming
+    B.3.25, which the standard does not define."""
+    if not broken:
+        return SEED
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    assert "B.3.10. Personaliarendus" in lines[122]
+    lines[122] = lines[122].replace("B.3.10. Personaliarendus", "B.3.25. Personaliarendus")
+    copy = folder / SEED.name
+    copy.write_text("\n".join(lines), encoding="utf-8")
+    return copy
 
 
 EXPECTED = {
@@ -132,17 +131,31 @@ def classpath(tmp_path_factory) -> str:
     return jena_classpath(tmp_path_factory.mktemp("jena"))
 
 
+@pytest.fixture(scope="module")
+def made(tmp_path_factory, pipeline_dataset):
+    """broken -> (the project's validation results, the dataset kutse-rdf build makes), both
+    from the build's own units."""
+    from kutse_rdf.build import cached_units
+
+    def make(broken: bool):
+        folder = tmp_path_factory.mktemp("seed")
+        path = seed(broken, folder)
+        with cached_units([path], folder / "build", Config(), jobs=1) as units:
+            [unit] = units.units
+            report = validate.ValidationReport.from_json(unit.validation)
+        return report, pipeline_dataset([path])
+    return make
+
+
 @pytest.mark.parametrize("broken", [False, True], ids=["seed", "seed-with-B.3.25"])
-def test_jena_finds_what_the_project_finds(classpath, broken, tmp_path):
-    std = seed(broken)
-    dataset = build_dataset([std], Config())
-    [report] = validate.validate_dataset(dataset, [std])
+def test_jena_finds_what_the_project_finds(classpath, made, broken, tmp_path):
+    report, dataset = made(broken)
     assert found(report.results) == EXPECTED[broken]
 
     # the data graph the project validates: the standard's graph and the reference triples the
     # shapes read (validate.validate_graph)
     uris = Uris(Config().base_uri)
-    graph = dataset.graph(uris.graph(std))
+    graph = dataset.graph(URIRef(uris.graph_prefix + "it-juht-tase-7"))
     data = Graph()
     data += graph
     data += validate.needed_reference(dataset.graph(uris.reference_graph()), graph)
@@ -157,8 +170,8 @@ def test_jena_finds_what_the_project_finds(classpath, broken, tmp_path):
 
 @pytest.mark.parametrize("engine", validate.ENGINES)
 @pytest.mark.parametrize("broken", [False, True], ids=["seed", "seed-with-B.3.25"])
-def test_the_python_engines_find_the_same_in_the_whole_dataset(engine, broken):
-    dataset = build_dataset([seed(broken)], Config())
+def test_the_python_engines_find_the_same_in_the_whole_dataset(made, engine, broken):
+    _, dataset = made(broken)
     whole = Graph()
     for named in dataset.graphs():
         whole += named

@@ -351,14 +351,13 @@ def test_a_reference_concept_linked_to_nothing_is_no_orphan():
 
 def test_orphan_covers_every_class_the_converter_makes_a_concept():
     from kutse_rdf.config import Config
-    from kutse_rdf.graph.convert import build_dataset
+    from kutse_rdf.graph.convert import standard_graph
     from kutse_rdf.model import CompetenceRef, Specialisation
     from kutse_rdf.reading.parser import parse_file
 
     std = parse_file(Path(__file__).parents[1] / "standards" / "it-juht-tase-7.txt")
     std.specialisations.append(Specialisation("Eriala", [CompetenceRef("B.3.1", None, 1)], 1))
-    dataset = build_dataset([std], Config())
-    graph = dataset.graph(URIRef("https://w3id.org/kutse-rdf/id/graph/it-juht-tase-7"))
+    graph = standard_graph(std, Config())
     concept_classes = {cls for s in graph.subjects(RDF.type, SKOS.Concept)
                        for cls in graph.objects(s, RDF.type)} - {SKOS.Concept}
     targets = set(validate.shapes_graph().objects(URIRef(KSHAPE + "Orphan"), SH.targetClass))
