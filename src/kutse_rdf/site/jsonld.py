@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from kutse_rdf.graph.namespaces import KUTSE
-from kutse_rdf.site.graph import SKOS, SiteGraph
+from kutse_rdf.site.graph import SKOS
 from kutse_rdf.site.views import Page, Views
 
 K = str(KUTSE)
@@ -42,13 +42,18 @@ def named(value) -> dict | str:
     return {"@value": value.text, "@language": value.lang} if value.lang else value.text
 
 
-def defined_term(views: Views, iri: str, with_set: bool = True) -> dict:
+def defined_term(views: Views, iri: str) -> dict:
     node = {"@id": iri, "@type": "DefinedTerm", "name": named(views.label(iri))}
     code = views.g.notation(iri)
     if code:
         node["termCode"] = code
+    return with_term_set(node, views, iri)
+
+
+def with_term_set(node: dict, views: Views, iri: str) -> dict:
+    """The term's node with the set it is in (its first skos:inScheme), if any."""
     schemes = views.iris(iri, SKOS + "inScheme")
-    if with_set and schemes:
+    if schemes:
         node["inDefinedTermSet"] = {"@id": schemes[0], "@type": "DefinedTermSet",
                                     "name": named(views.label(schemes[0]))}
     return node
@@ -76,19 +81,41 @@ def occupation(views: Views, qual: str) -> dict:
     return node
 
 
-def page_jsonld(page: Page, lang: str, graph: SiteGraph, views: Views) -> list[dict]:
-    nodes: list[dict] = [{"@type": "WebPage", "name": named(page.title), "inLanguage": lang,
-                          "about": {"@id": page.iri}}]
-    if page.kind == "standard":
-        nodes.append({"@id": page.iri, "@type": "DefinedTermSet", "name": named(page.title)})
-        for qual in views.iris(page.iri, K + "describesQualification"):
-            nodes += [credential(views, qual), occupation(views, qual)]
-    elif page.kind == "qualification":
-        nodes += [credential(views, page.iri), occupation(views, page.iri)]
-    elif page.kind in ("partial", "specialisation"):
-        nodes.append(credential(views, page.iri))
-    elif page.kind in ("competence", "ecf", "ecf_area"):
-        nodes.append(defined_term(views, page.iri))
-    elif page.kind == "scheme":
-        nodes.append({"@id": page.iri, "@type": "DefinedTermSet", "name": named(page.title)})
+def page_jsonld(page: Page, lang: str, nodes: list[dict]) -> list[dict]:
+    """The page's block: a WebPage about the resource, then its kind's nodes (kinds.py)."""
+    return [{"@type": "WebPage", "name": named(page.title), "inLanguage": lang,
+             "about": {"@id": page.iri}}, *nodes]
+
+
+# -- the schema.org nodes of each page kind (declared in kinds.py) --------------------------------
+
+def standard_nodes(page: Page, views: Views) -> list[dict]:
+    """A standard is a set of defined terms that describes credentials for occupations."""
+    nodes = [{"@id": page.iri, "@type": "DefinedTermSet", "name": named(page.title)}]
+    for qual in views.iris(page.iri, K + "describesQualification"):
+        nodes += [credential(views, qual), occupation(views, qual)]
     return nodes
+
+
+def qualification_nodes(page: Page, views: Views) -> list[dict]:
+    return [credential(views, page.iri), occupation(views, page.iri)]
+
+
+def credential_nodes(page: Page, views: Views) -> list[dict]:
+    return [credential(views, page.iri)]
+
+
+def term_nodes(page: Page, views: Views) -> list[dict]:
+    """A competence, an e-CF competence or area: a defined term, named as the page is."""
+    node = {"@id": page.iri, "@type": "DefinedTerm", "name": named(page.title)}
+    if page.notation:
+        node["termCode"] = page.notation
+    return [with_term_set(node, views, page.iri)]
+
+
+def scheme_nodes(page: Page, views: Views) -> list[dict]:
+    return [{"@id": page.iri, "@type": "DefinedTermSet", "name": named(page.title)}]
+
+
+def no_nodes(page: Page, views: Views) -> list[dict]:
+    return []

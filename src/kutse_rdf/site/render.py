@@ -26,6 +26,7 @@ from kutse_rdf.graph.namespaces import KUTSE
 from kutse_rdf.resources import resource_dir
 from kutse_rdf.site.graph import PREFIXES, SiteGraph, document_of
 from kutse_rdf.site.jsonld import embed, own_json, page_jsonld
+from kutse_rdf.site.kinds import kind_of, make_page
 from kutse_rdf.site.search import SearchIndex
 from kutse_rdf.site.views import Link, Page, Views
 
@@ -300,14 +301,15 @@ class Renderer:
 
     def resource_page(self, iri: str) -> None:
         """The page of a slash IRI with its hash IRIs as sections, in every language."""
-        pages: dict[str, Page] = {lang: self.views[lang].page(iri) for lang in self.languages}
+        kind = kind_of(self.graph, iri)
+        pages: dict[str, Page] = {lang: make_page(self.views[lang], iri, kind) for lang in self.languages}
         first = pages[self.languages[0]]
         own = self.rdf_files(first.path, self.graph.description(iri))
-        self.search.add_page(first, pages)
+        kind.index(self.search, first, pages)
         self.output.sitemap.append(iri)
         for lang, page in pages.items():
-            jsonld = embed(page_jsonld(page, lang, self.graph, self.views[lang]), own)
-            self.render(f"{page.kind}.html", page.path, lang, jsonld, page.title.text,
+            jsonld = embed(page_jsonld(page, lang, kind.jsonld(page, self.views[lang])), own)
+            self.render(kind.template, page.path, lang, jsonld, page.title.text,
                         alternates=True, page=page)
 
     def coverage_page(self, standard: str) -> None:

@@ -47,7 +47,7 @@ class Statement:
 
 @dataclass
 class Page:
-    """What every resource page shows; `kind` picks the template."""
+    """What every resource page shows (kinds.make_page); `kind` names its template."""
 
     iri: str
     path: str
@@ -118,48 +118,7 @@ class Views:
     def text(self, iri: str, predicate: str) -> Value | None:
         return self.g.literal(iri, predicate, self.lang)
 
-    # -- the page ------------------------------------------------------------------------------
-    def page(self, iri: str) -> Page:
-        types = self.g.types(iri)
-        kind = self.kind(iri, types)
-        page = Page(iri, self.g.path_of(iri), kind, self.label(iri), self.g.notation(iri))
-        for predicate, objects in sorted(self.g.statements(iri).items(), key=lambda kv: self.g.curie(kv[0])):
-            values = sorted((self.value(o) for o in objects), key=lambda v: (code_key(getattr(v, "notation", None)), v.text))
-            page.statements.append(Statement(self.link(predicate), values))
-        incoming = self.g.incoming(iri)
-        page.incoming_more = max(0, len(incoming) - INCOMING_LIMIT)
-        page.incoming = [(self.link(s), self.link(p)) for s, p in incoming[:INCOMING_LIMIT]]
-        builder = getattr(self, f"data_{kind}", None)
-        if builder:
-            page.data = builder(iri)
-        # every hash IRI of the page is a section of it: the kind's template shows some (indicators,
-        # work parts, ...) with their fragment as id, the rest get a generic section
-        shown = page.data.get("shown", set())
-        page.parts = self.part_rows([p for p in self.g.parts(iri) if p not in shown])
-        if kind == "resource" and page.parts:
-            page.kind = "document"
-        return page
-
-    def kind(self, iri: str, types: set[str]) -> str:
-        if K + "OccupationalStandard" in types:
-            return "standard"
-        if K + "Qualification" in types:
-            return "qualification"
-        if K + "PartialQualification" in types:
-            return "partial"
-        if K + "Specialisation" in types:
-            return "specialisation"
-        if K + "Competence" in types:
-            return "competence"
-        if self.g.objects(iri, K + "ecfArea"):
-            return "ecf"
-        if iri.startswith(PROJECT + "ecf/") and self.g.objects(iri, SKOS + "topConceptOf"):
-            return "ecf_area"
-        if SKOS + "ConceptScheme" in types:
-            return "scheme"
-        return "resource"
-
-    # -- kind-specific parts ---------------------------------------------------------------------
+    # -- kind-specific parts (each page kind's view builder, see kinds.py) ------------------------
     def standard_of(self, iri: str) -> str | None:
         schemes = self.iris(iri, SKOS + "inScheme")
         return schemes[0] if schemes else None
@@ -217,9 +176,6 @@ class Views:
             "specialisations": self.links(self.iris(iri, K + "hasSpecialisation")),
             "name_on_certificate": self.text(iri, K + "nameOnCertificate"),
         }
-
-    data_partial = data_qualification
-    data_specialisation = data_qualification
 
     def ecf_row(self, ecf: str, eqf_level: str | None) -> dict:
         levels = self.ordered(self.iris(ecf, K + "proficiencyLevel"))
