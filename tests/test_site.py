@@ -15,7 +15,7 @@ import rdflib
 import rdflib.compare
 
 from test_site_support import (BASE, STD, build_fixture, build_seed, html_pages, jsonld_blocks,
-                               parse_page, squash)
+                               parse_page, squash, whole_graph)
 
 SCHEMA = "https://schema.org/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -519,7 +519,6 @@ def test_shared_pages_from_summaries_equal_those_from_the_whole_graph(tmp_path):
     from kutse_rdf.build import run_build
     from kutse_rdf.config import Config
     from kutse_rdf.site.writer import SiteWriter
-    from kutse_rdf.site.graph import SiteGraph
     from kutse_rdf.site.render import Renderer, page_iris
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -529,7 +528,7 @@ def test_shared_pages_from_summaries_equal_those_from_the_whole_graph(tmp_path):
     build = tmp_path / "build"
     run_build(sorted((tmp_path / "corpus").glob("*.txt")), build, Config(), quiet=True)
     writer = SiteWriter(build, Config())
-    whole = SiteGraph.from_build(build, Config().base_uri)
+    whole = whole_graph(build)
     standards = {iri for iri in whole.subjects()
                  if "https://w3id.org/kutse-rdf/ontology#OccupationalStandard" in whole.types(iri)}
     assert len(standards) == 9

@@ -20,7 +20,6 @@ import pyoxigraph as ox
 from kutse_rdf.errors import DataError, InputError
 from kutse_rdf.graph.namespaces import KUTSE, PROJECT
 
-ASSERTED_KINDS = ("standard", "reference")
 DISTINCT_SUBJECTS = "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }"
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -132,7 +131,6 @@ class SiteGraph:
         self.base_uri = base_uri
         self.store = ox.Store()
         self.elm = ox.Store()
-        self.graph_files: list[dict] = []
         self._subjects: set[str] | None = None
         self._parts: dict[str, list[str]] | None = None
         self._source: dict[str, ox.Store] = {}
@@ -145,17 +143,6 @@ class SiteGraph:
         self.reads: ReadSet | None = None
 
     # -- loading ------------------------------------------------------------------------------
-    @classmethod
-    def from_build(cls, root: Path, base_uri: str) -> "SiteGraph":
-        """Every graph of root/data/graphs.json: kinds "standard" and "reference" (asserted) and
-        "elm"; the inferred graph is not shown."""
-        entries = read_manifest(root)
-        asserted = [read_dump(root, e) for e in entries if e.get("kind") in ASSERTED_KINDS]
-        elm = b"".join(read_dump(root, e) for e in entries if e.get("kind") == "elm")
-        graph = cls.from_parts(base_uri, asserted, elm)
-        graph.graph_files = entries
-        return graph
-
     @classmethod
     def from_parts(cls, base_uri: str, asserted: list[bytes], elm: bytes) -> "SiteGraph":
         """A graph of N-Triples texts: the asserted graphs (merged: the site does not tell them

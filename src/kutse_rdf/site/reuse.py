@@ -41,10 +41,11 @@ import os
 import pickle
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Callable
 
 from kutse_rdf import __version__
 from kutse_rdf.resources import resource_dir
-from kutse_rdf.site.graph import ReadSet, document_of
+from kutse_rdf.site.graph import ReadSet, SiteGraph, document_of
 from kutse_rdf.site.render import Output
 from kutse_rdf.site.summary import Summary
 
@@ -276,3 +277,110 @@ class PageReuse:
             for source, target in reversed(moved):
                 os.rename(target, source)
             raise
+
+
+class PageBook:
+    """The site's incremental bookkeeping, for one build: which pages the previous build has for
+    the same inputs (taken over, see the module's text), what this build rendered (recorded for
+    the next), and at the end the move of the taken-over folders. SiteWriter asks it, per group
+    of pages, whether they can be taken over, and tells it what it rendered."""
+
+    def __init__(self, previous: Path | None, current: Path, languages: list[str], base_uri: str,
+                 reference: list[bytes]):
+        self.reuse = PageReuse(previous, current, languages)
+        self.digest = inputs_digest(base_uri, reference)
+        self.keys: dict[str, str] = {}  # standard -> key of its pages' inputs
+        self.taken_over: list[tuple[str, list[str]]] = []  # (key, folders), moved at the end
+        self.shared_key = ""
+
+    # -- a standard's pages ----------------------------------------------------------------------
+    def standard(self, job, folders: list[str]) -> tuple[Output, Summary] | None:
+        """The output and summary of the standard's pages when the previous build has them (in
+        `folders`) for the same inputs: they are then taken over."""
+        key = self.keys[job.iri] = standard_key(self.digest, job)
+        found = self.reuse.lookup(key, folders)
+        if found is None:
+            return None
+        self.taken_over.append((key, folders))
+        return found[0], found[1]
+
+    def rendered_standard(self, job, output: Output, summary: Summary) -> None:
+        self.reuse.record(self.keys[job.iri], output, summary)
+
+    # -- the shared pages ------------------------------------------------------------------------
+    def shared_pages_unchanged(self, elm: bytes, summaries: dict[str, Summary]) -> bool:
+        """Whether the previous build has the shared pages for the same inputs (the ELM lines no
+        standard owns and the standards' summaries, by standard): then take_over_shared_pages."""
+        self.shared_key = shared_pages_key(self.digest, elm, list(summaries), list(summaries.values()))
+        self._state = hashlib.sha256(b"shared pages\0" + self.digest.encode() + elm).hexdigest()
+        return self.reuse.lookup(self.shared_key) is not None
+
+    def take_over_shared_pages(self) -> Output:
+        output, _, folders = self.reuse.lookup(self.shared_key)
+        self.taken_over.append((self.shared_key, folders))
+        self.reuse.carry_shared_pages(self.keys)
+        return output
+
+    def render_shared_pages(self, graph: SiteGraph, renderer, iris: list[str], elm: bytes,
+                            ontology_path: str | None, summaries: dict[str, Summary]) -> None:
+        """Each shared page rendered by `renderer` while `graph` notes what it reads, or taken
+        over from the previous build when none of what it read changed (into renderer.output)."""
+        # the templates' one global read of the graph is part of every page's state
+        state = hashlib.sha256(f"{self._state}\0{ontology_path}".encode()).hexdigest()
+        reuse, out = self.reuse, renderer.out
+        previous = reuse.shared_pages(state)
+        changed = reuse.changed_nodes(previous.standards, self.keys, summaries) if previous else None
+        record = SharedPagesRecord(state, dict(self.keys), {})
+        output = renderer.output
+        moved: list[str] = []
+        for iri in iris:
+            old = previous.pages.get(iri) if previous and changed is not None else None
+            if old is not None and not old.reads.meets(changed) and reuse.files_exist(old.files):
+                moved += old.files
+                output.add(old.output)
+                record.pages[iri] = old
+                continue
+            counts = (output.pages, output.resources, output.files, len(output.sitemap), len(output.search))
+            graph.reads, renderer.written = ReadSet(), []
+            renderer.resource_page(iri)
+            record.pages[iri] = SharedPage(
+                [str(path.relative_to(out)) for path in renderer.written],
+                Output(output.pages - counts[0], output.resources - counts[1], output.files - counts[2],
+                       output.sitemap[counts[3]:], output.search[counts[4]:]),
+                graph.reads)
+        graph.reads = renderer.written = None
+        reuse.write_shared_pages(record)
+        if moved:
+            self.taken_over.append(("shared pages", moved))
+
+    def rendered_shared_pages(self, output: Output, folders: list[str] | None) -> None:
+        """Record the shared pages as rendered, to be taken over whole next time; not when
+        `folders` is None (their folders hold other pages too)."""
+        if folders is not None:
+            self.reuse.record(self.shared_key, output, folders=folders)
+
+    # -- pages made from a few known inputs --------------------------------------------------------
+    def global_pages(self, name: str, inputs: list[bytes], paths: list[str], render: Callable[[], None],
+                     output: Output) -> None:
+        """Pages made from a few known inputs (the validation report, the query results, the
+        sitemap's URLs): taken over when a hash of those inputs is unchanged, else `render` writes
+        them (counted in `output`)."""
+        h = hashlib.sha256(f"{name}\0{self.digest}".encode())
+        for part in inputs:
+            h.update(len(part).to_bytes(8, "big") + part)
+        key = h.hexdigest()
+        found = self.reuse.lookup(key)
+        if found is not None and found[2] == paths:
+            self.taken_over.append((key, paths))
+            output.pages += found[0].pages
+            output.files += found[0].files
+            return
+        pages, files = output.pages, output.files
+        render()
+        self.reuse.record(key, Output(pages=output.pages - pages, files=output.files - files), folders=paths)
+
+    # -- the end ---------------------------------------------------------------------------------
+    def take_over(self, site: Path) -> None:
+        """Save this build's records, then move the taken-over folders into `site`."""
+        self.reuse.save()
+        self.reuse.take_over(site, self.taken_over)
