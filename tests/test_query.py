@@ -703,6 +703,6 @@ def test_rows_read_from_the_kept_answer_keep_their_terms(mini):
     assert None in {cell for row in result.rows for cell in row}
     result = q.run(store, q.library()["coverage-summary"])
     percents = {row[result.variables.index("percent")] for row in result.rows}
-    assert {p.datatype.value for p in percents} == {q.XSD + "decimal"}
+    assert {p.datatype.value for p in percents} == {str(q.XSD.decimal)}
     labels = [row[result.variables.index("partLabel")] for row in result.rows]
     assert {label.language for label in labels} == {"et"}

@@ -12,25 +12,19 @@ from datetime import datetime, timezone
 from typing import Iterable
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.plugins.stores.memory import SimpleMemory
 
 from kutse_rdf import __version__
 from kutse_rdf.config import Config
 from kutse_rdf.errors import DataError
 from kutse_rdf.model import CompetenceRef, Standard
-from kutse_rdf.graph.namespaces import (ECF3, ECF4, ECF_LEVEL, ECF_SCHEMES, EQF, ESCO, ESCO_ISCO,
-                                        KUTSE, PROJECT, SCHEMA)
+from kutse_rdf.graph.namespaces import (DCTERMS, ECF_SCHEMES, KUTSE, PROV, RDF, RDFS, SCHEMA, SKOS,
+                                        TOOL, XSD, eqf_level, isco_group, prefixes)
 from kutse_rdf.graph.uris import Uris
 
-TOOL = URIRef(f"{PROJECT}tool/{__version__}")
-
 # Prefixes bound on every graph we make, so Turtle output reads well.
-PREFIXES = {
-    "kutse": KUTSE._NS, "ecf4": ECF4, "ecf3": ECF3, "ecfl": ECF_LEVEL, "eqf": EQF,
-    "isco": ESCO_ISCO, "esco": ESCO, "skos": SKOS, "dct": DCTERMS, "rdfs": RDFS,
-    "prov": PROV, "schema": SCHEMA, "xsd": XSD,
-}
+PREFIXES = prefixes("kutse", "ecf4", "ecf3", "ecfl", "eqf", "isco", "esco", "skos", "dct", "rdfs",
+                    "prov", "schema", "xsd")
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -95,7 +89,7 @@ class _Writer:
         if eqf is None:
             eqf = estqf
         if eqf is not None:
-            self.add(s, KUTSE.hasLevel, EQF[str(eqf)])
+            self.add(s, KUTSE.hasLevel, eqf_level(eqf))
 
     def cites(self, s: URIRef, codes: list[str]) -> None:
         for code in codes:
@@ -235,7 +229,7 @@ class _Writer:
         self.level(qual, std.level, std.eqf)
         if std.isco:
             code = std.isco[-1]
-            self.add(qual, KUTSE.iscoGroup, ESCO_ISCO[f"C{code}"])
+            self.add(qual, KUTSE.iscoGroup, isco_group(code))
             self.add(qual, KUTSE.iscoCode, Literal(code))
             if std.isco_label:
                 self.add(qual, KUTSE.iscoLabel, et(std.isco_label))

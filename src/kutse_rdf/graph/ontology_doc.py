@@ -10,9 +10,8 @@ import logging
 from pathlib import Path
 
 from rdflib import Graph
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
-
 from kutse_rdf.errors import InputError
+from kutse_rdf.graph.namespaces import DCTERMS, OWL, RDF, RDFS
 from kutse_rdf.resources import resource_dir
 
 

@@ -19,10 +19,10 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kutse_rdf.config import Config, engine_choice
 from kutse_rdf.graph.convert import bind_prefixes
+from kutse_rdf.graph.namespaces import OWL, RDF, RDFS, XSD
 from kutse_rdf.resources import resource_dir
 from kutse_rdf.graph.uris import Uris
 
@@ -212,7 +212,7 @@ def standard_graph_ids(dataset: Dataset, config: Config) -> list[URIRef]:
     """The named graphs of standards: everything but reference, inferred, ELM and default."""
     uris = Uris(config.base_uri)
     other = {uris.reference_graph(), uris.inferred_graph(), uris.elm_graph()}
-    prefix = uris.base + "graph/"
+    prefix = uris.graph_prefix
     return sorted(g.identifier for g in dataset.graphs()
                   if str(g.identifier).startswith(prefix) and g.identifier not in other)
 

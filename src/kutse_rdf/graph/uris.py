@@ -130,6 +130,11 @@ class Uris:
             raise DataError(f"council name {name!r} gives an empty URI slug")
         return self._uri(f"council/{value}")
 
+    @property
+    def graph_prefix(self) -> str:
+        """What every named graph's IRI starts with."""
+        return self.base + "graph/"
+
     def graph(self, std: Standard) -> URIRef:
         return self._uri(f"graph/{self.standard_slug(std)}")
 

@@ -22,12 +22,11 @@ from typing import Iterable
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH, SKOS
 from rdflib.term import Node
 
 from kutse_rdf.config import engine_choice
 from kutse_rdf.model import Standard
-from kutse_rdf.graph.namespaces import KUTSE
+from kutse_rdf.graph.namespaces import KUTSE, RDF, SH, SKOS, prefixes
 from kutse_rdf.resources import resource_dir
 from kutse_rdf.graph.uris import Uris
 
@@ -36,7 +35,7 @@ SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 # Reference triples the shapes read about the EQF levels and e-CF competences a standard cites.
 _REFERENCE_FACTS = (SKOS.inScheme, SKOS.notation, KUTSE.proficiencyLevel)
 
-REPORT_PREFIXES = {"sh": str(SH), "rdf": str(RDF), "xsd": "http://www.w3.org/2001/XMLSchema#"}
+REPORT_PREFIXES = prefixes("sh", "rdf", "xsd")
 
 ENGINES = ("turbo", "pyshacl")
 ENGINE_VARIABLE = "KUTSE_RDF_SHACL"
@@ -103,7 +102,7 @@ class ValidationReport:
         """The report `to_json` gave. Blank nodes get fresh names, so reports rebuilt one by
         one still merge without clashes (write_reports)."""
         graph = Graph().parse(data=data["report_graph"], format="nt")
-        graph.bind("sh", SH)
+        graph.bind("sh", REPORT_PREFIXES["sh"])
         return cls(conforms=data["conforms"], results=[Result(**r) for r in data["results"]],
                    report_graph=graph, source_file=data.get("source_file"),
                    title=data.get("title"), subject=data.get("subject"))

@@ -33,23 +33,17 @@ from typing import Any, Iterable
 import pyoxigraph as ox
 
 from kutse_rdf.errors import InputError
-from kutse_rdf.graph.namespaces import KUTSE
+from kutse_rdf.graph.namespaces import DCTERMS, KUTSE, RDF, RDFS, SCHEMA, SKOS, XSD, prefixes
 from kutse_rdf.resources import resource_dir
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDF_TYPE = str(RDF.type)
+XSD_INTEGER = str(XSD.integer)
+NUMERIC_TYPES = (XSD_INTEGER, str(XSD.decimal), str(XSD.double), str(XSD.float))
 # Predicates that give a readable name for an IRI in table output, best first.
-LABEL_PREDICATES = (SKOS + "notation", SKOS + "prefLabel",
-                    "http://www.w3.org/2000/01/rdf-schema#label",
-                    "http://purl.org/dc/terms/title", "https://schema.org/name")
+LABEL_PREDICATES = tuple(str(p) for p in (SKOS.notation, SKOS.prefLabel, RDFS.label,
+                                          DCTERMS.title, SCHEMA.name))
 # Prefixes for IRIs that have no label (table output only).
-PREFIXES = {
-    "kutse": str(KUTSE._NS), "ecf4": "https://w3id.org/kutse-rdf/ecf/4.0/",
-    "ecf3": "https://w3id.org/kutse-rdf/ecf/3.0/", "ecfl": "https://w3id.org/kutse-rdf/ecf/level/",
-    "eqf": "http://data.europa.eu/snb/eqf/", "isco": "http://data.europa.eu/esco/isco/",
-    "esco": "http://data.europa.eu/esco/model#", "skos": SKOS, "xsd": XSD,
-}
+PREFIXES = prefixes("kutse", "ecf4", "ecf3", "ecfl", "eqf", "isco", "esco", "skos", "xsd")
 PARAM_TYPES = ("standard", "iri", "string", "integer")
 _HEADER = re.compile(r"^#\s*(title|et|en|param):\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(\w+)\s+(\w+)\s+(required|optional)\s*(?:--\s*(.*))?$")
@@ -427,7 +421,7 @@ def _term(name: str, kind: str, value: str, store: ox.Store) -> Any:
         if kind == "iri":
             return ox.NamedNode(value.strip("<>"))
         if kind == "integer":
-            return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
+            return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD_INTEGER))
         return ox.Literal(value)
     except ValueError as exc:
         raise InputError(f"bad value for parameter {name}: {value!r} ({exc})") from None
@@ -584,8 +578,7 @@ def canonical(term: Any) -> Any:
     N-Triples text."""
     if term is None:
         return None
-    if isinstance(term, ox.Literal) and term.datatype.value in (
-            XSD + "integer", XSD + "decimal", XSD + "double", XSD + "float"):
+    if isinstance(term, ox.Literal) and term.datatype.value in NUMERIC_TYPES:
         try:
             return ("number", Decimal(term.value))
         except InvalidOperation:
