@@ -646,3 +646,26 @@ def test_a_damaged_site_record_renders_again(seed, tmp_path):
         stats = build_site(root, Config(), previous=previous)
         assert stats.reused == 0
         assert site_files(root / "site") == expected
+
+
+def test_the_site_spells_no_namespace_iri_and_fails_on_a_misspelt_term():
+    """Every IRI of a vocabulary the site code uses is a term of graph/namespaces.py: no string
+    constant in site/ starts with a namespace of the prefix table, and a misspelt term raises."""
+    import ast
+
+    from kutse_rdf.graph.namespaces import PREFIXES
+    from kutse_rdf.site.graph import SKOS, K
+
+    folder = Path(__file__).resolve().parents[1] / "src" / "kutse_rdf" / "site"
+    offenders = []
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and node.value.startswith(tuple(PREFIXES.values())):
+                offenders.append(f"{path.name}:{node.lineno}: {node.value}")
+    assert offenders == []
+    assert K.citesEcf == "https://w3id.org/kutse-rdf/ontology#citesEcf" and type(K.citesEcf) is str
+    with pytest.raises(AttributeError):
+        K.citesECF
+    with pytest.raises(AttributeError):
+        SKOS.preflabel

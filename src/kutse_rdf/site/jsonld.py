@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import json
 
-from kutse_rdf.graph.namespaces import KUTSE
-from kutse_rdf.site.graph import SKOS
+from kutse_rdf.site.graph import SCHEMA, SKOS, K
 from kutse_rdf.site.views import Page, Views
 
-K = str(KUTSE)
-CONTEXT = {"@vocab": "https://schema.org/"}
+CONTEXT = {"@vocab": str(SCHEMA)}
 CONTEXT_JSON = json.dumps(CONTEXT, separators=(",", ":"))
 ISCO_SET = {"@type": "CategoryCodeSet", "name": "ISCO-08"}
 
@@ -52,7 +50,7 @@ def defined_term(views: Views, iri: str) -> dict:
 
 def with_term_set(node: dict, views: Views, iri: str) -> dict:
     """The term's node with the set it is in (its first skos:inScheme), if any."""
-    schemes = views.iris(iri, SKOS + "inScheme")
+    schemes = views.iris(iri, SKOS.inScheme)
     if schemes:
         node["inDefinedTermSet"] = {"@id": schemes[0], "@type": "DefinedTermSet",
                                     "name": named(views.label(schemes[0]))}
@@ -61,21 +59,21 @@ def with_term_set(node: dict, views: Views, iri: str) -> dict:
 
 def credential(views: Views, iri: str) -> dict:
     node = {"@id": iri, "@type": "EducationalOccupationalCredential", "name": named(views.label(iri)),
-            "credentialCategory": "kutse" if K + "Qualification" in views.g.types(iri) else "osakutse"}
-    level = views.text(iri, K + "estqfLevel")
-    levels = views.iris(iri, K + "hasLevel")
+            "credentialCategory": "kutse" if K.Qualification in views.g.types(iri) else "osakutse"}
+    level = views.text(iri, K.estqfLevel)
+    levels = views.iris(iri, K.hasLevel)
     if level or levels:
         node["educationalLevel"] = {"@type": "DefinedTerm", "name": f"EQF {level.text}" if level else "EQF",
                                     **({"termCode": level.text} if level else {}),
                                     **({"url": levels[0]} if levels else {})}
-    node["competencyRequired"] = [defined_term(views, c) for c in views.iris(iri, K + "requiresCompetence")]
+    node["competencyRequired"] = [defined_term(views, c) for c in views.iris(iri, K.requiresCompetence)]
     return node
 
 
 def occupation(views: Views, qual: str) -> dict:
     node = {"@type": "Occupation", "name": named(views.label(qual)),
             "qualifications": {"@id": qual}}
-    code = views.text(qual, K + "iscoCode")
+    code = views.text(qual, K.iscoCode)
     if code:
         node["occupationalCategory"] = {"@type": "CategoryCode", "codeValue": code.text, "inCodeSet": ISCO_SET}
     return node
@@ -92,7 +90,7 @@ def page_jsonld(page: Page, lang: str, nodes: list[dict]) -> list[dict]:
 def standard_nodes(page: Page, views: Views) -> list[dict]:
     """A standard is a set of defined terms that describes credentials for occupations."""
     nodes = [{"@id": page.iri, "@type": "DefinedTermSet", "name": named(page.title)}]
-    for qual in views.iris(page.iri, K + "describesQualification"):
+    for qual in views.iris(page.iri, K.describesQualification):
         nodes += [credential(views, qual), occupation(views, qual)]
     return nodes
 

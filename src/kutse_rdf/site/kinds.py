@@ -11,14 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from kutse_rdf.graph.namespaces import KUTSE, PROJECT
+from kutse_rdf.graph.namespaces import ECF3, ECF4, ECF_LEVEL, EQF, ESCO_ROOT
 from kutse_rdf.site import jsonld
-from kutse_rdf.site.graph import SKOS, SiteGraph
+from kutse_rdf.site.graph import SKOS, K, SiteGraph
 from kutse_rdf.site.search import BODY, NOTATION, TITLE, SearchIndex
-from kutse_rdf.site.views import ESCO_PREFIX, INCOMING_LIMIT, Page, Statement, Views, code_key
+from kutse_rdf.site.views import INCOMING_LIMIT, Page, Statement, Views, code_key
 
-K = str(KUTSE)
-EQF_PREFIX = "http://data.europa.eu/snb/eqf/"
+ECF_NAMESPACES = (str(ECF4), str(ECF3), str(ECF_LEVEL))  # e-CF areas, and the proficiency levels
 
 
 def no_search_fields(page: Page) -> list[tuple[str, int]]:
@@ -76,15 +75,15 @@ def cited_ecf_boost(page: Page) -> int:
 
 
 def is_ecf_concept(graph: SiteGraph, iri: str) -> bool:
-    return bool(graph.objects(iri, K + "ecfArea"))
+    return bool(graph.objects(iri, K.ecfArea))
 
 
 def is_ecf_area(graph: SiteGraph, iri: str) -> bool:
-    return iri.startswith(PROJECT + "ecf/") and bool(graph.objects(iri, SKOS + "topConceptOf"))
+    return iri.startswith(ECF_NAMESPACES) and bool(graph.objects(iri, SKOS.topConceptOf))
 
 
 def is_esco_scheme(graph: SiteGraph, iri: str) -> bool:
-    return iri.startswith(ESCO_PREFIX) and SKOS + "ConceptScheme" in graph.types(iri)
+    return iri.startswith(ESCO_ROOT) and SKOS.ConceptScheme in graph.types(iri)
 
 
 def has_sections(graph: SiteGraph, iri: str) -> bool:
@@ -94,15 +93,15 @@ def has_sections(graph: SiteGraph, iri: str) -> bool:
 # In the order they are tried: the first kind that matches a resource is its kind.
 KINDS: tuple[PageKind, ...] = (
     PageKind("standard", "standard", Views.data_standard, jsonld.standard_nodes,
-             rdf_type=K + "OccupationalStandard", search_weight=0),
+             rdf_type=K.OccupationalStandard, search_weight=0),
     PageKind("qualification", "qualification", Views.data_qualification, jsonld.qualification_nodes,
-             rdf_type=K + "Qualification", search_weight=1),
+             rdf_type=K.Qualification, search_weight=1),
     PageKind("partial", "partial", Views.data_qualification, jsonld.credential_nodes,
-             rdf_type=K + "PartialQualification", search_weight=1),
+             rdf_type=K.PartialQualification, search_weight=1),
     PageKind("specialisation", "specialisation", Views.data_qualification, jsonld.credential_nodes,
-             rdf_type=K + "Specialisation", search_weight=1),
+             rdf_type=K.Specialisation, search_weight=1),
     PageKind("competence", "competence", Views.data_competence, jsonld.term_nodes,
-             rdf_type=K + "Competence", search_weight=3, search_fields=competence_search_fields),
+             rdf_type=K.Competence, search_weight=3, search_fields=competence_search_fields),
     PageKind("ecf", "ecf", Views.data_ecf, jsonld.term_nodes, test=is_ecf_concept, search_weight=2,
              search_boost=cited_ecf_boost),
     PageKind("ecf_area", "ecf_area", Views.data_ecf_area, jsonld.term_nodes, test=is_ecf_area,
@@ -110,11 +109,11 @@ KINDS: tuple[PageKind, ...] = (
     PageKind("esco_scheme", "scheme", Views.data_scheme, jsonld.scheme_nodes, test=is_esco_scheme,
              search_weight=0),
     PageKind("scheme", "scheme", Views.data_scheme, jsonld.scheme_nodes,
-             rdf_type=SKOS + "ConceptScheme"),
+             rdf_type=SKOS.ConceptScheme),
     PageKind("esco_concept", "resource", Views.data_resource, jsonld.no_nodes,
-             test=lambda graph, iri: iri.startswith(ESCO_PREFIX), search_weight=0),
+             test=lambda graph, iri: iri.startswith(ESCO_ROOT), search_weight=0),
     PageKind("eqf_level", "resource", Views.data_resource, jsonld.no_nodes,
-             test=lambda graph, iri: iri.startswith(EQF_PREFIX)),
+             test=lambda graph, iri: iri.startswith(str(EQF))),
     # a page that is mostly its hash IRIs (the ontology): a table of contents of its sections
     PageKind("document", "document", Views.data_resource, jsonld.no_nodes, test=has_sections),
     PageKind("resource", "resource", Views.data_resource, jsonld.no_nodes),

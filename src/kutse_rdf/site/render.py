@@ -22,7 +22,7 @@ import jinja2
 import markupsafe
 import pyoxigraph as ox
 
-from kutse_rdf.graph.namespaces import KUTSE
+from kutse_rdf.graph.namespaces import ONTOLOGY
 from kutse_rdf.resources import resource_dir
 from kutse_rdf.site.graph import PREFIXES, SiteGraph, document_of
 from kutse_rdf.site.jsonld import embed, own_json, page_jsonld
@@ -30,7 +30,6 @@ from kutse_rdf.site.kinds import kind_of, make_page
 from kutse_rdf.site.search import SearchIndex
 from kutse_rdf.site.views import Link, Page, Views
 
-K_STANDARD = str(KUTSE) + "OccupationalStandard"
 MARKUP_CACHE_LIMIT = 200_000  # rendered links and literals kept per process (tens of MB at most)
 
 
@@ -240,7 +239,7 @@ class Renderer:
         self.folders: set[Path] = set()
         self.written: list[Path] | None = None  # set to note the files written (a shared page's)
         self.templates: dict[str, jinja2.Template] = {}
-        ontology = "https://w3id.org/kutse-rdf/ontology"
+        ontology = str(ONTOLOGY)
         env.globals["ontology_path"] = (graph.path_of(ontology)
                                         if graph.has_page(ontology) or graph.parts(ontology) else None)
 

@@ -23,13 +23,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kutse_rdf.graph.namespaces import KUTSE, PROJECT
-from kutse_rdf.site.graph import EXTERNAL_FOLDERS, LABEL_PROPERTIES, SKOS
+from kutse_rdf.graph.namespaces import PROJECT
+from kutse_rdf.site.graph import EXTERNAL_FOLDERS, LABEL_PROPERTIES, RDF, SKOS, K
 from kutse_rdf.graph.uris import owned_by
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-LINK_PROPERTIES = frozenset(p.encode() for p in (*LABEL_PROPERTIES, SKOS + "notation", RDF_TYPE,
-                                                  SKOS + "inScheme", str(KUTSE) + "order"))
+LINK_PROPERTIES = frozenset(p.encode() for p in (*LABEL_PROPERTIES, SKOS.notation, RDF.type,
+                                                  SKOS.inScheme, K.order))
 
 
 @dataclass

@@ -35,6 +35,7 @@ import pyoxigraph as ox
 
 from kutse_rdf.config import Config
 from kutse_rdf.graph.convert import build_time
+from kutse_rdf.graph.namespaces import ECF_SCHEMES
 from kutse_rdf.graph.uris import Uris
 from kutse_rdf.resources import resource_dir
 from kutse_rdf.site.graph import SiteGraph, read_dump, read_manifest
@@ -48,6 +49,7 @@ from kutse_rdf.site.summary import Summary, summarise
 from kutse_rdf.site.views import Link, code_key
 
 QUERY_ROWS_SHOWN = 100
+ECF_SCHEME_IRIS = {str(ns) for ns in ECF_SCHEMES.values()}  # the e-CF versions, on the home page
 
 
 @dataclass
@@ -349,7 +351,7 @@ class SiteWriter:
             views = renderer.views[lang]
             entries = sorted(links_of[lang], key=lambda l: l.text)
             ecf = views.links(s for s in graph.subjects()
-                              if s.startswith("https://w3id.org/kutse-rdf/ecf/") and s.endswith(".0/"))
+                              if s in ECF_SCHEME_IRIS)
             jsonld = embed([simple_jsonld(self.i18n[lang]["site"], lang), description["schema"]])
             renderer.render("home.html", "", lang, jsonld, self.i18n[lang]["site"], standards=entries,
                             frameworks=ecf, downloads=downloads[:6])
