@@ -669,3 +669,58 @@ def test_the_site_spells_no_namespace_iri_and_fails_on_a_misspelt_term():
         K.citesECF
     with pytest.raises(AttributeError):
         SKOS.preflabel
+
+
+# -- the user's templates (kutse-rdf.toml `templates`) -------------------------------------------
+
+def test_config_names_a_templates_folder_relative_to_itself(tmp_path, capsys):
+    from kutse_rdf.cli import main
+    from kutse_rdf.config import Config, load_config
+
+    (tmp_path / "mine").mkdir()
+    config = tmp_path / "kutse-rdf.toml"
+    config.write_text('templates = "mine"\n', encoding="utf-8")
+    assert load_config(str(config)).templates == (tmp_path / "mine").resolve()
+    assert Config().templates is None
+
+    config.write_text('templates = "missing"\n', encoding="utf-8")
+    assert main(["build", "--config", str(config), "--out", str(tmp_path / "out"), "--quiet",
+                 str(Path(__file__).resolve().parents[1] / "standards" / "it-juht-tase-7.txt")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"kutse-rdf: {config}: templates folder not found: ") and "\n" not in err
+    assert "Traceback" not in err
+
+
+def test_a_user_template_overrides_one_page_kind_and_an_edit_renders_it_again(seed, tmp_path):
+    """A standard.html in the config's templates folder replaces the shipped one: the
+    standard's page (in both languages) changes, no other file does. Editing the override
+    renders the page again on a rebuild; an unchanged override lets it be taken over."""
+    from kutse_rdf.config import Config
+    from kutse_rdf.resources import resource_dir
+    from kutse_rdf.site.writer import build_site
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    shipped = (resource_dir("site_templates") / "standard.html").read_text(encoding="utf-8")
+    assert "{% block content %}" in shipped
+    override = mine / "standard.html"
+    override.write_text(shipped.replace("{% block content %}", "{% block content %}<p>OMA MALL 1</p>"),
+                        encoding="utf-8")
+    config = Config(templates=mine)
+
+    first = copy_inputs(seed.parent, tmp_path / "first")
+    build_site(first, config)
+    changed = sorted(name for name, data in site_files(first / "site").items()
+                     if data != (seed / name).read_bytes())
+    page = "standard/it-juht-tase-7/index.html"
+    assert changed == ["en/" + page, page]
+    assert "OMA MALL 1" in (first / "site" / page).read_text(encoding="utf-8")
+
+    again = copy_inputs(seed.parent, tmp_path / "again")
+    assert build_site(again, config, previous=first).reused == 1  # the same override: taken over
+
+    override.write_text(shipped.replace("{% block content %}", "{% block content %}<p>OMA MALL 2</p>"),
+                        encoding="utf-8")
+    edited = copy_inputs(seed.parent, tmp_path / "edited")
+    assert build_site(edited, config, previous=again).reused == 0
+    assert "OMA MALL 2" in (edited / "site" / page).read_text(encoding="utf-8")

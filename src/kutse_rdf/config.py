@@ -5,6 +5,7 @@ command-line options. Example:
 
     base_uri = "https://data.example.ee/kutse/"
     ecf_default_version = "4.0"
+    templates = "my-templates"  # site templates that replace the shipped ones of the same name
     [ecf_version]            # per standard, by file name without extension
     "vana-standard" = "3.0"
 """
@@ -27,6 +28,7 @@ class Config:
     base_uri: str = DEFAULT_BASE_URI
     ecf_default_version: str = "4.0"
     ecf_version: dict[str, str] = field(default_factory=dict)  # file stem -> version
+    templates: Path | None = None  # a folder of site templates overriding the shipped ones by name
 
     def ecf_version_for(self, source_file: str, stated: str | None) -> str:
         """The e-CF version a standard's citations refer to: a per-standard override first,
@@ -45,12 +47,14 @@ def load_config(path: str | None = None, base_uri: str | None = None) -> Config:
             data = tomllib.loads(file.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise InputError(f"config file is not valid TOML: {exc}", file=str(file)) from None
-        unknown = set(data) - {"base_uri", "ecf_default_version", "ecf_version"}
+        unknown = set(data) - {"base_uri", "ecf_default_version", "ecf_version", "templates"}
         if unknown:
             raise InputError(f"unknown config keys: {', '.join(sorted(unknown))}", file=str(file))
         config.base_uri = data.get("base_uri", config.base_uri)
         config.ecf_default_version = str(data.get("ecf_default_version", config.ecf_default_version))
         config.ecf_version = {k: str(v) for k, v in data.get("ecf_version", {}).items()}
+        if "templates" in data:
+            config.templates = templates_folder(data["templates"], file)
     if base_uri:
         config.base_uri = base_uri
     if not config.base_uri.startswith(("http://", "https://")):
@@ -61,6 +65,16 @@ def load_config(path: str | None = None, base_uri: str | None = None) -> Config:
         if version not in ECF_VERSIONS:
             raise InputError(f"unknown e-CF version {version!r} (known: {', '.join(ECF_VERSIONS)})")
     return config
+
+
+def templates_folder(value, file: Path) -> Path:
+    """The `templates` folder of the config file, relative to the file's folder."""
+    if not isinstance(value, str) or not value:
+        raise InputError("templates must name a folder", file=str(file))
+    folder = (file.parent / value).resolve()
+    if not folder.is_dir():
+        raise InputError(f"templates folder not found: {folder}", file=str(file))
+    return folder
 
 
 def engine_choice(what: str, engines: tuple[str, ...], variable: str,

@@ -54,15 +54,16 @@ SHARED_PAGES = "shared-pages.json"
 RECORDS = "records.pickle"
 
 
-def inputs_digest(base_uri: str, reference: list[bytes]) -> str:
-    """Hash of what every standard's pages depend on besides the standard itself."""
+def inputs_digest(base_uri: str, reference: list[bytes], templates: Path | None = None) -> str:
+    """Hash of what every page depends on besides its own data: the code, the templates (the
+    shipped ones and the user's `templates` folder), the base URI and the reference graph."""
     digest = hashlib.sha256(f"kutse-rdf {__version__}\n{base_uri}\n".encode())
     package = Path(__file__).resolve().parent  # every module of the site package: a page is their output
     for file in sorted(package.glob("*.py")):
         digest.update(file.name.encode() + b"\0" + file.read_bytes())
-    templates = resource_dir("site_templates")
-    for file in sorted(p for p in templates.rglob("*") if p.is_file()):
-        digest.update(str(file.relative_to(templates)).encode() + b"\0" + file.read_bytes())
+    for tag, folder in ((b"shipped", resource_dir("site_templates")), (b"user", templates)):
+        for file in sorted(p for p in folder.rglob("*") if p.is_file()) if folder else []:
+            digest.update(tag + b"\0" + str(file.relative_to(folder)).encode() + b"\0" + file.read_bytes())
     for data in reference:
         digest.update(b"reference\0" + hashlib.sha256(data).digest())
     return digest.hexdigest()
@@ -286,9 +287,9 @@ class PageBook:
     of pages, whether they can be taken over, and tells it what it rendered."""
 
     def __init__(self, previous: Path | None, current: Path, languages: list[str], base_uri: str,
-                 reference: list[bytes]):
+                 reference: list[bytes], templates: Path | None = None):
         self.reuse = PageReuse(previous, current, languages)
-        self.digest = inputs_digest(base_uri, reference)
+        self.digest = inputs_digest(base_uri, reference, templates)
         self.keys: dict[str, str] = {}  # standard -> key of its pages' inputs
         self.taken_over: list[tuple[str, list[str]]] = []  # (key, folders), moved at the end
         self.shared_key = ""

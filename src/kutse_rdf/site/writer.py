@@ -141,15 +141,17 @@ class StandardsRendering:
     else here, when `render_inline` is called (while the shared pages' graph loads)."""
 
     def __init__(self, todo: list[StandardJob], out: Path, base_uri: str, reference: list[bytes],
-                 scratch: Path):
+                 scratch: Path, templates: Path | None):
         self.todo, self.out, self.base_uri, self.reference = todo, out, base_uri, reference
+        self.templates = templates
         count = worker_count(len(todo))
-        self.workers = Workers(todo, count, out, base_uri, reference, scratch) if count else None
+        self.workers = (Workers(todo, count, out, base_uri, reference, scratch, templates)
+                        if count else None)
         self.outputs: dict[str, Output] = {}
 
     def render_inline(self) -> None:
         if self.workers is None and self.todo:
-            renderer = StandardRenderer(self.out, self.base_uri, self.reference)
+            renderer = StandardRenderer(self.out, self.base_uri, self.reference, self.templates)
             for job in self.todo:
                 self.outputs[job.iri] = renderer.render(job)
 
@@ -172,7 +174,7 @@ class SiteWriter:
         self.config = config
         self.settings, self.i18n = load_settings()
         self.languages: list[str] = self.settings["languages"]
-        self.env = make_environment()
+        self.env = make_environment(config.templates)
         self.previous = previous
         self.paths = SiteGraph(config.base_uri)  # URI -> folder only
 
@@ -186,10 +188,11 @@ class SiteWriter:
     def build(self) -> SiteStats:
         self.out.mkdir(parents=True, exist_ok=True)
         site = self.gather_standards()
-        book = PageBook(self.previous, self.root, self.languages, self.config.base_uri, site.reference)
+        book = PageBook(self.previous, self.root, self.languages, self.config.base_uri, site.reference,
+                        self.config.templates)
         standards = self.unchanged_standards(site, book)
         rendering = StandardsRendering(standards.todo, self.out, self.config.base_uri, site.reference,
-                                       self.root / CACHE_DIR)
+                                       self.root / CACHE_DIR, self.config.templates)
         try:
             shared = self.render_shared_pages(site, standards, book, rendering.render_inline)
             standards.outputs.update(rendering.results())
