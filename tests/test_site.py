@@ -724,3 +724,55 @@ def test_a_user_template_overrides_one_page_kind_and_an_edit_renders_it_again(se
     edited = copy_inputs(seed.parent, tmp_path / "edited")
     assert build_site(edited, config, previous=again).reused == 0
     assert "OMA MALL 2" in (edited / "site" / page).read_text(encoding="utf-8")
+
+
+# -- page kinds (site/kinds.py) and the standards of the manifest ---------------------------------
+
+def test_each_page_kind_is_declared_once_with_its_template_label_and_search_weight(seed):
+    """The seed's resources get the kinds the registry declares, tried in order; each kind has
+    its template and interface label, and the search index lists exactly the searched kinds'
+    pages, each with its kind's weight (an e-CF concept some standard cites one more)."""
+    from kutse_rdf.resources import resource_dir
+    from kutse_rdf.site.kinds import KINDS, kind_of
+    from kutse_rdf.site.render import load_settings, page_iris
+
+    folder = resource_dir("site_templates")
+    _, i18n = load_settings()
+    assert len({kind.key for kind in KINDS}) == len(KINDS)
+    for kind in KINDS:
+        assert (folder / kind.template).is_file() and f"kind_{kind.name}" in i18n["en"], kind.key
+
+    graph = whole_graph(seed.parent)
+    kinds = {iri: kind_of(graph, iri) for iri in page_iris(graph)}
+    expected = {STD: "standard", STD + "/qualification": "qualification",
+                STD + "/competence/B.3.18": "competence",
+                "https://w3id.org/kutse-rdf/ecf/4.0/E.8": "ecf", "https://w3id.org/kutse-rdf/ecf/4.0/E": "ecf_area",
+                "https://w3id.org/kutse-rdf/ecf/level/e-4": "ecf_area",
+                "https://w3id.org/kutse-rdf/ecf/4.0/": "scheme", "http://data.europa.eu/snb/eqf/7": "eqf_level",
+                "http://data.europa.eu/esco/isco/C1330": "esco_concept",
+                "https://w3id.org/kutse-rdf/ontology": "document"}
+    assert {iri: kinds[iri].key for iri in expected} == expected
+    assert any(k.key == "partial" for k in kinds.values())
+
+    script = (seed / "assets" / "search-index.js").read_text(encoding="utf-8")
+    docs = json.loads(script[script.index("{"):script.rindex("}") + 1])["docs"]
+    by_path = {doc[0]: doc for doc in docs}
+    searched = {graph.path_of(iri): kind for iri, kind in kinds.items() if kind.search_weight is not None}
+    assert set(by_path) == set(searched)
+    for path, kind in searched.items():
+        assert by_path[path][3] == kind.name
+        assert by_path[path][5] - kind.search_weight in ((0, 1) if kind.key == "ecf" else (0,))
+    assert by_path["ecf/4.0/E.8/"][5] == 3  # cited by B.3.18: weight 2, one more
+
+
+def test_a_standard_is_found_by_the_name_of_its_graph():
+    """The site takes a standard's IRI from its graph's name in data/graphs.json (as uris.py
+    mints both), not from the graph's bytes."""
+    from kutse_rdf.config import Config
+    from kutse_rdf.graph.uris import Uris
+    from kutse_rdf.reading.parser import parse_file
+
+    std = parse_file(Path(__file__).resolve().parents[1] / "standards" / "it-juht-tase-7.txt")
+    uris = Uris(Config().base_uri)
+    assert str(uris.standard_of_graph(str(uris.graph(std)))) == str(uris.standard(std)) == STD
+    assert uris.standard_of_graph("https://example.org/graph/x") is None

@@ -4,7 +4,8 @@ schema.org nodes of its JSON-LD, whether and how it is found by the search and i
 
 To add a page kind: declare it in KINDS (before any kind that would also match its resources),
 give it a view builder in views.py, its JSON-LD in jsonld.py if schema.org has a term for it,
-a template `NAME.html` in site_templates/ and a `kind_NAME` label in i18n.toml.
+a template `NAME.html` in site_templates/ and a `kind_NAME` label in i18n.toml (and, if it is
+searched, in search.html's list of kind labels).
 """
 from __future__ import annotations
 
