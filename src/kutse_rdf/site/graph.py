@@ -101,7 +101,7 @@ class ReadSet:
     """What one page read of the graph (see SiteGraph.reads): the IRIs whose statements it asked
     for (or whether they have a page), the IRIs whose incoming statements it asked for, and the
     documents whose hash IRIs it listed. A graph changed only in statements whose subject, IRI
-    object and subject's document are none of these gives the same page (site_reuse.py)."""
+    object and subject's document are none of these gives the same page (reuse.py)."""
 
     subjects: set[str] = field(default_factory=set)
     objects: set[str] = field(default_factory=set)

@@ -1,37 +1,38 @@
-"""Taking a standard's pages over from the previous build.
+"""Taking unchanged pages over from the previous build. The site stage sees this through
+PageBook alone (at the end of the module); the rest is how it decides.
 
 A standard's pages (its folder `standard/S/`, its coverage page, and their twins in the other
 language trees) depend only on its own graph, its ELM nodes, the reference graph, the site's code
-and templates and the base URI (site_render.py renders them from exactly that). The content hash
+and templates (the shipped ones and the config's `templates` folder) and the base URI (render.py
+renders them from exactly that). The content hash
 of those inputs is the key; `.cache/site/records.pickle` in the build holds, by key, what rendering
 them gave (counts, search entries, sitemap IRIs, the standard's links) and its summary for the
-shared pages: one file for all standards, read once (500 small files took ~0.3 s of a rebuild).
+shared pages: one file for all standards, read once (not a file per standard).
 A build whose previous build has the same key takes the folders over instead of rendering them.
 Never timestamps: a touched but unchanged standard is reused, a changed template re-renders
 everything.
 
 The pages no standard owns (e-CF, ESCO, EQF, councils, ontology) are made from the reference
-graph, the ELM view's lines no standard owns and the standards' summaries (site_summary.py); the
+graph, the ELM view's lines no standard owns and the standards' summaries (summary.py); the
 hash of those is their key, and their folders are taken over the same way. Most edits of one
 standard (a text, an indicator) leave its summary and so these pages unchanged.
 
-The folders are *moved* out of the previous build, not hard-linked: on the shared disk this was
-measured on, creating a folder costs 100-500 µs (linking a file ~10 µs, renaming a folder
-~30 µs), and a standard has ~60 folders, so linking 499 unchanged standards took longer than the
-rebuild's whole budget, and deleting the old build's copies as long again (README, "site"). The
+The folders are *moved* out of the previous build, not hard-linked: renaming a folder is far
+cheaper than creating one and linking its files (README, "site", has the measurements). The
 previous build is discarded when the new one is swapped in; the moves are done last, after every
 page is written, and undone if one fails, so a failed site stage leaves the previous build whole.
 
 When the shared pages' inputs did change (a competence renamed: the e-CF pages citing it show its
 title), they are taken over one page at a time. While a shared page is rendered the graph notes
-what it reads (site_graph.ReadSet: the IRIs whose statements it asked for, and those whose
+what it reads (graph.ReadSet: the IRIs whose statements it asked for, and those whose
 incoming statements it asked for); `.cache/site/shared-pages.json` keeps that with the page's files
 and output. The next build compares the changed standards' old and new summaries line by line; a
 page is rendered again when a changed line's subject is among the IRIs whose statements it read,
 the line's IRI object among those whose incoming statements it read, or a changed hash IRI's
 document among those whose hash IRIs it listed; else its files are moved over. Exact, not a
-guess at how far a change reaches: a page is a function of what it read. Anything the comparison cannot tell (a blank node, a missing record, other code, templates,
-reference graph or ELM lines) renders every shared page.
+guess at how far a change reaches: a page is a function of what it read. Anything the
+comparison cannot tell (a blank node, a missing record, other code, templates, reference graph
+or ELM lines) renders every shared page.
 """
 from __future__ import annotations
 
@@ -77,7 +78,7 @@ def standard_key(digest: str, job) -> str:
 
 
 def shared_pages_key(digest: str, elm: bytes, standards: list[str], summaries: list[Summary]) -> str:
-    """Key of the pages no standard owns: what they are made of (site_summary.py)."""
+    """Key of the pages no standard owns: what they are made of (summary.py)."""
     h = hashlib.sha256(b"shared pages\0" + digest.encode())
     parts = [elm]
     for iri, summary in zip(standards, summaries):

@@ -39,7 +39,7 @@ def cached_tokens(text: str) -> tuple[str, ...]:
 
 class SearchIndex:
     """Documents are added as entries (plain tuples, so that pages rendered in another process
-    can hand theirs back, see site.py); the inverted index is built when written."""
+    can hand theirs back, see render.Workers); the inverted index is built when written."""
 
     def __init__(self):
         self.entries: list[tuple] = []  # (path, title, title lang, kind, notation, fields, boost)
