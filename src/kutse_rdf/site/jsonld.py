@@ -58,9 +58,16 @@ def with_term_set(node: dict, views: Views, iri: str) -> dict:
 
 
 def credential(views: Views, iri: str) -> dict:
-    node = {"@id": iri, "@type": "EducationalOccupationalCredential", "name": named(views.label(iri)),
-            "credentialCategory": "kutse" if K.Qualification in views.g.types(iri) else "osakutse"}
-    level = views.text(iri, K.estqfLevel)
+    """A qualification a standard describes, as a credential."""
+    category = "kutse" if K.Qualification in views.g.types(iri) else "osakutse"
+    return credential_node(views, iri, views.label(iri), category, views.text(iri, K.estqfLevel))
+
+
+def credential_node(views: Views, iri: str, title, category: str, level) -> dict:
+    """A credential: a qualification ("kutse") or a partial one or specialisation ("osakutse"),
+    with its ESTQF `level`, its EQF level and the competences it requires."""
+    node = {"@id": iri, "@type": "EducationalOccupationalCredential", "name": named(title),
+            "credentialCategory": category}
     levels = views.iris(iri, K.hasLevel)
     if level or levels:
         node["educationalLevel"] = {"@type": "DefinedTerm", "name": f"EQF {level.text}" if level else "EQF",
@@ -96,11 +103,15 @@ def standard_nodes(page: Page, views: Views) -> list[dict]:
 
 
 def qualification_nodes(page: Page, views: Views) -> list[dict]:
-    return [credential(views, page.iri), occupation(views, page.iri)]
+    """A qualification's page: the credential, named and levelled as the page is, and the
+    occupation it qualifies for."""
+    return [credential_node(views, page.iri, page.title, "kutse", page.data["level"]),
+            occupation(views, page.iri)]
 
 
 def credential_nodes(page: Page, views: Views) -> list[dict]:
-    return [credential(views, page.iri)]
+    """A partial qualification's or specialisation's page: the credential."""
+    return [credential_node(views, page.iri, page.title, "osakutse", page.data["level"])]
 
 
 def term_nodes(page: Page, views: Views) -> list[dict]:
