@@ -177,6 +177,7 @@ class SiteWriter:
         self.env = make_environment(config.templates)
         self.previous = previous
         self.paths = SiteGraph(config.base_uri)  # URI -> folder only
+        self.book: PageBook | None = None  # the build's incremental bookkeeping, set by build()
 
     def tree(self, lang: str) -> str:
         return "" if lang == self.languages[0] else f"{lang}/"
@@ -188,19 +189,19 @@ class SiteWriter:
     def build(self) -> SiteStats:
         self.out.mkdir(parents=True, exist_ok=True)
         site = self.gather_standards()
-        book = PageBook(self.previous, self.root, self.languages, self.config.base_uri, site.reference,
-                        self.config.templates)
-        standards = self.unchanged_standards(site, book)
+        book = self.book = PageBook(self.previous, self.root, self.languages, self.config.base_uri,
+                                    site.reference, self.config.templates)
+        standards = self.unchanged_standards(site)
         rendering = StandardsRendering(standards.todo, self.out, self.config.base_uri, site.reference,
                                        self.root / CACHE_DIR, self.config.templates)
         try:
-            shared = self.render_shared_pages(site, standards, book, rendering.render_inline)
+            shared = self.render_shared_pages(site, standards, rendering.render_inline)
             standards.outputs.update(rendering.results())
         finally:
             rendering.close()
         for job in standards.todo:
             book.rendered_standard(job, standards.outputs[job.iri], standards.summaries[job.iri])
-        output = self.render_global_pages(site, standards, shared, book)
+        output = self.render_global_pages(site, standards, shared)
         book.take_over(self.out)  # last: a failure before leaves the previous build whole
         return SiteStats(output.pages, output.resources, output.files,
                          reused=len(site.jobs) - len(standards.todo), sitemap=output.sitemap)
@@ -222,25 +223,25 @@ class SiteWriter:
         jobs = [StandardJob(iri, data, b"".join(parts[iri])) for iri, data in sorted(graphs)]
         return SiteInputs(reference, jobs, b"".join(rest))
 
-    def unchanged_standards(self, site: SiteInputs, book: PageBook) -> StandardPages:
+    def unchanged_standards(self, site: SiteInputs) -> StandardPages:
         """Stage 2, first half: the standards whose pages the previous build has for the same
         inputs (taken over at the end); the others are to render."""
         standards = StandardPages()
         for job in site.jobs:
-            found = book.standard(job, self.folders_of(job.iri))
+            found = self.book.standard(job, self.folders_of(job.iri))
             if found is not None:
                 standards.outputs[job.iri], standards.summaries[job.iri] = found
             else:
                 standards.todo.append(job)
         return standards
 
-    def render_shared_pages(self, site: SiteInputs, standards: StandardPages, book: PageBook,
+    def render_shared_pages(self, site: SiteInputs, standards: StandardPages,
                             meanwhile: Callable[[], None]) -> SharedPages:
         """Stage 3: the pages no standard owns, made from the reference graph and the standards'
         summaries: taken over whole while those are unchanged, else page by page while what each
         page read is unchanged. Their graph loads in a thread (Oxigraph releases the GIL) while
         `meanwhile` runs (the changed standards, when they are rendered here)."""
-        base = self.config.base_uri
+        base, book = self.config.base_uri, self.book
         for job in standards.todo:
             standards.summaries[job.iri] = summarise(job.iri, job.graph, job.elm, base)
         summaries = {iri: standards.summaries[iri] for iri in site.standards}
@@ -271,9 +272,9 @@ class SiteWriter:
         triples = len(graph.store) - links + sum(p.owned for p in parts)
         return SharedPages(graph, output, triples)
 
-    def render_global_pages(self, site: SiteInputs, standards: StandardPages, shared: SharedPages,
-                            book: PageBook) -> Output:
-        """Stage 4: the pages of the whole site; returns the site's whole output."""
+    def render_global_pages(self, site: SiteInputs, standards: StandardPages, shared: SharedPages) -> Output:
+        """Stage 4: the pages of the whole site (those made from a few known inputs are taken
+        over through self.book while those are unchanged); returns the site's whole output."""
         total = Output()
         total.add(shared.output)
         for iri in site.standards:
@@ -286,13 +287,13 @@ class SiteWriter:
         # first what the query reports do not change: on a rebuild the build's query thread may
         # still be running, and it is then what the build waits for
         renderer.write(self.out / "assets" / "search-index.js", renderer.search.to_script())
-        self.simple_pages(renderer, book)
-        self.sitemap(renderer, book, shared.graph, total.sitemap)
+        self.simple_pages(renderer)
+        self.sitemap(renderer, shared.graph, total.sitemap)
         self.reports_ready()  # the downloads (hence home, VoID) and the coverage index read reports/
         downloads = download_files(self.root, self.out, self.settings)
         renderer.output.files += len(downloads)
         description = dataset_description(self.config.base_uri, self.settings, downloads, shared.triples)
-        self.coverage_index(renderer, book, links_of)
+        self.coverage_index(renderer, links_of)
         self.home(renderer, shared.graph, links_of, downloads, description)
         self.downloads_page(renderer, downloads)
         self.void(renderer, description)
@@ -329,7 +330,7 @@ class SiteWriter:
                 renderer.write(self.out / "assets" / file.name, file.read_bytes())
 
     # -- the global pages ------------------------------------------------------------------------
-    def coverage_index(self, renderer: Renderer, book: PageBook, links_of: dict[str, list[Link]]) -> None:
+    def coverage_index(self, renderer: Renderer, links_of: dict[str, list[Link]]) -> None:
         folder = self.root / "reports" / "queries"
         inputs = [repr(sorted(links_of.items())).encode(), repr(query_headers()).encode()]
         for file in sorted(folder.glob("*.json")) if folder.is_dir() else []:
@@ -344,7 +345,7 @@ class SiteWriter:
                                 embed(simple_jsonld(self.i18n[lang]["coverage_title"], lang)),
                                 self.i18n[lang]["coverage_title"], standards=entries, reports=reports)
 
-        book.global_pages("coverage index", inputs,
+        self.book.global_pages("coverage index", inputs,
                           [self.tree(l) + "coverage/index.html" for l in self.languages],
                           render, renderer.output)
 
@@ -359,7 +360,7 @@ class SiteWriter:
             renderer.render("home.html", "", lang, jsonld, self.i18n[lang]["site"], standards=entries,
                             frameworks=ecf, downloads=downloads[:6])
 
-    def simple_pages(self, renderer: Renderer, book: PageBook) -> None:
+    def simple_pages(self, renderer: Renderer) -> None:
         """The validation pages, the search page and the 404 page."""
         report = self.root / "reports" / "validation.json"
         text = report.read_bytes() if report.is_file() else b""
@@ -373,7 +374,7 @@ class SiteWriter:
                                 embed(simple_jsonld(t["validation_title"], lang)), t["validation_title"],
                                 report=validation_view(validation), has_ttl=has_ttl)
 
-        book.global_pages("validation", [text, str(has_ttl).encode()],
+        self.book.global_pages("validation", [text, str(has_ttl).encode()],
                           [self.tree(lang) + "validation/" for lang in self.languages],
                           validation_pages, renderer.output)
         for lang in self.languages:
@@ -402,7 +403,7 @@ class SiteWriter:
         renderer.write(self.out / ".well-known" / "void", turtle)
         renderer.write(self.out / "void.jsonld", ox.serialize(triples, format=ox.RdfFormat.JSON_LD))
 
-    def sitemap(self, renderer: Renderer, book: PageBook, graph: SiteGraph, sitemap: list[str]) -> None:
+    def sitemap(self, renderer: Renderer, graph: SiteGraph, sitemap: list[str]) -> None:
         """sitemap.xml and robots.txt."""
         base = self.config.base_uri
         urls = [base]
@@ -414,7 +415,7 @@ class SiteWriter:
         for extra in ("coverage/", "downloads/", "validation/", "search/"):
             urls.append(base + extra)
         today = build_time().date().isoformat()  # SOURCE_DATE_EPOCH for a reproducible build
-        book.global_pages("sitemap", [today.encode(), "\n".join(urls).encode()], ["sitemap.xml"],
+        self.book.global_pages("sitemap", [today.encode(), "\n".join(urls).encode()], ["sitemap.xml"],
                           lambda: renderer.write(self.out / "sitemap.xml", self.env.get_template(
                               "sitemap.xml").render(urls=urls, today=today)), renderer.output)
         renderer.write(self.out / "robots.txt",
