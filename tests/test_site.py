@@ -666,9 +666,9 @@ def test_the_site_spells_no_namespace_iri_and_fails_on_a_misspelt_term():
     assert offenders == []
     assert K.citesEcf == "https://w3id.org/kutse-rdf/ontology#citesEcf" and type(K.citesEcf) is str
     with pytest.raises(AttributeError):
-        K.citesECF
+        _ = K.citesECF
     with pytest.raises(AttributeError):
-        SKOS.preflabel
+        _ = SKOS.preflabel
 
 
 # -- the user's templates (kutse-rdf.toml `templates`) -------------------------------------------

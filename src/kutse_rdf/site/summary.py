@@ -24,8 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kutse_rdf.graph.namespaces import PROJECT
-from kutse_rdf.site.graph import EXTERNAL_FOLDERS, LABEL_PROPERTIES, RDF, SKOS, K
 from kutse_rdf.graph.uris import owned_by
+from kutse_rdf.site.graph import EXTERNAL_FOLDERS, LABEL_PROPERTIES, RDF, SKOS, K
 
 LINK_PROPERTIES = frozenset(p.encode() for p in (*LABEL_PROPERTIES, SKOS.notation, RDF.type,
                                                   SKOS.inScheme, K.order))
