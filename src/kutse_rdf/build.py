@@ -302,7 +302,7 @@ def write_site(root: Path, result: BuildResult, config: Config, previous: Path |
     `reports_ready` returns once reports/queries/ is written."""
     from kutse_rdf.site.writer import build_site
 
-    stats = build_site(root, config, result.standards, previous=previous,  # reused pages
+    stats = build_site(root, config, previous=previous,  # reused pages
                        reports_ready=reports_ready)
     result.notes.append(f"site: {stats.pages} pages, {stats.resources} resources in site/")
 
