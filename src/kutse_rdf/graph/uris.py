@@ -13,6 +13,7 @@ standard instead of ~300 (README, "Design").
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -30,13 +31,25 @@ _FOLD = str.maketrans({"õ": "o", "ä": "a", "ö": "o", "ü": "u", "š": "s", "�
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
+# Slugs name folders of the site and files of the dumps (`standards/SLUG.nt`): a file name is
+# at most 255 bytes, so a longer slug is cut and ends in a hash of the whole slug instead.
+MAX_SLUG = 100
+_HASH = 8  # hex digits
+
+
 # Memoised: a standard's title is slugged for each of its ~500 URIs (~3 us each time).
 @lru_cache(maxsize=8192)
 def slug(text: str) -> str:
-    """"IT-juht, tase 7" -> "it-juht-tase-7": ASCII-folded, lower case, other runs -> "-"."""
+    """"IT-juht, tase 7" -> "it-juht-tase-7": ASCII-folded, lower case, other runs -> "-".
+    Longer than MAX_SLUG: the first characters, "-" and 8 hex digits of the SHA-256 of the
+    whole slug, so two long titles that differ only near their end stay apart."""
     folded = unicodedata.normalize("NFKD", text.translate(_FOLD))
     ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
-    return _NOT_SLUG.sub("-", ascii_text).strip("-")
+    value = _NOT_SLUG.sub("-", ascii_text).strip("-")
+    if len(value) <= MAX_SLUG:
+        return value
+    digest = hashlib.sha256(value.encode("ascii")).hexdigest()[:_HASH]
+    return f"{value[:MAX_SLUG - _HASH - 1].rstrip('-')}-{digest}"
 
 
 @lru_cache(maxsize=8192)

@@ -3,7 +3,8 @@
 Standards are UTF-8 text (a byte-order mark is allowed). Legacy Estonian encodings are not
 guessed: Windows-1257 and Latin-1 agree on õ ä ö ü but not on š ž, so a silent guess could
 corrupt names. Such a file is refused with a message naming the encoding and the command that
-converts it.
+converts it. A file that is UTF-8 but for a few stray bytes is not a legacy file: the message
+says where the bad byte is, and converting would garble every other letter.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ _SIGNATURES = (
 # Control bytes that never occur in text (tab, newlines and form feed are allowed).
 _CONTROL = bytes([*range(0, 9), 11, *range(14, 32), 127])
 _NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
+_ASCII = bytes(range(128))
 # Bytes where Windows-1257 has š ž Š Ž and Latin-1 has ð þ Ð Þ; and Windows-1252's š ž Š Ž.
 _CP1257_ONLY = frozenset(b"\xf0\xfe\xd0\xde")
 _CP1252_ONLY = frozenset(b"\x9a\x9e\x8a\x8e")
@@ -77,15 +79,41 @@ def decode(data: bytes, where: str) -> str:
 
 
 def _encoding_error(data: bytes, pos: int, where: str) -> InputError:
+    """Where the first byte that is not UTF-8 is; and a legacy encoding's name and `iconv`
+    command only when the file reads as that encoding throughout. A file that is UTF-8 but for
+    a few stray bytes is not converted (that would garble all its other letters)."""
     line = data.count(b"\n", 0, pos) + 1
-    high = {b for b in data if b >= 0x80}
-    if high & _CP1252_ONLY and not high & _CP1257_ONLY:
+    line_start = data.rfind(b"\n", 0, pos) + 1
+    column = len(data[line_start:pos].decode("utf-8", "replace")) + 1
+    at = f"byte 0x{data[pos]:02X} at line {line}, column {column} (byte offset {pos})"
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())  # invalid sequences
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    if non_ascii - bad >= bad:  # as many good UTF-8 letters as bad bytes: a UTF-8 file
+        more = f" ({bad} such bytes or sequences in the file)" if bad > 1 else ""
+        return InputError(
+            f"not valid UTF-8: {at} is not part of a UTF-8 character{more}; the rest of the "
+            "file is UTF-8, so do not convert it: correct that character in a text editor",
+            file=where, line=line)
+    high = set(data.translate(None, _ASCII))  # the bytes >= 0x80, found in C
+    if high & _CP1252_ONLY and not high & _CP1257_ONLY and _decodes(data, "cp1252"):
         name, iconv = "Windows-1252 (Latin-1 with š ž)", "WINDOWS-1252"
-    elif high & _CP1257_ONLY:
+    elif high & _CP1257_ONLY and _decodes(data, "cp1257"):
         name, iconv = "Windows-1257", "WINDOWS-1257"
-    else:
+    elif _decodes(data, "cp1257"):
         name, iconv = "Windows-1257 or Latin-1 (they agree on õ ä ö ü)", "WINDOWS-1257"
+    else:
+        return InputError(f"not UTF-8 ({at}) and not a legacy Estonian encoding either",
+                          file=where, line=line)
     return InputError(
-        f"not UTF-8 (byte 0x{data[pos]:02X}): looks like the legacy Estonian encoding {name}; "
-        f"convert it first: iconv -f {iconv} -t UTF-8 {where} > converted.txt",
+        f"not UTF-8 (byte 0x{data[pos]:02X}) at column {column}: looks like the legacy Estonian "
+        f"encoding {name}; convert it first: iconv -f {iconv} -t UTF-8 {where} > converted.txt",
         file=where, line=line)
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
