@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kutse_rdf.query import library as q
+from kutse_rdf import query as q
 
 
 def best_of(repeat: int, step) -> tuple[float, object]:

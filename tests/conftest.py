@@ -21,3 +21,34 @@ def seed_standard():
     from kutse_rdf.reading.parser import parse_file
 
     return parse_file(SEED)
+
+
+@pytest.fixture(scope="session")
+def pipeline_dataset(tmp_path_factory):
+    """make(files) -> the graph `kutse-rdf build` makes of those standard files, as an rdflib
+    Dataset (for the reference engines): each standard's named graph, the reference graph and
+    the inferred graph, from the build's own units."""
+    from rdflib import Dataset, URIRef
+
+    from kutse_rdf.build import cached_units
+    from kutse_rdf.config import Config
+    from kutse_rdf.graph.uris import Uris
+
+    def make(files: list[Path]) -> Dataset:
+        config = Config()
+        uris = Uris(config.base_uri)
+        dataset = Dataset()
+        with cached_units(list(files), tmp_path_factory.mktemp("units"), config, jobs=1) as made:
+            assert not made.result.failures, made.result.failures
+            reference = made.reference()
+            graphs = [(URIRef(u.graph_uri), [u.data("graph_nt")]) for u in made.units]
+            graphs += [(uris.reference_graph(), [reference.data("graph_nt")]),
+                       (uris.inferred_graph(), [reference.data("inferred_nt"),
+                                                *(u.data("inferred_nt") for u in made.units)])]
+            for name, parts in graphs:
+                graph = dataset.graph(name)
+                for nt in parts:
+                    graph.parse(data=nt.decode("utf-8"), format="nt")
+        return dataset
+
+    return make

@@ -122,7 +122,7 @@ def test_search_riskijuhtimine_finds_b_3_14(page, server):
     competences = [h for h in hits if "/competence/" in h[0]]
     # source line 282: "B.3.14. Riskijuhtimine (e-CF kompetents E.3)"
     assert competences[0][0].endswith("standard/it-juht-tase-7/competence/B.3.14/index.html")
-    page.click(f"#search-results a[href$='competence/B.3.14/index.html']")
+    page.click("#search-results a[href$='competence/B.3.14/index.html']")
     assert page.url.endswith(COMPETENCE)
     assert "Riskijuhtimine" in page.inner_text("h1")
     assert page.problems == []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from kutse_rdf.engine import dumps
@@ -115,7 +115,7 @@ def test_merged_files_hold_each_triple_once(built):
 def test_query_store_holds_what_the_library_queries_read(built):
     """The build's query store is data/all.nt less the triples whose predicate no library
     query names (query.predicates_used)."""
-    from kutse_rdf.query.library import library, predicates_used
+    from kutse_rdf.query import library, predicates_used
 
     out, result = built
     predicates = predicates_used(library().values())
@@ -140,7 +140,7 @@ def test_a_query_reading_any_predicate_gets_the_whole_union(tmp_path, seed_path,
     all of data/all.nt: the units' own statements and the shared ones, nothing less."""
     from kutse_rdf import build
 
-    monkeypatch.setattr(build, "query_predicates", lambda cache: None)
+    monkeypatch.setattr(build, "query_predicates", lambda cache, queries=None: None)
     out = tmp_path / "build"
     result = run_build([seed_path], out, Config(), quiet=True)
     assert set(result.store) == set(ox.parse(path=str(out / "data" / "all.nt"),
@@ -149,7 +149,7 @@ def test_a_query_reading_any_predicate_gets_the_whole_union(tmp_path, seed_path,
 
 
 def assert_answers_equal(store, out: Path) -> None:
-    from kutse_rdf.query import library as q
+    from kutse_rdf import query as q
 
     whole = ox.Store()
     whole.bulk_load(path=str(out / "data" / "all.nt"), format=ox.RdfFormat.N_TRIPLES)
@@ -262,7 +262,7 @@ def test_rebuild_of_the_same_input_gives_the_same_files(tmp_path, monkeypatch, s
 def test_query_data_store_of_a_build_holds_named_graphs_and_their_union(built):
     """`query --data` / `serve` load all.trig and take its union from all.nt beside it: the
     default graph must be exactly the union of the named graphs."""
-    from kutse_rdf.query.library import store_from_file
+    from kutse_rdf.query import store_from_file
 
     out, _ = built
     store = store_from_file(out / "data" / "all.trig")

@@ -20,11 +20,12 @@ from kutse_rdf.graph import reason
 from kutse_rdf.graph import validate
 from kutse_rdf.cli import main
 from kutse_rdf.config import Config
-from kutse_rdf.graph.convert import build_dataset, standard_graph
+from kutse_rdf.graph.convert import standard_graph
 from kutse_rdf.errors import InputError
 from kutse_rdf.graph.namespaces import KUTSE
 from kutse_rdf.reading.parser import parse_file
 from kutse_rdf.graph.uris import Uris
+from kutse_rdf.graph.vocab import load_reference
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "standards" / "it-juht-tase-7.txt"
@@ -69,7 +70,13 @@ STANDARD_IDS = (["seed"] + [f"{p.parent.name}/{p.stem}" for p in FAMILY]
 
 @pytest.fixture(scope="module")
 def reference() -> Graph:
-    return build_dataset([parse_file(SEED)], Config()).graph(U.reference_graph())
+    return load_reference(Config())
+
+
+def report_of(std, engine: str | None = None) -> validate.ValidationReport:
+    """A standard's report, as its unit validates it."""
+    return validate.validate_standard(std, U.standard(std), standard_graph(std, Config()),
+                                      load_reference(Config()), U, engine)
 
 
 @pytest.fixture(scope="module")
@@ -101,11 +108,20 @@ def test_both_reasoners_infer_the_same_for_the_reference_graph(reference, reason
     assert len(fast) > 100  # e-CF and ISCO hierarchies both ways
 
 
-def test_infer_on_a_dataset_is_the_same_with_either_engine():
-    ds = build_dataset([parse_file(SEED)], Config())
-    fast = set(reason.infer(ds, Config(), "reasonable"))
-    ds = build_dataset([parse_file(SEED)], Config())
-    assert fast == set(reason.infer(ds, Config(), "owlrl"))
+def test_units_infer_the_same_with_either_engine(monkeypatch):
+    """The build's units (what build, validate and query read) with KUTSE_RDF_REASONER=owlrl
+    give the same inferred bytes as with the default engine."""
+    from datetime import datetime, timezone
+
+    from kutse_rdf.engine.unit import UnitContext, reference_unit
+
+    inferred = {}
+    for engine in reason.ENGINES:
+        monkeypatch.setenv(reason.ENGINE_VARIABLE, engine)
+        unit = UnitContext(Config(), datetime.now(timezone.utc)).run(SEED)
+        inferred[engine] = (unit.inferred_nt, reference_unit(Config()).inferred_nt)
+    assert inferred["reasonable"] == inferred["owlrl"]
+    assert b"isRequiredBy" in inferred["owlrl"][0] and inferred["owlrl"][1]
 
 
 def test_vocabularies_differ_only_in_language_terms(reasoners):
@@ -194,18 +210,15 @@ def test_both_validators_agree_on_every_shape_fixture(fixture):
 @pytest.mark.parametrize("name", STANDARD_IDS + ["seed-b325"])
 def test_both_validators_agree_on_standards(inputs, name):
     std = parse_file(inputs[name])
-    fast = validate.validate_dataset(build_dataset([std], Config()), [std], "turbo")
-    reference = validate.validate_dataset(build_dataset([std], Config()), [std], "pyshacl")
-    assert len(fast) == len(reference) == 1
-    assert_same_reports(fast[0], reference[0])
-    assert (fast[0].source_file, fast[0].subject) == (reference[0].source_file,
-                                                      reference[0].subject)
+    fast, reference = report_of(std, "turbo"), report_of(std, "pyshacl")
+    assert_same_reports(fast, reference)
+    assert (fast.source_file, fast.subject) == (reference.source_file, reference.subject)
 
 
 def test_b325_under_turbo(inputs):
     """The undefined B.3.25 of line 123: one violation at that line, both messages tagged."""
     std = parse_file(inputs["seed-b325"])
-    [report] = validate.validate_dataset(build_dataset([std], Config()), [std], "turbo")
+    report = report_of(std, "turbo")
     [result] = report.results
     assert (result.severity, result.source_line, result.value) == (
         "violation", 123, "https://w3id.org/kutse-rdf/id/standard/it-juht-tase-7/competence/B.3.25")
@@ -251,7 +264,7 @@ def test_validator_engine_from_the_environment(monkeypatch, capsys, tmp_path):
 
 def test_report_json_round_trip(inputs):
     std = parse_file(inputs["seed-b325"])
-    [report] = validate.validate_dataset(build_dataset([std], Config()), [std])
+    report = report_of(std)
     data = json.loads(json.dumps(report.to_json()))  # plain JSON types only
     again = validate.ValidationReport.from_json(data)
     assert again.results == report.results and again.results
@@ -267,11 +280,12 @@ def test_write_reports_from_rebuilt_reports(inputs, tmp_path):
     reports = []
     for name in ("seed-b325", "corpus-standard-0002"):
         std = parse_file(inputs[name])
-        reports += validate.validate_dataset(build_dataset([std], Config()), [std])
+        reports.append(report_of(std))
     rebuilt = [validate.ValidationReport.from_json(json.loads(json.dumps(r.to_json())))
                for r in reports]
-    validate.write_reports(reports, tmp_path / "direct")
-    validate.write_reports(rebuilt, tmp_path / "rebuilt")
+    for folder, written in (("direct", reports), ("rebuilt", rebuilt)):
+        validate.write_report_files([r.to_json() for r in written],
+                                    [r.turtle_body() for r in written], tmp_path / folder)
     direct_json = (tmp_path / "direct/validation.json").read_text(encoding="utf-8")
     assert (tmp_path / "rebuilt/validation.json").read_text(encoding="utf-8") == direct_json
     direct = Graph().parse(tmp_path / "direct/validation.ttl")

@@ -1,4 +1,4 @@
-"""The query library (queries/*.rq) and query.py.
+"""The query library (queries/*.rq) and the query package (src/kutse_rdf/query/).
 
 Expected answers are derived by hand: for the mini graph from tests/fixtures/query/mini.trig,
 for the seed from standards/it-juht-tase-7.txt (line numbers cited), for the multi-standard
@@ -17,7 +17,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from kutse_rdf.query import library as q
+from kutse_rdf.graph.namespaces import XSD
+from kutse_rdf import query as q
 from kutse_rdf.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,20 +73,6 @@ def assert_engines_agree(store, dataset, name, params=None, unbound=False):
     # the rows' sort keys.
     assert sorted(fast_rows, key=repr) == sorted(reference_rows, key=repr), name
     return fast
-
-
-def pipeline_dataset(files: list[Path]):
-    """The graph `kutse-rdf build` makes, from the real stages (skipped until they exist)."""
-    parse = pytest.importorskip("kutse_rdf.reading.parser", reason="parser not there yet")
-    pytest.importorskip("kutse_rdf.graph.vocab", reason="reference vocabularies not there yet")
-    from kutse_rdf.config import Config
-    from kutse_rdf.graph.convert import build_dataset
-    from kutse_rdf.graph.reason import infer
-
-    config = Config()
-    dataset = build_dataset([parse.parse_file(f) for f in files], config)
-    infer(dataset, config)
-    return dataset
 
 
 def union_copy(dataset) -> rdflib.Dataset:
@@ -143,6 +130,38 @@ def test_bad_parameter_declaration_is_reported_with_line(tmp_path):
     with pytest.raises(InputError) as err:
         q.read_query(bad)
     assert err.value.line == 2
+
+
+# -- the package's layout ----------------------------------------------------------------------
+
+# The query package's modules in the order of its docstring: each may import only those before
+# it (no circle), and nothing of a later stage (site, publish, build, commands, cli).
+QUERY_MODULES = ("named", "predicates", "store", "params", "execute", "formats", "reports")
+LATER_STAGES = ("site", "publish", "build", "commands", "cli")
+
+
+def kutse_imports(path: Path) -> set[str]:
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name.startswith("kutse_rdf")}
+
+
+def test_query_modules_import_only_earlier_ones_and_no_later_stage():
+    package = ROOT / "src" / "kutse_rdf" / "query"
+    assert sorted(p.stem for p in package.glob("*.py")) == sorted(("__init__",) + QUERY_MODULES)
+    for index, name in enumerate(QUERY_MODULES):
+        imports = kutse_imports(package / f"{name}.py")
+        siblings = {i.rsplit(".", 1)[-1] for i in imports if i.startswith("kutse_rdf.query")}
+        assert "kutse_rdf.query" not in imports, name  # not the package's public surface
+        assert siblings <= set(QUERY_MODULES[:index]), (name, siblings)
+        later = {i for i in imports if i.split(".")[1] in LATER_STAGES}
+        assert not later, (name, later)
 
 
 # -- the mini graph (hand-written, tests/fixtures/query/mini.trig) -------------------------------
@@ -389,7 +408,7 @@ def b3(numbers) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def seed():
+def seed(pipeline_dataset):
     dataset = pipeline_dataset([SEED])
     return q.store_from_dataset(dataset), union_copy(dataset)
 
@@ -513,7 +532,7 @@ SEED_SLUG = "it-juht-tase-7"
 
 
 @pytest.fixture(scope="module")
-def multi():
+def multi(pipeline_dataset):
     dataset = pipeline_dataset(sorted(MULTI.glob("*.txt")) + [SEED])
     return q.store_from_dataset(dataset), union_copy(dataset)
 
@@ -595,7 +614,7 @@ def test_shipped_predicates_record_is_current():
 
     shipped = json.loads((resource_dir("queries") / q.PREDICATES_FILE).read_text(encoding="utf-8"))
     assert shipped == q.predicates_record(q.library().values()), (
-        "queries changed: run python -c 'import kutse_rdf.query.library as q; q.write_predicates_file()'")
+        "queries changed: run python -c 'import kutse_rdf.query as q; q.write_predicates_file()'")
 
 
 def test_predicates_used_reads_paths_values_and_refuses_open_predicates(tmp_path):
@@ -703,6 +722,6 @@ def test_rows_read_from_the_kept_answer_keep_their_terms(mini):
     assert None in {cell for row in result.rows for cell in row}
     result = q.run(store, q.library()["coverage-summary"])
     percents = {row[result.variables.index("percent")] for row in result.rows}
-    assert {p.datatype.value for p in percents} == {q.XSD + "decimal"}
+    assert {p.datatype.value for p in percents} == {str(XSD.decimal)}
     labels = [row[result.variables.index("partLabel")] for row in result.rows]
     assert {label.language for label in labels} == {"et"}

@@ -98,16 +98,81 @@ def test_unreadable_data_file_exit_2(capsys, tmp_path):
     assert code == 2 and f"{bad}: cannot read data" in err
 
 
-def test_seed_from_inputs_and_compare_from_folders(capsys):
+def test_seed_from_inputs_and_compare_from_folders(capsys, tmp_path):
     pytest.importorskip("kutse_rdf.reading.parser")
     pytest.importorskip("kutse_rdf.graph.vocab")
-    code, out, _ = run(capsys, "query", "shared-competences", str(SEED), "--format", "csv")
+    out_dir = str(tmp_path / "build")
+    code, out, _ = run(capsys, "query", "shared-competences", str(SEED), "--format", "csv",
+                       "--out", out_dir)
     assert code == 0
     assert [r[2] for r in csv.reader(io.StringIO(out))][1:] == ["B.3.13", "B.3.15"]
     code, out, _ = run(capsys, "query", "compare-standards", str(MULTI), "--param",
                        "a=andmeanaluutik-tase-6", "--param", "b=tarkvaraarendaja-tase-6.txt",
-                       "--format", "json")
+                       "--format", "json", "--out", out_dir)
     assert code == 0
     both = {b["ecfNotation"]["value"] for b in json.loads(out)["results"]["bindings"]
             if b["status"]["value"] == "both"}
     assert both == {"D.7", "E.2"}  # the two fixtures' common e-CF citations
+
+
+GRAPHS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g\n"
+
+
+@pytest.fixture(scope="module")
+def seed_build(tmp_path_factory):
+    from kutse_rdf.build import run_build
+    from kutse_rdf.config import Config
+
+    out = tmp_path_factory.mktemp("query") / "build"
+    run_build([SEED], out, Config(), quiet=True)
+    return out
+
+
+def test_inputs_give_the_graph_of_the_build(capsys, seed_build, tmp_path):
+    """One road: a query over INPUT answers as over the build of the same INPUT, a query that
+    names graphs too (each standard's, the reference and the inferred graph)."""
+    graphs = tmp_path / "graphs.rq"
+    graphs.write_text(GRAPHS_QUERY, encoding="utf-8")
+    trig = str(seed_build / "data" / "all.trig")
+    for query in ("ecf-coverage", "esco-links", str(graphs)):
+        code, from_build, _ = run(capsys, "query", query, "--data", trig, "--format", "json")
+        assert code == 0
+        code, from_input, err = run(capsys, "query", query, str(SEED), "--out",
+                                    str(tmp_path / "other"), "--format", "json")
+        assert code == 0, err
+        assert from_input == from_build, query
+    counts = {b["g"]["value"].rsplit("/", 1)[-1] for b in json.loads(from_input)["results"]["bindings"]}
+    assert counts == {"it-juht-tase-7", "reference", "inferred"}
+
+
+def test_inputs_are_answered_from_the_build_cache(capsys, seed_build, monkeypatch):
+    """`query NAME INPUT --out DIR` reads the units the build of DIR cached: no conversion."""
+    from kutse_rdf.graph import convert
+
+    def no_conversion(*args, **kwargs):
+        raise AssertionError("converted again")
+
+    monkeypatch.setattr(convert, "standard_graph", no_conversion)
+    code, out, err = run(capsys, "query", "shared-competences", str(SEED), "--out",
+                         str(seed_build), "--format", "csv")
+    assert code == 0, err
+    assert [r[2] for r in csv.reader(io.StringIO(out))][1:] == ["B.3.13", "B.3.15"]
+
+
+def test_an_unwritable_cache_folder_still_answers(capsys, tmp_path):
+    """The cache goes to a temporary folder when DIR/.cache cannot be made."""
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    code, out, err = run(capsys, "query", "shared-competences", str(SEED), "--out",
+                         str(blocker / "build"), "--format", "csv")
+    assert code == 0, err
+    assert [r[2] for r in csv.reader(io.StringIO(out))][1:] == ["B.3.13", "B.3.15"]
+
+
+def test_a_document_that_fails_ends_the_query(capsys, tmp_path):
+    empty = tmp_path / "tyhi.txt"
+    empty.write_text("", encoding="utf-8")
+    code, out, err = run(capsys, "query", "shared-competences", str(empty), str(SEED), "--out",
+                         str(tmp_path / "build"))
+    assert code == 2 and out == ""
+    assert err.startswith(f"kutse-rdf: {empty}: ") and len(err.strip().splitlines()) == 1

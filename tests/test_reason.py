@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 import copy
+from datetime import datetime, timezone
 
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kutse_rdf.config import Config
-from kutse_rdf.graph.convert import build_dataset, standard_graph
-from kutse_rdf.graph.namespaces import ECF4, KUTSE, SCHEMA
-from kutse_rdf.graph.reason import (Reasoner, closure, infer, keep, reasoning_schema, schema_of,
-                                    standard_graph_ids)
+from kutse_rdf.graph.convert import standard_graph
+from kutse_rdf.graph.namespaces import ECF4, ELM, KUTSE, SCHEMA
+from kutse_rdf.graph.reason import Reasoner, closure, keep, reasoning_schema, schema_of
+from kutse_rdf.graph.vocab import load_reference
 from kutse_rdf.graph.uris import Uris
 
 S = "https://w3id.org/kutse-rdf/id/standard/it-juht-tase-7"
@@ -23,10 +24,11 @@ def uri(path: str = "") -> URIRef:
 
 
 @pytest.fixture(scope="module")
-def dataset(seed_standard):
-    ds = build_dataset([seed_standard], Config())
-    asserted = {g.identifier: set(g) for g in ds.graphs()}
-    inferred = infer(ds, Config())
+def dataset(pipeline_dataset, seed_path):
+    """The seed's graphs as a build's units make them: asserted graphs and the inferred one."""
+    ds = pipeline_dataset([seed_path])
+    inferred = ds.graph(U.inferred_graph())
+    asserted = {g.identifier: set(g) for g in ds.graphs() if g.identifier != U.inferred_graph()}
     return ds, asserted, inferred
 
 
@@ -87,18 +89,14 @@ def test_class_membership_from_the_ontology_alignments(dataset):
 
 
 def test_units_are_independent_per_standard(seed_standard):
-    """Two standards reasoned in one dataset give exactly the union of each alone."""
+    """Reasoning over two standards at once concludes exactly what each concludes alone: the
+    ground for reasoning one standard at a time."""
     other = copy.deepcopy(seed_standard)
     other.title, other.source_file = "IT-juht, tase 6", "it-juht-tase-6.txt"
-    together = build_dataset([seed_standard, other], Config())
-    both = set(infer(together, Config()))
-    assert standard_graph_ids(together, Config()) == [
-        URIRef("https://w3id.org/kutse-rdf/id/graph/it-juht-tase-6"),
-        URIRef("https://w3id.org/kutse-rdf/id/graph/it-juht-tase-7")]
-    alone = set()
-    for std in (seed_standard, other):
-        ds = build_dataset([std], Config())
-        alone |= set(infer(ds, Config()))
+    reasoner = Reasoner(reasoning_schema(load_reference(Config())))
+    graphs = [list(standard_graph(std, Config())) for std in (seed_standard, other)]
+    both = reasoner.infer_one(graphs[0] + graphs[1])
+    alone = reasoner.infer_one(graphs[0]) | reasoner.infer_one(graphs[1])
     assert both == alone
     assert (URIRef("https://w3id.org/kutse-rdf/id/standard/it-juht-tase-6/competence/B.3.5"),
             KUTSE.isRequiredBy,
@@ -141,15 +139,15 @@ def test_schema_of_takes_axioms_with_their_blank_node_structures():
     assert (URIRef("http://example.org/x"), RDF.type, URIRef("http://example.org/A")) not in schema
 
 
-def test_no_reasoning_over_an_elm_graph(seed_standard):
-    """The ELM view declares elm:hasPart symmetric: a graph named elm is never a unit."""
-    ds = build_dataset([seed_standard], Config())
-    elm = ds.graph(U.elm_graph())
-    elm.add((URIRef("http://example.org/a"), KUTSE.requiresCompetence,
-             URIRef("http://example.org/b")))
-    assert U.elm_graph() not in standard_graph_ids(ds, Config())
-    inferred = infer(ds, Config())
-    assert not set(inferred.triples((URIRef("http://example.org/b"), None, None)))
+def test_no_reasoning_over_the_elm_view(dataset, seed_path):
+    """The ELM view declares elm:hasPart symmetric: it is never reasoned over, so nothing is
+    inferred from its statements."""
+    from kutse_rdf.engine.unit import UnitContext
+
+    unit = UnitContext(Config(), datetime.now(timezone.utc)).run(seed_path)
+    assert f"<{ELM}hasPart>".encode() in unit.elm_nt
+    _, _, inferred = dataset
+    assert not set(inferred.triples((None, ELM.hasPart, None)))
 
 
 def test_standard_graph_alone_with_a_small_schema(seed_standard):

@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kutse_rdf.query import library as q
+from kutse_rdf import query as q
 from kutse_rdf.cli import main
 from kutse_rdf.errors import InputError
 from kutse_rdf.publish.serve import make_server, negotiate
@@ -232,7 +232,7 @@ def test_end_to_end_on_the_seed_build(tmp_path, capsys):
         query = urllib.parse.quote(library_text("shared-competences"))
         _, _, body = get(f"{srv.url}sparql?query={query}")
     over_http = json.loads(body)
-    from_cli = cli_json(capsys, "shared-competences", str(ROOT / "standards"))
+    from_cli = cli_json(capsys, "shared-competences", str(ROOT / "standards"), "--out", str(out))
     assert over_http == from_cli
     assert [b["notation"]["value"] for b in over_http["results"]["bindings"]] == ["B.3.13", "B.3.15"]
     reports = out / "reports" / "queries"

@@ -203,12 +203,48 @@ def test_every_shape_has_a_failing_fixture():
 
 
 def test_every_rule_has_messages_in_estonian_and_english():
+    # a SPARQL constraint carries one of them as kshape:message (see the next test)
     graph = validate.shapes_graph()
     for rule in shape_rules():
         node = URIRef(KSHAPE + rule)
         holders = [node, *graph.objects(node, SH.sparql)]
-        languages = sorted(m.language for h in holders for m in graph.objects(h, SH.message))
+        languages = sorted(m.language for h in holders
+                           for p in (SH.message, validate.KSHAPE.message)
+                           for m in graph.objects(h, p))
         assert languages == ["en", "et"], rule
+
+
+SHAPES_FILES = sorted((Path(validate.__file__).parents[3] / "shapes").rglob("*.ttl"))
+
+
+@pytest.mark.parametrize("file", SHAPES_FILES, ids=lambda f: f.name)
+def test_a_sparql_constraint_has_one_sh_message(file):
+    # Apache Jena refuses a SPARQL constraint with two (apache/jena#3817): "More than one match".
+    graph = Graph().parse(file)
+    for constraint in set(graph.objects(None, SH.sparql)):
+        messages = list(graph.objects(constraint, SH.message))
+        assert len(messages) <= 1, (file.name, str(constraint), messages)
+
+
+def test_other_language_messages_use_only_the_placeholders_of_the_sh_message():
+    # validate.restore_languages reads the values off the sh:message text; it can fill in no other
+    graph = validate.shapes_graph()
+    placeholder = validate._PLACEHOLDER
+    others = list(graph.subject_objects(validate.KSHAPE.message))
+    assert len(others) == 6
+    for constraint, other in others:
+        [message] = graph.objects(constraint, SH.message)
+        assert set(placeholder.findall(other)) <= set(placeholder.findall(message)), constraint
+        assert other.language != message.language
+
+
+def test_a_message_is_filled_in_with_the_values_read_off_another():
+    values = validate._template_values("Notation {?value} is used by {?first} and {?second}.",
+                                       "Notation A.1 is used by x and y and z.")
+    assert values == {"value": "A.1", "first": "x", "second": "y and z"}
+    assert validate._fill("{?first} ja {?second}: {?value} ({?other})", values) == \
+        "x ja y and z: A.1 ({?other})"
+    assert validate._template_values("Notation {?value}.", "Other text") is None
 
 
 def test_report_graph_keeps_the_language_of_sparql_messages():
@@ -222,7 +258,24 @@ def test_report_graph_keeps_the_language_of_sparql_messages():
     }
 
 
-# --- the reference graph handed in separately, as validate_dataset does
+def test_the_estonian_message_is_added_whether_or_not_the_engine_kept_the_tag():
+    shapes = validate.shapes_graph()
+    constraint = URIRef(KSHAPE + "RequiredCompetence-exists-query")
+    english = "Requires competence B.3.25, which is not a competence of this standard."
+    for message in (Literal(english), Literal(english, lang="en")):
+        report = Graph()
+        result = URIRef("urn:x-test:result")
+        report.add((result, RDF.type, SH.ValidationResult))
+        report.add((result, SH.sourceConstraint, constraint))
+        report.add((result, SH.resultMessage, message))
+        validate.restore_languages(report, shapes)
+        validate.restore_languages(report, shapes)  # a second pass adds nothing
+        assert set(report.objects(result, SH.resultMessage)) == {
+            Literal(english, lang="en"),
+            Literal("Nõutud kompetentsi B.3.25 selles kutsestandardis ei ole.", lang="et")}
+
+
+# --- the reference graph handed in separately, as a build's unit does
 
 
 def split_valid() -> tuple[Graph, Graph]:
@@ -272,3 +325,41 @@ def test_level_mismatch_found_through_the_reference_graph():
     report = validate.validate_graph(data, reference)
     assert [(r.shape, r.severity) for r in report.results] == [
         (KSHAPE + "Competence-level-consistent", "warning")]
+
+
+# --- what the rules cover: the standards' concepts; the reference vocabularies conform as shipped
+
+
+def test_the_shipped_reference_vocabularies_conform_to_every_rule():
+    # A whole dataset validated with these shapes (as a registry's own engine does) gives the
+    # results of its standards and nothing more: nothing fires on the reference graph, though
+    # the ESCO subset has no ESCO hierarchy (not an orphan: kshape:Orphan covers the standards).
+    from kutse_rdf.graph.vocab import load_reference
+
+    for engine in validate.ENGINES:
+        report = validate.validate_graph(load_reference(), engine=engine)
+        assert [(r.shape, r.focus) for r in report.results] == [], engine
+
+
+def test_a_reference_concept_linked_to_nothing_is_no_orphan():
+    esco = URIRef("http://data.europa.eu/esco/occupation/x")
+    graph = Graph()
+    graph.add((esco, RDF.type, SKOS.Concept))
+    graph.add((esco, SKOS.prefLabel, Literal("ICT director", lang="en")))
+    assert validate.validate_graph(graph).results == []
+
+
+def test_orphan_covers_every_class_the_converter_makes_a_concept():
+    from kutse_rdf.config import Config
+    from kutse_rdf.graph.convert import standard_graph
+    from kutse_rdf.model import CompetenceRef, Specialisation
+    from kutse_rdf.reading.parser import parse_file
+
+    std = parse_file(Path(__file__).parents[1] / "standards" / "it-juht-tase-7.txt")
+    std.specialisations.append(Specialisation("Eriala", [CompetenceRef("B.3.1", None, 1)], 1))
+    graph = standard_graph(std, Config())
+    concept_classes = {cls for s in graph.subjects(RDF.type, SKOS.Concept)
+                       for cls in graph.objects(s, RDF.type)} - {SKOS.Concept}
+    targets = set(validate.shapes_graph().objects(URIRef(KSHAPE + "Orphan"), SH.targetClass))
+    assert concept_classes == targets == {KUTSE.Qualification, KUTSE.PartialQualification,
+                                          KUTSE.Specialisation, KUTSE.Competence}

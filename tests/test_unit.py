@@ -50,3 +50,17 @@ def test_model_json_is_the_dataclass_tree_with_the_cli_lists(seed_standard):
     first = seed_standard.competences[0]
     assert data["competences"][0]["indicators"] == [i.text for i in first.indicators]
     assert data["competences"][0]["title"] == first.title
+
+
+def test_a_cache_read_and_added_to_in_place(tmp_path):
+    """validate and query read a build's cache and add to it: one folder as both the previous
+    and the current cache. An entry loads from where it is and keeps its bytes."""
+    from kutse_rdf.engine.cache import ArtifactCache
+    from kutse_rdf.engine.unit import UnitResult
+
+    cache = ArtifactCache(tmp_path, tmp_path)
+    unit = UnitResult(source_file="a.txt", path="a.txt", key="k1", graph_nt=b"<a> <b> <c> .\n")
+    cache.store(unit)
+    again = ArtifactCache(tmp_path, tmp_path).load("k1")
+    assert again is not None and again.data("graph_nt") == b"<a> <b> <c> .\n"
+    assert [p.name for p in (tmp_path / ".cache").iterdir()] == ["k1.unit"]

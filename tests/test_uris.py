@@ -5,7 +5,7 @@ import pytest
 from rdflib import URIRef
 
 from kutse_rdf.config import Config, load_config
-from kutse_rdf.graph.convert import build_dataset, distinct_standards, standard_graph
+from kutse_rdf.graph.convert import standard_graph
 from kutse_rdf.errors import DataError
 from kutse_rdf.model import Competence, Line, PartialQualification, Standard
 from kutse_rdf.graph.namespaces import KUTSE
@@ -94,20 +94,6 @@ def test_same_uris_on_every_build():
     a = {s for s in standard_graph(standard(), Config()).subjects() if isinstance(s, URIRef)}
     b = {s for s in standard_graph(standard(), Config()).subjects() if isinstance(s, URIRef)}
     assert a == b
-
-
-def test_two_standards_with_one_slug_are_refused_not_merged():
-    first = standard(title="IT-juht, tase 7", file="a.txt")
-    second = standard(title="IT juht – tase 7", file="b.txt")  # another spelling, same slug
-    kept, refused = distinct_standards([first, second], Config())
-    assert kept == [first]
-    assert len(refused) == 1
-    message = str(refused[0])
-    assert message.startswith("b.txt:1: ")
-    assert "'it-juht-tase-7'" in message and "a.txt" in message
-    with pytest.raises(DataError) as exc:
-        build_dataset([first, second], Config())
-    assert exc.value.file == "b.txt"
 
 
 def test_a_title_without_letters_is_a_data_error():

@@ -1,5 +1,6 @@
-"""The validation stage end to end: model -> convert -> validate_dataset -> report, and the
-`kutse-rdf validate` command on the seed and on broken copies of it."""
+"""The validation stage end to end: model -> convert -> validate_standard -> report, and the
+`kutse-rdf validate` command (through the build's units and cache) on the seed and on broken
+copies of it."""
 from __future__ import annotations
 
 import json
@@ -39,15 +40,20 @@ def small_standard() -> Standard:
     )
 
 
-def dataset_of(*standards: Standard):
-    from kutse_rdf.graph.convert import build_dataset
+def report_of(std: Standard) -> validate.ValidationReport:
+    """The standard's report, as its unit validates it."""
+    from kutse_rdf.graph.convert import standard_graph
+    from kutse_rdf.graph.uris import Uris
+    from kutse_rdf.graph.vocab import load_reference
 
-    return build_dataset(list(standards), Config())
+    uris = Uris(Config().base_uri)
+    return validate.validate_standard(std, uris.standard(std), standard_graph(std, Config()),
+                                      load_reference(Config()), uris)
 
 
 def test_undefined_competence_points_at_the_line_where_it_is_named():
     std = small_standard()
-    [report] = validate.validate_dataset(dataset_of(std), [std])
+    report = report_of(std)
     assert not report.conforms
     assert [(r.severity, r.shape, r.focus, r.value, r.source_file, r.source_line)
             for r in report.results] == [
@@ -60,7 +66,7 @@ def test_level_mismatch_is_a_warning_only():
     std = small_standard()
     std.partial_qualifications[0].competences.pop()  # no undefined competence
     std.competences[1].level = 8  # e-CF A.2 is defined at e-3 and e-4 only: EQF 6 and 7
-    [report] = validate.validate_dataset(dataset_of(std), [std])
+    report = report_of(std)
     assert report.conforms
     assert [(r.severity, r.shape, r.source_line, r.message_en) for r in report.results] == [
         ("warning", KSHAPE + "Competence-level-consistent", 40,
@@ -68,18 +74,9 @@ def test_level_mismatch_is_a_warning_only():
          "defined.")]
 
 
-def test_each_standard_is_validated_on_its_own_graph():
-    good, bad = small_standard(), small_standard()
-    good.partial_qualifications[0].competences.pop()
-    good.source_file, good.title = "hea.txt", "Hea, tase 7"
-    reports = validate.validate_dataset(dataset_of(good, bad), [good, bad])
-    assert [(r.source_file, r.conforms, len(r.results)) for r in reports] == [
-        ("hea.txt", True, 0), ("proov.txt", False, 1)]
-
-
 def test_format_report_groups_by_standard_with_file_and_line():
     std = small_standard()
-    text = validate.format_report(validate.validate_dataset(dataset_of(std), [std]))
+    text = validate.format_report([report_of(std)])
     assert text.splitlines() == [
         "proov.txt (Proov, tase 7): 1 violation, 0 warnings",
         "proov.txt:13: violation: [partial/proovijuht-tase-7] Requires competence B.3.25, "
@@ -89,12 +86,13 @@ def test_format_report_groups_by_standard_with_file_and_line():
     ]
 
 
-def test_write_reports(tmp_path):
+def test_write_report_files(tmp_path):
     from rdflib import Graph
     from rdflib.namespace import SH
 
-    std = small_standard()
-    validate.write_reports(validate.validate_dataset(dataset_of(std), [std]), tmp_path)
+    report = report_of(small_standard())
+    assert validate.write_report_files([report.to_json()], [report.turtle_body()],
+                                       tmp_path) == (1, 0)
     data = json.loads((tmp_path / "validation.json").read_text(encoding="utf-8"))
     assert (data["conforms"], data["violations"], data["warnings"]) == (False, 1, 0)
     [entry] = data["standards"]
@@ -209,3 +207,72 @@ def test_unreadable_input_is_skipped_with_exit_2(capsys, tmp_path):
     assert code == 2
     assert err.startswith("kutse-rdf: skipped: ")
     assert "tyhi.txt" in err
+
+
+def test_each_standard_is_validated_on_its_own(capsys, tmp_path):
+    """Two standards in one run: each report counts its own results only."""
+    bad = edited_seed(tmp_path, 123, "B.3.10. Personaliarendus", "B.3.25. Personaliarendus")
+    renamed = tmp_path / "muu" / "it-ulem-tase-7.txt"
+    renamed.parent.mkdir()
+    renamed.write_text(SEED.read_text(encoding="utf-8").replace(
+        "\nIT-juht, tase 7\n", "\nIT-ülem, tase 7\n", 1), encoding="utf-8")
+    code, out, err = run_validate(capsys, tmp_path, bad, renamed)
+    assert code == 1
+    summaries = [line for line in out.splitlines() if not line.startswith((" ", "it-juht-tase-7.txt:"))]
+    assert summaries == ["it-juht-tase-7.txt (IT-juht, tase 7): 1 violation, 0 warnings",
+                         "it-ulem-tase-7.txt (IT-ülem, tase 7): 0 violations, 0 warnings",
+                         "2 standards validated: 1 violation, 0 warnings"]
+
+
+def test_two_standards_with_one_slug_second_is_skipped(capsys, tmp_path):
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, err = run_validate(capsys, tmp_path, tmp_path / "a.txt", tmp_path / "b.txt")
+    assert code == 1
+    assert err.splitlines()[0] == (
+        "kutse-rdf: skipped: b.txt:2: standard 'IT-juht, tase 7' gives the URI slug "
+        "'it-juht-tase-7' already used by a.txt ('IT-juht, tase 7'); rename one title")
+    assert out.splitlines()[-1] == "1 standard validated: 0 violations, 0 warnings"
+
+
+def test_a_standard_that_cannot_be_converted_is_skipped_the_others_validated(capsys, tmp_path):
+    """As in `build`: a document whose graph cannot be made (two competences B.3.2) is reported
+    and skipped, and the other standards are still validated."""
+    broken = edited_seed(tmp_path, 186, "B.3.3. Tegevusplaani", "B.3.2. Tegevusplaani")
+    renamed = tmp_path / "yks.txt"
+    renamed.write_text(broken.read_text(encoding="utf-8").replace(
+        "\nIT-juht, tase 7\n", "\nIT-ülem, tase 7\n", 1), encoding="utf-8")
+    code, out, err = run_validate(capsys, tmp_path, renamed, SEED)
+    assert code == 1
+    assert err.splitlines()[0] == (
+        "kutse-rdf: skipped: yks.txt:186: competence gives the same URI as the one on line 177: "
+        "https://w3id.org/kutse-rdf/id/standard/it-ulem-tase-7/competence/B.3.2")
+    assert out.splitlines() == ["it-juht-tase-7.txt (IT-juht, tase 7): 0 violations, 0 warnings",
+                                "1 standard validated: 0 violations, 0 warnings"]
+
+
+def test_validate_reads_the_units_a_build_cached(capsys, tmp_path, monkeypatch):
+    """One road: after `build --out DIR`, `validate --out DIR` takes each standard's report
+    from the unit the build cached; nothing is converted again."""
+    from kutse_rdf.build import run_build
+    from kutse_rdf.graph import convert
+
+    run_build([SEED], tmp_path / "build", Config(), quiet=True)
+    built = (tmp_path / "build/reports/validation.json").read_bytes()
+
+    def no_conversion(*args, **kwargs):
+        raise AssertionError("converted again")
+
+    monkeypatch.setattr(convert, "standard_graph", no_conversion)
+    code, out, err = run_validate(capsys, tmp_path, SEED)
+    assert code == 0, err
+    assert out.splitlines()[-1] == "1 standard validated: 0 violations, 0 warnings"
+    assert (tmp_path / "build/reports/validation.json").read_bytes() == built
+
+
+def test_a_build_reuses_the_units_validate_made(capsys, tmp_path):
+    from kutse_rdf.build import run_build
+
+    assert run_validate(capsys, tmp_path, SEED)[0] == 0
+    result = run_build([SEED], tmp_path / "build", Config(), quiet=True)
+    assert result.cache_hits == 1

@@ -102,16 +102,6 @@ def write_json(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def parse_all(files: list[Path], result: BuildResult) -> None:
-    from kutse_rdf.reading.parser import parse_file
-
-    for file in files:
-        try:
-            result.standards.append(parse_file(file))
-        except KutseError as exc:
-            result.failures.append(exc)
-
-
 def write_parse_outputs(root: Path, result: BuildResult, units: list[UnitResult]) -> None:
     """data/model/NAME.json per standard (its model as JSON, made by its unit) and
     reports/parse.json."""
@@ -139,13 +129,14 @@ def write_parse_outputs(root: Path, result: BuildResult, units: list[UnitResult]
     write_json(root / "reports" / "parse.json", report)
 
 
-def query_predicates(cache: ArtifactCache) -> frozenset[str] | None:
-    """query.predicates_used of the query library (query.library_predicates), recorded in the
+def query_predicates(cache: ArtifactCache, queries: dict | None = None) -> frozenset[str] | None:
+    """query.predicates_used of the named queries (default: the library), recorded in the
     cache for the next build."""
-    from kutse_rdf.query.library import library_predicates, shipped_predicates
+    from kutse_rdf.query import library_predicates, shipped_predicates
 
     predicates, record = library_predicates([cache.load_record(PREDICATES_RECORD),
-                                             shipped_predicates()])
+                                             shipped_predicates()],
+                                            None if queries is None else queries.values())
     cache.store_record(PREDICATES_RECORD, record)
     return predicates
 
@@ -176,11 +167,11 @@ def run_units(files: list[Path], cache: ArtifactCache, config: Config, environme
         else:
             todo.append((index, path, key))
     bar = _progress(len(todo), progress)
-    if len(todo) <= 2 or jobs <= 1:
+    if todo and (len(todo) <= 2 or jobs <= 1):  # no context at all when everything is cached
         context = UnitContext(config, built_at, query_predicates)
         for index, path, key in todo:
             _finish(context.build(path, key, cache), results, index, bar)
-    else:
+    elif todo:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"),
                                  initializer=init_worker,
                                  initargs=(config, built_at, query_predicates)) as pool:
@@ -206,6 +197,73 @@ def _progress(total: int, wanted: bool):
     from tqdm import tqdm
 
     return tqdm(total=total, unit="standard", desc="building", file=sys.stderr)
+
+
+def standard_units(files: list[Path], cache: ArtifactCache, config: Config, environment: str,
+                   built_at: datetime, jobs: int, progress: bool, result: BuildResult,
+                   queries: dict | None = None) -> tuple[list[UnitResult], frozenset[str] | None]:
+    """The units of the standards to build (distinct_units), from the cache or made and stored
+    there, and the query predicates they were made with. Sets result.standards, .failures and
+    .cache_hits."""
+    predicates = query_predicates(cache, queries)
+    units = distinct_units(run_units(files, cache, config, environment, built_at, jobs, progress,
+                                     predicates), result)
+    result.standards = [u.standard for u in units]
+    result.cache_hits = cache.hits
+    return units, predicates
+
+
+def reference_of(cache: ArtifactCache, environment: str, config: Config) -> UnitResult:
+    """The reference unit (reference graph and its inferences), from the cache or made."""
+    key = reference_key(environment)
+    reference = cache.load(key)
+    if reference is None:
+        reference = reference_unit(config)
+        reference.key = key
+        cache.store(reference)
+    return reference
+
+
+@dataclass
+class Units:
+    """The units of some standards, made as a build makes them, for the commands that read them
+    without building (validate, query INPUT)."""
+    units: list[UnitResult]
+    result: BuildResult  # standards, failures (documents reported and skipped), cache hits
+    cache: ArtifactCache
+    environment: str
+    config: Config
+
+    def reference(self) -> UnitResult:
+        return reference_of(self.cache, self.environment, self.config)
+
+
+@contextmanager
+def cached_units(files: list[Path], out: Path, config: Config,
+                 jobs: int | None = None) -> Iterator[Units]:
+    """The units of `files` through the cache of the build folder `out` (out/.cache): what a
+    build there reuses, and what it stored. Entries made here are added to that cache, so a
+    later build reuses them. When out/.cache cannot be written, a temporary cache serves the
+    command and is removed afterwards."""
+    from kutse_rdf.query import library
+
+    out = out.resolve()
+    environment = environment_key(config)  # also checks the engines' names (exit 2)
+    spare = None
+    try:
+        cache = ArtifactCache(out, out)
+    except OSError:  # e.g. a read-only working folder: `query` still answers
+        spare = Path(tempfile.mkdtemp(prefix="kutse-rdf-cache-"))
+        cache = ArtifactCache(spare, spare)
+    try:
+        result = BuildResult()
+        units, _ = standard_units(files, cache, config, environment, build_time(),
+                                  jobs or os.cpu_count() or 1, False, result,
+                                  library(config.queries))
+        yield Units(units, result, cache, environment, config)
+    finally:
+        if spare is not None:
+            shutil.rmtree(spare, ignore_errors=True)
 
 
 def distinct_units(units: list[UnitResult], result: BuildResult) -> list[UnitResult]:
@@ -244,19 +302,19 @@ def write_site(root: Path, result: BuildResult, config: Config, previous: Path |
     `reports_ready` returns once reports/queries/ is written."""
     from kutse_rdf.site.writer import build_site
 
-    stats = build_site(root, config, result.standards, previous=previous,  # reused pages
+    stats = build_site(root, config, previous=previous,  # reused pages
                        reports_ready=reports_ready)
     result.notes.append(f"site: {stats.pages} pages, {stats.resources} resources in site/")
 
 
-def write_query_reports(root: Path, result: BuildResult, store) -> str:
-    """Each library query without required parameters -> reports/queries/NAME.csv and
+def write_query_reports(root: Path, result: BuildResult, store, queries: dict) -> str:
+    """Each named query without required parameters -> reports/queries/NAME.csv and
     NAME.json (W3C SPARQL results formats); returns the build's note on them."""
-    from kutse_rdf.query.library import library, write_reports
+    from kutse_rdf.query import write_reports
 
     result.store = store
-    skipped = write_reports(root / "reports" / "queries", store)
-    return queries_note(len(library()) - len(skipped), skipped)
+    skipped = write_reports(root / "reports" / "queries", store, queries)
+    return queries_note(len(queries) - len(skipped), skipped)
 
 
 def queries_note(reports: int, skipped: list[str], reused: bool = False) -> str:
@@ -278,9 +336,35 @@ def query_store(data: Path | bytes):
     return store
 
 
+def units_store(units: list[UnitResult], reference: UnitResult, config: Config,
+                named_graphs: bool = False):
+    """A store of the units' graphs as `query --data DIR/data/all.trig` has them: the union of
+    every graph (data/all.nt, each triple once) as the default graph and, with `named_graphs`,
+    each standard's graph, the reference and the inferred graph under their names."""
+    import pyoxigraph as ox
+
+    from kutse_rdf.engine.dumps import shared_lines
+    from kutse_rdf.graph.ntriples import sorted_lines
+    from kutse_rdf.graph.uris import Uris
+
+    store = query_store(b"".join([*(u.data("union_nt") for u in units),
+                                  shared_lines(units, reference)]))
+    if named_graphs:
+        uris = Uris(config.base_uri)
+        inferred = sorted_lines(reference.data("inferred_nt"),
+                                *(u.data("inferred_nt") for u in units))
+        graphs = [*((u.graph_uri, u.data("graph_nt")) for u in units),
+                  (str(uris.reference_graph()), reference.data("graph_nt")),
+                  (str(uris.inferred_graph()), inferred)]
+        for name, data in graphs:
+            store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
+    return store
+
+
 def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes,
                         predicates: frozenset[str] | None, cache: ArtifactCache,
-                        environment: str, result: BuildResult, background: "Background") -> None:
+                        environment: str, result: BuildResult, background: "Background",
+                        named: dict) -> None:
     """reports/queries/: the library's answers. They can only change when a triple the queries
     read changes, so the store holds just those (the units' query_nt and the matching shared
     lines: ~55 % of the triples, loaded in half the time), and when their hash equals the
@@ -291,7 +375,7 @@ def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes,
 
     if predicates is None:  # a query can read any predicate: the statements of data/all.nt
         data = b"".join([*(u.data("union_nt") for u in units), shared_nt])
-        background.start(lambda: write_query_reports(root, result, query_store(data)))
+        background.start(lambda: write_query_reports(root, result, query_store(data), named))
         return
     shared = with_predicates(shared_nt, predicates)
     digest = hashlib.sha256(environment.encode() + shared)
@@ -299,20 +383,21 @@ def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes,
         digest.update(unit.query_digest.encode())
     record = {"digest": digest.hexdigest()}
     cache.store_record(REPORTS_RECORD, record)
-    note = link_reports(cache, root) if cache.load_record(REPORTS_RECORD) == record else None
+    note = (link_reports(cache, root, named) if cache.load_record(REPORTS_RECORD) == record
+            else None)
     if note is not None:
         background.note = note
         return
     data = b"".join([*(u.data("query_nt") for u in units), shared])
-    background.start(lambda: write_query_reports(root, result, query_store(data)))
+    background.start(lambda: write_query_reports(root, result, query_store(data), named))
 
 
-def link_reports(cache: ArtifactCache, root: Path) -> str | None:
+def link_reports(cache: ArtifactCache, root: Path, queries: dict) -> str | None:
     """Hard-link every report file of the previous build's reports/queries/ into this one and
     return the build's note on them; None when one is missing (then the queries run)."""
-    from kutse_rdf.query.library import REPORT_SUFFIXES, report_queries
+    from kutse_rdf.query import REPORT_SUFFIXES, report_queries
 
-    reported, skipped = report_queries()
+    reported, skipped = report_queries(queries)
     source = cache.previous_build / "reports" / "queries"
     target = root / "reports" / "queries"
     try:
@@ -329,36 +414,32 @@ def link_reports(cache: ArtifactCache, root: Path) -> str | None:
 def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
               jobs: int | None = None) -> BuildResult:
     from kutse_rdf.engine.dumps import shared_lines, write_dumps, write_elm_dumps
+    from kutse_rdf.query import library
 
     result = BuildResult()
     out = out.resolve()
     jobs = jobs or os.cpu_count() or 1
     built_at = build_time()
     environment = environment_key(config)  # also checks the engines' names (exit 2)
+    named = library(config.queries)  # the shipped queries and kutse-rdf.toml's folder
     with atomic_dir(out) as root:
         cache = ArtifactCache(out, root)
         units: list[UnitResult] = []
 
-        predicates: list[frozenset[str] | None] = []  # what the library queries read
+        predicates: list[frozenset[str] | None] = []  # what the named queries read
 
         def stage_units() -> None:
-            predicates.append(query_predicates(cache))
-            units.extend(distinct_units(run_units(files, cache, config, environment, built_at,
-                                                  jobs, not quiet, predicates[0]), result))
-            result.standards = [u.standard for u in units]
-            result.cache_hits = cache.hits
+            made, used = standard_units(files, cache, config, environment, built_at, jobs,
+                                        not quiet, result, named)
+            units.extend(made)
+            predicates.append(used)
 
         def stage_data() -> None:
-            key = reference_key(environment)
-            reference = cache.load(key)
-            if reference is None:
-                reference = reference_unit(config)
-                reference.key = key
-                cache.store(reference)
+            reference = reference_of(cache, environment, config)
             shared_nt = shared_lines(units, reference)
             # the store is made of the units' bytes, so it loads while the dumps are written
             start_query_reports(root, units, shared_nt, predicates[0], cache, environment, result,
-                                queries)
+                                queries, named)
             write_dumps(root, units, reference, config, cache, shared_nt)
             result.notes.append(write_elm_dumps(root, units, config))
             # the counts write_dumps put in the manifest

@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from kutse_rdf.config import DEFAULT_BASE_URI
 from kutse_rdf.errors import InputError
 from kutse_rdf.resources import resource_dir
 
@@ -21,7 +22,7 @@ def add_input_argument(parser: argparse.ArgumentParser) -> None:
 def add_graph_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-uri", metavar="URI",
                         help="base URI of minted resources (default from kutse-rdf.toml, else "
-                             "https://w3id.org/kutse-rdf/id/)")
+                             f"{DEFAULT_BASE_URI})")
     parser.add_argument("--config", metavar="FILE",
                         help="configuration file (default: ./kutse-rdf.toml if present)")
 

@@ -23,18 +23,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", metavar="FILE",
                         help="query a build's dump (e.g. build/data/all.trig) instead of "
                              "building the graph from INPUT")
+    parser.add_argument("--out", default="build", metavar="DIR",
+                        help="the standards' units for the graph from INPUT are read from and "
+                             "added to the build cache DIR/.cache/ (default: build)")
     parser.add_argument("--list", action="store_true", help="list the query library")
 
 
 def run(args: argparse.Namespace) -> int:
-    from kutse_rdf.query import library as q
+    from kutse_rdf import query as q
+    from kutse_rdf.config import load_config
 
+    extra = load_config(args.config, args.base_uri).queries  # kutse-rdf.toml's queries folder
     if args.list:
-        print(library_listing(q.library()), end="")
+        print(library_listing(q.library(extra)), end="")
         return 0
     if not args.query:
         raise InputError("name a query (kutse-rdf query --list shows the library) or a .rq file")
-    chosen = q.find_query(args.query)
+    chosen = q.find_query(args.query, extra)
     q.check_syntax(chosen)
     params = q.parse_params(args.param)
     if args.data:
@@ -43,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         # a build's all.trig: the union alone (all.nt) unless the query names graphs
         store = q.BuildData(Path(args.data)).store_for(chosen.text)
     else:
-        store = q.store_from_dataset(dataset_from_inputs(args))
+        store = store_from_inputs(args, q.needs_named_graphs(chosen.text))
     # the answer kept as JSON when JSON is printed (no second writing), else as TSV
     result = q.run(store, chosen, params, keep=q.JSON if args.format == "json" else q.TSV)
     sys.stdout.write(q.render(result, args.format, store))
@@ -62,16 +67,15 @@ def library_listing(queries: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def dataset_from_inputs(args: argparse.Namespace):
-    """Parse the standards, convert them with the reference vocabularies, add the inferences:
-    the same graph `kutse-rdf build` makes. The first document that fails ends the command."""
+def store_from_inputs(args: argparse.Namespace, named_graphs: bool):
+    """The graph `kutse-rdf build` makes of INPUT, from the same units and cache: the union of
+    its graphs, and the named graphs when the query reads them (GRAPH, FROM). The first
+    document that fails ends the command."""
+    from kutse_rdf.build import cached_units, units_store
     from kutse_rdf.config import load_config
-    from kutse_rdf.graph.convert import build_dataset
-    from kutse_rdf.reading.parser import parse_file
-    from kutse_rdf.graph.reason import infer
 
     config = load_config(args.config, args.base_uri)
-    standards = [parse_file(path) for path in expand_inputs(args.inputs)]
-    dataset = build_dataset(standards, config)
-    infer(dataset, config)
-    return dataset
+    with cached_units(expand_inputs(args.inputs), Path(args.out), config) as made:
+        if made.result.failures:
+            raise made.result.failures[0]
+        return units_store(made.units, made.reference(), config, named_graphs)

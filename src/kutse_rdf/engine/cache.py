@@ -44,6 +44,9 @@ def environment_key(config: Config) -> str:
         folder = resource_dir(name)
         for file in sorted(p for p in folder.rglob("*") if p.is_file()):
             digest.update(str(file.relative_to(folder)).encode() + b"\0" + file.read_bytes())
+    if config.queries is not None:  # extra named queries widen what query_nt keeps
+        for file in sorted(config.queries.glob("*.rq")):
+            digest.update(file.name.encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()
 
 
@@ -69,9 +72,12 @@ class ArtifactCache:
     (UnitResult.data / copy)."""
 
     def __init__(self, previous: Path, current: Path):
-        self.previous_build = previous  # the build being replaced (read only)
+        """`previous`: the build being replaced (read only); `current`: the build being
+        assembled. The same folder for a command that reads a build's cache and adds to it
+        (build.cached_units)."""
+        self.previous_build = previous
         self.previous = previous / CACHE_DIR
-        self.current = current / CACHE_DIR  # the build being assembled
+        self.current = current / CACHE_DIR
         self.current.mkdir(parents=True, exist_ok=True)
         self.hits = 0
 
@@ -84,10 +90,11 @@ class ArtifactCache:
             return None
         if not isinstance(result, UnitResult) or result.key != key:
             return None
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
+        if target != source:  # not when a command reads and adds to a build's own cache
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copyfile(source, target)
         result.pack = str(target)
         self.hits += 1
         return result

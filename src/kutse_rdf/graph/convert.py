@@ -1,8 +1,7 @@
 """The parsed model -> the RDF/SKOS knowledge graph (docs/graph-model.md is the contract).
 
-`standard_graph` writes the triples of one standard into its own named graph; `build_dataset`
-gathers every standard plus the reference vocabularies into one rdflib Dataset. Nothing here
-reads text or writes files.
+`standard_graph` writes the triples of one standard into its own named graph (a build's unit,
+engine/unit.py, does this once per standard). Nothing here reads text or writes files.
 """
 from __future__ import annotations
 
@@ -11,26 +10,20 @@ import re
 from datetime import datetime, timezone
 from typing import Iterable
 
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.memory import SimpleMemory
 
 from kutse_rdf import __version__
 from kutse_rdf.config import Config
 from kutse_rdf.errors import DataError
 from kutse_rdf.model import CompetenceRef, Standard
-from kutse_rdf.graph.namespaces import (ECF3, ECF4, ECF_LEVEL, ECF_SCHEMES, EQF, ESCO, ESCO_ISCO,
-                                        KUTSE, PROJECT, SCHEMA)
+from kutse_rdf.graph.namespaces import (DCTERMS, ECF_SCHEMES, KUTSE, PROV, RDF, RDFS, SCHEMA, SKOS,
+                                        TOOL, XSD, eqf_level, isco_group, prefixes)
 from kutse_rdf.graph.uris import Uris
 
-TOOL = URIRef(f"{PROJECT}tool/{__version__}")
-
 # Prefixes bound on every graph we make, so Turtle output reads well.
-PREFIXES = {
-    "kutse": KUTSE._NS, "ecf4": ECF4, "ecf3": ECF3, "ecfl": ECF_LEVEL, "eqf": EQF,
-    "isco": ESCO_ISCO, "esco": ESCO, "skos": SKOS, "dct": DCTERMS, "rdfs": RDFS,
-    "prov": PROV, "schema": SCHEMA, "xsd": XSD,
-}
+PREFIXES = prefixes("kutse", "ecf4", "ecf3", "ecfl", "eqf", "isco", "esco", "skos", "dct", "rdfs",
+                    "prov", "schema", "xsd")
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -95,7 +88,7 @@ class _Writer:
         if eqf is None:
             eqf = estqf
         if eqf is not None:
-            self.add(s, KUTSE.hasLevel, EQF[str(eqf)])
+            self.add(s, KUTSE.hasLevel, eqf_level(eqf))
 
     def cites(self, s: URIRef, codes: list[str]) -> None:
         for code in codes:
@@ -235,7 +228,7 @@ class _Writer:
         self.level(qual, std.level, std.eqf)
         if std.isco:
             code = std.isco[-1]
-            self.add(qual, KUTSE.iscoGroup, ESCO_ISCO[f"C{code}"])
+            self.add(qual, KUTSE.iscoGroup, isco_group(code))
             self.add(qual, KUTSE.iscoCode, Literal(code))
             if std.isco_label:
                 self.add(qual, KUTSE.iscoLabel, et(std.isco_label))
@@ -290,94 +283,17 @@ class _Writer:
                 self.source(child, item.line)
 
 
-def standard_graph(std: Standard, config: Config, built_at: datetime | None = None,
-                   into: Dataset | None = None) -> Graph:
-    """The triples of one standard, in a graph named `uris.graph(std)`.
-
-    With `into`, the graph lives in that Dataset's store (no copy); otherwise it stands alone.
-    Raises DataError (file:line) when two elements of the standard would share a URI.
-    """
+def standard_graph(std: Standard, config: Config, built_at: datetime | None = None) -> Graph:
+    """The triples of one standard, in a graph named `uris.graph(std)`. Raises DataError
+    (file:line) when two elements of the standard would share a URI."""
     uris = Uris(config.base_uri)
     # A standalone graph needs no contexts: rdflib's SimpleMemory adds ~3x faster than Memory.
-    store = into.store if into is not None else SimpleMemory()
-    graph = Graph(store=store, identifier=uris.graph(std))
+    graph = Graph(store=SimpleMemory(), identifier=uris.graph(std))
     bind_prefixes(graph)
     try:
         _Writer(std, config, graph).write(build_time(built_at))
     except DataError as exc:
-        if into is not None:
-            into.remove_graph(graph)  # no half-written standard left behind
         if not exc.file:
             exc.file, exc.line = std.source_file, std.line
         raise
     return graph
-
-
-def distinct_standards(standards: list[Standard], config: Config
-                       ) -> tuple[list[Standard], list[DataError]]:
-    """Keep the first standard of each URI slug (input order, i.e. sorted file names); the
-    others are refused with an error naming both files. Disambiguating silently would make a
-    standard's URIs depend on which other files happen to be built with it."""
-    uris = Uris(config.base_uri)
-    first: dict[str, Standard] = {}
-    kept: list[Standard] = []
-    refused: list[DataError] = []
-    for std in standards:
-        try:
-            key = uris.standard_slug(std)
-        except DataError as exc:
-            refused.append(exc)
-            continue
-        if key in first:
-            other = first[key]
-            refused.append(DataError(
-                f"standard {std.title!r} gives the URI slug {key!r} already used by "
-                f"{other.source_file} ({other.title!r}); rename one title", file=std.source_file,
-                line=std.line))
-            continue
-        first[key] = std
-        kept.append(std)
-    return kept, refused
-
-
-def reference_graph_into(dataset: Dataset, config: Config) -> Graph:
-    """The reference vocabularies (vocab.load_reference) as the dataset's reference graph."""
-    from kutse_rdf.graph.vocab import load_reference
-
-    target = dataset.graph(Uris(config.base_uri).reference_graph())
-    target += load_reference(config)
-    bind_prefixes(target)
-    return target
-
-
-def convert_all(standards: list[Standard], config: Config, built_at: datetime | None = None
-                ) -> tuple[Dataset, list[Standard], list[DataError]]:
-    """The dataset of every standard that converts (plus the reference graph), the standards
-    converted, and the errors of those refused (slug taken, duplicate codes ...)."""
-    kept, refused = distinct_standards(standards, config)
-    dataset = Dataset()
-    bind_prefixes(dataset)
-    when = build_time(built_at)
-    converted: list[Standard] = []
-    for std in kept:
-        try:
-            standard_graph(std, config, when, into=dataset)
-        except DataError as exc:
-            refused.append(exc)
-            continue
-        converted.append(std)
-    reference_graph_into(dataset, config)
-    return dataset, converted, refused
-
-
-def build_dataset(standards: list[Standard], config: Config,
-                  built_at: datetime | None = None) -> Dataset:
-    """One named graph per standard plus the reference graph. Raises the DataError of the first
-    standard that cannot be converted (two standards with one slug, a duplicate code ...)."""
-    _, refused = distinct_standards(standards, config)
-    if refused:
-        raise refused[0]
-    dataset, _, refused = convert_all(standards, config, built_at)
-    if refused:
-        raise refused[0]
-    return dataset

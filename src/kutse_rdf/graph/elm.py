@@ -17,21 +17,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.memory import SimpleMemory
 
 from kutse_rdf.config import Config
 from kutse_rdf.errors import InputError
 from kutse_rdf.model import Competence, CompetenceRef, Standard
-from kutse_rdf.graph.namespaces import ECF_SCHEMES, ELM
+from kutse_rdf.graph.namespaces import (ADMS, DCTERMS, ECF_SCHEMES, ELM, RDF, ROV, SKOS, XSD,
+                                        prefixes)
 from kutse_rdf.resources import resource_dir
 from kutse_rdf.graph.uris import Uris
 
-ADMS = Namespace("http://www.w3.org/ns/adms#")
-ROV = Namespace("http://www.w3.org/ns/regorg#")
-PREFIXES = {"elm": ELM, "dct": DCTERMS, "skos": SKOS, "adms": ADMS, "rov": ROV, "xsd": XSD}
 # The EU profile names ELM's Dublin Core terms with the dct namespace: http://purl.org/dc/terms/
+PREFIXES = prefixes("elm", "dct", "skos", "adms", "rov", "xsd")
 
 
 @dataclass

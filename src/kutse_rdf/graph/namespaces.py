@@ -1,15 +1,37 @@
-"""RDF namespaces. The project's own vocabulary is a DefinedNamespace, so a misspelt term raises
-AttributeError instead of silently minting a new IRI. Every term here is defined in
-ontology/kutse.ttl (a test checks both directions)."""
+"""Every RDF namespace and vocabulary term the project uses, and the one prefix table.
+
+Vocabularies are DefinedNamespace classes with `_fail = True`, so a misspelt term raises
+AttributeError instead of silently minting a new IRI: KUTSE (ontology/kutse.ttl, a test checks
+both directions), ELM (the terms of the EU's LOQ profile, shapes/elm/), ESCO, ADMS, ROV, VANN and
+strict versions of rdflib's SDO (schema.org), DCAT and XSD, whose rdflib classes accept any name.
+rdflib's own SKOS, DCTERMS, RDF, RDFS, OWL, PROV, SH, VOID and FOAF already fail on unknown terms
+and are re-exported from here.
+
+Data namespaces (e-CF, e-CF levels, EQF, ESCO ISCO groups) are plain Namespaces: their members are
+codes, not vocabulary terms.
+
+PREFIXES is the only prefix table. Every Turtle file, SPARQL prefix block and JSON-LD context
+takes its prefixes from it through `prefixes(...)`, which names the subset and its order.
+"""
 from __future__ import annotations
 
 from rdflib import Namespace
-from rdflib.namespace import DefinedNamespace
+from rdflib.namespace import (DCAT as _DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SH, SKOS,
+                              VOID, XSD as _XSD, DefinedNamespace)
 from rdflib.term import URIRef
+
+from kutse_rdf import __version__
+
+__all__ = [
+    "PROJECT", "ONTOLOGY", "TOOL", "eqf_level", "isco_group", "ECF4", "ECF3", "ECF_LEVEL", "ECF_SCHEMES", "EQF", "EQF_SCHEME",
+    "ESCO_ISCO", "ESCO_ROOT", "MEDIA_TYPES", "KUTSE", "ELM", "ESCO", "SCHEMA", "ADMS", "ROV", "VANN", "DCAT", "XSD", "SKOS",
+    "DCTERMS", "RDF", "RDFS", "OWL", "PROV", "SH", "VOID", "FOAF", "PREFIXES", "prefixes",
+]
 
 # Fixed namespaces of the project's reference vocabularies. They do not follow --base-uri: an
 # e-CF concept keeps one identity whoever deploys the data.
 PROJECT = "https://w3id.org/kutse-rdf/"
+ONTOLOGY = URIRef(PROJECT + "ontology")  # the owl:Ontology resource of ontology/kutse.ttl
 ECF4 = Namespace(PROJECT + "ecf/4.0/")  # ECF4["A.1"], ECF4["A"] (area); scheme: URIRef(ECF4)
 ECF3 = Namespace(PROJECT + "ecf/3.0/")
 ECF_LEVEL = Namespace(PROJECT + "ecf/level/")  # ECF_LEVEL["e-4"]; scheme: URIRef(ECF_LEVEL)
@@ -17,11 +39,24 @@ ECF_SCHEMES = {"4.0": ECF4, "3.0": ECF3}
 
 EQF = Namespace("http://data.europa.eu/snb/eqf/")  # EQF["7"]
 EQF_SCHEME = URIRef("http://data.europa.eu/snb/eqf/25831c2")
-ESCO = Namespace("http://data.europa.eu/esco/model#")
 ESCO_ISCO = Namespace("http://data.europa.eu/esco/isco/")  # ESCO_ISCO["C1330"]
-ELM = Namespace("http://data.europa.eu/snb/model/elm/")
-SCHEMA = Namespace("https://schema.org/")
-SSSOM = Namespace("https://w3id.org/sssom/")
+# Everything ESCO publishes (model, ISCO groups, occupations, skills) lives below this.
+ESCO_ROOT = "http://data.europa.eu/esco/"
+# dcat:mediaType values: MEDIA_TYPES["text/turtle"].
+MEDIA_TYPES = Namespace("http://www.iana.org/assignments/media-types/")
+
+# The software agent of every build's prov:Activity.
+TOOL = URIRef(f"{PROJECT}tool/{__version__}")
+
+
+def eqf_level(level: int | str) -> URIRef:
+    """The EQF level concept: eqf_level(7) -> http://data.europa.eu/snb/eqf/7."""
+    return EQF[str(level)]
+
+
+def isco_group(code: str) -> URIRef:
+    """The ESCO ISCO group concept of an ISCO code as written: "1330" -> …/isco/C1330."""
+    return ESCO_ISCO[f"C{code}"]
 
 
 class KUTSE(DefinedNamespace):
@@ -98,3 +133,240 @@ class KUTSE(DefinedNamespace):
     # Provenance
     sourceFile: URIRef  # file name the resource was parsed from
     sourceLine: URIRef  # 1-based line in that file
+
+
+class ELM(DefinedNamespace):
+    """The European Learning Model: the terms of the EU's LOQ profile (shapes/elm/), the only
+    ELM terms the ELM view may write."""
+
+    _NS = Namespace("http://data.europa.eu/snb/model/elm/")
+    _fail = True
+
+    # Classes
+    Accreditation: URIRef
+    Address: URIRef
+    Agent: URIRef
+    Amount: URIRef
+    AwardingOpportunity: URIRef
+    ContactPoint: URIRef
+    CreditPoint: URIRef
+    EQFLevel: URIRef
+    GradingScheme: URIRef
+    Grant: URIRef
+    Group: URIRef
+    ISCEDFCode: URIRef
+    Identifier: URIRef
+    LearningAchievementSpecification: URIRef
+    LearningActivitySpecification: URIRef
+    LearningAssessmentSpecification: URIRef
+    LearningEntitlementSpecification: URIRef
+    LearningOpportunity: URIRef
+    LearningOutcome: URIRef
+    LegalIdentifier: URIRef
+    Mailbox: URIRef
+    MediaObject: URIRef
+    NQFLevel: URIRef
+    Note: URIRef
+    Organisation: URIRef
+    Phone: URIRef
+    PriceDetail: URIRef
+    Qualification: URIRef
+    QualificationReference: URIRef
+    Specification: URIRef
+    WebResource: URIRef
+
+    # Properties
+    accreditation: URIRef
+    accreditingAgent: URIRef
+    additionalNote: URIRef
+    address: URIRef
+    admissionProcedure: URIRef
+    amount: URIRef
+    applicationDeadline: URIRef
+    areaDialing: URIRef
+    attachmentType: URIRef
+    awardingBody: URIRef
+    awardingOpportunity: URIRef
+    bannerImage: URIRef
+    category: URIRef
+    contactForm: URIRef
+    contactHour: URIRef
+    contactPoint: URIRef
+    content: URIRef
+    contentEncoding: URIRef
+    contentSize: URIRef
+    contentType: URIRef
+    contentUrl: URIRef
+    countryCode: URIRef
+    countryDialing: URIRef
+    creditPoint: URIRef
+    decision: URIRef
+    defaultLanguage: URIRef
+    dialNumber: URIRef
+    duration: URIRef
+    educationLevel: URIRef
+    educationSubject: URIRef
+    eidasLegalIdentifier: URIRef
+    emailAddress: URIRef
+    endDate: URIRef
+    entitledBy: URIRef
+    entitlementStatus: URIRef
+    entitlesTo: URIRef
+    entryRequirement: URIRef
+    expiryDate: URIRef
+    framework: URIRef
+    fullAddress: URIRef
+    generalisationOf: URIRef
+    geographicName: URIRef
+    gradingScheme: URIRef
+    grant: URIRef
+    groupMemberOf: URIRef
+    hasPart: URIRef
+    influencedBy: URIRef
+    influences: URIRef
+    isPartOf: URIRef
+    isPartialQualification: URIRef
+    landingPage: URIRef
+    learningAchievementSpecification: URIRef
+    learningActivitySpecification: URIRef
+    learningOutcome: URIRef
+    learningOutcomeSummary: URIRef
+    learningSchedule: URIRef
+    learningSetting: URIRef
+    limitEQFLevel: URIRef
+    limitField: URIRef
+    limitJurisdiction: URIRef
+    limitNationalOccupation: URIRef
+    limitOccupation: URIRef
+    limitOrganisation: URIRef
+    limitQualification: URIRef
+    location: URIRef
+    logo: URIRef
+    maximumDuration: URIRef
+    mode: URIRef
+    noteFormat: URIRef
+    noteLiteral: URIRef
+    organisation: URIRef
+    phone: URIRef
+    phoneNumber: URIRef
+    point: URIRef
+    priceDetail: URIRef
+    provenBy: URIRef
+    proves: URIRef
+    providedBy: URIRef
+    qualificationCode: URIRef
+    relatedESCOSkill: URIRef
+    relatedSkill: URIRef
+    report: URIRef
+    reusabilityLevel: URIRef
+    reviewDate: URIRef
+    scheduleInformation: URIRef
+    schemeId: URIRef
+    schemeName: URIRef
+    schemeVersion: URIRef
+    spatialCode: URIRef
+    specialisationOf: URIRef
+    startDate: URIRef
+    status: URIRef
+    supplementaryDocument: URIRef
+    targetGroup: URIRef
+    taxIdentifier: URIRef
+    unit: URIRef
+    vatIdentifier: URIRef
+    volumeOfLearning: URIRef
+
+
+class ESCO(DefinedNamespace):
+    """The ESCO model terms the reference graph and the alignments use (ontology/esco.ttl)."""
+
+    _NS = Namespace("http://data.europa.eu/esco/model#")
+    _fail = True
+
+    ISCOGroup: URIRef
+    Occupation: URIRef
+    Skill: URIRef
+    memberOfISCOGroup: URIRef
+    skillType: URIRef
+
+
+class ADMS(DefinedNamespace):
+    """Asset Description Metadata Schema: identifiers in the ELM view."""
+
+    _NS = Namespace("http://www.w3.org/ns/adms#")
+    _fail = True
+
+    identifier: URIRef
+    schemeAgency: URIRef
+
+
+class ROV(DefinedNamespace):
+    """Registered Organization Vocabulary: the council's legal name in the ELM view."""
+
+    _NS = Namespace("http://www.w3.org/ns/regorg#")
+    _fail = True
+
+    legalName: URIRef
+    registration: URIRef
+
+
+class VANN(DefinedNamespace):
+    """Vocabulary annotations: the ontology's preferred prefix."""
+
+    _NS = Namespace("http://purl.org/vocab/vann/")
+    _fail = True
+
+    preferredNamespacePrefix: URIRef
+    preferredNamespaceUri: URIRef
+
+
+class SCHEMA(SDO):
+    """schema.org, failing on a name schema.org does not define (rdflib's SDO accepts any)."""
+
+    _fail = True
+
+
+class DCAT(_DCAT):
+    """DCAT, failing on unknown names."""
+
+    _fail = True
+
+
+class XSD(_XSD):
+    """XML Schema datatypes, failing on unknown names."""
+
+    _fail = True
+
+
+# The one prefix table. Subsets are taken by name with `prefixes`; this order is not written
+# anywhere.
+PREFIXES: dict[str, str] = {
+    "kutse": str(KUTSE),
+    "ecf4": str(ECF4),
+    "ecf3": str(ECF3),
+    "ecfl": str(ECF_LEVEL),
+    "eqf": str(EQF),
+    "isco": str(ESCO_ISCO),
+    "esco": str(ESCO),
+    "elm": str(ELM),
+    "skos": str(SKOS),
+    "dct": str(DCTERMS),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "prov": str(PROV),
+    "schema": str(SCHEMA),
+    "adms": str(ADMS),
+    "rov": str(ROV),
+    "sh": str(SH),
+    "void": str(VOID),
+    "dcat": str(DCAT),
+    "foaf": str(FOAF),
+    "vann": str(VANN),
+}
+
+
+def prefixes(*names: str) -> dict[str, str]:
+    """The prefixes `names` from PREFIXES, in the order given (the order a Turtle file writes
+    them). A name not in the table raises KeyError."""
+    return {name: PREFIXES[name] for name in names}

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kutse_rdf.graph.convert import PREFIXES
+from kutse_rdf.graph.namespaces import prefixes
 from kutse_rdf.graph.uris import owned_by
 
-TURTLE_PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-                   **{prefix: str(ns) for prefix, ns in PREFIXES.items()}}
+# The prefixes of the dumps' Turtle and TriG: the graph's, after rdf.
+TURTLE_PREFIXES = prefixes("rdf", *PREFIXES)
 
 
 @dataclass
@@ -87,4 +88,4 @@ def jsonld_items(nt: bytes) -> bytes:
 def elm_prefixes() -> dict[str, str]:
     from kutse_rdf.graph.elm import PREFIXES as ELM_PREFIXES
 
-    return {prefix: str(ns) for prefix, ns in ELM_PREFIXES.items()}
+    return dict(ELM_PREFIXES)

@@ -18,13 +18,11 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib import BNode, Graph, Literal, URIRef
 
-from kutse_rdf.config import Config, engine_choice
-from kutse_rdf.graph.convert import bind_prefixes
+from kutse_rdf.config import engine_choice
+from kutse_rdf.graph.namespaces import OWL, RDF, RDFS, XSD
 from kutse_rdf.resources import resource_dir
-from kutse_rdf.graph.uris import Uris
 
 # Triples that make up a schema: what OWL RL's rules read besides the instance data.
 SCHEMA_PREDICATES = {
@@ -206,27 +204,3 @@ class Reasoner:
         """What goes into the inferred graph for one unit: its new triples less those the
         reference graph already asserts (whichever unit drew them)."""
         return (triple for triple in self.infer_one(asserted) if triple not in reference)
-
-
-def standard_graph_ids(dataset: Dataset, config: Config) -> list[URIRef]:
-    """The named graphs of standards: everything but reference, inferred, ELM and default."""
-    uris = Uris(config.base_uri)
-    other = {uris.reference_graph(), uris.inferred_graph(), uris.elm_graph()}
-    prefix = uris.base + "graph/"
-    return sorted(g.identifier for g in dataset.graphs()
-                  if str(g.identifier).startswith(prefix) and g.identifier not in other)
-
-
-def infer(dataset: Dataset, config: Config, engine: str | None = None) -> Graph:
-    """Materialise the inferences of every standard (and of the reference graph's instance
-    data) into the dataset's inferred graph, which it returns."""
-    uris = Uris(config.base_uri)
-    reference = dataset.graph(uris.reference_graph())
-    reasoner = Reasoner(reasoning_schema(reference), engine)
-    target = dataset.graph(uris.inferred_graph())
-    bind_prefixes(target)
-    units = [reference] + [dataset.graph(gid) for gid in standard_graph_ids(dataset, config)]
-    for unit in units:
-        for triple in reasoner.infer_beyond(unit, reference):
-            target.add(triple)
-    return target

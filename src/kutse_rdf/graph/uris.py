@@ -143,8 +143,22 @@ class Uris:
             raise DataError(f"council name {name!r} gives an empty URI slug")
         return self._uri(f"council/{value}")
 
+    @property
+    def graph_prefix(self) -> str:
+        """What every named graph's IRI starts with."""
+        return self.base + "graph/"
+
     def graph(self, std: Standard) -> URIRef:
         return self._uri(f"graph/{self.standard_slug(std)}")
+
+    def standard_of_graph(self, graph: str) -> URIRef | None:
+        """The standard whose named graph is `graph` (as `graph` mints it); None for a graph
+        not named so."""
+        prefix = self.base + "graph/"
+        name = graph[len(prefix):] if graph.startswith(prefix) else ""
+        if not name or "/" in name:
+            return None
+        return self._uri(f"standard/{name}")
 
     def reference_graph(self) -> URIRef:
         return self._uri("graph/reference")

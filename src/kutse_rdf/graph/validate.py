@@ -20,24 +20,26 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH, SKOS
 from rdflib.term import Node
 
 from kutse_rdf.errors import position
 from kutse_rdf.config import engine_choice
 from kutse_rdf.model import Standard
-from kutse_rdf.graph.namespaces import KUTSE
+from kutse_rdf.graph.namespaces import KUTSE, PROJECT, RDF, SH, SKOS, prefixes
 from kutse_rdf.resources import resource_dir
 from kutse_rdf.graph.uris import Uris
+
+# The shapes' own terms (shapes/*.ttl): kshape:message, the rules.
+KSHAPE = Namespace(PROJECT + "shapes#")
 
 SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
 # Reference triples the shapes read about the EQF levels and e-CF competences a standard cites.
 _REFERENCE_FACTS = (SKOS.inScheme, SKOS.notation, KUTSE.proficiencyLevel)
 
-REPORT_PREFIXES = {"sh": str(SH), "rdf": str(RDF), "xsd": "http://www.w3.org/2001/XMLSchema#"}
+REPORT_PREFIXES = prefixes("sh", "rdf", "xsd")
 
 ENGINES = ("turbo", "pyshacl")
 ENGINE_VARIABLE = "KUTSE_RDF_SHACL"
@@ -104,7 +106,7 @@ class ValidationReport:
         """The report `to_json` gave. Blank nodes get fresh names, so reports rebuilt one by
         one still merge without clashes (write_reports)."""
         graph = Graph().parse(data=data["report_graph"], format="nt")
-        graph.bind("sh", SH)
+        graph.bind("sh", REPORT_PREFIXES["sh"])
         return cls(conforms=data["conforms"], results=[Result(**r) for r in data["results"]],
                    report_graph=graph, source_file=data.get("source_file"),
                    title=data.get("title"), subject=data.get("subject"))
@@ -246,23 +248,6 @@ def _validate_turbo(data: Graph, extra: Graph) -> tuple[bool, Graph]:
     return conforms, report
 
 
-def validate_dataset(dataset: Dataset, standards: list[Standard],
-                     engine: str | None = None) -> list[ValidationReport]:
-    """One report per standard, each validated over its own named graph. A result about a
-    competence named in B.1 (or a specialisation table) points at the line where it is named."""
-    graphs = _standard_graphs(dataset)
-    reports = []
-    for std in standards:
-        found = _own_graph(std, graphs.get(std.source_file, []))
-        if found is None:
-            continue  # not converted (refused by convert): reported there
-        subject, graph, uris = found
-        reference = dataset.graph(uris.reference_graph())
-        reports.append(validate_standard(std, subject, graph, reference if len(reference) else None,
-                                         uris, engine))
-    return reports
-
-
 def validate_standard(std: Standard, subject: URIRef, graph: Graph, reference: Graph | None,
                       uris: Uris, engine: str | None = None) -> ValidationReport:
     """The report of one standard's graph (`subject` is the standard's URI)."""
@@ -276,28 +261,6 @@ def validate_standard(std: Standard, subject: URIRef, graph: Graph, reference: G
             result.source_line = named
     report.results.sort(key=_order)
     return report
-
-
-def _standard_graphs(dataset: Dataset) -> dict[str, list[tuple[URIRef, Graph]]]:
-    """source file -> [(standard URI, a graph describing it)]: its own named graph, and
-    possibly others that mention it (inferences, ELM)."""
-    found: dict[str, list[tuple[URIRef, Graph]]] = {}
-    for graph in dataset.graphs():
-        for subject in graph.subjects(RDF.type, KUTSE.OccupationalStandard):
-            source = graph.value(subject, KUTSE.sourceFile)
-            if source is not None:
-                found.setdefault(str(source), []).append((subject, graph))
-    return found
-
-
-def _own_graph(std: Standard, candidates: list[tuple[URIRef, Graph]]
-               ) -> tuple[URIRef, Graph, Uris] | None:
-    """The standard's named graph among the candidates; the base URI is read off its URI."""
-    for subject, graph in candidates:
-        uris = Uris(str(subject).removesuffix("standard/" + Uris.standard_slug(std)))
-        if subject == uris.standard(std) and graph.identifier == uris.graph(std):
-            return subject, graph, uris
-    return None
 
 
 def _reference_lines(std: Standard, uris: Uris) -> dict[tuple[str, str], int]:
@@ -321,26 +284,64 @@ def _order(result: Result) -> tuple:
 
 
 def restore_languages(report: Graph, shapes: Graph) -> None:
-    """pySHACL (and pyshacl-turbo alike) drops the language tag of a message it fills in from a
-    SPARQL result. Put it back: find the shape's message template the text matches and take that template's tag."""
+    """Give every result its message in each language of its rule. pySHACL (and pyshacl-turbo
+    alike) drops the language tag of a message it fills in from a SPARQL result: put it back by
+    finding the shape's message template the text matches. A SPARQL constraint has one
+    sh:message (Jena refuses more) and its other languages as kshape:message: fill those in with
+    the values the matched template read off the text."""
     for result in set(report.subjects(RDF.type, SH.ValidationResult)):
         source = report.value(result, SH.sourceConstraint) or report.value(result, SH.sourceShape)
         templates = [m for m in shapes.objects(source, SH.message) if m.language]
+        others = [m for m in shapes.objects(source, KSHAPE.message) if m.language]
         for message in list(report.objects(result, SH.resultMessage)):
-            if not isinstance(message, Literal) or message.language:
+            if not isinstance(message, Literal):
                 continue
             for template in templates:
-                if _template_regex(str(template)).fullmatch(str(message)):
+                if message.language not in (None, template.language):
+                    continue
+                values = _template_values(str(template), str(message))
+                if values is None:
+                    continue
+                if message.language is None:
                     report.remove((result, SH.resultMessage, message))
                     report.add((result, SH.resultMessage,
                                 Literal(str(message), lang=template.language)))
-                    break
+                present = {m.language for m in report.objects(result, SH.resultMessage)
+                           if isinstance(m, Literal)}
+                for other in others:
+                    if other.language not in present:
+                        report.add((result, SH.resultMessage,
+                                    Literal(_fill(str(other), values), lang=other.language)))
+                break
+
+
+_PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
 
 
 @lru_cache(maxsize=256)
-def _template_regex(template: str) -> re.Pattern:
-    parts = re.split(r"\{[?$]\w+\}", template)
-    return re.compile("(?s)" + ".+?".join(re.escape(p) for p in parts))
+def _template_regex(template: str) -> tuple[re.Pattern, tuple[str, ...]]:
+    """A regex matching the messages filled in from `template`, and its placeholders' names in
+    the order of the regex's groups."""
+    parts = _PLACEHOLDER.split(template)  # text, name, text, name, …, text
+    regex = "(.*?)".join(re.escape(text) for text in parts[::2])
+    return re.compile("(?s)" + regex), tuple(parts[1::2])
+
+
+def _template_values(template: str, message: str) -> dict[str, str] | None:
+    """The values `message` filled into `template`'s placeholders, or None if it is not an
+    instance of that template."""
+    regex, names = _template_regex(template)
+    match = regex.fullmatch(message)
+    if match is None:
+        return None
+    values: dict[str, str] = {}
+    for name, value in zip(names, match.groups()):
+        values.setdefault(name, value)
+    return values
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 
 def _results(report: Graph, data: Graph) -> list[Result]:
@@ -439,11 +440,6 @@ def _short(focus: str, subject: str | None) -> str:
     if subject and focus == subject:
         return "standard"
     return focus
-
-
-def write_reports(reports: list[ValidationReport], folder: Path) -> None:
-    """folder/validation.ttl (every SHACL report graph) and folder/validation.json."""
-    write_report_files([r.to_json() for r in reports], [r.turtle_body() for r in reports], folder)
 
 
 def write_report_files(reports: list[dict], turtle_bodies: list[bytes],

@@ -14,11 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import SKOS
 
 from kutse_rdf.config import DEFAULT_BASE_URI, Config
 from kutse_rdf.errors import DataError, InputError
-from kutse_rdf.graph.namespaces import ECF3, ECF4, ECF_LEVEL, ECF_SCHEMES, EQF, ESCO, ESCO_ISCO, KUTSE
+from kutse_rdf.graph.namespaces import ECF4, ECF_SCHEMES, KUTSE, SKOS, prefixes
 from kutse_rdf.resources import resource_dir
 
 # The files of ontology/ that make up the reference graph, in load order.
@@ -115,9 +114,12 @@ def load_reference(config: Config | None = None) -> Graph:
     return graph
 
 
+# Prefixes of the reference graph.
+PREFIXES = prefixes("kutse", "ecf4", "ecf3", "ecfl", "eqf", "esco", "isco", "skos")
+
+
 def bind_prefixes(graph: Graph) -> None:
-    for prefix, ns in (("kutse", KUTSE._NS), ("ecf4", ECF4), ("ecf3", ECF3), ("ecfl", ECF_LEVEL),
-                       ("eqf", EQF), ("esco", ESCO), ("isco", ESCO_ISCO), ("skos", SKOS)):
+    for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
 
 

@@ -1,1 +1,43 @@
-"""SPARQL: the named query library (queries/*.rq), its parameters and the stores it runs on."""
+"""The query stage: named SPARQL queries, run with Oxigraph over the built graph.
+
+The modules, each importing only those above it:
+
+- named.py: the named queries (queries/*.rq and a publisher's extra folder), their header
+  (title, questions, typed parameters), finding one by name;
+- predicates.py: the predicates the named queries can read (the build's query store keeps only
+  those triples);
+- store.py: the Oxigraph stores queries run on, from a build's dump or an rdflib Dataset;
+- params.py: `--param KEY=VALUE` text bound as RDF terms (a standard by IRI, slug or file);
+- execute.py: running a query in Oxigraph (and in rdflib, the reference) and its answer;
+- formats.py: the answer as W3C JSON / CSV, a readable table, Markdown, N-Triples;
+- reports.py: the build's reports/queries/NAME.csv and .json.
+
+The names below are the package's public surface: callers outside the package import from here.
+"""
+from kutse_rdf.query.named import (PARAM_TYPES, Param, QueryFile, check_syntax, find_query,
+                                   library, read_folder, read_query)
+from kutse_rdf.query.predicates import (PREDICATES_FILE, library_digest, library_predicates,
+                                        predicates_record, predicates_used, shipped_predicates,
+                                        write_predicates_file)
+from kutse_rdf.query.store import (DATA_FORMATS, BuildData, check_data_file, needs_named_graphs,
+                                   standards_in, store_from_dataset, store_from_file)
+from kutse_rdf.query.params import bind_params, parse_params, resolve_standard
+from kutse_rdf.query.execute import (JSON, KEPT_FORMATS, TSV, Result, canonical, run, run_bound,
+                                     run_reference)
+from kutse_rdf.query.formats import (LABEL_PREDICATES, PREFIXES, labels_for, readable_rows,
+                                     render, to_csv, to_json, to_markdown, to_table, triples_text)
+from kutse_rdf.query.reports import REPORT_SUFFIXES, report_queries, write_reports
+
+__all__ = [
+    "PARAM_TYPES", "Param", "QueryFile", "check_syntax", "find_query", "library", "read_folder",
+    "read_query",
+    "PREDICATES_FILE", "library_digest", "library_predicates", "predicates_record",
+    "predicates_used", "shipped_predicates", "write_predicates_file",
+    "DATA_FORMATS", "BuildData", "check_data_file", "needs_named_graphs", "standards_in",
+    "store_from_dataset", "store_from_file",
+    "bind_params", "parse_params", "resolve_standard",
+    "JSON", "KEPT_FORMATS", "TSV", "Result", "canonical", "run", "run_bound", "run_reference",
+    "LABEL_PREDICATES", "PREFIXES", "labels_for", "readable_rows", "render", "to_csv", "to_json",
+    "to_markdown", "to_table", "triples_text",
+    "REPORT_SUFFIXES", "report_queries", "write_reports",
+]

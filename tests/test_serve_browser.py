@@ -1,0 +1,91 @@
+"""The seed site through `kutse-rdf serve` in a real browser (Debian's Chromium driven by
+Playwright): the server's headers (Content-Security-Policy, nosniff, the Host check) must not
+break a page, its JSON-LD blocks, its styles or the search script. tests/test_browser.py serves
+the site with Python's plain file server; this file uses the preview server itself."""
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from test_site_support import build_seed
+
+from kutse_rdf.publish.serve import make_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+PAGES = ["index.html", "standard/it-juht-tase-7/competence/B.3.14/index.html",
+         "en/standard/it-juht-tase-7/index.html", "coverage/standard/it-juht-tase-7/index.html",
+         "search/index.html?q=Riskijuhtimine"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if os.environ.get("KUTSE_RDF_SKIP_BROWSER") == "1":
+        pytest.skip("KUTSE_RDF_SKIP_BROWSER=1")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (or set KUTSE_RDF_SKIP_BROWSER=1)")
+    build = build_seed(tmp_path_factory.mktemp("seed") / "build")
+    srv = make_server(build, port=0, quiet=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+    thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        page.problems = []
+        # the browser's own request for /favicon.ico (the site has none) is no page's problem
+        page.on("console", lambda m: m.type == "error"
+                and not m.location.get("url", "").endswith("/favicon.ico")
+                and page.problems.append(f"{m.text} ({m.location.get('url')})"))
+        page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url}"))
+        page.on("response", lambda r: r.status >= 400 and page.problems.append(f"{r.status}: {r.url}"))
+        yield page
+        browser.close()
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_pages_work_under_the_servers_policy(server, page, rel):
+    page.problems.clear()
+    # a violation of the policy is also a DOM event: count them from the page itself
+    page.add_init_script("window.violations = [];"
+                         "document.addEventListener('securitypolicyviolation',"
+                         " e => window.violations.push(e.violatedDirective + ' ' + e.blockedURI));")
+    response = page.goto(server.url + rel)
+    assert response.status == 200
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    blocks = page.eval_on_selector_all('script[type="application/ld+json"]',
+                                       "els => els.map(e => e.textContent)")
+    assert blocks and all(json.loads(block) for block in blocks)
+    # the stylesheet applied: the page's body is not in the browser's default serif font
+    assert "serif" != page.evaluate("getComputedStyle(document.body).fontFamily")
+    if rel.startswith("search/"):
+        page.wait_for_selector("#search-results li")
+        hrefs = page.eval_on_selector_all("#search-results li a",
+                                          "els => els.map(a => a.getAttribute('href'))")
+        assert any(h.endswith("competence/B.3.14/index.html") for h in hrefs)
+    assert page.evaluate("window.violations") == []
+    assert page.problems == []
+
+
+def test_the_page_works_by_localhost_too(server, page):
+    """The Host check lets the names of this machine through: http://localhost:PORT/."""
+    page.problems.clear()
+    response = page.goto(server.url.replace("127.0.0.1", "localhost") + "index.html")
+    assert response.status == 200 and page.problems == []
