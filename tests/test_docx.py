@@ -597,6 +597,14 @@ def test_utf16_document_cannot_hide_a_doctype(tmp_path):
     refused(path, "not UTF-8 XML")
 
 
+def test_strict_open_xml_is_named(tmp_path):
+    strict = '<w:document xmlns:w="http://purl.oclc.org/ooxml/wordprocessingml/main"><w:body/>'
+    path = zip_with(tmp_path / "strict.docx", {"[Content_Types].xml": CONTENT_TYPES,
+                                               "word/document.xml": strict.encode()
+                                               + b"</w:document>"})
+    refused(path, "Strict Open XML")
+
+
 def test_malformed_xml(tmp_path):
     path = zip_with(tmp_path / "malformed.docx", {
         "[Content_Types].xml": CONTENT_TYPES, "word/document.xml": b"<w:document><w:body>"})

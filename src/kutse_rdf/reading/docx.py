@@ -37,6 +37,7 @@ MAX_TEXT_CHARS = 5 * 1024 * 1024  # the text the parser gets (as for a .txt stan
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_STRICT = "{http://purl.oclc.org/ooxml/"
 P, R, T, TAB, BR, CR = (_W + n for n in ("p", "r", "t", "tab", "br", "cr"))
 RPR = _W + "rPr"
 TBL, TR, TC, TRPR = (_W + n for n in ("tbl", "tr", "tc", "trPr"))
@@ -80,6 +81,9 @@ def read_docx(data: bytes, where: str) -> tuple[str, list[int]]:
         parts = _Parts(package, where)
         document = parts.xml("word/document.xml")
         body = document.find(_W + "body")
+        if body is None and document.tag.startswith(_STRICT):
+            raise InputError("a Strict Open XML document: save it in Word as a Word Document "
+                             "(.docx, not Strict Open XML)", file=where)
         if body is None:
             raise InputError("word/document.xml has no w:body: not a Word document", file=where)
         numbering = parts.xml("word/numbering.xml") if "word/numbering.xml" in names else None
