@@ -5,7 +5,6 @@ the shipped standard rebuilt from its text (tab-indented lines -> table cells, "
 Word numbering, bookmark tags -> bookmarks), the template's parts one by one, and bad input."""
 from __future__ import annotations
 
-import io
 import json
 import re
 import subprocess
@@ -603,6 +602,22 @@ def test_strict_open_xml_is_named(tmp_path):
                                                "word/document.xml": strict.encode()
                                                + b"</w:document>"})
     refused(path, "Strict Open XML")
+
+
+def test_tables_nested_thousands_deep(tmp_path):
+    deep = "<w:tbl><w:tr><w:tc>" * 5000 + "<w:p/>" + "</w:tc></w:tr></w:tbl>" * 5000
+    path = zip_with(tmp_path / "deep.docx", {"[Content_Types].xml": CONTENT_TYPES,
+                                             "word/document.xml": document(deep)})
+    refused(path, "nests tables or content controls hundreds deep")
+
+
+def test_all_parts_together_are_bounded(tmp_path, monkeypatch):
+    monkeypatch.setattr(reader, "MAX_TOTAL_BYTES", 3000)
+    path = zip_with(tmp_path / "parts.docx", {
+        "[Content_Types].xml": CONTENT_TYPES,
+        "word/document.xml": document(para("x" * 2000)),
+        "word/numbering.xml": f'<w:numbering {NS}>{" " * 2000}</w:numbering>'.encode()})
+    refused(path, r"the XML parts read inflate past 0 MB in all \(at word/numbering.xml\)")
 
 
 def test_malformed_xml(tmp_path):

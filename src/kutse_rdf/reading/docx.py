@@ -14,7 +14,8 @@ paragraph it came from (a footnote's lines: the paragraph that refers to it).
 
 Only the standard library reads the file: `zipfile` for the package, the C ElementTree parser
 for the XML. Untrusted input is bounded before it is parsed: the file's size, each member's
-inflated size (counted while inflating, not taken from the header) and the total; an XML part
+inflated size (the header's claim checked, and the bytes counted while inflating) and the
+total; an XML part
 with a DOCTYPE (the only place entities can be declared: external entities, billion laughs) or
 in an encoding other than UTF-8 is refused without parsing it.
 """
@@ -43,7 +44,7 @@ RPR = _W + "rPr"
 TBL, TR, TC, TRPR = (_W + n for n in ("tbl", "tr", "tc", "trPr"))
 PPR, NUMPR, ILVL, NUMID, PSTYLE = (_W + n for n in ("pPr", "numPr", "ilvl", "numId", "pStyle"))
 SDT, SDTCONTENT, CUSTOMXML = _W + "sdt", _W + "sdtContent", _W + "customXml"
-INS, DEL, MOVEFROM = _W + "ins", _W + "del", _W + "moveFrom"
+INS, DEL = _W + "ins", _W + "del"
 FOOTNOTEREF, ENDNOTEREF = _W + "footnoteReference", _W + "endnoteReference"
 TXBX = _W + "txbxContent"
 ALTERNATE = _MC + "AlternateContent"
@@ -72,7 +73,8 @@ def read_docx(data: bytes, where: str) -> tuple[str, list[int]]:
                          f"at most {MAX_DOCX_BYTES // 1048576} MB)", file=where)
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError,
+            NotImplementedError):
         raise InputError("a damaged ZIP archive, not a readable DOCX", file=where) from None
     with package:
         names = set(package.namelist())
@@ -100,7 +102,11 @@ def read_docx(data: bytes, where: str) -> tuple[str, list[int]]:
             return parts.parse("word/styles.xml", data) if b"numPr" in data else None
 
         reader = _Reader(_Numbering(numbering, styles), notes)
-        reader.block(body)
+        try:
+            reader.block(body)
+        except RecursionError:
+            raise InputError("word/document.xml nests tables or content controls hundreds "
+                             "deep: not a standard; refused", file=where) from None
         if reader.carry:  # the last paragraph's mark deleted: nothing left to join
             reader.emit("".join(reader.carry[1]), reader.carry[0])
     text = "\n".join(reader.lines)
@@ -138,8 +144,12 @@ class _Parts:
     def read(self, name: str) -> bytes:
         info = self.package.getinfo(name)
         limit = min(MAX_PART_BYTES, MAX_TOTAL_BYTES - self.total)
-        bomb = (f"{name} inflates past {limit // 1048576} MB (a standard's is under 3 MB): a zip "
-                "bomb or not a standard; refused")
+        if limit < MAX_PART_BYTES:
+            bomb = (f"the XML parts read inflate past {MAX_TOTAL_BYTES // 1048576} MB in all "
+                    f"(at {name}): a zip bomb or not a standard; refused")
+        else:
+            bomb = (f"{name} inflates past {limit // 1048576} MB (a standard's is under 3 MB): "
+                    "a zip bomb or not a standard; refused")
         if info.file_size > limit:  # the header's claim; the real size is counted below
             raise InputError(bomb, file=self.where)
         try:
@@ -186,7 +196,7 @@ _ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "x
           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
 # Bullet characters of the Symbol and Wingdings fonts (private use area) as Unicode bullets.
 _BULLETS = {"\uf0b7": "•", "\uf0a7": "▪", "\uf0d8": "➢", "\uf0fc": "✓", "\uf076": "❖",
-            "o": "o", "\uf06f": "o", "\uf0a8": "•"}
+            "\uf06f": "o", "\uf0a8": "•"}
 
 
 def _roman(n: int) -> str:
