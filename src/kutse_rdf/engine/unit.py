@@ -22,7 +22,7 @@ from rdflib.plugins.serializers.nt import _quoteLiteral
 from kutse_rdf.config import Config
 from kutse_rdf.graph.ntriples import (TURTLE_PREFIXES, elm_prefixes, own_pieces, sorted_lines,
                                       strip_prefixes, turtle, with_predicates)
-from kutse_rdf.errors import KutseError
+from kutse_rdf.errors import DocumentError, KutseError
 from kutse_rdf.model import Standard
 
 
@@ -185,6 +185,11 @@ class UnitContext:
             self._run(path, result)
         except KutseError as exc:
             result.error = exc
+        except Exception as exc:  # noqa: BLE001 (a bug one document triggers: that document fails)
+            result.error = DocumentError(
+                f"cannot be built (a bug, please report it): {type(exc).__name__}: {exc}",
+                file=str(path), kind=type(exc).__name__)
+            result.standard = None
         return result
 
     def _run(self, path: Path, result: UnitResult) -> None:
