@@ -227,6 +227,35 @@ def reference_unit(config: Config) -> UnitResult:
                       inferred_nt=sorted_nt(reasoner.infer_beyond(reference, reference)))
 
 
+def die_with_parent(parent: int) -> None:
+    """Make this worker process end when its parent `parent` does, however that dies (a killed
+    build must not leave workers running): on Linux the kernel sends SIGKILL
+    (prctl PR_SET_PDEATHSIG), elsewhere a thread polls the parent's id."""
+    import signal
+    import sys
+
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            armed = ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # it died before the signal was asked for
+        os._exit(1)
+    if not armed:
+        import threading
+        import time
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 # The context of a worker process (set by init_worker; fork start: inherits loaded modules).
 _CONTEXT: UnitContext | None = None
 
@@ -234,6 +263,11 @@ _CONTEXT: UnitContext | None = None
 def init_worker(config: Config, built_at: datetime,
                 query_predicates: frozenset[str] | None = None) -> None:
     global _CONTEXT
+    import multiprocessing
+
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        die_with_parent(parent.pid)
     _CONTEXT = UnitContext(config, built_at, query_predicates)
 
 

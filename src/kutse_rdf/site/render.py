@@ -399,7 +399,8 @@ class Workers:
             loads[least] += len(job.graph)
         package_root = str(Path(__file__).resolve().parents[2])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            p for p in (package_root, os.environ.get("PYTHONPATH")) if p)}
+            p for p in (package_root, os.environ.get("PYTHONPATH")) if p),
+               PARENT_VARIABLE: str(os.getpid())}  # the worker dies with this process
         self.procs: list[tuple[subprocess.Popen, Path]] = []
         try:
             for n, share in enumerate(s for s in shares if s):
@@ -434,8 +435,15 @@ class Workers:
             file.unlink(missing_ok=True)
 
 
+PARENT_VARIABLE = "KUTSE_RDF_SITE_PARENT"  # the process id a site worker must not outlive
+
+
 def worker_main() -> None:
     """A worker process: jobs from stdin (see Workers), outputs as plain dicts to stdout."""
+    if os.environ.get(PARENT_VARIABLE, "").isdigit():
+        from kutse_rdf.engine.unit import die_with_parent
+
+        die_with_parent(int(os.environ[PARENT_VARIABLE]))
     out, base_uri, reference, jobs = pickle.load(sys.stdin.buffer)
     renderer = StandardRenderer(Path(out), base_uri, reference)
     results = {iri: asdict(renderer.render(StandardJob(iri, graph, elm))) for iri, graph, elm in jobs}
