@@ -156,6 +156,7 @@ def build_lock(out: Path, wait: float = 0) -> Iterator[None]:
         yield
         return
     out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
     lock = out.parent / f".{out.name}.lock"
     deadline = time.monotonic() + wait
     while True:
