@@ -291,10 +291,10 @@ def cmdline(pid: int) -> str:
         return ""
 
 
-def kill_build_when(tmp_path: Path, corpus: Path, wanted) -> list[int]:
-    """Start a build of `corpus`; once one of its children passes `wanted`, stop that child
-    (SIGSTOP: it cannot finish its work and leave by itself) and kill -9 the build. Returns the
-    children the build had then."""
+def kill_build_when(tmp_path: Path, corpus: Path, wanted, ready=None) -> list[int]:
+    """Start a build of `corpus` and kill -9 it once one of its children passes `wanted`. With
+    `ready`, wait until the child passes it too and stop it first (SIGSTOP: a worker near the
+    end of its work cannot then leave by itself). Returns those children."""
     out = tmp_path / "build"
     build = subprocess.Popen([sys.executable, "-m", "kutse_rdf", "build", str(corpus), "--out",
                               str(out), "--quiet", "--jobs", "2"],
@@ -303,15 +303,26 @@ def kill_build_when(tmp_path: Path, corpus: Path, wanted) -> list[int]:
     workers: list[int] = []
     while time.monotonic() < deadline and build.poll() is None:
         workers = [pid for pid in children_of(build.pid) if wanted(cmdline(pid))]
-        if workers:
+        if workers and (ready is None or all(ready(pid) for pid in workers)):
             break
-        time.sleep(0.05)
+        time.sleep(0.02)
     assert build.poll() is None and workers, "the build ended before it had workers"
-    for pid in workers:
-        os.kill(pid, signal.SIGSTOP)
+    if ready is not None:
+        for pid in workers:
+            os.kill(pid, signal.SIGSTOP)
     build.send_signal(signal.SIGKILL)
     build.wait()
     return workers
+
+
+def read_its_jobs(pid: int) -> bool:
+    """Whether a site worker has read its jobs from stdin (it does so after setting itself up
+    to die with its parent)."""
+    try:
+        position = Path(f"/proc/{pid}/fdinfo/0").read_text().split()[1]
+    except (OSError, IndexError):
+        return False
+    return int(position) > 0
 
 
 def assert_gone(workers: list[int]) -> None:
@@ -351,7 +362,8 @@ def test_site_render_workers_die_with_a_killed_build(tmp_path):
 
     corpus = tmp_path / "corpus"
     make_corpus(8, corpus, seed=5)  # 8 standards: the site renders in worker processes
-    workers = kill_build_when(tmp_path, corpus, lambda line: "kutse_rdf.site.render" in line)
+    workers = kill_build_when(tmp_path, corpus, lambda line: "kutse_rdf.site.render" in line,
+                              read_its_jobs)
     assert_gone(workers)
 
 
