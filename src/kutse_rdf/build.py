@@ -310,19 +310,19 @@ def run_units(files: list[Path], cache: ArtifactCache, config: Config, environme
     `environment`: cache.environment_key(config)."""
     results: dict[int, UnitResult] = {}
     todo: list[tuple[int, Path, str]] = []
+    keys: dict[int, str] = {}
     for index, path in enumerate(files):
         try:
-            key = unit_key(environment, path)
+            keys[index] = unit_key(environment, path)
         except OSError as exc:
             results[index] = UnitResult(source_file=path.name, path=str(path),
                                         error=InputError(f"cannot read: {exc.strerror}",
                                                          file=str(path)))
-            continue
-        cached = cache.load(key)
+    for (index, key), cached in zip(keys.items(), cache.load_all(list(keys.values()))):
         if cached is not None:
             results[index] = cached
         else:
-            todo.append((index, path, key))
+            todo.append((index, files[index], key))
     bar = _progress(len(todo), progress)
     if todo and (len(todo) <= 2 or jobs <= 1):  # no context at all when everything is cached
         context = UnitContext(config, built_at, query_predicates)

@@ -14,6 +14,7 @@ import json
 import os
 import pickle
 import shutil
+import threading
 from dataclasses import asdict, fields
 from pathlib import Path
 
@@ -80,7 +81,14 @@ class ArtifactCache:
         self.current = current / CACHE_DIR
         self.current.mkdir(parents=True, exist_ok=True)
         self.hits = 0
+        self.lock = threading.Lock()
         self.warnings: list[str] = []  # damaged entries, one line each
+
+    def __getstate__(self) -> dict:  # sent to worker processes, which only store
+        return {**self.__dict__, "lock": None}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, lock=threading.Lock())
 
     def load(self, key: str) -> UnitResult | None:
         source = self.previous / f"{key}.unit"
@@ -102,8 +110,19 @@ class ArtifactCache:
             except OSError:
                 shutil.copyfile(source, target)
         result.pack = str(target)
-        self.hits += 1
+        with self.lock:
+            self.hits += 1
         return result
+
+    def load_all(self, keys: list[str]) -> list[UnitResult | None]:
+        """load() of each key, in threads: checking an entry's hash reads all of it (~1.5 MB a
+        standard), and hashlib releases the GIL while it hashes."""
+        if len(keys) < 8:
+            return [self.load(key) for key in keys]
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            return list(pool.map(self.load, keys))
 
     def damaged(self, path: Path, why: str) -> None:
         self.warnings.append(f"kutse-rdf: {path}: warning: damaged cache entry ({why}); "
