@@ -400,6 +400,81 @@ def test_the_same_bug_in_every_document_is_an_internal_error(tmp_path, two, monk
         run_build(sorted(two.glob("*.txt")), tmp_path / "build", Config(), quiet=True)
 
 
+def test_a_standard_whose_pages_cannot_be_rendered_is_skipped(tmp_path, two, monkeypatch):
+    from kutse_rdf.site.render import StandardRenderer
+
+    real = StandardRenderer._render
+
+    def broken(self, job):
+        if job.iri.endswith("/andmeanaluutik-tase-6"):
+            raise ValueError("no template for this")
+        return real(self, job)
+
+    monkeypatch.setattr(StandardRenderer, "_render", broken)
+    out = tmp_path / "build"
+    result = run_build(sorted(two.glob("*.txt")), out, Config(), quiet=True)
+    assert [s.source_file for s in result.standards] == ["tarkvaraarendaja-tase-6.txt"]
+    assert [str(f) for f in result.failures] == [
+        f"{two / 'andmeanaluutik-tase-6.txt'}: its site pages cannot be rendered (a bug, please "
+        "report it): ValueError: no template for this"]
+    assert standards_in(out) == ["tarkvaraarendaja-tase-6.nt"]
+    assert not list((out / "site").rglob("*andmeanaluutik*"))
+    assert list((out / "site").rglob("*tarkvaraarendaja-tase-6*"))
+    assert "andmeanaluutik" not in (out / "data" / "all.nt").read_text(encoding="utf-8")
+    report = json.loads((out / "reports" / "parse.json").read_text(encoding="utf-8"))
+    assert [s["file"] for s in report["standards"]] == ["tarkvaraarendaja-tase-6.txt"]
+    assert len(report["failures"]) == 1
+    for kind in ("graph: ", "queries: ", "site: "):  # the notes of one pass, not two
+        assert sum(note.startswith(kind) for note in result.notes) == 1, kind
+
+
+BREAK_RENDERING = """
+import os
+if os.environ.get("KUTSE_TEST_BREAK"):
+    from kutse_rdf.site import render
+
+    real = render.StandardRenderer._render
+
+    def broken(self, job):
+        if job.iri.endswith(os.environ["KUTSE_TEST_BREAK"]):
+            raise ValueError("broken here")
+        return real(self, job)
+
+    render.StandardRenderer._render = broken
+"""
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the site renders in processes on 2+ cores")
+def test_a_standard_a_site_worker_cannot_render_is_skipped(tmp_path):
+    """The same in the site's worker processes (8 standards), broken there by a
+    sitecustomize module."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from make_corpus import make_corpus
+
+    corpus = tmp_path / "corpus"
+    make_corpus(8, corpus, seed=5)
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(BREAK_RENDERING, encoding="utf-8")
+    victim = sorted(corpus.glob("*.txt"))[3]
+    slug = json.loads(kutse("parse", str(victim), "--format", "json").stdout)["title"]
+    from kutse_rdf.graph.uris import slug as make_slug
+
+    env = {**os.environ, "KUTSE_TEST_BREAK": "/standard/" + make_slug(slug),
+           "PYTHONWARNINGS": "ignore::RuntimeWarning",  # runpy: the hook imported the module
+           "PYTHONPATH": os.pathsep.join([str(hooks), os.environ.get("PYTHONPATH", "")])}
+    out = tmp_path / "build"
+    proc = subprocess.run([sys.executable, "-m", "kutse_rdf", "build", str(corpus), "--out",
+                           str(out), "--quiet", "--jobs", "2"], capture_output=True, text=True,
+                          env=env, timeout=600)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert own_lines(proc.stderr) == (f"kutse-rdf: skipped: {victim}: its site pages cannot be "
+                                      "rendered (a bug, please report it): ValueError: broken "
+                                      "here\n")
+    assert len(standards_in(out)) == 7
+
+
 def test_a_136_kb_competence_title_builds(tmp_path):
     text = PUUSEPP.read_text(encoding="utf-8")
     title = " ".join(["Töö planeerimine"] * 8000)  # 136 KB: past csv's 128 KiB field limit

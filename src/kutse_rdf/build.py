@@ -27,7 +27,8 @@ from multiprocessing import get_context
 from kutse_rdf.engine.cache import ArtifactCache, environment_key, reference_key, unit_key
 from kutse_rdf.config import Config
 from kutse_rdf.graph.convert import build_time
-from kutse_rdf.errors import BuildKept, DataError, DocumentError, InputError, KutseError
+from kutse_rdf.errors import (DISK_ERRNOS, BuildKept, DataError, DocumentError, InputError,
+                              KutseError)
 from kutse_rdf.model import Standard
 from kutse_rdf.engine.unit import (UnitContext, UnitResult, init_worker, reference_unit,
                                    run_in_worker)
@@ -126,9 +127,7 @@ def is_build(folder: Path) -> bool:
 CACHE_FOLDER = ".cache"
 # An OSError with one of these while a build is written is the output's fault, not a bug:
 # one line naming the path, exit 2.
-OUTPUT_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT,
-                 errno.ENOTDIR, errno.EISDIR, errno.EFBIG, errno.EIO, errno.ENAMETOOLONG,
-                 errno.EMLINK}
+OUTPUT_ERRNOS = DISK_ERRNOS | {errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG, errno.EMLINK}
 
 
 @contextmanager
@@ -638,13 +637,57 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
             ("queries-wait", queries.wait),
         ]
         try:
-            for name, stage in stages:
+            index = 0
+            while index < len(stages):
+                name, stage = stages[index]
                 started = time.perf_counter()
-                stage()
+                try:
+                    stage()
+                except DocumentError as exc:
+                    if not exc.standards:
+                        raise
+                    # a bug met while rendering some standards (the site): those fail, and
+                    # what follows the units is written again without them
+                    queries.join()
+                    drop_standards(exc, units, result, config)
+                    restart_outputs(root, result, queries)
+                    check_bugs(result)
+                    if not allow_shrink:
+                        check_shrink(out, result)
+                    index = 1
+                    continue
                 result.timings[name] = time.perf_counter() - started
+                index += 1
         finally:
             queries.join()  # never leave the thread writing into a folder being removed
     return result
+
+
+def drop_standards(error: DocumentError, units: list[UnitResult], result: BuildResult,
+                   config: Config) -> None:
+    """Move the units of the standards `error` names (their IRIs) to the failures."""
+    failed = set(error.standards)
+    kept = [u for u in units if f"{config.base_uri}standard/{u.slug}" not in failed]
+    if len(kept) == len(units):
+        raise error  # about no standard of the build: a bug of the stage itself
+    for unit in units:
+        if unit not in kept:
+            result.failures.append(DocumentError(error.message, file=unit.path, kind=error.kind))
+    units[:] = kept
+    result.standards = [u.standard for u in units]
+
+
+def restart_outputs(root: Path, result: BuildResult, queries: Background) -> None:
+    """Empty the build folder but for the units' cache entries, for another pass of the
+    stages after the units."""
+    for path in root.iterdir():
+        if path.name != CACHE_FOLDER:
+            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+    shutil.rmtree(root / CACHE_FOLDER / "site", ignore_errors=True)
+    result.notes.clear()
+    result.problems = 0
+    result.store = None
+    queries.thread = queries.error = queries.note = None
 
 
 def without_foreign_mappings(reference: UnitResult, units: list[UnitResult], config: Config,
@@ -680,9 +723,11 @@ def without_foreign_mappings(reference: UnitResult, units: list[UnitResult], con
     if not foreign:
         return reference
     for name, uris in sorted(rows.items()):
-        result.warnings.append(
-            f"kutse-rdf: mappings/{name}: warning: {len(uris)} mapping row(s) about resources "
-            f"no standard of this build defines (e.g. {min(uris)}); left out of data/ and site/")
+        warning = (f"kutse-rdf: mappings/{name}: warning: {len(uris)} mapping row(s) about "
+                   f"resources no standard of this build defines (e.g. {min(uris)}); left out of "
+                   "data/ and site/")
+        if warning not in result.warnings:  # the stages may run twice (run_build)
+            result.warnings.append(warning)
     tags = [b"<%s>" % uri.encode() for uri in foreign]
     base_tag = b"<" + base.encode()
 

@@ -10,11 +10,18 @@ Exit codes (documented in the README):
 """
 from __future__ import annotations
 
+import errno
+
 EXIT_OK = 0
 EXIT_DATA = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 EXIT_KEPT = 4
+
+# An OSError with one of these is the output's fault (no permission, read-only, full), whatever
+# document was being written: never that document's failure.
+DISK_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT,
+                         errno.EIO, errno.EFBIG})
 
 
 class KutseError(Exception):
@@ -52,12 +59,15 @@ class DataError(KutseError):
 
 class DocumentError(DataError):
     """An unexpected exception (a bug) while building one document: reported as that
-    document's failure, the others are built. `kind`: the exception's type name."""
+    document's failure, the others are built. `kind`: the exception's type name; `standards`:
+    the IRIs of the standards it is about, when raised by a stage that works on all of them
+    (the site), not by the document's own unit."""
 
     def __init__(self, message: str, file: str | None = None, line: int | None = None,
-                 kind: str = ""):
+                 kind: str = "", standards: list[str] | None = None):
         super().__init__(message, file=file, line=line)
         self.kind = kind
+        self.standards = standards or []
 
 
 class BuildKept(KutseError):
