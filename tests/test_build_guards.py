@@ -387,6 +387,11 @@ def test_an_unexpected_exception_in_one_document_skips_that_document(tmp_path, t
     assert str(failure) == (f"{two / 'andmeanaluutik-tase-6.txt'}: cannot be built (a bug, "
                             "please report it): OSError: [Errno 36] File name too long")
     assert standards_in(tmp_path / "build") == ["tarkvaraarendaja-tase-6.nt"]
+    # a bug may be passing (memory, a file limit): the failure is not cached, the next build
+    # tries the document again
+    monkeypatch.setattr(convert, "standard_graph", real)
+    again = run_build(sorted(two.glob("*.txt")), tmp_path / "build", Config(), quiet=True)
+    assert (len(again.standards), again.cache_hits, again.failures) == (2, 1, [])
 
 
 def test_the_same_bug_in_every_document_is_an_internal_error(tmp_path, two, monkeypatch):

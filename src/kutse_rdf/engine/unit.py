@@ -173,10 +173,12 @@ class UnitContext:
         shapes_graph()  # parse the shapes once per process
 
     def build(self, path: Path, key: str, cache) -> UnitResult:
-        """The unit of `path`, stored in `cache` (an ArtifactCache) under `key`."""
+        """The unit of `path`, stored in `cache` (an ArtifactCache) under `key` unless a bug
+        made it fail (DocumentError: next time it is built again)."""
         result = self.run(path)
         result.key = key
-        cache.store(result)
+        if not isinstance(result.error, DocumentError):  # a bug may be passing: tried again
+            cache.store(result)
         return result
 
     def run(self, path: Path) -> UnitResult:
