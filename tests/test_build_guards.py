@@ -394,6 +394,24 @@ def test_an_unexpected_exception_in_one_document_skips_that_document(tmp_path, t
     assert (len(again.standards), again.cache_hits, again.failures) == (2, 1, [])
 
 
+def test_a_bug_message_over_several_lines_is_one_line(tmp_path, monkeypatch):
+    from kutse_rdf.graph import convert
+
+    real = convert.standard_graph
+
+    def broken(std, *args, **kwargs):
+        if std.source_file == PUUSEPP.name:
+            raise ValueError("first line\nsecond line\n" + "x" * 1000)
+        return real(std, *args, **kwargs)
+
+    monkeypatch.setattr(convert, "standard_graph", broken)
+    result = run_build([PUUSEPP, MULTI / "andmeanaluutik-tase-6.txt"], tmp_path / "build",
+                       Config(), quiet=True)
+    [failure] = result.failures
+    assert "\n" not in str(failure) and len(failure.message) == 400
+    assert "ValueError: first line second line xxx" in str(failure)
+
+
 def test_the_same_bug_in_every_document_is_an_internal_error(tmp_path, two, monkeypatch):
     from kutse_rdf.graph import convert
 

@@ -65,6 +65,9 @@ class DocumentError(DataError):
 
     def __init__(self, message: str, file: str | None = None, line: int | None = None,
                  kind: str = "", standards: list[str] | None = None):
+        message = " ".join(message.split())  # one line, whatever the exception said
+        if len(message) > 400:
+            message = message[:399] + "…"
         super().__init__(message, file=file, line=line)
         self.kind = kind
         self.standards = standards or []
