@@ -666,8 +666,11 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
 def drop_standards(error: DocumentError, units: list[UnitResult], result: BuildResult,
                    config: Config) -> None:
     """Move the units of the standards `error` names (their IRIs) to the failures."""
+    from kutse_rdf.graph.uris import Uris
+
+    uris = Uris(config.base_uri)
     failed = set(error.standards)
-    kept = [u for u in units if f"{config.base_uri}standard/{u.slug}" not in failed]
+    kept = [u for u in units if str(uris.standard(u.standard)) not in failed]
     if len(kept) == len(units):
         raise error  # about no standard of the build: a bug of the stage itself
     for unit in units:
@@ -696,21 +699,26 @@ def without_foreign_mappings(reference: UnitResult, units: list[UnitResult], con
     base URI that the build does not hold (the shipped mappings are about it-juht-tase-7's
     competences): they would make pages and data about resources no standard defines. Each
     file with such rows gets a warning. The reference unit itself is unchanged when none."""
+    from kutse_rdf.graph.uris import Uris
     from kutse_rdf.graph.vocab import load_mappings
 
-    base = config.base_uri
-    by_slug = {u.slug: u for u in units}
+    uris = Uris(config.base_uri)
+    owners = {str(uris.standard(u.standard)): u for u in units}
+    # where the standards' IRIs start (BASE/standard/): the IRI of a standard less its slug
+    roots = {iri[:len(iri) - len(u.slug)] for iri, u in owners.items() if iri.endswith(u.slug)}
     known: dict[str, bool] = {}
 
     def in_build(uri: str) -> bool:
-        if not uri.startswith(base + "standard/"):
-            return True  # an external concept, or not a standard's resource
+        """Whether the standard `uri` belongs to is built and states something about it;
+        always for other URIs (external concepts, a council)."""
+        if not uri.startswith(tuple(roots)):
+            return True
         if uri not in known:
-            slug = uri[len(base + "standard/"):].split("/", 1)[0].split("#", 1)[0]
-            unit = by_slug.get(slug)
+            owner = next((unit for iri, unit in owners.items()
+                          if uri == iri or uri.startswith((iri + "/", iri + "#"))), None)
             subject = b"<%s> " % uri.encode()
-            known[uri] = unit is not None and (unit.data("graph_nt").startswith(subject)
-                                               or b"\n" + subject in unit.data("graph_nt"))
+            graph = owner.data("graph_nt") if owner is not None else b""
+            known[uri] = graph.startswith(subject) or b"\n" + subject in graph
         return known[uri]
 
     foreign: set[str] = set()
@@ -729,7 +737,7 @@ def without_foreign_mappings(reference: UnitResult, units: list[UnitResult], con
         if warning not in result.warnings:  # the stages may run twice (run_build)
             result.warnings.append(warning)
     tags = [b"<%s>" % uri.encode() for uri in foreign]
-    base_tag = b"<" + base.encode()
+    base_tag = b"<" + config.base_uri.encode()
 
     def keep(nt: bytes) -> bytes:
         lines = [line for line in nt.splitlines(keepends=True)
