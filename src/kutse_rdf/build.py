@@ -575,7 +575,8 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
     killed builds left is removed (remove_stale), a build that lost standards to failed inputs
     does not replace the previous one unless `allow_shrink` (check_shrink), and an unwritable
     or full output is one line naming the path (output_errors)."""
-    check_output(out)
+    with output_errors(out):
+        check_output(out)
     with output_errors(out), build_lock(out, wait):
         remove_stale(out)
         return _run_build(files, out, config, quiet, jobs, allow_shrink)
