@@ -156,6 +156,23 @@ def test_an_output_without_permission_is_one_line_exit_2(tmp_path):
     assert len(proc.stderr.splitlines()) == 1
 
 
+def test_a_folder_without_permission_is_one_line_exit_2(tmp_path, monkeypatch, capsys):
+    """What a user without write permission meets (root is not refused by chmod): mkdtemp
+    in the output's parent raising EACCES."""
+    import tempfile
+
+    from kutse_rdf.cli import main
+
+    def refused(*args, dir=None, **kwargs):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), dir)
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refused)
+    out = tmp_path / "build"
+    assert main(["build", str(PUUSEPP), "--out", str(out), "--quiet"]) == 2
+    assert capsys.readouterr().err == (f"kutse-rdf: {tmp_path}: cannot write the build: "
+                                       "Permission denied\n")
+
+
 def test_a_full_disk_is_one_line_naming_the_output_exit_2(tmp_path, monkeypatch, capsys):
     """write() on a full disk gives ENOSPC without a file name: the output folder is named."""
     from kutse_rdf.cli import main
