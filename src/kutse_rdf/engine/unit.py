@@ -22,7 +22,7 @@ from rdflib.plugins.serializers.nt import _quoteLiteral
 from kutse_rdf.config import Config
 from kutse_rdf.graph.ntriples import (TURTLE_PREFIXES, elm_prefixes, own_pieces, sorted_lines,
                                       strip_prefixes, turtle, with_predicates)
-from kutse_rdf.errors import KutseError
+from kutse_rdf.errors import DocumentError, KutseError
 from kutse_rdf.model import Standard
 
 
@@ -173,10 +173,12 @@ class UnitContext:
         shapes_graph()  # parse the shapes once per process
 
     def build(self, path: Path, key: str, cache) -> UnitResult:
-        """The unit of `path`, stored in `cache` (an ArtifactCache) under `key`."""
+        """The unit of `path`, stored in `cache` (an ArtifactCache) under `key` unless a bug
+        made it fail (DocumentError: next time it is built again)."""
         result = self.run(path)
         result.key = key
-        cache.store(result)
+        if not isinstance(result.error, DocumentError):  # a bug may be passing: tried again
+            cache.store(result)
         return result
 
     def run(self, path: Path) -> UnitResult:
@@ -185,6 +187,11 @@ class UnitContext:
             self._run(path, result)
         except KutseError as exc:
             result.error = exc
+        except Exception as exc:  # noqa: BLE001 (a bug one document triggers: that document fails)
+            result.error = DocumentError(
+                f"cannot be built (a bug, please report it): {type(exc).__name__}: {exc}",
+                file=str(path), kind=type(exc).__name__)
+            result.standard = None
         return result
 
     def _run(self, path: Path, result: UnitResult) -> None:
@@ -222,6 +229,35 @@ def reference_unit(config: Config) -> UnitResult:
                       inferred_nt=sorted_nt(reasoner.infer_beyond(reference, reference)))
 
 
+def die_with_parent(parent: int) -> None:
+    """Make this worker process end when its parent `parent` does, however that dies (a killed
+    build must not leave workers running): on Linux the kernel sends SIGKILL
+    (prctl PR_SET_PDEATHSIG), elsewhere a thread polls the parent's id."""
+    import signal
+    import sys
+
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            armed = ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # it died before the signal was asked for
+        os._exit(1)
+    if not armed:
+        import threading
+        import time
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 # The context of a worker process (set by init_worker; fork start: inherits loaded modules).
 _CONTEXT: UnitContext | None = None
 
@@ -229,6 +265,11 @@ _CONTEXT: UnitContext | None = None
 def init_worker(config: Config, built_at: datetime,
                 query_predicates: frozenset[str] | None = None) -> None:
     global _CONTEXT
+    import multiprocessing
+
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        die_with_parent(parent.pid)
     _CONTEXT = UnitContext(config, built_at, query_predicates)
 
 
