@@ -523,7 +523,7 @@ def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes,
                         named: dict) -> None:
     """reports/queries/: the library's answers. They can only change when a triple the queries
     read changes, so the store holds just those (the units' query_nt and the matching shared
-    lines: ~55 % of the triples, loaded in half the time), and when their hash equals the
+    lines, about half of the triples), and when their hash equals the
     previous build's the previous reports are linked instead (a rebuild after an edit the
     queries cannot see runs no query). Otherwise the store is loaded and the queries run in a
     thread beside the site (see run_build)."""

@@ -80,8 +80,8 @@ class UnitResult:
 
     def copy(self, name: str, out: BinaryIO, skip: int = 0) -> None:
         """Append a byte field (less its first `skip` bytes) to the unbuffered file `out`. From
-        the cache file the kernel copies it (copy_file_range): ~0.07 s for the 140 MB of
-        all.nt on 500 standards, against ~0.3 s to write the same bytes from Python."""
+        the cache file the kernel copies it (copy_file_range), without passing the bytes
+        through Python."""
         section = self._section(name)
         if section is None:
             out.write(getattr(self, name)[skip:])
@@ -94,8 +94,8 @@ class UnitResult:
 def sorted_nt(triples: Iterable) -> bytes:
     """Triples (a graph, or a list of them) as N-Triples with lines sorted as bytes: a rebuild
     gives the same bytes. The lines are those of rdflib's "nt" serializer (its own row
-    function writes literals); each IRI is written once per call, not once per use, which with
-    not iterating an rdflib store makes this ~3x faster than graph.serialize."""
+    function writes literals); each IRI is written once per call, not once per use, and no
+    rdflib store is iterated, which makes this much cheaper than graph.serialize."""
     written: dict = {}
 
     def term(node) -> str:
@@ -205,8 +205,8 @@ class UnitContext:
         result.slug = self.uris.standard_slug(std)
         graph = standard_graph(std, self.config, self.built_at)
         result.graph_uri = str(graph.identifier)
-        # Its triples listed once: walking an rdflib store costs ~1.5 us a triple, and the
-        # reasoner and the serialiser each read them all.
+        # Its triples listed once: walking an rdflib store is slow, and the reasoner and the
+        # serialiser each read them all.
         triples = list(graph)
         inferred = list(self.reasoner.infer_beyond(triples, self.reference))
         subject = self.uris.standard(std)
@@ -275,7 +275,7 @@ def init_worker(config: Config, built_at: datetime,
 
 def run_in_worker(path: Path, key: str, cache) -> UnitResult:
     """The unit of `path`, stored in the cache by the worker itself: what goes back to the
-    main process is its small header, not ~600 kB of bytes per standard."""
+    main process is its small header, not the standard's bytes."""
     assert _CONTEXT is not None, "init_worker was not called"
     return _CONTEXT.build(path, key, cache)
 
