@@ -8,8 +8,8 @@ their position, as the document numbers them.
 The parts that are only ever shown on their parent's page — indicators and knowledge items (on
 the competence's), general skills, work parts, sections and authors (on the standard's), and
 the ELM view's own nodes — get hash URIs below that parent (`…/competence/B.3.5#indicator-1`):
-they resolve to the parent's page and its section, and a 500-standard site is ~30 folders per
-standard instead of ~300 (README, "Design").
+they resolve to the parent's page and its section, and the site needs a folder per page, not
+per part (README, "Design").
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ MAX_SLUG = 100
 _HASH = 8  # hex digits
 
 
-# Memoised: a standard's title is slugged for each of its ~500 URIs (~3 us each time).
+# Memoised: a standard's title is slugged again for each of the hundreds of URIs it mints.
 @lru_cache(maxsize=8192)
 def slug(text: str) -> str:
     """"IT-juht, tase 7" -> "it-juht-tase-7": ASCII-folded, lower case, other runs -> "-".

@@ -22,6 +22,7 @@ import jinja2
 import markupsafe
 import pyoxigraph as ox
 
+from kutse_rdf.errors import DISK_ERRNOS, DocumentError
 from kutse_rdf.graph.namespaces import ONTOLOGY
 from kutse_rdf.resources import resource_dir
 from kutse_rdf.site.graph import PREFIXES, SiteGraph, document_of
@@ -386,6 +387,17 @@ class StandardRenderer:
         self.settings, self.i18n = load_settings()
 
     def render(self, job: StandardJob) -> Output:
+        """The pages of one standard; an unexpected exception becomes that standard's
+        DocumentError (the build leaves the standard out and builds the others)."""
+        try:
+            return self._render(job)
+        except Exception as exc:  # noqa: BLE001
+            if isinstance(exc, OSError) and exc.errno in DISK_ERRNOS:
+                raise  # a full or read-only output: not the standard's fault
+            raise rendering_failed(job.iri, f"{type(exc).__name__}: {exc}", type(exc).__name__) \
+                from exc
+
+    def _render(self, job: StandardJob) -> Output:
         graph = SiteGraph.from_parts(self.base_uri, [*self.reference, job.graph], job.elm)
         renderer = Renderer(self.out, graph, self.env, self.settings, self.i18n)
         for iri in page_iris(graph):
@@ -418,7 +430,8 @@ class Workers:
             loads[least] += len(job.graph)
         package_root = str(Path(__file__).resolve().parents[2])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            p for p in (package_root, os.environ.get("PYTHONPATH")) if p)}
+            p for p in (package_root, os.environ.get("PYTHONPATH")) if p),
+               PARENT_VARIABLE: str(os.getpid())}  # the worker dies with this process
         self.procs: list[tuple[subprocess.Popen, Path]] = []
         try:
             for n, share in enumerate(s for s in shares if s):
@@ -437,13 +450,23 @@ class Workers:
 
     def results(self) -> dict[str, Output]:
         outputs: dict[str, Output] = {}
+        failed: dict[str, tuple[str, str]] = {}  # standard -> (message, exception type)
         for proc, file in self.procs:
             data, _ = proc.communicate()
             file.unlink(missing_ok=True)
             if proc.returncode != 0:
                 raise RuntimeError(f"a site worker process failed (exit code {proc.returncode}); "
                                    "its message is above")
-            outputs.update({iri: Output(**fields) for iri, fields in pickle.loads(data).items()})
+            for iri, fields in pickle.loads(data).items():
+                if "oserror" in fields:
+                    raise OSError(*fields["oserror"])
+                if "failed" in fields:
+                    failed[iri] = fields["failed"]
+                else:
+                    outputs[iri] = Output(**fields)
+        if failed:
+            message, kind = failed[min(failed)]
+            raise DocumentError(message, kind=kind, standards=sorted(failed))
         return outputs
 
     def close(self) -> None:
@@ -454,11 +477,31 @@ class Workers:
             file.unlink(missing_ok=True)
 
 
+def rendering_failed(standard: str, detail: str, kind: str) -> DocumentError:
+    return DocumentError(f"its site pages cannot be rendered (a bug, please report it): {detail}",
+                         kind=kind, standards=[standard])
+
+
+PARENT_VARIABLE = "KUTSE_RDF_SITE_PARENT"  # the process id a site worker must not outlive
+
+
 def worker_main() -> None:
     """A worker process: jobs from stdin (see Workers), outputs as plain dicts to stdout."""
+    if os.environ.get(PARENT_VARIABLE, "").isdigit():
+        from kutse_rdf.engine.unit import die_with_parent
+
+        die_with_parent(int(os.environ[PARENT_VARIABLE]))
     out, base_uri, reference, templates, jobs = pickle.load(sys.stdin.buffer)
     renderer = StandardRenderer(Path(out), base_uri, reference, Path(templates) if templates else None)
-    results = {iri: asdict(renderer.render(StandardJob(iri, graph, elm))) for iri, graph, elm in jobs}
+    results = {}
+    for iri, graph, elm in jobs:
+        try:
+            results[iri] = asdict(renderer.render(StandardJob(iri, graph, elm)))
+        except DocumentError as exc:  # that standard fails, the others are rendered
+            results[iri] = {"failed": (exc.message, exc.kind)}
+        except OSError as exc:  # a full or read-only output: the build says so (exit 2)
+            results[iri] = {"oserror": (exc.errno, exc.strerror, exc.filename)}
+            break
     sys.stdout.buffer.write(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
 
 

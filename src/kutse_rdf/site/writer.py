@@ -484,6 +484,8 @@ def load_query_results(folder: Path, extra: Path | None = None) -> list[dict]:
 
 def read_csv_head(path: Path, limit: int) -> tuple[list[str], list[list[str]], int]:
     """Header, the first `limit` rows and the number of rows of a CSV file."""
+    # a cell may hold a whole long title (csv's default limit is 128 KiB), never more than the file
+    csv.field_size_limit(max(csv.field_size_limit(), path.stat().st_size + 1))
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         columns = next(reader, [])
