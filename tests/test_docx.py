@@ -696,3 +696,8 @@ def test_validate_and_query_accept_docx(seed_docx, tmp_path):
     proc = cli("query", "competences-by-partial", str(path), "--format", "csv")
     assert proc.returncode == 0, proc.stderr
     assert "Infoturbejuht, tase 7" in proc.stdout and "B.3.18" in proc.stdout
+    other = template_docx(tmp_path / "veebiarendaja.docx")
+    proc = cli("query", "compare-standards", str(path), str(other), "--param",
+               "a=it-juht-tase-7.docx", "--param", "b=veebiarendaja.docx", "--format", "csv")
+    assert proc.returncode == 0, proc.stderr  # standards named by their DOCX file names
+    assert "A.6" in proc.stdout and "A.1" in proc.stdout
