@@ -425,15 +425,18 @@ def test_footnotes_text_boxes_tracked_changes_and_comments(tmp_path):
         f'</w:rPr></w:pPr>{run("joined ")}</w:p>',
         para("with the next"),
     ]
+    body.append(f'<w:tbl><w:tr><w:tc>{para("kept row")}</w:tc></w:tr><w:tr><w:trPr><w:del '
+                'w:id="4" w:author="A" w:date="2024-01-01T00:00:00Z"/></w:trPr><w:tc>'
+                f'{para("deleted row")}</w:tc></w:tr></w:tbl>')
     path = write_docx(tmp_path / "parts.docx", body, footnotes={1: "the footnote"},
                       comment_on_first="a reviewer's comment")
     text, paragraphs = reader.read_docx(path.read_bytes(), str(path))
     assert text.split("\n") == ["commented paragraph", "cited", "the footnote", "after the note",
                                 "anchor", "in the box", "change: kept end", "field 7", "line",
-                                "break", "joined with the next"]
+                                "break", "joined with the next", "\tkept row", ""]
     # the footnote carries its citing paragraph's number; the box's paragraph has its own; a
     # paragraph whose mark is deleted joins the next one and keeps its own number
-    assert paragraphs == [1, 2, 2, 3, 4, 5, 6, 7, 8, 8, 9]
+    assert paragraphs == [1, 2, 2, 3, 4, 5, 6, 7, 8, 8, 9, 11, 11]
     assert "reviewer" not in text
 
 
