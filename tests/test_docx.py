@@ -30,7 +30,7 @@ from kutse_rdf.reading.parser import parse_file  # noqa: E402
 SEED = Path(__file__).resolve().parents[1] / "standards" / "it-juht-tase-7.txt"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = f'xmlns:w="{W}"'
-FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+NOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.{}s+xml"
 
 
 # --- writing DOCX fixtures ------------------------------------------------------------------
@@ -97,7 +97,8 @@ class Numbering:
 
 
 def write_docx(path: Path, body: list[str], numbering: Numbering | None = None,
-               footnotes: dict[int, str] | None = None, footer: str | None = None,
+               footnotes: dict[int, str] | None = None, endnotes: dict[int, str] | None = None,
+               footer: str | None = None,
                header: str | None = None, comment_on_first: str | None = None,
                styles: list[str] = ()) -> Path:
     document = docx.Document()
@@ -114,12 +115,14 @@ def write_docx(path: Path, body: list[str], numbering: Numbering | None = None,
             first_num.addprevious(parse_xml(xml))
         for xml in numbering.nums:
             part.append(parse_xml(xml))
-    if footnotes:
-        notes = "".join(f'<w:footnote w:id="{n}">{para(t)}</w:footnote>'
-                        for n, t in footnotes.items())
-        blob = f'<w:footnotes {NS}>{notes}</w:footnotes>'.encode()
-        part = Part(PackURI("/word/footnotes.xml"), FOOTNOTES_CT, blob, document.part.package)
-        document.part.relate_to(part, RT.FOOTNOTES)
+    for kind, notes, rel in (("footnote", footnotes, RT.FOOTNOTES),
+                             ("endnote", endnotes, RT.ENDNOTES)):
+        if notes:
+            xml = "".join(f'<w:{kind} w:id="{n}">{para(t)}</w:{kind}>' for n, t in notes.items())
+            blob = f"<w:{kind}s {NS}>{xml}</w:{kind}s>".encode()
+            part = Part(PackURI(f"/word/{kind}s.xml"), NOTES_CT.format(kind), blob,
+                        document.part.package)
+            document.part.relate_to(part, rel)
     if footer:
         document.sections[0].footer.paragraphs[0].text = footer
     if header:
@@ -413,7 +416,7 @@ def test_footnotes_text_boxes_tracked_changes_and_comments(tmp_path):
     body = [
         para("commented paragraph"),
         para("cited", inner='<w:r><w:footnoteReference w:id="1"/></w:r>'),
-        para("after the note"),
+        para("after the note", inner='<w:r><w:endnoteReference w:id="2"/></w:r>'),
         para("anchor", inner=textbox),
         para("change: ", inner=tracked + run("end")),
         para("field ", inner='<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>'
@@ -429,14 +432,15 @@ def test_footnotes_text_boxes_tracked_changes_and_comments(tmp_path):
                 'w:id="4" w:author="A" w:date="2024-01-01T00:00:00Z"/></w:trPr><w:tc>'
                 f'{para("deleted row")}</w:tc></w:tr></w:tbl>')
     path = write_docx(tmp_path / "parts.docx", body, footnotes={1: "the footnote"},
+                      endnotes={2: "the endnote"},
                       comment_on_first="a reviewer's comment")
     text, paragraphs = reader.read_docx(path.read_bytes(), str(path))
     assert text.split("\n") == ["commented paragraph", "cited", "the footnote", "after the note",
-                                "anchor", "in the box", "change: kept end", "field 7", "line",
+                                "the endnote", "anchor", "in the box", "change: kept end", "field 7", "line",
                                 "break", "joined with the next", "\tkept row", ""]
     # the footnote carries its citing paragraph's number; the box's paragraph has its own; a
     # paragraph whose mark is deleted joins the next one and keeps its own number
-    assert paragraphs == [1, 2, 2, 3, 4, 5, 6, 7, 8, 8, 9, 11, 11]
+    assert paragraphs == [1, 2, 2, 3, 3, 4, 5, 6, 7, 8, 8, 9, 11, 11]
     assert "reviewer" not in text
 
 
