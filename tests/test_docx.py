@@ -435,9 +435,10 @@ def test_footnotes_text_boxes_tracked_changes_and_comments(tmp_path):
                       endnotes={2: "the endnote"},
                       comment_on_first="a reviewer's comment")
     text, paragraphs = reader.read_docx(path.read_bytes(), str(path))
-    assert text.split("\n") == ["commented paragraph", "cited", "the footnote", "after the note",
-                                "the endnote", "anchor", "in the box", "change: kept end", "field 7", "line",
-                                "break", "joined with the next", "\tkept row", ""]
+    assert text.split("\n") == [
+        "commented paragraph", "cited", "the footnote", "after the note", "the endnote", "anchor",
+        "in the box", "change: kept end", "field 7", "line", "break", "joined with the next",
+        "\tkept row", ""]
     # the footnote carries its citing paragraph's number; the box's paragraph has its own; a
     # paragraph whose mark is deleted joins the next one and keeps its own number
     assert paragraphs == [1, 2, 2, 3, 3, 4, 5, 6, 7, 8, 8, 9, 11, 11]
