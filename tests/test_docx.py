@@ -275,12 +275,14 @@ def test_header_and_footer_are_left_out(seed_docx):
     assert lines[:2] == [" KUTSESTANDARD", "IT-juht, tase 7"]
 
 
-def test_parsing_the_seed_docx_is_quick(seed_docx):
-    """The number is for the README; the bound only catches a gross slowdown."""
+def test_parsing_the_seed_docx_costs_a_small_multiple_of_its_text(seed_docx):
+    """The issue's target is <= 100 ms for the seed as a DOCX (README: 6.7 ms; its text
+    2.8 ms). Here only the ratio, loosely: reading the DOCX adds a few text parses' worth."""
     path, _ = seed_docx
-    parse_file(path)
-    best = min(_timed(lambda: parse_file(path)) for _ in range(5))
-    assert best < 1.0, best
+    parse_file(path), parse_file(SEED)
+    docx_time = min(_timed(lambda: parse_file(path)) for _ in range(7))
+    text_time = min(_timed(lambda: parse_file(SEED)) for _ in range(7))
+    assert docx_time < 15 * text_time, (docx_time, text_time)
 
 
 def _timed(call) -> float:
@@ -529,10 +531,8 @@ def document(body: str, prolog: str = '<?xml version="1.0" encoding="UTF-8" stan
 
 
 def refused(path: Path, match: str) -> str:
-    start = time.perf_counter()
     with pytest.raises(InputError, match=match) as exc:
         parse_file(path)
-    assert time.perf_counter() - start < 10  # bounded (the real cost is milliseconds)
     assert exc.value.exit_code == 2 and "\n" not in str(exc.value)
     return str(exc.value)
 
