@@ -75,13 +75,14 @@ class Numbering:
         self.abstract: list[str] = []
         self.nums: list[str] = []
 
-    def define(self, levels: list[tuple[str, str]], restart_level1: bool = True) -> int:
-        """A list definition: (numFmt, lvlText) per level. Returns its abstractNumId."""
+    def define(self, levels: list[tuple[str, str]], restart_sublevels: bool = True) -> int:
+        """A list definition: (numFmt, lvlText) per level. Returns its abstractNumId. Without
+        `restart_sublevels` the deeper levels never restart (lvlRestart 0)."""
         aid = 100 + len(self.abstract)
         lvls = "".join(
             f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
             f'<w:lvlText w:val="{escape(text)}"/>'
-            + ("" if restart_level1 or i == 0 else '<w:lvlRestart w:val="0"/>')
+            + ("" if restart_sublevels or i == 0 else '<w:lvlRestart w:val="0"/>')
             + "</w:lvl>" for i, (fmt, text) in enumerate(levels))
         self.abstract.append(f'<w:abstractNum {NS} w:abstractNumId="{aid}">{lvls}</w:abstractNum>')
         return aid
@@ -373,6 +374,8 @@ def test_list_numbering_formats_levels_and_restarts(tmp_path):
     first, again = numbering.instance(decimal), numbering.instance(decimal)
     restart = numbering.instance(decimal, start=1)
     upper, roman = numbering.instance(letters), numbering.instance(legal, start=3)
+    steady = numbering.instance(numbering.define([("decimal", "%1."), ("decimal", "%1.%2.")],
+                                                 restart_sublevels=False))
     body = [
         para("one", num=(first, 0)), para("sub a", num=(first, 1)),
         para("sub b", num=(first, 1)), para("deep", num=(first, 2)),
@@ -384,6 +387,8 @@ def test_list_numbering_formats_levels_and_restarts(tmp_path):
         para("B item", num=(upper, 0)),
         para("roman three", num=(roman, 0)), para("roman sub", num=(roman, 1)),
         para("not numbered", num=(0, 0)),
+        para("c1", num=(steady, 0)), para("c1.1", num=(steady, 1)), para("c2", num=(steady, 0)),
+        para("c2.2: level 2 goes on", num=(steady, 1)),
         para("numbered by its style", style="KsHeading2"),
         para("by its style again", style="KsHeading2"),
     ]
@@ -398,7 +403,8 @@ def test_list_numbering_formats_levels_and_restarts(tmp_path):
         "1. one", "a) sub a", "b) sub b", "1.b.i. deep", "2. two", "a) sub a again",
         "plain text between", "3. three: another instance continues the list",
         "1. one: restarted", "A. A item", "• bullet", "B. B item", "III. roman three",
-        "III.1. roman sub", "not numbered", "B.1.1 numbered by its style",
+        "III.1. roman sub", "not numbered", "1. c1", "1.1. c1.1", "2. c2",
+        "2.2. c2.2: level 2 goes on", "B.1.1 numbered by its style",
         "B.1.2 by its style again"]
 
 

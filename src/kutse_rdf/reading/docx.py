@@ -239,7 +239,7 @@ class _Level:
         self.start = _int(val("start"), 1)
         self.fmt = val("numFmt") or "decimal"
         self.text = val("lvlText") or ""
-        self.restart = _int(val("lvlRestart"), -1)  # -1: after any shallower level
+        self.restart = _int(val("lvlRestart"), -1)  # -1: after any shallower level; 0: never
         self.legal = lvl is not None and lvl.find(_W + "isLgl") is not None
         self.suffix = {"nothing": ""}.get(val("suff") or "", " ")
 
@@ -346,8 +346,8 @@ class _Numbering:
             return _BULLETS.get(level.text, level.text) + level.suffix if level.text else ""
         counters[ilvl] = (starts.get(ilvl, level.start) if counters[ilvl] is None
                           else counters[ilvl] + 1)
-        for deeper in range(ilvl + 1, 9):
-            if levels[deeper].restart != 0:
+        for deeper in range(ilvl + 1, 9):  # lvlRestart N: restarts after levels below N
+            if levels[deeper].restart == -1 or ilvl < levels[deeper].restart:
                 counters[deeper] = None
         if level.fmt == "none" or not level.text:
             return ""
