@@ -14,18 +14,16 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import docx  # python-docx, a test extra: writes the fixtures
 import pytest
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import parse_xml
 
-docx = pytest.importorskip("docx")  # python-docx: the test extra that writes the fixtures
-
-from docx.opc.constants import RELATIONSHIP_TYPE as RT  # noqa: E402
-from docx.opc.packuri import PackURI  # noqa: E402
-from docx.opc.part import Part  # noqa: E402
-from docx.oxml import parse_xml  # noqa: E402
-
-from kutse_rdf.errors import InputError  # noqa: E402
-from kutse_rdf.reading import docx as reader  # noqa: E402
-from kutse_rdf.reading.parser import parse_file  # noqa: E402
+from kutse_rdf.errors import InputError
+from kutse_rdf.reading import docx as reader
+from kutse_rdf.reading.parser import parse_file
 
 SEED = Path(__file__).resolve().parents[1] / "standards" / "it-juht-tase-7.txt"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
