@@ -97,10 +97,27 @@ CASES = [
          "The competence has no performance indicator.",
          "Kompetentsil ei ole ühtegi tegevusnäitajat.", 20),
     case("competence-not-required", "Competence-required", T + "competence/B.3.2",
-         "^" + KUTSE_NS + "requiresCompetence", None, "warning",
+         f"(^{KUTSE_NS}requiresCompetence|^{KUTSE_NS}option)", None, "warning",
          "The competence is required neither by the qualification nor by any partial "
-         "qualification or specialisation.",
-         "Kompetentsi ei nõua kutse, ükski osakutse ega spetsialiseerumine.", 30),
+         "qualification or specialisation, not even as an option.",
+         "Kompetentsi ei nõua kutse, ükski osakutse ega spetsialiseerumine, ka mitte valikuna.",
+         30),
+    # --- choice groups of B.1
+    case("choice-minimum-zero", "CompetenceChoice-minimum", T + "qualification#choice-1",
+         KUTSE_NS + "minimum", "0", "violation",
+         "A choice must have exactly one minimum, an integer of at least 1 (kutse:minimum).",
+         "Valikul peab olema täpselt üks miinimum, täisarv vähemalt 1 (kutse:minimum).", 5),
+    case("choice-no-option", "CompetenceChoice-option", T + "qualification#choice-1",
+         KUTSE_NS + "option", None, "violation", "The choice has no option (kutse:option).",
+         "Valikus ei ole ühtegi kompetentsi (kutse:option).", 5),
+    case("choice-minimum-above-options", "CompetenceChoice-minimum-at-most-options",
+         T + "qualification#choice-1", KUTSE_NS + "minimum", "2", "violation",
+         "The choice asks for at least 2 competences but offers 1.",
+         "Valik nõuab vähemalt 2 kompetentsi, kuid pakub 1.", 5),
+    case("choice-undefined-option", "CompetenceChoice-option-exists",
+         T + "qualification#choice-1", KUTSE_NS + "option", T + "competence/B.3.25",
+         "violation", "Offers competence B.3.25, which is not a competence of this standard.",
+         "Valikus olevat kompetentsi B.3.25 selles kutsestandardis ei ole.", 5),
     case("competence-level-mismatch", "Competence-level-consistent", T + "competence/B.3.1",
          KUTSE_NS + "citesEcf", ECF4 + "A.1", "warning",
          "The competence's level EQF 6 matches no proficiency level at which e-CF A.1 is defined.",
@@ -231,7 +248,7 @@ def test_other_language_messages_use_only_the_placeholders_of_the_sh_message():
     graph = validate.shapes_graph()
     placeholder = validate._PLACEHOLDER
     others = list(graph.subject_objects(validate.KSHAPE.message))
-    assert len(others) == 6
+    assert len(others) == 8
     for constraint, other in others:
         [message] = graph.objects(constraint, SH.message)
         assert set(placeholder.findall(other)) <= set(placeholder.findall(message)), constraint
