@@ -243,3 +243,32 @@ def test_coverage_matrix_names_the_kind(cook_store):
     assert by[("Toiduvalmistaja, tase 4", "B.3.4")] == ("false", "choice")
     assert by[("Toiduvalmistaja, tase 4", "B.3.6")] == ("false", "")
     assert by[("Pagaritööd", "B.3.8")] == ("true", "required")
+
+
+# --- ELM -------------------------------------------------------------------------------------
+
+def test_elm_states_a_choice_as_a_note_and_conforms_to_loq(cook):
+    import pyshacl
+
+    from kutse_rdf.graph.elm import elm_graph
+    from kutse_rdf.graph.namespaces import ELM
+    from kutse_rdf.resources import resource_dir
+
+    graph = elm_graph([cook], Config())
+    u = Uris(Config().base_uri)
+    qual = u.qualification(cook)
+    note = URIRef(f"{qual}#elm-choice-1")
+    assert (qual, ELM.additionalNote, note) in graph
+    assert str(graph.value(note, ELM.noteLiteral)) == (
+        "Tuleb tõendada vähemalt 2 järgmistest kompetentsidest: B.3.4 Külmade roogade "
+        "valmistamine; B.3.5 Soojade roogade valmistamine; B.3.6 Küpsetiste valmistamine; "
+        "B.3.7 Roogade serveerimine.")
+    # the options are not learning outcomes of the qualification (ELM reads those as required)
+    outcomes = {str(o) for o in graph.objects(qual, ELM.learningOutcome)}
+    assert str(u.competence(cook, "B.3.1")) + "#learning-outcome" in outcomes
+    assert str(u.competence(cook, "B.3.4")) + "#learning-outcome" not in outcomes
+    data = Graph()
+    data += graph
+    conforms, _, text = pyshacl.validate(
+        data, shacl_graph=Graph().parse(resource_dir("shapes") / "elm" / "LOQ-constraints.ttl"))
+    assert conforms, text
