@@ -287,3 +287,19 @@ def test_site_shows_choose_at_least(tmp_path):
                / "index.html").read_text(encoding="utf-8")
     assert "Valida vähemalt 1 järgmistest" in partial
     assert "Külmade roogade valmistamine" in partial
+
+
+def test_parse_cli_prints_choices_and_reports_the_unknown_code():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "kutse_rdf", "parse", str(COOK)],
+                          capture_output=True, text=True, timeout=60,
+                          env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0
+    assert ("the qualification requires: B.3.1, B.3.2, B.3.3 + at least 2 of (B.3.4, B.3.5, "
+            "B.3.6, B.3.7) + general skills") in done.stdout
+    assert "Toiduvalmistaja, tase 4 (EKR 4): B.3.1, B.3.3 + at least 1 of (B.3.4, B.3.5)" \
+        in done.stdout
+    assert (f"{COOK}:50: warning: e-CF code F.4 is not a competence of e-CF 4.0 or 3.0; kept "
+            "as written") in done.stderr.splitlines()
