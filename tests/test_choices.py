@@ -303,3 +303,19 @@ def test_parse_cli_prints_choices_and_reports_the_unknown_code():
         in done.stdout
     assert (f"{COOK}:50: warning: e-CF code F.4 is not a competence of e-CF 4.0 or 3.0; kept "
             "as written") in done.stderr.splitlines()
+
+
+def test_coverage_summary_counts_options_apart(cook_store):
+    found = {r["partLabel"]: (r["required"], r["options"], r["competences"])
+             for r in rows(cook_store, "coverage-summary")}
+    assert found == {"Toiduvalmistaja, tase 4": ("2", "2", "9"), "Abikokk, tase 3": ("1", "4", "9"),
+                     "Pagaritööd": ("1", "0", "9"), "Kondiitritööd": ("1", "0", "9")}
+
+
+def test_specialisation_statement_without_a_name_is_the_qualifications():
+    # "Spetsialiseerumise korral taotlemisel ...": no specialisation named, the qualification's
+    std = parse_text(cook_text("Spetsialiseerumise korral tuleb lisaks",
+                               "Spetsialiseerumise korral taotlemisel tuleb lisaks"), "kokk.txt")
+    assert {s.title: codes(s.competences) for s in std.specialisations} == {
+        "Pagaritööd": ["B.3.8"], "Kondiitritööd": ["B.3.9"]}
+    assert len(std.specialisations) == 2
