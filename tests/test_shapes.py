@@ -24,7 +24,7 @@ KUTSE_NS = "https://w3id.org/kutse-rdf/ontology#"
 SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
 ECF4 = "https://w3id.org/kutse-rdf/ecf/4.0/"
 ORPHAN_PATH = "(" + "|".join([
-    f"^{KUTSE_NS}requiresCompetence", f"{KUTSE_NS}requiresCompetence",
+    f"^{KUTSE_NS}requiresCompetence", f"{KUTSE_NS}requiresCompetence", f"^{KUTSE_NS}option",
     *(SKOS_NS + p for p in ("broader", "narrower", "related", "topConceptOf")),
     *(f"^{SKOS_NS}{p}" for p in ("broader", "narrower", "related", "hasTopConcept"))]) + ")"
 
