@@ -319,3 +319,14 @@ def test_specialisation_statement_without_a_name_is_the_qualifications():
     assert {s.title: codes(s.competences) for s in std.specialisations} == {
         "Pagaritööd": ["B.3.8"], "Kondiitritööd": ["B.3.9"]}
     assert len(std.specialisations) == 2
+
+
+def test_a_partial_qualification_with_only_a_choice_requires_something():
+    # "B.3.4 ... või B.3.5 ..." alone: no kutse:requiresCompetence, but a requirement all the same
+    std = parse_text(cook_text("kompetentsid B.3.1 Töö planeerimine; B.3.3 Toiduohutuse "
+                               "tagamine ning B.3.4", "kompetentsid B.3.4"), "kokk.txt")
+    pq = {p.title: p for p in std.partial_qualifications}["Toiduvalmistaja, tase 4"]
+    assert (pq.competences, groups(pq.choices)) == ([], [("choice", 1, ["B.3.4", "B.3.5"], 40)])
+    report = validate.validate_graph(standard_graph(std, Config()), load_reference())
+    assert not [r for r in report.results
+                if r.shape == KSHAPE + "PartialQualification-has-competence"]

@@ -54,9 +54,9 @@ CASES = [
          "Tase ei ole EQF taseme mõiste (http://data.europa.eu/snb/eqf/1 … 8).", 10),
     # --- partial qualifications
     case("partial-no-competence", "PartialQualification-has-competence", T + "partial/p",
-         KUTSE_NS + "requiresCompetence", None, "violation",
-         "The partial qualification requires no competence.",
-         "Osakutse ei nõua ühtegi kompetentsi.", 10),
+         f"({KUTSE_NS}requiresCompetence|{KUTSE_NS}hasCompetenceChoice)", None, "violation",
+         "The partial qualification requires no competence, not even as a choice.",
+         "Osakutse ei nõua ühtegi kompetentsi, ka mitte valikuna.", 10),
     case("partial-no-qualification", "PartialQualification-one-qualification", T + "partial/p",
          KUTSE_NS + "isPartialQualificationOf", None, "violation",
          "The partial qualification must belong to exactly one qualification.",
