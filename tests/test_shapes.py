@@ -24,7 +24,7 @@ KUTSE_NS = "https://w3id.org/kutse-rdf/ontology#"
 SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
 ECF4 = "https://w3id.org/kutse-rdf/ecf/4.0/"
 ORPHAN_PATH = "(" + "|".join([
-    f"^{KUTSE_NS}requiresCompetence", f"{KUTSE_NS}requiresCompetence",
+    f"^{KUTSE_NS}requiresCompetence", f"{KUTSE_NS}requiresCompetence", f"^{KUTSE_NS}option",
     *(SKOS_NS + p for p in ("broader", "narrower", "related", "topConceptOf")),
     *(f"^{SKOS_NS}{p}" for p in ("broader", "narrower", "related", "hasTopConcept"))]) + ")"
 
@@ -54,9 +54,9 @@ CASES = [
          "Tase ei ole EQF taseme mõiste (http://data.europa.eu/snb/eqf/1 … 8).", 10),
     # --- partial qualifications
     case("partial-no-competence", "PartialQualification-has-competence", T + "partial/p",
-         KUTSE_NS + "requiresCompetence", None, "violation",
-         "The partial qualification requires no competence.",
-         "Osakutse ei nõua ühtegi kompetentsi.", 10),
+         f"({KUTSE_NS}requiresCompetence|{KUTSE_NS}hasCompetenceChoice)", None, "violation",
+         "The partial qualification requires no competence, not even as a choice.",
+         "Osakutse ei nõua ühtegi kompetentsi, ka mitte valikuna.", 10),
     case("partial-no-qualification", "PartialQualification-one-qualification", T + "partial/p",
          KUTSE_NS + "isPartialQualificationOf", None, "violation",
          "The partial qualification must belong to exactly one qualification.",
@@ -97,10 +97,27 @@ CASES = [
          "The competence has no performance indicator.",
          "Kompetentsil ei ole ühtegi tegevusnäitajat.", 20),
     case("competence-not-required", "Competence-required", T + "competence/B.3.2",
-         "^" + KUTSE_NS + "requiresCompetence", None, "warning",
+         f"(^{KUTSE_NS}requiresCompetence|^{KUTSE_NS}option)", None, "warning",
          "The competence is required neither by the qualification nor by any partial "
-         "qualification or specialisation.",
-         "Kompetentsi ei nõua kutse, ükski osakutse ega spetsialiseerumine.", 30),
+         "qualification or specialisation, not even as an option.",
+         "Kompetentsi ei nõua kutse, ükski osakutse ega spetsialiseerumine, ka mitte valikuna.",
+         30),
+    # --- choice groups of B.1
+    case("choice-minimum-zero", "CompetenceChoice-minimum", T + "qualification#choice-1",
+         KUTSE_NS + "minimum", "0", "violation",
+         "A choice must have exactly one minimum, an integer of at least 1 (kutse:minimum).",
+         "Valikul peab olema täpselt üks miinimum, täisarv vähemalt 1 (kutse:minimum).", 5),
+    case("choice-no-option", "CompetenceChoice-option", T + "qualification#choice-1",
+         KUTSE_NS + "option", None, "violation", "The choice has no option (kutse:option).",
+         "Valikus ei ole ühtegi kompetentsi (kutse:option).", 5),
+    case("choice-minimum-above-options", "CompetenceChoice-minimum-at-most-options",
+         T + "qualification#choice-1", KUTSE_NS + "minimum", "2", "violation",
+         "The choice asks for at least 2 competences but offers 1.",
+         "Valik nõuab vähemalt 2 kompetentsi, kuid pakub 1.", 5),
+    case("choice-undefined-option", "CompetenceChoice-option-exists",
+         T + "qualification#choice-1", KUTSE_NS + "option", T + "competence/B.3.25",
+         "violation", "Offers competence B.3.25, which is not a competence of this standard.",
+         "Valikus olevat kompetentsi B.3.25 selles kutsestandardis ei ole.", 5),
     case("competence-level-mismatch", "Competence-level-consistent", T + "competence/B.3.1",
          KUTSE_NS + "citesEcf", ECF4 + "A.1", "warning",
          "The competence's level EQF 6 matches no proficiency level at which e-CF A.1 is defined.",
@@ -231,7 +248,7 @@ def test_other_language_messages_use_only_the_placeholders_of_the_sh_message():
     graph = validate.shapes_graph()
     placeholder = validate._PLACEHOLDER
     others = list(graph.subject_objects(validate.KSHAPE.message))
-    assert len(others) == 6
+    assert len(others) == 8
     for constraint, other in others:
         [message] = graph.objects(constraint, SH.message)
         assert set(placeholder.findall(other)) <= set(placeholder.findall(message)), constraint

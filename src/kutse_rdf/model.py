@@ -79,22 +79,40 @@ class CompetenceRef:
     line: int
 
 
+# Kinds of a choice group: "choice" (valitavad kompetentsid, "X või Y") or "specialisation"
+# (a competence that depends on the chosen specialisation and is not paired with one of them).
+CHOICE_KINDS = ("choice", "specialisation")
+
+
+@dataclass
+class CompetenceChoice:
+    """A requirement group of B.1: at least `minimum` of `options` ("Valitavatest kompetentsidest
+    B.3.4-B.3.7 tuleb tõendada vähemalt kaks" -> 2 of 4; "B.3.4 või B.3.5" -> 1 of 2)."""
+
+    minimum: int
+    options: list[CompetenceRef]
+    line: int
+    kind: str = "choice"  # one of CHOICE_KINDS
+
+
 @dataclass
 class PartialQualification:
     title: str
     level: int | None
-    competences: list[CompetenceRef]
+    competences: list[CompetenceRef]  # the required ones
     line: int
     requires_general_skills: bool = False
+    choices: list[CompetenceChoice] = field(default_factory=list)
 
 
 @dataclass
 class Specialisation:
     title: str
-    competences: list[CompetenceRef]
+    competences: list[CompetenceRef]  # the required ones
     line: int
     name_on_certificate: str | None = None
     level: int | None = None  # the EKR level column of the specialisations table, if any
+    choices: list[CompetenceChoice] = field(default_factory=list)
 
 
 @dataclass
@@ -123,6 +141,8 @@ class Standard:
     # competences the full qualification requires, from B.1 ("kohustuslikud kompetentsid B.3.1-B.3.19")
     qualification_competences: list[CompetenceRef] = field(default_factory=list)
     qualification_requires_general_skills: bool = False
+    # its choice groups: "valitavatest ... vähemalt kaks", "X või Y", specialisation-dependent
+    qualification_choices: list[CompetenceChoice] = field(default_factory=list)
     partial_qualifications: list[PartialQualification] = field(default_factory=list)
     specialisations: list[Specialisation] = field(default_factory=list)
     unaccounted: list[Line] = field(default_factory=list)
@@ -150,6 +170,10 @@ class Standard:
             refs_owner["competence_refs"] = refs_owner["competences"]
             refs_owner["competences"] = [r["code"] for r in refs_owner["competences"]]
         data["qualification_competences"] = [r.code for r in self.qualification_competences]
+        for refs_owner in [data] + data["partial_qualifications"] + data["specialisations"]:
+            for choice in refs_owner.get("qualification_choices", refs_owner.get("choices", [])):
+                choice["option_refs"] = choice["options"]
+                choice["options"] = [r["code"] for r in choice["options"]]
         return data
 
 

@@ -92,20 +92,30 @@ def summary(std: Standard) -> str:
         out.append(f"    {comp.code:<8} {comp.title}  [{comp.group}, EKR {value(comp.level)}, "
                    f"e-CF {value(', '.join(comp.ecf))}] {len(comp.indicators)} indicators"
                    + (f", {len(comp.knowledge)} knowledge" if comp.knowledge else ""))
-    if std.qualification_competences:
+    if std.qualification_competences or std.qualification_choices:
         out.append("  the qualification requires: "
                    + ", ".join(r.code for r in std.qualification_competences)
+                   + _choices(std.qualification_choices)
                    + (" + general skills" if std.qualification_requires_general_skills else ""))
     if std.partial_qualifications:
         out.append("  partial qualifications:")
         for pq in std.partial_qualifications:
             out.append(f"    {pq.title} (EKR {value(pq.level)}): "
                        + value(", ".join(r.code for r in pq.competences))
+                       + _choices(pq.choices)
                        + (" + general skills" if pq.requires_general_skills else ""))
     if std.specialisations:
         out.append("  specialisations:")
         for spec in std.specialisations:
-            out.append(f"    {spec.title}: " + value(", ".join(r.code for r in spec.competences)))
+            out.append(f"    {spec.title}: " + value(", ".join(r.code for r in spec.competences))
+                       + _choices(spec.choices))
     out.append(f"  {len(std.warnings)} warnings, {len(std.unaccounted)} unaccounted lines, "
                f"{len(std.skipped)} skipped (debris)")
     return "\n".join(out) + "\n"
+
+
+def _choices(choices) -> str:
+    """" + at least 2 of (B.3.4, B.3.5, B.3.6)" for each B.1 choice group."""
+    return "".join(f" + at least {c.minimum} of ({', '.join(r.code for r in c.options)})"
+                   + (" by specialisation" if c.kind == "specialisation" else "")
+                   for c in choices)

@@ -16,7 +16,7 @@ from rdflib.plugins.stores.memory import SimpleMemory
 from kutse_rdf import __version__
 from kutse_rdf.config import Config
 from kutse_rdf.errors import DataError
-from kutse_rdf.model import CompetenceRef, Standard
+from kutse_rdf.model import CompetenceChoice, CompetenceRef, Standard
 from kutse_rdf.graph.namespaces import (DCTERMS, ECF_SCHEMES, KUTSE, PROV, RDF, RDFS, SCHEMA, SKOS,
                                         TOOL, XSD, eqf_level, isco_group, prefixes)
 from kutse_rdf.graph.uris import Uris
@@ -104,6 +104,27 @@ class _Writer:
         if general_skills:
             for n in range(1, len(self.std.general_skills) + 1):
                 self.add(s, KUTSE.requiresGeneralSkill, self.u.general_skill(self.std, n))
+
+    def choices(self, s: URIRef, choices: list[CompetenceChoice]) -> None:
+        """B.1's choice groups: `s kutse:hasCompetenceChoice s#choice-N`, a kutse:CompetenceChoice
+        with its kutse:minimum, its kutse:option competences and its kutse:choiceKind
+        (docs/graph-model.md, "Choices")."""
+        for n, choice in enumerate(choices, 1):
+            node = self.u.choice(s, n)
+            self.add(s, KUTSE.hasCompetenceChoice, node)
+            self.add(node, RDF.type, KUTSE.CompetenceChoice)
+            self.add(node, KUTSE.minimum, Literal(choice.minimum))
+            kind = KUTSE.specialisation if choice.kind == "specialisation" else KUTSE.optional
+            self.add(node, KUTSE.choiceKind, kind)
+            codes = ", ".join(ref.code for ref in choice.options)
+            self.add(node, RDFS.label, et(f"vähemalt {choice.minimum}: {codes}"))
+            self.add(node, RDFS.label, Literal(f"at least {choice.minimum} of {codes}", lang="en"))
+            for ref in choice.options:
+                comp = self.u.competence(self.std, ref.code)
+                self.add(node, KUTSE.option, comp)
+                if ref.title:
+                    self.add(comp, KUTSE.referencedAs, et(ref.title))
+            self.source(node, choice.line)
 
     def concept(self, s: URIRef, cls: URIRef, label: str) -> None:
         self.add(s, RDF.type, cls)
@@ -234,6 +255,7 @@ class _Writer:
                 self.add(qual, KUTSE.iscoLabel, et(std.isco_label))
         self.requires(qual, std.qualification_competences,
                       std.qualification_requires_general_skills)
+        self.choices(qual, std.qualification_choices)
         for pq in std.partial_qualifications:
             self.add(qual, KUTSE.hasPartialQualification, u.partial(std, pq.title))
         for spec in std.specialisations:
@@ -247,6 +269,7 @@ class _Writer:
         self.add(node, KUTSE.isPartialQualificationOf, qual)
         self.level(node, pq.level)
         self.requires(node, pq.competences, pq.requires_general_skills)
+        self.choices(node, pq.choices)
         self.source(node, pq.line)
 
     def specialisation(self, qual: URIRef, spec) -> None:
@@ -257,6 +280,7 @@ class _Writer:
         if spec.name_on_certificate:
             self.add(node, KUTSE.nameOnCertificate, et(spec.name_on_certificate))
         self.requires(node, spec.competences, False)
+        self.choices(node, spec.choices)
         self.source(node, spec.line)
 
     def competence(self, order: int, comp) -> None:

@@ -22,7 +22,7 @@ from rdflib.plugins.stores.memory import SimpleMemory
 
 from kutse_rdf.config import Config
 from kutse_rdf.errors import InputError
-from kutse_rdf.model import Competence, CompetenceRef, Standard
+from kutse_rdf.model import Competence, CompetenceChoice, CompetenceRef, Standard
 from kutse_rdf.graph.namespaces import (ADMS, DCTERMS, ECF_SCHEMES, ELM, RDF, ROV, SKOS, XSD,
                                         prefixes)
 from kutse_rdf.resources import resource_dir
@@ -100,6 +100,7 @@ class ElmWriter:
                                            for c in std.competences], bool(std.general_skills))
         self.qualification(std, full, std.title, std.name_en, std.eqf or std.level, std.level,
                            outcomes, publisher, partial=False)
+        self.choices(std, full, std.qualification_choices)
         desc = "\n\n".join(p.text for sec in std.sections if sec.code == "A.1"
                            for p in sec.paragraphs)
         if desc:
@@ -122,6 +123,20 @@ class ElmWriter:
                                publisher, partial=True)
             self.add(node, ELM.isPartOf, full)
             self.add(full, ELM.hasPart, node)
+            self.choices(std, node, pq.choices)
+
+    def choices(self, std: Standard, node: URIRef, choices: list[CompetenceChoice]) -> None:
+        """ELM has no "at least N of" rule: a choice group of B.1 is a note on the qualification
+        (README, "ELM export"); its options are not among the qualification's learning
+        outcomes, which ELM reads as all required."""
+        for n, choice in enumerate(choices, 1):
+            options = "; ".join(
+                f"{ref.code} {comp.title}" if (comp := std.competence(ref.code)) else ref.code
+                for ref in choice.options)
+            lead = ("Sõltuvalt spetsialiseerumisest tuleb tõendada vähemalt"
+                    if choice.kind == "specialisation" else "Tuleb tõendada vähemalt")
+            self.note(self.u.part(node, f"elm-choice-{n}"), node, ELM.additionalNote,
+                      f"{lead} {choice.minimum} järgmistest kompetentsidest: {options}.")
 
     def qualification(self, std: Standard, node: URIRef, title: str, title_en: str | None,
                       eqf: int | None, nqf: int | None, outcomes: list[URIRef],

@@ -79,6 +79,7 @@ class KUTSE(DefinedNamespace):
     Section: URIRef  # a free-text section (A.1 Töö kirjeldus, ...)
     Author: URIRef  # koostaja
     ProfessionalCouncil: URIRef  # kutsenõukogu, the approving council
+    CompetenceChoice: URIRef  # "at least N of {...}": a choice group of B.1
 
     # Competence groups (individuals of CompetenceGroup)
     mandatory: URIRef
@@ -95,6 +96,10 @@ class KUTSE(DefinedNamespace):
     requiresCompetence: URIRef  # qualification / partial / specialisation -> competence
     isRequiredBy: URIRef  # inverse
     requiresGeneralSkill: URIRef  # qualification / partial -> general skill
+    hasCompetenceChoice: URIRef  # qualification / partial / specialisation -> CompetenceChoice
+    minimum: URIRef  # CompetenceChoice -> how many options at least (integer)
+    option: URIRef  # CompetenceChoice -> competence
+    choiceKind: URIRef  # CompetenceChoice -> kutse:optional or kutse:specialisation
     competenceGroup: URIRef  # competence -> CompetenceGroup individual
     hasIndicator: URIRef  # competence -> performance indicator
     isIndicatorOf: URIRef  # inverse

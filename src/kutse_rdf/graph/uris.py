@@ -6,7 +6,8 @@ its indicators change). Only indicators, knowledge items and general skills are 
 their position, as the document numbers them.
 
 The parts that are only ever shown on their parent's page — indicators and knowledge items (on
-the competence's), general skills, work parts, sections and authors (on the standard's), and
+the competence's), the choice groups of B.1 (on the qualification's, partial qualification's or
+specialisation's), general skills, work parts, sections and authors (on the standard's), and
 the ELM view's own nodes — get hash URIs below that parent (`…/competence/B.3.5#indicator-1`):
 they resolve to the parent's page and its section, and the site needs a folder per page, not
 per part (README, "Design").
@@ -120,6 +121,11 @@ class Uris:
 
     def knowledge(self, std: Standard, code: str, n: int) -> URIRef:
         return self.part(self.competence(std, code), f"knowledge-{n}")
+
+    def choice(self, owner: URIRef, n: int) -> URIRef:
+        """The n-th choice group of B.1 of a qualification, partial qualification or
+        specialisation, shown on its page."""
+        return self.part(owner, f"choice-{n}")
 
     def general_skill(self, std: Standard, n: int) -> URIRef:
         return self.part(self.standard(std), f"general-skill-{n}")

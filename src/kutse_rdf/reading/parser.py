@@ -19,7 +19,7 @@ from pathlib import Path
 from kutse_rdf.reading import rules as R
 from kutse_rdf.errors import DataError
 from kutse_rdf.model import (
-                             Author, Competence, CompetenceRef, GeneralSkill, Line, PartialQualification, Section,
+                             Author, Competence, CompetenceChoice, CompetenceRef, GeneralSkill, Line, PartialQualification, Section,
                              Specialisation, Standard, WorkPart,
                              )
 from kutse_rdf.reading.source import read_source
@@ -107,6 +107,7 @@ class _Parser:
         self.c1_other: Section | None = None  # C.1 text the model has no field for
         self.spec_names: dict[str, Specialisation] = {}  # R.key(name) -> specialisation
         self.data_numbers: set[int] = set()  # lines where a lone number is data, not a page's
+        self.ecf_lines: list[tuple[str, int]] = []  # every e-CF code read, with its line
 
     # --- bookkeeping ----------------------------------------------------------------------
 
@@ -138,6 +139,25 @@ class _Parser:
         for obj, attr, parts, separator in self.joins.values():
             setattr(obj, attr, separator.join(parts))
         self.joins.clear()
+
+    def read_ecf(self, text: str, line: int) -> tuple[str, list[str]]:
+        """R.split_ecf, warning about words of the citation that are not e-CF codes."""
+        title, codes, rest = R.read_ecf(text)
+        if rest:
+            self.warn(line, f"e-CF citation: '{_short(rest)}' is not an e-CF code; left out")
+        self.ecf_lines.extend((code, line) for code in codes)
+        return title, codes
+
+    def check_ecf(self) -> None:
+        """Every e-CF code as written is kept; one that is not a competence of the cited e-CF
+        version (of either version when the document does not say) is reported."""
+        version = self.std.ecf_version
+        seen: set[tuple[str, int]] = set()
+        for code, line in self.ecf_lines:
+            if (code, line) not in seen and not R.ecf_known(code, version):
+                seen.add((code, line))
+                self.warn(line, f"e-CF code {code} is not a competence of e-CF "
+                                f"{version or '4.0 or 3.0'}; kept as written")
 
     def debris(self, ln: _Ln, page_numbers: bool) -> bool:
         """Blank, or a line of the skip list (recorded in Standard.skipped)."""
@@ -181,6 +201,7 @@ class _Parser:
         self.check_competences()
         match = R.ECF_VERSION.search("\n".join(ln.text for ln in lines if "CF" in ln.text))
         self.std.ecf_version = match.group(1) if match else None
+        self.check_ecf()
         self.sweep()
         if self.paragraphs:
             _renumber(self.std, self.paragraphs)
@@ -310,7 +331,7 @@ class _Parser:
                 code, rest = (match.group(1), match.group(2)) if match else (
                     item.group("n"), item.group("text"))
                 coded = coded or bool(match)
-                title, ecf = R.split_ecf(rest)
+                title, ecf = self.read_ecf(rest, ln.no)
                 part = WorkPart(code, title, ecf, ln.no, specialisation=specialisation)
                 self.std.work_parts.append(part)
                 self.take(ln, "item")
@@ -424,7 +445,7 @@ class _Parser:
         tail = R.EKR_TAIL.search(rest)
         if tail:
             level, rest = int(tail.group(1)), rest[:tail.start()]
-        title, ecf = R.split_ecf(rest)
+        title, ecf = self.read_ecf(rest, ln.no)
         self.comp = Competence(code, title, self.group, level, ecf, [], [], None, ln.no)
         self.std.competences.append(self.comp)
         self.sub, self.list = "head", None
@@ -471,7 +492,7 @@ class _Parser:
         if self.sub == "head" and self.roles.get(ln.no - 1) == "competence" \
                 and not R.ITEM.match(ln.text):
             if self.heading_lines < MAX_HEADING_LINES:  # a heading broken over lines
-                title, ecf = R.split_ecf(f"{comp.title} {ln.text}")
+                title, ecf = self.read_ecf(f"{comp.title} {ln.text}", ln.no)
                 comp.title, comp.ecf = title, comp.ecf + [e for e in ecf if e not in comp.ecf]
                 self.roles[ln.no] = "competence"
                 self.heading_lines += 1
@@ -505,23 +526,36 @@ class _Parser:
         titles = {c.code: c.title for c in std.competences}
         table = {R.key(title): (title, level, line) for title, level, line in self.pq_rows}
         stated: set[str] = set()
+        # the owner of the last statement: a following paragraph with codes but no
+        # "taotlemisel" ("Valitavatest kompetentsidest ...", "Spetsialiseerumise korral ...")
+        # adds to it
+        last: tuple[object, str, str] | None = None
+        pending: list = []  # specialisation-dependent groups, paired once all are known
         for paragraph in self.b1_paragraphs:
             text, starts = _join(paragraph)
             assert self.b1_section is not None
             self.b1_section.paragraphs.append(Line(text, paragraph[0].no))
             pos = text.casefold().find("taotlemisel")
+            line = paragraph[0].no
             if pos < 0:
+                if R.REF.search(text):
+                    if last is None:
+                        self.warn(line, "B.1: competence codes outside a '... taotlemisel' "
+                                        "statement; kept only in the text of B.1")
+                    else:
+                        self.require(last, text, starts, titles, pending)
                 continue  # other B.1 text: kept in the B.1 section
             head = text[:pos].strip().strip("„“\"”")
             # the codes follow the statement's head ("X osakutse taotlemisel ...")
             starts = [(offset - pos, no) for offset, no in starts]
             text = text[pos:]
             low = head.casefold()
-            line = paragraph[0].no
             general = "üldoskus" in text.casefold()
-            if "spetsialiseeru" in low:
+            force = None
+            if "spetsialiseeru" in low and re.sub(r"(?i)\bspetsialiseeru\w*|\bkorral\b|\W",
+                                                  "", head):
                 spec = self.specialisation_for(head, line)
-                spec.competences = self.refs(text, starts, titles, f"specialisation '{spec.title}'")
+                last = (spec, f"specialisation '{spec.title}'", "specialisation")
             elif re.search(r"\bosakutse", low):
                 title = re.sub(r"(?i)^osakutse\s+|\s*\bosakutse$", "", head).strip(" „“\"”")
                 found = table.get(R.key(title))
@@ -534,17 +568,67 @@ class _Parser:
                     if table:
                         self.warn(line, f"B.1 names partial qualification '{title}', which the "
                                         "table of partial qualifications does not list")
-                refs = self.refs(text, starts, titles, f"partial qualification '{title}'")
-                std.partial_qualifications.append(PartialQualification(
-                    title, level, refs, line, requires_general_skills=general))
-            elif re.search(r"\bkutse\b", low) or not low:
-                refs = self.refs(text, starts, titles, "the qualification", skip_optional=True)
-                std.qualification_competences.extend(refs)
+                pq = PartialQualification(title, level, [], line,
+                                          requires_general_skills=general)
+                std.partial_qualifications.append(pq)
+                last = (pq, f"partial qualification '{title}'", "partial")
+            elif re.search(r"\bkutse\b", low) or not low or "spetsialiseeru" in low:
+                # "Spetsialiseerumise korral ... taotlemisel": of the qualification, by specialisation
+                force = "specialisation" if "spetsialiseeru" in low else None
                 std.qualification_requires_general_skills |= general
+                last = (std, "the qualification", "qualification")
+            else:
+                self.warn(line, f"B.1: the statement '{_short(head)} taotlemisel …' names no "
+                                "qualification, partial qualification or specialisation; kept "
+                                "only in the text of B.1")
+                last = None
+                continue
+            self.require(last, text, starts, titles, pending, force)
         for title, level, line in self.pq_rows:
             if R.key(title) not in stated:
                 self.warn(line, f"partial qualification '{title}' has no requirements in B.1")
                 std.partial_qualifications.append(PartialQualification(title, level, [], line))
+        for owner, choice in pending:
+            self.pair(owner, choice, titles)
+
+    def require(self, owner: tuple[object, str, str], text: str, starts: list[tuple[int, int]],
+                titles: dict[str, str], pending: list, force: str | None = None) -> None:
+        """Adds a statement's required competences and choice groups to its owner."""
+        holder, name, role = owner
+        required, choices = self.refs(text, starts, titles, name, role, force)
+        if holder is self.std:
+            self.std.qualification_competences.extend(required)
+            self.std.qualification_choices.extend(choices)
+        else:
+            holder.competences.extend(required)
+            holder.choices.extend(choices)
+        pending.extend((holder, c) for c in choices if c.kind == "specialisation")
+
+    def pair(self, holder: object, choice: CompetenceChoice, titles: dict[str, str]) -> None:
+        """A specialisation-dependent choice ("vastav … kompetents B.3.7 või B.3.8"): each
+        option goes to the specialisation whose name its competence's title contains (or the
+        other way round) when that pairs every option with its own specialisation; otherwise
+        the choice stays as it is and a warning says so."""
+        specs = self.std.specialisations
+        paired: list[Specialisation] = []
+        for ref in choice.options:
+            title = R.key(titles.get(ref.code) or ref.title or "")
+            found = [s for s in specs if title and any(
+                name and (R.key(name) in title or title in R.key(name))
+                for name in (s.title, s.name_on_certificate))]
+            paired.append(found[0] if len(found) == 1 else None)
+        if not specs or None in paired or len({id(s) for s in paired}) != len(paired):
+            codes = ", ".join(r.code for r in choice.options)
+            self.warn(choice.line, f"B.1: the specialisation-dependent competences {codes} "
+                                   "are not paired with specialisations by name; kept as a "
+                                   "choice of at least one")
+            return
+        for spec, ref in zip(paired, choice.options):
+            if all(r.code != ref.code for r in spec.competences):
+                spec.competences.append(ref)
+        owner_choices = (self.std.qualification_choices if holder is self.std
+                         else holder.choices)
+        owner_choices.remove(choice)
 
     def specialisation_for(self, head: str, line: int) -> Specialisation:
         """The specialisation a B.1 statement's head names: by its title or its name on the
@@ -577,34 +661,56 @@ class _Parser:
         return spec
 
     def refs(self, text: str, starts: list[tuple[int, int]], titles: dict[str, str],
-             owner: str, skip_optional: bool = False) -> list[CompetenceRef]:
+             owner: str, role: str, force: str | None = None
+             ) -> tuple[list[CompetenceRef], list[CompetenceChoice]]:
         """The competence codes of a B.1 statement, ranges expanded, each with its line and
-        the title written beside it; undefined codes and differing titles are warned about."""
-        found: list[CompetenceRef] = []
+        the title written beside it, as required codes and choice groups: the codes after
+        "valitav…" (at least the number after "vähemalt"), codes joined by "või" (one of them)
+        and, outside a specialisation's own statement, the codes after "spetsialiseerumis…" or
+        "vastav" (kind "specialisation"). Undefined codes and differing titles are warned about."""
+        required: list[CompetenceRef] = []
+        choices: list[CompetenceChoice] = []
+        groups: dict[int, CompetenceChoice] = {}  # context word -> the group it opens
+        alternative: CompetenceChoice | None = None  # "X või Y" being read
         matches = list(R.REF.finditer(text))
         contexts = [(m.start(), m.group(0).casefold()) for m in R.REF_CONTEXT.finditer(text)]
-        context, next_context = "", 0
+        context, index, next_context = "", -1, 0
         for i, match in enumerate(matches):
             line = _line_at(starts, match.start())
             while next_context < len(contexts) and contexts[next_context][0] < match.start():
-                context = contexts[next_context][1]
+                context, index = contexts[next_context][1], next_context
                 next_context += 1
-            if skip_optional and context == "valitav":
-                continue  # "valitavatest ... B.2.7-B.2.9": a choice, not a requirement
-            section, first, end_section, last = match.groups()
-            if end_section is None:
-                end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-                title = R.ref_title(text[match.end():end])
-                found.append(CompetenceRef(f"B.{section}.{int(first)}", title, line))
-            elif section == end_section and 0 <= int(last) - int(first) <= R.MAX_RANGE:
-                found.extend(CompetenceRef(f"B.{section}.{n}", None, line)
-                             for n in range(int(first), int(last) + 1))
-            else:
-                self.warn(line, f"B.1: cannot expand the range '{match.group(0).strip()}' for "
-                                f"{owner}; kept its two ends")
-                found.append(CompetenceRef(f"B.{section}.{int(first)}", None, line))
-                found.append(CompetenceRef(f"B.{end_section}.{int(last)}", None, line))
-        for ref in found:
+            kind = force or R.requirement_kind(context)
+            if kind == "specialisation" and role == "specialisation":
+                kind = "required"  # a specialisation's own competences
+            end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+            found = self.expand(match, text[match.end():end], line, owner)
+            joined = R.connector(text[match.end():end])
+            if kind == "required":
+                if alternative is not None:
+                    alternative.options.extend(found)
+                elif joined == "või":
+                    alternative = CompetenceChoice(1, list(found), line)
+                    choices.append(alternative)
+                else:
+                    required.extend(found)
+                if joined != "või":
+                    alternative = None
+                continue
+            alternative = None
+            group = groups.get(index)
+            if group is None:
+                minimum = 1
+                if kind == "choice":
+                    minimum = self.minimum(text, contexts, index, line, owner)
+                group = groups[index] = CompetenceChoice(minimum, [], line, kind)
+                choices.append(group)
+            group.options.extend(found)
+        for choice in choices:
+            if choice.minimum > len(choice.options):
+                self.warn(choice.line, f"B.1: {owner} asks for at least {choice.minimum} of "
+                                       f"{len(choice.options)} competences")
+        for ref in required + [r for c in choices for r in c.options]:
             own = titles.get(ref.code)
             if own is None:
                 self.warn(ref.line, f"B.1: {owner} names {ref.code}, which the document does "
@@ -612,7 +718,34 @@ class _Parser:
             elif ref.title and R.key(ref.title) != R.key(own):
                 self.warn(ref.line, f"B.1: {owner} names {ref.code} as '{ref.title}', but the "
                                     f"competence is titled '{own}'")
-        return found
+        return required, choices
+
+    def expand(self, match: re.Match, after: str, line: int, owner: str) -> list[CompetenceRef]:
+        """One code (with the title written after it) or a range of codes."""
+        section, first, end_section, last = match.groups()
+        if end_section is None:
+            return [CompetenceRef(f"B.{section}.{int(first)}", R.ref_title(after), line)]
+        if section == end_section and 0 <= int(last) - int(first) <= R.MAX_RANGE:
+            return [CompetenceRef(f"B.{section}.{n}", None, line)
+                    for n in range(int(first), int(last) + 1)]
+        self.warn(line, f"B.1: cannot expand the range '{match.group(0).strip()}' for "
+                        f"{owner}; kept its two ends")
+        return [CompetenceRef(f"B.{section}.{int(first)}", None, line),
+                CompetenceRef(f"B.{end_section}.{int(last)}", None, line)]
+
+    def minimum(self, text: str, contexts: list[tuple[int, str]], index: int, line: int,
+                owner: str) -> int:
+        """The "vähemalt N" of the choice whose context word is contexts[index]."""
+        start = contexts[index][0] if index >= 0 else 0
+        end = contexts[index + 1][0] if index + 1 < len(contexts) else len(text)
+        match = R.AT_LEAST.search(text, start, end)
+        value = R.number(match.group(1)) if match else None
+        if value is None:
+            said = f"'vähemalt {match.group(1)}'" if match else "no 'vähemalt N'"
+            self.warn(line, f"B.1: {owner}: optional competences with {said}; read as at "
+                            "least one")
+            return 1
+        return value
 
     def check_competences(self) -> None:
         seen: set[str] = set()

@@ -122,24 +122,48 @@ SPECIALISATION_WORK_PARTS = "spetsialiseerumisega seotud tööosad"
 
 _ECF_PAREN = re.compile(r"\s*\(\s*e-?CF\b([^()]{0,200})\)", re.I)
 _ECF_TAIL = re.compile(r"\s*[,;:–-]?\s*\be-?CF\b(.{0,200})$", re.I)
-_ECF_CODE = re.compile(r"\b([A-E])\s?\.\s?(\d{1,2})(?!\d)")
+# Any letter: a code outside the e-CF areas A-E ("F.4") is kept as written and reported, never
+# dropped (the parser warns, SHACL's kshape:EcfCitation-exists finds it in the graph).
+_ECF_CODE = re.compile(r"\b([A-Z])\s?\.\s?(\d{1,2})(?!\d)")
+# What else an e-CF citation may say: anything beyond these words is reported.
+_ECF_WORDS = re.compile(r"\b(?:e-?CF|kompetents\w*|ja|ning|versioon|v|[34]\.0|tase\w*|e-?[1-5])\b"
+                        r"|[\s,;:.&/()–-]+", re.I)
 ECF_VERSION = re.compile(r"\be-?CF\s*(?:versioon\s*|v\.?\s*)?([34]\.0)\b", re.I)
+# The competences of each e-CF version, by area: (area letter, highest number). Kept here because
+# reading cannot import the graph stage; tests/test_choices.py checks it against ontology/ecf-*.ttl.
+ECF_AREAS = {"4.0": {"A": 10, "B": 6, "C": 5, "D": 11, "E": 9},
+             "3.0": {"A": 9, "B": 6, "C": 4, "D": 12, "E": 9}}
+
+
+def ecf_known(code: str, version: str | None) -> bool:
+    """Is `code` ("A.7") a competence of e-CF `version` (of either version when not stated)?"""
+    letter, _, number = code.partition(".")
+    versions = [version] if version in ECF_AREAS else list(ECF_AREAS)
+    return any(1 <= int(number) <= ECF_AREAS[v].get(letter, 0) for v in versions)
 
 
 def split_ecf(text: str) -> tuple[str, list[str]]:
     """("Title (e-CF kompetentsid A.7 ja A.9)") -> ("Title", ["A.7", "A.9"]).
 
     Codes are normalised: "A.4." -> "A.4"; joined by "ja", ",", "&" or anything else."""
+    title, codes, _ = read_ecf(text)
+    return title, codes
+
+
+def read_ecf(text: str) -> tuple[str, list[str], str]:
+    """split_ecf, and the words of the citation that are neither codes nor its usual words
+    ("A7", "X.Y"): the caller reports them."""
     match = _ECF_PAREN.search(text) or _ECF_TAIL.search(text)
     if not match:
-        return text.strip(), []
+        return text.strip(), [], ""
     codes: list[str] = []
     for letter, number in _ECF_CODE.findall(match.group(1)):
         code = f"{letter}.{int(number)}"
         if code not in codes:
             codes.append(code)
+    rest = _ECF_WORDS.sub(" ", _ECF_CODE.sub(" ", match.group(1))).strip()
     title = (text[:match.start()] + text[match.end():]).strip()
-    return title, codes
+    return title, codes, rest
 
 
 # --- B.1 competence references ---------------------------------------------------------------
@@ -150,7 +174,42 @@ REF = re.compile(r"\bB\.(\d{1,2})\.(\d{1,3})\b\.?(?:\s*[-–—]\s*B\.(\d{1,2})\
 _TITLE_TAIL = re.compile(r"\s+(?:ja|ning|and)\s+(?:üldoskus|kutset\s+läbiv|valitav|kohustuslik"
                          r"|spetsialiseerumis)\w*.*$", re.I | re.S)
 # Words in B.1 that say which kind of competence the following codes are.
-REF_CONTEXT = re.compile(r"kohustuslik|valitav|läbiv|spetsialiseerumis", re.I)
+REF_CONTEXT = re.compile(r"kohustuslik|valitav|läbiv|spetsialiseerumis|\bvastav(?:a|ad)?\b", re.I)
+# How the codes after a context word are required (README, "parse": B.1 requirement groups).
+_CONTEXT_KIND = {"valitav": "choice", "spetsialiseerumis": "specialisation",
+                 "vastav": "specialisation"}
+
+
+def requirement_kind(context: str) -> str:
+    """"required", "choice" or "specialisation" for a (casefolded) REF_CONTEXT word."""
+    return _CONTEXT_KIND.get(context.rstrip("ad") if context.startswith("vastav") else context,
+                             "required")
+
+
+# The word joining a code (and its title) to the next code: "B.3.4 ... või B.3.5".
+_CONNECTOR = re.compile(r"(?:^|[\s,;])(või|ja|ning|and|or)\s*$", re.I)
+
+
+def connector(segment: str) -> str | None:
+    """The connector at the end of the text between two codes, casefolded, or None."""
+    match = _CONNECTOR.search(segment)
+    return match.group(1).casefold() if match else None
+
+
+# "vähemalt kaks", "vähemalt 2": how many of the optional competences to prove.
+AT_LEAST = re.compile(r"\bvähemalt\s+(\w+)", re.I)
+NUMBER_WORDS = {w: n for n, words in enumerate((
+    (), ("üks", "ühe", "ühte"), ("kaks", "kahe", "kahte"), ("kolm", "kolme"), ("neli", "nelja"),
+    ("viis", "viie", "viit"), ("kuus", "kuue", "kuut"), ("seitse", "seitsme", "seitset"),
+    ("kaheksa", "kaheksat"), ("üheksa", "üheksat"), ("kümme", "kümne", "kümmet")))
+    for w in words}
+
+
+def number(word: str) -> int | None:
+    """A count written as a digit or an Estonian word ("kaks" -> 2)."""
+    if word.isdigit():
+        return int(word)
+    return NUMBER_WORDS.get(word.casefold())
 MAX_RANGE = 99
 # The start of the next sentence of B.1, not a title: "B.2.7. Valitavatest kompetentsidest ..."
 _NOT_TITLE = re.compile(r"^(?:valitav|kohustuslik|lisaks|samuti)|\b(?:tuleb|tõendada)\b", re.I)
@@ -160,6 +219,9 @@ def ref_title(segment: str) -> str | None:
     """The title written after a referenced code, up to the next `;` or code."""
     title = segment.split(";", 1)[0]
     title = _TITLE_TAIL.sub("", title).strip(" \t.,:;–-")
+    # "B.3.3 Toiduohutuse tagamine ning B.3.4": the word before the next code joins, it is
+    # not part of the title
+    title = _CONNECTOR.sub("", title).strip(" \t.,:;–-")
     if not title or not title[0].isupper() or _NOT_TITLE.search(title):
         return None  # "ja", ", " or "ning ..." between codes, or the next sentence: no title
     return title

@@ -168,6 +168,12 @@ class Views:
             "parent": self.links(parents),
             "level": self.text(iri, K.estqfLevel),
             "competences": [self.competence_row(c) for c in self.ordered(required)],
+            # B.1 choice groups: "choose at least N of ..."
+            "choices": [{"minimum": self.text(c, K.minimum),
+                         "specialisation": K.specialisation in self.iris(c, K.choiceKind),
+                         "competences": [self.competence_row(o)
+                                         for o in self.ordered(self.iris(c, K.option))]}
+                        for c in self.iris(iri, K.hasCompetenceChoice)],
             "general_skills": bool(self.iris(iri, K.requiresGeneralSkill)),
             "partials": self.links(self.iris(iri, K.hasPartialQualification)),
             "specialisations": self.links(self.iris(iri, K.hasSpecialisation)),
