@@ -12,7 +12,7 @@ itself); `keep` drops those.
 
 Two engines compute the closure: `reasonable` (Rust, the default, much faster per standard) and
 owlrl (the design card's reasoner, the reference: KUTSE_RDF_REASONER=owlrl). Both give the same
-inferred graph; tests/test_engines.py checks that on the seed, the fixtures and a corpus.
+inferred graph; tests/graph/test_engines.py checks that on the seed, the fixtures and a corpus.
 """
 from __future__ import annotations
 

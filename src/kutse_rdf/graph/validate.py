@@ -8,7 +8,7 @@ grows linearly with the number of standards. The asserted graph is validated as 
 
 Two engines run the same shapes: pyshacl-turbo (Rust, the default, much faster per standard;
 its shapes are compiled once per process) and pySHACL (the design card's validator, the
-reference: KUTSE_RDF_SHACL=pyshacl). tests/test_engines.py checks that both give the same
+reference: KUTSE_RDF_SHACL=pyshacl). tests/graph/test_engines.py checks that both give the same
 results (focus, path, value, severity, both messages, source line).
 """
 from __future__ import annotations

@@ -123,7 +123,7 @@ def shipped_predicates() -> dict | None:
 
 
 def write_predicates_file() -> None:
-    """Rewrite queries/predicates.json after a change to the library (tests/test_query.py
+    """Rewrite queries/predicates.json after a change to the library (tests/query/test_query.py
     checks that it is current)."""
     record = predicates_record(library().values())
     (resource_dir("queries") / PREDICATES_FILE).write_text(

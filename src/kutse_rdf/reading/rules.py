@@ -130,7 +130,7 @@ _ECF_WORDS = re.compile(r"\b(?:e-?CF|kompetents\w*|ja|ning|versioon|v|[34]\.0|ta
                         r"|[\s,;:.&/()–-]+", re.I)
 ECF_VERSION = re.compile(r"\be-?CF\s*(?:versioon\s*|v\.?\s*)?([34]\.0)\b", re.I)
 # The competences of each e-CF version, by area: (area letter, highest number). Kept here because
-# reading cannot import the graph stage; tests/test_choices.py checks it against ontology/ecf-*.ttl.
+# reading cannot import the graph stage; tests/graph/test_choices.py checks it against ontology/ecf-*.ttl.
 ECF_AREAS = {"4.0": {"A": 10, "B": 6, "C": 5, "D": 11, "E": 9},
              "3.0": {"A": 9, "B": 6, "C": 4, "D": 12, "E": 9}}
 

@@ -27,7 +27,7 @@ from kutse_rdf.reading.parser import parse_file
 from kutse_rdf.graph.uris import Uris
 from kutse_rdf.graph.vocab import load_reference
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "standards" / "it-juht-tase-7.txt"
 FAMILY = sorted((ROOT / "tests/fixtures/standards").glob("*.txt")) + sorted(
     (ROOT / "tests/fixtures/multi").glob("*.txt"))

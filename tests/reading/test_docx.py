@@ -25,7 +25,7 @@ from kutse_rdf.errors import InputError
 from kutse_rdf.reading import docx as reader
 from kutse_rdf.reading.parser import parse_file
 
-SEED = Path(__file__).resolve().parents[1] / "standards" / "it-juht-tase-7.txt"
+SEED = Path(__file__).resolve().parents[2] / "standards" / "it-juht-tase-7.txt"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = f'xmlns:w="{W}"'
 NOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.{}s+xml"

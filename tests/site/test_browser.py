@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from test_site_support import ROOT, build_fixture, build_seed, html_pages
+from support.site import ROOT, build_fixture, build_seed, html_pages
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from rdflib.namespace import RDF, SH, SKOS
 from kutse_rdf.graph import validate
 from kutse_rdf.graph.namespaces import KUTSE
 
-FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "shapes"
 KSHAPE = "https://w3id.org/kutse-rdf/shapes#"
 STD = "https://example.org/id/standard/t"
 T = STD + "/"
@@ -372,7 +372,7 @@ def test_orphan_covers_every_class_the_converter_makes_a_concept():
     from kutse_rdf.model import CompetenceRef, Specialisation
     from kutse_rdf.reading.parser import parse_file
 
-    std = parse_file(Path(__file__).parents[1] / "standards" / "it-juht-tase-7.txt")
+    std = parse_file(Path(__file__).parents[2] / "standards" / "it-juht-tase-7.txt")
     std.specialisations.append(Specialisation("Eriala", [CompetenceRef("B.3.1", None, 1)], 1))
     graph = standard_graph(std, Config())
     concept_classes = {cls for s in graph.subjects(RDF.type, SKOS.Concept)

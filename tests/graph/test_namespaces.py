@@ -16,7 +16,7 @@ from kutse_rdf.graph.namespaces import (ADMS, DCAT, DCTERMS, ELM, ESCO, KUTSE, P
                                         prefixes)
 from kutse_rdf.query import formats as query_formats
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "kutse_rdf"
 # The project's own lists of another publisher's terms: exactly what the shipped files use.
 LISTED = {"elm": ELM, "esco": ESCO, "adms": ADMS, "rov": ROV, "vann": VANN}

@@ -27,7 +27,7 @@ from kutse_rdf.publish.serve import make_server, negotiate
 
 pytestmark = pytest.mark.server
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "fixtures" / "query" / "mini.trig"
 QUERIES = ROOT / "queries"
 

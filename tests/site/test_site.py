@@ -14,7 +14,7 @@ import pytest
 import rdflib
 import rdflib.compare
 
-from test_site_support import (BASE, STD, build_fixture, build_seed, html_pages, jsonld_blocks,
+from support.site import (BASE, STD, build_fixture, build_seed, html_pages, jsonld_blocks,
                                parse_page, squash, whole_graph)
 
 SCHEMA = "https://schema.org/"
@@ -467,7 +467,7 @@ def test_workers_render_what_the_main_process_renders(tmp_path, monkeypatch):
     from kutse_rdf.site import render as site_render
     from kutse_rdf.site.writer import build_site
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
     from make_corpus import make_corpus
 
     make_corpus(9, tmp_path / "corpus")
@@ -521,7 +521,7 @@ def test_shared_pages_from_summaries_equal_those_from_the_whole_graph(tmp_path):
     from kutse_rdf.site.writer import SiteWriter
     from kutse_rdf.site.render import Renderer, page_iris
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
     from make_corpus import make_corpus
 
     make_corpus(9, tmp_path / "corpus")
@@ -656,7 +656,7 @@ def test_the_site_spells_no_namespace_iri_and_fails_on_a_misspelt_term():
     from kutse_rdf.graph.namespaces import PREFIXES
     from kutse_rdf.site.graph import SKOS, K
 
-    folder = Path(__file__).resolve().parents[1] / "src" / "kutse_rdf" / "site"
+    folder = Path(__file__).resolve().parents[2] / "src" / "kutse_rdf" / "site"
     offenders = []
     for path in sorted(folder.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -685,7 +685,7 @@ def test_config_names_a_templates_folder_relative_to_itself(tmp_path, capsys):
 
     config.write_text('templates = "missing"\n', encoding="utf-8")
     assert main(["build", "--config", str(config), "--out", str(tmp_path / "out"), "--quiet",
-                 str(Path(__file__).resolve().parents[1] / "standards" / "it-juht-tase-7.txt")]) == 2
+                 str(Path(__file__).resolve().parents[2] / "standards" / "it-juht-tase-7.txt")]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"kutse-rdf: {config}: templates folder not found: ") and "\n" not in err
     assert "Traceback" not in err
@@ -772,7 +772,7 @@ def test_a_standard_is_found_by_the_name_of_its_graph():
     from kutse_rdf.graph.uris import Uris
     from kutse_rdf.reading.parser import parse_file
 
-    std = parse_file(Path(__file__).resolve().parents[1] / "standards" / "it-juht-tase-7.txt")
+    std = parse_file(Path(__file__).resolve().parents[2] / "standards" / "it-juht-tase-7.txt")
     uris = Uris(Config().base_uri)
     assert str(uris.standard_of_graph(str(uris.graph(std)))) == str(uris.standard(std)) == STD
     assert uris.standard_of_graph("https://example.org/graph/x") is None

@@ -446,7 +446,7 @@ def test_pages_say_nosniff_and_their_content_security_policy(server):
 def test_the_header_policy_is_the_pages_own_policy_plus_frame_ancestors():
     """site_templates/base.html sets the same policy in a <meta>: one must not loosen or break
     the other."""
-    base = (Path(__file__).resolve().parents[1] / "site_templates" / "base.html").read_text()
+    base = (Path(__file__).resolve().parents[2] / "site_templates" / "base.html").read_text()
     meta = base.split('http-equiv="Content-Security-Policy" content="', 1)[1].split('"', 1)[0]
     assert serve.SITE_POLICY == f"{meta}; frame-ancestors 'none'"
 

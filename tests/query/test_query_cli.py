@@ -10,7 +10,7 @@ import pytest
 
 from kutse_rdf.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "fixtures" / "query" / "mini.trig"
 SEED = ROOT / "standards" / "it-juht-tase-7.txt"
 MULTI = ROOT / "tests" / "fixtures" / "multi"

@@ -21,7 +21,7 @@ from kutse_rdf.graph.namespaces import XSD
 from kutse_rdf import query as q
 from kutse_rdf.errors import InputError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "fixtures" / "query" / "mini.trig"
 MULTI = ROOT / "tests" / "fixtures" / "multi"
 SEED = ROOT / "standards" / "it-juht-tase-7.txt"

@@ -1,6 +1,6 @@
 """The seed site through `kutse-rdf serve` in a real browser (Debian's Chromium driven by
 Playwright): the server's headers (Content-Security-Policy, nosniff, the Host check) must not
-break a page, its JSON-LD blocks, its styles or the search script. tests/test_browser.py serves
+break a page, its JSON-LD blocks, its styles or the search script. tests/site/test_browser.py serves
 the site with Python's plain file server; this file uses the preview server itself."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from test_site_support import build_seed
+from support.site import build_seed
 
 from kutse_rdf.publish.serve import make_server
 

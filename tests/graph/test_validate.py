@@ -12,7 +12,7 @@ from kutse_rdf.cli import main
 from kutse_rdf.config import Config
 from kutse_rdf.model import Competence, CompetenceRef, Line, PartialQualification, Standard
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "standards" / "it-juht-tase-7.txt"
 BASE = "https://w3id.org/kutse-rdf/id/"
 KSHAPE = "https://w3id.org/kutse-rdf/shapes#"

@@ -27,7 +27,7 @@ from kutse_rdf.graph.vocab import ecf_competences, load_reference
 from kutse_rdf.reading import rules as R
 from kutse_rdf.reading.parser import parse_file, parse_text
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 COOK = ROOT / "tests" / "fixtures" / "standards" / "kokk-tase-4.txt"
 KSHAPE = "https://w3id.org/kutse-rdf/shapes#"
 

@@ -19,7 +19,7 @@ from kutse_rdf.cli import main
 from kutse_rdf.reading.source import decode
 from test_parse_seed import round_trip_problems
 
-SEED = (Path(__file__).resolve().parents[1] / "standards" / "it-juht-tase-7.txt").read_bytes()
+SEED = (Path(__file__).resolve().parents[2] / "standards" / "it-juht-tase-7.txt").read_bytes()
 SEED_LINES = SEED.split(b"\n")
 
 # Lines that steer the parser: part markers, headings of every kind, table headers, C.1 labels,

@@ -9,7 +9,7 @@ import pytest
 
 from kutse_rdf.reading.parser import parse_file, parse_text
 
-FIXTURES = Path(__file__).parent / "fixtures" / "standards"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "standards"
 
 
 @pytest.fixture(scope="module")

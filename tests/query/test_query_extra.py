@@ -17,7 +17,7 @@ from kutse_rdf.cli import main
 from kutse_rdf.config import load_config
 from kutse_rdf.errors import EXIT_USAGE, InputError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "fixtures" / "query" / "mini.trig"
 SEED = ROOT / "standards" / "it-juht-tase-7.txt"
 

@@ -21,7 +21,7 @@ from kutse_rdf.build import run_build
 from kutse_rdf.config import Config
 from kutse_rdf.errors import BuildKept, DocumentError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 PUUSEPP = FIXTURES / "standards" / "puusepp-tase-4.txt"
 MULTI = FIXTURES / "multi"

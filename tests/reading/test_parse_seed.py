@@ -162,7 +162,7 @@ LABEL_WORDS = {"Inglise", "keeles"}
 def round_trip_problems(text: str, name: str = "standard.txt") -> list[str]:
     """Lines the model lost: a non-blank line neither taken by the model nor in `skipped` or
     `unaccounted`, or a line taken as content whose words are missing from the model's JSON.
-    (Also used by the fuzz test, tests/test_parse_fuzz.py.)"""
+    (Also used by the fuzz test, tests/reading/test_parse_fuzz.py.)"""
     std, roles = trace(text, name)
     elsewhere = {s.line for s in std.skipped} | {u.line for u in std.unaccounted}
     dump = json.dumps(std.to_json(), ensure_ascii=False)

@@ -13,7 +13,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from kutse_rdf.graph import vocab
 from kutse_rdf.graph.namespaces import ECF4, ELM, EQF, ESCO, KUTSE, SCHEMA
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ONTOLOGY = ROOT / "ontology" / "kutse.ttl"
 ONTOLOGY_IRI = URIRef("https://w3id.org/kutse-rdf/ontology")
 NS = str(KUTSE._NS)

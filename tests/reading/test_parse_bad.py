@@ -14,8 +14,8 @@ from kutse_rdf.errors import DataError, InputError
 from kutse_rdf.reading.parser import parse_file
 from kutse_rdf.reading.source import MAX_BYTES
 
-BAD = Path(__file__).parent / "fixtures" / "bad"
-SEED = Path(__file__).resolve().parents[1] / "standards" / "it-juht-tase-7.txt"
+BAD = Path(__file__).resolve().parents[1] / "fixtures" / "bad"
+SEED = Path(__file__).resolve().parents[2] / "standards" / "it-juht-tase-7.txt"
 
 # Estonian text with š and ž (where Windows-1257 and Latin-1 differ) and õ ä ö ü (where they agree)
 LEGACY = "KUTSESTANDARD\nŠokolaadimeister, tase 4\n\nTöö sisaldab žele ja õunte käsitlemist.\n"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from kutse_rdf.cli import main
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ANALYST = FIXTURES / "standards" / "andmeanaluutik-tase-6.txt"
-SEED = Path(__file__).resolve().parents[1] / "standards" / "it-juht-tase-7.txt"
+SEED = Path(__file__).resolve().parents[2] / "standards" / "it-juht-tase-7.txt"
 
 
 def test_one_file_gives_one_json_object(capsys):

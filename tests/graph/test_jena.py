@@ -25,7 +25,7 @@ from kutse_rdf.config import Config
 from kutse_rdf.graph import validate
 from kutse_rdf.graph.uris import Uris
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "standards" / "it-juht-tase-7.txt"
 SHAPES = sorted((ROOT / "shapes").glob("*.ttl"))  # the files validate.shapes_graph() reads
 KSHAPE = "https://w3id.org/kutse-rdf/shapes#"

@@ -19,7 +19,7 @@ from kutse_rdf.config import Config
 from kutse_rdf.errors import DataError
 from kutse_rdf.graph.namespaces import ECF3, ECF4, ECF_LEVEL, EQF, EQF_SCHEME, ESCO, ESCO_ISCO, KUTSE
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "reference"
 SEED = ROOT / "standards" / "it-juht-tase-7.txt"
 KUTSEID = "https://w3id.org/kutse-rdf/id/"

@@ -13,7 +13,7 @@ import pytest
 from kutse_rdf.build import run_build
 from kutse_rdf.config import Config
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from make_corpus import make_corpus  # noqa: E402
 

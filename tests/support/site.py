@@ -8,7 +8,7 @@ import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "standards" / "it-juht-tase-7.txt"
 XSS_FIXTURE = ROOT / "tests" / "fixtures" / "site"
 BASE = "https://w3id.org/kutse-rdf/id/"

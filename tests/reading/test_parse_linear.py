@@ -14,7 +14,7 @@ import pytest
 
 from kutse_rdf.reading.parser import MAX_HEADING_LINES, parse_text
 
-SEED = (Path(__file__).resolve().parents[1] / "standards" / "it-juht-tase-7.txt").read_text(
+SEED = (Path(__file__).resolve().parents[2] / "standards" / "it-juht-tase-7.txt").read_text(
     encoding="utf-8")
 LAST = SEED.index("\tB.3.19.")  # the last competence's heading
 
