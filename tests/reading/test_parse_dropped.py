@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kutse_rdf.reading.parser import parse_text
-from test_parse_seed import round_trip_problems
+from support.reading import round_trip_problems
 
 SEED = (Path(__file__).resolve().parents[2] / "standards" / "it-juht-tase-7.txt").read_text(
     encoding="utf-8")

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from kutse_rdf.cli import main
 from kutse_rdf.reading.source import decode
-from test_parse_seed import round_trip_problems
+from support.reading import round_trip_problems
 
 SEED = (Path(__file__).resolve().parents[2] / "standards" / "it-juht-tase-7.txt").read_bytes()
 SEED_LINES = SEED.split(b"\n")

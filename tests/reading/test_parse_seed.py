@@ -3,11 +3,10 @@ standards/it-juht-tase-7.txt (line numbers in the comments), not taken from the 
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
-from kutse_rdf.reading.parser import STRUCTURE_ROLES, trace
+from support.reading import round_trip_problems
 
 
 def test_front_page_and_c_part(seed_standard):
@@ -155,30 +154,6 @@ def test_nothing_unaccounted_and_debris_recorded(seed_standard):
     ]
 
 
-# Words of a line that label its content rather than being it ("Inglise keeles IT manager").
-LABEL_WORDS = {"Inglise", "keeles"}
-
-
-def round_trip_problems(text: str, name: str = "standard.txt") -> list[str]:
-    """Lines the model lost: a non-blank line neither taken by the model nor in `skipped` or
-    `unaccounted`, or a line taken as content whose words are missing from the model's JSON.
-    (Also used by the fuzz test, tests/reading/test_parse_fuzz.py.)"""
-    std, roles = trace(text, name)
-    elsewhere = {s.line for s in std.skipped} | {u.line for u in std.unaccounted}
-    dump = json.dumps(std.to_json(), ensure_ascii=False)
-    problems = []
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    for no, raw in enumerate(lines, 1):
-        if not raw.strip():
-            continue
-        if no not in roles and no not in elsewhere:
-            problems.append(f"line {no} neither in the model, skipped nor unaccounted")
-        if roles.get(no) in STRUCTURE_ROLES or no not in roles:
-            continue
-        for word in re.findall(r"\w{3,}", re.sub(r"\[bookmark:[^\]]*\]", "", raw)):
-            if word not in LABEL_WORDS and word not in dump:
-                problems.append(f"line {no}: {word!r} is missing from the model")
-    return problems
 
 
 def test_round_trip_every_line_is_in_the_model_or_skipped(seed_path, seed_standard):
