@@ -6,6 +6,8 @@ command-line options. Example:
     base_uri = "https://data.example.ee/kutse/"
     ecf_default_version = "4.0"
     queries = "my-queries"   # extra named queries (*.rq), relative to this file
+    esco = "esco-store"      # where `kutse-rdf esco import` keeps the release (default: the
+                             # user's cache, $XDG_CACHE_HOME/kutse-rdf/esco), relative to this file
     [ecf_version]            # per standard, by file name without extension
     "vana-standard" = "3.0"
 """
@@ -29,6 +31,7 @@ class Config:
     ecf_default_version: str = "4.0"
     ecf_version: dict[str, str] = field(default_factory=dict)  # file stem -> version
     queries: Path | None = None  # a folder of extra named queries (query/named.py)
+    esco: Path | None = None  # the store of the imported ESCO release (esco/store.py)
 
     def ecf_version_for(self, source_file: str, stated: str | None) -> str:
         """The e-CF version a standard's citations refer to: a per-standard override first,
@@ -56,7 +59,7 @@ def load_config(path: str | None = None, base_uri: str | None = None) -> Config:
             data = tomllib.loads(file.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise InputError(f"config file is not valid TOML: {exc}", file=str(file)) from None
-        unknown = set(data) - {"base_uri", "ecf_default_version", "ecf_version", "queries"}
+        unknown = set(data) - {"base_uri", "ecf_default_version", "ecf_version", "queries", "esco"}
         if unknown:
             raise InputError(f"unknown config keys: {', '.join(sorted(unknown))}", file=str(file))
         config.base_uri = data.get("base_uri", config.base_uri)
@@ -64,6 +67,10 @@ def load_config(path: str | None = None, base_uri: str | None = None) -> Config:
         config.ecf_version = {k: str(v) for k, v in data.get("ecf_version", {}).items()}
         if "queries" in data:
             config.queries = queries_folder(data["queries"], file)
+        if "esco" in data:
+            if not isinstance(data["esco"], str) or not data["esco"].strip():
+                raise InputError("esco must be a folder name (a string)", file=str(file))
+            config.esco = (file.parent / data["esco"]).resolve()
     if base_uri:
         config.base_uri = base_uri
     if not config.base_uri.startswith(("http://", "https://")):

@@ -1,0 +1,368 @@
+"""Suggested competence -> ESCO skill mappings, for a curator to accept or reject.
+
+The method is lexical and deterministic (same release, standards and mappings: same bytes):
+
+1. Words. A competence's Estonian title, indicators and knowledge items and each skill's
+   Estonian preferred, alternative and hidden labels are cut into words (letters only, three
+   or more, a short stop list left out) and stemmed with the Snowball Estonian stemmer
+   (PyStemmer). A compound word also counts as its two parts when both parts are stems of the
+   release's labels ("riskijuhtimine" = "riski" + "juhtimise"), since Estonian writes as one
+   word what a label may write as two.
+2. Lexical score of a skill: the best of its labels, each scored by the share of the label's
+   words the competence has, words weighted by rarity among the release's skills (idf), a
+   word found in the title counting fully and one found only in indicators or knowledge items
+   at TITLE_SHARE.
+3. Prior: a skill the candidate occupations (ESCO occupations of the standard's ISCO group)
+   need, essential (1) or optional (0.5).
+4. e-CF: the share of the words of the cited e-CF competences' English titles that the
+   skill's English labels have (English Snowball stemmer).
+
+confidence = 0.8 lexical + 0.1 prior + 0.1 e-CF, rounded to 3 places; skills without a
+lexical match are not offered. Pairs a mapping file already decides (accepted, or rejected
+with predicate_modifier Not) are never offered again.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from kutse_rdf import __version__
+from kutse_rdf.config import Config
+from kutse_rdf.model import Standard
+
+TOP = 5
+WEIGHTS = (0.8, 0.1, 0.1)  # lexical, occupation prior, e-CF
+TITLE_SHARE = 0.6  # a label word found only in indicators or knowledge items
+MIN_PART = 4  # shortest part of a compound word
+_WORD = re.compile(r"[^\W\d_]+")
+# Function words and the verbs of every indicator: no evidence of a topic.
+STOP_ET = frozenset("""ja ning või ega ka ei on ole oma see selle need nende mis mida kes kui
+nii kas et sh jne ehk nt vastavalt sealhulgas kõik kogu muu muud teised teiste üle läbi
+alusel abil kaudu poolt jaoks osas osa""".split())
+STOP_EN = frozenset("and or of the to in for on with a an by from".split())
+
+SSSOM_PREFIXES = {
+    "kutseid": "https://w3id.org/kutse-rdf/id/",
+    "kutserdf": "https://w3id.org/kutse-rdf/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "semapv": "https://w3id.org/semapv/vocab/",
+    "ESCO.SKILL": "http://data.europa.eu/esco/skill/",
+}
+COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label",
+           "mapping_justification", "confidence", "mapping_tool", "comment")
+
+
+@lru_cache(maxsize=None)
+def _stemmer(language: str):
+    import Stemmer  # PyStemmer: the Snowball stemmers in C
+
+    return Stemmer.Stemmer(language)
+
+
+# Spellings of one word: the standards write "IT", ESCO's Estonian labels "IKT".
+SAME_ET = {"it": "ikt"}
+
+
+def words(text: str, stop: frozenset = STOP_ET, same: dict = SAME_ET) -> list[str]:
+    found = (same.get(w, w) for w in _WORD.findall(text.lower()))
+    return [w for w in found if len(w) >= 3 and w not in stop]
+
+
+class Vocabulary:
+    """Stems of words, and compound parts, for one language and one set of known stems."""
+
+    def __init__(self, language: str = "estonian"):
+        self.stemmer = _stemmer(language)
+        self.stems: dict[str, str] = {}
+        self.known: set[str] = set()
+
+    def stem(self, word: str) -> str:
+        stem = self.stems.get(word)
+        if stem is None:
+            stem = self.stems[word] = self.stemmer.stemWord(word)
+        return stem
+
+    def parts(self, word: str, depth: int = 3) -> tuple[str, ...]:
+        """The parts of a compound word, as stems: the longest tail whose stem is a known
+        stem, then the same for the head ("infoturbestrateegia" -> info, turbe, strateegia);
+        () when the word is no compound of known stems."""
+        for cut in range(3, len(word) - MIN_PART + 1):
+            tail = self.stem(word[cut:])
+            if tail in self.known:
+                head = word[:cut]
+                more = self.parts(head, depth - 1) if depth > 1 else ()
+                return (*(more or (self.stem(head),)), tail)
+        return ()
+
+
+@dataclass
+class Label:
+    text: str
+    kind: str  # "preferred", "alternative", "hidden"
+    units: list[tuple[str, tuple[str, ...]]]  # per word: its stem, and its compound parts
+
+
+@dataclass
+class Skill:
+    uri: str
+    label_et: str
+    labels: list[Label]
+    english: frozenset[str]  # stems of the English labels (preferred and alternative)
+    label_en: str = ""
+
+
+@dataclass
+class Index:
+    """The release's skills prepared for matching (made once per release and process)."""
+    skills: list[Skill]
+    postings: dict[str, list[int]]  # stem -> skills whose labels have it
+    idf: dict[str, float]
+    idf_en: dict[str, float]
+    vocabulary: Vocabulary
+    english: Vocabulary
+    occupations: dict[str, dict]  # uri -> {"isco", "code"}
+    relations: dict[str, list]  # occupation -> [[skill, essential]]
+    occupation_labels: dict[str, str]
+    version: str = ""
+    _doc_cache: dict = field(default_factory=dict)
+
+
+def build_index(store) -> Index:
+    concepts = store.concepts
+    vocab, english = Vocabulary("estonian"), Vocabulary("english")
+    raw = []
+    for uri in sorted(concepts["skills"]):
+        labels = concepts["labels"].get(uri, {})
+        et = labels.get("et")
+        if not et:
+            continue
+        texts = [(et[0], "preferred")] + [(t, "alternative") for t in et[1]] + \
+                [(t, "hidden") for t in et[2]]
+        raw.append((uri, et[0], texts, labels.get("en")))
+        for text, _ in texts:
+            vocab.known.update(vocab.stem(w) for w in words(text))
+    skills: list[Skill] = []
+    postings: dict[str, list[int]] = {}
+    df: dict[str, int] = {}
+    for uri, label_et, texts, en in raw:
+        labels = []
+        seen: set[str] = set()
+        for text, kind in texts:
+            units = []
+            for w in words(text):
+                stem = vocab.stem(w)
+                units.append((stem, vocab.parts(w)))
+            if units:
+                labels.append(Label(text, kind, units))
+                for stem, parts in units:
+                    seen.add(stem)
+                    seen.update(parts)
+        en_stems = frozenset(english.stem(w) for text in ([en[0], *en[1]] if en else [])
+                             for w in words(text, STOP_EN, {}))
+        index = len(skills)
+        skills.append(Skill(uri, label_et, labels, en_stems, en[0] if en else ""))
+        for stem in seen:
+            postings.setdefault(stem, []).append(index)
+            df[stem] = df.get(stem, 0) + 1
+    total = max(len(skills), 1)
+    idf = {stem: math.log(1 + total / n) for stem, n in df.items()}
+    df_en: dict[str, int] = {}
+    for skill in skills:
+        for stem in skill.english:
+            df_en[stem] = df_en.get(stem, 0) + 1
+    idf_en = {stem: math.log(1 + total / n) for stem, n in df_en.items()}
+    occupation_labels = {}
+    for uri in concepts["occupations"]:
+        labels = concepts["labels"].get(uri, {})
+        chosen = labels.get("en") or labels.get("et") or next(iter(labels.values()), None)
+        occupation_labels[uri] = chosen[0] if chosen else uri
+    return Index(skills, postings, idf, idf_en, vocab, english, concepts["occupations"],
+                 concepts["relations"], occupation_labels, store.version)
+
+
+@dataclass
+class Suggestion:
+    subject: str
+    subject_label: str
+    skill: Skill
+    confidence: float
+    comment: str
+
+
+def _doc(index: Index, text: str) -> set[str]:
+    """The stems of a text, with the parts of its compound words."""
+    found: set[str] = set()
+    for w in words(text):
+        stem = index.vocabulary.stem(w)
+        found.add(stem)
+        parts = index._doc_cache.get(w)
+        if parts is None:
+            parts = index._doc_cache[w] = index.vocabulary.parts(w)
+        found.update(parts)
+    return found
+
+
+def _share(stem: str, parts: tuple, stems: set[str]) -> tuple[float, list[str]]:
+    """How much of a label word a text has: all of it (its stem), else the share of its
+    compound parts it has."""
+    if stem in stems:
+        return 1.0, [stem]
+    found = [p for p in parts if p in stems]
+    return (len(found) / len(parts), found) if found else (0.0, [])
+
+
+def score_label(index: Index, label: Label, title: set[str], body: set[str]) -> tuple[float, list[str]]:
+    """The idf-weighted share of the label's words the competence has (title words fully,
+    indicator and knowledge words at TITLE_SHARE), and the words matched."""
+    total = got = 0.0
+    matched = []
+    for stem, parts in label.units:
+        weight = index.idf.get(stem, 1.0)
+        total += weight
+        share, found = _share(stem, parts, title)
+        body_share, body_found = _share(stem, parts, body)
+        if body_share * TITLE_SHARE > share:
+            share, found = body_share * TITLE_SHARE, body_found
+        got += weight * share
+        matched += found
+    return (got / total if total else 0.0), matched
+
+
+def prior_of(index: Index, std: Standard) -> tuple[dict[str, tuple[float, str]], list[str]]:
+    """skill -> (prior, the occupation that gives it); and the candidate occupations."""
+    code = std.isco[-1] if std.isco else None
+    if not code:
+        return {}, []
+    occupations = sorted(uri for uri, o in index.occupations.items()
+                         if o["isco"] and o["isco"].startswith(code))
+    prior: dict[str, tuple[float, str]] = {}
+    for occupation in occupations:
+        for skill, essential in index.relations.get(occupation, []):
+            value = 1.0 if essential else 0.5
+            if value > prior.get(skill, (0.0, ""))[0]:
+                prior[skill] = (value, occupation)
+    return prior, occupations
+
+
+def suggest_standard(index: Index, std: Standard, config: Config, decided: set[tuple[str, str]],
+                     top: int = TOP) -> list[Suggestion]:
+    from kutse_rdf.graph.uris import Uris
+    from kutse_rdf.graph.vocab import ecf_competences
+
+    uris = Uris(config.base_uri)
+    version = config.ecf_version_for(std.source_file, std.ecf_version)
+    ecf_titles = {c.code: c.title for c in ecf_competences(version)}
+    prior, _ = prior_of(index, std)
+    result: list[Suggestion] = []
+    for comp in std.competences:
+        subject = str(uris.competence(std, comp.code))
+        title = _doc(index, comp.title)
+        body = _doc(index, " ".join(i.text for i in [*comp.indicators, *comp.knowledge]))
+        cited = [(code, ecf_titles[code]) for code in comp.ecf if code in ecf_titles]
+        cited_stems = [(code, text, sorted({index.english.stem(w) for w in words(text, STOP_EN, {})}))
+                       for code, text in cited]
+        candidates = sorted({i for stem in title | body for i in index.postings.get(stem, ())})
+        scored = []
+        for i in candidates:
+            skill = index.skills[i]
+            if (subject, skill.uri) in decided:
+                continue
+            best, matched, kind = 0.0, [], ""
+            for label in skill.labels:
+                value, words_ = score_label(index, label, title, body)
+                if value > best:
+                    best, matched, kind = value, words_, label.kind
+            if best <= 0:
+                continue
+            p, occupation = prior.get(skill.uri, (0.0, ""))
+            e, ecf_note = 0.0, ""
+            for code, text, stems in cited_stems:
+                weights = [index.idf_en.get(w, math.log(1 + len(index.skills))) for w in stems]
+                share = (sum(wt for w, wt in zip(stems, weights) if w in skill.english)
+                         / sum(weights)) if stems else 0.0
+                if share > e:
+                    e, ecf_note = share, f"e-CF {code} {text}"
+            confidence = round(WEIGHTS[0] * best + WEIGHTS[1] * p + WEIGHTS[2] * e, 3)
+            notes = [f"matched ({kind} label): {', '.join(matched)}"]
+            if p:
+                notes.append(f"{'essential' if p == 1.0 else 'optional'} for "
+                             f"{index.occupation_labels.get(occupation, occupation)}")
+            if e:
+                notes.append(f"has {e:.0%} (idf-weighted) of the words of {ecf_note}")
+            scored.append((-confidence, skill.uri, Suggestion(subject, comp.title, skill,
+                                                              confidence, "; ".join(notes))))
+        scored.sort(key=lambda item: (item[0], item[1]))
+        result += [s for _, _, s in scored[:top]]
+    return result
+
+
+def decided_pairs(config: Config) -> set[tuple[str, str]]:
+    """(subject, object) of every row of the mapping files, accepted or rejected."""
+    from kutse_rdf.graph.vocab import load_decisions
+
+    return {(m.subject, m.object) for m in load_decisions(config)}
+
+
+def suggest(store, standards: list[Standard], config: Config, top: int = TOP) -> list[Suggestion]:
+    index = index_of(store)
+    decided = decided_pairs(config)
+    return [s for std in standards for s in suggest_standard(index, std, config, decided, top)]
+
+
+_INDEXES: dict[str, Index] = {}
+
+
+def index_of(store) -> Index:
+    key = f"{store.folder}\0{store.index['digest']}"
+    if key not in _INDEXES:
+        _INDEXES.clear()
+        _INDEXES[key] = build_index(store)
+    return _INDEXES[key]
+
+
+def _curie(uri: str, base_uri: str) -> str:
+    for prefix, ns in (("kutseid", base_uri), *SSSOM_PREFIXES.items()):
+        if uri.startswith(ns):
+            return f"{prefix}:{uri[len(ns):]}"
+    return uri
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.replace("\t", " ").split())
+
+
+def sssom(suggestions: list[Suggestion], config: Config, version: str) -> str:
+    """The suggestions as an SSSOM TSV (a metadata block, a header row, one row each)."""
+    prefixes = dict(SSSOM_PREFIXES, kutseid=config.base_uri)
+    head = ["# curie_map:"] + [f"#   {k}: {v}" for k, v in prefixes.items()] + [
+        "# mapping_set_id: https://w3id.org/kutse-rdf/mappings/esco-suggestions",
+        '# mapping_set_title: "Suggested competence to ESCO skill mappings (not curated)"',
+        '# mapping_set_description: "Candidates for a curator: accept a row by copying it to a '
+        'mappings/*.sssom.tsv file with semapv:ManualMappingCuration and the right predicate, '
+        'reject it by copying it there with predicate_modifier Not. Never read by the build."',
+        "# license: https://spdx.org/licenses/EUPL-1.2.html",
+        "# object_source: http://data.europa.eu/esco/",
+        f"# object_source_version: ESCO {version}",
+        f"# mapping_tool: kutse-rdf {__version__}",
+        "\t".join(COLUMNS),
+    ]
+    rows = [
+        "\t".join([_curie(s.subject, config.base_uri), _cell(s.subject_label), "skos:relatedMatch",
+                   _curie(s.skill.uri, config.base_uri), _cell(s.skill.label_et),
+                   "semapv:LexicalMatching", f"{s.confidence:.3f}", f"kutse-rdf {__version__}",
+                   _cell(s.comment)])
+        for s in suggestions
+    ]
+    return "\n".join(head + rows) + "\n"
+
+
+def write_suggestions(path: Path, store, standards: list[Standard], config: Config,
+                      top: int = TOP) -> int:
+    """Write the SSSOM file; returns the number of suggestions."""
+    found = suggest(store, standards, config, top)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(sssom(found, config, store.version), encoding="utf-8")
+    return len(found)
