@@ -128,6 +128,53 @@ class Index:
     occupation_labels: dict[str, str]
     version: str = ""
     _doc_cache: dict = field(default_factory=dict)
+    # the same, as arrays (numpy): label words ("units") of every label, one row each
+    unit_label: object = None  # unit -> label
+    unit_weight: object = None  # unit -> its idf / the idf sum of its label
+    label_skill: object = None  # label -> skill
+    # stem -> (units that are this stem or have it as a compound part, share of the unit)
+    postings_of: dict = field(default_factory=dict)
+    english_postings: dict = field(default_factory=dict)  # English stem -> skills
+    skill_ids: dict = field(default_factory=dict)  # uri -> position in skills
+    skill_first_label: object = None
+
+
+def _arrays(index: "Index") -> None:
+    import numpy as np
+
+    unit_label, unit_weight, label_skill = [], [], []
+    full: dict[str, list[int]] = {}
+    part: dict[str, tuple[list[int], list[float]]] = {}
+    for s, skill in enumerate(index.skills):
+        for label in skill.labels:
+            lid = len(label_skill)
+            label_skill.append(s)
+            weights = [index.idf.get(stem, 1.0) for stem, _ in label.units]
+            total = sum(weights)
+            for (stem, parts), weight in zip(label.units, weights):
+                uid = len(unit_label)
+                unit_label.append(lid)
+                unit_weight.append(weight / total)
+                full.setdefault(stem, []).append(uid)
+                for p in parts:
+                    ids, shares = part.setdefault(p, ([], []))
+                    ids.append(uid)
+                    shares.append(1 / len(parts))
+        for stem in skill.english:
+            index.english_postings.setdefault(stem, []).append(s)
+    index.unit_label = np.array(unit_label, dtype=np.int64)
+    index.unit_weight = np.array(unit_weight, dtype=np.float64)
+    index.label_skill = np.array(label_skill, dtype=np.int64)
+    for stem in sorted(set(full) | set(part)):
+        ids, shares = part.get(stem, ([], []))
+        whole = full.get(stem, [])
+        index.postings_of[stem] = (np.array(whole + ids, dtype=np.int64),
+                                   np.array([1.0] * len(whole) + shares))
+    index.english_postings = {k: np.array(v, dtype=np.int64)
+                              for k, v in index.english_postings.items()}
+    index.skill_ids = {skill.uri: s for s, skill in enumerate(index.skills)}
+    # labels are listed skill by skill, each skill has one or more: where each skill's start
+    index.skill_first_label = np.searchsorted(index.label_skill, np.arange(len(index.skills)))
 
 
 def build_index(store) -> Index:
@@ -160,6 +207,8 @@ def build_index(store) -> Index:
                 for stem, parts in units:
                     seen.add(stem)
                     seen.update(parts)
+        if not labels:  # no word to match (e.g. only "C#")
+            continue
         en_stems = frozenset(english.stem(w) for text in ([en[0], *en[1]] if en else [])
                              for w in words(text, STOP_EN, {}))
         index = len(skills)
@@ -179,8 +228,10 @@ def build_index(store) -> Index:
         labels = concepts["labels"].get(uri, {})
         chosen = labels.get("en") or labels.get("et") or next(iter(labels.values()), None)
         occupation_labels[uri] = chosen[0] if chosen else uri
-    return Index(skills, postings, idf, idf_en, vocab, english, concepts["occupations"],
-                 concepts["relations"], occupation_labels, store.version)
+    index = Index(skills, postings, idf, idf_en, vocab, english, concepts["occupations"],
+                  concepts["relations"], occupation_labels, store.version)
+    _arrays(index)
+    return index
 
 
 @dataclass
@@ -247,8 +298,51 @@ def prior_of(index: Index, std: Standard) -> tuple[dict[str, tuple[float, str]],
     return prior, occupations
 
 
+def _unit_shares(index: Index, stems: set[str]):
+    """Per label word ("unit") of the release, the share of it a text has: 1 for the word's
+    stem, else the share of its compound parts (as score_label)."""
+    import numpy as np
+
+    found = [index.postings_of[s] for s in stems if s in index.postings_of]
+    ids = [f[0] for f in found]
+    shares = [f[1] for f in found]
+    if not ids:
+        return np.zeros(len(index.unit_label))
+    found = np.bincount(np.concatenate(ids), weights=np.concatenate(shares),
+                        minlength=len(index.unit_label))
+    return np.minimum(found, 1.0)
+
+
+def lexical_scores(index: Index, title: set[str], body: set[str]):
+    """(skills, score) of the skills with a lexical match: each skill's best label score
+    (score_label, for every label at once)."""
+    import numpy as np
+
+    share = np.maximum(_unit_shares(index, title), _unit_shares(index, body) * TITLE_SHARE)
+    label_score = np.bincount(index.unit_label, weights=index.unit_weight * share,
+                              minlength=len(index.label_skill))
+    best = np.maximum.reduceat(label_score, index.skill_first_label)
+    skills = np.nonzero(best > 0)[0]
+    return skills, best[skills]
+
+
+def _english_share(index: Index, stems: list[str]):
+    """Per skill, the idf-weighted share of `stems` its English labels have."""
+    import numpy as np
+
+    share = np.zeros(len(index.skills))
+    default = math.log(1 + len(index.skills))
+    total = sum(index.idf_en.get(w, default) for w in stems)
+    for w in stems:
+        if w in index.english_postings:
+            share[index.english_postings[w]] += index.idf_en.get(w, default) / total
+    return share
+
+
 def suggest_standard(index: Index, std: Standard, config: Config, decided: set[tuple[str, str]],
                      top: int = TOP) -> list[Suggestion]:
+    import numpy as np
+
     from kutse_rdf.graph.uris import Uris
     from kutse_rdf.graph.vocab import ecf_competences
 
@@ -256,47 +350,62 @@ def suggest_standard(index: Index, std: Standard, config: Config, decided: set[t
     version = config.ecf_version_for(std.source_file, std.ecf_version)
     ecf_titles = {c.code: c.title for c in ecf_competences(version)}
     prior, _ = prior_of(index, std)
+    decided = {pair for pair in decided if pair[0].startswith(str(uris.standard(std)))}
+    prior_array = np.zeros(len(index.skills))
+    for uri, (value, _) in prior.items():
+        if uri in index.skill_ids:
+            prior_array[index.skill_ids[uri]] = value
+    ecf_arrays: dict[str, object] = {}
     result: list[Suggestion] = []
     for comp in std.competences:
         subject = str(uris.competence(std, comp.code))
         title = _doc(index, comp.title)
         body = _doc(index, " ".join(i.text for i in [*comp.indicators, *comp.knowledge]))
-        cited = [(code, ecf_titles[code]) for code in comp.ecf if code in ecf_titles]
-        cited_stems = [(code, text, sorted({index.english.stem(w) for w in words(text, STOP_EN, {})}))
-                       for code, text in cited]
-        candidates = sorted({i for stem in title | body for i in index.postings.get(stem, ())})
-        scored = []
-        for i in candidates:
-            skill = index.skills[i]
-            if (subject, skill.uri) in decided:
-                continue
-            best, matched, kind = 0.0, [], ""
-            for label in skill.labels:
-                value, words_ = score_label(index, label, title, body)
-                if value > best:
-                    best, matched, kind = value, words_, label.kind
-            if best <= 0:
-                continue
-            p, occupation = prior.get(skill.uri, (0.0, ""))
-            e, ecf_note = 0.0, ""
-            for code, text, stems in cited_stems:
-                weights = [index.idf_en.get(w, math.log(1 + len(index.skills))) for w in stems]
-                share = (sum(wt for w, wt in zip(stems, weights) if w in skill.english)
-                         / sum(weights)) if stems else 0.0
-                if share > e:
-                    e, ecf_note = share, f"e-CF {code} {text}"
-            confidence = round(WEIGHTS[0] * best + WEIGHTS[1] * p + WEIGHTS[2] * e, 3)
-            notes = [f"matched ({kind} label): {', '.join(matched)}"]
-            if p:
-                notes.append(f"{'essential' if p == 1.0 else 'optional'} for "
-                             f"{index.occupation_labels.get(occupation, occupation)}")
-            if e:
-                notes.append(f"has {e:.0%} (idf-weighted) of the words of {ecf_note}")
-            scored.append((-confidence, skill.uri, Suggestion(subject, comp.title, skill,
-                                                              confidence, "; ".join(notes))))
-        scored.sort(key=lambda item: (item[0], item[1]))
-        result += [s for _, _, s in scored[:top]]
+        skills, lexical = lexical_scores(index, title, body)
+        if not len(skills):
+            continue
+        cited = [code for code in comp.ecf if code in ecf_titles]
+        for code in cited:
+            if code not in ecf_arrays:
+                stems = sorted({index.english.stem(w) for w in words(ecf_titles[code], STOP_EN, {})})
+                ecf_arrays[code] = _english_share(index, stems) if stems else np.zeros(len(index.skills))
+        ecf = (np.max([ecf_arrays[c][skills] for c in cited], axis=0) if cited
+               else np.zeros(len(skills)))
+        confidence = np.round(WEIGHTS[0] * lexical + WEIGHTS[1] * prior_array[skills]
+                              + WEIGHTS[2] * ecf, 3)
+        done = [index.skill_ids[o] for d, o in decided if d == subject and o in index.skill_ids]
+        if done:
+            confidence[np.isin(skills, done)] = -1.0
+        order = np.lexsort((skills, -confidence))  # best first, then by URI (skills are sorted)
+        for position in order[:top]:
+            if confidence[position] <= 0:
+                break
+            skill = index.skills[skills[position]]
+            result.append(Suggestion(subject, comp.title, skill, float(confidence[position]),
+                                     _comment(index, skill, title, body, prior,
+                                              [(c, ecf_titles[c], ecf_arrays[c][skills[position]])
+                                               for c in cited])))
     return result
+
+
+def _comment(index: Index, skill: Skill, title: set[str], body: set[str], prior: dict,
+             cited: list) -> str:
+    """Why a skill is suggested: the label and words matched, the occupation, the e-CF."""
+    best, matched, kind = 0.0, [], ""
+    for label in skill.labels:
+        value, found = score_label(index, label, title, body)
+        if value > best:
+            best, matched, kind = value, found, label.kind
+    notes = [f"matched ({kind} label): {', '.join(matched)}"]
+    value, occupation = prior.get(skill.uri, (0.0, ""))
+    if value:
+        notes.append(f"{'essential' if value == 1.0 else 'optional'} for "
+                     f"{index.occupation_labels.get(occupation, occupation)}")
+    share, code, text = max(((float(v), c, t) for c, t, v in cited), default=(0.0, "", ""),
+                            key=lambda item: item[0])
+    if share > 0:
+        notes.append(f"has {share:.0%} (idf-weighted) of the words of e-CF {code} {text}")
+    return "; ".join(notes)
 
 
 def decided_pairs(config: Config) -> set[tuple[str, str]]:
