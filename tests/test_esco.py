@@ -328,3 +328,33 @@ def test_build_writes_the_suggestions_report(imported, tmp_path):
     assert any(note.startswith("esco: ") for note in result.notes)
     reference = (tmp_path / "out" / "data" / "reference.nt").read_text()
     assert '"IKT-juhid"@et' in reference
+
+
+# --- the SKOS-RDF dump ----------------------------------------------------------------------
+
+DUMP = ROOT / "tests" / "fixtures" / "esco" / "esco-v1.2.0-excerpt.ttl"
+
+
+def test_import_the_rdf_dump(cache_home, capsys):
+    import json
+
+    from kutse_rdf.esco.store import load_store
+
+    code, _, err = _esco("import", str(DUMP), capsys=capsys)
+    assert code == 0, err
+    index = json.loads((cache_home / "kutse-rdf" / "esco" / "release.json").read_text())
+    assert index["version"] == "v1.2.0" and index["languages"] == ["en", "et"]  # not de
+    assert index["counts"] == {"isco_groups": 3, "occupations": 1, "skills": 2, "relations": 2}
+    store = load_store(Config())
+    assert store.labels(RISK, "et") == ["IKT-riskijuhtimise rakendamine", [], ["riskide juhtimine IKT-s"]]
+    assert store.concepts["relations"][CIO] == [[RISK, 1], [
+        "http://data.europa.eu/esco/skill/94dd823c-148e-4614-a6e8-99249b16357d", 0]]
+    graph = _reference()
+    assert (URIRef(ISCO + "1330"), URIRef(SKOS + "broader"), URIRef(ISCO + "133")) in graph
+
+
+def test_a_broken_rdf_dump_is_one_line(tmp_path, capsys):
+    broken = tmp_path / "esco-v1.2.0.ttl"
+    broken.write_text(DUMP.read_text()[:-200])  # cut inside a statement
+    code, line = _bad(tmp_path, capsys, broken)
+    assert code == 1 and "not valid RDF (turtle)" in line and str(broken) in line

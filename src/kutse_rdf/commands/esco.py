@@ -19,7 +19,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         description="Read an ESCO release as the ESCO portal publishes it (the CSV package, "
                     "as a folder or the downloaded .zip) and keep what the build needs in the "
                     "store: `esco` in kutse-rdf.toml, else $XDG_CACHE_HOME/kutse-rdf/esco.")
-    importing.add_argument("path", metavar="PATH", help="folder or .zip of the CSV package")
+    importing.add_argument("path", metavar="PATH",
+                           help="folder or .zip of the CSV package, or the SKOS-RDF dump "
+                                "(.ttl, .nt, .rdf, or its .zip)")
+    importing.add_argument("--languages", metavar="LANG,…", default="en,et",
+                           help="labels kept from the SKOS-RDF dump (default: en,et); the CSV "
+                                "package keeps the languages it has")
     importing.add_argument("--release-version", metavar="V",
                            help="the release's version (default: from the name, e.g. v1.2.0)")
     importing.add_argument("--config", metavar="FILE",
@@ -49,10 +54,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace, config) -> int:
-    from kutse_rdf.esco.release import read_release
+    from kutse_rdf.esco.release import is_rdf, read_rdf_release, read_release
     from kutse_rdf.esco.store import store_dir, write_store
 
-    release = read_release(Path(args.path), args.release_version)
+    path = Path(args.path)
+    if is_rdf(path):
+        languages = tuple(l.strip() for l in args.languages.split(",") if l.strip())
+        release = read_rdf_release(path, args.release_version, languages)
+    else:
+        release = read_release(path, args.release_version)
     for message in release.warnings:
         warn(f"kutse-rdf: warning: {message}")
     folder = store_dir(config)

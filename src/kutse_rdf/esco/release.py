@@ -290,3 +290,108 @@ def _read_relations(files: _Files, by_kind: dict, release: Release) -> None:
             release.warnings.append(f"occupation {uri} names ISCO group {occupation['isco']!r}, "
                                     "which ISCOGroups does not have")
             break
+
+
+# --- the SKOS-RDF dump ----------------------------------------------------------------------
+
+RDF_SUFFIXES = {".ttl": "turtle", ".nt": "n-triples", ".rdf": "rdf/xml", ".xml": "rdf/xml"}
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+MODEL = ESCO + "model#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+DEFAULT_RDF_LANGUAGES = ("en", "et")
+
+
+def is_rdf(path: Path) -> bool:
+    """A dump file, or a zip holding one and no CSV file."""
+    if path.is_file() and path.suffix.lower() in RDF_SUFFIXES:
+        return True
+    if path.is_file() and zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+        return (any(Path(n).suffix.lower() in RDF_SUFFIXES for n in names)
+                and not any(n.endswith(".csv") for n in names))
+    return False
+
+
+def read_rdf_release(path: Path, version: str | None = None,
+                     languages: tuple[str, ...] = DEFAULT_RDF_LANGUAGES) -> Release:
+    """The release in ESCO's SKOS-RDF dump (a Turtle, N-Triples or RDF/XML file, or its zip):
+    the same concepts as the CSV package, labels in `languages` only (the dump has all 28)."""
+    import pyoxigraph as ox
+
+    version = version or version_of(path)
+    if not version:
+        raise InputError("cannot tell the release's version from its name: give it with "
+                         "--release-version (e.g. v1.2.0)", file=str(path))
+    if path.suffix.lower() in RDF_SUFFIXES:
+        name, opener = str(path), (lambda: path.open("rb"))
+        fmt = RDF_SUFFIXES[path.suffix.lower()]
+    else:
+        archive = zipfile.ZipFile(path)
+        member = next(n for n in sorted(archive.namelist()) if Path(n).suffix.lower() in RDF_SUFFIXES)
+        name, opener = f"{path}!{member}", (lambda: archive.open(member))
+        fmt = RDF_SUFFIXES[Path(member).suffix.lower()]
+    formats = {"turtle": ox.RdfFormat.TURTLE, "n-triples": ox.RdfFormat.N_TRIPLES,
+               "rdf/xml": ox.RdfFormat.RDF_XML}
+    types: dict[str, set[str]] = {}
+    notation: dict[str, str] = {}
+    skill_type: dict[str, str] = {}
+    member_of: dict[str, str] = {}
+    labels: dict[str, dict[str, Labels]] = {}
+    relations: list[tuple[str, str, bool]] = []
+    broader: dict[str, list[str]] = {}
+    kinds = {SKOS + "prefLabel": "preferred", SKOS + "altLabel": "alternative",
+             SKOS + "hiddenLabel": "hidden"}
+    try:
+        with opener() as handle:
+            for triple in ox.parse(handle, formats[fmt]):
+                s, p, o = triple.subject, triple.predicate.value, triple.object
+                if not isinstance(s, ox.NamedNode):
+                    continue
+                s = s.value
+                if p in kinds:
+                    if isinstance(o, ox.Literal) and o.language in languages:
+                        entry = labels.setdefault(s, {}).setdefault(o.language, Labels(""))
+                        if kinds[p] == "preferred":
+                            entry.preferred = o.value
+                        else:
+                            getattr(entry, kinds[p]).append(o.value)
+                elif p == RDF_TYPE:
+                    types.setdefault(o.value, set()).add(s)
+                elif p == SKOS + "notation":
+                    notation[s] = o.value
+                elif p == MODEL + "skillType":
+                    skill_type[s] = "knowledge" if o.value.endswith("/knowledge") else "skill"
+                elif p == MODEL + "memberOfISCOGroup":
+                    member_of[s] = o.value
+                elif p in (MODEL + "relatedEssentialSkill", MODEL + "relatedOptionalSkill"):
+                    relations.append((s, o.value, p.endswith("EssentialSkill")))
+                elif p == SKOS + "broader":
+                    broader.setdefault(s, []).append(o.value)
+    except SyntaxError as exc:
+        raise DataError(f"not valid RDF ({fmt}): {str(exc).splitlines()[0]}", file=name) from None
+    except (OSError, zipfile.BadZipFile, EOFError) as exc:
+        raise InputError(f"cannot read: {exc}", file=name) from None
+    release = Release(version=version, source=str(path))
+    for uri in sorted(types.get(MODEL + "ISCOGroup", ())):
+        if uri in notation:
+            release.isco[notation[uri]] = uri
+    for uri in sorted(types.get(MODEL + "Occupation", ())):
+        group = member_of.get(uri, "")
+        release.occupations[uri] = {"isco": _isco_code(group) if group.startswith(ISCO) else "",
+                                    "code": notation.get(uri, "")}
+    for uri in sorted(types.get(MODEL + "Skill", ())):
+        release.skills[uri] = skill_type.get(uri, "skill")
+    if not release.skills:
+        raise DataError("no esco:Skill in the file: not ESCO's SKOS-RDF dump", file=name)
+    concepts = set(release.skills) | set(release.occupations) | set(release.isco.values())
+    release.labels = {uri: {lang: l for lang, l in by_lang.items() if l.preferred}
+                      for uri, by_lang in labels.items() if uri in concepts}
+    release.languages = sorted({lang for by_lang in release.labels.values() for lang in by_lang})
+    for occupation, skill, essential in relations:
+        if occupation in release.occupations and skill in release.skills:
+            release.relations.setdefault(occupation, []).append((skill, essential))
+    release.broader = {uri: sorted(up) for uri, up in broader.items() if uri in release.skills}
+    if "et" not in release.languages:
+        release.warnings.append("no Estonian labels: suggestions need them and will be empty")
+    return release
