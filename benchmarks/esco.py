@@ -118,7 +118,9 @@ def run(args: argparse.Namespace, work: Path) -> None:
     wall = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(done.stderr.strip())
-    print(f"import: {wall:.1f} s, peak memory {peak:.0f} MB (exit {done.returncode})")
+    store = work / "cache" / "kutse-rdf" / "esco"
+    sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in sorted(store.iterdir()))
+    print(f"import: {wall:.1f} s, peak memory {peak:.0f} MB (exit {done.returncode}); store: {sizes}")
     if not args.corpus:
         return
     os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]
