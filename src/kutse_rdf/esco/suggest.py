@@ -5,17 +5,19 @@ The method is lexical and deterministic (same release, standards and mappings: s
 1. Words. A competence's Estonian title, indicators and knowledge items and each skill's
    Estonian preferred, alternative and hidden labels are cut into words (letters only, three
    or more, a short stop list left out) and stemmed with the Snowball Estonian stemmer
-   (PyStemmer). A compound word also counts as its two parts when both parts are stems of the
-   release's labels ("riskijuhtimine" = "riski" + "juhtimise"), since Estonian writes as one
-   word what a label may write as two.
+   (PyStemmer); "IT" is read as "IKT". A compound word also counts as its parts: the longest
+   tail that is a stem of the release's labels, then the same for the head
+   ("infoturbestrateegia" = info + turbe + strateegia), since Estonian writes as one word
+   what a label may write as two; a label word whose parts are only partly found counts for
+   the share found.
 2. Lexical score of a skill: the best of its labels, each scored by the share of the label's
    words the competence has, words weighted by rarity among the release's skills (idf), a
    word found in the title counting fully and one found only in indicators or knowledge items
    at TITLE_SHARE.
 3. Prior: a skill the candidate occupations (ESCO occupations of the standard's ISCO group)
    need, essential (1) or optional (0.5).
-4. e-CF: the share of the words of the cited e-CF competences' English titles that the
-   skill's English labels have (English Snowball stemmer).
+4. e-CF: the idf-weighted share of the words of the cited e-CF competences' English titles
+   that the skill's English labels have (English Snowball stemmer).
 
 confidence = 0.8 lexical + 0.1 prior + 0.1 e-CF, rounded to 3 places; skills without a
 lexical match are not offered. Pairs a mapping file already decides (accepted, or rejected
@@ -118,7 +120,6 @@ class Skill:
 class Index:
     """The release's skills prepared for matching (made once per release and process)."""
     skills: list[Skill]
-    postings: dict[str, list[int]]  # stem -> skills whose labels have it
     idf: dict[str, float]
     idf_en: dict[str, float]
     vocabulary: Vocabulary
@@ -192,7 +193,6 @@ def build_index(store) -> Index:
         for text, _ in texts:
             vocab.known.update(vocab.stem(w) for w in words(text))
     skills: list[Skill] = []
-    postings: dict[str, list[int]] = {}
     df: dict[str, int] = {}
     for uri, label_et, texts, en in raw:
         labels = []
@@ -211,10 +211,8 @@ def build_index(store) -> Index:
             continue
         en_stems = frozenset(english.stem(w) for text in ([en[0], *en[1]] if en else [])
                              for w in words(text, STOP_EN, {}))
-        index = len(skills)
         skills.append(Skill(uri, label_et, labels, en_stems, en[0] if en else ""))
         for stem in seen:
-            postings.setdefault(stem, []).append(index)
             df[stem] = df.get(stem, 0) + 1
     total = max(len(skills), 1)
     idf = {stem: math.log(1 + total / n) for stem, n in df.items()}
@@ -228,7 +226,7 @@ def build_index(store) -> Index:
         labels = concepts["labels"].get(uri, {})
         chosen = labels.get("en") or labels.get("et") or next(iter(labels.values()), None)
         occupation_labels[uri] = chosen[0] if chosen else uri
-    index = Index(skills, postings, idf, idf_en, vocab, english, concepts["occupations"],
+    index = Index(skills, idf, idf_en, vocab, english, concepts["occupations"],
                   concepts["relations"], occupation_labels, store.version)
     _arrays(index)
     return index
