@@ -26,6 +26,7 @@ FLOOR = 0.65  # share of curated skill mappings in their competence's top 5 (REA
 def cache_home(tmp_path, monkeypatch):
     """Never the user's own store: every test has its own cache folder."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("KUTSE_RDF_ESCO", raising=False)  # conftest's
     monkeypatch.chdir(tmp_path)
     return tmp_path / "cache"
 
@@ -151,6 +152,13 @@ def test_no_version_and_not_a_release(tmp_path, capsys):
     empty.mkdir()
     code, line = _bad(tmp_path, capsys, empty)
     assert code == 1 and "no skills_LANG.csv" in line
+
+
+def test_the_environment_names_the_store(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("KUTSE_RDF_ESCO", str(tmp_path / "elsewhere"))
+    code, _, err = _esco("import", str(RELEASE), capsys=capsys)
+    assert code == 0 and (tmp_path / "elsewhere" / "release.json").is_file(), err
+    assert not (tmp_path / "cache").exists()
 
 
 def test_the_build_cache_key_follows_the_imported_release(cache_home):

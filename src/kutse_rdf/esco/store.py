@@ -6,7 +6,8 @@
     concepts.json   every skill's type and labels, occupation-skill relations, the ISCO
                     groups and occupations: what suggestions and the curated skills read
 
-The folder is `esco` in kutse-rdf.toml, else $XDG_CACHE_HOME/kutse-rdf/esco (~/.cache/...).
+The folder is `esco` in kutse-rdf.toml, else $KUTSE_RDF_ESCO, else
+$XDG_CACHE_HOME/kutse-rdf/esco (~/.cache/...).
 It is written whole to a sibling folder and swapped in, so a failed import keeps the previous.
 """
 from __future__ import annotations
@@ -35,9 +36,12 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def store_dir(config: Config | None = None) -> Path:
-    """Where the imported release is kept."""
+    """Where the imported release is kept: `esco` in kutse-rdf.toml, else $KUTSE_RDF_ESCO,
+    else the user's cache."""
     if config is not None and config.esco is not None:
         return config.esco
+    if os.environ.get("KUTSE_RDF_ESCO"):
+        return Path(os.environ["KUTSE_RDF_ESCO"])
     cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(cache) / "kutse-rdf" / "esco"
 
