@@ -317,8 +317,15 @@ def test_suggestions_are_deterministic_sssom(imported, capsys):
     header, rows = rows[0], rows[1:]
     assert header[:7] == ["subject_id", "subject_label", "predicate_id", "object_id",
                           "object_label", "mapping_justification", "confidence"]
-    assert rows and all(r[5] == "semapv:LexicalMatching" and 0 < float(r[6]) <= 1 for r in rows)
-    assert all(r[0].startswith("kutseid:standard/it-juht-tase-7/competence/") for r in rows)
+    skills = [r for r in rows if r[5] == "semapv:LexicalMatching"]
+    assert skills and all(0 < float(r[6]) <= 1 for r in skills)
+    assert all(r[0].startswith("kutseid:standard/it-juht-tase-7/competence/") for r in skills)
+    # the qualification's candidates: the occupations of ISCO 1330 but the two curated rows
+    occupations = [r for r in rows if r[5] == "semapv:MappingChaining"]
+    assert {r[0] for r in occupations} == {"kutseid:standard/it-juht-tase-7/qualification"}
+    assert len(occupations) == 6 and len(skills) + len(occupations) == len(rows)
+    assert "ESCO.OCC:82f90e87-de92-4678-adae-61d3e5f7e1e4" not in {r[3] for r in occupations}
+    assert "IKT-projektijuht" in {r[4] for r in occupations}
     assert "# object_source_version: ESCO v1.2.0" in first
 
 

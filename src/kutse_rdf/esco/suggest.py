@@ -52,6 +52,7 @@ SSSOM_PREFIXES = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "semapv": "https://w3id.org/semapv/vocab/",
     "ESCO.SKILL": "http://data.europa.eu/esco/skill/",
+    "ESCO.OCC": "http://data.europa.eu/esco/occupation/",
 }
 COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label",
            "mapping_justification", "confidence", "mapping_tool", "comment")
@@ -126,7 +127,8 @@ class Index:
     english: Vocabulary
     occupations: dict[str, dict]  # uri -> {"isco", "code"}
     relations: dict[str, list]  # occupation -> [[skill, essential]]
-    occupation_labels: dict[str, str]
+    occupation_labels: dict[str, str]  # English, else any
+    occupation_et: dict[str, str] = field(default_factory=dict)
     version: str = ""
     _doc_cache: dict = field(default_factory=dict)
     # the same, as arrays (numpy): label words ("units") of every label, one row each
@@ -221,13 +223,15 @@ def build_index(store) -> Index:
         for stem in skill.english:
             df_en[stem] = df_en.get(stem, 0) + 1
     idf_en = {stem: math.log(1 + total / n) for stem, n in df_en.items()}
-    occupation_labels = {}
+    occupation_labels, occupation_et = {}, {}
     for uri in concepts["occupations"]:
+        if "et" in concepts["labels"].get(uri, {}):
+            occupation_et[uri] = concepts["labels"][uri]["et"][0]
         labels = concepts["labels"].get(uri, {})
         chosen = labels.get("en") or labels.get("et") or next(iter(labels.values()), None)
         occupation_labels[uri] = chosen[0] if chosen else uri
     index = Index(skills, idf, idf_en, vocab, english, concepts["occupations"],
-                  concepts["relations"], occupation_labels, store.version)
+                  concepts["relations"], occupation_labels, occupation_et, store.version)
     _arrays(index)
     return index
 
@@ -236,9 +240,16 @@ def build_index(store) -> Index:
 class Suggestion:
     subject: str
     subject_label: str
-    skill: Skill
+    skill: Skill | None  # None for an occupation candidate
     confidence: float
     comment: str
+    object: str = ""  # the ESCO concept (the skill's URI when empty)
+    object_label: str = ""
+    justification: str = "semapv:LexicalMatching"
+
+    def __post_init__(self):
+        if self.skill is not None and not self.object:
+            self.object, self.object_label = self.skill.uri, self.skill.label_et
 
 
 def _doc(index: Index, text: str) -> set[str]:
@@ -413,10 +424,38 @@ def decided_pairs(config: Config) -> set[tuple[str, str]]:
     return {(m.subject, m.object) for m in load_decisions(config)}
 
 
+OCCUPATION_CONFIDENCE = 0.5  # every occupation of the group alike: the code says no more
+
+
+def occupation_candidates(index: Index, std: Standard, config: Config,
+                          decided: set[tuple[str, str]]) -> list[Suggestion]:
+    """The ESCO occupations of the standard's ISCO group, as candidates for its qualification
+    (a chain: the standard names the group, ESCO files the occupation in it)."""
+    from kutse_rdf.graph.uris import Uris
+
+    subject = str(Uris(config.base_uri).qualification(std))
+    _, occupations = prior_of(index, std)
+    result = []
+    for uri in occupations:
+        if (subject, uri) in decided:
+            continue
+        labels = index.occupation_et.get(uri) or index.occupation_labels.get(uri, uri)
+        group = index.occupations[uri]["isco"]
+        result.append(Suggestion(
+            subject, std.title, None, OCCUPATION_CONFIDENCE,
+            f"ESCO files this occupation in ISCO group {group}; the standard names ISCO "
+            f"{std.isco[-1]}" + (f" ({std.isco_label})" if std.isco_label else ""),
+            object=uri, object_label=labels, justification="semapv:MappingChaining"))
+    return result
+
+
 def suggest(store, standards: list[Standard], config: Config, top: int = TOP) -> list[Suggestion]:
+    """Per standard: its qualification's occupation candidates, then its competences' skills."""
     index = index_of(store)
     decided = decided_pairs(config)
-    return [s for std in standards for s in suggest_standard(index, std, config, decided, top)]
+    return [s for std in standards
+            for s in [*occupation_candidates(index, std, config, decided),
+                      *suggest_standard(index, std, config, decided, top)]]
 
 
 _INDEXES: dict[str, Index] = {}
@@ -446,7 +485,8 @@ def sssom(suggestions: list[Suggestion], config: Config, version: str) -> str:
     prefixes = dict(SSSOM_PREFIXES, kutseid=config.base_uri)
     head = ["# curie_map:"] + [f"#   {k}: {v}" for k, v in prefixes.items()] + [
         "# mapping_set_id: https://w3id.org/kutse-rdf/mappings/esco-suggestions",
-        '# mapping_set_title: "Suggested competence to ESCO skill mappings (not curated)"',
+        '# mapping_set_title: "Suggested ESCO mappings (not curated): qualification to '
+        'occupation by ISCO code, competence to skill by lexical matching"',
         '# mapping_set_description: "Candidates for a curator: accept a row by copying it to a '
         'mappings/*.sssom.tsv file with semapv:ManualMappingCuration and the right predicate, '
         'reject it by copying it there with predicate_modifier Not. Never read by the build."',
@@ -458,8 +498,8 @@ def sssom(suggestions: list[Suggestion], config: Config, version: str) -> str:
     ]
     rows = [
         "\t".join([_curie(s.subject, config.base_uri), _cell(s.subject_label), "skos:relatedMatch",
-                   _curie(s.skill.uri, config.base_uri), _cell(s.skill.label_et),
-                   "semapv:LexicalMatching", f"{s.confidence:.3f}", f"kutse-rdf {__version__}",
+                   _curie(s.object, config.base_uri), _cell(s.object_label),
+                   s.justification, f"{s.confidence:.3f}", f"kutse-rdf {__version__}",
                    _cell(s.comment)])
         for s in suggestions
     ]
