@@ -105,6 +105,14 @@ def test_truncated_file(tmp_path, capsys):
     assert code == 1 and "occupations_en.csv:4: truncated file" in line
 
 
+def test_a_file_cut_after_its_header(tmp_path, capsys):
+    folder = _copy(tmp_path)
+    path = folder / "skills_en.csv"
+    path.write_text(path.read_text().splitlines(keepends=True)[0])
+    code, line = _bad(tmp_path, capsys, folder)
+    assert code == 1 and "skills_en.csv: no skills in the file (only its header)" in line
+
+
 def test_truncated_inside_a_quoted_cell(tmp_path, capsys):
     folder = _copy(tmp_path)
     path = folder / "skills_en.csv"

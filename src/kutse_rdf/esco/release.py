@@ -251,6 +251,8 @@ def _read_language(files: _Files, by_kind: dict, lang: str, release: Release) ->
                               "code": row.get("code", "")}
             else:
                 table[uri] = "knowledge" if "knowledge" in row["skillType"].lower() else "skill"
+        if first and not seen:
+            raise DataError(f"no {kind} in the file (only its header)", file=files.where(name))
         if not first:
             missing = known - seen
             if missing:
