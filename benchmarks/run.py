@@ -157,7 +157,7 @@ def stage_times(files: list[Path], work: Path) -> dict[str, float]:
     reference = reference_unit(config)
     store = timer("dumps", lambda: query_store(write_dumps(root, units, reference, config)))
     timer("queries", write_reports, root / "reports" / "queries", store)
-    timer("site", build_site, root, config, [u.standard for u in units])
+    timer("site", build_site, root, config)
     return timer.seconds
 
 

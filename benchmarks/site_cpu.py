@@ -1,5 +1,5 @@
 """CPU a site worker spends per standard: renders standards of a finished build the way a worker
-of the site stage does (site_render.StandardRenderer, each standard over its own graph, its ELM
+of the site stage does (site.render.StandardRenderer, each standard over its own graph, its ELM
 lines and the reference graph) and prints milliseconds of CPU per standard, user and system.
 
     python benchmarks/site_cpu.py BUILD [--standards 40] [--repeat 3] [--out DIR]
@@ -18,18 +18,15 @@ import tempfile
 from pathlib import Path
 
 from kutse_rdf.config import Config
-from kutse_rdf.site.writer import SiteWriter
-from kutse_rdf.site.graph import read_dump, read_manifest
 from kutse_rdf.site.render import StandardJob, StandardRenderer
+from kutse_rdf.site.writer import SiteWriter
 
 
 def jobs_of(build: Path, count: int) -> tuple[list[StandardJob], list[bytes]]:
-    """The site stage's first `count` jobs for the build (SiteWriter.standard_jobs) and the
+    """The site stage's first `count` jobs for the build (SiteWriter.gather_standards) and the
     reference graph."""
-    entries = read_manifest(build)
-    reference = [read_dump(build, e) for e in entries if e.get("kind") == "reference"]
-    jobs, _ = SiteWriter(build, Config()).standard_jobs(entries)
-    return jobs[:count], reference
+    site = SiteWriter(build, Config()).gather_standards()
+    return site.jobs[:count], site.reference
 
 
 def main() -> None:

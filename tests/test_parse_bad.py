@@ -67,10 +67,10 @@ def test_control_bytes_without_nul(tmp_path):
         parse_file(path)
 
 
-def test_docx_is_named(tmp_path):
+def test_zip_named_txt_is_read_as_a_docx(tmp_path):
     path = tmp_path / "standard.txt"
     path.write_bytes(b"PK\x03\x04" + b"\x14\x00" * 50)
-    with pytest.raises(InputError, match=r"ZIP archive \(a \.docx\?\)"):
+    with pytest.raises(InputError, match=r"damaged ZIP archive, not a readable DOCX"):
         parse_file(path)
 
 
@@ -194,3 +194,52 @@ def test_cli_ten_megabytes_exit_2(tmp_path):
         out.truncate(10 * 1024 * 1024)
     proc = cli(str(path))
     assert proc.returncode == 2 and "file too large" in one_line(proc)
+
+
+# --- a UTF-8 file with a stray byte is not a legacy file ---------------------------------------
+
+def stray_byte_seed(tmp_path: Path) -> tuple[Path, int, int]:
+    """The seed (UTF-8, full of õ ä ö ü) with one 0xE9 byte after "A.1. T" on line 40."""
+    data = SEED.read_bytes()
+    pos = data.index("A.1. Töö kirjeldus".encode()) + len("A.1. T")
+    path = tmp_path / "stray.txt"
+    path.write_bytes(data[:pos] + b"\xe9" + data[pos:])
+    return path, pos, data.count(b"\n", 0, pos) + 1
+
+
+def test_a_stray_byte_in_utf8_is_located_not_called_a_legacy_encoding(tmp_path):
+    path, pos, line = stray_byte_seed(tmp_path)
+    with pytest.raises(InputError) as exc:
+        parse_file(path)
+    assert exc.value.line == line == 40
+    message = exc.value.message
+    assert f"byte 0xE9 at line 40, column 8 (byte offset {pos})" in message
+    assert "iconv" not in message and "Windows" not in message and "legacy" not in message
+
+
+def test_cli_stray_byte_exit_2_one_line(tmp_path):
+    path, pos, _ = stray_byte_seed(tmp_path)
+    proc = cli(str(path))
+    assert proc.returncode == 2
+    assert one_line(proc).startswith(f"kutse-rdf: {path}:40: not valid UTF-8: byte 0xE9 at "
+                                     f"line 40, column 8 (byte offset {pos})")
+
+
+def test_several_stray_bytes_are_counted(tmp_path):
+    data = SEED.read_bytes().replace("Töö kirjeldus".encode(), b"T\xf6\xf6 kirjeldus")
+    path = tmp_path / "two.txt"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=r"not valid UTF-8: byte 0xF6 at line 40, column 8 .*"
+                                         r"\(2 such bytes or sequences in the file\)"):
+        parse_file(path)
+
+
+def test_a_legacy_file_with_a_byte_its_encoding_lacks_gets_no_iconv_command(tmp_path):
+    """0x9A is š in Windows-1252 but undefined in Windows-1257, 0x81 undefined in both: no
+    conversion command would read such a file."""
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(LEGACY.encode("cp1257") + b"\x81\x9a\n")
+    with pytest.raises(InputError) as exc:
+        parse_file(path)
+    assert "iconv" not in exc.value.message
+    assert "not a legacy Estonian encoding" in exc.value.message

@@ -15,7 +15,7 @@ import rdflib
 import rdflib.compare
 
 from test_site_support import (BASE, STD, build_fixture, build_seed, html_pages, jsonld_blocks,
-                               parse_page, squash)
+                               parse_page, squash, whole_graph)
 
 SCHEMA = "https://schema.org/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -519,7 +519,6 @@ def test_shared_pages_from_summaries_equal_those_from_the_whole_graph(tmp_path):
     from kutse_rdf.build import run_build
     from kutse_rdf.config import Config
     from kutse_rdf.site.writer import SiteWriter
-    from kutse_rdf.site.graph import SiteGraph
     from kutse_rdf.site.render import Renderer, page_iris
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -529,7 +528,7 @@ def test_shared_pages_from_summaries_equal_those_from_the_whole_graph(tmp_path):
     build = tmp_path / "build"
     run_build(sorted((tmp_path / "corpus").glob("*.txt")), build, Config(), quiet=True)
     writer = SiteWriter(build, Config())
-    whole = SiteGraph.from_build(build, Config().base_uri)
+    whole = whole_graph(build)
     standards = {iri for iri in whole.subjects()
                  if "https://w3id.org/kutse-rdf/ontology#OccupationalStandard" in whole.types(iri)}
     assert len(standards) == 9
@@ -647,3 +646,133 @@ def test_a_damaged_site_record_renders_again(seed, tmp_path):
         stats = build_site(root, Config(), previous=previous)
         assert stats.reused == 0
         assert site_files(root / "site") == expected
+
+
+def test_the_site_spells_no_namespace_iri_and_fails_on_a_misspelt_term():
+    """Every IRI of a vocabulary the site code uses is a term of graph/namespaces.py: no string
+    constant in site/ starts with a namespace of the prefix table, and a misspelt term raises."""
+    import ast
+
+    from kutse_rdf.graph.namespaces import PREFIXES
+    from kutse_rdf.site.graph import SKOS, K
+
+    folder = Path(__file__).resolve().parents[1] / "src" / "kutse_rdf" / "site"
+    offenders = []
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and node.value.startswith(tuple(PREFIXES.values())):
+                offenders.append(f"{path.name}:{node.lineno}: {node.value}")
+    assert offenders == []
+    assert K.citesEcf == "https://w3id.org/kutse-rdf/ontology#citesEcf" and type(K.citesEcf) is str
+    with pytest.raises(AttributeError):
+        _ = K.citesECF
+    with pytest.raises(AttributeError):
+        _ = SKOS.preflabel
+
+
+# -- the user's templates (kutse-rdf.toml `templates`) -------------------------------------------
+
+def test_config_names_a_templates_folder_relative_to_itself(tmp_path, capsys):
+    from kutse_rdf.cli import main
+    from kutse_rdf.config import Config, load_config
+
+    (tmp_path / "mine").mkdir()
+    config = tmp_path / "kutse-rdf.toml"
+    config.write_text('templates = "mine"\n', encoding="utf-8")
+    assert load_config(str(config)).templates == (tmp_path / "mine").resolve()
+    assert Config().templates is None
+
+    config.write_text('templates = "missing"\n', encoding="utf-8")
+    assert main(["build", "--config", str(config), "--out", str(tmp_path / "out"), "--quiet",
+                 str(Path(__file__).resolve().parents[1] / "standards" / "it-juht-tase-7.txt")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"kutse-rdf: {config}: templates folder not found: ") and "\n" not in err
+    assert "Traceback" not in err
+
+
+def test_a_user_template_overrides_one_page_kind_and_an_edit_renders_it_again(seed, tmp_path):
+    """A standard.html in the config's templates folder replaces the shipped one: the
+    standard's page (in both languages) changes, no other file does. Editing the override
+    renders the page again on a rebuild; an unchanged override lets it be taken over."""
+    from kutse_rdf.config import Config
+    from kutse_rdf.resources import resource_dir
+    from kutse_rdf.site.writer import build_site
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    shipped = (resource_dir("site_templates") / "standard.html").read_text(encoding="utf-8")
+    assert "{% block content %}" in shipped
+    override = mine / "standard.html"
+    override.write_text(shipped.replace("{% block content %}", "{% block content %}<p>OMA MALL 1</p>"),
+                        encoding="utf-8")
+    config = Config(templates=mine)
+
+    first = copy_inputs(seed.parent, tmp_path / "first")
+    build_site(first, config)
+    changed = sorted(name for name, data in site_files(first / "site").items()
+                     if data != (seed / name).read_bytes())
+    page = "standard/it-juht-tase-7/index.html"
+    assert changed == ["en/" + page, page]
+    assert "OMA MALL 1" in (first / "site" / page).read_text(encoding="utf-8")
+
+    again = copy_inputs(seed.parent, tmp_path / "again")
+    assert build_site(again, config, previous=first).reused == 1  # the same override: taken over
+
+    override.write_text(shipped.replace("{% block content %}", "{% block content %}<p>OMA MALL 2</p>"),
+                        encoding="utf-8")
+    edited = copy_inputs(seed.parent, tmp_path / "edited")
+    assert build_site(edited, config, previous=again).reused == 0
+    assert "OMA MALL 2" in (edited / "site" / page).read_text(encoding="utf-8")
+
+
+# -- page kinds (site/kinds.py) and the standards of the manifest ---------------------------------
+
+def test_each_page_kind_is_declared_once_with_its_template_label_and_search_weight(seed):
+    """The seed's resources get the kinds the registry declares, tried in order; each kind has
+    its template and interface label, and the search index lists exactly the searched kinds'
+    pages, each with its kind's weight (an e-CF concept some standard cites one more)."""
+    from kutse_rdf.resources import resource_dir
+    from kutse_rdf.site.kinds import KINDS, kind_of
+    from kutse_rdf.site.render import load_settings, page_iris
+
+    folder = resource_dir("site_templates")
+    _, i18n = load_settings()
+    assert len({kind.key for kind in KINDS}) == len(KINDS)
+    for kind in KINDS:
+        assert (folder / kind.template).is_file() and f"kind_{kind.name}" in i18n["en"], kind.key
+
+    graph = whole_graph(seed.parent)
+    kinds = {iri: kind_of(graph, iri) for iri in page_iris(graph)}
+    expected = {STD: "standard", STD + "/qualification": "qualification",
+                STD + "/competence/B.3.18": "competence",
+                "https://w3id.org/kutse-rdf/ecf/4.0/E.8": "ecf", "https://w3id.org/kutse-rdf/ecf/4.0/E": "ecf_area",
+                "https://w3id.org/kutse-rdf/ecf/level/e-4": "ecf_area",
+                "https://w3id.org/kutse-rdf/ecf/4.0/": "scheme", "http://data.europa.eu/snb/eqf/7": "eqf_level",
+                "http://data.europa.eu/esco/isco/C1330": "esco_concept",
+                "https://w3id.org/kutse-rdf/ontology": "document"}
+    assert {iri: kinds[iri].key for iri in expected} == expected
+    assert any(k.key == "partial" for k in kinds.values())
+
+    script = (seed / "assets" / "search-index.js").read_text(encoding="utf-8")
+    docs = json.loads(script[script.index("{"):script.rindex("}") + 1])["docs"]
+    by_path = {doc[0]: doc for doc in docs}
+    searched = {graph.path_of(iri): kind for iri, kind in kinds.items() if kind.search_weight is not None}
+    assert set(by_path) == set(searched)
+    for path, kind in searched.items():
+        assert by_path[path][3] == kind.name
+        assert by_path[path][5] - kind.search_weight in ((0, 1) if kind.key == "ecf" else (0,))
+    assert by_path["ecf/4.0/E.8/"][5] == 3  # cited by B.3.18: weight 2, one more
+
+
+def test_a_standard_is_found_by_the_name_of_its_graph():
+    """The site takes a standard's IRI from its graph's name in data/graphs.json (as uris.py
+    mints both), not from the graph's bytes."""
+    from kutse_rdf.config import Config
+    from kutse_rdf.graph.uris import Uris
+    from kutse_rdf.reading.parser import parse_file
+
+    std = parse_file(Path(__file__).resolve().parents[1] / "standards" / "it-juht-tase-7.txt")
+    uris = Uris(Config().base_uri)
+    assert str(uris.standard_of_graph(str(uris.graph(std)))) == str(uris.standard(std)) == STD
+    assert uris.standard_of_graph("https://example.org/graph/x") is None

@@ -122,3 +122,55 @@ def test_owned_by_tells_a_standards_own_iris_from_its_neighbours():
     assert not owned(b"<https://w3id.org/kutse-rdf/id/standard/ab>")
     assert not owned(b"<https://w3id.org/kutse-rdf/id/standard/a")  # cut short
     assert not owned(b"<https://w3id.org/kutse-rdf/id/council/x> <p> <o> .")
+
+
+# --- long titles: slugs name folders and files, so they are bounded ---------------------------
+
+LONG_PARTIAL = "IT arendusjuht " + "väga pika nimega " * 16 + "tase 7"  # 293 characters
+LONG_TITLE = "IT-juht " + "ülipika pealkirjaga " * 15 + "tase 7"  # 314 characters
+
+
+def test_a_long_title_gives_a_bounded_slug_ending_in_a_hash():
+    value = slug(LONG_TITLE)
+    assert len(value) == 100  # 91 characters, "-" and 8 hex digits
+    assert value.startswith("it-juht-ulipika-pealkirjaga-ulipika-")
+    head, _, digest = value.rpartition("-")
+    assert len(digest) == 8 and int(digest, 16) >= 0 and not head.endswith("-")
+    assert slug(LONG_TITLE) == value  # stable
+
+
+def test_two_long_titles_differing_only_at_their_end_stay_apart():
+    assert slug(LONG_TITLE) != slug(LONG_TITLE.replace("tase 7", "tase 6"))
+    assert slug(LONG_TITLE)[:90] == slug(LONG_TITLE.replace("tase 7", "tase 6"))[:90]
+
+
+def test_slugs_up_to_the_bound_are_unchanged():
+    title = "a" * 100
+    assert slug(title) == title and len(slug(title + "b")) < 101
+
+
+def test_every_path_segment_of_a_long_titled_standard_fits_a_file_name():
+    std = standard(title=LONG_TITLE)
+    uris = Uris(str(B))
+    for uri in (uris.standard(std), uris.partial(std, LONG_PARTIAL), uris.graph(std),
+                uris.specialisation(std, LONG_PARTIAL), uris.council(LONG_TITLE)):
+        path = str(uri)[len(str(B)):]
+        assert all(len(part.encode()) + len(".ttl") < 255 for part in path.split("/")), path
+
+
+def test_build_writes_a_standard_with_long_titles(tmp_path, seed_path):
+    """A 314-character standard title and a 293-character partial qualification used to stop
+    the build with "File name too long" (the dumps' standards/SLUG.nt, the site's folders)."""
+    from kutse_rdf.build import run_build
+
+    text = seed_path.read_text(encoding="utf-8")
+    text = text.replace("IT arendusjuht, tase 7", LONG_PARTIAL).replace(
+        "\nIT-juht, tase 7\n", f"\n{LONG_TITLE}\n", 1).replace(
+        "\tIT-juht, tase 7\n", f"\t{LONG_TITLE}\n", 1)
+    source = tmp_path / "long.txt"
+    source.write_text(text, encoding="utf-8")
+    result = run_build([source], tmp_path / "build", Config(), quiet=True)
+    assert not result.failures
+    s, p = slug(LONG_TITLE), slug(LONG_PARTIAL)
+    assert (tmp_path / "build" / "data" / "standards" / f"{s}.nt").is_file()
+    assert (tmp_path / "build" / "site" / "standard" / s / "partial" / p / "index.html").is_file()

@@ -5,16 +5,18 @@ succeeded, so a failed run leaves the previous build/ as it was.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -25,7 +27,8 @@ from multiprocessing import get_context
 from kutse_rdf.engine.cache import ArtifactCache, environment_key, reference_key, unit_key
 from kutse_rdf.config import Config
 from kutse_rdf.graph.convert import build_time
-from kutse_rdf.errors import DataError, InputError, KutseError
+from kutse_rdf.errors import (DISK_ERRNOS, BuildKept, DataError, DocumentError, InputError,
+                              KutseError)
 from kutse_rdf.model import Standard
 from kutse_rdf.engine.unit import (UnitContext, UnitResult, init_worker, reference_unit,
                                    run_in_worker)
@@ -40,6 +43,7 @@ class BuildResult:
     cache_hits: int = 0  # standards taken from the artifact cache
     notes: list[str] = field(default_factory=list)  # one-line summaries printed after the build
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    warnings: list[str] = field(default_factory=list)  # one-line warnings, printed even when quiet
 
 
 class Background:
@@ -81,10 +85,12 @@ class Background:
 
 @contextmanager
 def atomic_dir(out: Path) -> Iterator[Path]:
-    """Yield an empty temporary folder beside `out`; on success it replaces `out`."""
+    """Yield an empty temporary folder beside `out`; on success it replaces `out`. The folders
+    are named with this process's id, so a later build can tell those a killed build left
+    (remove_stale)."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
     try:
         yield tmp
     except BaseException:
@@ -95,6 +101,156 @@ def atomic_dir(out: Path) -> Iterator[Path]:
         os.replace(out, old)
     os.replace(tmp, out)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def check_output(out: Path) -> None:
+    """`--out` must be a folder or absent, below folders (not files), and a folder that holds
+    something must hold a previous build: it is replaced as a whole."""
+    if out.exists() and not out.is_dir():
+        raise InputError("--out must be a folder or absent, this is a file (left as it is)",
+                         file=str(out))
+    for parent in out.absolute().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise InputError(f"cannot write the build: {parent} is not a folder",
+                                 file=str(out))
+            break
+    if out.is_dir() and not is_build(out) and any(out.iterdir()):
+        raise InputError("--out is a folder that holds no kutse-rdf build; a build replaces its "
+                         "whole output folder, so give a new or empty folder", file=str(out))
+
+
+def is_build(folder: Path) -> bool:
+    return (folder / "data" / "graphs.json").is_file() or (folder / CACHE_FOLDER).is_dir()
+
+
+CACHE_FOLDER = ".cache"
+# An OSError with one of these while a build is written is the output's fault, not a bug:
+# one line naming the path, exit 2.
+OUTPUT_ERRNOS = DISK_ERRNOS | {errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG, errno.EMLINK}
+
+
+@contextmanager
+def output_errors(out: Path) -> Iterator[None]:
+    """An unwritable or full output becomes InputError naming the path (exit 2)."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in OUTPUT_ERRNOS:
+            raise
+        where = exc.filename or out
+        raise InputError(f"cannot write the build: {exc.strerror or exc}", file=str(where)) \
+            from None
+
+
+@contextmanager
+def build_lock(out: Path, wait: float = 0) -> Iterator[None]:
+    """Hold `.NAME.lock` beside the output folder for the whole build: a second build into the
+    same folder waits up to `wait` seconds for it, then stops (exit 2). An flock, so the
+    kernel releases it when its process dies, however it dies; the file is removed when the
+    build ends (a killed build's file is simply taken over)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock = out.parent / f".{out.name}.lock"
+    deadline = time.monotonic() + wait
+    while True:
+        handle = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(handle, 32, 0).decode("ascii", "replace").strip()
+            os.close(handle)
+            if time.monotonic() >= deadline:
+                raise InputError(
+                    f"another build{f' (process {holder})' if holder.isdigit() else ''} is "
+                    f"writing this folder{f' (waited {wait:g} s)' if wait else ''}; nothing "
+                    "was written (--wait SECONDS waits for it)", file=str(out)) from None
+            time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+            continue
+        try:  # the holder before may have removed the file after this opened it: retry
+            same = os.stat(lock).st_ino == os.fstat(handle).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(handle)
+    try:
+        os.ftruncate(handle, 0)
+        os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        try:
+            os.unlink(lock)  # while still holding it, see the check above
+        except FileNotFoundError:
+            pass
+        os.close(handle)
+
+
+def remove_stale(out: Path) -> list[Path]:
+    """Remove the temporary folders (`.NAME.tmp-PID-*`, `.NAME.old-PID`) of builds whose
+    process is gone (killed mid-build); called under build_lock. Returns those removed."""
+    out = out.resolve()
+    pattern = re.compile(re.escape(f".{out.name}.") + r"(?:tmp-(\d+)-.*|old-(\d+))")
+    removed = []
+    for path in out.parent.iterdir():
+        match = pattern.fullmatch(path.name)
+        if match is None or not path.is_dir() or path.is_symlink():
+            continue
+        pid = int(match.group(1) or match.group(2))
+        if pid != os.getpid() and not process_alive(pid):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def check_shrink(out: Path, result: BuildResult) -> None:
+    """Raise BuildKept (exit 4) when this build would replace `out` with less because inputs
+    failed: it holds no standard, or a standard of the previous build is missing because its
+    file failed this time. A file removed from the inputs is a wanted shrink: allowed."""
+    if not result.standards:
+        kept = "the previous build is kept" if is_build(out) else "nothing was written"
+        raise BuildKept(f"no standard was built; {kept} (--allow-shrink writes an empty build)",
+                        file=str(out), failures=result.failures)
+    failed = {Path(f.file).name for f in result.failures if f.file}
+    built = {s.source_file for s in result.standards}
+    lost = sorted(name for name in previous_files(out) if name in failed and name not in built)
+    if lost:
+        raise BuildKept(
+            f"the previous build is kept: {len(lost)} of its standard(s) failed this time "
+            f"({', '.join(lost[:3])}{', ...' if len(lost) > 3 else ''}); fix them, or pass "
+            "--allow-shrink to build without them", file=str(out), failures=result.failures)
+
+
+def check_bugs(result: BuildResult) -> None:
+    """A bug (DocumentError) in every document is the tool's fault, not the data's: exit 3.
+    A bug only some documents meet fails those documents (exit 1) and the rest is built."""
+    if not result.standards and result.failures and \
+            all(isinstance(f, DocumentError) for f in result.failures):
+        raise RuntimeError(f"every document failed to build: {result.failures[0]}")
+
+
+def previous_files(out: Path) -> list[str]:
+    """The source file names of the standards in the build at `out` (reports/parse.json)."""
+    try:
+        report = json.loads((out / "reports" / "parse.json").read_text(encoding="utf-8"))
+        return [str(s["file"]) for s in report["standards"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
 
 
 def write_json(path: Path, data: object) -> None:
@@ -153,19 +309,19 @@ def run_units(files: list[Path], cache: ArtifactCache, config: Config, environme
     `environment`: cache.environment_key(config)."""
     results: dict[int, UnitResult] = {}
     todo: list[tuple[int, Path, str]] = []
+    keys: dict[int, str] = {}
     for index, path in enumerate(files):
         try:
-            key = unit_key(environment, path)
+            keys[index] = unit_key(environment, path)
         except OSError as exc:
             results[index] = UnitResult(source_file=path.name, path=str(path),
                                         error=InputError(f"cannot read: {exc.strerror}",
                                                          file=str(path)))
-            continue
-        cached = cache.load(key)
+    for (index, key), cached in zip(keys.items(), cache.load_all(list(keys.values()))):
         if cached is not None:
             results[index] = cached
         else:
-            todo.append((index, path, key))
+            todo.append((index, files[index], key))
     bar = _progress(len(todo), progress)
     if todo and (len(todo) <= 2 or jobs <= 1):  # no context at all when everything is cached
         context = UnitContext(config, built_at, query_predicates)
@@ -318,7 +474,7 @@ def write_site(root: Path, result: BuildResult, config: Config, previous: Path |
     `reports_ready` returns once reports/queries/ is written."""
     from kutse_rdf.site.writer import build_site
 
-    stats = build_site(root, config, result.standards, previous=previous,  # reused pages
+    stats = build_site(root, config, previous=previous,  # reused pages
                        reports_ready=reports_ready)
     result.notes.append(f"site: {stats.pages} pages, {stats.resources} resources in site/")
 
@@ -383,7 +539,7 @@ def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes,
                         named: dict) -> None:
     """reports/queries/: the library's answers. They can only change when a triple the queries
     read changes, so the store holds just those (the units' query_nt and the matching shared
-    lines: ~55 % of the triples, loaded in half the time), and when their hash equals the
+    lines, about half of the triples), and when their hash equals the
     previous build's the previous reports are linked instead (a rebuild after an edit the
     queries cannot see runs no query). Otherwise the store is loaded and the queries run in a
     thread beside the site (see run_build)."""
@@ -428,7 +584,22 @@ def link_reports(cache: ArtifactCache, root: Path, queries: dict) -> str | None:
 
 
 def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
-              jobs: int | None = None) -> BuildResult:
+              jobs: int | None = None, allow_shrink: bool = False,
+              wait: float = 0) -> BuildResult:
+    """Build `files` into `out`. Guards of an unattended build: the output must be a folder
+    (check_output), one build at a time per folder (build_lock, waiting up to `wait` s), what
+    killed builds left is removed (remove_stale), a build that lost standards to failed inputs
+    does not replace the previous one unless `allow_shrink` (check_shrink), and an unwritable
+    or full output is one line naming the path (output_errors)."""
+    with output_errors(out):
+        check_output(out)
+    with output_errors(out), build_lock(out, wait):
+        remove_stale(out)
+        return _run_build(files, out, config, quiet, jobs, allow_shrink)
+
+
+def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: int | None,
+               allow_shrink: bool) -> BuildResult:
     from kutse_rdf.engine.dumps import shared_lines, write_dumps, write_elm_dumps
     from kutse_rdf.query import library
 
@@ -440,6 +611,7 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
     named = library(config.queries)  # the shipped queries and kutse-rdf.toml's folder
     with atomic_dir(out) as root:
         cache = ArtifactCache(out, root)
+        cache.warnings = result.warnings  # damaged entries
         units: list[UnitResult] = []
 
         predicates: list[frozenset[str] | None] = []  # what the named queries read
@@ -449,9 +621,13 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
                                         not quiet, result, named)
             units.extend(made)
             predicates.append(used)
+            check_bugs(result)
+            if not allow_shrink:
+                check_shrink(out, result)
 
         def stage_data() -> None:
-            reference = reference_of(cache, environment, config)
+            reference = without_foreign_mappings(reference_of(cache, environment, config), units,
+                                                 config, result)
             shared_nt = shared_lines(units, reference)
             # the store is made of the units' bytes, so it loads while the dumps are written
             start_query_reports(root, units, shared_nt, predicates[0], cache, environment, result,
@@ -479,10 +655,113 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
             ("queries-wait", queries.wait),
         ]
         try:
-            for name, stage in stages:
+            index = 0
+            while index < len(stages):
+                name, stage = stages[index]
                 started = time.perf_counter()
-                stage()
+                try:
+                    stage()
+                except DocumentError as exc:
+                    if not exc.standards:
+                        raise
+                    # a bug met while rendering some standards (the site): those fail, and
+                    # what follows the units is written again without them
+                    queries.join()
+                    drop_standards(exc, units, result, config)
+                    restart_outputs(root, result, queries)
+                    check_bugs(result)
+                    if not allow_shrink:
+                        check_shrink(out, result)
+                    index = 1
+                    continue
                 result.timings[name] = time.perf_counter() - started
+                index += 1
         finally:
             queries.join()  # never leave the thread writing into a folder being removed
     return result
+
+
+def drop_standards(error: DocumentError, units: list[UnitResult], result: BuildResult,
+                   config: Config) -> None:
+    """Move the units of the standards `error` names (their IRIs) to the failures."""
+    from kutse_rdf.graph.uris import Uris
+
+    uris = Uris(config.base_uri)
+    failed = set(error.standards)
+    kept = [u for u in units if str(uris.standard(u.standard)) not in failed]
+    if len(kept) == len(units):
+        raise error  # about no standard of the build: a bug of the stage itself
+    for unit in units:
+        if unit not in kept:
+            result.failures.append(DocumentError(error.message, file=unit.path, kind=error.kind))
+    units[:] = kept
+    result.standards = [u.standard for u in units]
+
+
+def restart_outputs(root: Path, result: BuildResult, queries: Background) -> None:
+    """Empty the build folder but for the units' cache entries, for another pass of the
+    stages after the units."""
+    for path in root.iterdir():
+        if path.name != CACHE_FOLDER:
+            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+    shutil.rmtree(root / CACHE_FOLDER / "site", ignore_errors=True)
+    result.notes.clear()
+    result.problems = 0
+    result.store = None
+    queries.thread = queries.error = queries.note = None
+
+
+def without_foreign_mappings(reference: UnitResult, units: list[UnitResult], config: Config,
+                             result: BuildResult) -> UnitResult:
+    """The reference unit less the mapping rows (mappings/*.sssom.tsv) about resources of this
+    base URI that the build does not hold (the shipped mappings are about it-juht-tase-7's
+    competences): they would make pages and data about resources no standard defines. Each
+    file with such rows gets a warning. The reference unit itself is unchanged when none."""
+    from kutse_rdf.graph.uris import Uris
+    from kutse_rdf.graph.vocab import load_mappings
+
+    uris = Uris(config.base_uri)
+    owners = {str(uris.standard(u.standard)): u for u in units}
+    # where the standards' IRIs start (BASE/standard/): the IRI of a standard less its slug
+    roots = {iri[:len(iri) - len(u.slug)] for iri, u in owners.items() if iri.endswith(u.slug)}
+    known: dict[str, bool] = {}
+
+    def in_build(uri: str) -> bool:
+        """Whether the standard `uri` belongs to is built and states something about it;
+        always for other URIs (external concepts, a council)."""
+        if not uri.startswith(tuple(roots)):
+            return True
+        if uri not in known:
+            owner = next((unit for iri, unit in owners.items()
+                          if uri == iri or uri.startswith((iri + "/", iri + "#"))), None)
+            subject = b"<%s> " % uri.encode()
+            graph = owner.data("graph_nt") if owner is not None else b""
+            known[uri] = graph.startswith(subject) or b"\n" + subject in graph
+        return known[uri]
+
+    foreign: set[str] = set()
+    rows: dict[str, list[str]] = {}  # mapping file -> the foreign resource of each row
+    for mapping in load_mappings(config):
+        outside = [uri for uri in (mapping.subject, mapping.object) if not in_build(uri)]
+        if outside:
+            foreign.update(outside)
+            rows.setdefault(mapping.source_file, []).append(outside[0])
+    if not foreign:
+        return reference
+    for name, uris in sorted(rows.items()):
+        warning = (f"kutse-rdf: mappings/{name}: warning: {len(uris)} mapping row(s) about "
+                   f"resources no standard of this build defines (e.g. {min(uris)}); left out of "
+                   "data/ and site/")
+        if warning not in result.warnings:  # the stages may run twice (run_build)
+            result.warnings.append(warning)
+    tags = [b"<%s>" % uri.encode() for uri in foreign]
+    base_tag = b"<" + config.base_uri.encode()
+
+    def keep(nt: bytes) -> bytes:
+        lines = [line for line in nt.splitlines(keepends=True)
+                 if base_tag not in line or not any(tag in line for tag in tags)]
+        return b"".join(lines)
+
+    graph_nt = keep(reference.data("graph_nt"))
+    return replace(reference, graph_nt=graph_nt, graph_triples=graph_nt.count(b"\n"),
+                   inferred_nt=keep(reference.data("inferred_nt")))

@@ -6,6 +6,7 @@ command-line options. Example:
     base_uri = "https://data.example.ee/kutse/"
     ecf_default_version = "4.0"
     queries = "my-queries"   # extra named queries (*.rq), relative to this file
+    templates = "my-templates"  # site templates that replace the shipped ones of the same name
     esco = "esco-store"      # where `kutse-rdf esco import` keeps the release (default: the
                              # user's cache, $XDG_CACHE_HOME/kutse-rdf/esco), relative to this file
     [ecf_version]            # per standard, by file name without extension
@@ -31,6 +32,7 @@ class Config:
     ecf_default_version: str = "4.0"
     ecf_version: dict[str, str] = field(default_factory=dict)  # file stem -> version
     queries: Path | None = None  # a folder of extra named queries (query/named.py)
+    templates: Path | None = None  # a folder of site templates overriding the shipped ones by name
     esco: Path | None = None  # the store of the imported ESCO release (esco/store.py)
 
     def ecf_version_for(self, source_file: str, stated: str | None) -> str:
@@ -59,15 +61,18 @@ def load_config(path: str | None = None, base_uri: str | None = None) -> Config:
             data = tomllib.loads(file.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise InputError(f"config file is not valid TOML: {exc}", file=str(file)) from None
-        unknown = set(data) - {"base_uri", "ecf_default_version", "ecf_version", "queries", "esco"}
+        unknown = set(data) - {"base_uri", "ecf_default_version", "ecf_version", "queries",
+                               "templates", "esco"}
         if unknown:
             raise InputError(f"unknown config keys: {', '.join(sorted(unknown))}", file=str(file))
         config.base_uri = data.get("base_uri", config.base_uri)
         config.ecf_default_version = str(data.get("ecf_default_version", config.ecf_default_version))
         config.ecf_version = {k: str(v) for k, v in data.get("ecf_version", {}).items()}
         if "queries" in data:
-            config.queries = queries_folder(data["queries"], file)
-        if "esco" in data:
+            config.queries = config_folder("queries", data["queries"], file)
+        if "templates" in data:
+            config.templates = config_folder("templates", data["templates"], file)
+        if "esco" in data:  # need not exist yet: `esco import` makes it
             if not isinstance(data["esco"], str) or not data["esco"].strip():
                 raise InputError("esco must be a folder name (a string)", file=str(file))
             config.esco = (file.parent / data["esco"]).resolve()
@@ -83,13 +88,13 @@ def load_config(path: str | None = None, base_uri: str | None = None) -> Config:
     return config
 
 
-def queries_folder(value: object, config_file: Path) -> Path:
-    """The `queries` setting: a folder, relative to the config file's own folder."""
+def config_folder(setting: str, value: object, config_file: Path) -> Path:
+    """A folder setting (`queries`, `templates`), relative to the config file's own folder."""
     if not isinstance(value, str) or not value.strip():
-        raise InputError("queries must be a folder name (a string)", file=str(config_file))
+        raise InputError(f"{setting} must be a folder name (a string)", file=str(config_file))
     folder = (config_file.parent / value).resolve()
     if not folder.is_dir():
-        raise InputError(f"queries folder not found: {folder}", file=str(config_file))
+        raise InputError(f"{setting} folder not found: {folder}", file=str(config_file))
     return folder
 
 

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from kutse_rdf.commands.common import add_graph_arguments, add_input_argument, expand_inputs
-from kutse_rdf.errors import EXIT_DATA, EXIT_OK, InputError
+from kutse_rdf.errors import EXIT_DATA, EXIT_OK, BuildKept, InputError
 
 HELP = "build data dumps, reports and the site from standards into an output folder"
 
@@ -20,6 +20,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="no progress bar and no summary (errors are still printed)")
     parser.add_argument("--jobs", type=int, metavar="N",
                         help="worker processes for the per-standard work (default: CPU count)")
+    parser.add_argument("--allow-shrink", action="store_true",
+                        help="replace the previous build even when this run built nothing or "
+                             "lost standards whose input failed (otherwise exit 4, build kept)")
+    parser.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                        help="when another build is writing the same output folder, wait this "
+                             "long for it (default: stop at once, exit 2)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -30,7 +36,17 @@ def run(args: argparse.Namespace) -> int:
     files = expand_inputs(args.inputs)
     if args.jobs is not None and args.jobs < 1:
         raise InputError("--jobs must be at least 1")
-    result = run_build(files, Path(args.out), config, quiet=args.quiet, jobs=args.jobs)
+    if not 0 <= args.wait <= 86400:
+        raise InputError("--wait must be from 0 to 86400 seconds")
+    try:
+        result = run_build(files, Path(args.out), config, quiet=args.quiet, jobs=args.jobs,
+                           allow_shrink=args.allow_shrink, wait=args.wait)
+    except BuildKept as kept:
+        for failure in kept.failures:
+            print(f"kutse-rdf: skipped: {failure}", file=sys.stderr)
+        raise
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
     for failure in result.failures:
         print(f"kutse-rdf: skipped: {failure}", file=sys.stderr)
     if not args.quiet:

@@ -10,10 +10,13 @@ from kutse_rdf.errors import InputError
 from kutse_rdf.resources import resource_dir
 
 
+STANDARD_SUFFIXES = (".txt", ".docx")
+
+
 def add_input_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "inputs", nargs="*", metavar="INPUT",
-        help="standard files (.txt) or folders of them (default: the shipped standards/)")
+        help="standard files (.txt or .docx) or folders of them (default: the shipped standards/)")
 
 
 def add_graph_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,17 +28,19 @@ def add_graph_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def expand_inputs(inputs: list[str]) -> list[Path]:
-    """Files as given, folders expanded to their *.txt files (sorted); the shipped standards
-    when nothing is given."""
+    """Files as given, folders expanded to their *.txt and *.docx files (sorted); the shipped
+    standards when nothing is given. Word's lock files (~$name.docx) are not standards."""
     if not inputs:
         inputs = [str(resource_dir("standards"))]
     files: list[Path] = []
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found = sorted(p for p in path.glob("*.txt") if p.is_file())
+            found = sorted(p for p in path.iterdir()
+                           if p.suffix.lower() in STANDARD_SUFFIXES and p.is_file()
+                           and not p.name.startswith("~$"))
             if not found:
-                raise InputError("folder holds no standard (*.txt)", file=item)
+                raise InputError("folder holds no standard (*.txt, *.docx)", file=item)
             files.extend(found)
         elif path.is_file():
             files.append(path)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from kutse_rdf.commands.common import add_input_argument, expand_inputs
-from kutse_rdf.errors import EXIT_DATA, EXIT_OK, KutseError
+from kutse_rdf.errors import EXIT_DATA, EXIT_OK, KutseError, position
 from kutse_rdf.model import Standard
 
 HELP = "parse standards and print the model (JSON or readable text)"
@@ -41,9 +41,9 @@ def run(args: argparse.Namespace) -> int:
             code = max(code, exc.exit_code)
             continue
         for warning in std.warnings:
-            print(f"{file}:{warning.line}: warning: {warning.text}", file=sys.stderr)
+            print(f"{position(file, warning.line)}: warning: {warning.text}", file=sys.stderr)
         for line in std.unaccounted:
-            print(f"{file}:{line.line}: warning: line not understood, kept in 'unaccounted': "
+            print(f"{position(file, line.line)}: warning: line not understood, kept in 'unaccounted': "
                   f"{_short(line.text)}", file=sys.stderr)
         findings += len(std.warnings) + len(std.unaccounted)
         parsed.append(std)

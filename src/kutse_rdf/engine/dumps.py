@@ -13,9 +13,8 @@ That works because a standard's statements split in two (`split_own`):
   de-duplicates them with the reference graph and serialises them once.
 
 Each piece is written by Oxigraph from N-Triples lines sorted as bytes (subjects grouped, so a
-subject's statements come out as one Turtle block or one JSON-LD node). On 500 synthetic
-standards (720k triples) the data stage took ~9 s when Oxigraph parsed every unit into stores
-and wrote the merged files from them; README "scale" has the numbers of this way.
+subject's statements come out as one Turtle block or one JSON-LD node), so no store of the
+whole build is ever made for the dumps (docs/benchmarks.md has the measurements).
 """
 from __future__ import annotations
 
@@ -80,7 +79,7 @@ def _concatenate(path: Path, parts: Iterable[tuple["UnitResult", str, int] | byt
 class StandardFiles:
     """data/standards/SLUG.nt and .ttl. A standard whose unit is the one the previous build
     wrote them from (same cache key, in the cache record RECORD) gets hard links to the
-    previous build's files: 1,000 links take ~20 ms, writing the files ~0.4 s on 500."""
+    previous build's files instead of writing the same bytes again."""
 
     RECORD = "standard-files.json"
 

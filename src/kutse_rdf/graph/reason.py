@@ -10,7 +10,7 @@ the asserted graphs. owlrl also derives bookkeeping that no query needs and that
 RDF (literals as subjects, `x owl:sameAs x`, `"7" a xsd:integer`, facts about the vocabulary
 itself); `keep` drops those.
 
-Two engines compute the closure: `reasonable` (Rust, the default: ~20x faster per standard) and
+Two engines compute the closure: `reasonable` (Rust, the default, much faster per standard) and
 owlrl (the design card's reasoner, the reference: KUTSE_RDF_REASONER=owlrl). Both give the same
 inferred graph; tests/test_engines.py checks that on the seed, the fixtures and a corpus.
 """

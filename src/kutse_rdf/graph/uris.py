@@ -8,11 +8,12 @@ their position, as the document numbers them.
 The parts that are only ever shown on their parent's page — indicators and knowledge items (on
 the competence's), general skills, work parts, sections and authors (on the standard's), and
 the ELM view's own nodes — get hash URIs below that parent (`…/competence/B.3.5#indicator-1`):
-they resolve to the parent's page and its section, and a 500-standard site is ~30 folders per
-standard instead of ~300 (README, "Design").
+they resolve to the parent's page and its section, and the site needs a folder per page, not
+per part (README, "Design").
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -30,13 +31,25 @@ _FOLD = str.maketrans({"õ": "o", "ä": "a", "ö": "o", "ü": "u", "š": "s", "�
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
-# Memoised: a standard's title is slugged for each of its ~500 URIs (~3 us each time).
+# Slugs name folders of the site and files of the dumps (`standards/SLUG.nt`): a file name is
+# at most 255 bytes, so a longer slug is cut and ends in a hash of the whole slug instead.
+MAX_SLUG = 100
+_HASH = 8  # hex digits
+
+
+# Memoised: a standard's title is slugged again for each of the hundreds of URIs it mints.
 @lru_cache(maxsize=8192)
 def slug(text: str) -> str:
-    """"IT-juht, tase 7" -> "it-juht-tase-7": ASCII-folded, lower case, other runs -> "-"."""
+    """"IT-juht, tase 7" -> "it-juht-tase-7": ASCII-folded, lower case, other runs -> "-".
+    Longer than MAX_SLUG: the first characters, "-" and 8 hex digits of the SHA-256 of the
+    whole slug, so two long titles that differ only near their end stay apart."""
     folded = unicodedata.normalize("NFKD", text.translate(_FOLD))
     ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
-    return _NOT_SLUG.sub("-", ascii_text).strip("-")
+    value = _NOT_SLUG.sub("-", ascii_text).strip("-")
+    if len(value) <= MAX_SLUG:
+        return value
+    digest = hashlib.sha256(value.encode("ascii")).hexdigest()[:_HASH]
+    return f"{value[:MAX_SLUG - _HASH - 1].rstrip('-')}-{digest}"
 
 
 @lru_cache(maxsize=8192)
@@ -137,6 +150,15 @@ class Uris:
 
     def graph(self, std: Standard) -> URIRef:
         return self._uri(f"graph/{self.standard_slug(std)}")
+
+    def standard_of_graph(self, graph: str) -> URIRef | None:
+        """The standard whose named graph is `graph` (as `graph` mints it); None for a graph
+        not named so."""
+        prefix = self.base + "graph/"
+        name = graph[len(prefix):] if graph.startswith(prefix) else ""
+        if not name or "/" in name:
+            return None
+        return self._uri(f"standard/{name}")
 
     def reference_graph(self) -> URIRef:
         return self._uri("graph/reference")

@@ -6,7 +6,7 @@ grows linearly with the number of standards. The asserted graph is validated as 
 (inference="none"): with RDFS inference `rdfs:range` would manufacture the very types that
 `sh:class` checks, and structural shapes could never fail.
 
-Two engines run the same shapes: pyshacl-turbo (Rust, the default: ~8x faster per standard;
+Two engines run the same shapes: pyshacl-turbo (Rust, the default, much faster per standard;
 its shapes are compiled once per process) and pySHACL (the design card's validator, the
 reference: KUTSE_RDF_SHACL=pyshacl). tests/test_engines.py checks that both give the same
 results (focus, path, value, severity, both messages, source line).
@@ -24,6 +24,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from kutse_rdf.errors import position
 from kutse_rdf.config import engine_choice
 from kutse_rdf.model import Standard
 from kutse_rdf.graph.namespaces import KUTSE, PROJECT, RDF, SH, SKOS, prefixes
@@ -116,8 +117,8 @@ def stable_blank_nodes(triples, salt: str) -> list:
     statements, the blank nodes those point at counted by their own hashes. A SHACL report is a
     tree (report -> results -> paths, details), so this names each node by its content; nodes
     that say the same are numbered apart, and a node in a cycle (none in a report) by the order
-    it was met. pySHACL's labels are random: they made reports/validation.ttl differ between
-    two builds of the same input."""
+    it was met. pySHACL's labels are random, and the report files must be the same bytes for
+    the same input."""
     import hashlib
 
     import pyoxigraph as ox
@@ -153,8 +154,8 @@ def stable_blank_nodes(triples, salt: str) -> list:
 
 class _PreparedQueryGraph(Graph):
     """pySHACL runs a SPARQL constraint once per focus node with the same text, and rdflib
-    parses the text again on every call (about 20 ms: most of the validation time). This graph
-    parses each text once."""
+    parses the text again on every call, which would be most of the validation time. This
+    graph parses each text once."""
 
     def query(self, query_object, *args, **kwargs):
         if isinstance(query_object, str):
@@ -233,8 +234,8 @@ def validate_graph(data: Graph, reference: Graph | None = None,
 
 def _validate_turbo(data: Graph, extra: Graph) -> tuple[bool, Graph]:
     """pyshacl-turbo with pySHACL's options: no inference, warnings do not break conformance.
-    Copying the standard's graph to add the reference triples would cost as much as the
-    validation itself (7 ms of 14 on the seed), so they are lent to `data` for the call and
+    Copying the standard's graph to add the reference triples would cost about as much as the
+    validation itself, so they are lent to `data` for the call and
     taken out again: `data` is left as it was, even when validation fails."""
     lent = [t for t in extra if t not in data]
     data.addN((s, p, o, data) for s, p, o in lent)
@@ -409,7 +410,7 @@ def format_report(reports: Iterable[ValidationReport]) -> str:
                      f"{_count(len(report.warnings), 'warning')}")
         for r in report.results:
             where = r.source_file or name
-            where += f":{r.source_line}" if r.source_line else ""
+            where = position(where, r.source_line) if r.source_line else where
             focus = _short(r.focus, report.subject)
             lines.append(f"{where}: {r.severity}: [{focus}] {r.message_en}{_value(r, report)}")
             lines.append(f"    et: {r.message_et}")
@@ -445,7 +446,7 @@ def write_report_files(reports: list[dict], turtle_bodies: list[bytes],
                        folder: Path) -> tuple[int, int]:
     """The report files from reports as plain data (`to_json`) and their report graphs as
     Turtle bodies (`turtle_body`): what a build has of each standard, worked out in its worker
-    or taken from the cache, so merging 500 reports is concatenation (~3 s with rdflib).
+    or taken from the cache, so merging the reports is concatenation, not an rdflib merge.
     Returns the numbers of violations and warnings."""
     folder.mkdir(parents=True, exist_ok=True)
     from kutse_rdf.graph.ntriples import prefix_lines

@@ -78,7 +78,7 @@ def resolve_standard(value: str, store: ox.Store) -> str:
     standards = standards_in(store)
     if value in standards:
         return value
-    slug = Path(value).stem if value.endswith(".txt") else value
+    slug = Path(value).stem if value.endswith((".txt", ".docx")) else value
     by_slug = {iri.rstrip("/").rsplit("/", 1)[-1]: iri for iri in standards}
     if slug in by_slug:
         return by_slug[slug]

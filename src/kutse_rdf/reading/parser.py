@@ -1,6 +1,8 @@
 """parse: the text of an occupational standard -> the typed model (model.py), losing nothing.
 
-The input is a plain-text extraction of a Kutsekoda DOCX (tabs are table cells). The document is
+The input is a plain-text extraction of a Kutsekoda DOCX (tabs are table cells), or the DOCX
+itself, which `reading/docx.py` reads into the same lines; a DOCX's positions are paragraph
+numbers (`FILE.docx:¶N`), mapped from the lines at the end. The document is
 split into its parts at the part markers (front page, A-osa, B-osa, C-osa); each part is read
 line by line by a small state machine. Every non-blank line ends up in exactly one of three
 places: the model (its line number is recorded with the role it played), `Standard.skipped`
@@ -20,19 +22,24 @@ from kutse_rdf.model import (
                              Author, Competence, CompetenceRef, GeneralSkill, Line, PartialQualification, Section,
                              Specialisation, Standard, WorkPart,
                              )
-from kutse_rdf.reading.source import read_text
+from kutse_rdf.reading.source import read_source
 
 __all__ = ["parse_file", "parse_text", "trace"]
 
 # Roles whose line says nothing beyond the structure it marks (used by the round-trip test).
 STRUCTURE_ROLES = frozenset({"heading", "placeholder"})
+# A competence heading broken over lines: at most this many lines; the lines after them are
+# read as the competence's items (and a warning says so), so a title cannot swallow a document.
+MAX_HEADING_LINES = 3
+# Longest specialisation name (in words) found inside a longer B.1 statement head.
+MAX_NAME_WORDS = 12
 
 
 def parse_file(path: Path | str) -> Standard:
     """Read and parse one standard. InputError (exit 2) when the file cannot be read as text,
     DataError (exit 1) when its structure cannot be read."""
-    text = read_text(path)
-    return _Parser(text, Path(path).name, str(path)).run()
+    text, paragraphs = read_source(path)
+    return _Parser(text, Path(path).name, str(path), paragraphs).run()
 
 
 def parse_text(text: str, source_file: str) -> Standard:
@@ -63,8 +70,10 @@ class _List:
 
 
 class _Parser:
-    def __init__(self, text: str, source_file: str, where: str) -> None:
+    def __init__(self, text: str, source_file: str, where: str,
+                 paragraphs: list[int] | None = None) -> None:
         self.where = where
+        self.paragraphs = paragraphs  # a DOCX: the paragraph number of each line
         self.std = Standard(source_file=source_file, title="", level=None)
         self.roles: dict[int, str] = {}
         self.skipped_lines: set[int] = set()
@@ -89,7 +98,15 @@ class _Parser:
         self.comp: Competence | None = None  # the competence being read
         self.sub = "head"  # inside a competence: head, indicators, knowledge, assessment
         self.list: _List | None = None
+        self.heading_lines = 0  # lines of the current competence's heading
         self.skill_group = ""
+        self.skill_group_line: _Ln | None = None  # taken by the group's first skill
+        # text continued over lines, joined once at the end: (id, attr) -> (object, attr, parts,
+        # separator); `+=` on a growing string would copy it for every line
+        self.joins: dict[tuple[int, str], tuple[object, str, list[str], str]] = {}
+        self.c1_other: Section | None = None  # C.1 text the model has no field for
+        self.spec_names: dict[str, Specialisation] = {}  # R.key(name) -> specialisation
+        self.data_numbers: set[int] = set()  # lines where a lone number is data, not a page's
 
     # --- bookkeeping ----------------------------------------------------------------------
 
@@ -100,7 +117,27 @@ class _Parser:
         self.std.warnings.append(Line(message, line))
 
     def error(self, message: str, line: int | None) -> DataError:
-        return DataError(message, file=self.where, line=line)
+        return DataError(message, file=self.where, line=self.position(line) if line else line)
+
+    def position(self, line: int) -> int:
+        """Where a line is in the source: itself in a text, its paragraph in a DOCX."""
+        return self.paragraphs[line - 1] if self.paragraphs else line
+
+    def place(self, line: int) -> str:
+        return f"¶{self.position(line)}" if self.paragraphs else f"line {line}"
+
+    def extend(self, obj: object, attr: str, text: str, separator: str) -> None:
+        """Append `text` to the string attribute `attr` of `obj` (joined in `join_all`)."""
+        key = (id(obj), attr)
+        if key in self.joins:
+            self.joins[key][2].append(text)
+        else:
+            self.joins[key] = (obj, attr, [getattr(obj, attr), text], separator)
+
+    def join_all(self) -> None:
+        for obj, attr, parts, separator in self.joins.values():
+            setattr(obj, attr, separator.join(parts))
+        self.joins.clear()
 
     def debris(self, ln: _Ln, page_numbers: bool) -> bool:
         """Blank, or a line of the skip list (recorded in Standard.skipped)."""
@@ -130,6 +167,7 @@ class _Parser:
         else:
             self.warn(lines[-1].no, "part C (C-osa, ÜLDTEAVE JA LISAD) not found: no register "
                                     "data, authors, ISCO or EQF reference")
+        self.join_all()
         if not self.std.title:
             raise self.error("no title: expected 'KUTSESTANDARD' followed by the standard's "
                              "name, or a 'Kutsenimetus' table", 1)
@@ -144,6 +182,8 @@ class _Parser:
         match = R.ECF_VERSION.search("\n".join(ln.text for ln in lines if "CF" in ln.text))
         self.std.ecf_version = match.group(1) if match else None
         self.sweep()
+        if self.paragraphs:
+            _renumber(self.std, self.paragraphs)
         return self.std
 
     def part_starts(self) -> tuple[int | None, int | None, int | None]:
@@ -165,12 +205,13 @@ class _Parser:
         for ln in self.lines:
             if not ln.text or ln.no in self.roles or ln.no in self.skipped_lines:
                 continue
-            if not self.debris(ln, page_numbers=True):
+            if not self.debris(ln, page_numbers=ln.no not in self.data_numbers):
                 self.std.unaccounted.append(Line(ln.text, ln.no))
 
     # --- front page: title, tables, introduction ------------------------------------------
 
     def front(self, lines: list[_Ln]) -> None:
+        self.data_numbers.update(ln.no for ln in lines)
         text_lines = [ln for ln in lines if not self.debris(ln, page_numbers=False)]
         rest = text_lines
         if text_lines and text_lines[0].low == R.DOCUMENT_HEADING:
@@ -186,8 +227,12 @@ class _Parser:
         for run in _runs(rest):
             if run[0].low in R.TABLE_HEADERS:
                 table, header = R.TABLE_HEADERS[run[0].low], [ln.low for ln in run]
-                for ln in run:
-                    self.take(ln, "heading")
+                # a column the model has no place for stays untaken, header and cells alike:
+                # the sweep reports it as unaccounted
+                used = _table_columns(table, header)
+                for i, ln in enumerate(run):
+                    if i in used:
+                        self.take(ln, "heading")
             elif table and len(run) == len(header) and self.table_row(table, header, run):
                 pass
             else:  # free text of the front page: the introduction
@@ -200,7 +245,7 @@ class _Parser:
 
     def table_row(self, table: str, header: list[str], run: list[_Ln]) -> bool:
         cells = [ln.text for ln in run]
-        level_col = next((i for i, h in enumerate(header) if "tase" in h), None)
+        level_col, cert_col = _level_column(header), _certificate_column(table, header)
         level: int | None = None
         if level_col is not None:
             if not cells[level_col].isdigit():
@@ -218,12 +263,13 @@ class _Parser:
         elif table == "partial":
             self.pq_rows.append((title, level, line))
         else:
-            cert_col = next((i for i, h in enumerate(header) if "kutsetunnistus" in h), None)
             self.std.specialisations.append(Specialisation(
                 title, [], line, name_on_certificate=cells[cert_col] if cert_col else None,
                 level=level))
-        for ln in run:
-            self.take(ln, "item")
+        used = _table_columns(table, header)
+        for i, ln in enumerate(run):
+            if i in used:
+                self.take(ln, "item")
         return True
 
     # --- part A: sections and work parts --------------------------------------------------
@@ -360,11 +406,16 @@ class _Parser:
                                              int(number) if number else None))
             skills.last = ln.no
             self.take(ln, "item")
+            if self.skill_group_line is not None:
+                # the group name is kept in each skill's `group`; a group without skills is
+                # left untaken (unaccounted)
+                self.take(self.skill_group_line, "text")
+                self.skill_group_line = None
         elif _heading_like(ln.text):
             self.skill_group = ln.text.rstrip(" :")
-            self.take(ln, "text")  # the group name is kept in each skill's `group`
+            self.skill_group_line = ln
         elif skills.items and skills.last == ln.no - 1:
-            skills.items[-1].text += " " + ln.text
+            self.extend(skills.items[-1], "text", ln.text, " ")
             skills.last = ln.no
             self.take(ln, "item")
 
@@ -377,6 +428,7 @@ class _Parser:
         self.comp = Competence(code, title, self.group, level, ecf, [], [], None, ln.no)
         self.std.competences.append(self.comp)
         self.sub, self.list = "head", None
+        self.heading_lines = 1
         self.take(ln, "competence")
 
     def competence_line(self, ln: _Ln) -> None:
@@ -396,7 +448,13 @@ class _Parser:
                 self.take(ln, "heading")
                 inline = match.group(1)
                 if sub == "assessment":
-                    comp.assessment, comp.assessment_line = inline or None, ln.no
+                    # a second assessment block adds to the first, never replaces it
+                    if comp.assessment_line is None:
+                        comp.assessment_line = ln.no
+                    if inline and comp.assessment is None:
+                        comp.assessment = inline
+                    elif inline:
+                        self.extend(comp, "assessment", inline, "\n")
                 else:
                     self.list = _List(comp.indicators if sub == "indicators" else comp.knowledge)
                     if inline:
@@ -404,16 +462,23 @@ class _Parser:
                         self.roles[ln.no] = "item"
                 return
         if self.sub == "assessment":
-            comp.assessment = f"{comp.assessment}\n{ln.text}" if comp.assessment else ln.text
+            if comp.assessment is None:
+                comp.assessment = ln.text
+            else:
+                self.extend(comp, "assessment", ln.text, "\n")
             self.take(ln, "text")
             return
         if self.sub == "head" and self.roles.get(ln.no - 1) == "competence" \
                 and not R.ITEM.match(ln.text):
-            # a heading broken over two lines
-            title, ecf = R.split_ecf(f"{comp.title} {ln.text}")
-            comp.title, comp.ecf = title, comp.ecf + [e for e in ecf if e not in comp.ecf]
-            self.roles[ln.no] = "competence"
-            return
+            if self.heading_lines < MAX_HEADING_LINES:  # a heading broken over lines
+                title, ecf = R.split_ecf(f"{comp.title} {ln.text}")
+                comp.title, comp.ecf = title, comp.ecf + [e for e in ecf if e not in comp.ecf]
+                self.roles[ln.no] = "competence"
+                self.heading_lines += 1
+                return
+            self.warn(ln.no, f"competence {comp.code}: the heading would run over more than "
+                             f"{MAX_HEADING_LINES} lines; this line and those after it are read "
+                             "as its indicators")
         if self.list is None:  # items without a "Tegevusnäitajad" heading
             self.sub, self.list = "indicators", _List(comp.indicators)
         self.list_item(ln, self.list)
@@ -424,7 +489,7 @@ class _Parser:
             lst.items.append(Line(item.group("text"), ln.no))
             lst.style = lst.style or "marked"
         elif lst.style == "marked" and lst.items and lst.last == ln.no - 1:
-            lst.items[-1].text += " " + ln.text  # an item broken over lines
+            self.extend(lst.items[-1], "text", ln.text, " ")  # an item broken over lines
         elif lst.style in (None, "plain"):
             lst.items.append(Line(ln.text, ln.no))
             lst.style = "plain"
@@ -482,17 +547,33 @@ class _Parser:
                 std.partial_qualifications.append(PartialQualification(title, level, [], line))
 
     def specialisation_for(self, head: str, line: int) -> Specialisation:
-        low = head.casefold()
-        for spec in self.std.specialisations:
-            names = [spec.title] + ([spec.name_on_certificate] if spec.name_on_certificate else [])
-            if any(n.casefold() in low for n in names):
-                return spec
+        """The specialisation a B.1 statement's head names: by its title or its name on the
+        certificate, found among the head's runs of up to MAX_NAME_WORDS words (dictionary
+        look-ups, not a scan of every specialisation per statement)."""
+        names = self.spec_names
+        if not names and self.std.specialisations:
+            for spec in self.std.specialisations:
+                for name in (spec.title, spec.name_on_certificate):
+                    if name:
+                        names.setdefault(R.key(name), spec)
         title = re.sub(r"(?i)\bspetsialiseeru\w*\s*", "", head).strip(" „“\"”")
+        found = names.get(R.key(title))
+        words = re.findall(r"\w+", head.casefold())
+        for i in range(len(words)):
+            run = ""
+            for word in words[i:i + MAX_NAME_WORDS]:
+                if found:
+                    return found
+                run += word
+                found = names.get(run)
+        if found:
+            return found
         if self.std.specialisations:
             self.warn(line, f"B.1 names specialisation '{title}', which the specialisations "
                             "table does not list")
         spec = Specialisation(title, [], line)
         self.std.specialisations.append(spec)
+        names.setdefault(R.key(title), spec)
         return spec
 
     def refs(self, text: str, starts: list[tuple[int, int]], titles: dict[str, str],
@@ -550,6 +631,8 @@ class _Parser:
         field: list[_Ln] | None = None
         field_number = 0
         for ln in lines:
+            if state in ("start", "c1"):
+                self.data_numbers.add(ln.no)
             if self.debris(ln, page_numbers=state not in ("start", "c1")):
                 continue
             if ln.low in R.PART_C:
@@ -591,30 +674,39 @@ class _Parser:
                 self.take(ln, "text")
         self.c1_values()
 
+    def c1_text(self, lines: list[_Ln]) -> None:
+        """Lines of C.1 the model has no field for: kept as the text of section C.1."""
+        if self.c1_other is None:
+            title, line = self.c1_title or ("", lines[0].no)
+            self.c1_other = Section("C.1", title, [], line)
+            self.std.sections.append(self.c1_other)
+        for ln in lines:
+            self.c1_other.paragraphs.append(Line(ln.text, ln.no))
+            self.take(ln, "text")
+
     def c1_values(self) -> None:
         std = self.std
-        other: Section | None = None
+        given: dict[str, int] = {}  # field -> line of the label whose value the model holds
         for name, label, values in self.c1_fields:
             if name is None:  # a field this parser does not know: kept as text of C.1
-                if other is None:
-                    title, line = self.c1_title or ("", label.no)
-                    other = Section("C.1", title, [], line)
-                    std.sections.append(other)
                 self.warn(label.no, f"C.1 field '{label.text}' is not recognised; kept as text "
                                     "in section C.1")
-                for ln in [label, *values]:
-                    other.paragraphs.append(Line(ln.text, ln.no))
-                    self.take(ln, "text")
+                self.c1_text([label, *values])
+                continue
+            placeholders = [ln for ln in values if R.PLACEHOLDER.match(ln.text)]
+            filled = [ln for ln in values if not R.PLACEHOLDER.match(ln.text)]
+            if filled and name in given and name != "authors":  # authors add up
+                self.warn(label.no, f"C.1 field '{_short(label.text)}' is given again (first "
+                                    f"on {self.place(given[name])}); the first is kept, this one "
+                                    "is kept as text in section C.1")
+                self.c1_text([label, *values])
                 continue
             self.take(label, "heading")
-            filled = []
-            for ln in values:
-                if R.PLACEHOLDER.match(ln.text):
-                    self.take(ln, "placeholder")  # "Täidab kutseregistri töötaja": null
-                else:
-                    filled.append(ln)
+            for ln in placeholders:
+                self.take(ln, "placeholder")  # "Täidab kutseregistri töötaja": null
             if not filled:
                 continue
+            given[name] = label.no
             if name == "authors":
                 for ln in filled:
                     for entry in filter(None, (e.strip() for e in ln.text.split(";"))):
@@ -633,10 +725,16 @@ class _Parser:
                 std.isco_labels = [label_ for _, label_ in codes]
                 std.isco_label = (codes[-1][1] or None) if codes else None
             elif name == "eqf":
-                match = re.search(r"\d", filled[0].text)
-                if match:
-                    std.eqf = int(match.group(0))
+                level = R.EQF_LEVEL.match(filled[0].text)
+                if level:
+                    std.eqf = int(level.group(1))
                     self.take(filled[0], "text")
+                else:  # more than a level: its first digit is the level, the line kept as text
+                    digit = re.search(r"[1-8]", filled[0].text)
+                    std.eqf = int(digit.group(0)) if digit else None
+                    self.warn(filled[0].no, f"C.1: the EQF field '{_short(filled[0].text)}' is "
+                                            "more than a level (1-8); kept as text in section C.1")
+                    self.c1_text(filled[:1])
             else:
                 value = " ".join(ln.text for ln in filled)
                 if name in ("decision_date", "valid_until"):
@@ -648,6 +746,41 @@ class _Parser:
                 setattr(std, name, value)
                 for ln in filled:
                     self.take(ln, "text")
+
+
+def _renumber(std: Standard, paragraphs: list[int]) -> None:
+    """Every line number in the model replaced by its paragraph number (a DOCX)."""
+    seen: set[int] = set()
+    for item in _positioned(std):
+        if id(item) in seen:  # an element listed in two places is renumbered once
+            continue
+        seen.add(id(item))
+        item.line = paragraphs[item.line - 1]
+        if getattr(item, "assessment_line", None):
+            item.assessment_line = paragraphs[item.assessment_line - 1]
+
+
+def _positioned(std: Standard):
+    yield std
+    yield from std.authors
+    for section in std.sections:
+        yield section
+        yield from section.paragraphs
+    for part in std.work_parts:
+        yield part
+        yield from part.description
+    yield from std.general_skills
+    for comp in std.competences:
+        yield comp
+        yield from comp.indicators
+        yield from comp.knowledge
+    yield from std.qualification_competences
+    for owner in (*std.partial_qualifications, *std.specialisations):
+        yield owner
+        yield from owner.competences
+    yield from std.unaccounted
+    yield from std.warnings
+    yield from std.skipped
 
 
 # A line that ends a sentence (but not one ending in a code such as "B.3.5.", whose title may
@@ -669,13 +802,38 @@ def _runs(lines: list[_Ln]) -> list[list[_Ln]]:
 def _join(paragraph: list[_Ln]) -> tuple[str, list[tuple[int, int]]]:
     """One text from lines broken mid-sentence, and where each line starts in it. A line
     ending in '/' continues without a space ("IT valitsemine/" + "juhtimine")."""
-    text, starts = "", []
+    parts: list[str] = []
+    starts: list[tuple[int, int]] = []
+    length = 0
     for ln in paragraph:
-        if text and not text.endswith("/"):
-            text += " "
-        starts.append((len(text), ln.no))
-        text += ln.text
-    return text, starts
+        if parts and not parts[-1].endswith("/"):
+            parts.append(" ")
+            length += 1
+        starts.append((length, ln.no))
+        parts.append(ln.text)
+        length += len(ln.text)
+    return "".join(parts), starts
+
+
+def _short(text: str, width: int = 80) -> str:
+    """A line quoted in a warning: long lines cut (the model keeps them whole)."""
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _level_column(header: list[str]) -> int | None:
+    return next((i for i, h in enumerate(header) if "tase" in h), None)
+
+
+def _certificate_column(table: str, header: list[str]) -> int | None:
+    if table != "specialisation":
+        return None
+    return next((i for i, h in enumerate(header) if "kutsetunnistus" in h), None)
+
+
+def _table_columns(table: str, header: list[str]) -> set[int]:
+    """The columns of a front-page table the model reads: the name, the level, and for
+    specialisations the name on the certificate."""
+    return {0, _level_column(header), _certificate_column(table, header)} - {None}
 
 
 def _line_at(starts: list[tuple[int, int]], pos: int) -> int:

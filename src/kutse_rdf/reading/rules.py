@@ -189,11 +189,12 @@ def c1_field(label: str) -> str | None:
     return None
 
 
+# The EQF field's value: a level and nothing else ("7", "7. tase", "EQF 7", "tase 7").
+EQF_LEVEL = re.compile(r"^(?:(?:EQF|EKR)\s*)?(?:tase\s*:?\s*)?([1-8])\.?(?:\s*tase)?$", re.I)
 PLACEHOLDER = re.compile(r"^(?:täidab\b.*|[-–—.]+|puudub|määramata)$", re.I)
 ISCO_LINE = re.compile(r"^(?:ISCO[\s-]*(?:08)?\s*:?\s*)?(\d{1,4})\b\s*[-–:]?\s*(.*)$", re.I)
 DATE = re.compile(r"^(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b")
 _AUTHOR_DASH = re.compile(r"\s+[-–—]\s*|\s*[–—]\s+")
-_AUTHOR_PAREN = re.compile(r"^(.+?)\s*\((.+)\)$")
 FOREIGN_NAME = re.compile(r"^(\w+)\s+keeles\s*:?\s*(\S.*)$", re.I)
 
 
@@ -202,9 +203,13 @@ def split_author(text: str) -> tuple[str, str | None]:
     parts = _AUTHOR_DASH.split(text, maxsplit=1)
     if len(parts) == 2:
         return parts[0].strip(), parts[1].strip() or None
-    match = _AUTHOR_PAREN.match(text)
-    if match:
-        return match.group(1), match.group(2)
+    # "Name (Org)": the first "(" after the name to the ")" that ends the line. Found with
+    # str.find, not a regex: a lazy name and a greedy organisation backtrack over every "(" of
+    # a long line.
+    if text.endswith(")"):
+        start = text.find("(", 1)
+        if 0 < start < len(text) - 2:
+            return text[:start].rstrip() or text[0], text[start + 1:-1]
     name, _, org = text.partition(",")
     return name.strip(), org.strip() or None
 

@@ -18,46 +18,52 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from kutse_rdf.errors import DataError, InputError
+from kutse_rdf.graph import namespaces
 from kutse_rdf.graph.namespaces import KUTSE, PROJECT
 
-ASSERTED_KINDS = ("standard", "reference")
 DISTINCT_SUBJECTS = "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }"
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-DCT = "http://purl.org/dc/terms/"
-SCHEMA = "https://schema.org/"
-ELM = "http://data.europa.eu/snb/model/elm/"
+
+class Terms:
+    """A vocabulary's terms as plain strings: the site compares them with Oxigraph's values, which
+    an rdflib URIRef never equals. A name the vocabulary does not define fails as it does there
+    (AttributeError), at import for the module-level ones."""
+
+    def __init__(self, vocabulary):
+        self._vocabulary = vocabulary
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        value = str(getattr(self._vocabulary, name))
+        setattr(self, name, value)  # found as an attribute from now on
+        return value
+
+    def __str__(self) -> str:
+        return str(self._vocabulary)
+
+
+K = Terms(KUTSE)
+SKOS = Terms(namespaces.SKOS)
+RDF = Terms(namespaces.RDF)
+RDFS = Terms(namespaces.RDFS)
+DCT = Terms(namespaces.DCTERMS)
+SCHEMA = Terms(namespaces.SCHEMA)
+ELM = Terms(namespaces.ELM)
+RDF_TYPE = ox.NamedNode(RDF.type)
 # elm:noteLiteral: the ELM view's notes (a learning outcome's indicators and knowledge) have no
 # other name, and a link showing their IRI tells a reader nothing
-LABEL_PROPERTIES = [SKOS + "prefLabel", RDFS + "label", DCT + "title", SCHEMA + "name", ELM + "noteLiteral"]
+LABEL_PROPERTIES = [SKOS.prefLabel, RDFS.label, DCT.title, SCHEMA.name, ELM.noteLiteral]
 
 # Prefixes for the per-resource Turtle files and for showing property names.
-PREFIXES = {
-    "kutse": str(KUTSE),
-    "skos": SKOS,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": RDFS,
-    "dct": DCT,
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": SCHEMA,
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "ecf4": PROJECT + "ecf/4.0/",
-    "ecf3": PROJECT + "ecf/3.0/",
-    "ecfl": PROJECT + "ecf/level/",
-    "eqf": "http://data.europa.eu/snb/eqf/",
-    "isco": "http://data.europa.eu/esco/isco/",
-    "esco": "http://data.europa.eu/esco/model#",
-    "elm": "http://data.europa.eu/snb/model/elm/",
-}
+PREFIXES = namespaces.prefixes("kutse", "skos", "rdf", "rdfs", "dct", "owl", "prov", "schema", "xsd",
+                               "ecf4", "ecf3", "ecfl", "eqf", "isco", "esco", "elm")
 
 # External vocabularies the site describes (what the reference graph says about them) get pages
 # under a fixed folder; they are not resolved there, their URIs stay with their publishers.
 EXTERNAL_FOLDERS = {
-    "http://data.europa.eu/esco/": "esco/",
-    "http://data.europa.eu/snb/eqf/": "eqf/",
+    namespaces.ESCO_ROOT: "esco/",
+    str(namespaces.EQF): "eqf/",
 }
 
 
@@ -95,7 +101,7 @@ class ReadSet:
     """What one page read of the graph (see SiteGraph.reads): the IRIs whose statements it asked
     for (or whether they have a page), the IRIs whose incoming statements it asked for, and the
     documents whose hash IRIs it listed. A graph changed only in statements whose subject, IRI
-    object and subject's document are none of these gives the same page (site_reuse.py)."""
+    object and subject's document are none of these gives the same page (reuse.py)."""
 
     subjects: set[str] = field(default_factory=set)
     objects: set[str] = field(default_factory=set)
@@ -144,15 +150,6 @@ class SiteGraph:
         self.reads: ReadSet | None = None
 
     # -- loading ------------------------------------------------------------------------------
-    @classmethod
-    def from_build(cls, root: Path, base_uri: str) -> "SiteGraph":
-        """Every graph of root/data/graphs.json: kinds "standard" and "reference" (asserted) and
-        "elm"; the inferred graph is not shown."""
-        entries = read_manifest(root)
-        asserted = [read_dump(root, e) for e in entries if e.get("kind") in ASSERTED_KINDS]
-        elm = b"".join(read_dump(root, e) for e in entries if e.get("kind") == "elm")
-        return cls.from_parts(base_uri, asserted, elm)
-
     @classmethod
     def from_parts(cls, base_uri: str, asserted: list[bytes], elm: bytes) -> "SiteGraph":
         """A graph of N-Triples texts: the asserted graphs (merged: the site does not tell them
@@ -291,13 +288,13 @@ class SiteGraph:
             value = self.literal(iri, predicate, lang)
             if value:
                 return value
-        notation = self.literal(iri, SKOS + "notation")
+        notation = self.literal(iri, SKOS.notation)
         if notation:
             return notation
         return Value(self.curie(iri))
 
     def notation(self, iri: str) -> str | None:
-        value = self.literal(iri, SKOS + "notation")
+        value = self.literal(iri, SKOS.notation)
         return value.text if value else None
 
     def curie(self, iri: str) -> str:

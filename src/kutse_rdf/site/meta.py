@@ -12,17 +12,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kutse_rdf.graph.namespaces import (DCAT, DCTERMS as DCT, FOAF, MEDIA_TYPES, PREFIXES, RDF, VOID, XSD,
+                                       prefixes)
 from kutse_rdf.resources import resource_dir
 
-NS = {
-    "void": "http://rdfs.org/ns/void#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "dct": "http://purl.org/dc/terms/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-}
-IANA = "http://www.iana.org/assignments/media-types/"
 RDF_FORMATS = (".ttl", ".trig", ".nt", ".nq", ".jsonld", ".rdf")
 
 
@@ -63,41 +56,37 @@ def download_files(root: Path, out: Path, settings: dict) -> list[dict]:
 def dataset_description(base: str, settings: dict, downloads: list[dict], triples_count: int) -> dict:
     """VoID/DCAT triples of the dataset, and the same facts as a schema.org Dataset node.
     `triples_count`: distinct statements of the asserted graphs (standards and reference)."""
-    def iri(ns: str, local: str) -> ox.NamedNode:
-        return ox.NamedNode(NS[ns] + local)
-
     dataset = ox.NamedNode(base + "void.ttl#dataset")
     licence = ox.NamedNode(settings["licence"])
     title = ox.Literal("kutse-rdf: Estonian occupational standards as linked data", language="en")
     triples = [
-        ox.Triple(dataset, iri("rdf", "type"), iri("void", "Dataset")),
-        ox.Triple(dataset, iri("rdf", "type"), iri("dcat", "Dataset")),
-        ox.Triple(dataset, iri("dct", "title"), title),
-        ox.Triple(dataset, iri("dct", "title"), ox.Literal("Kutsestandardid lingitud andmetena", language="et")),
-        ox.Triple(dataset, iri("dct", "license"), licence),
-        ox.Triple(dataset, iri("void", "uriSpace"), ox.Literal(base)),
-        ox.Triple(dataset, iri("foaf", "homepage"), ox.NamedNode(base)),
-        ox.Triple(dataset, iri("void", "triples"),
-                  ox.Literal(str(triples_count), datatype=ox.NamedNode(NS["xsd"] + "integer"))),
+        ox.Triple(dataset, ox.NamedNode(RDF.type), ox.NamedNode(VOID.Dataset)),
+        ox.Triple(dataset, ox.NamedNode(RDF.type), ox.NamedNode(DCAT.Dataset)),
+        ox.Triple(dataset, ox.NamedNode(DCT.title), title),
+        ox.Triple(dataset, ox.NamedNode(DCT.title), ox.Literal("Kutsestandardid lingitud andmetena", language="et")),
+        ox.Triple(dataset, ox.NamedNode(DCT.license), licence),
+        ox.Triple(dataset, ox.NamedNode(VOID.uriSpace), ox.Literal(base)),
+        ox.Triple(dataset, ox.NamedNode(FOAF.homepage), ox.NamedNode(base)),
+        ox.Triple(dataset, ox.NamedNode(VOID.triples),
+                  ox.Literal(str(triples_count), datatype=ox.NamedNode(XSD.integer))),
     ]
     for prefix in ("kutse", "skos", "dct", "prov", "schema"):
-        from kutse_rdf.site.graph import PREFIXES
-        triples.append(ox.Triple(dataset, iri("void", "vocabulary"), ox.NamedNode(PREFIXES[prefix])))
+        triples.append(ox.Triple(dataset, ox.NamedNode(VOID.vocabulary), ox.NamedNode(PREFIXES[prefix])))
     schema_distributions = []
     for entry in downloads:
         url = ox.NamedNode(base + entry["path"])
         if entry["rdf"]:
-            triples.append(ox.Triple(dataset, iri("void", "dataDump"), url))
+            triples.append(ox.Triple(dataset, ox.NamedNode(VOID.dataDump), url))
         dist = ox.NamedNode(base + entry["path"] + "#distribution")
         triples += [
-            ox.Triple(dataset, iri("dcat", "distribution"), dist),
-            ox.Triple(dist, iri("rdf", "type"), iri("dcat", "Distribution")),
-            ox.Triple(dist, iri("dcat", "downloadURL"), url),
-            ox.Triple(dist, iri("dcat", "mediaType"), ox.NamedNode(IANA + entry["media_type"])),
-            ox.Triple(dist, iri("dct", "format"), ox.Literal(entry["format"])),
-            ox.Triple(dist, iri("dcat", "byteSize"),
-                      ox.Literal(str(entry["size"]), datatype=ox.NamedNode(NS["xsd"] + "nonNegativeInteger"))),
-            ox.Triple(dist, iri("dct", "license"), licence),
+            ox.Triple(dataset, ox.NamedNode(DCAT.distribution), dist),
+            ox.Triple(dist, ox.NamedNode(RDF.type), ox.NamedNode(DCAT.Distribution)),
+            ox.Triple(dist, ox.NamedNode(DCAT.downloadURL), url),
+            ox.Triple(dist, ox.NamedNode(DCAT.mediaType), ox.NamedNode(MEDIA_TYPES[entry["media_type"]])),
+            ox.Triple(dist, ox.NamedNode(DCT.format), ox.Literal(entry["format"])),
+            ox.Triple(dist, ox.NamedNode(DCAT.byteSize),
+                      ox.Literal(str(entry["size"]), datatype=ox.NamedNode(XSD.nonNegativeInteger))),
+            ox.Triple(dist, ox.NamedNode(DCT.license), licence),
         ]
         schema_distributions.append({"@type": "DataDownload", "contentUrl": base + entry["path"],
                                      "encodingFormat": entry["media_type"]})
@@ -106,5 +95,5 @@ def dataset_description(base: str, settings: dict, downloads: list[dict], triple
               "description": "Estonian occupational standards (kutsestandardid) as an RDF/SKOS graph "
                              "linked to e-CF, ESCO and the EQF.",
               "license": settings["licence"], "distribution": schema_distributions}
-    return {"triples": triples, "prefixes": {k: NS[k] for k in ("void", "dcat", "dct", "xsd", "foaf")},
+    return {"triples": triples, "prefixes": prefixes("void", "dcat", "dct", "xsd", "foaf"),
             "schema": schema}

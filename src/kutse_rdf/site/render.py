@@ -22,14 +22,15 @@ import jinja2
 import markupsafe
 import pyoxigraph as ox
 
-from kutse_rdf.graph.namespaces import KUTSE
+from kutse_rdf.errors import DISK_ERRNOS, DocumentError
+from kutse_rdf.graph.namespaces import ONTOLOGY
 from kutse_rdf.resources import resource_dir
 from kutse_rdf.site.graph import PREFIXES, SiteGraph, document_of
 from kutse_rdf.site.jsonld import embed, own_json, page_jsonld
+from kutse_rdf.site.kinds import kind_of, make_page
 from kutse_rdf.site.search import SearchIndex
 from kutse_rdf.site.views import Link, Page, Views
 
-K_STANDARD = str(KUTSE) + "OccupationalStandard"
 MARKUP_CACHE_LIMIT = 200_000  # rendered links and literals kept per process (tens of MB at most)
 
 
@@ -76,6 +77,14 @@ def literal_html(value, lang: str) -> markupsafe.Markup:
 
 
 def markup_writers() -> dict:
+    """The templates' functions that write HTML in Python (see README, "How it runs"): values
+    (`a`, `lit`, `val`), the rows repeated on every resource page, and the big tables."""
+    a, lit, val = value_writers()
+    return {"a": a, "lit": lit, "val": val, **row_writers(a, lit, val),
+            "download_rows": download_rows, "cell_rows": cell_rows}
+
+
+def value_writers() -> tuple:
     """The templates' `a(l)` (a link), `lit(v)` (a literal) and `val(x)` (either): HTML from
     `anchor_html` and `literal_html`, made once per (value, path prefix, language) and then
     reused. Links and labels repeat on every page of a standard."""
@@ -104,9 +113,15 @@ def markup_writers() -> dict:
     def val(context, value):
         return a(context, value) if isinstance(value, Link) else lit(context, value)
 
-    # The rows of resource.html's "all statements" table, "incoming" list and parts' facts, written here rather
-    # than by a template loop: a page has tens of rows and each loop step of a template costs
-    # more than the row's text. Every value goes through `a`/`val` (escaped by anchor_html/literal_html).
+    return a, lit, val
+
+
+def row_writers(a, lit, val) -> dict:
+    """The rows of resource.html's "all statements" table, "incoming" list, parts' sections and
+    facts, written here rather than by a template loop: a page has tens of rows and each loop
+    step of a template costs more than the row's text. Every value goes through `a`/`val`/`lit`
+    (escaped by anchor_html/literal_html), any other text through markupsafe.escape."""
+
     @jinja2.pass_context
     def statement_rows(context, statements):
         return markupsafe.Markup("".join(
@@ -158,31 +173,35 @@ def markup_writers() -> dict:
         return markupsafe.Markup("".join(
             f'<li{part_id(l)}>{part(context, l)}</li>' for l in links))
 
-    @jinja2.pass_context
-    def download_rows(context, downloads):
-        # downloads.html's table: ~1,500 files on 500 standards, in both languages
-        esc, up = markupsafe.escape, markupsafe.escape(context["up"])
-        return markupsafe.Markup("".join(
-            f'<tr><td><a href="{up}{esc(f["path"])}" type="{esc(f["media_type"])}">{esc(f["path"])}</a></td>'
-            f'<td>{esc(f["format"])} <span class="muted">({esc(f["media_type"])})</span></td>'
-            f'<td class="num">{esc(human_size(f["size"]))}</td></tr>\n'
-            for f in downloads))
-
-    def cell_rows(rows):
-        # a query result's table on the coverage index: 12 results x 100 rows, in both languages
-        esc = markupsafe.escape
-        return markupsafe.Markup("".join(
-            "<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>" for row in rows))
-
-    return {"a": a, "lit": lit, "val": val, "statement_rows": statement_rows, "download_rows": download_rows,
-            "cell_rows": cell_rows,
-            "incoming_rows": incoming_rows, "fact_rows": fact_rows, "part_items": part_items,
-            "term_sections": term_sections}
+    return {"statement_rows": statement_rows, "incoming_rows": incoming_rows, "fact_rows": fact_rows,
+            "term_sections": term_sections, "part_items": part_items}
 
 
-def make_environment() -> jinja2.Environment:
+@jinja2.pass_context
+def download_rows(context, downloads):
+    """downloads.html's table: ~1,500 files on 500 standards, in both languages."""
+    esc, up = markupsafe.escape, markupsafe.escape(context["up"])
+    return markupsafe.Markup("".join(
+        f'<tr><td><a href="{up}{esc(f["path"])}" type="{esc(f["media_type"])}">{esc(f["path"])}</a></td>'
+        f'<td>{esc(f["format"])} <span class="muted">({esc(f["media_type"])})</span></td>'
+        f'<td class="num">{esc(human_size(f["size"]))}</td></tr>\n'
+        for f in downloads))
+
+
+def cell_rows(rows):
+    """A query result's table on the coverage index: 12 results x 100 rows, in both languages."""
+    esc = markupsafe.escape
+    return markupsafe.Markup("".join(
+        "<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>" for row in rows))
+
+
+def make_environment(templates: Path | None = None) -> jinja2.Environment:
+    """The templates' environment: the shipped site_templates/, each overridden by a file of the
+    same name in `templates` (the config's `templates` folder), if given."""
+    folders = [templates] if templates is not None else []
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(resource_dir("site_templates"))),
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(folder))
+                                    for folder in [*folders, resource_dir("site_templates")]]),
         autoescape=True,  # every document text is escaped; no template marks anything safe
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -239,7 +258,7 @@ class Renderer:
         self.folders: set[Path] = set()
         self.written: list[Path] | None = None  # set to note the files written (a shared page's)
         self.templates: dict[str, jinja2.Template] = {}
-        ontology = "https://w3id.org/kutse-rdf/ontology"
+        ontology = str(ONTOLOGY)
         env.globals["ontology_path"] = (graph.path_of(ontology)
                                         if graph.has_page(ontology) or graph.parts(ontology) else None)
 
@@ -300,14 +319,15 @@ class Renderer:
 
     def resource_page(self, iri: str) -> None:
         """The page of a slash IRI with its hash IRIs as sections, in every language."""
-        pages: dict[str, Page] = {lang: self.views[lang].page(iri) for lang in self.languages}
+        kind = kind_of(self.graph, iri)
+        pages: dict[str, Page] = {lang: make_page(self.views[lang], iri, kind) for lang in self.languages}
         first = pages[self.languages[0]]
         own = self.rdf_files(first.path, self.graph.description(iri))
-        self.search.add_page(first, pages)
+        kind.index(self.search, first, pages)
         self.output.sitemap.append(iri)
         for lang, page in pages.items():
-            jsonld = embed(page_jsonld(page, lang, self.graph, self.views[lang]), own)
-            self.render(f"{page.kind}.html", page.path, lang, jsonld, page.title.text,
+            jsonld = embed(page_jsonld(page, lang, kind.jsonld(page, self.views[lang])), own)
+            self.render(kind.template, page.path, lang, jsonld, page.title.text,
                         alternates=True, page=page)
 
     def coverage_page(self, standard: str) -> None:
@@ -359,14 +379,25 @@ def standard_folders(base_path: str, languages: list[str]) -> list[str]:
 class StandardRenderer:
     """Renders standards one at a time, each over its own graph + the reference graph."""
 
-    def __init__(self, out: Path, base_uri: str, reference: list[bytes]):
+    def __init__(self, out: Path, base_uri: str, reference: list[bytes], templates: Path | None = None):
         self.out = out
         self.base_uri = base_uri
         self.reference = reference
-        self.env = make_environment()
+        self.env = make_environment(templates)
         self.settings, self.i18n = load_settings()
 
     def render(self, job: StandardJob) -> Output:
+        """The pages of one standard; an unexpected exception becomes that standard's
+        DocumentError (the build leaves the standard out and builds the others)."""
+        try:
+            return self._render(job)
+        except Exception as exc:  # noqa: BLE001
+            if isinstance(exc, OSError) and exc.errno in DISK_ERRNOS:
+                raise  # a full or read-only output: not the standard's fault
+            raise rendering_failed(job.iri, f"{type(exc).__name__}: {exc}", type(exc).__name__) \
+                from exc
+
+    def _render(self, job: StandardJob) -> Output:
         graph = SiteGraph.from_parts(self.base_uri, [*self.reference, job.graph], job.elm)
         renderer = Renderer(self.out, graph, self.env, self.settings, self.i18n)
         for iri in page_iris(graph):
@@ -390,7 +421,7 @@ class Workers:
     when a script calls the build without an `if __name__ == "__main__"` guard."""
 
     def __init__(self, jobs: list[StandardJob], count: int, out: Path, base_uri: str,
-                 reference: list[bytes], scratch: Path):
+                 reference: list[bytes], scratch: Path, templates: Path | None = None):
         shares: list[list[StandardJob]] = [[] for _ in range(count)]
         loads = [0] * count
         for job in sorted(jobs, key=lambda j: (-len(j.graph), j.iri)):  # biggest first, to the least loaded
@@ -399,13 +430,15 @@ class Workers:
             loads[least] += len(job.graph)
         package_root = str(Path(__file__).resolve().parents[2])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            p for p in (package_root, os.environ.get("PYTHONPATH")) if p)}
+            p for p in (package_root, os.environ.get("PYTHONPATH")) if p),
+               PARENT_VARIABLE: str(os.getpid())}  # the worker dies with this process
         self.procs: list[tuple[subprocess.Popen, Path]] = []
         try:
             for n, share in enumerate(s for s in shares if s):
                 file = scratch / f"site-jobs-{n}.pickle"
                 file.write_bytes(pickle.dumps(
-                    (str(out), base_uri, reference, [(j.iri, j.graph, j.elm) for j in share]),
+                    (str(out), base_uri, reference, str(templates) if templates else None,
+                     [(j.iri, j.graph, j.elm) for j in share]),
                     protocol=pickle.HIGHEST_PROTOCOL))
                 with file.open("rb") as stdin:
                     proc = subprocess.Popen([sys.executable, "-m", "kutse_rdf.site.render"],
@@ -417,13 +450,23 @@ class Workers:
 
     def results(self) -> dict[str, Output]:
         outputs: dict[str, Output] = {}
+        failed: dict[str, tuple[str, str]] = {}  # standard -> (message, exception type)
         for proc, file in self.procs:
             data, _ = proc.communicate()
             file.unlink(missing_ok=True)
             if proc.returncode != 0:
                 raise RuntimeError(f"a site worker process failed (exit code {proc.returncode}); "
                                    "its message is above")
-            outputs.update({iri: Output(**fields) for iri, fields in pickle.loads(data).items()})
+            for iri, fields in pickle.loads(data).items():
+                if "oserror" in fields:
+                    raise OSError(*fields["oserror"])
+                if "failed" in fields:
+                    failed[iri] = fields["failed"]
+                else:
+                    outputs[iri] = Output(**fields)
+        if failed:
+            message, kind = failed[min(failed)]
+            raise DocumentError(message, kind=kind, standards=sorted(failed))
         return outputs
 
     def close(self) -> None:
@@ -434,11 +477,31 @@ class Workers:
             file.unlink(missing_ok=True)
 
 
+def rendering_failed(standard: str, detail: str, kind: str) -> DocumentError:
+    return DocumentError(f"its site pages cannot be rendered (a bug, please report it): {detail}",
+                         kind=kind, standards=[standard])
+
+
+PARENT_VARIABLE = "KUTSE_RDF_SITE_PARENT"  # the process id a site worker must not outlive
+
+
 def worker_main() -> None:
     """A worker process: jobs from stdin (see Workers), outputs as plain dicts to stdout."""
-    out, base_uri, reference, jobs = pickle.load(sys.stdin.buffer)
-    renderer = StandardRenderer(Path(out), base_uri, reference)
-    results = {iri: asdict(renderer.render(StandardJob(iri, graph, elm))) for iri, graph, elm in jobs}
+    if os.environ.get(PARENT_VARIABLE, "").isdigit():
+        from kutse_rdf.engine.unit import die_with_parent
+
+        die_with_parent(int(os.environ[PARENT_VARIABLE]))
+    out, base_uri, reference, templates, jobs = pickle.load(sys.stdin.buffer)
+    renderer = StandardRenderer(Path(out), base_uri, reference, Path(templates) if templates else None)
+    results = {}
+    for iri, graph, elm in jobs:
+        try:
+            results[iri] = asdict(renderer.render(StandardJob(iri, graph, elm)))
+        except DocumentError as exc:  # that standard fails, the others are rendered
+            results[iri] = {"failed": (exc.message, exc.kind)}
+        except OSError as exc:  # a full or read-only output: the build says so (exit 2)
+            results[iri] = {"oserror": (exc.errno, exc.strerror, exc.filename)}
+            break
     sys.stdout.buffer.write(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
 
 

@@ -1,37 +1,38 @@
-"""Taking a standard's pages over from the previous build.
+"""Taking unchanged pages over from the previous build. The site stage sees this through
+PageBook alone (at the end of the module); the rest is how it decides.
 
 A standard's pages (its folder `standard/S/`, its coverage page, and their twins in the other
 language trees) depend only on its own graph, its ELM nodes, the reference graph, the site's code
-and templates and the base URI (site_render.py renders them from exactly that). The content hash
+and templates (the shipped ones and the config's `templates` folder) and the base URI (render.py
+renders them from exactly that). The content hash
 of those inputs is the key; `.cache/site/records.pickle` in the build holds, by key, what rendering
 them gave (counts, search entries, sitemap IRIs, the standard's links) and its summary for the
-shared pages: one file for all standards, read once (500 small files took ~0.3 s of a rebuild).
+shared pages: one file for all standards, read once (not a file per standard).
 A build whose previous build has the same key takes the folders over instead of rendering them.
 Never timestamps: a touched but unchanged standard is reused, a changed template re-renders
 everything.
 
 The pages no standard owns (e-CF, ESCO, EQF, councils, ontology) are made from the reference
-graph, the ELM view's lines no standard owns and the standards' summaries (site_summary.py); the
+graph, the ELM view's lines no standard owns and the standards' summaries (summary.py); the
 hash of those is their key, and their folders are taken over the same way. Most edits of one
 standard (a text, an indicator) leave its summary and so these pages unchanged.
 
-The folders are *moved* out of the previous build, not hard-linked: on the shared disk this was
-measured on, creating a folder costs 100-500 µs (linking a file ~10 µs, renaming a folder
-~30 µs), and a standard has ~60 folders, so linking 499 unchanged standards took longer than the
-rebuild's whole budget, and deleting the old build's copies as long again (README, "site"). The
+The folders are *moved* out of the previous build, not hard-linked: renaming a folder is far
+cheaper than creating one and linking its files (README, "site", has the measurements). The
 previous build is discarded when the new one is swapped in; the moves are done last, after every
 page is written, and undone if one fails, so a failed site stage leaves the previous build whole.
 
 When the shared pages' inputs did change (a competence renamed: the e-CF pages citing it show its
 title), they are taken over one page at a time. While a shared page is rendered the graph notes
-what it reads (site_graph.ReadSet: the IRIs whose statements it asked for, and those whose
+what it reads (graph.ReadSet: the IRIs whose statements it asked for, and those whose
 incoming statements it asked for); `.cache/site/shared-pages.json` keeps that with the page's files
 and output. The next build compares the changed standards' old and new summaries line by line; a
 page is rendered again when a changed line's subject is among the IRIs whose statements it read,
 the line's IRI object among those whose incoming statements it read, or a changed hash IRI's
 document among those whose hash IRIs it listed; else its files are moved over. Exact, not a
-guess at how far a change reaches: a page is a function of what it read. Anything the comparison cannot tell (a blank node, a missing record, other code, templates,
-reference graph or ELM lines) renders every shared page.
+guess at how far a change reaches: a page is a function of what it read. Anything the
+comparison cannot tell (a blank node, a missing record, other code, templates, reference graph
+or ELM lines) renders every shared page.
 """
 from __future__ import annotations
 
@@ -41,10 +42,11 @@ import os
 import pickle
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Callable
 
 from kutse_rdf import __version__
 from kutse_rdf.resources import resource_dir
-from kutse_rdf.site.graph import ReadSet, document_of
+from kutse_rdf.site.graph import ReadSet, SiteGraph, document_of
 from kutse_rdf.site.render import Output
 from kutse_rdf.site.summary import Summary
 
@@ -53,15 +55,16 @@ SHARED_PAGES = "shared-pages.json"
 RECORDS = "records.pickle"
 
 
-def inputs_digest(base_uri: str, reference: list[bytes]) -> str:
-    """Hash of what every standard's pages depend on besides the standard itself."""
+def inputs_digest(base_uri: str, reference: list[bytes], templates: Path | None = None) -> str:
+    """Hash of what every page depends on besides its own data: the code, the templates (the
+    shipped ones and the user's `templates` folder), the base URI and the reference graph."""
     digest = hashlib.sha256(f"kutse-rdf {__version__}\n{base_uri}\n".encode())
     package = Path(__file__).resolve().parent  # every module of the site package: a page is their output
     for file in sorted(package.glob("*.py")):
         digest.update(file.name.encode() + b"\0" + file.read_bytes())
-    templates = resource_dir("site_templates")
-    for file in sorted(p for p in templates.rglob("*") if p.is_file()):
-        digest.update(str(file.relative_to(templates)).encode() + b"\0" + file.read_bytes())
+    for tag, folder in ((b"shipped", resource_dir("site_templates")), (b"user", templates)):
+        for file in sorted(p for p in folder.rglob("*") if p.is_file()) if folder else []:
+            digest.update(tag + b"\0" + str(file.relative_to(folder)).encode() + b"\0" + file.read_bytes())
     for data in reference:
         digest.update(b"reference\0" + hashlib.sha256(data).digest())
     return digest.hexdigest()
@@ -75,7 +78,7 @@ def standard_key(digest: str, job) -> str:
 
 
 def shared_pages_key(digest: str, elm: bytes, standards: list[str], summaries: list[Summary]) -> str:
-    """Key of the pages no standard owns: what they are made of (site_summary.py)."""
+    """Key of the pages no standard owns: what they are made of (summary.py)."""
     h = hashlib.sha256(b"shared pages\0" + digest.encode())
     parts = [elm]
     for iri, summary in zip(standards, summaries):
@@ -276,3 +279,110 @@ class PageReuse:
             for source, target in reversed(moved):
                 os.rename(target, source)
             raise
+
+
+class PageBook:
+    """The site's incremental bookkeeping, for one build: which pages the previous build has for
+    the same inputs (taken over, see the module's text), what this build rendered (recorded for
+    the next), and at the end the move of the taken-over folders. SiteWriter asks it, per group
+    of pages, whether they can be taken over, and tells it what it rendered."""
+
+    def __init__(self, previous: Path | None, current: Path, languages: list[str], base_uri: str,
+                 reference: list[bytes], templates: Path | None = None):
+        self.reuse = PageReuse(previous, current, languages)
+        self.digest = inputs_digest(base_uri, reference, templates)
+        self.keys: dict[str, str] = {}  # standard -> key of its pages' inputs
+        self.taken_over: list[tuple[str, list[str]]] = []  # (key, folders), moved at the end
+        self.shared_key = ""
+
+    # -- a standard's pages ----------------------------------------------------------------------
+    def standard(self, job, folders: list[str]) -> tuple[Output, Summary] | None:
+        """The output and summary of the standard's pages when the previous build has them (in
+        `folders`) for the same inputs: they are then taken over."""
+        key = self.keys[job.iri] = standard_key(self.digest, job)
+        found = self.reuse.lookup(key, folders)
+        if found is None:
+            return None
+        self.taken_over.append((key, folders))
+        return found[0], found[1]
+
+    def rendered_standard(self, job, output: Output, summary: Summary) -> None:
+        self.reuse.record(self.keys[job.iri], output, summary)
+
+    # -- the shared pages ------------------------------------------------------------------------
+    def shared_pages_unchanged(self, elm: bytes, summaries: dict[str, Summary]) -> bool:
+        """Whether the previous build has the shared pages for the same inputs (the ELM lines no
+        standard owns and the standards' summaries, by standard): then take_over_shared_pages."""
+        self.shared_key = shared_pages_key(self.digest, elm, list(summaries), list(summaries.values()))
+        self._state = hashlib.sha256(b"shared pages\0" + self.digest.encode() + elm).hexdigest()
+        return self.reuse.lookup(self.shared_key) is not None
+
+    def take_over_shared_pages(self) -> Output:
+        output, _, folders = self.reuse.lookup(self.shared_key)
+        self.taken_over.append((self.shared_key, folders))
+        self.reuse.carry_shared_pages(self.keys)
+        return output
+
+    def render_shared_pages(self, graph: SiteGraph, renderer, iris: list[str], elm: bytes,
+                            ontology_path: str | None, summaries: dict[str, Summary]) -> None:
+        """Each shared page rendered by `renderer` while `graph` notes what it reads, or taken
+        over from the previous build when none of what it read changed (into renderer.output)."""
+        # the templates' one global read of the graph is part of every page's state
+        state = hashlib.sha256(f"{self._state}\0{ontology_path}".encode()).hexdigest()
+        reuse, out = self.reuse, renderer.out
+        previous = reuse.shared_pages(state)
+        changed = reuse.changed_nodes(previous.standards, self.keys, summaries) if previous else None
+        record = SharedPagesRecord(state, dict(self.keys), {})
+        output = renderer.output
+        moved: list[str] = []
+        for iri in iris:
+            old = previous.pages.get(iri) if previous and changed is not None else None
+            if old is not None and not old.reads.meets(changed) and reuse.files_exist(old.files):
+                moved += old.files
+                output.add(old.output)
+                record.pages[iri] = old
+                continue
+            counts = (output.pages, output.resources, output.files, len(output.sitemap), len(output.search))
+            graph.reads, renderer.written = ReadSet(), []
+            renderer.resource_page(iri)
+            record.pages[iri] = SharedPage(
+                [str(path.relative_to(out)) for path in renderer.written],
+                Output(output.pages - counts[0], output.resources - counts[1], output.files - counts[2],
+                       output.sitemap[counts[3]:], output.search[counts[4]:]),
+                graph.reads)
+        graph.reads = renderer.written = None
+        reuse.write_shared_pages(record)
+        if moved:
+            self.taken_over.append(("shared pages", moved))
+
+    def rendered_shared_pages(self, output: Output, folders: list[str] | None) -> None:
+        """Record the shared pages as rendered, to be taken over whole next time; not when
+        `folders` is None (their folders hold other pages too)."""
+        if folders is not None:
+            self.reuse.record(self.shared_key, output, folders=folders)
+
+    # -- pages made from a few known inputs --------------------------------------------------------
+    def global_pages(self, name: str, inputs: list[bytes], paths: list[str], render: Callable[[], None],
+                     output: Output) -> None:
+        """Pages made from a few known inputs (the validation report, the query results, the
+        sitemap's URLs): taken over when a hash of those inputs is unchanged, else `render` writes
+        them (counted in `output`)."""
+        h = hashlib.sha256(f"{name}\0{self.digest}".encode())
+        for part in inputs:
+            h.update(len(part).to_bytes(8, "big") + part)
+        key = h.hexdigest()
+        found = self.reuse.lookup(key)
+        if found is not None and found[2] == paths:
+            self.taken_over.append((key, paths))
+            output.pages += found[0].pages
+            output.files += found[0].files
+            return
+        pages, files = output.pages, output.files
+        render()
+        self.reuse.record(key, Output(pages=output.pages - pages, files=output.files - files), folders=paths)
+
+    # -- the end ---------------------------------------------------------------------------------
+    def take_over(self, site: Path) -> None:
+        """Save this build's records, then move the taken-over folders into `site`."""
+        self.reuse.save()
+        self.reuse.take_over(site, self.taken_over)

@@ -12,14 +12,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from kutse_rdf.graph.namespaces import KUTSE
-
-K = str(KUTSE)
-SEARCHED_KINDS = {"standard", "qualification", "partial", "specialisation", "competence", "ecf", "ecf_area"}
 # weight of a token by where it occurs
 NOTATION, TITLE, BODY = 8, 4, 1
-# kinds listed first among equally good hits
-KIND_BOOST = {"competence": 3, "ecf": 2, "partial": 1, "qualification": 1, "specialisation": 1}
 
 
 # the combining diacritical marks search.js removes after NFD (one regular expression: a
@@ -45,36 +39,22 @@ def cached_tokens(text: str) -> tuple[str, ...]:
 
 class SearchIndex:
     """Documents are added as entries (plain tuples, so that pages rendered in another process
-    can hand theirs back, see site.py); the inverted index is built when written."""
+    can hand theirs back, see render.Workers); the inverted index is built when written."""
 
     def __init__(self):
         self.entries: list[tuple] = []  # (path, title, title lang, kind, notation, fields, boost)
 
     def add(self, path: str, title: str, lang: str | None, kind: str, notation: str | None,
             fields: list[tuple[str, int]], boost: int = 0) -> None:
+        """A document found by `fields` (text, weight); `boost` ranks it among equally good hits
+        (its page kind's search weight, see kinds.py)."""
         self.entries.append((path, title, lang, kind, notation, fields, boost))
-
-    def add_page(self, page, pages: dict) -> None:
-        """Index a resource page: its titles in every language, notation, and body texts."""
-        if page.kind not in SEARCHED_KINDS and not page.iri.startswith("http://data.europa.eu/esco/"):
-            return
-        fields = [(p.title.text, TITLE) for p in pages.values()]
-        if page.notation:
-            fields.append((page.notation, NOTATION))
-        if page.kind == "competence":
-            data = page.data
-            fields += [(i.text, BODY) for i in data["indicators"] + data["knowledge"]]
-            for ecf in data["ecf"]:
-                fields += [(ecf["link"].text, BODY), (ecf["link"].notation or "", BODY)]
-        # an e-CF concept some standard cites comes before its uncited twin in the other version
-        boost = 1 if page.kind == "ecf" and page.data["cited_by"] else 0
-        self.add(page.path, page.title.text, page.title.lang, page.kind, page.notation, fields, boost)
 
     def to_script(self) -> str:
         docs: list[list] = []  # [path, title, title lang, kind, notation, boost]
         postings: dict[str, list[int]] = {}  # token -> doc, weight, doc, weight, ... (docs ascending)
         for doc, (path, title, lang, kind, notation, fields, boost) in enumerate(self.entries):
-            docs.append([path, title, lang or "", kind, notation or "", KIND_BOOST.get(kind, 0) + boost])
+            docs.append([path, title, lang or "", kind, notation or "", boost])
             best: dict[str, int] = {}  # a token's weight in this document: where it weighs most
             for text, weight in fields:
                 for token in cached_tokens(text):

@@ -11,7 +11,7 @@ kind, scheme, order) to the things involved. So of a standard S's graph they nee
   of S such a statement or a shared one mentions and for S itself, the statements that make its
   link (LINK_PROPERTIES);
 - `elm_links`: the same for S's lines of the ELM view (the view's lines about resources no
-  standard owns go to the shared pages whole, see site.py).
+  standard owns go to the shared pages whole, see writer.split_elm).
 
 Anything else of S (indicators, knowledge, texts) is only on S's own pages. A linked resource
 whose statements have none of LINK_PROPERTIES keeps its first statement, so that it is still
@@ -23,13 +23,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kutse_rdf.graph.namespaces import KUTSE, PROJECT
-from kutse_rdf.site.graph import EXTERNAL_FOLDERS, LABEL_PROPERTIES, SKOS
+from kutse_rdf.graph.namespaces import PROJECT
 from kutse_rdf.graph.uris import owned_by
+from kutse_rdf.site.graph import EXTERNAL_FOLDERS, LABEL_PROPERTIES, RDF, SKOS, K
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-LINK_PROPERTIES = frozenset(p.encode() for p in (*LABEL_PROPERTIES, SKOS + "notation", RDF_TYPE,
-                                                  SKOS + "inScheme", str(KUTSE) + "order"))
+LINK_PROPERTIES = frozenset(p.encode() for p in (*LABEL_PROPERTIES, SKOS.notation, RDF.type,
+                                                  SKOS.inScheme, K.order))
 
 
 @dataclass

@@ -12,16 +12,13 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from kutse_rdf.graph.namespaces import KUTSE, PROJECT
-from kutse_rdf.site.graph import DCT, RDFS, SKOS, SiteGraph, Value
+from kutse_rdf.graph.namespaces import ECF_SCHEMES, ESCO_ROOT
+from kutse_rdf.site.graph import DCT, RDF, RDFS, SKOS, K, SiteGraph, Value
 
-K = str(KUTSE)
-RDF_VALUE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#value"
-ESCO_PREFIX = "http://data.europa.eu/esco/"
-MATCH_PROPERTIES = [SKOS + m for m in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch",
-                                       "relatedMatch")]
+MATCH_PROPERTIES = [SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch]
 INCOMING_LIMIT = 100  # hub resources (an EQF level, a competence group) are cited thousands of times
 GROUPS = ("mandatory", "optional", "specialisation", "transversal")
+GROUP_NAMES = {getattr(K, name): name for name in GROUPS}  # the competence groups' terms
 
 
 @dataclass(frozen=True)
@@ -47,7 +44,7 @@ class Statement:
 
 @dataclass
 class Page:
-    """What every resource page shows; `kind` picks the template."""
+    """What every resource page shows (kinds.make_page); `kind` names its template."""
 
     iri: str
     path: str
@@ -110,7 +107,7 @@ class Views:
 
     def ordered(self, iris: list[str]) -> list[str]:
         def key(i: str):
-            order = self.g.literal(i, K + "order")
+            order = self.g.literal(i, K.order)
             return (int(order.text) if order and order.text.isdigit() else 10**9, code_key(self.g.notation(i)), i)
 
         return sorted(iris, key=key)
@@ -118,112 +115,68 @@ class Views:
     def text(self, iri: str, predicate: str) -> Value | None:
         return self.g.literal(iri, predicate, self.lang)
 
-    # -- the page ------------------------------------------------------------------------------
-    def page(self, iri: str) -> Page:
-        types = self.g.types(iri)
-        kind = self.kind(iri, types)
-        page = Page(iri, self.g.path_of(iri), kind, self.label(iri), self.g.notation(iri))
-        for predicate, objects in sorted(self.g.statements(iri).items(), key=lambda kv: self.g.curie(kv[0])):
-            values = sorted((self.value(o) for o in objects), key=lambda v: (code_key(getattr(v, "notation", None)), v.text))
-            page.statements.append(Statement(self.link(predicate), values))
-        incoming = self.g.incoming(iri)
-        page.incoming_more = max(0, len(incoming) - INCOMING_LIMIT)
-        page.incoming = [(self.link(s), self.link(p)) for s, p in incoming[:INCOMING_LIMIT]]
-        builder = getattr(self, f"data_{kind}", None)
-        if builder:
-            page.data = builder(iri)
-        # every hash IRI of the page is a section of it: the kind's template shows some (indicators,
-        # work parts, ...) with their fragment as id, the rest get a generic section
-        shown = page.data.get("shown", set())
-        page.parts = self.part_rows([p for p in self.g.parts(iri) if p not in shown])
-        if kind == "resource" and page.parts:
-            page.kind = "document"
-        return page
-
-    def kind(self, iri: str, types: set[str]) -> str:
-        if K + "OccupationalStandard" in types:
-            return "standard"
-        if K + "Qualification" in types:
-            return "qualification"
-        if K + "PartialQualification" in types:
-            return "partial"
-        if K + "Specialisation" in types:
-            return "specialisation"
-        if K + "Competence" in types:
-            return "competence"
-        if self.g.objects(iri, K + "ecfArea"):
-            return "ecf"
-        if iri.startswith(PROJECT + "ecf/") and self.g.objects(iri, SKOS + "topConceptOf"):
-            return "ecf_area"
-        if SKOS + "ConceptScheme" in types:
-            return "scheme"
-        return "resource"
-
-    # -- kind-specific parts ---------------------------------------------------------------------
+    # -- kind-specific parts (each page kind's view builder, see kinds.py) ------------------------
     def standard_of(self, iri: str) -> str | None:
-        schemes = self.iris(iri, SKOS + "inScheme")
+        schemes = self.iris(iri, SKOS.inScheme)
         return schemes[0] if schemes else None
 
     def data_standard(self, iri: str) -> dict:
-        comps = self.ordered(self.g.subjects_of(SKOS + "inScheme", iri))
-        comps = [c for c in comps if K + "Competence" in self.g.types(c)]
+        comps = self.ordered(self.g.subjects_of(SKOS.inScheme, iri))
+        comps = [c for c in comps if K.Competence in self.g.types(c)]
         groups: dict[str, list] = {}
         for comp in comps:
-            group = self.iris(comp, K + "competenceGroup")
-            name = group[0][len(K):] if group and group[0].startswith(K) else "other"
-            groups.setdefault(name if name in GROUPS else "other", []).append(self.competence_row(comp))
-        quals = self.iris(iri, K + "describesQualification")
+            group = self.iris(comp, K.competenceGroup)
+            name = GROUP_NAMES.get(group[0], "other") if group else "other"
+            groups.setdefault(name, []).append(self.competence_row(comp))
+        quals = self.iris(iri, K.describesQualification)
         qual = quals[0] if quals else None
         skills: dict[str, list] = {}
-        shown = {o for p in ("hasWorkPart", "hasGeneralSkill", "hasSection", "hasAuthor")
-                 for o in self.iris(iri, K + p) if "#" in o}
-        for skill in self.ordered(self.iris(iri, K + "hasGeneralSkill")):
-            group = self.text(skill, K + "skillGroup")
+        shown = {o for p in (K.hasWorkPart, K.hasGeneralSkill, K.hasSection, K.hasAuthor)
+                 for o in self.iris(iri, p) if "#" in o}
+        for skill in self.ordered(self.iris(iri, K.hasGeneralSkill)):
+            group = self.text(skill, K.skillGroup)
             skills.setdefault(group.text if group else "", []).append(
                 (self.link(skill), group.lang if group else None))
         return {
             "qualification": self.link(qual) if qual else None,
-            "partials": self.links(self.iris(qual, K + "hasPartialQualification")) if qual else [],
-            "specialisations": self.links(self.iris(qual, K + "hasSpecialisation")) if qual else [],
+            "partials": self.links(self.iris(qual, K.hasPartialQualification)) if qual else [],
+            "specialisations": self.links(self.iris(qual, K.hasSpecialisation)) if qual else [],
             "groups": [(name, rows) for name, rows in sorted(groups.items(),
                                                             key=lambda kv: (GROUPS + ("other",)).index(kv[0]))],
-            "work_parts": [{"link": self.link(w), "ecf": self.links(self.iris(w, K + "citesEcf"))}
-                           for w in self.ordered(self.iris(iri, K + "hasWorkPart"))],
+            "work_parts": [{"link": self.link(w), "ecf": self.links(self.iris(w, K.citesEcf))}
+                           for w in self.ordered(self.iris(iri, K.hasWorkPart))],
             "general_skills": list(skills.items()),
-            "sections": [{"link": self.link(s), "title": self.text(s, DCT + "title"),
-                          "text": self.text(s, RDF_VALUE)}
-                         for s in self.ordered(self.iris(iri, K + "hasSection"))],
-            "authors": [{"name": self.label(a), "organisation": self.text(a, K + "organisation"),
-                         "link": self.link(a)} for a in self.iris(iri, K + "hasAuthor")],
-            "council": self.links(self.iris(iri, K + "approvedBy")),
+            "sections": [{"link": self.link(s), "title": self.text(s, DCT.title),
+                          "text": self.text(s, RDF.value)}
+                         for s in self.ordered(self.iris(iri, K.hasSection))],
+            "authors": [{"name": self.label(a), "organisation": self.text(a, K.organisation),
+                         "link": self.link(a)} for a in self.iris(iri, K.hasAuthor)],
+            "council": self.links(self.iris(iri, K.approvedBy)),
             "coverage_path": "coverage/" + self.g.path_of(iri),
             "shown": shown,
         }
 
     def competence_row(self, comp: str) -> dict:
-        return {"link": self.link(comp), "ecf": self.links(self.iris(comp, K + "citesEcf"))}
+        return {"link": self.link(comp), "ecf": self.links(self.iris(comp, K.citesEcf))}
 
     def data_qualification(self, iri: str) -> dict:
-        required = self.iris(iri, K + "requiresCompetence")
-        parents = (self.iris(iri, K + "isPartialQualificationOf") + self.iris(iri, K + "isSpecialisationOf")
-                   or self.iris(iri, SKOS + "broader"))
+        required = self.iris(iri, K.requiresCompetence)
+        parents = (self.iris(iri, K.isPartialQualificationOf) + self.iris(iri, K.isSpecialisationOf)
+                   or self.iris(iri, SKOS.broader))
         return {
             "standard": self.link(self.standard_of(iri)) if self.standard_of(iri) else None,
             "parent": self.links(parents),
-            "level": self.text(iri, K + "estqfLevel"),
+            "level": self.text(iri, K.estqfLevel),
             "competences": [self.competence_row(c) for c in self.ordered(required)],
-            "general_skills": bool(self.iris(iri, K + "requiresGeneralSkill")),
-            "partials": self.links(self.iris(iri, K + "hasPartialQualification")),
-            "specialisations": self.links(self.iris(iri, K + "hasSpecialisation")),
-            "name_on_certificate": self.text(iri, K + "nameOnCertificate"),
+            "general_skills": bool(self.iris(iri, K.requiresGeneralSkill)),
+            "partials": self.links(self.iris(iri, K.hasPartialQualification)),
+            "specialisations": self.links(self.iris(iri, K.hasSpecialisation)),
+            "name_on_certificate": self.text(iri, K.nameOnCertificate),
         }
 
-    data_partial = data_qualification
-    data_specialisation = data_qualification
-
     def ecf_row(self, ecf: str, eqf_level: str | None) -> dict:
-        levels = self.ordered(self.iris(ecf, K + "proficiencyLevel"))
-        eqf_of_levels = {e for lvl in levels for e in self.iris(lvl, K + "correspondingEqfLevel")}
+        levels = self.ordered(self.iris(ecf, K.proficiencyLevel))
+        eqf_of_levels = {e for lvl in levels for e in self.iris(lvl, K.correspondingEqfLevel)}
         return {
             "link": self.link(ecf),
             "levels": self.links(levels),
@@ -232,28 +185,28 @@ class Views:
         }
 
     def data_competence(self, iri: str) -> dict:
-        levels = self.iris(iri, K + "hasLevel")
+        levels = self.iris(iri, K.hasLevel)
         eqf_level = levels[0] if levels else None
-        required_by = self.g.subjects_of(K + "requiresCompetence", iri)
-        esco = [o for p in MATCH_PROPERTIES for o in self.iris(iri, p) if o.startswith(ESCO_PREFIX)]
+        required_by = self.g.subjects_of(K.requiresCompetence, iri)
+        esco = [o for p in MATCH_PROPERTIES for o in self.iris(iri, p) if o.startswith(ESCO_ROOT)]
         return {
             "standard": self.link(self.standard_of(iri)) if self.standard_of(iri) else None,
-            "group": self.links(self.iris(iri, K + "competenceGroup")),
-            "level": self.text(iri, K + "estqfLevel"),
-            "ecf": [self.ecf_row(e, eqf_level) for e in self.iris(iri, K + "citesEcf")],
-            "indicators": [self.link(i) for i in self.ordered(self.iris(iri, K + "hasIndicator"))],
-            "knowledge": [self.link(i) for i in self.ordered(self.iris(iri, K + "hasKnowledge"))],
-            "assessment": self.text(iri, K + "assessment"),
+            "group": self.links(self.iris(iri, K.competenceGroup)),
+            "level": self.text(iri, K.estqfLevel),
+            "ecf": [self.ecf_row(e, eqf_level) for e in self.iris(iri, K.citesEcf)],
+            "indicators": [self.link(i) for i in self.ordered(self.iris(iri, K.hasIndicator))],
+            "knowledge": [self.link(i) for i in self.ordered(self.iris(iri, K.hasKnowledge))],
+            "assessment": self.text(iri, K.assessment),
             "required_by": self.links(required_by),
             "esco": self.links(esco),
-            "source_file": self.text(iri, K + "sourceFile"),
-            "source_line": self.text(iri, K + "sourceLine"),
-            "shown": {o for p in ("hasIndicator", "hasKnowledge") for o in self.iris(iri, K + p) if "#" in o},
+            "source_file": self.text(iri, K.sourceFile),
+            "source_line": self.text(iri, K.sourceLine),
+            "shown": {o for p in (K.hasIndicator, K.hasKnowledge) for o in self.iris(iri, p) if "#" in o},
         }
 
     def data_ecf(self, iri: str) -> dict:
-        citing = self.g.subjects_of(K + "citesEcf", iri)
-        comps = [c for c in citing if K + "Competence" in self.g.types(c)]
+        citing = self.g.subjects_of(K.citesEcf, iri)
+        comps = [c for c in citing if K.Competence in self.g.types(c)]
         work_parts = [c for c in citing if c not in comps]
         by_standard: dict[str, list] = {}
         for comp in comps:
@@ -262,21 +215,21 @@ class Views:
         matches += [(self.link(p), self.links(self.g.subjects_of(p, iri))) for p in MATCH_PROPERTIES
                     if self.g.subjects_of(p, iri) and all(self.g.path_of(s) for s in self.g.subjects_of(p, iri))]
         return {
-            "area": self.links(self.iris(iri, K + "ecfArea")),
-            "levels": self.links(self.iris(iri, K + "proficiencyLevel")),
+            "area": self.links(self.iris(iri, K.ecfArea)),
+            "levels": self.links(self.iris(iri, K.proficiencyLevel)),
             "cited_by": [(self.link(std) if std else None, self.links(cs)) for std, cs in sorted(by_standard.items())],
             "work_parts": self.links(work_parts),
             "matches": matches,
         }
 
     def data_ecf_area(self, iri: str) -> dict:
-        members = self.g.subjects_of(K + "ecfArea", iri)
-        return {"members": [(self.link(m), len(self.g.subjects_of(K + "citesEcf", m)))
+        members = self.g.subjects_of(K.ecfArea, iri)
+        return {"members": [(self.link(m), len(self.g.subjects_of(K.citesEcf, m)))
                             for m in sorted(members, key=lambda m: code_key(self.g.notation(m)))]}
 
     def data_scheme(self, iri: str) -> dict:
-        top = self.iris(iri, SKOS + "hasTopConcept") or self.g.subjects_of(SKOS + "topConceptOf", iri)
-        members = self.g.subjects_of(SKOS + "inScheme", iri)
+        top = self.iris(iri, SKOS.hasTopConcept) or self.g.subjects_of(SKOS.topConceptOf, iri)
+        members = self.g.subjects_of(SKOS.inScheme, iri)
         return {"top": self.links(top), "members": self.links(m for m in members if m not in top)}
 
     def data_resource(self, iri: str) -> dict:
@@ -289,7 +242,7 @@ class Views:
         for term in sorted(terms):
             statements = [Statement(self.link(p), [self.value(o) for o in objs])
                           for p, objs in sorted(self.g.statements(term).items(), key=lambda kv: self.g.curie(kv[0]))]
-            comment = self.text(term, RDFS + "comment")
+            comment = self.text(term, RDFS.comment)
             fragment = term.partition("#")[2]
             curie = self.g.curie(term)
             rows.append({"id": fragment, "link": self.link(term),
@@ -300,26 +253,26 @@ class Views:
     # -- coverage ------------------------------------------------------------------------------
     def coverage(self, standard: str) -> dict:
         """The partial × competence matrix and the e-CF area heatmap of one standard."""
-        quals = self.iris(standard, K + "describesQualification")
+        quals = self.iris(standard, K.describesQualification)
         columns = []
         for qual in quals:
             columns.append(qual)
-            columns += sorted(self.iris(qual, K + "hasPartialQualification"), key=lambda i: self.label(i).text)
-            columns += sorted(self.iris(qual, K + "hasSpecialisation"), key=lambda i: self.label(i).text)
-        required = {col: set(self.iris(col, K + "requiresCompetence")) for col in columns}
-        comps = [c for c in self.g.subjects_of(SKOS + "inScheme", standard) if K + "Competence" in self.g.types(c)]
+            columns += sorted(self.iris(qual, K.hasPartialQualification), key=lambda i: self.label(i).text)
+            columns += sorted(self.iris(qual, K.hasSpecialisation), key=lambda i: self.label(i).text)
+        required = {col: set(self.iris(col, K.requiresCompetence)) for col in columns}
+        comps = [c for c in self.g.subjects_of(SKOS.inScheme, standard) if K.Competence in self.g.types(c)]
         # codes required but absent from the standard still get a row (marked missing)
         comps += sorted({c for reqs in required.values() for c in reqs} - set(comps))
         rows = [{"link": self.link(c), "cells": [c in required[col] for col in columns]}
                 for c in self.ordered(comps)]
 
-        version = self.text(standard, K + "ecfVersion")
-        scheme = f"{PROJECT}ecf/{version.text}/" if version else None
-        areas = set(self.g.subjects_of(SKOS + "topConceptOf", scheme)) if scheme else set()
+        version = self.text(standard, K.ecfVersion)
+        scheme = str(ECF_SCHEMES[version.text]) if version and version.text in ECF_SCHEMES else None
+        areas = set(self.g.subjects_of(SKOS.topConceptOf, scheme)) if scheme else set()
         counts: dict[tuple[str, str], int] = {}
         for col in columns:
             for comp in required[col]:
-                for area in {a for e in self.iris(comp, K + "citesEcf") for a in self.iris(e, K + "ecfArea")}:
+                for area in {a for e in self.iris(comp, K.citesEcf) for a in self.iris(e, K.ecfArea)}:
                     areas.add(area)
                     counts[(col, area)] = counts.get((col, area), 0) + 1
         areas_sorted = sorted(areas, key=lambda a: code_key(self.g.notation(a)))

@@ -9,22 +9,24 @@ Layout (see README, section "site"):
 - All links are relative and point at index.html files, so the site works from file:// and under
   any host path. No page loads anything from elsewhere.
 
-Speed (README, "site"): a standard's pages depend only on its own graph, its ELM nodes and the
-reference graph, so they are rendered per standard (site_render.py) — in worker processes when
-there are many — and taken over from the previous build when a content hash of those inputs is
-unchanged (site_reuse.py). The pages no standard owns (e-CF, councils, ESCO, EQF, the ontology)
-are made here from the reference graph and each standard's summary (site_summary.py), not from the
-whole graph, and taken over as well while those are unchanged — as a whole, or else page by page
-by what each page read of the graph (site_reuse.py); then search index, sitemap and, once the
-query reports are written, downloads, coverage index, home and VoID.
+The stages (SiteWriter.build):
+1. gather the standards: a job per standard graph of data/graphs.json, with its ELM lines;
+2. render each standard's pages (render.py), over its own graph, its ELM lines and the reference
+   graph alone: in worker processes when there are many, and not at all when the previous build
+   has them for the same inputs;
+3. render the shared pages, which no standard owns (e-CF, councils, ESCO, EQF, the ontology), from
+   the reference graph and each standard's summary (summary.py), not from the whole graph;
+4. render the global pages: search index, validation, search and 404 pages, sitemap, and once
+   the query reports are written, downloads, coverage index, home and VoID;
+5. take over the unchanged pages: move their folders out of the previous build.
+What may be taken over, and when, is the business of reuse.PageBook alone.
 """
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import re
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -33,21 +35,21 @@ import pyoxigraph as ox
 
 from kutse_rdf.config import Config
 from kutse_rdf.graph.convert import build_time
+from kutse_rdf.graph.namespaces import ECF_SCHEMES
+from kutse_rdf.graph.uris import Uris
 from kutse_rdf.resources import resource_dir
-from kutse_rdf.site.graph import ReadSet, SiteGraph, read_dump, read_manifest
+from kutse_rdf.site.graph import SiteGraph, read_dump, read_manifest
 from kutse_rdf.site.jsonld import embed
 from kutse_rdf.site.meta import dataset_description, download_files
-from kutse_rdf.site.render import (K_STANDARD, Output, Renderer, StandardJob, StandardRenderer,
-                                   Workers, load_settings, make_environment, owner, page_iris,
-                                   simple_jsonld, standard_folders, worker_count)
-from kutse_rdf.site.reuse import (CACHE_DIR, PageReuse, SharedPage, SharedPagesRecord, inputs_digest,
-                                  shared_pages_key, standard_key)
+from kutse_rdf.site.render import (Output, Renderer, StandardJob, StandardRenderer, Workers,
+                                   load_settings, make_environment, owner, page_iris, simple_jsonld,
+                                   standard_folders, worker_count)
+from kutse_rdf.site.reuse import CACHE_DIR, PageBook
 from kutse_rdf.site.summary import Summary, summarise
 from kutse_rdf.site.views import Link, code_key
 
 QUERY_ROWS_SHOWN = 100
-STANDARD_TYPE_LINE = (b"> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <" + K_STANDARD.encode()
-                      + b"> .")
+ECF_SCHEME_IRIS = {str(ns) for ns in ECF_SCHEMES.values()}  # the e-CF versions, on the home page
 
 
 @dataclass
@@ -59,14 +61,38 @@ class SiteStats:
     sitemap: list[str] = field(default_factory=list)
 
 
-def standard_iri(nt: bytes) -> str | None:
-    """The standard a graph describes: the subject typed kutse:OccupationalStandard (read off the
-    N-Triples text, so that jobs can start before the whole graph is loaded)."""
-    end = nt.find(STANDARD_TYPE_LINE)
-    if end < 0:
-        return None
-    start = nt.rfind(b"\n", 0, end) + 1
-    return nt[start + 1:end].decode("utf-8") if nt[start:start + 1] == b"<" else None
+# -- what crosses between the stages --------------------------------------------------------------
+
+@dataclass
+class SiteInputs:
+    """What the site is made of, read from data/ (stage 1)."""
+
+    reference: list[bytes]  # the reference graph, N-Triples
+    jobs: list[StandardJob]  # one per standard, by IRI
+    shared_elm: bytes  # the ELM view's lines about resources no standard owns
+
+    @property
+    def standards(self) -> list[str]:
+        return [job.iri for job in self.jobs]
+
+
+@dataclass
+class StandardPages:
+    """Each standard's pages: what rendering them gave, and its summary for the shared pages
+    (stage 2); `todo` are the standards rendered in this build, the others were taken over."""
+
+    outputs: dict[str, Output] = field(default_factory=dict)
+    summaries: dict[str, Summary] = field(default_factory=dict)
+    todo: list[StandardJob] = field(default_factory=list)
+
+
+@dataclass
+class SharedPages:
+    """The pages no standard owns, over the graph they were made from (stage 3)."""
+
+    graph: SiteGraph
+    output: Output
+    triples: int  # distinct statements of the asserted graphs, for the VoID description
 
 
 def split_elm(elm: bytes, standards: set[str]) -> tuple[dict[str, list[bytes]], list[bytes]]:
@@ -75,8 +101,7 @@ def split_elm(elm: bytes, standards: set[str]) -> tuple[dict[str, list[bytes]], 
     go to every standard and to the shared pages, so that no description loses them.
 
     The view lists a standard's nodes together, so a standard's lines are taken a run at a time
-    (a regular expression finds where the run ends): a rebuild reads the whole view, and a
-    line at a time cost ~0.2 s on 500 standards."""
+    (a regular expression finds where the run ends) rather than a line at a time."""
     parts: dict[str, list[bytes]] = {iri: [] for iri in standards}
     rest: list[bytes] = []
     blank: list[bytes] = []
@@ -111,30 +136,33 @@ def split_elm(elm: bytes, standards: set[str]) -> tuple[dict[str, list[bytes]], 
     return parts, rest + blank
 
 
-class Reusable:
-    """Pages made from a few known inputs (the validation report, the query results, the sitemap's
-    URLs): taken over from the previous build when a hash of those inputs is unchanged (as a
-    standard's pages, see site_reuse.py), else rendered. On a rebuild they cost more to render
-    than all else but the changed standard."""
+class StandardsRendering:
+    """The standards left to render: in worker processes, started at once, when there are many;
+    else here, when `render_inline` is called (while the shared pages' graph loads)."""
 
-    def __init__(self, reuse: PageReuse, taken_over: list, renderer: Renderer, digest: str):
-        self.reuse, self.taken_over, self.renderer, self.digest = reuse, taken_over, renderer, digest
+    def __init__(self, todo: list[StandardJob], out: Path, base_uri: str, reference: list[bytes],
+                 scratch: Path, templates: Path | None):
+        self.todo, self.out, self.base_uri, self.reference = todo, out, base_uri, reference
+        self.templates = templates
+        count = worker_count(len(todo))
+        self.workers = (Workers(todo, count, out, base_uri, reference, scratch, templates)
+                        if count else None)
+        self.outputs: dict[str, Output] = {}
 
-    def __call__(self, name: str, inputs: list[bytes], paths: list[str], render) -> None:
-        h = hashlib.sha256(f"{name}\0{self.digest}".encode())
-        for part in inputs:
-            h.update(len(part).to_bytes(8, "big") + part)
-        key = h.hexdigest()
-        output = self.renderer.output
-        found = self.reuse.lookup(key)
-        if found is not None and found[2] == paths:
-            self.taken_over.append((key, paths))
-            output.pages += found[0].pages
-            output.files += found[0].files
-            return
-        pages, files = output.pages, output.files
-        render()
-        self.reuse.record(key, Output(pages=output.pages - pages, files=output.files - files), folders=paths)
+    def render_inline(self) -> None:
+        if self.workers is None and self.todo:
+            renderer = StandardRenderer(self.out, self.base_uri, self.reference, self.templates)
+            for job in self.todo:
+                self.outputs[job.iri] = renderer.render(job)
+
+    def results(self) -> dict[str, Output]:
+        if self.workers is not None:
+            self.outputs.update(self.workers.results())
+        return self.outputs
+
+    def close(self) -> None:
+        if self.workers is not None:
+            self.workers.close()
 
 
 class SiteWriter:
@@ -146,149 +174,134 @@ class SiteWriter:
         self.config = config
         self.settings, self.i18n = load_settings()
         self.languages: list[str] = self.settings["languages"]
-        self.env = make_environment()
+        self.env = make_environment(config.templates)
         self.previous = previous
-        self.stats = SiteStats()
         self.paths = SiteGraph(config.base_uri)  # URI -> folder only
+        self.book: PageBook | None = None  # the build's incremental bookkeeping, set by build()
 
     def tree(self, lang: str) -> str:
         return "" if lang == self.languages[0] else f"{lang}/"
 
-    # -- stages --------------------------------------------------------------------------------
+    def renderer(self, graph: SiteGraph) -> Renderer:
+        return Renderer(self.out, graph, self.env, self.settings, self.i18n)
+
+    # -- the stages ----------------------------------------------------------------------------
     def build(self) -> SiteStats:
         self.out.mkdir(parents=True, exist_ok=True)
-        base = self.config.base_uri
+        site = self.gather_standards()
+        book = self.book = PageBook(self.previous, self.root, self.languages, self.config.base_uri,
+                                    site.reference, self.config.templates)
+        standards = self.unchanged_standards(site)
+        rendering = StandardsRendering(standards.todo, self.out, self.config.base_uri, site.reference,
+                                       self.root / CACHE_DIR, self.config.templates)
+        try:
+            shared = self.render_shared_pages(site, standards, rendering.render_inline)
+            standards.outputs.update(rendering.results())
+        finally:
+            rendering.close()
+        for job in standards.todo:
+            book.rendered_standard(job, standards.outputs[job.iri], standards.summaries[job.iri])
+        output = self.render_global_pages(site, standards, shared)
+        book.take_over(self.out)  # last: a failure before leaves the previous build whole
+        return SiteStats(output.pages, output.resources, output.files,
+                         reused=len(site.jobs) - len(standards.todo), sitemap=output.sitemap)
+
+    def gather_standards(self) -> SiteInputs:
+        """Stage 1: the reference graph, a job per standard graph of the manifest (with the ELM
+        view's lines about it), and the ELM view's lines about resources no standard owns."""
         entries = read_manifest(self.root)
         reference = [read_dump(self.root, e) for e in entries if e.get("kind") == "reference"]
-        jobs, shared_elm = self.standard_jobs(entries)
-        standards = [job.iri for job in jobs]
-        reuse = PageReuse(self.previous, self.root, self.languages)
-        digest = inputs_digest(base, reference)
-        keys = {job.iri: standard_key(digest, job) for job in jobs}
-        outputs: dict[str, Output] = {}
-        summaries: dict[str, Summary] = {}
-        todo = []
-        for job in jobs:
-            found = reuse.lookup(keys[job.iri], self.folders_of(job.iri))
-            if found is not None:
-                outputs[job.iri], summaries[job.iri], _ = found
-            else:
-                todo.append(job)
-        self.stats.reused = len(outputs)
-        taken_over = [(keys[iri], self.folders_of(iri)) for iri in standards if iri in outputs]
+        uris = Uris(self.config.base_uri)
+        graphs = []
+        for entry in entries:
+            if entry.get("kind") == "standard":
+                iri = uris.standard_of_graph(str(entry.get("graph", "")))
+                if iri is not None:
+                    graphs.append((str(iri), read_dump(self.root, entry)))
+        elm = b"".join(read_dump(self.root, e) for e in entries if e.get("kind") == "elm")
+        parts, rest = split_elm(elm, {iri for iri, _ in graphs})
+        jobs = [StandardJob(iri, data, b"".join(parts[iri])) for iri, data in sorted(graphs)]
+        return SiteInputs(reference, jobs, b"".join(rest))
 
-        count = worker_count(len(todo))
-        workers = (Workers(todo, count, self.out, base, reference, self.root / CACHE_DIR)
-                   if count else None)
-        loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="site-graph")
-        try:
-            # while the workers render: the standards' summaries and the shared pages
-            for job in todo:
-                summaries[job.iri] = summarise(job.iri, job.graph, job.elm, base)
-            parts = [summaries[iri] for iri in standards]
-            shared_key = shared_pages_key(digest, shared_elm, standards, parts)
-            found = reuse.lookup(shared_key)
-            # the shared pages' graph loads in a thread (Oxigraph releases the GIL) while a
-            # handful of changed standards render here: on a rebuild that is the critical path
+    def unchanged_standards(self, site: SiteInputs) -> StandardPages:
+        """Stage 2, first half: the standards whose pages the previous build has for the same
+        inputs (taken over at the end); the others are to render."""
+        standards = StandardPages()
+        for job in site.jobs:
+            found = self.book.standard(job, self.folders_of(job.iri))
             if found is not None:
-                loading = loader.submit(SiteGraph.from_parts, base, [*reference, *(p.shared for p in parts)],
-                                        shared_elm)
+                standards.outputs[job.iri], standards.summaries[job.iri] = found
+            else:
+                standards.todo.append(job)
+        return standards
+
+    def render_shared_pages(self, site: SiteInputs, standards: StandardPages,
+                            meanwhile: Callable[[], None]) -> SharedPages:
+        """Stage 3: the pages no standard owns, made from the reference graph and the standards'
+        summaries: taken over whole while those are unchanged, else page by page while what each
+        page read is unchanged. Their graph loads in a thread (Oxigraph releases the GIL) while
+        `meanwhile` runs (the changed standards, when they are rendered here)."""
+        base, book = self.config.base_uri, self.book
+        for job in standards.todo:
+            standards.summaries[job.iri] = summarise(job.iri, job.graph, job.elm, base)
+        summaries = {iri: standards.summaries[iri] for iri in site.standards}
+        unchanged = book.shared_pages_unchanged(site.shared_elm, summaries)
+        parts = list(summaries.values())
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="site-graph") as loader:
+            if unchanged:
+                # nothing renders them: the links from the standards are not needed
+                loading: Future = loader.submit(SiteGraph.from_parts, base,
+                                                [*site.reference, *(p.shared for p in parts)],
+                                                site.shared_elm)
                 links = 0
             else:
                 loading = loader.submit(SiteGraph.from_parts, base,
-                                        [*reference, *(p.shared + p.links for p in parts)],
-                                        shared_elm + b"".join(p.elm_links for p in parts))
+                                        [*site.reference, *(p.shared + p.links for p in parts)],
+                                        site.shared_elm + b"".join(p.elm_links for p in parts))
                 links = sum(p.links.count(b"\n") for p in parts)
-            if not workers and todo:
-                inline = StandardRenderer(self.out, base, reference)
-                for job in todo:
-                    outputs[job.iri] = inline.render(job)
+            meanwhile()
             graph = loading.result()
-            if found is not None:
-                shared, _, folders = found
-                taken_over.append((shared_key, folders))
-                reuse.carry_shared_pages(keys)
-            else:
-                state = hashlib.sha256(b"shared pages\0" + digest.encode() + shared_elm).hexdigest()
-                shared, moved = self.shared_pages(graph, set(standards), reuse, state, keys, summaries)
-                if moved:
-                    taken_over.append(("shared pages", moved))
-                folders = self.movable(graph, shared.sitemap, standards)
-                if folders is not None:
-                    reuse.record(shared_key, shared, folders=folders)
-            triples = len(graph.store) - links + sum(p.owned for p in parts)
-            renderer = Renderer(self.out, graph, self.env, self.settings, self.i18n)
-            self.copy_assets(renderer)
-            if workers:
-                outputs.update(workers.results())
-        finally:
-            loader.shutdown()
-            if workers:
-                workers.close()
-        for job in todo:
-            reuse.record(keys[job.iri], outputs[job.iri], summaries[job.iri])
+        if unchanged:
+            output = book.take_over_shared_pages()
+        else:
+            renderer = self.renderer(graph)
+            book.render_shared_pages(graph, renderer, page_iris(graph, skip=set(site.standards)),
+                                     site.shared_elm, self.env.globals["ontology_path"], summaries)
+            output = renderer.output
+            book.rendered_shared_pages(output, self.movable(graph, output.sitemap, site.standards))
+        triples = len(graph.store) - links + sum(p.owned for p in parts)
+        return SharedPages(graph, output, triples)
 
+    def render_global_pages(self, site: SiteInputs, standards: StandardPages, shared: SharedPages) -> Output:
+        """Stage 4: the pages of the whole site (those made from a few known inputs are taken
+        over through self.book while those are unchanged); returns the site's whole output."""
         total = Output()
-        total.add(shared)
-        for iri in standards:
-            total.add(outputs[iri])
+        total.add(shared.output)
+        for iri in site.standards:
+            total.add(standards.outputs[iri])
+        renderer = self.renderer(shared.graph)
+        self.copy_assets(renderer)
         renderer.search.entries = total.search
-        links_of = {lang: [Link(*outputs[iri].link[lang]) for iri in standards] for lang in self.languages}
-        self.reusable = Reusable(reuse, taken_over, renderer, digest)
+        links_of = {lang: [Link(*standards.outputs[iri].link[lang]) for iri in site.standards]
+                    for lang in self.languages}
         # first what the query reports do not change: on a rebuild the build's query thread may
         # still be running, and it is then what the build waits for
         renderer.write(self.out / "assets" / "search-index.js", renderer.search.to_script())
         self.simple_pages(renderer)
-        self.sitemap(renderer, graph, total.sitemap)
+        self.sitemap(renderer, shared.graph, total.sitemap)
         self.reports_ready()  # the downloads (hence home, VoID) and the coverage index read reports/
         downloads = download_files(self.root, self.out, self.settings)
         renderer.output.files += len(downloads)
-        description = dataset_description(base, self.settings, downloads, triples)
+        description = dataset_description(self.config.base_uri, self.settings, downloads, shared.triples)
         self.coverage_index(renderer, links_of)
-        self.home(renderer, graph, links_of, downloads, description)
+        self.home(renderer, shared.graph, links_of, downloads, description)
         self.downloads_page(renderer, downloads)
         self.void(renderer, description)
-        reuse.save()
-        # last, so that a failure before leaves the previous build whole (see site_reuse.py)
-        reuse.take_over(self.out, taken_over)
         total.pages += renderer.output.pages
         total.files += renderer.output.files
-        self.stats.pages, self.stats.resources, self.stats.files = total.pages, total.resources, total.files
-        self.stats.sitemap = total.sitemap
-        return self.stats
+        return total
 
-    def shared_pages(self, graph: SiteGraph, owned: set[str], reuse: PageReuse, state: str,
-                     keys: dict[str, str], summaries: dict[str, Summary]) -> tuple[Output, list[str]]:
-        """The pages no standard owns (e-CF, ESCO, EQF, councils, the ontology), each rendered
-        while noting what it reads of the graph, or taken over from the previous build when none
-        of that changed (site_reuse.py); and the files to take over."""
-        renderer = Renderer(self.out, graph, self.env, self.settings, self.i18n)
-        # the templates' one global read of the graph is part of every page's state
-        state = hashlib.sha256(f"{state}\0{self.env.globals['ontology_path']}".encode()).hexdigest()
-        previous = reuse.shared_pages(state)
-        changed = reuse.changed_nodes(previous.standards, keys, summaries) if previous else None
-        record = SharedPagesRecord(state, dict(keys), {})
-        output = renderer.output
-        moved: list[str] = []
-        for iri in page_iris(graph, skip=owned):
-            old = previous.pages.get(iri) if previous and changed is not None else None
-            if old is not None and not old.reads.meets(changed) and reuse.files_exist(old.files):
-                moved += old.files
-                output.add(old.output)
-                record.pages[iri] = old
-                continue
-            counts = (output.pages, output.resources, output.files, len(output.sitemap), len(output.search))
-            graph.reads, renderer.written = ReadSet(), []
-            renderer.resource_page(iri)
-            record.pages[iri] = SharedPage(
-                [str(path.relative_to(self.out)) for path in renderer.written],
-                Output(output.pages - counts[0], output.resources - counts[1], output.files - counts[2],
-                       output.sitemap[counts[3]:], output.search[counts[4]:]),
-                graph.reads)
-        graph.reads = renderer.written = None
-        reuse.write_shared_pages(record)
-        return output, moved
-
+    # -- helpers of the stages -------------------------------------------------------------------
     def movable(self, graph: SiteGraph, iris: list[str], standards: list[str]) -> list[str] | None:
         """The folders that hold the shared pages (the topmost of them, in every tree), or None
         when one of them would also hold other pages (then they are always rendered)."""
@@ -310,26 +323,13 @@ class SiteWriter:
     def folders_of(self, standard: str) -> list[str]:
         return standard_folders(self.paths.path_of(standard) or "", self.languages)
 
-    def standard_jobs(self, entries: list[dict]) -> tuple[list[StandardJob], bytes]:
-        """A job per standard graph of the manifest, with the ELM view's lines about it; and the
-        ELM view's lines about resources no standard owns."""
-        graphs = []
-        for entry in entries:
-            if entry.get("kind") == "standard":
-                data = read_dump(self.root, entry)
-                iri = standard_iri(data)
-                if iri is not None and self.paths.path_of(iri):
-                    graphs.append((iri, data))
-        elm = b"".join(read_dump(self.root, e) for e in entries if e.get("kind") == "elm")
-        parts, rest = split_elm(elm, {iri for iri, _ in graphs})
-        return [StandardJob(iri, data, b"".join(parts[iri])) for iri, data in sorted(graphs)], b"".join(rest)
-
     def copy_assets(self, renderer: Renderer) -> None:
         source = resource_dir("site_templates") / "assets"
         for file in sorted(source.iterdir()):
             if file.is_file():
                 renderer.write(self.out / "assets" / file.name, file.read_bytes())
 
+    # -- the global pages ------------------------------------------------------------------------
     def coverage_index(self, renderer: Renderer, links_of: dict[str, list[Link]]) -> None:
         folder = self.root / "reports" / "queries"
         inputs = [repr(sorted(links_of.items())).encode(), repr(query_headers(self.config.queries)).encode()]
@@ -345,8 +345,9 @@ class SiteWriter:
                                 embed(simple_jsonld(self.i18n[lang]["coverage_title"], lang)),
                                 self.i18n[lang]["coverage_title"], standards=entries, reports=reports)
 
-        self.reusable("coverage index", inputs, [self.tree(l) + "coverage/index.html" for l in self.languages],
-                      render)
+        self.book.global_pages("coverage index", inputs,
+                          [self.tree(l) + "coverage/index.html" for l in self.languages],
+                          render, renderer.output)
 
     def home(self, renderer: Renderer, graph: SiteGraph, links_of: dict[str, list[Link]],
              downloads: list[dict], description: dict) -> None:
@@ -354,7 +355,7 @@ class SiteWriter:
             views = renderer.views[lang]
             entries = sorted(links_of[lang], key=lambda l: l.text)
             ecf = views.links(s for s in graph.subjects()
-                              if s.startswith("https://w3id.org/kutse-rdf/ecf/") and s.endswith(".0/"))
+                              if s in ECF_SCHEME_IRIS)
             jsonld = embed([simple_jsonld(self.i18n[lang]["site"], lang), description["schema"]])
             renderer.render("home.html", "", lang, jsonld, self.i18n[lang]["site"], standards=entries,
                             frameworks=ecf, downloads=downloads[:6])
@@ -373,8 +374,9 @@ class SiteWriter:
                                 embed(simple_jsonld(t["validation_title"], lang)), t["validation_title"],
                                 report=validation_view(validation), has_ttl=has_ttl)
 
-        self.reusable("validation", [text, str(has_ttl).encode()],
-                      [self.tree(lang) + "validation/" for lang in self.languages], validation_pages)
+        self.book.global_pages("validation", [text, str(has_ttl).encode()],
+                          [self.tree(lang) + "validation/" for lang in self.languages],
+                          validation_pages, renderer.output)
         for lang in self.languages:
             t = self.i18n[lang]
             renderer.render("search.html", "search/", lang, embed(simple_jsonld(t["nav_search"], lang)),
@@ -394,7 +396,7 @@ class SiteWriter:
                             licence_name=self.settings["licence_name"])
 
     def void(self, renderer: Renderer, description: dict) -> None:
-        """void.ttl, .well-known/void and void.jsonld (site_meta.dataset_description)."""
+        """void.ttl, .well-known/void and void.jsonld (meta.dataset_description)."""
         triples = description["triples"]
         turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=description["prefixes"])
         renderer.write(self.out / "void.ttl", turtle)
@@ -413,9 +415,9 @@ class SiteWriter:
         for extra in ("coverage/", "downloads/", "validation/", "search/"):
             urls.append(base + extra)
         today = build_time().date().isoformat()  # SOURCE_DATE_EPOCH for a reproducible build
-        self.reusable("sitemap", [today.encode(), "\n".join(urls).encode()], ["sitemap.xml"],
-                      lambda: renderer.write(self.out / "sitemap.xml", self.env.get_template(
-                          "sitemap.xml").render(urls=urls, today=today)))
+        self.book.global_pages("sitemap", [today.encode(), "\n".join(urls).encode()], ["sitemap.xml"],
+                          lambda: renderer.write(self.out / "sitemap.xml", self.env.get_template(
+                              "sitemap.xml").render(urls=urls, today=today)), renderer.output)
         renderer.write(self.out / "robots.txt",
                        self.env.get_template("robots.txt").render(sitemap=base + "sitemap.xml"))
 
@@ -482,6 +484,8 @@ def load_query_results(folder: Path, extra: Path | None = None) -> list[dict]:
 
 def read_csv_head(path: Path, limit: int) -> tuple[list[str], list[list[str]], int]:
     """Header, the first `limit` rows and the number of rows of a CSV file."""
+    # a cell may hold a whole long title (csv's default limit is 128 KiB), never more than the file
+    csv.field_size_limit(max(csv.field_size_limit(), path.stat().st_size + 1))
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         columns = next(reader, [])
@@ -504,12 +508,10 @@ def validation_view(report) -> dict | None:
     return {"conforms": not rows, "columns": columns, "rows": rows, "summary": {}}
 
 
-def build_site(root: Path, config: Config, standards: list | None = None,
-               previous: Path | None = None,
+def build_site(root: Path, config: Config, previous: Path | None = None,
                reports_ready: Callable[[], None] = lambda: None) -> SiteStats:
     """Write root/site/ from root/data/ and root/reports/ (the [site] stage of the build).
-    `previous` is the build being replaced, whose pages of unchanged standards are taken over;
-    `standards` (the parsed models) is accepted for the build's call and not needed;
+    `previous` is the build being replaced, whose unchanged pages are taken over;
     `reports_ready` returns once reports/queries/ is complete (the build writes it in a thread
     while the site starts)."""
     return SiteWriter(root, config, previous, reports_ready).build()

@@ -1,0 +1,146 @@
+"""The kinds of resource page, each declared once: how a resource is recognised (its rdf:type, or
+a test where no type tells), the view builder that makes its page's kind-specific parts, the
+schema.org nodes of its JSON-LD, whether and how it is found by the search and its template.
+
+To add a page kind: declare it in KINDS (before any kind that would also match its resources),
+give it a view builder in views.py, its JSON-LD in jsonld.py if schema.org has a term for it,
+a template `NAME.html` in site_templates/ and a `kind_NAME` label in i18n.toml (and, if it is
+searched, in search.html's list of kind labels).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from kutse_rdf.graph.namespaces import ECF3, ECF4, ECF_LEVEL, EQF, ESCO_ROOT
+from kutse_rdf.site import jsonld
+from kutse_rdf.site.graph import SKOS, K, SiteGraph
+from kutse_rdf.site.search import BODY, NOTATION, TITLE, SearchIndex
+from kutse_rdf.site.views import INCOMING_LIMIT, Page, Statement, Views, code_key
+
+ECF_NAMESPACES = (str(ECF4), str(ECF3), str(ECF_LEVEL))  # e-CF areas, and the proficiency levels
+
+
+def no_search_fields(page: Page) -> list[tuple[str, int]]:
+    return []
+
+
+def no_boost(page: Page) -> int:
+    return 0
+
+
+@dataclass(frozen=True)
+class PageKind:
+    key: str  # the kind's own name in this registry
+    name: str  # what pages call it: `page.kind`, the template NAME.html, the search index's kind
+    view: Callable[[Views, str], dict]  # the page's kind-specific parts (Page.data)
+    jsonld: Callable[[Page, Views], list[dict]]  # schema.org nodes beside the WebPage node
+    rdf_type: str | None = None  # a resource of this type is of this kind ...
+    test: Callable[[SiteGraph, str], bool] | None = None  # ... or one that passes this test
+    search_weight: int | None = None  # None: not in the search index; else its rank among equal hits
+    search_fields: Callable[[Page], list[tuple[str, int]]] = no_search_fields  # besides titles, notation
+    search_boost: Callable[[Page], int] = no_boost  # added to the weight, page by page
+
+    @property
+    def template(self) -> str:
+        return f"{self.name}.html"
+
+    def matches(self, graph: SiteGraph, iri: str, types: set[str]) -> bool:
+        if self.rdf_type is not None:
+            return self.rdf_type in types
+        return self.test is None or self.test(graph, iri)
+
+    def index(self, search: SearchIndex, page: Page, pages: dict[str, Page]) -> None:
+        """Add the page to the search index, when its kind is searched: found by its title in
+        every language, its notation and the kind's own texts."""
+        if self.search_weight is None:
+            return
+        fields = [(p.title.text, TITLE) for p in pages.values()]
+        if page.notation:
+            fields.append((page.notation, NOTATION))
+        search.add(page.path, page.title.text, page.title.lang, page.kind, page.notation,
+                   fields + self.search_fields(page), self.search_weight + self.search_boost(page))
+
+
+def competence_search_fields(page: Page) -> list[tuple[str, int]]:
+    data = page.data
+    fields = [(i.text, BODY) for i in data["indicators"] + data["knowledge"]]
+    for ecf in data["ecf"]:
+        fields += [(ecf["link"].text, BODY), (ecf["link"].notation or "", BODY)]
+    return fields
+
+
+def cited_ecf_boost(page: Page) -> int:
+    # an e-CF concept some standard cites comes before its uncited twin in the other version
+    return 1 if page.data["cited_by"] else 0
+
+
+def is_ecf_concept(graph: SiteGraph, iri: str) -> bool:
+    return bool(graph.objects(iri, K.ecfArea))
+
+
+def is_ecf_area(graph: SiteGraph, iri: str) -> bool:
+    return iri.startswith(ECF_NAMESPACES) and bool(graph.objects(iri, SKOS.topConceptOf))
+
+
+def is_esco_scheme(graph: SiteGraph, iri: str) -> bool:
+    return iri.startswith(ESCO_ROOT) and SKOS.ConceptScheme in graph.types(iri)
+
+
+def has_sections(graph: SiteGraph, iri: str) -> bool:
+    return bool(graph.parts(iri))
+
+
+# In the order they are tried: the first kind that matches a resource is its kind.
+KINDS: tuple[PageKind, ...] = (
+    PageKind("standard", "standard", Views.data_standard, jsonld.standard_nodes,
+             rdf_type=K.OccupationalStandard, search_weight=0),
+    PageKind("qualification", "qualification", Views.data_qualification, jsonld.qualification_nodes,
+             rdf_type=K.Qualification, search_weight=1),
+    PageKind("partial", "partial", Views.data_qualification, jsonld.credential_nodes,
+             rdf_type=K.PartialQualification, search_weight=1),
+    PageKind("specialisation", "specialisation", Views.data_qualification, jsonld.credential_nodes,
+             rdf_type=K.Specialisation, search_weight=1),
+    PageKind("competence", "competence", Views.data_competence, jsonld.term_nodes,
+             rdf_type=K.Competence, search_weight=3, search_fields=competence_search_fields),
+    PageKind("ecf", "ecf", Views.data_ecf, jsonld.term_nodes, test=is_ecf_concept, search_weight=2,
+             search_boost=cited_ecf_boost),
+    PageKind("ecf_area", "ecf_area", Views.data_ecf_area, jsonld.term_nodes, test=is_ecf_area,
+             search_weight=0),
+    PageKind("esco_scheme", "scheme", Views.data_scheme, jsonld.scheme_nodes, test=is_esco_scheme,
+             search_weight=0),
+    PageKind("scheme", "scheme", Views.data_scheme, jsonld.scheme_nodes,
+             rdf_type=SKOS.ConceptScheme),
+    PageKind("esco_concept", "resource", Views.data_resource, jsonld.no_nodes,
+             test=lambda graph, iri: iri.startswith(ESCO_ROOT), search_weight=0),
+    PageKind("eqf_level", "resource", Views.data_resource, jsonld.no_nodes,
+             test=lambda graph, iri: iri.startswith(str(EQF))),
+    # a page that is mostly its hash IRIs (the ontology): a table of contents of its sections
+    PageKind("document", "document", Views.data_resource, jsonld.no_nodes, test=has_sections),
+    PageKind("resource", "resource", Views.data_resource, jsonld.no_nodes),
+)
+
+
+def kind_of(graph: SiteGraph, iri: str) -> PageKind:
+    types = graph.types(iri)
+    return next(kind for kind in KINDS if kind.matches(graph, iri, types))
+
+
+def make_page(views: Views, iri: str, kind: PageKind) -> Page:
+    """The page of `iri` in the language of `views`: what every page shows (its statements,
+    what points at it, its hash IRIs) and the kind's own parts."""
+    g = views.g
+    page = Page(iri, g.path_of(iri), kind.name, views.label(iri), g.notation(iri))
+    for predicate, objects in sorted(g.statements(iri).items(), key=lambda kv: g.curie(kv[0])):
+        values = sorted((views.value(o) for o in objects),
+                        key=lambda v: (code_key(getattr(v, "notation", None)), v.text))
+        page.statements.append(Statement(views.link(predicate), values))
+    incoming = g.incoming(iri)
+    page.incoming_more = max(0, len(incoming) - INCOMING_LIMIT)
+    page.incoming = [(views.link(s), views.link(p)) for s, p in incoming[:INCOMING_LIMIT]]
+    page.data = kind.view(views, iri)
+    # every hash IRI of the page is a section of it: the kind's template shows some (indicators,
+    # work parts, ...) with their fragment as id, the rest get a generic section
+    shown = page.data.get("shown", set())
+    page.parts = views.part_rows([p for p in g.parts(iri) if p not in shown])
+    return page
