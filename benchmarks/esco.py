@@ -53,7 +53,8 @@ def make_release(folder: Path, skills: int, occupations: int, seed: int = 1) -> 
 
     skill_uris = [f"{E}skill/{i:08d}-0000-4000-8000-000000000000" for i in range(skills)]
     groups = sorted({f"{a}{b}{c}{d}" for a in "123456789" for b in "0123456789"[:rng.randint(2, 6)]
-                     for c in "0123456789"[:3] for d in "0123456789"[:3]})[:430]
+                     for c in "0123456789"[:3] for d in "0123456789"[:3]})[:429]
+    groups = sorted(groups + ["1330"])  # the corpus's standards are all in ISCO 1330
     codes = sorted({g[:n] for g in groups for n in (1, 2, 3, 4)})
     occ_uris = [f"{E}occupation/{i:08d}-0000-4000-9000-000000000000" for i in range(occupations)]
     skill_rows = {lang: [] for lang in ("en", "et")}
