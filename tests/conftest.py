@@ -2,9 +2,15 @@
 does not fail to collect while another stage is being built."""
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# The tests' reference graph has the shipped ESCO subset, whatever release the user imported
+# (`kutse-rdf esco import`): an empty store folder of their own. test_esco.py sets its own.
+os.environ["KUTSE_RDF_ESCO"] = os.path.join(tempfile.gettempdir(), f"kutse-rdf-test-esco-{os.getpid()}")
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "standards" / "it-juht-tase-7.txt"

@@ -10,11 +10,11 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "kutse_rdf"
 STAGES = (
     ("errors", "config", "resources", "model"),
     ("reading",),
-    ("graph",),
+    ("graph", "esco"),  # an ESCO release is reference vocabulary, like the shipped subset
     ("engine",),
     ("query",),
     ("site",),
-    ("publish", "esco"),
+    ("publish",),
     ("build", "api"),
     ("commands",),
     ("cli", "__main__", "__init__"),

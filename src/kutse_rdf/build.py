@@ -452,6 +452,22 @@ def write_validation(root: Path, units: list[UnitResult], result: BuildResult) -
                         "(reports/validation.json; details: kutse-rdf validate)")
 
 
+def write_esco_suggestions(root: Path, result: BuildResult, config: Config) -> None:
+    """reports/esco-suggestions.sssom.tsv when an ESCO release is imported (esco/suggest.py);
+    nothing without one."""
+    from kutse_rdf.esco.store import load_store
+
+    store = load_store(config)
+    if store is None:
+        return
+    from kutse_rdf.esco.suggest import write_suggestions
+
+    count = write_suggestions(root / "reports" / "esco-suggestions.sssom.tsv", store,
+                              result.standards, config)
+    result.notes.append(f"esco: {count} suggested skill mapping(s) from ESCO {store.version} in "
+                        "reports/esco-suggestions.sssom.tsv (not curated)")
+
+
 def write_site(root: Path, result: BuildResult, config: Config, previous: Path | None = None,
                reports_ready: Callable[[], None] = lambda: None) -> None:
     """[site] The static site (root/site/) from data/, reports/ and site_templates/.
@@ -633,6 +649,7 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
             ("data", stage_data),  # data/* dumps, ELM view; starts the queries
             ("model", lambda: write_parse_outputs(root, result, units)),
             ("validate", lambda: write_validation(root, units, result)),
+            ("esco", lambda: write_esco_suggestions(root, result, config)),
             ("site", lambda: write_site(root, result, config, previous=out,
                                         reports_ready=queries.wait)),
             ("queries-wait", queries.wait),

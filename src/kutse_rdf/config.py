@@ -7,6 +7,8 @@ command-line options. Example:
     ecf_default_version = "4.0"
     queries = "my-queries"   # extra named queries (*.rq), relative to this file
     templates = "my-templates"  # site templates that replace the shipped ones of the same name
+    esco = "esco-store"      # where `kutse-rdf esco import` keeps the release (default: the
+                             # user's cache, $XDG_CACHE_HOME/kutse-rdf/esco), relative to this file
     [ecf_version]            # per standard, by file name without extension
     "vana-standard" = "3.0"
 """
@@ -31,6 +33,7 @@ class Config:
     ecf_version: dict[str, str] = field(default_factory=dict)  # file stem -> version
     queries: Path | None = None  # a folder of extra named queries (query/named.py)
     templates: Path | None = None  # a folder of site templates overriding the shipped ones by name
+    esco: Path | None = None  # the store of the imported ESCO release (esco/store.py)
 
     def ecf_version_for(self, source_file: str, stated: str | None) -> str:
         """The e-CF version a standard's citations refer to: a per-standard override first,
@@ -59,7 +62,7 @@ def load_config(path: str | None = None, base_uri: str | None = None) -> Config:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise InputError(f"config file is not valid TOML: {exc}", file=str(file)) from None
         unknown = set(data) - {"base_uri", "ecf_default_version", "ecf_version", "queries",
-                               "templates"}
+                               "templates", "esco"}
         if unknown:
             raise InputError(f"unknown config keys: {', '.join(sorted(unknown))}", file=str(file))
         config.base_uri = data.get("base_uri", config.base_uri)
@@ -69,6 +72,10 @@ def load_config(path: str | None = None, base_uri: str | None = None) -> Config:
             config.queries = config_folder("queries", data["queries"], file)
         if "templates" in data:
             config.templates = config_folder("templates", data["templates"], file)
+        if "esco" in data:  # need not exist yet: `esco import` makes it
+            if not isinstance(data["esco"], str) or not data["esco"].strip():
+                raise InputError("esco must be a folder name (a string)", file=str(file))
+            config.esco = (file.parent / data["esco"]).resolve()
     if base_uri:
         config.base_uri = base_uri
     if not config.base_uri.startswith(("http://", "https://")):

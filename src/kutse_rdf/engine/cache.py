@@ -45,6 +45,9 @@ def environment_key(config: Config) -> str:
         folder = resource_dir(name)
         for file in sorted(p for p in folder.rglob("*") if p.is_file()):
             digest.update(str(file.relative_to(folder)).encode() + b"\0" + file.read_bytes())
+    from kutse_rdf.esco.store import release_key
+
+    digest.update(f"esco {release_key(config)}\n".encode())  # the imported ESCO release
     if config.queries is not None:  # extra named queries widen what query_nt keeps
         for file in sorted(config.queries.glob("*.rq")):
             digest.update(file.name.encode() + b"\0" + file.read_bytes())

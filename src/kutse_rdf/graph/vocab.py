@@ -64,6 +64,12 @@ class Mapping:
     subject_label: str | None = None
     extra: dict[str, str] = field(default_factory=dict)  # other SSSOM columns, as written
 
+    @property
+    def rejected(self) -> bool:
+        """A negative mapping (SSSOM predicate_modifier Not): a suggestion the curator turned
+        down. It is kept so the suggestion does not come back, and is no triple of the graph."""
+        return self.extra.get("predicate_modifier", "").lower() == "not"
+
 
 def ontology_files() -> list[Path]:
     """The Turtle files of the reference graph (ontology/ in a checkout or the wheel)."""
@@ -95,20 +101,53 @@ def _file_graph(name: str) -> Graph:
     return graph
 
 
-def vocabulary_graph() -> Graph:
-    """Ontology + e-CF + levels + EQF + ESCO subset, without mappings (a fresh copy)."""
+def vocabulary_graph(config: Config | None = None) -> Graph:
+    """Ontology + e-CF + levels + EQF + ESCO, without mappings (a fresh copy). ESCO is the
+    imported release when there is one (esco_triples), else the shipped subset."""
+    from kutse_rdf.esco.store import load_store
+
+    store = load_store(config)
     graph = Graph()
     bind_prefixes(graph)
     for path in ontology_files():
+        if store is not None and path.name == "esco.ttl":
+            continue
         for triple in _parsed(path):
+            graph.add(triple)
+    if store is not None:
+        for triple in esco_triples(store, config):
             graph.add(triple)
     return graph
 
 
+def esco_triples(store, config: Config | None = None) -> tuple:
+    """ESCO from an imported release: its ISCO groups (et/en/... labels, parents) and
+    occupations (labels, ISCO group), the skills the curated mappings name (type, labels),
+    and, from the shipped subset, the concepts the release does not describe (each concept
+    comes whole from one source)."""
+    return _esco_triples(store.folder, store.index["digest"],
+                         config.base_uri if config else DEFAULT_BASE_URI)
+
+
+@lru_cache(maxsize=2)
+def _esco_triples(folder: Path, digest: str, base_uri: str) -> tuple:
+    from kutse_rdf.esco.store import load_store
+
+    store = load_store(Config(base_uri=base_uri, esco=folder))
+    mapped = sorted({m.object for m in _mappings(base_uri)})
+    data = store.reference_nt() + "".join(store.skill_lines(mapped)).encode("utf-8")
+    graph = Graph()
+    graph.parse(data=data.decode("utf-8"), format="nt")
+    described = set(graph.subjects())
+    subset = _parsed(resource_dir("ontology") / "esco.ttl")
+    return tuple(graph) + tuple(t for t in subset if t[0] not in described)
+
+
 def load_reference(config: Config | None = None) -> Graph:
-    """The reference graph: every ontology/ file plus the mappings as SKOS triples, subjects
-    under the configured base URI. A fresh graph per call; the parsing is cached."""
-    graph = vocabulary_graph()
+    """The reference graph: every ontology/ file (ESCO: see vocabulary_graph) plus the
+    curated mappings as SKOS triples, subjects under the configured base URI. A fresh graph per
+    call; the parsing is cached."""
+    graph = vocabulary_graph(config)
     for m in load_mappings(config):
         graph.add((URIRef(m.subject), URIRef(m.predicate), URIRef(m.object)))
     return graph
@@ -305,14 +344,26 @@ def read_mapping_file(path: Path, base_uri: str = DEFAULT_BASE_URI) -> list[Mapp
 
 
 @lru_cache(maxsize=None)
-def _mappings(base_uri: str) -> tuple[Mapping, ...]:
+def _decisions(base_uri: str) -> tuple[Mapping, ...]:
     return tuple(m for path in mapping_files() for m in read_mapping_file(path, base_uri))
 
 
+def _mappings(base_uri: str) -> tuple[Mapping, ...]:
+    return tuple(m for m in _decisions(base_uri) if not m.rejected)
+
+
 def load_mappings(config: Config | None = None) -> list[Mapping]:
-    """Every row of mappings/*.sssom.tsv, subjects under the configured base URI."""
+    """The curated mappings: every row of mappings/*.sssom.tsv but the rejected ones
+    (predicate_modifier Not), subjects under the configured base URI."""
     base_uri = config.base_uri if config else DEFAULT_BASE_URI
     return [replace(m, extra=dict(m.extra)) for m in _mappings(base_uri)]
+
+
+def load_decisions(config: Config | None = None) -> list[Mapping]:
+    """Every row of mappings/*.sssom.tsv, rejected ones too: the curator's decisions, which
+    suggestions never offer again (esco/suggest.py)."""
+    base_uri = config.base_uri if config else DEFAULT_BASE_URI
+    return [replace(m, extra=dict(m.extra)) for m in _decisions(base_uri)]
 
 
 def label(graph: Graph, uri: URIRef, lang: str = "en") -> str | None:
@@ -326,5 +377,5 @@ def label(graph: Graph, uri: URIRef, lang: str = "en") -> str | None:
 
 
 __all__ = ["EcfCompetence", "Mapping", "ONTOLOGY_FILES", "ecf_areas", "ecf_competences",
-           "load_mappings", "load_reference", "mapping_files", "ontology_files",
+           "load_decisions", "load_mappings", "load_reference", "mapping_files", "ontology_files",
            "read_mapping_file", "vocabulary_graph"]
