@@ -10,11 +10,12 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
+from support.build import assert_answers_equal
 
-from kutse_rdf.engine import dumps
-from kutse_rdf.graph import reason
 from kutse_rdf.build import BuildResult, run_build
 from kutse_rdf.config import Config
+from kutse_rdf.engine import dumps
+from kutse_rdf.graph import reason
 from kutse_rdf.graph.namespaces import KUTSE
 
 G = "https://w3id.org/kutse-rdf/id/graph/"
@@ -146,22 +147,6 @@ def test_a_query_reading_any_predicate_gets_the_whole_union(tmp_path, seed_path,
     assert set(result.store) == set(ox.parse(path=str(out / "data" / "all.nt"),
                                              format=ox.RdfFormat.N_TRIPLES))
     assert_answers_equal(result.store, out)
-
-
-def assert_answers_equal(store, out: Path) -> None:
-    from kutse_rdf import query as q
-
-    whole = ox.Store()
-    whole.bulk_load(path=str(out / "data" / "all.nt"), format=ox.RdfFormat.N_TRIPLES)
-    standards = q.standards_in(whole)
-    answered = 0
-    for name, query in q.library().items():
-        params = {p.name: standards[i % len(standards)]
-                  for i, p in enumerate(query.params) if p.required}
-        expected = q.run(whole, query, params)
-        answered += bool(expected.rows)
-        assert q.run(store, query, params).rows == expected.rows, name
-    assert answered >= len(q.library()) - 3  # (no level conflicts, nothing unrequired, ...)
 
 
 def test_failed_build_leaves_the_previous_build_intact(built, tmp_path, monkeypatch, seed_path):

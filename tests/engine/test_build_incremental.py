@@ -162,7 +162,7 @@ def test_query_reports_rerun_only_when_what_the_queries_read_changes(tmp_path, c
     """An indicator's text is not read by any library query: the rebuild links the previous
     reports. A competence title is (skos:prefLabel): the queries run again, on a store whose
     answers equal those on the whole graph."""
-    from test_build_data import assert_answers_equal
+    from support.build import assert_answers_equal
 
     out = tmp_path / "build"
     files = sorted(corpus.glob("*.txt"))

@@ -6,8 +6,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from kutse_rdf.config import Config
-from kutse_rdf.graph.convert import standard_graph
 from kutse_rdf.engine.unit import sorted_nt
+from kutse_rdf.graph.convert import standard_graph
 
 EX = "https://example.org/"
 

@@ -3,15 +3,12 @@ on 127.0.0.1 only. The build served is a small folder made here (data/all.trig =
 mini graph), except in the end-to-end test, which builds the seed."""
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import re
-import shutil
 import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -24,36 +21,12 @@ from kutse_rdf import query as q
 from kutse_rdf.cli import main
 from kutse_rdf.errors import InputError
 from kutse_rdf.publish.serve import make_server, negotiate
+from support.serve import MINI, make_build, serving
 
 pytestmark = pytest.mark.server
 
 ROOT = Path(__file__).resolve().parents[2]
-MINI = ROOT / "tests" / "fixtures" / "query" / "mini.trig"
 QUERIES = ROOT / "queries"
-
-
-def make_build(folder: Path) -> Path:
-    (folder / "data").mkdir(parents=True)
-    (folder / "site" / "standard").mkdir(parents=True)
-    shutil.copy(MINI, folder / "data" / "all.trig")
-    (folder / "site" / "index.html").write_text("<!doctype html><title>Näidis</title>\n",
-                                                encoding="utf-8")
-    (folder / "site" / "standard" / "index.ttl").write_text("<a:b> <a:c> <a:d> .\n")
-    return folder
-
-
-@contextlib.contextmanager
-def serving(build: Path):
-    """A real server on 127.0.0.1 (a free port) over a build folder, stopped afterwards."""
-    srv = make_server(build, port=0, quiet=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield srv
-    finally:
-        srv.shutdown()
-        srv.server_close()
-        thread.join(5)
 
 
 @pytest.fixture()

@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from test_serve import MINI, make_build
+from support.serve import MINI, make_build, serving
 
 from kutse_rdf.cli import main
-from kutse_rdf.config import ServeLimits
 from kutse_rdf.errors import InputError
 from kutse_rdf.publish import serve
 from kutse_rdf.publish.serve import make_server, uses_service
@@ -30,19 +29,6 @@ CROSS_JOIN_3 = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 # 152 triples in mini.trig's union: 534 million rows to count, minutes of CPU.
 COUNT_4 = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 SMALL = "ASK { ?s ?p ?o }"
-
-
-@contextlib.contextmanager
-def serving(build: Path, **limits):
-    srv = make_server(build, port=0, quiet=True, limits=ServeLimits(**limits))
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield srv
-    finally:
-        srv.shutdown()
-        srv.server_close()
-        thread.join(5)
 
 
 @pytest.fixture()
