@@ -48,7 +48,7 @@ class Settings:
 
 @lru_cache(maxsize=1)
 def load_settings() -> Settings:
-    """Read once per process (~8 ms a call: a unit per standard called it each time)."""
+    """Read once per process: every standard's unit needs it."""
     folder = resource_dir("ontology") / "elm"
     toml_file = folder / "elm.toml"
     try:
@@ -71,7 +71,7 @@ class ElmWriter:
         self.u = Uris(config.base_uri)
         self.esco = esco  # competence URI -> [(ESCO skill URI, English label or None)]
         # A list, not an rdflib graph: a build only serialises these (unit.sorted_nt, which
-        # writes each triple once), and ~1,100 graph adds a standard cost ~3 ms
+        # writes each triple once), and adding to a graph costs more than appending
         self.triples: list[tuple] = []
         self.concepts: set[URIRef] = set()  # controlled-vocabulary concepts referred to
 
