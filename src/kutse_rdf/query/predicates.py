@@ -16,6 +16,10 @@ from kutse_rdf.errors import InputError
 from kutse_rdf.query.named import QueryFile, check_syntax, library
 from kutse_rdf.resources import resource_dir
 
+# What the reports' label columns read (tables.label), whatever the queries name.
+LABEL_PREDICATES_READ = ("http://www.w3.org/2004/02/skos/core#prefLabel",
+                         "http://www.w3.org/2000/01/rdf-schema#label",
+                         "http://www.w3.org/2004/02/skos/core#notation")
 PREDICATES_FILE = "predicates.json"  # queries/: predicates_used of the shipped library
 
 
@@ -93,6 +97,8 @@ def predicates_record(queries: Iterable[QueryFile]) -> dict:
     """{"queries": hash of the query texts, "predicates": sorted predicates_used or None}."""
     queries = list(queries)
     found = predicates_used(queries)
+    if found is not None:  # and what the label columns of the reports read (tables.py)
+        found = found | set(LABEL_PREDICATES_READ)
     return {"queries": library_digest(queries),
             "predicates": None if found is None else sorted(found)}
 
