@@ -7,6 +7,7 @@ import csv
 import io
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 import kutse_rdf.query as q
@@ -21,9 +22,13 @@ CARPENTER = "https://w3id.org/kutse-rdf/id/standard/puusepp-tase-4"
 
 
 @pytest.fixture(scope="module")
-def built(pipeline_dataset, tmp_path_factory):
+def dataset(pipeline_dataset):
+    return pipeline_dataset([SEED] + FIXTURES)
+
+
+@pytest.fixture(scope="module")
+def built(dataset, tmp_path_factory):
     """The seed and the fixture standards: (store, a TriG dump for `query --data`)."""
-    dataset = pipeline_dataset([SEED] + FIXTURES)
     dump = tmp_path_factory.mktemp("analyst") / "all.trig"
     dump.write_bytes(dataset.serialize(format="trig", encoding="utf-8"))
     return q.store_from_dataset(dataset), dump
@@ -99,6 +104,33 @@ def test_untouched_areas_and_a_standard_without_ecf(built):
     assert len(uncovered) == 41 - 21 and {r["status"] for r in uncovered} == {"uncovered"}
 
 
+@pytest.mark.parametrize("name", ["competence-table", "requirements", "ecf-areas-untouched",
+                                  "ecf-uncovered"])
+def test_engines_agree_on_the_new_queries(built, dataset, name):
+    # rdflib (the reference) gives the same rows; lists compared with their items sorted
+    import rdflib
+
+    store, _ = built
+    reference_data = rdflib.Dataset(default_union=True)
+    reference_data.parse(data=dataset.serialize(format="nquads"), format="nquads")
+    query = q.library()[name]
+    for params in ({"standard": "it-juht-tase-7"}, {"standard": "puusepp-tase-4"}):
+        bindings = q.bind_params(query, params, store)
+        fast = q.run_bound(store, query, bindings)
+        reference = q.run_reference(reference_data, query, bindings)
+
+        def cell(term):
+            if name == "competence-table" and isinstance(term, ox.Literal) and ", " in term.value:
+                return q.sort_list(term.value)  # GROUP_CONCAT's order is the engine's
+            return q.canonical(term)
+
+        def rows(result):
+            return sorted((tuple(map(cell, row)) for row in result.rows), key=repr)
+
+        assert fast.variables == reference.variables
+        assert rows(fast) == rows(reference), (name, params)
+
+
 def test_every_coverage_query_defines_covers():
     library = q.library()
     assert library["ecf-coverage"].covers.startswith("required")
@@ -139,15 +171,16 @@ def test_label_language_and_tsv(built, capsys):
                                     f"{IT}/qualification\t{label}"]
 
 
-def test_build_reports_carry_labels_and_sorted_lists(built, tmp_path):
+def test_build_reports_carry_labels(built, tmp_path):
     store, _ = built
-    q.write_reports(tmp_path, store)
-    with (tmp_path / "competence-table.csv").open(encoding="utf-8", newline="") as handle:
+    skipped = q.write_reports(tmp_path, store)
+    # one standard at a time (register-wide they are over the time budget): not reported
+    assert {"competence-table", "requirements"} <= set(skipped)
+    with (tmp_path / "competences-by-partial.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     seed = [r for r in rows if r["standard"] == IT]
     assert seed[0]["standardLabel"] == "IT-juht, tase 7"
-    assert [r["notation"] for r in seed][:11] == [f"B.3.{n}" for n in range(1, 12)]
-    assert {r["notation"]: r["ecfCodes"] for r in seed}["B.3.18"] == "D.1, E.8"
+    assert seed[0]["partLabel"] == "IT arendusjuht, tase 7" and "partLabelLabel" not in rows[0]
     carpenter = [r for r in csv.DictReader(
         (tmp_path / "ecf-uncovered.csv").open(encoding="utf-8", newline=""))
         if r["standard"] == CARPENTER]
