@@ -15,10 +15,10 @@ from typing import Any
 import pyoxigraph as ox
 
 from kutse_rdf.errors import InputError
-from kutse_rdf.query.execute import run_bound
+from kutse_rdf.query.execute import TSV, run_bound
 from kutse_rdf.query.named import QueryFile, library
 from kutse_rdf.query.store import store_from_dataset
-from kutse_rdf.query.tables import labelled, write_table
+from kutse_rdf.query.tables import labelled_answer, pref_labels, write_table
 
 REPORT_SUFFIXES = ("csv", "json")  # the files of a report: NAME.csv, NAME.json
 
@@ -44,6 +44,8 @@ def write_reports(out_dir: Path, data: Any, queries: dict[str, QueryFile] | None
     out_dir.mkdir(parents=True, exist_ok=True)
     store = data if isinstance(data, ox.Store) else store_from_dataset(data)
     reported, skipped = report_queries(queries)
+    names: dict[str, str] = {}  # labels, shared by the reports (the same IRIs recur)
+    prefetched = pref_labels(store)
 
     def report(name: str, query: QueryFile) -> None:
         # The answer is kept as TSV; the same bytes `query --format json / csv` print.
@@ -54,7 +56,9 @@ def write_reports(out_dir: Path, data: Any, queries: dict[str, QueryFile] | None
         (out_dir / f"{name}.json").write_bytes(result.serialize(ox.QueryResultsFormat.JSON)
                                                + b"\n")
         # the spreadsheet-ready table: a label column (Estonian) beside each IRI column
-        columns, rows = labelled(result.variables, result.rows, store, "et")
+        columns, rows = labelled_answer(result.variables, result.serialize(TSV),
+                                        result.serialize(ox.QueryResultsFormat.CSV), store,
+                                        "et", names, prefetched)
         (out_dir / f"{name}.csv").write_bytes(write_table(columns, rows, "csv"))
 
     with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:

@@ -43,12 +43,28 @@ def sort_list(text: str, separator: str = LIST_SEPARATOR) -> str:
     return separator.join(sorted(text.split(separator), key=natural_key))
 
 
-def label(store: ox.Store, node: ox.NamedNode, lang: str = "et") -> str:
-    """A readable name for an IRI in `lang` (see the module's docstring for the order)."""
+def pref_labels(store: ox.Store) -> dict[str, list[ox.Literal]]:
+    """Every IRI's skos:prefLabels, read in one query: for the build's reports, whose answers
+    hold most of the register's IRIs, one scan is far cheaper than a lookup per IRI."""
+    found: dict[str, list[ox.Literal]] = {}
+    query = "SELECT ?s ?l WHERE { ?s <%s> ?l FILTER(isIRI(?s) && isLiteral(?l)) }" % _PREF_LABEL.value
+    for subject, value in store.query(query):
+        found.setdefault(subject.value, []).append(value)
+    return found
+
+
+def label(store: ox.Store, node: ox.NamedNode, lang: str = "et",
+          prefetched: dict[str, list[ox.Literal]] | None = None) -> str:
+    """A readable name for an IRI in `lang` (see the module's docstring for the order);
+    `prefetched`: pref_labels(store)."""
     other = [x for x in LANGUAGES if x != lang]
     for predicate in (_PREF_LABEL, _RDFS_LABEL):
-        values = [q.object for q in store.quads_for_pattern(node, predicate, None, ox.DefaultGraph())
-                  if isinstance(q.object, ox.Literal)]
+        if predicate is _PREF_LABEL and prefetched is not None:
+            values = prefetched.get(node.value, [])
+        else:
+            values = [q.object for q in store.quads_for_pattern(node, predicate, None,
+                                                                ox.DefaultGraph())
+                      if isinstance(q.object, ox.Literal)]
         if values:
             for wanted in [lang, *other, None]:
                 for value in sorted(values, key=lambda v: (v.language or "", v.value)):
@@ -102,6 +118,47 @@ def labelled(variables: list[str], rows: Iterable[tuple[Any, ...]], store: ox.St
                     if term.value not in names:
                         names[term.value] = label(store, term, lang)
                     cells.append(names[term.value])
+                else:
+                    cells.append("")
+        out.append(cells)
+    return columns, out
+
+
+def labelled_answer(variables: list[str], tsv: bytes, csv_text: bytes, store: ox.Store,
+                    lang: str = "et", names: dict[str, str] | None = None,
+                    prefetched: dict[str, list[ox.Literal]] | None = None,
+                    ) -> tuple[list[str], list[list[str]]]:
+    """labelled() from an answer Oxigraph wrote twice, as SPARQL TSV (whose cells tell an IRI,
+    `<…>`, from a literal) and SPARQL CSV (the plain values): no Python terms are made, which is
+    a part of the cost on large answers. `names` caches labels across calls; `prefetched`:
+    pref_labels(store)."""
+    kinds = [line.split("\t") for line in tsv.decode("utf-8").split("\n")[1:] if line]
+    values = list(csv.reader(io.StringIO(csv_text.decode("utf-8"), newline="")))[1:]
+    if len(kinds) != len(values):
+        raise ValueError("the TSV and CSV answers differ in length")
+    iri_columns = [i for i, name in enumerate(variables)
+                   if f"{name}Label" not in variables
+                   and any(row[i].startswith("<") for row in kinds)]
+    columns: list[str] = []
+    for i, name in enumerate(variables):
+        columns.append(name)
+        if i in iri_columns:
+            columns.append(f"{name}Label")
+    names = {} if names is None else names
+    out = []
+    for kind, row in zip(kinds, values):
+        if not iri_columns:
+            out.append(row)
+            continue
+        cells = []
+        for i, value in enumerate(row):
+            cells.append(value)
+            if i in iri_columns:
+                if kind[i].startswith("<"):
+                    key = f"{lang} {value}"
+                    if key not in names:
+                        names[key] = label(store, ox.NamedNode(value), lang, prefetched)
+                    cells.append(names[key])
                 else:
                     cells.append("")
         out.append(cells)
