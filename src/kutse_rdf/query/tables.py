@@ -136,33 +136,27 @@ def labelled_answer(variables: list[str], tsv: bytes, csv_text: bytes, store: ox
     values = list(csv.reader(io.StringIO(csv_text.decode("utf-8"), newline="")))[1:]
     if len(kinds) != len(values):
         raise ValueError("the TSV and CSV answers differ in length")
-    iri_columns = [i for i, name in enumerate(variables)
-                   if f"{name}Label" not in variables
-                   and any(row[i].startswith("<") for row in kinds)]
-    columns: list[str] = []
-    for i, name in enumerate(variables):
-        columns.append(name)
-        if i in iri_columns:
-            columns.append(f"{name}Label")
     names = {} if names is None else names
-    out = []
-    for kind, row in zip(kinds, values):
-        if not iri_columns:
-            out.append(row)
-            continue
-        cells = []
-        for i, value in enumerate(row):
-            cells.append(value)
-            if i in iri_columns:
-                if kind[i].startswith("<"):
-                    key = f"{lang} {value}"
-                    if key not in names:
-                        names[key] = label(store, ox.NamedNode(value), lang, prefetched)
-                    cells.append(names[key])
-                else:
-                    cells.append("")
-        out.append(cells)
-    return columns, out
+
+    def name_of(value: str) -> str:
+        key = f"{lang} {value}"
+        found = names.get(key)
+        if found is None:
+            found = names[key] = label(store, ox.NamedNode(value), lang, prefetched)
+        return found
+
+    # column by column (comprehensions), then back to rows: a Python loop per cell costs more
+    columns: list[str] = []
+    cells: list[list[str]] = []
+    for i, name in enumerate(variables):
+        column = [row[i] for row in values]
+        columns.append(name)
+        cells.append(column)
+        iris = [kind[i].startswith("<") for kind in kinds]
+        if f"{name}Label" not in variables and any(iris):
+            columns.append(f"{name}Label")
+            cells.append([name_of(v) if is_iri else "" for v, is_iri in zip(column, iris)])
+    return columns, [list(row) for row in zip(*cells)] if values else []
 
 
 def write_table(columns: list[str], rows: list[list[str]], dialect: str = "csv") -> bytes:
