@@ -156,7 +156,7 @@ def test_excel_csv_has_labels_bom_and_semicolons(built, capsys):
     first = dict(zip(header, rows[1]))
     assert first["standardLabel"] == "IT-juht, tase 7"
     assert first["competenceLabel"] == "Infosüsteemi ja äristrateegia kooskõlastamine"
-    assert first["groupLabel"] == "kohustuslik"
+    assert first["groupLabel"] == "kutse:mandatory"  # no skos:prefLabel: the prefixed name
 
 
 def test_label_language_and_tsv(built, capsys):

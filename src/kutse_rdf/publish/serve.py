@@ -308,14 +308,16 @@ class Handler(SimpleHTTPRequestHandler):
 
     def library(self) -> None:
         """The library queries as the workbench's examples (name, title, questions, covers,
-        parameters, text)."""
+        parameters, text), and the prefix table (IRIs without a label are shown prefixed)."""
+        from kutse_rdf.graph.namespaces import PREFIXES
         from kutse_rdf.query import library
 
         entries = [{"name": q.name, "title": q.title, "question_et": q.question_et,
                     "question_en": q.question_en, "covers": q.covers,
                     "params": [p.name for p in q.params], "text": q.text}
                    for q in library().values()]
-        body = json.dumps(entries, ensure_ascii=False).encode("utf-8")
+        body = json.dumps({"queries": entries, "prefixes": PREFIXES},
+                          ensure_ascii=False).encode("utf-8")
         self.send_bytes(body, "application/json; charset=utf-8", WORKBENCH_POLICY)
 
     def send_bytes(self, body: bytes, media: str, policy: str) -> None:

@@ -18,7 +18,6 @@ from kutse_rdf.resources import resource_dir
 
 # What the reports' label columns read (tables.label), whatever the queries name.
 LABEL_PREDICATES_READ = ("http://www.w3.org/2004/02/skos/core#prefLabel",
-                         "http://www.w3.org/2000/01/rdf-schema#label",
                          "http://www.w3.org/2004/02/skos/core#notation")
 PREDICATES_FILE = "predicates.json"  # queries/: predicates_used of the shipped library
 

@@ -3,8 +3,10 @@ order, lists inside a cell in a stable order, and the CSV dialects (csv, tsv, ex
 
 A label column is named VARLabel and placed right after VAR, unless the query already answers
 a VARLabel of its own. The label is the term's skos:prefLabel in the chosen language, else in
-the other, else its rdfs:label, else its skos:notation, else the IRI as a prefixed name. The
-build's query store keeps these predicates (predicates.LABEL_PREDICATES_READ).
+the other, else any, else its skos:notation, else the IRI as a prefixed name (kutse:mandatory).
+Only these two predicates: the build's query store keeps them (predicates.LABEL_PREDICATES_READ),
+and not rdfs:label, the text of every indicator and knowledge item, whose edits would otherwise
+make the build run its reports again.
 
 excel-csv is the dialect Excel opens by double-click in a European locale: UTF-8 with a
 byte-order mark (else Excel reads the letters õ ä ö ü š ž as Windows-1252) and `;` between
@@ -19,13 +21,12 @@ from typing import Any, Iterable
 
 import pyoxigraph as ox
 
-from kutse_rdf.graph.namespaces import PREFIXES, RDFS, SKOS
+from kutse_rdf.graph.namespaces import PREFIXES, SKOS
 
 LANGUAGES = ("et", "en")
 LIST_SEPARATOR = ", "  # what a library query's GROUP_CONCAT puts between the items of a list
 DIALECTS = ("csv", "tsv", "excel-csv")
 _PREF_LABEL = ox.NamedNode(str(SKOS.prefLabel))
-_RDFS_LABEL = ox.NamedNode(str(RDFS.label))
 _NOTATION = ox.NamedNode(str(SKOS.notation))
 _DIGITS = re.compile(r"(\d+)")
 
@@ -58,18 +59,16 @@ def label(store: ox.Store, node: ox.NamedNode, lang: str = "et",
     """A readable name for an IRI in `lang` (see the module's docstring for the order);
     `prefetched`: pref_labels(store)."""
     other = [x for x in LANGUAGES if x != lang]
-    for predicate in (_PREF_LABEL, _RDFS_LABEL):
-        if predicate is _PREF_LABEL and prefetched is not None:
-            values = prefetched.get(node.value, [])
-        else:
-            values = [q.object for q in store.quads_for_pattern(node, predicate, None,
-                                                                ox.DefaultGraph())
-                      if isinstance(q.object, ox.Literal)]
-        if values:
-            for wanted in [lang, *other, None]:
-                for value in sorted(values, key=lambda v: (v.language or "", v.value)):
-                    if wanted is None or value.language == wanted:
-                        return value.value
+    if prefetched is not None:
+        values = prefetched.get(node.value, [])
+    else:
+        values = [q.object for q in store.quads_for_pattern(node, _PREF_LABEL, None,
+                                                            ox.DefaultGraph())
+                  if isinstance(q.object, ox.Literal)]
+    for wanted in [lang, *other, None]:
+        for value in sorted(values, key=lambda v: (v.language or "", v.value)):
+            if wanted is None or value.language == wanted:
+                return value.value
     for quad in store.quads_for_pattern(node, _NOTATION, None, ox.DefaultGraph()):
         if isinstance(quad.object, ox.Literal):
             return quad.object.value

@@ -27,22 +27,34 @@ async function labelsFor(iris, lang) {
   const other = lang === "et" ? "en" : "et";
   const values = iris.map(i => "<" + i + ">").join(" ");
   // the label order of the command line's label columns (query/tables.py): prefLabel in lang,
-  // in the other language, any; then rdfs:label the same way; then the notation
-  const query = `SELECT ?s ?a ?b ?c ?d ?e ?f ?g WHERE { VALUES ?s { ${values} }
+  // in the other language, any; then the notation
+  const query = `SELECT ?s ?a ?b ?c ?d WHERE { VALUES ?s { ${values} }
     OPTIONAL { ?s skos:prefLabel ?a FILTER(lang(?a) = "${lang}") }
     OPTIONAL { ?s skos:prefLabel ?b FILTER(lang(?b) = "${other}") }
     OPTIONAL { ?s skos:prefLabel ?c }
-    OPTIONAL { ?s rdfs:label ?d FILTER(lang(?d) = "${lang}") }
-    OPTIONAL { ?s rdfs:label ?e FILTER(lang(?e) = "${other}") }
-    OPTIONAL { ?s rdfs:label ?f }
-    OPTIONAL { ?s skos:notation ?g } }`;
+    OPTIONAL { ?s skos:notation ?d } }`;
   const data = await endpoint(query);
   const names = {};
   for (const b of data.results.bindings) {
-    const best = ["a", "b", "c", "d", "e", "f", "g"].find(k => b[k]);
+    const best = ["a", "b", "c", "d"].find(k => b[k]);
     if (best && !(b.s.value in names)) names[b.s.value] = b[best].value;
   }
+  for (const iri of iris) if (!(iri in names)) names[iri] = compact(iri);
   return names;
+}
+
+let prefixes = {};  // the project's prefix table, from /sparql/library.json
+
+function compact(iri) {
+  let best = "";
+  let found = iri;
+  for (const [prefix, namespace] of Object.entries(prefixes)) {
+    if (iri.startsWith(namespace) && iri.length > namespace.length && namespace.length > best.length) {
+      best = namespace;
+      found = prefix + ":" + iri.slice(namespace.length);
+    }
+  }
+  return found;
 }
 
 function table(data, names) {
@@ -134,15 +146,16 @@ async function run(event) {
 async function loadLibrary() {
   const response = await fetch(ENDPOINT + "/library.json");
   const library = await response.json();
+  prefixes = library.prefixes;
   const select = $("example");
-  for (const q of library) {
+  for (const q of library.queries) {
     const option = document.createElement("option");
     option.value = q.name;
     option.textContent = `${q.name}: ${q.title}`;
     select.appendChild(option);
   }
   select.addEventListener("change", () => {
-    const q = library.find(x => x.name === select.value);
+    const q = library.queries.find(x => x.name === select.value);
     if (!q) return;
     $("query").value = q.text;
     $("question").textContent = q.question_en + (q.covers ? ` (covers: ${q.covers})` : "");
