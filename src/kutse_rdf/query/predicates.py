@@ -13,12 +13,12 @@ import json
 from typing import Iterable
 
 from kutse_rdf.errors import InputError
+from kutse_rdf.graph.namespaces import SKOS
 from kutse_rdf.query.named import QueryFile, check_syntax, library
 from kutse_rdf.resources import resource_dir
 
 # What the reports' label columns read (tables.label), whatever the queries name.
-LABEL_PREDICATES_READ = ("http://www.w3.org/2004/02/skos/core#prefLabel",
-                         "http://www.w3.org/2004/02/skos/core#notation")
+LABEL_PREDICATES_READ = (str(SKOS.prefLabel), str(SKOS.notation))
 PREDICATES_FILE = "predicates.json"  # queries/: predicates_used of the shipped library
 
 
