@@ -147,7 +147,7 @@ def test_protocol_errors(server, path, data, content_type, accept, status):
 
 def test_syntax_error_message_names_the_position(server):
     _, _, body = get(f"{server.url}sparql?query=" + urllib.parse.quote("SELECT ?x\nWHERE { ?x }"))
-    assert body.decode().startswith("SPARQL syntax error: error at 2:")
+    assert body.decode().startswith("SPARQL syntax error at line 2, column ")
 
 
 def test_content_negotiation():

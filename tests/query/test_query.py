@@ -30,7 +30,7 @@ REQUIRED = ("competences-by-partial", "ecf-coverage", "ecf-uncovered", "ecf-area
             "coverage-matrix", "coverage-summary", "esco-links", "level-check",
             "compare-standards")
 # the queries with required parameters (the build does not run them)
-NEEDS_PARAMS = ("compare-standards", "coverage-matrix")
+NEEDS_PARAMS = ("compare-standards", "competence-table", "coverage-matrix", "requirements")
 MINI_STANDARD = "https://w3id.org/kutse-rdf/id/standard/naidis-tase-6"
 
 
@@ -57,7 +57,8 @@ def run(store, name, **params):
 
 def params_for(name, a, b):
     """Values for a query's required parameters: standards a and b."""
-    return {"compare-standards": {"a": a, "b": b}, "coverage-matrix": {"standard": a}}.get(name, {})
+    return {"compare-standards": {"a": a, "b": b}, "coverage-matrix": {"standard": a},
+            "competence-table": {"standard": a}, "requirements": {"standard": a}}.get(name, {})
 
 
 def assert_engines_agree(store, dataset, name, params=None, unbound=False):
@@ -136,7 +137,7 @@ def test_bad_parameter_declaration_is_reported_with_line(tmp_path):
 
 # The query package's modules in the order of its docstring: each may import only those before
 # it (no circle), and nothing of a later stage (site, publish, build, commands, cli).
-QUERY_MODULES = ("named", "predicates", "store", "params", "execute", "formats", "reports")
+QUERY_MODULES = ("tables", "named", "predicates", "store", "params", "execute", "formats", "reports")
 LATER_STAGES = ("site", "publish", "build", "commands", "cli")
 
 
@@ -372,7 +373,7 @@ def test_write_reports_writes_csv_and_json_per_query(tmp_path):
 
 
 def test_reports_are_what_the_cli_prints(mini, tmp_path):
-    # write_reports and the CLI's csv / json both let Oxigraph write the W3C formats
+    # write_reports and the CLI: the same labelled CSV (query --format csv) and W3C JSON
     store, _ = mini
     q.write_reports(tmp_path, store)
     for name in REQUIRED:
@@ -380,7 +381,7 @@ def test_reports_are_what_the_cli_prints(mini, tmp_path):
             assert not (tmp_path / f"{name}.csv").exists(), name
             continue
         result = run(store, name)
-        assert (tmp_path / f"{name}.csv").read_bytes().decode("utf-8") == q.to_csv(result), name
+        assert (tmp_path / f"{name}.csv").read_bytes().decode("utf-8") == q.to_labelled(result, store), name
         assert (tmp_path / f"{name}.json").read_text(encoding="utf-8") == q.to_json(result), name
 
 

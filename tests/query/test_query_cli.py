@@ -43,7 +43,8 @@ def test_json_output_is_w3c_results(capsys):
 def test_csv_table_and_markdown_outputs(capsys):
     _, out, _ = run(capsys, "query", "unrequired-competences", "--data", str(MINI), "--format", "csv")
     rows = list(csv.reader(io.StringIO(out)))
-    assert rows[0][:3] == ["standard", "competence", "notation"] and rows[1][2] == "B.3.4"
+    assert rows[0][:4] == ["standard", "standardLabel", "competence", "notation"]
+    assert rows[1][1] == "Näidis, tase 6" and rows[1][3] == "B.3.4"
     _, out, _ = run(capsys, "query", "unrequired-competences", "--data", str(MINI))
     assert "Näidis, tase 6" in out and "https://" not in out and "(1 row)" in out
     _, out, _ = run(capsys, "query", "unrequired-competences", "--data", str(MINI), "--format", "md")
@@ -57,7 +58,7 @@ def test_a_query_file_with_parameters(capsys, tmp_path):
     code, out, _ = run(capsys, "query", str(file), "--data", str(MINI), "--param", "code=B.3.3",
                        "--format", "csv")
     assert code == 0
-    assert out.splitlines()[1].endswith("/competence/B.3.3,B.3.3")
+    assert out.splitlines()[1].endswith("/competence/B.3.3,Personaliarendus,B.3.3")
 
 
 def test_syntax_error_gives_file_and_line_exit_2(capsys, tmp_path):
@@ -105,7 +106,7 @@ def test_seed_from_inputs_and_compare_from_folders(capsys, tmp_path):
     code, out, _ = run(capsys, "query", "shared-competences", str(SEED), "--format", "csv",
                        "--out", out_dir)
     assert code == 0
-    assert [r[2] for r in csv.reader(io.StringIO(out))][1:] == ["B.3.13", "B.3.15"]
+    assert [r[3] for r in csv.reader(io.StringIO(out))][1:] == ["B.3.13", "B.3.15"]
     code, out, _ = run(capsys, "query", "compare-standards", str(MULTI), "--param",
                        "a=andmeanaluutik-tase-6", "--param", "b=tarkvaraarendaja-tase-6.txt",
                        "--format", "json", "--out", out_dir)
@@ -156,7 +157,7 @@ def test_inputs_are_answered_from_the_build_cache(capsys, seed_build, monkeypatc
     code, out, err = run(capsys, "query", "shared-competences", str(SEED), "--out",
                          str(seed_build), "--format", "csv")
     assert code == 0, err
-    assert [r[2] for r in csv.reader(io.StringIO(out))][1:] == ["B.3.13", "B.3.15"]
+    assert [r[3] for r in csv.reader(io.StringIO(out))][1:] == ["B.3.13", "B.3.15"]
 
 
 def test_an_unwritable_cache_folder_still_answers(capsys, tmp_path):
@@ -166,7 +167,7 @@ def test_an_unwritable_cache_folder_still_answers(capsys, tmp_path):
     code, out, err = run(capsys, "query", "shared-competences", str(SEED), "--out",
                          str(blocker / "build"), "--format", "csv")
     assert code == 0, err
-    assert [r[2] for r in csv.reader(io.StringIO(out))][1:] == ["B.3.13", "B.3.15"]
+    assert [r[3] for r in csv.reader(io.StringIO(out))][1:] == ["B.3.13", "B.3.15"]
 
 
 def test_a_document_that_fails_ends_the_query(capsys, tmp_path):

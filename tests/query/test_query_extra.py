@@ -135,7 +135,7 @@ def test_list_and_run_an_extra_query_by_name(tmp_path, capsys, monkeypatch):
     code, out, _ = run(capsys, "query", "by-code", "--data", str(MINI), "--param", "code=B.3.2",
                        "--format", "csv", "--config", str(config))
     assert code == 0
-    assert out.splitlines()[1].endswith("/competence/B.3.2,B.3.2")
+    assert out.splitlines()[1].endswith("/competence/B.3.2,Projektijuhtimine,B.3.2")
     # kutse-rdf.toml in the working folder is read without --config
     monkeypatch.chdir(tmp_path)
     code, out, _ = run(capsys, "query", "source-files", "--data", str(MINI), "--format", "json")

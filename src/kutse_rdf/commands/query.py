@@ -13,13 +13,21 @@ HELP = "run a coverage query (by name from the library, or a .rq file) over the 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("query", nargs="?", metavar="NAME|FILE.rq")
+    parser.add_argument("-e", "--execute", metavar="SPARQL",
+                        help="run this query text (the project's prefixes are declared)")
     add_input_argument(parser)
     add_graph_arguments(parser)
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                         help="a query parameter (repeatable); --list shows each query's")
-    parser.add_argument("--format", choices=("table", "csv", "json", "md"), default="table",
-                        help="table (labels, for reading), csv / json (W3C SPARQL results), "
-                             "md (Markdown table); default table")
+    parser.add_argument("--format", choices=("table", "csv", "tsv", "excel-csv", "json", "md"),
+                        default="table",
+                        help="table (labels, for reading); csv, tsv, excel-csv (UTF-8 with a "
+                             "byte-order mark and ';', for Excel): a label column beside each "
+                             "IRI column; json (W3C SPARQL results); md (Markdown table); "
+                             "default table")
+    parser.add_argument("--lang", choices=("et", "en"), default="et",
+                        help="language of the label columns of csv / tsv / excel-csv "
+                             "(default et)")
     parser.add_argument("--data", metavar="FILE",
                         help="query a build's dump (e.g. build/data/all.trig) instead of "
                              "building the graph from INPUT")
@@ -37,9 +45,15 @@ def run(args: argparse.Namespace) -> int:
     if args.list:
         print(library_listing(q.library(extra)), end="")
         return 0
-    if not args.query:
-        raise InputError("name a query (kutse-rdf query --list shows the library) or a .rq file")
-    chosen = q.find_query(args.query, extra)
+    if args.execute is not None:
+        if args.query:
+            raise InputError("give either a query (NAME or FILE.rq) or -e 'SPARQL', not both")
+        chosen = q.inline_query(args.execute)
+    elif not args.query:
+        raise InputError("name a query (kutse-rdf query --list shows the library), a .rq file, "
+                         "or give -e 'SELECT …'")
+    else:
+        chosen = q.find_query(args.query, extra)
     q.check_syntax(chosen)
     params = q.parse_params(args.param)
     if args.data:
@@ -51,7 +65,10 @@ def run(args: argparse.Namespace) -> int:
         store = store_from_inputs(args, q.needs_named_graphs(chosen.text))
     # the answer kept as JSON when JSON is printed (no second writing), else as TSV
     result = q.run(store, chosen, params, keep=q.JSON if args.format == "json" else q.TSV)
-    sys.stdout.write(q.render(result, args.format, store))
+    text = q.render(result, args.format, store, args.lang)
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))  # UTF-8 whatever the locale (excel-csv's BOM)
+    sys.stdout.buffer.flush()
     return 0
 
 
@@ -61,6 +78,8 @@ def library_listing(queries: dict) -> str:
         lines.append(f"{name}: {query.title}")
         lines.append(f"    en: {query.question_en}")
         lines.append(f"    et: {query.question_et}")
+        if query.covers:
+            lines.append(f"    covers: {query.covers}")
         for param in query.params:
             need = "required" if param.required else "optional"
             lines.append(f"    --param {param.name}=... ({param.type}, {need}) {param.description}")

@@ -8,7 +8,10 @@ The endpoint takes GET ?query=…, POST application/x-www-form-urlencoded (query
 application/sparql-query, with optional default-graph-uri / named-graph-uri; it answers SELECT and
 ASK as SPARQL results JSON, CSV, TSV or XML and CONSTRUCT / DESCRIBE as Turtle, N-Triples or
 JSON-LD, by the Accept header. CORS is open on /sparql only, so that browser clients (YASGUI) on
-another port can use it.
+another port can use it. The project's prefixes (graph/namespaces.py) are declared before every
+query. GET /sparql from a browser (Accept: text/html, no parameters) opens the query workbench
+(publish/workbench/: the library queries as examples, a table with labels, downloads), which
+runs its queries through the same endpoint and limits.
 
 Any web page the user visits can send requests here, so the server defends itself:
 - queries run in worker processes (QueryPool), because an Oxigraph query cannot be interrupted
@@ -46,7 +49,7 @@ import pyoxigraph as ox
 
 from kutse_rdf.config import ServeLimits
 from kutse_rdf.errors import InputError
-from kutse_rdf.query import BuildData
+from kutse_rdf.query import PROLOGUE, BuildData, syntax_error
 
 HOST = "127.0.0.1"
 ENDPOINT = "/sparql"
@@ -81,6 +84,17 @@ QUERY_WORKERS = 2
 SITE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                "connect-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 ENDPOINT_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
+# The query workbench (GET /sparql from a browser): its own script and style from this server,
+# and requests to this server only (the endpoint, its library).
+WORKBENCH_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+                    "img-src 'self' data:; base-uri 'none'; form-action 'none'; "
+                    "frame-ancestors 'none'")
+WORKBENCH_DIR = Path(__file__).with_name("workbench")
+# The workbench's files, served from the package (no CDN: the page works offline).
+WORKBENCH_FILES = {
+    f"{ENDPOINT}/workbench.js": ("workbench.js", "text/javascript; charset=utf-8"),
+    f"{ENDPOINT}/workbench.css": ("workbench.css", "text/css; charset=utf-8"),
+}
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -171,6 +185,7 @@ class Handler(SimpleHTTPRequestHandler):
                                       time.monotonic() + self.server.request_deadline)
         self.rfile = io.BufferedReader(self.reader)
         self.to_endpoint = False
+        self.policy: str | None = None  # a page's own policy (the workbench's)
         self.query_string = ""
         self.content_length: int | None = None
         self.responded = False
@@ -185,7 +200,9 @@ class Handler(SimpleHTTPRequestHandler):
 
     def end_headers(self) -> None:
         self.send_header("X-Content-Type-Options", "nosniff")
-        if self.to_endpoint:
+        if self.policy is not None:
+            self.send_header("Content-Security-Policy", self.policy)
+        elif self.to_endpoint:
             self.send_header("Content-Security-Policy", ENDPOINT_POLICY)
             self.send_header("Access-Control-Allow-Origin", "*")
         else:
@@ -265,10 +282,53 @@ class Handler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.request_read()
+        path = self.path.split("#", 1)[0].split("?", 1)[0]
         if self.to_endpoint:
-            self.sparql(parse_qs(self.query_string))
+            params = parse_qs(self.query_string)
+            if not params and self.wants_html():
+                self.workbench_file("workbench.html", "text/html; charset=utf-8")
+            else:
+                self.sparql(params)
+        elif path in WORKBENCH_FILES:
+            self.workbench_file(*WORKBENCH_FILES[path])
+        elif path == f"{ENDPOINT}/library.json":
+            self.library()
         else:
             super().do_GET()
+
+    # -- the query workbench (GET /sparql from a browser) ------------------------------------
+
+    def wants_html(self) -> bool:
+        """A browser's navigation: Accept prefers text/html to the endpoint's result types."""
+        accept = self.headers.get("Accept", "")
+        return negotiate(accept, ["text/html", *RESULT_TYPES]) == "text/html" and bool(accept)
+
+    def workbench_file(self, name: str, media: str) -> None:
+        self.send_bytes((WORKBENCH_DIR / name).read_bytes(), media, WORKBENCH_POLICY)
+
+    def library(self) -> None:
+        """The library queries as the workbench's examples (name, title, questions, covers,
+        parameters, text), and the prefix table (IRIs without a label are shown prefixed)."""
+        from kutse_rdf.graph.namespaces import PREFIXES
+        from kutse_rdf.query import library
+
+        entries = [{"name": q.name, "title": q.title, "question_et": q.question_et,
+                    "question_en": q.question_en, "covers": q.covers,
+                    "params": [p.name for p in q.params], "text": q.text}
+                   for q in library().values()]
+        body = json.dumps({"queries": entries, "prefixes": PREFIXES},
+                          ensure_ascii=False).encode("utf-8")
+        self.send_bytes(body, "application/json; charset=utf-8", WORKBENCH_POLICY)
+
+    def send_bytes(self, body: bytes, media: str, policy: str) -> None:
+        self.to_endpoint = False  # a page, not an answer: no CORS, the page's own policy
+        self.policy = policy
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", media)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        self.wfile.write(body)
 
     def do_HEAD(self) -> None:
         self.request_read()
@@ -701,9 +761,10 @@ def _answer(data: BuildData, request: tuple, limits: ServeLimits) -> tuple[int, 
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
     try:
         store = data.store_for(text, dataset_given=bool(options))
-        answer = store.query(text, **options)
+        # the project's prefixes declared on a line before the query (the query's own win)
+        answer = store.query(PROLOGUE + "\n" + text, **options)
     except SyntaxError as exc:
-        return plain(HTTPStatus.BAD_REQUEST, f"SPARQL syntax error: {exc}")
+        return plain(HTTPStatus.BAD_REQUEST, syntax_error(str(exc), offset=1)[1])
     except (ValueError, OSError, InputError) as exc:  # InputError: the named graphs' file
         return plain(HTTPStatus.INTERNAL_SERVER_ERROR, f"query failed: {exc}")
     except MemoryError:

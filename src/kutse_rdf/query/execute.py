@@ -10,16 +10,16 @@ give the same answer.
 """
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 
 import pyoxigraph as ox
 
 from kutse_rdf.errors import InputError
-from kutse_rdf.query.named import QueryFile
+from kutse_rdf.query.named import QueryFile, syntax_error
 from kutse_rdf.graph.namespaces import XSD
 from kutse_rdf.query.params import bind_params
+from kutse_rdf.query.tables import sort_list
 
 NUMERIC_TYPES = (str(XSD.integer), str(XSD.decimal), str(XSD.double), str(XSD.float))
 
@@ -84,24 +84,40 @@ def run_bound(store: ox.Store, query: QueryFile, bindings: dict[str, Any],
     try:
         answer = store.query(query.text, substitutions=substitutions or None)
     except SyntaxError as exc:
-        raise InputError(f"SPARQL syntax error: {exc}", file=str(query.path),
-                         line=_error_line(str(exc))) from None
+        line, message = syntax_error(str(exc), query.offset)
+        raise InputError(message, file=str(query.path), line=line) from None
     except RuntimeError as exc:  # Oxigraph substitutes only variables the SELECT projects
         names = ", ".join(f"?{k}" for k in bindings)
         raise InputError(f"cannot bind {names}: a parameter must be a variable of the SELECT "
                          f"clause ({exc})", file=str(query.path)) from None
     if isinstance(answer, ox.QuerySolutions):
         # evaluated here (written out), so that its cost and its errors are the run's
-        return Result(variables=[v.value for v in answer.variables],
-                      answer=answer.serialize(format=keep), answer_format=keep)
+        result = Result(variables=[v.value for v in answer.variables],
+                        answer=answer.serialize(format=keep), answer_format=keep)
+        return _sorted_lists(result, query.lists) if query.lists else result
     if isinstance(answer, ox.QueryBoolean):
         return Result(boolean=bool(answer))
     return Result(triples=list(answer))
 
 
-def _error_line(message: str) -> int | None:
-    match = re.search(r"at (\d+):\d+", message)
-    return int(match.group(1)) if match else None
+def _sorted_lists(result: Result, lists: list[str]) -> Result:
+    """The answer with the items of its list columns (GROUP_CONCAT, in an order SPARQL leaves
+    open) in natural order, written again as SPARQL TSV so that every output agrees."""
+    columns = [i for i, name in enumerate(result.variables) if name in lists]
+    if not columns:
+        return result
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    for row in result.rows:
+        cells = list(row)
+        for i in columns:
+            term = cells[i]
+            if isinstance(term, ox.Literal) and term.language is None:
+                cells[i] = ox.Literal(sort_list(term.value), datatype=term.datatype)
+        lines.append("\t".join("" if t is None else str(t) for t in cells))
+    tsv = ("\n".join(lines) + "\n").encode("utf-8")
+    if result.answer_format != TSV:
+        tsv = ox.parse_query_results(tsv, format=TSV).serialize(format=result.answer_format)
+    return Result(variables=result.variables, answer=tsv, answer_format=result.answer_format)
 
 
 def run_reference(dataset: Any, query: QueryFile, bindings: dict[str, Any]) -> Result:

@@ -1,9 +1,10 @@
-"""How an answer is printed: W3C SPARQL results JSON and CSV, a readable table, Markdown, and
-N-Triples for CONSTRUCT / DESCRIBE.
+"""How an answer is printed: W3C SPARQL results JSON, labelled CSV / TSV / excel-csv
+(tables.py), a readable table, Markdown, and N-Triples for CONSTRUCT / DESCRIBE.
 
-JSON and CSV are written by Oxigraph from the answer it kept (execute.Result), byte for byte
-what the build's report files hold. The table and Markdown are for reading: an IRI is shown by
-its label (skos:notation, a prefLabel, ...) looked up in the store, else as a prefixed name.
+JSON is written by Oxigraph from the answer it kept (execute.Result), byte for byte the build's
+NAME.json; the labelled CSV is byte for byte its NAME.csv. The table and Markdown are for
+reading: an IRI is shown by its label (skos:notation, a prefLabel, ...) looked up in the store,
+else as a prefixed name.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from typing import Any, Iterable
 import pyoxigraph as ox
 
 from kutse_rdf.graph.namespaces import DCTERMS, RDFS, SCHEMA, SKOS, prefixes
-from kutse_rdf.query.execute import JSON, Result
+from kutse_rdf.query.execute import JSON, TSV, Result
+from kutse_rdf.query.tables import DIALECTS, labelled_answer, write_table
 
 # Predicates that give a readable name for an IRI in table output, best first.
 LABEL_PREDICATES = tuple(str(p) for p in (SKOS.notation, SKOS.prefLabel, RDFS.label,
@@ -129,14 +131,25 @@ def triples_text(result: Result) -> str:
     return "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in result.triples or [])
 
 
-def render(result: Result, fmt: str, store: ox.Store) -> str:
-    """The answer in one of the CLI's formats: table, csv, json, md."""
+def to_labelled(result: Result, store: ox.Store, dialect: str = "csv", lang: str = "et") -> str:
+    """A SELECT answer as a spreadsheet-ready table (tables.py): a label column in `lang` beside
+    each IRI column; dialect csv, tsv or excel-csv (its text starts with the byte-order mark)."""
+    if result.boolean is not None:
+        return to_csv(result)
+    columns, rows = labelled_answer(result.variables, result.serialize(TSV),
+                                    result.serialize(ox.QueryResultsFormat.CSV), store, lang)
+    return write_table(columns, rows, dialect).decode("utf-8")
+
+
+def render(result: Result, fmt: str, store: ox.Store, lang: str = "et") -> str:
+    """The answer in one of the CLI's formats: table, csv, tsv, excel-csv (labelled, tables.py),
+    json (W3C), md."""
     if result.triples is not None:
         return triples_text(result)
     if fmt == "json":
         return to_json(result)
-    if fmt == "csv":
-        return to_csv(result)
+    if fmt in DIALECTS:
+        return to_labelled(result, store, fmt, lang)
     if fmt == "md":
         return to_markdown(result, store)
     return to_table(result, store)

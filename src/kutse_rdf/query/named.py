@@ -17,10 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kutse_rdf.errors import InputError
+from kutse_rdf.graph.namespaces import PREFIXES
 from kutse_rdf.resources import resource_dir
 
+# The project's prefixes (graph/namespaces.py, the one prefix table), declared on one line before
+# an ad hoc query (a .rq file, `query -e`, the endpoint): a query's own PREFIX lines come after
+# and win. One line, so an error's line number is the user's line number plus one.
+PROLOGUE = " ".join(f"PREFIX {name}: <{iri}>" for name, iri in PREFIXES.items())
+
 PARAM_TYPES = ("standard", "iri", "string", "integer")
-_HEADER = re.compile(r"^#\s*(title|et|en|param):\s*(.*?)\s*$")
+_HEADER = re.compile(r"^#\s*(title|et|en|param|list|covers):\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(\w+)\s+(\w+)\s+(required|optional)\s*(?:--\s*(.*))?$")
 
 
@@ -42,6 +48,10 @@ class QueryFile:
     question_en: str = ""
     params: list[Param] = field(default_factory=list)
     declared: bool = False  # the header declares its parameters (library queries do)
+    # `# list: VAR ...`: columns holding a GROUP_CONCAT list (items sorted in natural order)
+    lists: list[str] = field(default_factory=list)
+    covers: str = ""  # `# covers: …`: what "covers" means in a coverage query (first line)
+    offset: int = 0  # lines put before the user's text (PROLOGUE), taken off error line numbers
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -90,6 +100,10 @@ def read_query(path: Path) -> QueryFile:
             query.question_et = value
         elif key == "en":
             query.question_en = value
+        elif key == "covers":
+            query.covers = value
+        elif key == "list":
+            query.lists += value.split()
         else:
             param = _PARAM.match(value)
             if not param or param.group(2) not in PARAM_TYPES:
@@ -102,12 +116,38 @@ def read_query(path: Path) -> QueryFile:
     return query
 
 
+def with_prologue(query: QueryFile) -> QueryFile:
+    """The query with the project's prefixes declared before it (PROLOGUE)."""
+    query.text = PROLOGUE + "\n" + query.text
+    query.offset += 1
+    return query
+
+
+def inline_query(text: str) -> QueryFile:
+    """A query given on the command line (`query -e`), with the project's prefixes."""
+    return with_prologue(QueryFile(name="-e", path=Path("-e"), text=text))
+
+
+def syntax_error(message: str, offset: int = 0) -> tuple[int | None, str]:
+    """(line, one-line text) of a parser's error message ("error at LINE:COLUMN: expected one
+    of …", Oxigraph's, often many lines long), lines counted in the user's text."""
+    match = re.search(r"at (\d+):(\d+):?\s*(.*)", message, re.DOTALL)
+    if not match:
+        return None, " ".join(message.split())[:200]
+    line, column, rest = int(match.group(1)) - offset, match.group(2), " ".join(match.group(3).split())
+    if "Prefix not found" in rest:
+        rest = "undefined prefix (declare it with PREFIX; the project's prefixes are declared)"
+    elif len(rest) > 120:
+        rest = rest[:119] + "…"
+    return line, f"SPARQL syntax error at line {line}, column {column}: {rest}"
+
+
 def find_query(name_or_file: str, extra: Path | None = None) -> QueryFile:
-    """A named query (shipped or from the `extra` folder) by name, or a .rq file by path;
-    unknown names suggest the closest."""
+    """A named query (shipped or from the `extra` folder) by name, or a .rq file by path (with
+    the project's prefixes declared); unknown names suggest the closest."""
     path = Path(name_or_file)
     if name_or_file.endswith(".rq") or path.is_file():
-        return read_query(path)
+        return with_prologue(read_query(path))
     queries = library(extra)
     if name_or_file in queries:
         return queries[name_or_file]
@@ -124,7 +164,9 @@ def check_syntax(query: QueryFile) -> None:
     try:
         parseQuery(query.text)
     except ParseException as exc:
-        raise InputError(f"SPARQL syntax error at column {exc.col}: {exc.msg}",
-                         file=str(query.path), line=exc.lineno) from None
+        line = exc.lineno - query.offset
+        raise InputError(f"SPARQL syntax error at line {line}, column {exc.col}: {exc.msg}",
+                         file=str(query.path), line=line) from None
     except Exception as exc:  # rdflib raises others for e.g. undefined prefixes
-        raise InputError(f"SPARQL syntax error: {exc}", file=str(query.path)) from None
+        text = " ".join(str(exc).split())[:200]
+        raise InputError(f"SPARQL syntax error: {text}", file=str(query.path)) from None

@@ -3,7 +3,8 @@
 Parameters are bound as terms (Oxigraph substitutions, rdflib initBindings), never pasted into
 the query text, so that a value cannot change the query. A declared parameter is typed by its
 header line (named.py); a parameter of a user's own file without declarations is typed by its
-look (an IRI, an integer, else a string). A standard may be given by IRI, slug or file name.
+look (an IRI, an integer, else a string). A standard may be given by IRI, slug, file name or
+title (Estonian or English, exact or an unambiguous prefix).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kutse_rdf.errors import InputError
-from kutse_rdf.graph.namespaces import KUTSE, XSD
+from kutse_rdf.graph.namespaces import KUTSE, SKOS, XSD
 from kutse_rdf.query.named import QueryFile
 from kutse_rdf.query.store import standards_in
 
@@ -74,7 +75,9 @@ def _term(name: str, kind: str, value: str, store: ox.Store) -> Any:
 
 
 def resolve_standard(value: str, store: ox.Store) -> str:
-    """A standard's IRI from its IRI, its slug (it-juht-tase-7) or its file name."""
+    """A standard's IRI from its IRI, its slug (it-juht-tase-7), its file name, or its title in
+    Estonian or English ("IT-juht, tase 7", the qualification's "IT manager, EstQF Level 7"):
+    exact (ignoring case), else an unambiguous prefix of a slug or a title."""
     standards = standards_in(store)
     if value in standards:
         return value
@@ -88,7 +91,35 @@ def resolve_standard(value: str, store: ox.Store) -> str:
                if q.subject.value in standards}
     if slug in by_file:
         return by_file[slug]
+    titles = _titles(store, standards)
+    wanted = " ".join(value.split()).casefold()
+    exact = {iri for title, iri in titles if title.casefold() == wanted}
+    if len(exact) == 1:
+        return exact.pop()
+    names = [(s, iri) for s, iri in by_slug.items()] + titles
+    starting = {iri for name, iri in names if wanted and name.casefold().startswith(wanted)}
+    if len(starting) == 1:
+        return starting.pop()
+    if len(starting) > 1:
+        which = ", ".join(sorted(s for s, iri in by_slug.items() if iri in starting))
+        raise InputError(f"standard {value!r} is ambiguous: it starts {which}; give more of it")
     close = difflib.get_close_matches(slug, list(by_slug), n=3, cutoff=0.4)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     known = ", ".join(sorted(by_slug)) or "none"
     raise InputError(f"no standard {value!r} in the graph{hint} (standards: {known})")
+
+
+def _titles(store: ox.Store, standards: list[str]) -> list[tuple[str, str]]:
+    """(title, standard IRI) for each label of a standard and of the qualification it
+    describes, in any language."""
+    label = ox.NamedNode(str(SKOS.prefLabel))
+    describes = ox.NamedNode(str(KUTSE.describesQualification))
+    found = []
+    for iri in standards:
+        node = ox.NamedNode(iri)
+        holders = [node] + [q.object for q in store.quads_for_pattern(node, describes, None,
+                                                                        ox.DefaultGraph())]
+        for holder in holders:
+            for quad in store.quads_for_pattern(holder, label, None, ox.DefaultGraph()):
+                found.append((" ".join(quad.object.value.split()), iri))
+    return found

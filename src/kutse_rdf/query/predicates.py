@@ -13,9 +13,12 @@ import json
 from typing import Iterable
 
 from kutse_rdf.errors import InputError
+from kutse_rdf.graph.namespaces import SKOS
 from kutse_rdf.query.named import QueryFile, check_syntax, library
 from kutse_rdf.resources import resource_dir
 
+# What the reports' label columns read (tables.label), whatever the queries name.
+LABEL_PREDICATES_READ = (str(SKOS.prefLabel), str(SKOS.notation))
 PREDICATES_FILE = "predicates.json"  # queries/: predicates_used of the shipped library
 
 
@@ -93,6 +96,8 @@ def predicates_record(queries: Iterable[QueryFile]) -> dict:
     """{"queries": hash of the query texts, "predicates": sorted predicates_used or None}."""
     queries = list(queries)
     found = predicates_used(queries)
+    if found is not None:  # and what the label columns of the reports read (tables.py)
+        found = found | set(LABEL_PREDICATES_READ)
     return {"queries": library_digest(queries),
             "predicates": None if found is None else sorted(found)}
 
