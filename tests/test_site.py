@@ -776,3 +776,50 @@ def test_a_standard_is_found_by_the_name_of_its_graph():
     uris = Uris(Config().base_uri)
     assert str(uris.standard_of_graph(str(uris.graph(std)))) == str(uris.standard(std)) == STD
     assert uris.standard_of_graph("https://example.org/graph/x") is None
+
+
+# -- a page for people: plain words first, the data one click away ------------------------------
+
+def split_linked_data(html: str) -> tuple[str, str]:
+    """(what a reader sees first, the linked-data disclosure) of a resource page's <main>."""
+    main = html[html.index("<main"):html.index("</main>")]
+    start = main.index('<details class="linked-data"')
+    return main[:start], main[start:]
+
+
+def test_linked_data_is_one_closed_disclosure_at_the_end(seed):
+    pages = [p for p in html_pages(seed) if (p.parent / "index.ttl").is_file()]
+    assert len(pages) > 150
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        head, data = split_linked_data(html)
+        assert html.count("<details") == 1 and "<details class=\"linked-data\" id=\"linked-data\">" in html, page
+        assert data.rstrip().endswith("</details>"), page  # nothing follows it in <main>
+        assert 'class="statements"' in data and 'class="statements"' not in head, page
+        assert 'class="uri"' not in head, page
+
+
+def test_linked_data_labels_are_plain_words_with_the_curie_as_hint(seed):
+    html = (seed / "standard/it-juht-tase-7/competence/B.3.18/index.html").read_text(encoding="utf-8")
+    _, data = split_linked_data(html)
+    # the ontology's own label in Estonian, then the CURIE
+    assert '<span>tegevusnäitaja</span></a> <code class="curie">kutse:hasIndicator</code>' in data
+    # a term of another vocabulary by the interface's name for it
+    assert '<span>liik</span></a> <code class="curie">rdf:type</code>' in data
+    en = (seed / "en/standard/it-juht-tase-7/competence/B.3.18/index.html").read_text(encoding="utf-8")
+    assert '<span>type</span></a> <code class="curie">rdf:type</code>' in split_linked_data(en)[1]
+    # no property is named by a full IRI (adms:identifier has no declared prefix)
+    assert not re.search(r'<span>https?://[^<]*</span></a> <code class="curie">', data)
+
+
+def test_indicators_appear_once_before_the_data_and_in_source_order_within_it(seed):
+    html = (seed / "standard/it-juht-tase-7/competence/B.3.18/index.html").read_text(encoding="utf-8")
+    head, data = split_linked_data(html)
+    # lines 326-330: five indicators, the fourth "Tagab kriisi- ja taasteplaanide ..."
+    text = "Tagab kriisi- ja taasteplaanide olemasolu ning nende testimise."
+    assert head.count(text) == 1
+    row = re.search(r'kutse:hasIndicator</code></th>\s*<td>(.*?)</td>', data, re.S).group(1)
+    assert re.findall(r"#indicator-(\d+)", row) == ["1", "2", "3", "4", "5"]
+    # the ELM view's notes too, in their numbered order
+    notes = re.search(r'elm:additionalNote</code></dt><dd>(.*?)</dd>', data, re.S).group(1)
+    assert re.findall(r"#learning-outcome-indicator-(\d+)", notes) == ["1", "2", "3", "4", "5"]

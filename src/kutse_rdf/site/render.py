@@ -15,7 +15,7 @@ import pickle
 import subprocess
 import sys
 import tomllib
-from dataclasses import asdict, astuple, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field, replace
 from pathlib import Path
 
 import jinja2
@@ -122,10 +122,22 @@ def row_writers(a, lit, val) -> dict:
     step of a template costs more than the row's text. Every value goes through `a`/`val`/`lit`
     (escaped by anchor_html/literal_html), any other text through markupsafe.escape."""
 
+    def prop(context, st):
+        # a property by its plain-language label (the ontology's rdfs:label in the page's
+        # language, or the interface's own name for a term of another vocabulary), its CURIE
+        # beside it as a hint
+        link = st.property
+        plain = context["t"].get("term " + st.curie) if st.curie else None
+        if plain:
+            link = replace(link, text=plain, lang=None)
+        hint = (f' <code class="curie">{markupsafe.escape(st.curie)}</code>'
+                if st.curie and st.curie != link.text else "")
+        return f"{a(context, link)}{hint}"
+
     @jinja2.pass_context
     def statement_rows(context, statements):
         return markupsafe.Markup("".join(
-            f'      <tr><th scope="row">{a(context, st.property)}</th>\n'
+            f'      <tr><th scope="row">{prop(context, st)}</th>\n'
             f'          <td>{"<br>".join(val(context, v) for v in st.values)}</td></tr>\n'
             for st in statements))
 
@@ -138,7 +150,7 @@ def row_writers(a, lit, val) -> dict:
     @jinja2.pass_context
     def fact_rows(context, statements):
         return markupsafe.Markup("".join(
-            f'<dt>{a(context, st.property)}</dt><dd>{", ".join(val(context, v) for v in st.values)}</dd>'
+            f'<dt>{prop(context, st)}</dt><dd>{", ".join(val(context, v) for v in st.values)}</dd>'
             for st in statements))
 
     @jinja2.pass_context
@@ -148,8 +160,8 @@ def row_writers(a, lit, val) -> dict:
         for term in terms:
             tid = markupsafe.escape(term["id"])
             html.append(f'<section id="{tid}" class="term" aria-labelledby="h-{tid}">\n'
-                        f'  <h3 id="h-{tid}"><code>{markupsafe.escape(term["curie"])}</code> '
-                        f'{lit(context, term["link"])}</h3>\n')
+                        f'  <h4 id="h-{tid}"><code>{markupsafe.escape(term["curie"])}</code> '
+                        f'{lit(context, term["link"])}</h4>\n')
             if term["comment"]:
                 html.append(f'<p>{lit(context, term["comment"])}</p>')
             html.append(f'  <dl class="facts">\n{fact_rows(context, term["statements"])}  </dl>\n</section>\n')

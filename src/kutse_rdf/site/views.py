@@ -40,6 +40,7 @@ class Link:
 class Statement:
     property: Link
     values: list  # Value or Link
+    curie: str = ""  # the property's CURIE, shown as a hint beside its plain-language label
 
 
 @dataclass
@@ -111,6 +112,21 @@ class Views:
             return (int(order.text) if order and order.text.isdigit() else 10**9, code_key(self.g.notation(i)), i)
 
         return sorted(iris, key=key)
+
+    def source_key(self, value) -> tuple:
+        """Sort key of a statement's values in source order: the document's numbering (k:order),
+        then the code ("B.3.2" before "B.3.10"), then a hash IRI's fragment ("indicator-2" before
+        "indicator-10"), then the text."""
+        iri = getattr(value, "iri", None)
+        order = self.g.literal(iri, K.order) if iri else None
+        return (int(order.text) if order and order.text.isdigit() else 10**9,
+                code_key(getattr(value, "notation", None)), code_key(iri.partition("#")[2] if iri else ""),
+                value.text)
+
+    def statements(self, iri: str) -> list[Statement]:
+        """The linked-data section's rows: every property (by CURIE) with its values in source order."""
+        return [Statement(self.link(p), sorted((self.value(o) for o in objs), key=self.source_key), self.g.curie(p))
+                for p, objs in sorted(self.g.statements(iri).items(), key=lambda kv: self.g.curie(kv[0]))]
 
     def text(self, iri: str, predicate: str) -> Value | None:
         return self.g.literal(iri, predicate, self.lang)
@@ -239,9 +255,8 @@ class Views:
         """Hash IRIs shown as generic sections of their document's page (the ontology's terms, the
         ELM view's nodes), anchored by their fragment."""
         rows = []
-        for term in sorted(terms):
-            statements = [Statement(self.link(p), [self.value(o) for o in objs])
-                          for p, objs in sorted(self.g.statements(term).items(), key=lambda kv: self.g.curie(kv[0]))]
+        for term in sorted(terms, key=lambda t: code_key(t.partition("#")[2])):
+            statements = self.statements(term)
             comment = self.text(term, RDFS.comment)
             fragment = term.partition("#")[2]
             curie = self.g.curie(term)
