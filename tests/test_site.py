@@ -115,10 +115,12 @@ def test_hash_uris_are_sections_of_their_parents_page(seed):
     assert (folder / "index.jsonld").is_file() and rdflib.compare.isomorphic(
         ttl, rdflib.Graph().parse(folder / "index.jsonld", format="json-ld"))
 
-    # the standard's page: work part A.2.14 (line 77), author Peeter Normak (line 358)
+    # the standard's page: work part A.2.14 (line 77, in the linked-data part: it repeats
+    # competence B.3.14's name), author Peeter Normak (line 358)
     std_html = (seed / "standard/it-juht-tase-7/index.html").read_text(encoding="utf-8")
-    work = squash(re.sub(r"<[^>]+>", " ", re.search(r'<li id="work-part-A.2.14">(.*?)</li>', std_html, re.S).group(1)))
-    assert work == "A.2.14 Riskijuhtimine e-CF: E.3"
+    work = re.search(r'<section id="work-part-A.2.14" class="term".*?</section>', std_html, re.S).group(0)
+    assert "<span>Riskijuhtimine</span>" in work and "ecf/4.0/E.3/index.html" in work
+    assert std_html.index('id="work-part-A.2.14"') > std_html.index('<details class="linked-data"')
     author = squash(re.sub(r"<[^>]+>", " ", re.search(r'<li id="author-peeter-normak">(.*?)</li>', std_html).group(1)))
     assert author == "Peeter Normak – Tallinna Ülikool"
     assert 'id="section-A.1"' in std_html and 'id="general-skill-14"' in std_html
@@ -793,7 +795,8 @@ def test_linked_data_is_one_closed_disclosure_at_the_end(seed):
     for page in pages:
         html = page.read_text(encoding="utf-8")
         head, data = split_linked_data(html)
-        assert html.count("<details") == 1 and "<details class=\"linked-data\" id=\"linked-data\">" in html, page
+        assert html.count('<details class="linked-data" id="linked-data">') == 1, page
+        assert "<details open" not in html and "<details class=\"linked-data\" open" not in html, page
         assert data.rstrip().endswith("</details>"), page  # nothing follows it in <main>
         assert 'class="statements"' in data and 'class="statements"' not in head, page
         assert 'class="uri"' not in head, page
@@ -823,3 +826,35 @@ def test_indicators_appear_once_before_the_data_and_in_source_order_within_it(se
     # the ELM view's notes too, in their numbered order
     notes = re.search(r'elm:additionalNote</code></dt><dd>(.*?)</dd>', data, re.S).group(1)
     assert re.findall(r"#learning-outcome-indicator-(\d+)", notes) == ["1", "2", "3", "4", "5"]
+
+
+def test_standard_page_is_an_overview(seed):
+    html = (seed / "standard/it-juht-tase-7/index.html").read_text(encoding="utf-8")
+    head, data = split_linked_data(html)
+    text = squash(re.sub(r"<[^>]+>", " ", head))
+    # the summary first: the job description A.1 (line 12 ff.) before the competences
+    job = "IT-juhi töö eesmärgiks on organisatsiooni põhiprotsesse"
+    assert text.index("Ülevaade") < text.index(job) < text.index("Sisukord") < text.index("Kohustuslikud kompetentsid")
+    assert 'id="section-A.1"' in head  # the hash IRI resolves to the summary's job description
+    # level 7 with its EQF level, ISCO 1330 (line 383), 19 competences, 5 partials (lines 123-128)
+    assert "EKR tase 7 (" in text and "eqf/7/index.html" in head
+    assert "esco/isco/C1330/index.html" in head
+    assert "Kompetentsid 19 (19 kohustuslikku)" in text
+    assert re.search(r"Osakutsed 5: ", text)
+    assert "Kehtib kuni dokumendis märkimata" in text  # line 374 is empty
+    assert 'kutseregister.ee' not in html  # no register code in the seed, and no URL pattern for one
+    # no IRI as a heading, the untitled first section named
+    assert not re.search(r"<h[1-6][^>]*>(<[^>]+>)*https?://", head)
+    assert '<h3 id="section-intro">Sissejuhatus</h3>' in head
+    # work parts are not a second list of the competences' names
+    assert 'id="work-part-' not in head and "Tööosad" not in text
+    # competences in natural order, each with its indicators in a closed disclosure
+    codes = re.findall(r'competence/(B\.3\.\d+)/index.html"><span class="code">', head)
+    assert codes == [f"B.3.{n}" for n in range(1, 20)]
+    b318 = head[head.index("competence/B.3.18/index.html"):head.index("competence/B.3.19/index.html")]
+    assert '<details class="indicators"><summary>Tegevusnäitajad (5)</summary>' in b318
+    assert "<li><span>Tagab kriisi- ja taasteplaanide olemasolu ning nende testimise.</span></li>" in b318
+    # general skills in their document numbers 1..14
+    assert re.findall(r'id="general-skill-(\d+)"', head) == [str(n) for n in range(1, 15)]
+    en = (seed / "en/standard/it-juht-tase-7/index.html").read_text(encoding="utf-8")
+    assert "text is in Estonian" in en

@@ -185,8 +185,13 @@ def row_writers(a, lit, val) -> dict:
         return markupsafe.Markup("".join(
             f'<li{part_id(l)}>{part(context, l)}</li>' for l in links))
 
+    @jinja2.pass_context
+    def text_items(context, values):
+        # texts shown on another page than their own (a competence's indicators on its standard's)
+        return markupsafe.Markup("".join(f"<li>{lit(context, v)}</li>" for v in values))
+
     return {"statement_rows": statement_rows, "incoming_rows": incoming_rows, "fact_rows": fact_rows,
-            "term_sections": term_sections, "part_items": part_items}
+            "term_sections": term_sections, "part_items": part_items, "text_items": text_items}
 
 
 @jinja2.pass_context

@@ -87,7 +87,13 @@ class Views:
         return self._cached_link(iri)
 
     def _label(self, iri: str) -> Value:
-        return self.g.label(iri, self.lang)
+        label = self.g.label(iri, self.lang)
+        if label.text == iri and "://" in iri:
+            # no label, code or prefix (an ESCO concept scheme): a name from the IRI's last part
+            # rather than the IRI as a heading
+            name = iri.rstrip("/#").rpartition("/")[2].rpartition("#")[2].replace("-", " ")
+            return Value(f"ESCO: {name}" if iri.startswith(ESCO_ROOT) else name)
+        return label
 
     def _link(self, iri: str) -> Link:
         label = self.label(iri)
@@ -137,43 +143,61 @@ class Views:
         return schemes[0] if schemes else None
 
     def data_standard(self, iri: str) -> dict:
+        """The standard's overview: a summary (job description A.1, levels, ISCO, counts,
+        partial qualifications, validity), its competences with their indicators, general skills,
+        the other sections and the authors. Work parts are not listed: they repeat the
+        competences' names (A.2.n is B.3.n); they stay sections of the linked-data part."""
         comps = self.ordered(self.g.subjects_of(SKOS.inScheme, iri))
         comps = [c for c in comps if K.Competence in self.g.types(c)]
         groups: dict[str, list] = {}
         for comp in comps:
             group = self.iris(comp, K.competenceGroup)
             name = GROUP_NAMES.get(group[0], "other") if group else "other"
-            groups.setdefault(name, []).append(self.competence_row(comp))
+            groups.setdefault(name, []).append(self.competence_row(comp, indicators=True))
         quals = self.iris(iri, K.describesQualification)
         qual = quals[0] if quals else None
         skills: dict[str, list] = {}
-        shown = {o for p in (K.hasWorkPart, K.hasGeneralSkill, K.hasSection, K.hasAuthor)
+        shown = {o for p in (K.hasGeneralSkill, K.hasSection, K.hasAuthor)
                  for o in self.iris(iri, p) if "#" in o}
         for skill in self.ordered(self.iris(iri, K.hasGeneralSkill)):
             group = self.text(skill, K.skillGroup)
             skills.setdefault(group.text if group else "", []).append(
                 (self.link(skill), group.lang if group else None))
+        sections = [{"link": self.link(s), "title": self.text(s, DCT.title), "text": self.text(s, RDF.value),
+                     "code": self.g.notation(s)}
+                    for s in self.ordered(self.iris(iri, K.hasSection))]
+        job = next((s for s in sections if s["code"] == "A.1"), None)
+        levels = self.iris(qual, K.hasLevel) if qual else []
         return {
             "qualification": self.link(qual) if qual else None,
             "partials": self.links(self.iris(qual, K.hasPartialQualification)) if qual else [],
             "specialisations": self.links(self.iris(qual, K.hasSpecialisation)) if qual else [],
             "groups": [(name, rows) for name, rows in sorted(groups.items(),
                                                             key=lambda kv: (GROUPS + ("other",)).index(kv[0]))],
-            "work_parts": [{"link": self.link(w), "ecf": self.links(self.iris(w, K.citesEcf))}
-                           for w in self.ordered(self.iris(iri, K.hasWorkPart))],
+            "competence_count": len(comps),
             "general_skills": list(skills.items()),
-            "sections": [{"link": self.link(s), "title": self.text(s, DCT.title),
-                          "text": self.text(s, RDF.value)}
-                         for s in self.ordered(self.iris(iri, K.hasSection))],
+            "job": job,
+            "sections": [s for s in sections if s is not job],
             "authors": [{"name": self.label(a), "organisation": self.text(a, K.organisation),
                          "link": self.link(a)} for a in self.iris(iri, K.hasAuthor)],
             "council": self.links(self.iris(iri, K.approvedBy)),
+            "level": self.text(qual, K.estqfLevel) if qual else None,
+            "eqf": self.links(levels),
+            "isco_code": self.text(qual, K.iscoCode) if qual else None,
+            "isco_label": self.text(qual, K.iscoLabel) if qual else None,
+            "isco": self.links(self.iris(qual, K.iscoGroup)) if qual else [],
+            "valid_until": self.text(iri, K.validUntil),
+            "version": self.text(iri, K.standardVersion),
+            "register_code": self.text(iri, K.registerCode),
             "coverage_path": "coverage/" + self.g.path_of(iri),
             "shown": shown,
         }
 
-    def competence_row(self, comp: str) -> dict:
-        return {"link": self.link(comp), "ecf": self.links(self.iris(comp, K.citesEcf))}
+    def competence_row(self, comp: str, indicators: bool = False) -> dict:
+        row = {"link": self.link(comp), "ecf": self.links(self.iris(comp, K.citesEcf))}
+        if indicators:  # their texts, in their numbered order (they are sections of the competence's page)
+            row["indicators"] = [self.label(i) for i in self.ordered(self.iris(comp, K.hasIndicator))]
+        return row
 
     def data_qualification(self, iri: str) -> dict:
         required = self.iris(iri, K.requiresCompetence)
