@@ -858,3 +858,25 @@ def test_standard_page_is_an_overview(seed):
     assert re.findall(r'id="general-skill-(\d+)"', head) == [str(n) for n in range(1, 15)]
     en = (seed / "en/standard/it-juht-tase-7/index.html").read_text(encoding="utf-8")
     assert "text is in Estonian" in en
+
+
+def test_every_list_is_in_natural_order(seed):
+    """Lists whose items lead with a code are in natural order on every page: B.3.2 before
+    B.3.10, E.8 after D.1 (lists of texts keep the document's numbering, checked above). In the
+    linked-data part, what points here is in the natural order of its IRIs (checked below)."""
+    from kutse_rdf.site.views import code_key
+
+    checked = 0
+    for page in html_pages(seed):
+        html = page.read_text(encoding="utf-8")
+        if '<details class="linked-data"' in html:
+            html = split_linked_data(html)[0]
+        for match in re.finditer(r"<(ul|ol)\b[^>]*>(.*?)</\1>", html, re.S):
+            codes = re.findall(r'<li[^>]*>\s*(?:<a [^>]*>)?<span class="code">([^<]+)</span>', match.group(2))
+            assert codes == sorted(codes, key=code_key), (page, codes)
+            checked += len(codes) > 1
+    assert checked > 40
+    # what points at EQF level 7: the competences B.3.1 … B.3.19, not B.3.1, B.3.10, B.3.11 …
+    eqf7 = (seed / "eqf/7/index.html").read_text(encoding="utf-8")
+    order = re.findall(r"competence/B\.3\.(\d+)/index.html", eqf7)
+    assert order == [str(n) for n in range(1, 20)]

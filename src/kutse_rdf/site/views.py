@@ -65,6 +65,12 @@ def code_key(text: str | None) -> tuple:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"[.\-]", text or ""))
 
 
+@lru_cache(maxsize=65536)
+def natural_key(text: str | None) -> tuple:
+    """Sort key of a name or IRI with numbers in it: "… 2" before "… 10", "B.3.2" before "B.3.10"."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p.casefold()) for p in re.split(r"(\d+)", text or "") if p)
+
+
 class Views:
     def __init__(self, graph: SiteGraph, lang: str):
         self.g = graph
@@ -107,7 +113,7 @@ class Views:
         return self.g.value(term, self.lang)
 
     def links(self, iris) -> list[Link]:
-        return sorted((self.link(i) for i in iris), key=lambda l: (code_key(l.notation), l.text))
+        return sorted((self.link(i) for i in iris), key=lambda l: (code_key(l.notation), natural_key(l.text)))
 
     def iris(self, iri: str, predicate: str) -> list[str]:
         return [o.value for o in self.g.objects(iri, predicate) if isinstance(o, ox.NamedNode)]
@@ -127,7 +133,7 @@ class Views:
         order = self.g.literal(iri, K.order) if iri else None
         return (int(order.text) if order and order.text.isdigit() else 10**9,
                 code_key(getattr(value, "notation", None)), code_key(iri.partition("#")[2] if iri else ""),
-                value.text)
+                natural_key(value.text))
 
     def statements(self, iri: str) -> list[Statement]:
         """The linked-data section's rows: every property (by CURIE) with its values in source order."""
@@ -233,7 +239,8 @@ class Views:
             "standard": self.link(self.standard_of(iri)) if self.standard_of(iri) else None,
             "group": self.links(self.iris(iri, K.competenceGroup)),
             "level": self.text(iri, K.estqfLevel),
-            "ecf": [self.ecf_row(e, eqf_level) for e in self.iris(iri, K.citesEcf)],
+            "ecf": [self.ecf_row(e, eqf_level) for e in
+                    sorted(self.iris(iri, K.citesEcf), key=lambda e: code_key(self.g.notation(e)))],
             "indicators": [self.link(i) for i in self.ordered(self.iris(iri, K.hasIndicator))],
             "knowledge": [self.link(i) for i in self.ordered(self.iris(iri, K.hasKnowledge))],
             "assessment": self.text(iri, K.assessment),
@@ -257,7 +264,7 @@ class Views:
         return {
             "area": self.links(self.iris(iri, K.ecfArea)),
             "levels": self.links(self.iris(iri, K.proficiencyLevel)),
-            "cited_by": [(self.link(std) if std else None, self.links(cs)) for std, cs in sorted(by_standard.items())],
+            "cited_by": [(self.link(std) if std else None, self.links(cs)) for std, cs in sorted(by_standard.items(), key=lambda kv: natural_key(kv[0]))],
             "work_parts": self.links(work_parts),
             "matches": matches,
         }
@@ -296,8 +303,8 @@ class Views:
         columns = []
         for qual in quals:
             columns.append(qual)
-            columns += sorted(self.iris(qual, K.hasPartialQualification), key=lambda i: self.label(i).text)
-            columns += sorted(self.iris(qual, K.hasSpecialisation), key=lambda i: self.label(i).text)
+            columns += sorted(self.iris(qual, K.hasPartialQualification), key=lambda i: natural_key(self.label(i).text))
+            columns += sorted(self.iris(qual, K.hasSpecialisation), key=lambda i: natural_key(self.label(i).text))
         required = {col: set(self.iris(col, K.requiresCompetence)) for col in columns}
         comps = [c for c in self.g.subjects_of(SKOS.inScheme, standard) if K.Competence in self.g.types(c)]
         # codes required but absent from the standard still get a row (marked missing)

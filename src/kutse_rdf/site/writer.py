@@ -46,7 +46,7 @@ from kutse_rdf.site.render import (Output, Renderer, StandardJob, StandardRender
                                    standard_folders, worker_count)
 from kutse_rdf.site.reuse import CACHE_DIR, PageBook
 from kutse_rdf.site.summary import Summary, summarise
-from kutse_rdf.site.views import Link, code_key
+from kutse_rdf.site.views import Link, code_key, natural_key
 
 QUERY_ROWS_SHOWN = 100
 ECF_SCHEME_IRIS = {str(ns) for ns in ECF_SCHEMES.values()}  # the e-CF versions, on the home page
@@ -340,7 +340,7 @@ class SiteWriter:
         def render() -> None:
             reports = load_query_results(folder, self.config.queries)
             for lang in self.languages:
-                entries = sorted(links_of[lang], key=lambda l: (code_key(l.notation), l.text))
+                entries = sorted(links_of[lang], key=lambda l: (code_key(l.notation), natural_key(l.text)))
                 renderer.render("coverage_index.html", "coverage/", lang,
                                 embed(simple_jsonld(self.i18n[lang]["coverage_title"], lang)),
                                 self.i18n[lang]["coverage_title"], standards=entries, reports=reports)
@@ -353,7 +353,7 @@ class SiteWriter:
              downloads: list[dict], description: dict) -> None:
         for lang in self.languages:
             views = renderer.views[lang]
-            entries = sorted(links_of[lang], key=lambda l: l.text)
+            entries = sorted(links_of[lang], key=lambda l: natural_key(l.text))
             ecf = views.links(s for s in graph.subjects()
                               if s in ECF_SCHEME_IRIS)
             jsonld = embed([simple_jsonld(self.i18n[lang]["site"], lang), description["schema"]])
