@@ -880,3 +880,22 @@ def test_every_list_is_in_natural_order(seed):
     eqf7 = (seed / "eqf/7/index.html").read_text(encoding="utf-8")
     order = re.findall(r"competence/B\.3\.(\d+)/index.html", eqf7)
     assert order == [str(n) for n in range(1, 20)]
+
+
+def test_home_page_is_for_people(seed):
+    html = (seed / "index.html").read_text(encoding="utf-8")
+    main = html[html.index("<main"):html.index("</main>")]
+    text = squash(re.sub(r"<[^>]+>", " ", main))
+    assert text.index("Kutsestandard kirjeldab tööd") < text.index("Kutsestandardid (1)")
+    # the seed's card: level 7 (line 2), 19 competences (B.3.1-B.3.19), 5 partials (lines 123-128)
+    card = squash(re.sub(r"<[^>]+>", " ", re.search(r'<li class="card">(.*?)</li>', main, re.S).group(1)))
+    assert card.startswith("IT-juht, tase 7 EKR tase 7 ")
+    assert "Kompetentsid 19 Osakutsed 5 Kehtib kuni dokumendis märkimata" in card
+    assert "Infotehnoloogia ja telekommunikatsiooni kutsenõukogu" in card
+    assert 'href="coverage/index.html"' in main and 'action="search/index.html"' in main
+    # files are on the downloads page, not here
+    assert 'href="data/' not in main and "text/turtle" not in main
+    assert 'href="downloads/index.html"' in main
+    # the English card uses the English name the document gives (line 2: "IT manager, EstQF Level 7")
+    en = (seed / "en/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<li class="card">\s*<h3><a href="[^"]*">IT manager, EstQF Level 7</a></h3>', en)

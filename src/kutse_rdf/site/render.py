@@ -250,6 +250,7 @@ class Output:
     search: list[tuple] = field(default_factory=list)
     # a standard's link in every language (Link fields), for the home page and coverage index
     link: dict[str, list] = field(default_factory=dict)
+    card: dict[str, dict] = field(default_factory=dict)  # the home page's card, in every language
 
     def add(self, other: "Output") -> None:
         self.pages += other.pages
@@ -423,6 +424,7 @@ class StandardRenderer:
         renderer.coverage_page(job.iri)
         renderer.output.link = {lang: list(astuple(renderer.views[lang].link(job.iri)))
                                 for lang in renderer.languages}
+        renderer.output.card = {lang: renderer.views[lang].standard_card(job.iri) for lang in renderer.languages}
         return renderer.output
 
 

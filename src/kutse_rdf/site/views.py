@@ -199,6 +199,25 @@ class Views:
             "shown": shown,
         }
 
+    def standard_card(self, iri: str) -> dict:
+        """The home page's card of a standard, as plain data (a worker hands it back): its name
+        in the page's language where the document gives one (the qualification's English name),
+        level, field (the approving council), counts and validity."""
+        quals = self.iris(iri, K.describesQualification)
+        qual = quals[0] if quals else None
+        name = self.label(qual) if qual else None
+        if not (name and name.lang == self.lang):
+            name = None
+        comps = [c for c in self.g.subjects_of(SKOS.inScheme, iri) if K.Competence in self.g.types(c)]
+        level = self.text(qual, K.estqfLevel) if qual else None
+        valid = self.text(iri, K.validUntil)
+        return {"name": name.text if name else None,
+                "level": level.text if level else None,
+                "field": [l.text for l in self.links(self.iris(iri, K.approvedBy))],
+                "competences": len(comps),
+                "partials": len(self.iris(qual, K.hasPartialQualification)) if qual else 0,
+                "valid_until": valid.text if valid else None}
+
     def competence_row(self, comp: str, indicators: bool = False) -> dict:
         row = {"link": self.link(comp), "ecf": self.links(self.iris(comp, K.citesEcf))}
         if indicators:  # their texts, in their numbered order (they are sections of the competence's page)

@@ -294,7 +294,9 @@ class SiteWriter:
         renderer.output.files += len(downloads)
         description = dataset_description(self.config.base_uri, self.settings, downloads, shared.triples)
         self.coverage_index(renderer, links_of)
-        self.home(renderer, shared.graph, links_of, downloads, description)
+        cards = {lang: {iri: standards.outputs[iri].card.get(lang, {}) for iri in site.standards}
+                 for lang in self.languages}
+        self.home(renderer, shared.graph, links_of, cards, downloads, description)
         self.downloads_page(renderer, downloads)
         self.void(renderer, description)
         total.pages += renderer.output.pages
@@ -350,10 +352,11 @@ class SiteWriter:
                           render, renderer.output)
 
     def home(self, renderer: Renderer, graph: SiteGraph, links_of: dict[str, list[Link]],
-             downloads: list[dict], description: dict) -> None:
+             cards: dict[str, dict], downloads: list[dict], description: dict) -> None:
         for lang in self.languages:
             views = renderer.views[lang]
-            entries = sorted(links_of[lang], key=lambda l: natural_key(l.text))
+            entries = [(link, cards[lang].get(link.iri) or {})
+                       for link in sorted(links_of[lang], key=lambda l: natural_key(l.text))]
             ecf = views.links(s for s in graph.subjects()
                               if s in ECF_SCHEME_IRIS)
             jsonld = embed([simple_jsonld(self.i18n[lang]["site"], lang), description["schema"]])
