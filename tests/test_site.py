@@ -899,3 +899,19 @@ def test_home_page_is_for_people(seed):
     # the English card uses the English name the document gives (line 2: "IT manager, EstQF Level 7")
     en = (seed / "en/index.html").read_text(encoding="utf-8")
     assert re.search(r'<li class="card">\s*<h3><a href="[^"]*">IT manager, EstQF Level 7</a></h3>', en)
+
+
+def test_coverage_pages_for_readers(seed):
+    html = (seed / "coverage/index.html").read_text(encoding="utf-8")
+    heads = re.findall(r'<th scope="col">([^<]*)</th>', html)
+    assert "kompetentsi nimetus" in heads and "competenceLabel" not in heads
+    # no IRI as a cell's text: B.3.3 by its name, linked to its page
+    assert not re.search(r"<td>https?://", html)
+    assert ('<td><a href="../standard/it-juht-tase-7/competence/B.3.3/index.html">Tegevusplaani väljatöötamine'
+            '</a></td>') in html
+    en = (seed / "en/coverage/index.html").read_text(encoding="utf-8")
+    assert "competence name" in re.findall(r'<th scope="col">([^<]*)</th>', en)
+    # the standard's matrix and heatmap, each one click from the coverage page
+    assert 'coverage/standard/it-juht-tase-7/index.html#h-matrix"' in html
+    matrix = (seed / "coverage/standard/it-juht-tase-7/index.html").read_text(encoding="utf-8")
+    assert matrix.count('<div class="table-wrap sticky"') == 2

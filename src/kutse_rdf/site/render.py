@@ -205,11 +205,23 @@ def download_rows(context, downloads):
         for f in downloads))
 
 
-def cell_rows(rows):
-    """A query result's table on the coverage index: 12 results x 100 rows, in both languages."""
+@jinja2.pass_context
+def cell_rows(context, rows):
+    """A query result's table on the coverage index: 12 results x 100 rows, in both languages.
+    A cell is text, or (name, site folder or None) for an IRI (writer.named_cells)."""
     esc = markupsafe.escape
+    prefix = context["up"] + context["tree"]
+
+    def cell(value) -> str:
+        if isinstance(value, str):
+            return esc(value)
+        name, path = value
+        if path is None:
+            return f"<span>{esc(name)}</span>"
+        return f'<a href="{esc(prefix)}{esc(SiteGraph.href_path(path))}">{esc(name)}</a>'
+
     return markupsafe.Markup("".join(
-        "<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>" for row in rows))
+        "<tr>" + "".join(f"<td>{cell(value)}</td>" for value in row) + "</tr>" for row in rows))
 
 
 def make_environment(templates: Path | None = None) -> jinja2.Environment:
