@@ -136,6 +136,10 @@ def test_search_notation_e8_finds_b_3_18(page, server):
     assert hits[0][0].endswith("ecf/4.0/E.8/index.html")
     competences = [h[0] for h in hits if "/competence/" in h[0]]
     assert competences == ["../standard/it-juht-tase-7/competence/B.3.18/index.html"]
+    # the two E.8 pages told apart by their version, and the number of results said
+    kinds = page.eval_on_selector_all("#search-results li .kind-label", "els => els.map(e => e.textContent)")
+    assert kinds[0].endswith("e-CF 4.0") and any(k.endswith("e-CF 3.0") for k in kinds)
+    assert page.inner_text("#search-status") == f"Leitud: {len(hits)}"
     assert page.problems == []
 
 
