@@ -64,7 +64,8 @@
   function show(query) {
     while (list.firstChild) { list.removeChild(list.firstChild); }
     var hits = search(query);
-    status.textContent = query && !hits.length ? status.getAttribute("data-none") : "";
+    status.textContent = !query ? "" : !hits.length ? status.getAttribute("data-none")
+      : status.getAttribute("data-count").replace("{n}", hits.length);
     hits.forEach(function (hit) {
       var d = hit.doc;
       var li = document.createElement("li");
@@ -85,6 +86,9 @@
       var kind = document.createElement("span");
       kind.className = "kind-label";
       kind.textContent = list.getAttribute("data-kind-" + d[3].replace("_", "-")) || d[3];
+      // e-CF 4.0 and 3.0 share codes: the version tells the two apart
+      var version = /^ecf\/(\d+\.\d+)\//.exec(d[0]);
+      if (version) { kind.textContent += " · e-CF " + version[1]; }
       li.appendChild(kind);
       list.appendChild(li);
     });

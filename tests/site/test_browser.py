@@ -136,6 +136,10 @@ def test_search_notation_e8_finds_b_3_18(page, server):
     assert hits[0][0].endswith("ecf/4.0/E.8/index.html")
     competences = [h[0] for h in hits if "/competence/" in h[0]]
     assert competences == ["../standard/it-juht-tase-7/competence/B.3.18/index.html"]
+    # the two E.8 pages told apart by their version, and the number of results said
+    kinds = page.eval_on_selector_all("#search-results li .kind-label", "els => els.map(e => e.textContent)")
+    assert kinds[0].endswith("e-CF 4.0") and any(k.endswith("e-CF 3.0") for k in kinds)
+    assert page.inner_text("#search-status") == f"Leitud: {len(hits)}"
     assert page.problems == []
 
 
@@ -173,7 +177,7 @@ def test_hash_uri_resolves_to_its_section(page, server):
     # line 287: "2. Korraldab organisatsiooni riskihalduse protsessi."
     assert page.inner_text(":target") == "Korraldab organisatsiooni riskihalduse protsessi."
     page.goto(server + "en/" + COMPETENCE + "#learning-outcome")  # the ELM view's node
-    assert "Riskijuhtimine" in page.inner_text(":target h3")
+    assert "Riskijuhtimine" in page.inner_text(":target h4")
     assert page.problems == []
 
 
@@ -233,3 +237,67 @@ def test_hostile_titles_render_as_text(browser, builds):
     assert "Skriptijuht </script><script>alert(2)</script>, tase 6" in page.inner_text("#search-results")
     assert dialogs == []
     page.close()
+
+
+# -- what a reader sees, on every page kind ---------------------------------------------------
+
+PAGE_KINDS = {
+    "home": "index.html",
+    "standard": "standard/it-juht-tase-7/index.html",
+    "qualification": "standard/it-juht-tase-7/qualification/index.html",
+    "partial": "standard/it-juht-tase-7/partial/infoturbejuht-tase-7/index.html",
+    "competence": COMPETENCE,
+    "ecf": "ecf/4.0/E.8/index.html",
+    "ecf-area": "ecf/4.0/E/index.html",
+    "esco-scheme": "esco/concept-scheme/skills/index.html",
+    "esco-isco": "esco/isco/C1330/index.html",
+    "eqf-level": "eqf/7/index.html",
+    "council": "council/infotehnoloogia-ja-telekommunikatsiooni-kutsenoukogu/index.html",
+    "ontology": "ontology/index.html",
+    "coverage": COVERAGE,
+    "coverage-index": "coverage/index.html",
+    "search": "search/index.html?q=riskijuhtimine",
+    "downloads": "downloads/index.html",
+    "validation": "validation/index.html",
+}
+RESOURCE_KINDS = [k for k in PAGE_KINDS if k not in (
+    "home", "coverage", "coverage-index", "search", "downloads", "validation")]
+
+# visible elements (outside the linked-data disclosure) whose whole text is an IRI
+VISIBLE_IRIS = """() => [...document.querySelectorAll('body *')]
+  .filter(e => !e.closest('details.linked-data') && e.children.length === 0 && e.getClientRects().length
+               && /^\\s*https?:\\/\\/\\S+\\s*$/.test(e.textContent))
+  .map(e => e.textContent.trim())"""
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_every_page_kind_at_phone_and_desktop_width(page, server, width):
+    """Screenshots of every page kind (build/screenshots/KIND-WIDTH.png); nothing wider than the
+    screen; the linked-data disclosure closed; no IRI shown as text outside it."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": width, "height": 844 if width < 500 else 900})
+    for lang in ("", "en/"):
+        for kind, rel in PAGE_KINDS.items():
+            page.goto(server + lang + rel)
+            name = f"{kind}{'-en' if lang else ''}-{width}"
+            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+            assert page.evaluate(VISIBLE_IRIS) == [], name
+            if kind in RESOURCE_KINDS:
+                assert page.eval_on_selector_all("details.linked-data", "els => els.length") == 1, name
+                assert page.evaluate("document.querySelector('details.linked-data').open") is False, name
+                # the disclosure is the last thing in <main>
+                assert page.evaluate("document.querySelector('main').lastElementChild.matches('details.linked-data')"), name
+    assert page.problems == []
+
+
+def test_linked_data_opens_on_click_and_for_a_fragment(page, server):
+    page.goto(server + COMPETENCE)
+    assert not page.is_visible("table.statements")
+    page.click("details.linked-data > summary")
+    assert page.is_visible("table.statements")
+    assert "kutse:hasIndicator" in page.inner_text("table.statements")
+    # a hash IRI of the ELM view resolves into the closed disclosure: the browser opens it
+    page.goto(server + "en/" + COMPETENCE + "#learning-outcome")
+    assert page.evaluate("document.querySelector('details.linked-data').open") is True
+    assert page.problems == []

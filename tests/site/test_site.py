@@ -115,10 +115,12 @@ def test_hash_uris_are_sections_of_their_parents_page(seed):
     assert (folder / "index.jsonld").is_file() and rdflib.compare.isomorphic(
         ttl, rdflib.Graph().parse(folder / "index.jsonld", format="json-ld"))
 
-    # the standard's page: work part A.2.14 (line 77), author Peeter Normak (line 358)
+    # the standard's page: work part A.2.14 (line 77, in the linked-data part: it repeats
+    # competence B.3.14's name), author Peeter Normak (line 358)
     std_html = (seed / "standard/it-juht-tase-7/index.html").read_text(encoding="utf-8")
-    work = squash(re.sub(r"<[^>]+>", " ", re.search(r'<li id="work-part-A.2.14">(.*?)</li>', std_html, re.S).group(1)))
-    assert work == "A.2.14 Riskijuhtimine e-CF: E.3"
+    work = re.search(r'<section id="work-part-A.2.14" class="term".*?</section>', std_html, re.S).group(0)
+    assert "<span>Riskijuhtimine</span>" in work and "ecf/4.0/E.3/index.html" in work
+    assert std_html.index('id="work-part-A.2.14"') > std_html.index('<details class="linked-data"')
     author = squash(re.sub(r"<[^>]+>", " ", re.search(r'<li id="author-peeter-normak">(.*?)</li>', std_html).group(1)))
     assert author == "Peeter Normak – Tallinna Ülikool"
     assert 'id="section-A.1"' in std_html and 'id="general-skill-14"' in std_html
@@ -776,3 +778,140 @@ def test_a_standard_is_found_by_the_name_of_its_graph():
     uris = Uris(Config().base_uri)
     assert str(uris.standard_of_graph(str(uris.graph(std)))) == str(uris.standard(std)) == STD
     assert uris.standard_of_graph("https://example.org/graph/x") is None
+
+
+# -- a page for people: plain words first, the data one click away ------------------------------
+
+def split_linked_data(html: str) -> tuple[str, str]:
+    """(what a reader sees first, the linked-data disclosure) of a resource page's <main>."""
+    main = html[html.index("<main"):html.index("</main>")]
+    start = main.index('<details class="linked-data"')
+    return main[:start], main[start:]
+
+
+def test_linked_data_is_one_closed_disclosure_at_the_end(seed):
+    pages = [p for p in html_pages(seed) if (p.parent / "index.ttl").is_file()]
+    assert len(pages) > 150
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        head, data = split_linked_data(html)
+        assert html.count('<details class="linked-data" id="linked-data">') == 1, page
+        assert "<details open" not in html and "<details class=\"linked-data\" open" not in html, page
+        assert data.rstrip().endswith("</details>"), page  # nothing follows it in <main>
+        assert 'class="statements"' in data and 'class="statements"' not in head, page
+        assert 'class="uri"' not in head, page
+
+
+def test_linked_data_labels_are_plain_words_with_the_curie_as_hint(seed):
+    html = (seed / "standard/it-juht-tase-7/competence/B.3.18/index.html").read_text(encoding="utf-8")
+    _, data = split_linked_data(html)
+    # the ontology's own label in Estonian, then the CURIE
+    assert '<span>tegevusnäitaja</span></a> <code class="curie">kutse:hasIndicator</code>' in data
+    # a term of another vocabulary by the interface's name for it
+    assert '<span>liik</span></a> <code class="curie">rdf:type</code>' in data
+    en = (seed / "en/standard/it-juht-tase-7/competence/B.3.18/index.html").read_text(encoding="utf-8")
+    assert '<span>type</span></a> <code class="curie">rdf:type</code>' in split_linked_data(en)[1]
+    # no property is named by a full IRI (adms:identifier has no declared prefix)
+    assert not re.search(r'<span>https?://[^<]*</span></a> <code class="curie">', data)
+
+
+def test_indicators_appear_once_before_the_data_and_in_source_order_within_it(seed):
+    html = (seed / "standard/it-juht-tase-7/competence/B.3.18/index.html").read_text(encoding="utf-8")
+    head, data = split_linked_data(html)
+    # lines 326-330: five indicators, the fourth "Tagab kriisi- ja taasteplaanide ..."
+    text = "Tagab kriisi- ja taasteplaanide olemasolu ning nende testimise."
+    assert head.count(text) == 1
+    row = re.search(r'kutse:hasIndicator</code></th>\s*<td>(.*?)</td>', data, re.S).group(1)
+    assert re.findall(r"#indicator-(\d+)", row) == ["1", "2", "3", "4", "5"]
+    # the ELM view's notes too, in their numbered order
+    notes = re.search(r'elm:additionalNote</code></dt><dd>(.*?)</dd>', data, re.S).group(1)
+    assert re.findall(r"#learning-outcome-indicator-(\d+)", notes) == ["1", "2", "3", "4", "5"]
+
+
+def test_standard_page_is_an_overview(seed):
+    html = (seed / "standard/it-juht-tase-7/index.html").read_text(encoding="utf-8")
+    head, data = split_linked_data(html)
+    text = squash(re.sub(r"<[^>]+>", " ", head))
+    # the summary first: the job description A.1 (line 12 ff.) before the competences
+    job = "IT-juhi töö eesmärgiks on organisatsiooni põhiprotsesse"
+    assert text.index("Ülevaade") < text.index(job) < text.index("Sisukord") < text.index("Kohustuslikud kompetentsid")
+    assert 'id="section-A.1"' in head  # the hash IRI resolves to the summary's job description
+    # level 7 with its EQF level, ISCO 1330 (line 383), 19 competences, 5 partials (lines 123-128)
+    assert "EKR tase 7 (" in text and "eqf/7/index.html" in head
+    assert "esco/isco/C1330/index.html" in head
+    assert "Kompetentsid 19 (19 kohustuslikku)" in text
+    assert re.search(r"Osakutsed 5: ", text)
+    assert "Kehtib kuni dokumendis märkimata" in text  # line 374 is empty
+    assert 'kutseregister.ee' not in html  # no register code in the seed, and no URL pattern for one
+    # no IRI as a heading, the untitled first section named
+    assert not re.search(r"<h[1-6][^>]*>(<[^>]+>)*https?://", head)
+    assert '<h3 id="section-intro">Sissejuhatus</h3>' in head
+    # work parts are not a second list of the competences' names
+    assert 'id="work-part-' not in head and "Tööosad" not in text
+    # competences in natural order, each with its indicators in a closed disclosure
+    codes = re.findall(r'competence/(B\.3\.\d+)/index.html"><span class="code">', head)
+    assert codes == [f"B.3.{n}" for n in range(1, 20)]
+    b318 = head[head.index("competence/B.3.18/index.html"):head.index("competence/B.3.19/index.html")]
+    assert '<details class="indicators"><summary>Tegevusnäitajad (5)</summary>' in b318
+    assert "<li><span>Tagab kriisi- ja taasteplaanide olemasolu ning nende testimise.</span></li>" in b318
+    # general skills in their document numbers 1..14
+    assert re.findall(r'id="general-skill-(\d+)"', head) == [str(n) for n in range(1, 15)]
+    en = (seed / "en/standard/it-juht-tase-7/index.html").read_text(encoding="utf-8")
+    assert "text is in Estonian" in en
+
+
+def test_every_list_is_in_natural_order(seed):
+    """Lists whose items lead with a code are in natural order on every page: B.3.2 before
+    B.3.10, E.8 after D.1 (lists of texts keep the document's numbering, checked above). In the
+    linked-data part, what points here is in the natural order of its IRIs (checked below)."""
+    from kutse_rdf.site.views import code_key
+
+    checked = 0
+    for page in html_pages(seed):
+        html = page.read_text(encoding="utf-8")
+        if '<details class="linked-data"' in html:
+            html = split_linked_data(html)[0]
+        for match in re.finditer(r"<(ul|ol)\b[^>]*>(.*?)</\1>", html, re.S):
+            codes = re.findall(r'<li[^>]*>\s*(?:<a [^>]*>)?<span class="code">([^<]+)</span>', match.group(2))
+            assert codes == sorted(codes, key=code_key), (page, codes)
+            checked += len(codes) > 1
+    assert checked > 40
+    # what points at EQF level 7: the competences B.3.1 … B.3.19, not B.3.1, B.3.10, B.3.11 …
+    eqf7 = (seed / "eqf/7/index.html").read_text(encoding="utf-8")
+    order = re.findall(r"competence/B\.3\.(\d+)/index.html", eqf7)
+    assert order == [str(n) for n in range(1, 20)]
+
+
+def test_home_page_is_for_people(seed):
+    html = (seed / "index.html").read_text(encoding="utf-8")
+    main = html[html.index("<main"):html.index("</main>")]
+    text = squash(re.sub(r"<[^>]+>", " ", main))
+    assert text.index("Kutsestandard kirjeldab tööd") < text.index("Kutsestandardid (1)")
+    # the seed's card: level 7 (line 2), 19 competences (B.3.1-B.3.19), 5 partials (lines 123-128)
+    card = squash(re.sub(r"<[^>]+>", " ", re.search(r'<li class="card">(.*?)</li>', main, re.S).group(1)))
+    assert card.startswith("IT-juht, tase 7 EKR tase 7 ")
+    assert "Kompetentsid 19 Osakutsed 5 Kehtib kuni dokumendis märkimata" in card
+    assert "Infotehnoloogia ja telekommunikatsiooni kutsenõukogu" in card
+    assert 'href="coverage/index.html"' in main and 'action="search/index.html"' in main
+    # files are on the downloads page, not here
+    assert 'href="data/' not in main and "text/turtle" not in main
+    assert 'href="downloads/index.html"' in main
+    # the English card uses the English name the document gives (line 2: "IT manager, EstQF Level 7")
+    en = (seed / "en/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<li class="card">\s*<h3><a href="[^"]*">IT manager, EstQF Level 7</a></h3>', en)
+
+
+def test_coverage_pages_for_readers(seed):
+    html = (seed / "coverage/index.html").read_text(encoding="utf-8")
+    heads = re.findall(r'<th scope="col">([^<]*)</th>', html)
+    assert "kompetentsi nimetus" in heads and "competenceLabel" not in heads
+    # no IRI as a cell's text: B.3.3 by its name, linked to its page
+    assert not re.search(r"<td>https?://", html)
+    assert ('<td><a href="../standard/it-juht-tase-7/competence/B.3.3/index.html">Tegevusplaani väljatöötamine'
+            '</a></td>') in html
+    en = (seed / "en/coverage/index.html").read_text(encoding="utf-8")
+    assert "competence name" in re.findall(r'<th scope="col">([^<]*)</th>', en)
+    # the standard's matrix and heatmap, each one click from the coverage page
+    assert 'coverage/standard/it-juht-tase-7/index.html#h-matrix"' in html
+    matrix = (seed / "coverage/standard/it-juht-tase-7/index.html").read_text(encoding="utf-8")
+    assert matrix.count('<div class="table-wrap sticky"') == 2

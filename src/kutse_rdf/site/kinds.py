@@ -16,7 +16,7 @@ from kutse_rdf.graph.namespaces import ECF3, ECF4, ECF_LEVEL, EQF, ESCO_ROOT
 from kutse_rdf.site import jsonld
 from kutse_rdf.site.graph import SKOS, K, SiteGraph
 from kutse_rdf.site.search import BODY, NOTATION, TITLE, SearchIndex
-from kutse_rdf.site.views import INCOMING_LIMIT, Page, Statement, Views, code_key
+from kutse_rdf.site.views import INCOMING_LIMIT, Page, Views, natural_key
 
 ECF_NAMESPACES = (str(ECF4), str(ECF3), str(ECF_LEVEL))  # e-CF areas, and the proficiency levels
 
@@ -131,11 +131,8 @@ def make_page(views: Views, iri: str, kind: PageKind) -> Page:
     what points at it, its hash IRIs) and the kind's own parts."""
     g = views.g
     page = Page(iri, g.path_of(iri), kind.name, views.label(iri), g.notation(iri))
-    for predicate, objects in sorted(g.statements(iri).items(), key=lambda kv: g.curie(kv[0])):
-        values = sorted((views.value(o) for o in objects),
-                        key=lambda v: (code_key(getattr(v, "notation", None)), v.text))
-        page.statements.append(Statement(views.link(predicate), values))
-    incoming = g.incoming(iri)
+    page.statements = views.statements(iri)
+    incoming = sorted(g.incoming(iri), key=lambda sp: (natural_key(sp[0]), sp[1]))
     page.incoming_more = max(0, len(incoming) - INCOMING_LIMIT)
     page.incoming = [(views.link(s), views.link(p)) for s, p in incoming[:INCOMING_LIMIT]]
     page.data = kind.view(views, iri)

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from kutse_rdf.graph.namespaces import (DCAT, DCTERMS as DCT, FOAF, MEDIA_TYPES, PREFIXES, RDF, VOID, XSD,
                                        prefixes)
 from kutse_rdf.resources import resource_dir
+from kutse_rdf.site.views import natural_key
 
 RDF_FORMATS = (".ttl", ".trig", ".nt", ".nq", ".jsonld", ".rdf")
 
@@ -34,7 +35,7 @@ def download_files(root: Path, out: Path, settings: dict) -> list[dict]:
         base = root / folder
         if base.is_dir():
             files += [(f, f"{folder}/{f.relative_to(base).as_posix()}")
-                      for f in sorted(base.rglob("*")) if f.is_file()]
+                      for f in sorted(base.rglob("*"), key=lambda f: natural_key(f.as_posix())) if f.is_file()]
     mappings = resource_dir("mappings")
     if mappings.is_dir():
         files += [(f, f"data/mappings/{f.name}") for f in sorted(mappings.glob("*.tsv"))]

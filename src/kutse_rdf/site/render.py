@@ -15,7 +15,7 @@ import pickle
 import subprocess
 import sys
 import tomllib
-from dataclasses import asdict, astuple, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field, replace
 from pathlib import Path
 
 import jinja2
@@ -122,10 +122,22 @@ def row_writers(a, lit, val) -> dict:
     step of a template costs more than the row's text. Every value goes through `a`/`val`/`lit`
     (escaped by anchor_html/literal_html), any other text through markupsafe.escape."""
 
+    def prop(context, st):
+        # a property by its plain-language label (the ontology's rdfs:label in the page's
+        # language, or the interface's own name for a term of another vocabulary), its CURIE
+        # beside it as a hint
+        link = st.property
+        plain = context["t"].get("term " + st.curie) if st.curie else None
+        if plain:
+            link = replace(link, text=plain, lang=None)
+        hint = (f' <code class="curie">{markupsafe.escape(st.curie)}</code>'
+                if st.curie and st.curie != link.text else "")
+        return f"{a(context, link)}{hint}"
+
     @jinja2.pass_context
     def statement_rows(context, statements):
         return markupsafe.Markup("".join(
-            f'      <tr><th scope="row">{a(context, st.property)}</th>\n'
+            f'      <tr><th scope="row">{prop(context, st)}</th>\n'
             f'          <td>{"<br>".join(val(context, v) for v in st.values)}</td></tr>\n'
             for st in statements))
 
@@ -138,7 +150,7 @@ def row_writers(a, lit, val) -> dict:
     @jinja2.pass_context
     def fact_rows(context, statements):
         return markupsafe.Markup("".join(
-            f'<dt>{a(context, st.property)}</dt><dd>{", ".join(val(context, v) for v in st.values)}</dd>'
+            f'<dt>{prop(context, st)}</dt><dd>{", ".join(val(context, v) for v in st.values)}</dd>'
             for st in statements))
 
     @jinja2.pass_context
@@ -148,8 +160,8 @@ def row_writers(a, lit, val) -> dict:
         for term in terms:
             tid = markupsafe.escape(term["id"])
             html.append(f'<section id="{tid}" class="term" aria-labelledby="h-{tid}">\n'
-                        f'  <h3 id="h-{tid}"><code>{markupsafe.escape(term["curie"])}</code> '
-                        f'{lit(context, term["link"])}</h3>\n')
+                        f'  <h4 id="h-{tid}"><code>{markupsafe.escape(term["curie"])}</code> '
+                        f'{lit(context, term["link"])}</h4>\n')
             if term["comment"]:
                 html.append(f'<p>{lit(context, term["comment"])}</p>')
             html.append(f'  <dl class="facts">\n{fact_rows(context, term["statements"])}  </dl>\n</section>\n')
@@ -173,8 +185,13 @@ def row_writers(a, lit, val) -> dict:
         return markupsafe.Markup("".join(
             f'<li{part_id(l)}>{part(context, l)}</li>' for l in links))
 
+    @jinja2.pass_context
+    def text_items(context, values):
+        # texts shown on another page than their own (a competence's indicators on its standard's)
+        return markupsafe.Markup("".join(f"<li>{lit(context, v)}</li>" for v in values))
+
     return {"statement_rows": statement_rows, "incoming_rows": incoming_rows, "fact_rows": fact_rows,
-            "term_sections": term_sections, "part_items": part_items}
+            "term_sections": term_sections, "part_items": part_items, "text_items": text_items}
 
 
 @jinja2.pass_context
@@ -188,11 +205,23 @@ def download_rows(context, downloads):
         for f in downloads))
 
 
-def cell_rows(rows):
-    """A query result's table on the coverage index: 12 results x 100 rows, in both languages."""
+@jinja2.pass_context
+def cell_rows(context, rows):
+    """A query result's table on the coverage index: 12 results x 100 rows, in both languages.
+    A cell is text, or (name, site folder or None) for an IRI (writer.named_cells)."""
     esc = markupsafe.escape
+    prefix = context["up"] + context["tree"]
+
+    def cell(value) -> str:
+        if isinstance(value, str):
+            return esc(value)
+        name, path = value
+        if path is None:
+            return f"<span>{esc(name)}</span>"
+        return f'<a href="{esc(prefix)}{esc(SiteGraph.href_path(path))}">{esc(name)}</a>'
+
     return markupsafe.Markup("".join(
-        "<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>" for row in rows))
+        "<tr>" + "".join(f"<td>{cell(value)}</td>" for value in row) + "</tr>" for row in rows))
 
 
 def make_environment(templates: Path | None = None) -> jinja2.Environment:
@@ -233,6 +262,7 @@ class Output:
     search: list[tuple] = field(default_factory=list)
     # a standard's link in every language (Link fields), for the home page and coverage index
     link: dict[str, list] = field(default_factory=dict)
+    card: dict[str, dict] = field(default_factory=dict)  # the home page's card, in every language
 
     def add(self, other: "Output") -> None:
         self.pages += other.pages
@@ -406,6 +436,7 @@ class StandardRenderer:
         renderer.coverage_page(job.iri)
         renderer.output.link = {lang: list(astuple(renderer.views[lang].link(job.iri)))
                                 for lang in renderer.languages}
+        renderer.output.card = {lang: renderer.views[lang].standard_card(job.iri) for lang in renderer.languages}
         return renderer.output
 
 

@@ -40,6 +40,7 @@ class Link:
 class Statement:
     property: Link
     values: list  # Value or Link
+    curie: str = ""  # the property's CURIE, shown as a hint beside its plain-language label
 
 
 @dataclass
@@ -64,6 +65,12 @@ def code_key(text: str | None) -> tuple:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"[.\-]", text or ""))
 
 
+@lru_cache(maxsize=65536)
+def natural_key(text: str | None) -> tuple:
+    """Sort key of a name or IRI with numbers in it: "… 2" before "… 10", "B.3.2" before "B.3.10"."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p.casefold()) for p in re.split(r"(\d+)", text or "") if p)
+
+
 class Views:
     def __init__(self, graph: SiteGraph, lang: str):
         self.g = graph
@@ -86,7 +93,13 @@ class Views:
         return self._cached_link(iri)
 
     def _label(self, iri: str) -> Value:
-        return self.g.label(iri, self.lang)
+        label = self.g.label(iri, self.lang)
+        if label.text == iri and "://" in iri:
+            # no label, code or prefix (an ESCO concept scheme): a name from the IRI's last part
+            # rather than the IRI as a heading
+            name = iri.rstrip("/#").rpartition("/")[2].rpartition("#")[2].replace("-", " ")
+            return Value(f"ESCO: {name}" if iri.startswith(ESCO_ROOT) else name)
+        return label
 
     def _link(self, iri: str) -> Link:
         label = self.label(iri)
@@ -100,7 +113,7 @@ class Views:
         return self.g.value(term, self.lang)
 
     def links(self, iris) -> list[Link]:
-        return sorted((self.link(i) for i in iris), key=lambda l: (code_key(l.notation), l.text))
+        return sorted((self.link(i) for i in iris), key=lambda l: (code_key(l.notation), natural_key(l.text)))
 
     def iris(self, iri: str, predicate: str) -> list[str]:
         return [o.value for o in self.g.objects(iri, predicate) if isinstance(o, ox.NamedNode)]
@@ -112,6 +125,21 @@ class Views:
 
         return sorted(iris, key=key)
 
+    def source_key(self, value) -> tuple:
+        """Sort key of a statement's values in source order: the document's numbering (k:order),
+        then the code ("B.3.2" before "B.3.10"), then a hash IRI's fragment ("indicator-2" before
+        "indicator-10"), then the text."""
+        iri = getattr(value, "iri", None)
+        order = self.g.literal(iri, K.order) if iri else None
+        return (int(order.text) if order and order.text.isdigit() else 10**9,
+                code_key(getattr(value, "notation", None)), code_key(iri.partition("#")[2] if iri else ""),
+                natural_key(value.text))
+
+    def statements(self, iri: str) -> list[Statement]:
+        """The linked-data section's rows: every property (by CURIE) with its values in source order."""
+        return [Statement(self.link(p), sorted((self.value(o) for o in objs), key=self.source_key), self.g.curie(p))
+                for p, objs in sorted(self.g.statements(iri).items(), key=lambda kv: self.g.curie(kv[0]))]
+
     def text(self, iri: str, predicate: str) -> Value | None:
         return self.g.literal(iri, predicate, self.lang)
 
@@ -121,43 +149,80 @@ class Views:
         return schemes[0] if schemes else None
 
     def data_standard(self, iri: str) -> dict:
+        """The standard's overview: a summary (job description A.1, levels, ISCO, counts,
+        partial qualifications, validity), its competences with their indicators, general skills,
+        the other sections and the authors. Work parts are not listed: they repeat the
+        competences' names (A.2.n is B.3.n); they stay sections of the linked-data part."""
         comps = self.ordered(self.g.subjects_of(SKOS.inScheme, iri))
         comps = [c for c in comps if K.Competence in self.g.types(c)]
         groups: dict[str, list] = {}
         for comp in comps:
             group = self.iris(comp, K.competenceGroup)
             name = GROUP_NAMES.get(group[0], "other") if group else "other"
-            groups.setdefault(name, []).append(self.competence_row(comp))
+            groups.setdefault(name, []).append(self.competence_row(comp, indicators=True))
         quals = self.iris(iri, K.describesQualification)
         qual = quals[0] if quals else None
         skills: dict[str, list] = {}
-        shown = {o for p in (K.hasWorkPart, K.hasGeneralSkill, K.hasSection, K.hasAuthor)
+        shown = {o for p in (K.hasGeneralSkill, K.hasSection, K.hasAuthor)
                  for o in self.iris(iri, p) if "#" in o}
         for skill in self.ordered(self.iris(iri, K.hasGeneralSkill)):
             group = self.text(skill, K.skillGroup)
             skills.setdefault(group.text if group else "", []).append(
                 (self.link(skill), group.lang if group else None))
+        sections = [{"link": self.link(s), "title": self.text(s, DCT.title), "text": self.text(s, RDF.value),
+                     "code": self.g.notation(s)}
+                    for s in self.ordered(self.iris(iri, K.hasSection))]
+        job = next((s for s in sections if s["code"] == "A.1"), None)
+        levels = self.iris(qual, K.hasLevel) if qual else []
         return {
             "qualification": self.link(qual) if qual else None,
             "partials": self.links(self.iris(qual, K.hasPartialQualification)) if qual else [],
             "specialisations": self.links(self.iris(qual, K.hasSpecialisation)) if qual else [],
             "groups": [(name, rows) for name, rows in sorted(groups.items(),
                                                             key=lambda kv: (GROUPS + ("other",)).index(kv[0]))],
-            "work_parts": [{"link": self.link(w), "ecf": self.links(self.iris(w, K.citesEcf))}
-                           for w in self.ordered(self.iris(iri, K.hasWorkPart))],
+            "competence_count": len(comps),
             "general_skills": list(skills.items()),
-            "sections": [{"link": self.link(s), "title": self.text(s, DCT.title),
-                          "text": self.text(s, RDF.value)}
-                         for s in self.ordered(self.iris(iri, K.hasSection))],
+            "job": job,
+            "sections": [s for s in sections if s is not job],
             "authors": [{"name": self.label(a), "organisation": self.text(a, K.organisation),
                          "link": self.link(a)} for a in self.iris(iri, K.hasAuthor)],
             "council": self.links(self.iris(iri, K.approvedBy)),
+            "level": self.text(qual, K.estqfLevel) if qual else None,
+            "eqf": self.links(levels),
+            "isco_code": self.text(qual, K.iscoCode) if qual else None,
+            "isco_label": self.text(qual, K.iscoLabel) if qual else None,
+            "isco": self.links(self.iris(qual, K.iscoGroup)) if qual else [],
+            "valid_until": self.text(iri, K.validUntil),
+            "version": self.text(iri, K.standardVersion),
+            "register_code": self.text(iri, K.registerCode),
             "coverage_path": "coverage/" + self.g.path_of(iri),
             "shown": shown,
         }
 
-    def competence_row(self, comp: str) -> dict:
-        return {"link": self.link(comp), "ecf": self.links(self.iris(comp, K.citesEcf))}
+    def standard_card(self, iri: str) -> dict:
+        """The home page's card of a standard, as plain data (a worker hands it back): its name
+        in the page's language where the document gives one (the qualification's English name),
+        level, field (the approving council), counts and validity."""
+        quals = self.iris(iri, K.describesQualification)
+        qual = quals[0] if quals else None
+        name = self.label(qual) if qual else None
+        if not (name and name.lang == self.lang):
+            name = None
+        comps = [c for c in self.g.subjects_of(SKOS.inScheme, iri) if K.Competence in self.g.types(c)]
+        level = self.text(qual, K.estqfLevel) if qual else None
+        valid = self.text(iri, K.validUntil)
+        return {"name": name.text if name else None,
+                "level": level.text if level else None,
+                "field": [l.text for l in self.links(self.iris(iri, K.approvedBy))],
+                "competences": len(comps),
+                "partials": len(self.iris(qual, K.hasPartialQualification)) if qual else 0,
+                "valid_until": valid.text if valid else None}
+
+    def competence_row(self, comp: str, indicators: bool = False) -> dict:
+        row = {"link": self.link(comp), "ecf": self.links(self.iris(comp, K.citesEcf))}
+        if indicators:  # their texts, in their numbered order (they are sections of the competence's page)
+            row["indicators"] = [self.label(i) for i in self.ordered(self.iris(comp, K.hasIndicator))]
+        return row
 
     def data_qualification(self, iri: str) -> dict:
         required = self.iris(iri, K.requiresCompetence)
@@ -199,7 +264,8 @@ class Views:
             "standard": self.link(self.standard_of(iri)) if self.standard_of(iri) else None,
             "group": self.links(self.iris(iri, K.competenceGroup)),
             "level": self.text(iri, K.estqfLevel),
-            "ecf": [self.ecf_row(e, eqf_level) for e in self.iris(iri, K.citesEcf)],
+            "ecf": [self.ecf_row(e, eqf_level) for e in
+                    sorted(self.iris(iri, K.citesEcf), key=lambda e: code_key(self.g.notation(e)))],
             "indicators": [self.link(i) for i in self.ordered(self.iris(iri, K.hasIndicator))],
             "knowledge": [self.link(i) for i in self.ordered(self.iris(iri, K.hasKnowledge))],
             "assessment": self.text(iri, K.assessment),
@@ -223,7 +289,7 @@ class Views:
         return {
             "area": self.links(self.iris(iri, K.ecfArea)),
             "levels": self.links(self.iris(iri, K.proficiencyLevel)),
-            "cited_by": [(self.link(std) if std else None, self.links(cs)) for std, cs in sorted(by_standard.items())],
+            "cited_by": [(self.link(std) if std else None, self.links(cs)) for std, cs in sorted(by_standard.items(), key=lambda kv: natural_key(kv[0]))],
             "work_parts": self.links(work_parts),
             "matches": matches,
         }
@@ -245,9 +311,8 @@ class Views:
         """Hash IRIs shown as generic sections of their document's page (the ontology's terms, the
         ELM view's nodes), anchored by their fragment."""
         rows = []
-        for term in sorted(terms):
-            statements = [Statement(self.link(p), [self.value(o) for o in objs])
-                          for p, objs in sorted(self.g.statements(term).items(), key=lambda kv: self.g.curie(kv[0]))]
+        for term in sorted(terms, key=lambda t: code_key(t.partition("#")[2])):
+            statements = self.statements(term)
             comment = self.text(term, RDFS.comment)
             fragment = term.partition("#")[2]
             curie = self.g.curie(term)
@@ -263,8 +328,8 @@ class Views:
         columns = []
         for qual in quals:
             columns.append(qual)
-            columns += sorted(self.iris(qual, K.hasPartialQualification), key=lambda i: self.label(i).text)
-            columns += sorted(self.iris(qual, K.hasSpecialisation), key=lambda i: self.label(i).text)
+            columns += sorted(self.iris(qual, K.hasPartialQualification), key=lambda i: natural_key(self.label(i).text))
+            columns += sorted(self.iris(qual, K.hasSpecialisation), key=lambda i: natural_key(self.label(i).text))
         required = {col: set(self.iris(col, K.requiresCompetence)) for col in columns}
         comps = [c for c in self.g.subjects_of(SKOS.inScheme, standard) if K.Competence in self.g.types(c)]
         # codes required but absent from the standard still get a row (marked missing)

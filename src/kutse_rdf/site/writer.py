@@ -46,7 +46,7 @@ from kutse_rdf.site.render import (Output, Renderer, StandardJob, StandardRender
                                    standard_folders, worker_count)
 from kutse_rdf.site.reuse import CACHE_DIR, PageBook
 from kutse_rdf.site.summary import Summary, summarise
-from kutse_rdf.site.views import Link, code_key
+from kutse_rdf.site.views import Link, code_key, natural_key
 
 QUERY_ROWS_SHOWN = 100
 ECF_SCHEME_IRIS = {str(ns) for ns in ECF_SCHEMES.values()}  # the e-CF versions, on the home page
@@ -294,7 +294,9 @@ class SiteWriter:
         renderer.output.files += len(downloads)
         description = dataset_description(self.config.base_uri, self.settings, downloads, shared.triples)
         self.coverage_index(renderer, links_of)
-        self.home(renderer, shared.graph, links_of, downloads, description)
+        cards = {lang: {iri: standards.outputs[iri].card.get(lang, {}) for iri in site.standards}
+                 for lang in self.languages}
+        self.home(renderer, shared.graph, links_of, cards, downloads, description)
         self.downloads_page(renderer, downloads)
         self.void(renderer, description)
         total.pages += renderer.output.pages
@@ -336,11 +338,14 @@ class SiteWriter:
         for file in sorted(folder.glob("*.json")) if folder.is_dir() else []:
             data = file.with_suffix(".csv") if file.with_suffix(".csv").is_file() else file
             inputs += [data.name.encode(), data.read_bytes()]
+        names = {l.iri: l.text for l in links_of[self.languages[0]]}
 
         def render() -> None:
             reports = load_query_results(folder, self.config.queries)
+            for report in reports:
+                report["rows"] = named_cells(report["columns"], report["rows"], self.paths, names)
             for lang in self.languages:
-                entries = sorted(links_of[lang], key=lambda l: (code_key(l.notation), l.text))
+                entries = sorted(links_of[lang], key=lambda l: (code_key(l.notation), natural_key(l.text)))
                 renderer.render("coverage_index.html", "coverage/", lang,
                                 embed(simple_jsonld(self.i18n[lang]["coverage_title"], lang)),
                                 self.i18n[lang]["coverage_title"], standards=entries, reports=reports)
@@ -350,10 +355,11 @@ class SiteWriter:
                           render, renderer.output)
 
     def home(self, renderer: Renderer, graph: SiteGraph, links_of: dict[str, list[Link]],
-             downloads: list[dict], description: dict) -> None:
+             cards: dict[str, dict], downloads: list[dict], description: dict) -> None:
         for lang in self.languages:
             views = renderer.views[lang]
-            entries = sorted(links_of[lang], key=lambda l: l.text)
+            entries = [(link, cards[lang].get(link.iri) or {})
+                       for link in sorted(links_of[lang], key=lambda l: natural_key(l.text))]
             ecf = views.links(s for s in graph.subjects()
                               if s in ECF_SCHEME_IRIS)
             jsonld = embed([simple_jsonld(self.i18n[lang]["site"], lang), description["schema"]])
@@ -480,6 +486,27 @@ def load_query_results(folder: Path, extra: Path | None = None) -> list[dict]:
                                      "en": getattr(header, "question_en", "")},
                         "csv": csv_file.name if csv_file.is_file() else None, "json": file.name})
     return results
+
+
+def named_cells(columns: list[str], rows: list[list[str]], paths: SiteGraph, names: dict[str, str]) -> list[list]:
+    """A query result's cells for readers: an IRI becomes (name, site folder or None), named by
+    its row's label column (`xLabel` for column `x`), else its code (`notation`, `xNotation`),
+    else a standard's name, else its IRI's last part; other cells stay text. Only the result
+    itself is read, so the page depends on the result files alone."""
+    index = {c: i for i, c in enumerate(columns)}
+    named = []
+    for row in rows:
+        out: list = []
+        for col, cell in zip(columns, row):
+            if not cell.startswith(("http://", "https://")):
+                out.append(cell)
+                continue
+            source = next((index[c] for c in (col + "Label", col + "Notation", "notation" if col == "competence" else "")
+                           if c in index and index[c] < len(row) and row[index[c]]), None)
+            name = row[source] if source is not None else names.get(cell) or cell.rstrip("/#").rpartition("/")[2]
+            out.append((name, paths.path_of(cell)))
+        named.append(out)
+    return named
 
 
 def read_csv_head(path: Path, limit: int) -> tuple[list[str], list[list[str]], int]:
