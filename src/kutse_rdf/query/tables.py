@@ -132,6 +132,8 @@ def labelled_answer(variables: list[str], tsv: bytes, csv_text: bytes, store: ox
     a part of the cost on large answers. `names` caches labels across calls; `prefetched`:
     pref_labels(store)."""
     kinds = [line.split("\t") for line in tsv.decode("utf-8").split("\n")[1:] if line]
+    # a cell may be as long as the answer (a standard's title is not bounded)
+    csv.field_size_limit(max(csv.field_size_limit(), len(csv_text) + 1))
     values = list(csv.reader(io.StringIO(csv_text.decode("utf-8"), newline="")))[1:]
     if len(kinds) != len(values):
         raise ValueError("the TSV and CSV answers differ in length")
