@@ -5,20 +5,15 @@ the site with Python's plain file server; this file uses the preview server itse
 from __future__ import annotations
 
 import json
-import os
-import threading
-from pathlib import Path
 
 import pytest
+from support.browser import ARGS, CHROMIUM, need_chromium
+from support.serve import serving
 from support.site import build_seed
 
-from kutse_rdf.publish.serve import make_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 PAGES = ["index.html", "standard/it-juht-tase-7/competence/B.3.14/index.html",
          "en/standard/it-juht-tase-7/index.html", "coverage/standard/it-juht-tase-7/index.html",
          "search/index.html?q=Riskijuhtimine"]
@@ -26,18 +21,9 @@ PAGES = ["index.html", "standard/it-juht-tase-7/competence/B.3.14/index.html",
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    if os.environ.get("KUTSE_RDF_SKIP_BROWSER") == "1":
-        pytest.skip("KUTSE_RDF_SKIP_BROWSER=1")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (or set KUTSE_RDF_SKIP_BROWSER=1)")
-    build = build_seed(tmp_path_factory.mktemp("seed") / "build")
-    srv = make_server(build, port=0, quiet=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-    thread.join(5)
+    need_chromium()
+    with serving(build_seed(tmp_path_factory.mktemp("seed") / "build")) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")

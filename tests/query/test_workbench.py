@@ -6,37 +6,26 @@ leaves the machine."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
+from support.browser import ARGS, CHROMIUM, need_chromium
+from support.serve import serving
 from support.site import build_seed
 
-from kutse_rdf.publish.serve import make_server
 
 pytestmark = [pytest.mark.server]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # Chromium's
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    build = build_seed(tmp_path_factory.mktemp("seed") / "build")
-    srv = make_server(build, port=0, quiet=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-    thread.join(5)
+    with serving(build_seed(tmp_path_factory.mktemp("seed") / "build")) as srv:
+        yield srv
 
 
 def get(url: str, accept: str | None = None):
@@ -84,10 +73,7 @@ def test_library_examples_and_declared_prefixes(server):
 
 @pytest.fixture(scope="module")
 def browser_page(server):
-    if os.environ.get("KUTSE_RDF_SKIP_BROWSER") == "1":
-        pytest.skip("KUTSE_RDF_SKIP_BROWSER=1")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (or set KUTSE_RDF_SKIP_BROWSER=1)")
+    need_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -9,20 +9,16 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
 import re
 import threading
-from pathlib import Path
 
 import pytest
 
+from support.browser import ARGS, CHROMIUM, need_chromium
 from support.site import ROOT, build_fixture, build_seed, html_pages
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 COMPETENCE = "standard/it-juht-tase-7/competence/B.3.14/index.html"
 COVERAGE = "coverage/standard/it-juht-tase-7/index.html"
@@ -37,10 +33,7 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
-    if os.environ.get("KUTSE_RDF_SKIP_BROWSER") == "1":
-        pytest.skip("KUTSE_RDF_SKIP_BROWSER=1")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (or set KUTSE_RDF_SKIP_BROWSER=1)")
+    need_chromium()
     seed = build_seed(tmp_path_factory.mktemp("seed") / "build") / "site"
     xss = build_fixture(tmp_path_factory.mktemp("xss")) / "site"
     return {"seed": seed, "xss": xss}

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterator
 
 from kutse_rdf.errors import DataError, InputError
+from kutse_rdf.graph.namespaces import RDF, SKOS as SKOS_TERMS
 
 # The columns each file must have (the official layout has more; extra columns are ignored).
 REQUIRED = {
@@ -297,9 +298,9 @@ def _read_relations(files: _Files, by_kind: dict, release: Release) -> None:
 # --- the SKOS-RDF dump ----------------------------------------------------------------------
 
 RDF_SUFFIXES = {".ttl": "turtle", ".nt": "n-triples", ".rdf": "rdf/xml", ".xml": "rdf/xml"}
-SKOS = "http://www.w3.org/2004/02/skos/core#"
+SKOS = str(SKOS_TERMS)
 MODEL = ESCO + "model#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_TYPE = str(RDF.type)
 DEFAULT_RDF_LANGUAGES = ("en", "et")
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from kutse_rdf.config import Config
 from kutse_rdf.errors import InputError
+from kutse_rdf.graph.namespaces import RDF, SKOS as SKOS_TERMS
 
 FORMAT = 1
 INDEX = "release.json"
@@ -31,8 +32,8 @@ CONCEPTS = "concepts.json"
 
 ESCO = "http://data.europa.eu/esco/"
 MODEL = ESCO + "model#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SKOS = str(SKOS_TERMS)
+RDF_TYPE = str(RDF.type)
 
 
 def store_dir(config: Config | None = None) -> Path:

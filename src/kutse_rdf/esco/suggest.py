@@ -34,6 +34,7 @@ from pathlib import Path
 from kutse_rdf import __version__
 from kutse_rdf.config import Config
 from kutse_rdf.model import Standard
+from kutse_rdf.graph.namespaces import SKOS as SKOS_TERMS
 
 TOP = 5
 WEIGHTS = (0.8, 0.1, 0.1)  # lexical, occupation prior, e-CF
@@ -49,7 +50,7 @@ STOP_EN = frozenset("and or of the to in for on with a an by from".split())
 SSSOM_PREFIXES = {
     "kutseid": "https://w3id.org/kutse-rdf/id/",
     "kutserdf": "https://w3id.org/kutse-rdf/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "skos": str(SKOS_TERMS),
     "semapv": "https://w3id.org/semapv/vocab/",
     "ESCO.SKILL": "http://data.europa.eu/esco/skill/",
     "ESCO.OCC": "http://data.europa.eu/esco/occupation/",

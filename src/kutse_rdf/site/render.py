@@ -296,7 +296,7 @@ class Renderer:
         return "" if lang == self.languages[0] else f"{lang}/"
 
     def write(self, path: Path, data: str | bytes) -> None:
-        # one mkdir per folder, not per file: on a busy disk each call costs ~100 µs
+        # one mkdir per folder, not per file: on a busy disk creating entries is what costs
         if path.parent not in self.folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.folders.add(path.parent)

@@ -47,7 +47,7 @@ def page_prefixes(base_uri: str) -> tuple[bytes, ...]:
 def summarise(standard: str, graph: bytes, elm: bytes, base_uri: str) -> Summary:
     # Plain byte operations on the N-Triples lines (one statement a line, `<s> <p> <o> .` or
     # `<s> <p> "literal" .`): this runs in the main process for every standard rendered, beside
-    # the workers, so it is kept cheap (~1 µs a line).
+    # the workers, so it is kept to byte operations.
     is_own = owned_by(standard)  # of a line's subject, or of an IRI with its `<`
     prefixes = page_prefixes(base_uri)
 
