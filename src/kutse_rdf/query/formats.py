@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from kutse_rdf.graph.namespaces import DCTERMS, RDFS, SCHEMA, SKOS, prefixes
 from kutse_rdf.query.execute import JSON, TSV, Result
-from kutse_rdf.query.tables import DIALECTS, labelled_answer, write_table
+from kutse_rdf.query.tables import DIALECTS, labelled_answer, plain, write_table
 
 # Predicates that give a readable name for an IRI in table output, best first.
 LABEL_PREDICATES = tuple(str(p) for p in (SKOS.notation, SKOS.prefLabel, RDFS.label,
@@ -44,14 +44,6 @@ def to_csv(result: Result) -> str:
         writer.writerow(["true" if result.boolean else "false"])
         return out.getvalue()
     return result.serialize(ox.QueryResultsFormat.CSV).decode("utf-8")
-
-
-def _plain(term: Any) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return term.value
 
 
 def labels_for(store: ox.Store, terms: Iterable[Any]) -> dict[str, str]:
@@ -91,7 +83,7 @@ def readable_rows(result: Result, store: ox.Store, width: int = 60) -> list[list
     for row in result.rows:
         cells = []
         for term in row:
-            text = names[term.value] if isinstance(term, ox.NamedNode) else _plain(term)
+            text = names[term.value] if isinstance(term, ox.NamedNode) else plain(term)
             text = " ".join(text.split())
             cells.append(text if len(text) <= width else text[:width - 1] + "…")
         rows.append(cells)
