@@ -23,6 +23,10 @@ def add_graph_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-uri", metavar="URI",
                         help="base URI of minted resources (default from kutse-rdf.toml, else "
                              f"{DEFAULT_BASE_URI})")
+    add_config_argument(parser)
+
+
+def add_config_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="FILE",
                         help="configuration file (default: ./kutse-rdf.toml if present)")
 

@@ -5,7 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from kutse_rdf.commands.common import add_graph_arguments, add_input_argument, expand_inputs, warn
+from kutse_rdf.commands.common import (add_config_argument, add_graph_arguments, add_input_argument,
+                                      expand_inputs, warn)
 from kutse_rdf.errors import EXIT_OK, InputError
 
 HELP = "ESCO: import a release (CSV package), show it, suggest competence -> skill mappings"
@@ -27,11 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                 "package keeps the languages it has")
     importing.add_argument("--release-version", metavar="V",
                            help="the release's version (default: from the name, e.g. v1.2.0)")
-    importing.add_argument("--config", metavar="FILE",
-                           help="configuration file (default: ./kutse-rdf.toml if present)")
+    add_config_argument(importing)
     info = sub.add_parser("info", help="show the imported release")
-    info.add_argument("--config", metavar="FILE",
-                      help="configuration file (default: ./kutse-rdf.toml if present)")
+    add_config_argument(info)
     suggest = sub.add_parser(
         "suggest", help="rank ESCO skills for every competence of the standards (SSSOM)",
         description="Suggest competence -> ESCO skill mappings for curation, as SSSOM TSV "
