@@ -24,6 +24,7 @@ from kutse_rdf.graph.ntriples import (TURTLE_PREFIXES, elm_prefixes, own_pieces,
                                       strip_prefixes, turtle, with_predicates)
 from kutse_rdf.errors import DocumentError, KutseError
 from kutse_rdf.model import Standard
+from kutse_rdf.processes import die_with_parent
 
 
 @dataclass
@@ -227,35 +228,6 @@ def reference_unit(config: Config) -> UnitResult:
     return UnitResult(source_file="(reference)", path="", graph_nt=graph_nt,
                       graph_triples=graph_nt.count(b"\n"),
                       inferred_nt=sorted_nt(reasoner.infer_beyond(reference, reference)))
-
-
-def die_with_parent(parent: int) -> None:
-    """Make this worker process end when its parent `parent` does, however that dies (a killed
-    build must not leave workers running): on Linux the kernel sends SIGKILL
-    (prctl PR_SET_PDEATHSIG), elsewhere a thread polls the parent's id."""
-    import signal
-    import sys
-
-    armed = False
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            armed = ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0) == 0
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:  # it died before the signal was asked for
-        os._exit(1)
-    if not armed:
-        import threading
-        import time
-
-        def watch() -> None:
-            while os.getppid() == parent:
-                time.sleep(1)
-            os._exit(1)
-
-        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 # The context of a worker process (set by init_worker; fork start: inherits loaded modules).

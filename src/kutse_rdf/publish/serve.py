@@ -47,6 +47,7 @@ from urllib.parse import parse_qs, unquote
 
 import pyoxigraph as ox
 
+from kutse_rdf.processes import die_with_parent
 from kutse_rdf.config import ServeLimits
 from kutse_rdf.errors import InputError
 from kutse_rdf.query import PROLOGUE, BuildData, syntax_error
@@ -701,7 +702,7 @@ def worker_main(fd: int, settings: str) -> None:
     data_path, limit_fields = json.loads(settings)
     limits = ServeLimits(**limit_fields)
     _limit_memory(limits.max_memory_mb)
-    _die_with(os.getppid())
+    die_with_parent(os.getppid())  # the server gone (even killed): end, also mid-query
     data = BuildData(Path(data_path))
     try:
         data.union()
@@ -731,16 +732,6 @@ def _limit_memory(megabytes: float) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     except (ImportError, ValueError, OSError):  # not on this system: the time limit still holds
         pass
-
-
-def _die_with(parent: int) -> None:
-    """End this worker when the server is gone (even killed), also in the middle of a query
-    (Oxigraph releases the GIL while it evaluates)."""
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1)
-        os._exit(0)
-    threading.Thread(target=watch, daemon=True).start()
 
 
 def _answer(data: BuildData, request: tuple, limits: ServeLimits) -> tuple[int, str, bytes]:

@@ -519,7 +519,7 @@ PARENT_VARIABLE = "KUTSE_RDF_SITE_PARENT"  # the process id a site worker must n
 def worker_main() -> None:
     """A worker process: jobs from stdin (see Workers), outputs as plain dicts to stdout."""
     if os.environ.get(PARENT_VARIABLE, "").isdigit():
-        from kutse_rdf.engine.unit import die_with_parent
+        from kutse_rdf.processes import die_with_parent
 
         die_with_parent(int(os.environ[PARENT_VARIABLE]))
     out, base_uri, reference, templates, jobs = pickle.load(sys.stdin.buffer)
