@@ -8,7 +8,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "kutse_rdf"
 # Lowest first. A module may import its own stage and any stage before it.
 STAGES = (
-    ("errors", "config", "resources", "model", "processes"),
+    ("errors", "config", "resources", "model", "processes", "versions"),
     ("reading",),
     ("graph", "esco"),  # an ESCO release is reference vocabulary, like the shipped subset
     ("engine",),
