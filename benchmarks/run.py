@@ -4,7 +4,11 @@ each library query on the largest corpus, and the naive pipeline on the same dat
 
     python benchmarks/run.py [--sizes 1 50 500] [--naive-sizes 50 500] [--naive-cap 600]
                              [--cold-runs 1] [--disk-limit 60] [--disk-patience 180]
-                             [--out docs/benchmarks.md]
+                             [--docx] [--out docs/benchmarks.md]
+
+With --docx every standard is first saved as a Word document laid out like the register's
+originals (tests/support/wordml.py, python-docx from the test extras) and the same runs read
+those DOCX files instead of the text.
 
 Results go to docs/benchmarks.md (a Markdown table with the machine and versions). Not a test:
 these machines are noisy, so numbers are read by people, not asserted.
@@ -32,6 +36,33 @@ from make_corpus import make_corpus  # noqa: E402
 SEED = ROOT / "standards" / "it-juht-tase-7.txt"
 HAND_WRITTEN = "<!-- written by hand below: benchmarks/run.py keeps it -->"
 QUERY_REPEATS = 7  # the best of several runs: what the query costs, not what else the machine did
+
+
+# ------------------------------------------------------------------------------------------
+# The corpus as Word documents
+
+def docx_writer():
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        from support.wordml import text_to_docx
+    except ImportError as err:  # python-docx is a test extra
+        sys.exit(f"run.py: --docx needs the test extras ({err}); pip install -e '.[test]'")
+    return text_to_docx
+
+
+def as_docx(files: list[Path], folder: Path) -> list[Path]:
+    """Each text file saved as FOLDER/NAME.docx."""
+    write = docx_writer()
+    folder.mkdir(parents=True, exist_ok=True)
+    return [write(f.read_text(encoding="utf-8"), folder / (f.stem + ".docx")) for f in files]
+
+
+def edit(victim: Path, old: str, new: str, docx_folder: Path | None) -> None:
+    """Change one standard's text (and its DOCX, in --docx runs)."""
+    text = victim.read_text(encoding="utf-8")
+    victim.write_text(text.replace(old, new, 1), encoding="utf-8")
+    if docx_folder is not None:
+        as_docx([victim], docx_folder)
 
 
 # ------------------------------------------------------------------------------------------
@@ -308,6 +339,8 @@ def main() -> None:
                              "this many µs (see disk_probe)")
     parser.add_argument("--disk-patience", type=float, default=180.0,
                         help="seconds to wait for that at most; the cost is reported either way")
+    parser.add_argument("--docx", action="store_true",
+                        help="read every standard from a DOCX made from its text")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--query-times-of", type=Path, help=argparse.SUPPRESS)  # query_times_fresh
     args = parser.parse_args()
@@ -325,14 +358,19 @@ def main() -> None:
     command = " ".join(["python benchmarks/run.py", *sys.argv[1:]])
     lines = ["# Benchmarks\n", f"Made by `{command}` on {time.strftime('%Y-%m-%d')}.",
              f"Machine: {machine()}.\n",
-             "Corpus: `benchmarks/make_corpus.py N DIR` (seed 7); N = 1 is the shipped standard.\n"]
+             "Corpus: `benchmarks/make_corpus.py N DIR` (seed 7); N = 1 is the shipped standard"
+             + ("; every standard read from a DOCX made from its text (`--docx`).\n"
+                if args.docx else ".\n")]
     rows, stage_rows, naive_rows = [], [], []
     largest_build = None
     try:
         for n in args.sizes:
             corpus = work / f"corpus-{n}"
             files = [SEED] if n == 1 else make_corpus(n, corpus)
-            inputs = [str(SEED)] if n == 1 else [str(corpus)]
+            docx_folder = work / f"corpus-{n}-docx" if args.docx else None
+            if docx_folder is not None:
+                files = as_docx(files, docx_folder)
+            inputs = ([str(files[0])] if n == 1 else [str(docx_folder or corpus)])
             def build_command(out: Path) -> list[str]:
                 return [sys.executable, "-m", "kutse_rdf", "build", *inputs, "--out", str(out), "--quiet"]
 
@@ -340,17 +378,14 @@ def main() -> None:
                 out = work / f"build-{n}-{run}"
                 wall, rss, _ = whole_build(f"`kutse-rdf build`, {n} standard(s), cold", build_command(out))
             if n > 1:
-                victim = corpus / "standard-0001.txt"
-                victim.write_text(victim.read_text(encoding="utf-8").replace(
-                    "Analüüsib", "Analüüsib põhjalikult", 1), encoding="utf-8")
+                edit(corpus / "standard-0001.txt", "Analüüsib", "Analüüsib põhjalikult", docx_folder)
                 whole_build(f"rebuild after changing one of {n} (an indicator's text)", build_command(out))
                 # a competence's title: the library queries read it, so they run again
                 victim = corpus / "standard-0002.txt"
                 text = victim.read_text(encoding="utf-8")
                 heading = next(line for line in text.splitlines()
                                if line.startswith(("\tB.3.1. ", "\tB.2.1. ")))
-                victim.write_text(text.replace(heading, heading.replace(". ", ". Uus ", 1), 1),
-                                  encoding="utf-8")
+                edit(victim, heading, heading.replace(". ", ". Uus ", 1), docx_folder)
                 whole_build(f"rebuild after changing one of {n} (a competence's title)", build_command(out))
             times = stage_times(files, work / f"stages-{n}")
             stage_rows.append((n, times))
