@@ -1,6 +1,12 @@
 """Write N synthetic occupational standards in the seed's text format.
 
-    python benchmarks/make_corpus.py N OUT_DIR [--seed S]
+    python benchmarks/make_corpus.py N OUT_DIR [--seed S] [--versions]
+
+With --versions it writes a register with history instead: each of the N standards in 1-4
+versions (`standard-0001-v2.txt`, ~2.5 per standard), each with its C.1 version number, the
+council's decision date and "kehtib kuni" (the last version still valid), and each version
+changed from the one before: a competence renamed (in its heading and wherever B.1 names it),
+an indicator reworded and an e-CF citation changed.
 
 The corpus is varied like the real family: 10-40 competences, 0-6 partial qualifications,
 standards with and without e-CF references, the 2020+ template (B.3.N competences, B.2 general
@@ -12,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
+from datetime import date, timedelta
 from pathlib import Path
 
 # Words to compose titles and sentences from (Estonian, so the slug folding is exercised).
@@ -167,13 +175,68 @@ def make_corpus(n: int, out_dir: Path, seed: int = 7) -> list[Path]:
     return paths
 
 
+COMPETENCE_HEADING = re.compile(r"^\t(B\.[23]\.\d{1,3})\. ([^(\n]*?)( \(e-CF [^)\n]*\))?$", re.M)
+INDICATOR = re.compile(r"^(\d{1,2})\. (.*)$", re.M)
+VERSION_COUNTS = (1, 2, 2, 3, 4)  # 2.4 versions per standard on average
+
+
+def next_version(text: str, rng: random.Random) -> str:
+    """The text of the next version: one competence renamed, one indicator reworded, one
+    e-CF citation changed."""
+    headings = COMPETENCE_HEADING.findall(text)
+    code, title, _ = rng.choice(headings)
+    renamed = f"{title} ja {rng.choice(NOUNS)} {rng.choice(VERBS)}"
+    text = text.replace(f"{code}. {title}", f"{code}. {renamed}")
+    indicators = [m for m in INDICATOR.finditer(text)]
+    if indicators:
+        m = rng.choice(indicators)
+        text = text[:m.start(2)] + _sentence(rng) + text[m.end(2):]
+    cited = [h for h in COMPETENCE_HEADING.finditer(text) if h.group(3)]
+    if cited:
+        h = rng.choice(cited)
+        text = text[:h.start(3)] + f" (e-CF kompetents {rng.choice(ECF_CODES)})" + text[h.end(3):]
+    return text
+
+
+def with_c1(text: str, version: int, decided: date, valid_until: date) -> str:
+    for label, value in (("Kutsenõukogu otsuse number", f"{version}"),
+                         ("Kutsenõukogu otsuse kuupäev", decided.strftime("%d.%m.%Y")),
+                         ("Kutsestandard kehtib kuni", valid_until.strftime("%d.%m.%Y")),
+                         ("Kutsestandardi versiooni number", f"{version}")):
+        text = re.sub(rf"(\t\d\. {label}\n)\t\n", lambda m: f"{m.group(1)}\t{value}\n", text, count=1)
+    return text
+
+
+def make_register(n: int, out_dir: Path, seed: int = 7) -> list[Path]:
+    """N standards in 1-4 versions each; version v decided two years after version v-1 and
+    valid until the day before the next one (the last until 2030)."""
+    rng = random.Random(seed)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index in range(n):
+        text = make_standard(index, rng)
+        count = rng.choice(VERSION_COUNTS)
+        first = date(2016, 1, 4) + timedelta(days=index % 300)
+        starts = [first + timedelta(days=730 * v) for v in range(count)]
+        for v in range(count):
+            if v:
+                text = next_version(text, rng)
+            until = starts[v + 1] - timedelta(days=1) if v + 1 < count else date(2030, 12, 31)
+            path = out_dir / f"standard-{index + 1:04d}-v{v + 1}.txt"
+            path.write_text(with_c1(text, v + 1, starts[v], until), encoding="utf-8")
+            paths.append(path)
+    return paths
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", type=int)
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--versions", action="store_true",
+                        help="a register: each standard in 1-4 versions with dates and changes")
     args = parser.parse_args()
-    make_corpus(args.n, args.out_dir, args.seed)
+    (make_register if args.versions else make_corpus)(args.n, args.out_dir, args.seed)
 
 
 if __name__ == "__main__":
