@@ -4,11 +4,13 @@ each library query on the largest corpus, and the naive pipeline on the same dat
 
     python benchmarks/run.py [--sizes 1 50 500] [--naive-sizes 50 500] [--naive-cap 600]
                              [--cold-runs 1] [--disk-limit 60] [--disk-patience 180]
-                             [--docx] [--out docs/benchmarks.md]
+                             [--docx] [--register] [--out docs/benchmarks.md]
 
 With --docx every standard is first saved as a Word document laid out like the register's
 originals (tests/support/wordml.py, python-docx from the test extras) and the same runs read
-those DOCX files instead of the text.
+those DOCX files instead of the text. With --register each corpus is a register with history
+(`make_corpus.py --versions`: N standards in 1-4 versions each); it adds the rebuild after a new
+version of one standard arrives and `kutse-rdf diff` of two versions.
 
 Results go to docs/benchmarks.md (a Markdown table with the machine and versions). Not a test:
 these machines are noisy, so numbers are read by people, not asserted.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import os
 import platform
 import shutil
@@ -31,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from make_corpus import make_corpus  # noqa: E402
+from make_corpus import make_corpus, make_register, next_version, with_c1  # noqa: E402
 
 SEED = ROOT / "standards" / "it-juht-tase-7.txt"
 HAND_WRITTEN = "<!-- written by hand below: benchmarks/run.py keeps it -->"
@@ -55,6 +58,24 @@ def as_docx(files: list[Path], folder: Path) -> list[Path]:
     write = docx_writer()
     folder.mkdir(parents=True, exist_ok=True)
     return [write(f.read_text(encoding="utf-8"), folder / (f.stem + ".docx")) for f in files]
+
+
+def add_version(corpus: Path, standard: int) -> tuple[Path, Path]:
+    """A new version of one standard of a register corpus, decided today: (previous, new)."""
+    import random
+    from datetime import date, timedelta
+
+    versions = sorted(corpus.glob(f"standard-{standard:04d}-v*.txt"),
+                      key=lambda path: int(path.stem.rsplit("-v", 1)[1]))
+    last = versions[-1]
+    number = int(last.stem.rsplit("-v", 1)[1]) + 1
+    text = next_version(last.read_text(encoding="utf-8"), random.Random(number))
+    # the new version's C.1 fields: the text keeps the previous version's, so fill them again
+    text = re.sub(r"(\t[4-7]\. Kutse[^\n]*\n)\t[^\n]+\n", lambda m: m.group(1) + "\t\n", text)
+    new = corpus / f"standard-{standard:04d}-v{number}.txt"
+    today = date.today()
+    new.write_text(with_c1(text, number, today, today + timedelta(days=1826)), encoding="utf-8")
+    return last, new
 
 
 def edit(victim: Path, old: str, new: str, docx_folder: Path | None) -> None:
@@ -341,6 +362,8 @@ def main() -> None:
                         help="seconds to wait for that at most; the cost is reported either way")
     parser.add_argument("--docx", action="store_true",
                         help="read every standard from a DOCX made from its text")
+    parser.add_argument("--register", action="store_true",
+                        help="each corpus a register with history: N standards in 1-4 versions")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--query-times-of", type=Path, help=argparse.SUPPRESS)  # query_times_fresh
     args = parser.parse_args()
@@ -366,7 +389,11 @@ def main() -> None:
     try:
         for n in args.sizes:
             corpus = work / f"corpus-{n}"
-            files = [SEED] if n == 1 else make_corpus(n, corpus)
+            make = make_register if args.register else make_corpus
+            files = [SEED] if n == 1 else make(n, corpus)
+            first, second = (("standard-0001-v1.txt", "standard-0002-v1.txt") if args.register
+                             else ("standard-0001.txt", "standard-0002.txt"))
+            what = f"{n} standard(s)" + (f" in {len(files)} documents" if args.register else "")
             docx_folder = work / f"corpus-{n}-docx" if args.docx else None
             if docx_folder is not None:
                 files = as_docx(files, docx_folder)
@@ -376,17 +403,24 @@ def main() -> None:
 
             for run in range(args.cold_runs):
                 out = work / f"build-{n}-{run}"
-                wall, rss, _ = whole_build(f"`kutse-rdf build`, {n} standard(s), cold", build_command(out))
+                wall, rss, _ = whole_build(f"`kutse-rdf build`, {what}, cold", build_command(out))
             if n > 1:
-                edit(corpus / "standard-0001.txt", "Analüüsib", "Analüüsib põhjalikult", docx_folder)
+                edit(corpus / first, "Analüüsib", "Analüüsib põhjalikult", docx_folder)
                 whole_build(f"rebuild after changing one of {n} (an indicator's text)", build_command(out))
                 # a competence's title: the library queries read it, so they run again
-                victim = corpus / "standard-0002.txt"
+                victim = corpus / second
                 text = victim.read_text(encoding="utf-8")
                 heading = next(line for line in text.splitlines()
                                if line.startswith(("\tB.3.1. ", "\tB.2.1. ")))
                 edit(victim, heading, heading.replace(". ", ". Uus ", 1), docx_folder)
                 whole_build(f"rebuild after changing one of {n} (a competence's title)", build_command(out))
+                if args.register and not args.docx:
+                    previous, new = add_version(corpus, 3)
+                    whole_build(f"rebuild after a new version of one of {n} arrived", build_command(out))
+                    wall_diff, rss_diff, code = run_command(
+                        [sys.executable, "-m", "kutse_rdf", "diff", str(previous), str(new)])
+                    rows.append((f"`kutse-rdf diff` of two versions ({previous.name}, {new.name}; "
+                                 "Python start-up included)", wall_diff, rss_diff, code, 0.0))
             times = stage_times(files, work / f"stages-{n}")
             stage_rows.append((n, times))
             if n in args.naive_sizes:
