@@ -28,13 +28,17 @@ from kutse_rdf.graph.namespaces import (ADMS, DCTERMS, ECF_SCHEMES, ELM, RDF, RO
 from kutse_rdf.resources import resource_dir
 from kutse_rdf.graph.uris import Uris
 
+# The reference files (ontology/) whose level concepts the view copies: EQF and EstQF levels.
+LEVEL_FILES = ("eqf.ttl", "estqf.ttl")
+
 # The EU profile names ELM's Dublin Core terms with the dct namespace: http://purl.org/dc/terms/
 PREFIXES = prefixes("elm", "dct", "skos", "adms", "rov", "xsd")
 
 
 @dataclass
 class Settings:
-    """ontology/elm/elm.toml plus the concept descriptions of concepts.ttl."""
+    """ontology/elm/elm.toml plus the concept descriptions of concepts.ttl, eqf.ttl and
+    estqf.ttl."""
 
     isced_f: str
     eqf_level: str
@@ -53,8 +57,13 @@ def load_settings() -> Settings:
     toml_file = folder / "elm.toml"
     try:
         data = tomllib.loads(toml_file.read_text(encoding="utf-8"))
-        return Settings(**data, concepts=Graph().parse(folder / "concepts.ttl"))
-    except (OSError, tomllib.TOMLDecodeError, TypeError) as exc:
+        concepts = Graph().parse(folder / "concepts.ttl")
+        # The level concepts as the knowledge graph's reference graph describes them: one
+        # description (and one label per language) across every published graph.
+        for name in LEVEL_FILES:
+            concepts.parse(folder.parent / name)
+        return Settings(**data, concepts=concepts)
+    except (OSError, tomllib.TOMLDecodeError, TypeError, SyntaxError) as exc:
         raise InputError(f"cannot read the ELM settings: {exc}", file=str(toml_file)) from None
 
 
@@ -227,7 +236,7 @@ class ElmWriter:
             triples = list(self.s.concepts.triples((concept, None, None)))
             if not triples:
                 raise InputError(f"{concept} is used by the ELM export but not described in "
-                                 "ontology/elm/concepts.ttl")
+                                 "ontology/elm/concepts.ttl (nor in ontology/eqf.ttl, estqf.ttl)")
             self.triples += triples
             for scheme in self.s.concepts.objects(concept, SKOS.inScheme):
                 self.triples += self.s.concepts.triples((scheme, None, None))
