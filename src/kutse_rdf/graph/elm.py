@@ -2,12 +2,13 @@
 
 Built directly from the parsed model (not from the knowledge graph), into its own named graph
 `B graph/elm` that holds only terms the EU's LOQ profile allows (shapes/elm/LOQ-constraints.ttl:
-most node shapes are sh:closed). The qualification, its partial qualifications and the approving
-council keep the URIs they have in the knowledge graph; nodes that exist only in ELM (learning
+most node shapes are sh:closed). The qualification, its partial qualifications, its specialisations
+(elm:specialisationOf) and the approving council keep the URIs they have in the knowledge graph; nodes that exist only in ELM (learning
 outcomes, notes, identifiers, location, address) get URIs below them.
 
-Never run a reasoner over this graph: ELM declares elm:hasPart symmetric, so both directions
-are written here explicitly instead.
+Never run a reasoner over this graph: ELM declares elm:hasPart and elm:specialisationOf
+symmetric, so both directions (hasPart/isPartOf, specialisationOf/generalisationOf) are written
+here explicitly instead.
 """
 from __future__ import annotations
 
@@ -133,6 +134,22 @@ class ElmWriter:
             self.add(node, ELM.isPartOf, full)
             self.add(full, ELM.hasPart, node)
             self.choices(std, node, pq.choices)
+        for spec in std.specialisations:
+            # A kind of the qualification, not a part: elm:specialisationOf (the LOQ profile's
+            # term on a Qualification), with generalisationOf written back, as for hasPart. Its
+            # learning outcomes are the competences it requires beside the mandatory ones, which
+            # the qualification it specialises carries.
+            node = self.u.specialisation(std, spec.title)
+            level = std.level
+            self.qualification(std, node, spec.title, None, std.eqf or level, level,
+                               self.outcomes(std, spec.competences, False), publisher,
+                               partial=False)
+            self.add(node, ELM.specialisationOf, full)
+            self.add(full, ELM.generalisationOf, node)
+            if spec.name_on_certificate:
+                self.note(self.u.part(node, "elm-name-on-certificate"), node, ELM.additionalNote,
+                          f"Nimetus kutsetunnistusel: {spec.name_on_certificate}")
+            self.choices(std, node, spec.choices)
 
     def choices(self, std: Standard, node: URIRef, choices: list[CompetenceChoice]) -> None:
         """ELM has no "at least N of" rule: a choice group of B.1 is a note on the qualification
