@@ -301,3 +301,19 @@ def test_seed_mdr_results_are_the_known_ones(seed_elm, mdr):
     assert results(report) == expected
     for skill in seed_elm.objects(None, ELM.relatedESCOSkill):
         assert list(seed_elm.objects(skill, SKOS.inScheme)) == [ESCO_SCHEME]
+
+
+def test_readme_explains_every_mdr_result_of_the_seed(seed_elm, mdr):
+    """The README's table under "Conformance to the EU's SHACL profile" has one row per result."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("`LOQ-constraints-mdr.ttl` (controlled vocabularies)"):]
+    section = section[:section.index("Measured on this machine")]
+    rows = sorted((cells[1].strip("` "), cells[2].strip("` ").removeprefix("elm:"))
+                  for line in section.splitlines() if line.strip().startswith("| `…/")
+                  for cells in [line.strip().split("|")])
+    _, report, _ = validate(seed_elm, shacl_graph=mdr)
+    found = sorted(("…/" + str(focus)[len(S):], str(path)[len(str(ELM)):])
+                   for focus, path, _v, _c in results(report))
+    assert rows == found
