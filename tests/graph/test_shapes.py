@@ -359,6 +359,16 @@ def test_two_labels_of_a_level_in_the_reference_are_found_per_standard():
         (KSHAPE + "Level-unique-prefLabel", str(eqf7))]
 
 
+def test_the_ecf_citation_check_reads_the_scheme_the_standard_links():
+    graph = Graph().parse(FIXTURES / "valid.ttl")
+    graph.add((URIRef(STD), KUTSE.ecfScheme, URIRef(ECF4)))
+    assert validate.validate_graph(graph).results == []
+    graph.set((URIRef(STD), KUTSE.ecfScheme, URIRef("https://w3id.org/kutse-rdf/ecf/3.0/")))
+    report = validate.validate_graph(graph)
+    assert [(r.shape, r.value) for r in report.results] == [
+        (KSHAPE + "EcfCitation-version", ECF4 + "A.1")]
+
+
 def test_level_mismatch_found_through_the_reference_graph():
     data, reference = split_valid()
     competence = URIRef(T + "competence/B.3.1")
