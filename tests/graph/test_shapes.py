@@ -25,6 +25,7 @@ SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
 ECF4 = "https://w3id.org/kutse-rdf/ecf/4.0/"
 ORPHAN_PATH = "(" + "|".join([
     f"^{KUTSE_NS}requiresCompetence", f"{KUTSE_NS}requiresCompetence", f"^{KUTSE_NS}option",
+    f"{KUTSE_NS}isPartialQualificationOf",
     *(SKOS_NS + p for p in ("broader", "narrower", "related", "topConceptOf")),
     *(f"^{SKOS_NS}{p}" for p in ("broader", "narrower", "related", "hasTopConcept"))]) + ")"
 
@@ -357,6 +358,21 @@ def test_two_labels_of_a_level_in_the_reference_are_found_per_standard():
     report = validate.validate_graph(data, reference)
     assert [(r.shape, r.focus) for r in report.results] == [
         (KSHAPE + "Level-unique-prefLabel", str(eqf7))]
+
+
+def test_a_partial_qualification_with_only_a_choice_is_no_orphan():
+    """Without skos:broader (part of is not kind of), isPartialQualificationOf links it."""
+    graph = Graph().parse(FIXTURES / "valid.ttl")
+    partial = URIRef(T + "partial/p")
+    graph.remove((partial, SKOS.broader, None))
+    graph.remove((partial, KUTSE.requiresCompetence, None))
+    choice = URIRef(T + "partial/p#choice-1")
+    graph.add((partial, KUTSE.hasCompetenceChoice, choice))
+    graph.add((choice, RDF.type, KUTSE.CompetenceChoice))
+    graph.add((choice, KUTSE.minimum, Literal(1)))
+    graph.add((choice, KUTSE.option, URIRef(T + "competence/B.3.1")))
+    graph.add((choice, KUTSE.choiceKind, KUTSE.optional))
+    assert validate.validate_graph(graph).results == []
 
 
 def test_the_ecf_citation_check_reads_the_scheme_the_standard_links():
