@@ -423,6 +423,7 @@ def label(graph: Graph, uri: URIRef, lang: str = "en") -> str | None:
     return fallback
 
 
-__all__ = ["EcfCompetence", "Mapping", "ONTOLOGY_FILES", "ecf_areas", "ecf_competences",
-           "load_decisions", "load_mappings", "load_reference", "mapping_files", "ontology_files",
-           "read_mapping_file", "vocabulary_graph"]
+__all__ = ["EcfCompetence", "Mapping", "ONTOLOGY_FILES", "class_mapping_files", "ecf_areas",
+           "ecf_competences", "is_class_mapping_set", "load_decisions", "load_mappings",
+           "load_reference", "mapping_files", "ontology_files", "read_mapping_file",
+           "vocabulary_graph"]
