@@ -334,6 +334,11 @@ def test_exact_match_from_a_competence_to_esco_is_refused(tmp_path):
     header = HEADER.replace("\tconfidence\n", "\tconfidence\tpredicate_modifier\n")
     rejected = GOOD.replace("skos:closeMatch", "skos:exactMatch").replace("\t0.5\n", "\t0.5\tNot\n")
     assert vocab.read_mapping_file(write(tmp_path, rejected, header))[0].rejected
+    # a full IRI under another base is a competence too
+    other = GOOD.replace("skos:closeMatch", "skos:exactMatch").replace(
+        "kutseid:standard/s/competence/B.3.1", "https://data.example.ee/kutse/standard/s/competence/B.3.1")
+    with pytest.raises(DataError, match=r":9: skos:exactMatch from a standard's competence"):
+        vocab.read_mapping_file(write(tmp_path, other))
 
 
 def test_exact_match_elsewhere_is_still_accepted(tmp_path):

@@ -41,6 +41,7 @@ REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id", "mapping_justific
 # skos:exactMatch is transitive in SKOS: two standards' competences mapped exactly to one ESCO
 # concept would become exact matches of each other. The loader refuses it for competences.
 ESCO_ROOT = "http://data.europa.eu/esco/"
+_COMPETENCE_PATH = re.compile(r"(^|/)standard/[^#]+/competence/[^/#]+$")
 _CURIE = re.compile(r"^([A-Za-z_][A-Za-z0-9_.-]*):(\S*)$")
 
 
@@ -386,8 +387,10 @@ def read_mapping_file(path: Path, base_uri: str = DEFAULT_BASE_URI) -> list[Mapp
 
 
 def _is_competence(subject: str, base_uri: str) -> bool:
-    """A competence of a standard: `B standard/S/competence/CODE` (graph/uris.py)."""
-    return subject.startswith(base_uri) and "/competence/" in subject[len(base_uri):]
+    """A competence of a standard: `B standard/S/competence/CODE` (graph/uris.py), under the
+    configured base or written with another one."""
+    path = subject[len(base_uri):] if subject.startswith(base_uri) else subject
+    return _COMPETENCE_PATH.search(path) is not None
 
 
 @lru_cache(maxsize=None)
