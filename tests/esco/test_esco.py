@@ -199,7 +199,8 @@ def test_reference_takes_the_release_isco_groups_and_occupations(imported):
     # the seed's group in Estonian; curated mappings still in the graph, their skills described
     assert Literal("IKT-juhid", lang="et") in set(graph.objects(URIRef(ISCO + "1330"), URIRef(SKOS + "prefLabel")))
     qual = URIRef("https://w3id.org/kutse-rdf/id/standard/it-juht-tase-7/qualification")
-    assert (qual, URIRef(SKOS + "closeMatch"), URIRef(CIO)) in graph
+    qualifies_for = URIRef("https://w3id.org/kutse-rdf/ontology#qualifiesFor")
+    assert (qual, qualifies_for, URIRef(CIO)) in graph
     assert Literal("IKT-riskijuhtimise rakendamine", lang="et") in set(
         graph.objects(URIRef(RISK), URIRef(SKOS + "prefLabel")))
 

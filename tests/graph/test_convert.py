@@ -128,7 +128,8 @@ def test_qualification_labels_levels_isco(graph):
 def test_partial_qualification(graph):
     assert set(graph.objects(ARENDUS, RDF.type)) == {KUTSE.PartialQualification, SKOS.Concept}
     assert graph.value(ARENDUS, SKOS.inScheme) == S
-    assert graph.value(ARENDUS, SKOS.broader) == QUAL
+    # part of, not kind of: no skos:broader (the specialisations keep it)
+    assert graph.value(ARENDUS, SKOS.broader) is None
     assert graph.value(ARENDUS, KUTSE.isPartialQualificationOf) == QUAL
     assert graph.value(ARENDUS, SKOS.prefLabel) == Literal("IT arendusjuht, tase 7", lang="et")
     assert graph.value(ARENDUS, KUTSE.hasLevel) == EQF["7"]
@@ -138,6 +139,51 @@ def test_partial_qualification(graph):
     # the title written beside the code in B.1 is kept on the competence
     assert graph.value(B35, KUTSE.referencedAs) == Literal(
         "Tehnoloogia arengu jälgimine ja innovatsioon", lang="et")
+
+
+NOT_A_BASIS = Section(None, "", [Line("IT-juht, tase 7 kutsestandard on õppekava aluseks ning ei "
+                                      "ole kutse andmise aluseks.", 5)], 5)
+
+
+@pytest.mark.parametrize("changes,reason", [
+    ({}, "the professional council's decision is not filled in (a draft)"),
+    ({"decision_number": "12", "sections": [NOT_A_BASIS]},
+     "the document says it is not a basis for awarding the qualification"),
+])
+def test_a_qualification_that_cannot_be_awarded_is_no_credential(changes, reason):
+    g = standard_graph(seed_like(**changes), Config(), BUILT)
+    for node in (QUAL, ARENDUS):
+        assert g.value(node, KUTSE.awardable) == Literal(False)
+        assert (node, RDF.type, SCHEMA.EducationalOccupationalCredential) not in g
+        assert g.value(node, SKOS.editorialNote) == Literal(f"Not awardable: {reason}.", lang="en")
+
+
+def test_an_approved_qualification_is_a_credential():
+    g = standard_graph(seed_like(decision_number="12", decision_date="2023-11-14"), Config(), BUILT)
+    for node in (QUAL, ARENDUS):
+        assert g.value(node, KUTSE.awardable) == Literal(True)
+        assert (node, RDF.type, SCHEMA.EducationalOccupationalCredential) in g
+        assert g.value(node, SKOS.editorialNote) is None
+
+
+def test_levels_link_the_eqf_and_the_estqf_concepts(graph):
+    for node in (QUAL, ARENDUS, B35):
+        assert graph.value(node, KUTSE.hasLevel) == EQF["7"]
+        assert graph.value(node, KUTSE.hasEstqfLevel) == URIRef("https://w3id.org/kutse-rdf/estqf/7")
+
+
+def test_ecf_version_links_its_scheme_and_records_an_assumption(graph):
+    assert graph.value(S, KUTSE.ecfScheme) == URIRef(ECF4)
+    # seed_like states no e-CF version: 4.0 was assumed, and the graph says so in both languages
+    notes = {n.language: str(n) for n in graph.objects(S, SKOS.editorialNote)}
+    assert notes["en"] == ("e-CF version 4.0 assumed: the document does not say which version its "
+                           "e-CF codes refer to.")
+    assert set(notes) == {"en", "et"}
+    stated = standard_graph(seed_like(ecf_version="3.0"), Config(), BUILT)
+    assert stated.value(S, KUTSE.ecfScheme) == URIRef(ECF3)
+    assert stated.value(S, SKOS.editorialNote) is None
+    configured = standard_graph(seed_like(), Config(ecf_version={"it-juht-tase-7": "4.0"}), BUILT)
+    assert configured.value(S, SKOS.editorialNote) is None
 
 
 def test_reference_to_a_missing_competence_is_kept_for_shacl_to_report():

@@ -82,7 +82,8 @@ def test_five_partial_qualifications(graph):
     assert graph.value(team, SKOS.prefLabel) == Literal("IT meeskonna- ja partnerlusjuht, tase 7",
                                                         lang="et")
     for partial in partials:
-        assert graph.value(partial, SKOS.broader) == uri("/qualification")
+        assert graph.value(partial, SKOS.broader) is None  # part of, not kind of
+        assert graph.value(partial, KUTSE.isPartialQualificationOf) == uri("/qualification")
         assert graph.value(partial, KUTSE.hasLevel) == EQF["7"]
         assert len(set(graph.objects(partial, KUTSE.requiresGeneralSkill))) == 14
 
@@ -128,3 +129,14 @@ def test_counts_of_other_resources(graph):
     assert len(set(graph.subjects(RDF.type, KUTSE.WorkPart))) == 19
     assert len(set(graph.subjects(RDF.type, KUTSE.Author))) == 6
     assert len(set(graph.subjects(RDF.type, KUTSE.ProfessionalCouncil))) == 1
+
+
+def test_the_seed_draft_is_no_awardable_credential(graph):
+    """Line 5: "... on õppekava aluseks ning ei ole kutse andmise aluseks"; C.1 items 4-5 (the
+    council's decision) are empty."""
+    from kutse_rdf.graph.namespaces import SCHEMA
+
+    for node in [uri("/qualification")] + list(graph.subjects(RDF.type, KUTSE.PartialQualification)):
+        assert graph.value(node, KUTSE.awardable) == Literal(False)
+        assert (node, RDF.type, SCHEMA.EducationalOccupationalCredential) not in graph
+        assert "not a basis for awarding" in str(graph.value(node, SKOS.editorialNote))

@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, RDF, SH, SKOS
 from kutse_rdf.config import Config
 from kutse_rdf.graph.elm import ADMS, ROV, elm_graph
 from kutse_rdf.model import (Competence, CompetenceRef, GeneralSkill, Line, PartialQualification,
-                             Section, Standard)
+                             Section, Specialisation, Standard)
 from kutse_rdf.graph.namespaces import ECF4, ELM, KUTSE
 from kutse_rdf.resources import resource_dir
 
@@ -176,6 +176,46 @@ def test_mdr_reports_only_the_esco_scheme_defect_and_our_estqf_levels(small, esc
         SKOS.inScheme, ESCO_SCHEME, SH.PatternConstraintComponent)
 
 
+@pytest.fixture
+def specialised(small) -> Standard:
+    """`small` with a specialisation that requires B.3.1 beside the mandatory competences."""
+    small.specialisations = [Specialisation(
+        "Võrguhaldus", [CompetenceRef("B.3.1", None, 140)], 138,
+        name_on_certificate="IT-juht, tase 7, võrguhaldus")]
+    return small
+
+
+def test_specialisations_are_exported_with_their_competences(specialised, esco_mapping, loq, mdr):
+    g = elm_graph([specialised], Config())
+    spec = URIRef(S + "specialisation/vorguhaldus")
+    assert (spec, RDF.type, ELM.Qualification) in g
+    assert list(g.objects(spec, ELM.specialisationOf)) == [QUAL]
+    assert list(g.objects(QUAL, ELM.generalisationOf)) == [spec]
+    assert (QUAL, ELM.hasPart, spec) not in g  # a kind of the qualification, not a part
+    assert g.value(spec, ELM.isPartialQualification) == Literal(False)
+    assert list(g.objects(spec, ELM.learningOutcome)) == [URIRef(S + "competence/B.3.1#learning-outcome")]
+    assert g.value(spec, DCTERMS.title) == Literal("Võrguhaldus", lang="et")
+    conforms, _, text = validate(g, shacl_graph=loq)
+    assert conforms, text
+    _, report, _ = validate(g, shacl_graph=mdr)
+    assert (spec, ELM.NQFLevel, URIRef("https://w3id.org/kutse-rdf/estqf/7"),
+            SH.NodeConstraintComponent) in results(report)
+
+
+def test_level_concepts_have_one_label_per_language_in_every_graph(small):
+    """SKOS S14 across graphs: the ELM view describes eqf:7 and estqf:7 exactly as the
+    reference graph does, so a store with a union default graph still has one prefLabel per
+    language."""
+    from kutse_rdf.graph.vocab import load_reference
+
+    union = Graph()
+    union += elm_graph([small], Config())
+    union += load_reference(Config())
+    for level in (URIRef("http://data.europa.eu/snb/eqf/7"), URIRef("https://w3id.org/kutse-rdf/estqf/7")):
+        labels = list(union.objects(level, SKOS.prefLabel))
+        assert sorted(label.language for label in labels) == ["en", "et"], labels
+
+
 def test_other_base_uri_and_mappings_still_match(small, esco_mapping):
     g = elm_graph([small], Config(base_uri="https://data.example.ee/kutse/"))
     lo = URIRef("https://data.example.ee/kutse/standard/it-juht-tase-7/competence/B.3.1"
@@ -261,3 +301,19 @@ def test_seed_mdr_results_are_the_known_ones(seed_elm, mdr):
     assert results(report) == expected
     for skill in seed_elm.objects(None, ELM.relatedESCOSkill):
         assert list(seed_elm.objects(skill, SKOS.inScheme)) == [ESCO_SCHEME]
+
+
+def test_readme_explains_every_mdr_result_of_the_seed(seed_elm, mdr):
+    """The README's table under "Conformance to the EU's SHACL profile" has one row per result."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("`LOQ-constraints-mdr.ttl` (controlled vocabularies)"):]
+    section = section[:section.index("Measured on this machine")]
+    rows = sorted((cells[1].strip("` "), cells[2].strip("` ").removeprefix("elm:"))
+                  for line in section.splitlines() if line.strip().startswith("| `…/")
+                  for cells in [line.strip().split("|")])
+    _, report, _ = validate(seed_elm, shacl_graph=mdr)
+    found = sorted(("…/" + str(focus)[len(S):], str(path)[len(str(ELM)):])
+                   for focus, path, _v, _c in results(report))
+    assert rows == found

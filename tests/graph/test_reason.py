@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from kutse_rdf.config import Config
 from kutse_rdf.graph.convert import standard_graph
@@ -69,9 +69,12 @@ def test_inverse_properties(dataset):
 def test_skos_hierarchy(dataset):
     _, _, inferred = dataset
     qual, partial = uri("/qualification"), uri("/partial/infoturbejuht-tase-7")
-    assert (partial, SKOS.broaderTransitive, qual) in inferred
-    assert (qual, SKOS.narrower, partial) in inferred
-    assert (qual, SKOS.narrowerTransitive, partial) in inferred
+    # part of is not kind of: a partial qualification is no narrower concept of its qualification,
+    # it is dct:isPartOf it (kutse:isPartialQualificationOf rdfs:subPropertyOf dct:isPartOf)
+    assert (partial, SKOS.broaderTransitive, qual) not in inferred
+    assert (qual, SKOS.narrower, partial) not in inferred
+    assert (partial, DCTERMS.isPartOf, qual) in inferred
+    assert (qual, DCTERMS.hasPart, partial) in inferred
     # the e-CF hierarchy of the reference graph: A.7 is in area A (Plan)
     assert (ECF4["A.7"], SKOS.broaderTransitive, ECF4["A"]) in inferred
     assert (ECF4["A"], SKOS.narrower, ECF4["A.7"]) in inferred
@@ -86,6 +89,51 @@ def test_class_membership_from_the_ontology_alignments(dataset):
     for cls in supers - {SKOS.Concept}:  # skos:Concept is asserted already
         assert (uri("/competence/B.3.5"), RDF.type, cls) in inferred
     assert (uri("/competence/B.3.5"), RDF.type, SCHEMA.DefinedTerm) in inferred
+
+
+def test_own_properties_entail_the_anchor_terms(dataset):
+    _, _, inferred = dataset
+    qual, std = uri("/qualification"), URIRef(S)
+    assert (qual, SCHEMA.competencyRequired, uri("/competence/B.3.5")) in inferred
+    assert (std, DCTERMS.creator, uri("#author-peeter-normak")) in inferred
+    # the seed is a draft that "ei ole kutse andmise aluseks": not typed a credential
+    assert (qual, RDF.type, SCHEMA.EducationalOccupationalCredential) not in inferred
+    # the curated occupation links (reference unit) are associative SKOS links too
+    cio = URIRef("http://data.europa.eu/esco/occupation/82f90e87-de92-4678-adae-61d3e5f7e1e4")
+    assert (qual, SKOS.relatedMatch, cio) in inferred
+    assert (qual, SKOS.closeMatch, cio) not in inferred
+
+
+SKOS_MAPPINGS = {SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch,
+                 SKOS.relatedMatch}
+
+
+def test_no_skos_mapping_between_classes_in_any_graph(dataset):
+    """Class alignments are no triples (mappings/classes.sssom.tsv): neither the reference graph
+    nor the inferred one relates an OWL class by a SKOS mapping property."""
+    ds, _, inferred = dataset
+    reference = ds.graph(U.reference_graph())
+    classes = set(reference.subjects(RDF.type, OWL.Class)) | {
+        URIRef("http://data.europa.eu/esco/model#Skill"), ELM.Qualification, ELM.LearningOutcome,
+        SCHEMA.Occupation}
+    for graph in (reference, inferred):
+        assert not [t for t in graph if t[1] in SKOS_MAPPINGS and (t[0] in classes or t[2] in classes)]
+
+
+def test_exact_match_does_not_link_two_standards_through_a_shared_target():
+    """Mappings are reasoned as one unit: with a transitive exactMatch, two standards'
+    competences mapped exactly to one concept would become exact matches of each other."""
+    a = URIRef("https://example.org/id/standard/a/competence/B.3.1")
+    b = URIRef("https://example.org/id/standard/b/competence/B.2.4")
+    target = URIRef("http://example.org/shared-concept")
+    reference = load_reference(Config())
+    reference.add((a, SKOS.exactMatch, target))
+    reference.add((b, SKOS.exactMatch, target))
+    for engine in ("owlrl", "reasonable"):
+        new = Reasoner(reasoning_schema(reference), engine).infer_one(
+            [(a, SKOS.exactMatch, target), (b, SKOS.exactMatch, target)])
+        assert (target, SKOS.exactMatch, a) in new  # still symmetric
+        assert not {(a, SKOS.exactMatch, b), (b, SKOS.exactMatch, a)} & new, engine
 
 
 def test_units_are_independent_per_standard(seed_standard):

@@ -25,6 +25,7 @@ SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
 ECF4 = "https://w3id.org/kutse-rdf/ecf/4.0/"
 ORPHAN_PATH = "(" + "|".join([
     f"^{KUTSE_NS}requiresCompetence", f"{KUTSE_NS}requiresCompetence", f"^{KUTSE_NS}option",
+    f"{KUTSE_NS}isPartialQualificationOf",
     *(SKOS_NS + p for p in ("broader", "narrower", "related", "topConceptOf")),
     *(f"^{SKOS_NS}{p}" for p in ("broader", "narrower", "related", "hasTopConcept"))]) + ")"
 
@@ -160,7 +161,25 @@ CASES = [
          f"http://data.europa.eu/esco/skill/x is both skos:exactMatch and {SKOS_NS}broadMatch "
          "(SKOS S46).",
          f"http://data.europa.eu/esco/skill/x on korraga skos:exactMatch ja {SKOS_NS}broadMatch "
-         "(SKOS S46).", 20),
+         "(SKOS S46).", 20, also=("Competence-no-exactMatch-to-esco",)),
+    case("competence-exactmatch-esco", "Competence-no-exactMatch-to-esco", T + "competence/B.3.1",
+         SKOS_NS + "exactMatch", "http://data.europa.eu/esco/skill/x", "violation",
+         "skos:exactMatch from a competence to ESCO (http://data.europa.eu/esco/skill/x): use "
+         "skos:closeMatch or skos:narrowMatch.",
+         "skos:exactMatch kompetentsist ESCO-sse (http://data.europa.eu/esco/skill/x): kasuta "
+         "skos:closeMatch või skos:narrowMatch.", 20),
+    case("skos-mapping-class", "Skos-mapping-between-concepts", KUTSE_NS + "Competence",
+         SKOS_NS + "closeMatch", "http://data.europa.eu/esco/model#Skill", "violation",
+         f"{SKOS_NS}closeMatch http://data.europa.eu/esco/model#Skill relates a class, not two "
+         "concepts (class alignments belong in an SSSOM class-mapping set).",
+         f"{SKOS_NS}closeMatch http://data.europa.eu/esco/model#Skill seob klassi, mitte kahte "
+         "mõistet (klasside vastavused kuuluvad SSSOM klassivastavuste faili).", None),
+    case("level-two-en-preferred-labels", "Level-unique-prefLabel",
+         "http://data.europa.eu/snb/eqf/7", SKOS_NS + "prefLabel", None, "violation",
+         "The level concept has more than one preferred label in one language (skos:prefLabel; "
+         "SKOS S14, across the published graphs).",
+         "Taseme mõistel on ühes keeles mitu eelistatud nimetust (skos:prefLabel; SKOS S14, üle "
+         "kõigi avaldatud graafide).", None),
     case("skos-orphan", "Orphan", T + "loose", ORPHAN_PATH, None, "warning",
          "The concept is linked to no other concept (orphan; qSKOS).",
          "Mõiste ei ole seotud ühegi teise mõistega (orb; qSKOS).", 40),
@@ -248,7 +267,7 @@ def test_other_language_messages_use_only_the_placeholders_of_the_sh_message():
     graph = validate.shapes_graph()
     placeholder = validate._PLACEHOLDER
     others = list(graph.subject_objects(validate.KSHAPE.message))
-    assert len(others) == 8
+    assert len(others) == 10
     for constraint, other in others:
         [message] = graph.objects(constraint, SH.message)
         assert set(placeholder.findall(other)) <= set(placeholder.findall(message)), constraint
@@ -327,6 +346,43 @@ def test_needed_reference_takes_only_what_the_shapes_read():
     assert (URIRef(ECF4 + "A.6"), None, None) not in needed
     assert (URIRef("https://w3id.org/kutse-rdf/ecf/level/e-4"), KUTSE.correspondingEqfLevel,
             URIRef("http://data.europa.eu/snb/eqf/7")) in needed
+
+
+def test_two_labels_of_a_level_in_the_reference_are_found_per_standard():
+    """S14 on the level concepts: their labels come along from the reference graph."""
+    data, reference = split_valid()
+    eqf7 = URIRef("http://data.europa.eu/snb/eqf/7")
+    reference.add((eqf7, SKOS.prefLabel, Literal("EQF level 7", lang="en")))
+    assert validate.validate_graph(data, reference).results == []
+    reference.add((eqf7, SKOS.prefLabel, Literal("Level 7", lang="en")))
+    report = validate.validate_graph(data, reference)
+    assert [(r.shape, r.focus) for r in report.results] == [
+        (KSHAPE + "Level-unique-prefLabel", str(eqf7))]
+
+
+def test_a_partial_qualification_with_only_a_choice_is_no_orphan():
+    """Without skos:broader (part of is not kind of), isPartialQualificationOf links it."""
+    graph = Graph().parse(FIXTURES / "valid.ttl")
+    partial = URIRef(T + "partial/p")
+    graph.remove((partial, SKOS.broader, None))
+    graph.remove((partial, KUTSE.requiresCompetence, None))
+    choice = URIRef(T + "partial/p#choice-1")
+    graph.add((partial, KUTSE.hasCompetenceChoice, choice))
+    graph.add((choice, RDF.type, KUTSE.CompetenceChoice))
+    graph.add((choice, KUTSE.minimum, Literal(1)))
+    graph.add((choice, KUTSE.option, URIRef(T + "competence/B.3.1")))
+    graph.add((choice, KUTSE.choiceKind, KUTSE.optional))
+    assert validate.validate_graph(graph).results == []
+
+
+def test_the_ecf_citation_check_reads_the_scheme_the_standard_links():
+    graph = Graph().parse(FIXTURES / "valid.ttl")
+    graph.add((URIRef(STD), KUTSE.ecfScheme, URIRef(ECF4)))
+    assert validate.validate_graph(graph).results == []
+    graph.set((URIRef(STD), KUTSE.ecfScheme, URIRef("https://w3id.org/kutse-rdf/ecf/3.0/")))
+    report = validate.validate_graph(graph)
+    assert [(r.shape, r.value) for r in report.results] == [
+        (KSHAPE + "EcfCitation-version", ECF4 + "A.1")]
 
 
 def test_level_mismatch_found_through_the_reference_graph():

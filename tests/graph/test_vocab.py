@@ -234,7 +234,8 @@ def test_mappings_load_with_subjects_from_the_seed(ref):
     assert subjects <= qualifications | competences
     for m in mappings:
         assert m.predicate in {str(SKOS.exactMatch), str(SKOS.closeMatch), str(SKOS.broadMatch),
-                               str(SKOS.narrowMatch), str(SKOS.relatedMatch)}
+                               str(SKOS.narrowMatch), str(SKOS.relatedMatch),
+                               str(KUTSE.qualifiesFor)}
         assert (URIRef(m.subject), URIRef(m.predicate), URIRef(m.object)) in ref
         # every object is in the local ESCO subset, under the label the row gives
         assert (URIRef(m.object), SKOS.prefLabel, Literal(m.object_label, lang="en")) in ref, m.line
@@ -247,8 +248,13 @@ def test_occupation_mappings_point_to_occupations(ref):
     for m in vocab.load_mappings():
         by_subject.setdefault(m.subject, []).append(m)
     cdo = "http://data.europa.eu/esco/occupation/e297ec12-4712-40a4-ad98-ba004cacb205"
-    assert any(m.object == cdo and m.predicate == str(SKOS.closeMatch)
+    assert any(m.object == cdo and m.predicate == str(KUTSE.qualifiesFor)
                for m in by_subject[STD + "partial/andmehaldusejuht-tase-7"])
+    # a credential is not an occupation: no qualification is a close (or exact) match of one
+    qualifications = {s for s in by_subject if "/competence/" not in s}
+    assert not [m for s in qualifications for m in by_subject[s]
+                if m.predicate in (str(SKOS.closeMatch), str(SKOS.exactMatch), str(SKOS.broadMatch),
+                                   str(SKOS.narrowMatch))]
     ciso = "http://data.europa.eu/esco/occupation/276ba420-ef09-4a0e-b215-2c2e2f80ad28"
     assert any(m.object == ciso for m in by_subject[STD + "partial/infoturbejuht-tase-7"])
 
@@ -312,6 +318,36 @@ def test_malformed_rows_name_file_and_line(tmp_path, row, line, message):
     assert str(info.value).startswith(f"{path}:{line}: ")
     assert message in str(info.value)
     assert info.value.exit_code == 1
+
+
+def test_exact_match_from_a_competence_to_esco_is_refused(tmp_path):
+    """skos:exactMatch is transitive: two standards' competences mapped exactly to one ESCO
+    skill would become exact matches of each other."""
+    path = write(tmp_path, GOOD + GOOD.replace("skos:closeMatch", "skos:exactMatch"))
+    with pytest.raises(DataError) as info:
+        vocab.read_mapping_file(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}:10: skos:exactMatch from a standard's competence to ESCO")
+    assert "use skos:closeMatch or skos:narrowMatch" in message and "\n" not in message
+    assert info.value.exit_code == 1
+    # a rejected exactMatch (predicate_modifier Not) is a decision, not a triple: accepted
+    header = HEADER.replace("\tconfidence\n", "\tconfidence\tpredicate_modifier\n")
+    rejected = GOOD.replace("skos:closeMatch", "skos:exactMatch").replace("\t0.5\n", "\t0.5\tNot\n")
+    assert vocab.read_mapping_file(write(tmp_path, rejected, header))[0].rejected
+    # a full IRI under another base is a competence too
+    other = GOOD.replace("skos:closeMatch", "skos:exactMatch").replace(
+        "kutseid:standard/s/competence/B.3.1", "https://data.example.ee/kutse/standard/s/competence/B.3.1")
+    with pytest.raises(DataError, match=r":9: skos:exactMatch from a standard's competence"):
+        vocab.read_mapping_file(write(tmp_path, other))
+
+
+def test_exact_match_elsewhere_is_still_accepted(tmp_path):
+    # e.g. an e-CF 3.0 concept to ESCO, or a competence to something that is not ESCO
+    header = HEADER.replace("#   ESCO.SKILL:", "#   ecf3: https://w3id.org/kutse-rdf/ecf/3.0/\n#   ESCO.SKILL:")
+    rows = (GOOD.replace("skos:closeMatch", "skos:exactMatch")
+            .replace("kutseid:standard/s/competence/B.3.1", "ecf3:A.1")
+            + GOOD.replace("skos:closeMatch", "skos:exactMatch").replace("ESCO.SKILL:x", "ecf3:A.1"))
+    assert len(vocab.read_mapping_file(write(tmp_path, rows, header))) == 2
 
 
 def test_missing_column_names_the_header_line(tmp_path):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 from datetime import datetime, timezone
 from typing import Iterable
 
@@ -18,7 +19,7 @@ from kutse_rdf.config import Config
 from kutse_rdf.errors import DataError
 from kutse_rdf.model import CompetenceChoice, CompetenceRef, Standard
 from kutse_rdf.graph.namespaces import (DCTERMS, ECF_SCHEMES, KUTSE, PROV, RDF, RDFS, SCHEMA, SKOS,
-                                        TOOL, XSD, eqf_level, isco_group, prefixes)
+                                        TOOL, XSD, eqf_level, estqf_level, isco_group, prefixes)
 from kutse_rdf.graph.uris import Uris
 
 # Prefixes bound on every graph we make, so Turtle output reads well.
@@ -26,6 +27,9 @@ PREFIXES = prefixes("kutse", "ecf4", "ecf3", "ecfl", "eqf", "isco", "esco", "sko
                     "prov", "schema", "xsd")
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# The template's own words for a standard that cannot be the basis for awarding the qualification
+# ("... on õppekava aluseks ning ei ole kutse andmise aluseks").
+_NOT_AWARDING = re.compile(r"\bei\s+ole\s+kutse\s+andmise\s+aluseks", re.IGNORECASE)
 
 
 def bind_prefixes(graph: Graph) -> None:
@@ -53,6 +57,17 @@ def _date(value: str) -> Literal:
     return Literal(value, datatype=XSD.date) if _ISO_DATE.match(value) else Literal(value)
 
 
+def not_awardable_because(std: Standard) -> str | None:
+    """Why the qualification cannot be awarded on this document, or None when it can: the
+    document says so, or the council's decision is not filled in (a draft)."""
+    reasons = []
+    if any(_NOT_AWARDING.search(p.text) for sec in std.sections for p in sec.paragraphs):
+        reasons.append("the document says it is not a basis for awarding the qualification")
+    if not (std.decision_number or std.decision_date):
+        reasons.append("the professional council's decision is not filled in (a draft)")
+    return "; ".join(reasons) or None
+
+
 def _check_unique(std: Standard, kind: str, items: Iterable[tuple[URIRef, int]]) -> None:
     """Two elements of one standard minting the same URI would merge silently: refuse."""
     seen: dict[URIRef, int] = {}
@@ -69,6 +84,10 @@ class _Writer:
     def __init__(self, std: Standard, config: Config, graph: Graph):
         self.std, self.g, self.u = std, graph, Uris(config.base_uri)
         self.ecf_version = config.ecf_version_for(std.source_file, std.ecf_version)
+        # Neither the document nor the configuration names the version: the default was assumed.
+        self.ecf_assumed = not std.ecf_version and \
+            not config.ecf_version.get(Path(std.source_file).stem)
+        self.not_awardable = not_awardable_because(std)
         self.ecf = ECF_SCHEMES[self.ecf_version]
         self.file = Literal(std.source_file)
 
@@ -85,6 +104,7 @@ class _Writer:
         # document states an EQF level of its own (C.1 item 9).
         if estqf is not None:
             self.add(s, KUTSE.estqfLevel, Literal(estqf))
+            self.add(s, KUTSE.hasEstqfLevel, estqf_level(estqf))
         if eqf is None:
             eqf = estqf
         if eqf is not None:
@@ -125,6 +145,15 @@ class _Writer:
                 if ref.title:
                     self.add(comp, KUTSE.referencedAs, et(ref.title))
             self.source(node, choice.line)
+
+    def awardable(self, s: URIRef) -> None:
+        """A credential in schema.org's sense only where the document makes it awardable."""
+        self.add(s, KUTSE.awardable, Literal(self.not_awardable is None))
+        if self.not_awardable is None:
+            self.add(s, RDF.type, SCHEMA.EducationalOccupationalCredential)
+        else:
+            self.add(s, SKOS.editorialNote, Literal(f"Not awardable: {self.not_awardable}.",
+                                                    lang="en"))
 
     def concept(self, s: URIRef, cls: URIRef, label: str) -> None:
         self.add(s, RDF.type, cls)
@@ -168,6 +197,14 @@ class _Writer:
         self.add(scheme, SKOS.hasTopConcept, qual)
         self.add(scheme, KUTSE.describesQualification, qual)
         self.add(scheme, KUTSE.ecfVersion, Literal(self.ecf_version))
+        self.add(scheme, KUTSE.ecfScheme, URIRef(self.ecf))
+        if self.ecf_assumed:
+            self.add(scheme, SKOS.editorialNote, Literal(
+                f"e-CF version {self.ecf_version} assumed: the document does not say which "
+                "version its e-CF codes refer to.", lang="en"))
+            self.add(scheme, SKOS.editorialNote, et(
+                f"Eeldatud e-CF versioon {self.ecf_version}: dokument ei ütle, millise versiooni "
+                "tähistele see viitab."))
         self.source(scheme, std.line or 1)
         for prop, value in ((KUTSE.registerCode, std.register_code),
                             (KUTSE.decisionNumber, std.decision_number),
@@ -247,6 +284,7 @@ class _Writer:
         if std.name_en:
             self.add(qual, SKOS.prefLabel, Literal(std.name_en, lang="en"))
         self.level(qual, std.level, std.eqf)
+        self.awardable(qual)
         if std.isco:
             code = std.isco[-1]
             self.add(qual, KUTSE.iscoGroup, isco_group(code))
@@ -265,9 +303,10 @@ class _Writer:
     def partial(self, qual: URIRef, pq) -> None:
         node = self.u.partial(self.std, pq.title)
         self.concept(node, KUTSE.PartialQualification, pq.title)
-        self.add(node, SKOS.broader, qual)
+        # Part of, not kind of: no skos:broader (docs/graph-model.md, "Part of and kind of").
         self.add(node, KUTSE.isPartialQualificationOf, qual)
         self.level(node, pq.level)
+        self.awardable(node)
         self.requires(node, pq.competences, pq.requires_general_skills)
         self.choices(node, pq.choices)
         self.source(node, pq.line)
@@ -275,6 +314,7 @@ class _Writer:
     def specialisation(self, qual: URIRef, spec) -> None:
         node = self.u.specialisation(self.std, spec.title)
         self.concept(node, KUTSE.Specialisation, spec.title)
+        # Kind of: the one hierarchy a SKOS browser shows under the qualification.
         self.add(node, SKOS.broader, qual)
         self.add(node, KUTSE.isSpecialisationOf, qual)
         if spec.name_on_certificate:

@@ -2,12 +2,13 @@
 
 Built directly from the parsed model (not from the knowledge graph), into its own named graph
 `B graph/elm` that holds only terms the EU's LOQ profile allows (shapes/elm/LOQ-constraints.ttl:
-most node shapes are sh:closed). The qualification, its partial qualifications and the approving
-council keep the URIs they have in the knowledge graph; nodes that exist only in ELM (learning
+most node shapes are sh:closed). The qualification, its partial qualifications, its specialisations
+(elm:specialisationOf) and the approving council keep the URIs they have in the knowledge graph; nodes that exist only in ELM (learning
 outcomes, notes, identifiers, location, address) get URIs below them.
 
-Never run a reasoner over this graph: ELM declares elm:hasPart symmetric, so both directions
-are written here explicitly instead.
+Never run a reasoner over this graph: ELM declares elm:hasPart and elm:specialisationOf
+symmetric, so both directions (hasPart/isPartOf, specialisationOf/generalisationOf) are written
+here explicitly instead.
 """
 from __future__ import annotations
 
@@ -28,13 +29,17 @@ from kutse_rdf.graph.namespaces import (ADMS, DCTERMS, ECF_SCHEMES, ELM, RDF, RO
 from kutse_rdf.resources import resource_dir
 from kutse_rdf.graph.uris import Uris
 
+# The reference files (ontology/) whose level concepts the view copies: EQF and EstQF levels.
+LEVEL_FILES = ("eqf.ttl", "estqf.ttl")
+
 # The EU profile names ELM's Dublin Core terms with the dct namespace: http://purl.org/dc/terms/
 PREFIXES = prefixes("elm", "dct", "skos", "adms", "rov", "xsd")
 
 
 @dataclass
 class Settings:
-    """ontology/elm/elm.toml plus the concept descriptions of concepts.ttl."""
+    """ontology/elm/elm.toml plus the concept descriptions of concepts.ttl, eqf.ttl and
+    estqf.ttl."""
 
     isced_f: str
     eqf_level: str
@@ -53,8 +58,13 @@ def load_settings() -> Settings:
     toml_file = folder / "elm.toml"
     try:
         data = tomllib.loads(toml_file.read_text(encoding="utf-8"))
-        return Settings(**data, concepts=Graph().parse(folder / "concepts.ttl"))
-    except (OSError, tomllib.TOMLDecodeError, TypeError) as exc:
+        concepts = Graph().parse(folder / "concepts.ttl")
+        # The level concepts as the knowledge graph's reference graph describes them: one
+        # description (and one label per language) across every published graph.
+        for name in LEVEL_FILES:
+            concepts.parse(folder.parent / name)
+        return Settings(**data, concepts=concepts)
+    except (OSError, tomllib.TOMLDecodeError, TypeError, SyntaxError) as exc:
         raise InputError(f"cannot read the ELM settings: {exc}", file=str(toml_file)) from None
 
 
@@ -124,6 +134,22 @@ class ElmWriter:
             self.add(node, ELM.isPartOf, full)
             self.add(full, ELM.hasPart, node)
             self.choices(std, node, pq.choices)
+        for spec in std.specialisations:
+            # A kind of the qualification, not a part: elm:specialisationOf (the LOQ profile's
+            # term on a Qualification), with generalisationOf written back, as for hasPart. Its
+            # learning outcomes are the competences it requires beside the mandatory ones, which
+            # the qualification it specialises carries.
+            node = self.u.specialisation(std, spec.title)
+            level = std.level
+            self.qualification(std, node, spec.title, None, std.eqf or level, level,
+                               self.outcomes(std, spec.competences, False), publisher,
+                               partial=False)
+            self.add(node, ELM.specialisationOf, full)
+            self.add(full, ELM.generalisationOf, node)
+            if spec.name_on_certificate:
+                self.note(self.u.part(node, "elm-name-on-certificate"), node, ELM.additionalNote,
+                          f"Nimetus kutsetunnistusel: {spec.name_on_certificate}")
+            self.choices(std, node, spec.choices)
 
     def choices(self, std: Standard, node: URIRef, choices: list[CompetenceChoice]) -> None:
         """ELM has no "at least N of" rule: a choice group of B.1 is a note on the qualification
@@ -227,7 +253,7 @@ class ElmWriter:
             triples = list(self.s.concepts.triples((concept, None, None)))
             if not triples:
                 raise InputError(f"{concept} is used by the ELM export but not described in "
-                                 "ontology/elm/concepts.ttl")
+                                 "ontology/elm/concepts.ttl (nor in ontology/eqf.ttl, estqf.ttl)")
             self.triples += triples
             for scheme in self.s.concepts.objects(concept, SKOS.inScheme):
                 self.triples += self.s.concepts.triples((scheme, None, None))

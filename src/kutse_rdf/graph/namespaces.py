@@ -23,7 +23,7 @@ from rdflib.term import URIRef
 from kutse_rdf import __version__
 
 __all__ = [
-    "PROJECT", "ONTOLOGY", "TOOL", "eqf_level", "isco_group", "ECF4", "ECF3", "ECF_LEVEL", "ECF_SCHEMES", "EQF", "EQF_SCHEME",
+    "PROJECT", "ONTOLOGY", "TOOL", "eqf_level", "estqf_level", "isco_group", "ESTQF", "ECF4", "ECF3", "ECF_LEVEL", "ECF_SCHEMES", "EQF", "EQF_SCHEME",
     "ESCO_ISCO", "ESCO_ROOT", "MEDIA_TYPES", "KUTSE", "ELM", "ESCO", "SCHEMA", "ADMS", "ROV", "VANN", "DCAT", "XSD", "SKOS",
     "DCTERMS", "RDF", "RDFS", "OWL", "PROV", "SH", "VOID", "FOAF", "PREFIXES", "prefixes",
 ]
@@ -39,6 +39,9 @@ ECF_SCHEMES = {"4.0": ECF4, "3.0": ECF3}
 
 EQF = Namespace("http://data.europa.eu/snb/eqf/")  # EQF["7"]
 EQF_SCHEME = URIRef("http://data.europa.eu/snb/eqf/25831c2")
+# The Estonian Qualifications Framework (EKR) levels, minted by the project (ontology/estqf.ttl):
+# ESTQF["7"]; the scheme is URIRef(ESTQF).
+ESTQF = Namespace(PROJECT + "estqf/")
 ESCO_ISCO = Namespace("http://data.europa.eu/esco/isco/")  # ESCO_ISCO["C1330"]
 # Everything ESCO publishes (model, ISCO groups, occupations, skills) lives below this.
 ESCO_ROOT = "http://data.europa.eu/esco/"
@@ -52,6 +55,11 @@ TOOL = URIRef(f"{PROJECT}tool/{__version__}")
 def eqf_level(level: int | str) -> URIRef:
     """The EQF level concept: eqf_level(7) -> http://data.europa.eu/snb/eqf/7."""
     return EQF[str(level)]
+
+
+def estqf_level(level: int | str) -> URIRef:
+    """The EstQF (EKR) level concept: estqf_level(7) -> https://w3id.org/kutse-rdf/estqf/7."""
+    return ESTQF[str(level)]
 
 
 def isco_group(code: str) -> URIRef:
@@ -110,12 +118,16 @@ class KUTSE(DefinedNamespace):
     hasAuthor: URIRef  # standard -> author
     approvedBy: URIRef  # standard -> council
     referencedAs: URIRef  # requirement note: the title written beside a code in B.1 (literal)
+    qualifiesFor: URIRef  # qualification / partial -> ESCO occupation (or ISCO group) it qualifies for
+    awardable: URIRef  # qualification / partial -> boolean: can it be awarded on this document
 
     # Levels and frameworks
     hasLevel: URIRef  # -> EQF level concept (http://data.europa.eu/snb/eqf/N)
     estqfLevel: URIRef  # EKR level as an integer literal
+    hasEstqfLevel: URIRef  # -> EstQF (EKR) level concept (https://w3id.org/kutse-rdf/estqf/N)
     citesEcf: URIRef  # competence / work part -> e-CF competence concept
     ecfVersion: URIRef  # standard -> "4.0" / "3.0" (the e-CF version its citations use)
+    ecfScheme: URIRef  # standard -> the e-CF version's concept scheme
     ecfArea: URIRef  # e-CF competence -> e-CF area concept
     proficiencyLevel: URIRef  # e-CF competence -> e-CF proficiency level it is defined at
     correspondingEqfLevel: URIRef  # e-CF proficiency level -> EQF level concept
@@ -350,6 +362,7 @@ PREFIXES: dict[str, str] = {
     "ecf3": str(ECF3),
     "ecfl": str(ECF_LEVEL),
     "eqf": str(EQF),
+    "estqf": str(ESTQF),
     "isco": str(ESCO_ISCO),
     "esco": str(ESCO),
     "elm": str(ELM),

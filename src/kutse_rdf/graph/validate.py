@@ -189,11 +189,15 @@ def compiled_shapes():
 
 def needed_reference(reference: Graph, data: Graph) -> Graph:
     """The reference triples the shapes need for `data`: scheme and notation of each EQF level
-    and e-CF competence it cites, the proficiency levels of those e-CF competences and their EQF
+    and e-CF competence it cites, the labels of its level concepts, the proficiency levels of those e-CF competences and their EQF
     levels, and mapping triples about its own resources. Types are left out on purpose, so the
     SKOS shapes do not re-check the reference concepts once per standard."""
     out = Graph()
     cited = set(data.objects(None, KUTSE.hasLevel)) | set(data.objects(None, KUTSE.citesEcf))
+    # the level concepts' labels, for SKOS S14 on them (kshape:Level-unique-prefLabel)
+    for level in set(data.objects(None, KUTSE.hasLevel)) | set(data.objects(None, KUTSE.hasEstqfLevel)):
+        for label in reference.objects(level, SKOS.prefLabel):
+            out.add((level, SKOS.prefLabel, label))
     levels = set()
     for node in cited:
         for prop in _REFERENCE_FACTS:

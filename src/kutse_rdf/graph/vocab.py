@@ -1,5 +1,5 @@
 """The reference vocabularies: the kutse ontology, e-CF 4.0 and 3.0, e-CF proficiency levels, EQF
-levels, the ESCO subset (ontology/*.ttl) and the curated mappings (mappings/*.sssom.tsv).
+and EstQF levels, the ESCO subset (ontology/*.ttl) and the curated mappings (mappings/*.sssom.tsv).
 
 One source of truth: the Turtle files. `ecf_competences` and `ecf_areas` read them too, so the
 site and the ELM export get e-CF facts without SPARQL. Parsed files are cached per process
@@ -21,7 +21,8 @@ from kutse_rdf.graph.namespaces import ECF4, ECF_SCHEMES, KUTSE, SKOS, prefixes
 from kutse_rdf.resources import resource_dir
 
 # The files of ontology/ that make up the reference graph, in load order.
-ONTOLOGY_FILES = ("kutse.ttl", "ecf-4.0.ttl", "ecf-3.0.ttl", "ecf-levels.ttl", "eqf.ttl", "esco.ttl")
+ONTOLOGY_FILES = ("kutse.ttl", "ecf-4.0.ttl", "ecf-3.0.ttl", "ecf-levels.ttl", "eqf.ttl",
+                  "estqf.ttl", "esco.ttl")
 
 # The prefix of the project's own data URIs in mapping files; rewritten to Config.base_uri.
 DATA_PREFIX = "kutseid"
@@ -31,9 +32,16 @@ MAPPING_PREDICATES = {
     "skos:broadMatch": SKOS.broadMatch,
     "skos:narrowMatch": SKOS.narrowMatch,
     "skos:relatedMatch": SKOS.relatedMatch,
+    # qualification -> the occupation it qualifies for (not a SKOS match: a credential is not an
+    # occupation); a subproperty of skos:relatedMatch (ontology/kutse.ttl)
+    "kutse:qualifiesFor": KUTSE.qualifiesFor,
 }
 MATCH_KINDS = {SKOS.exactMatch: "exact", SKOS.closeMatch: "close", SKOS.broadMatch: "broad"}
 REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id", "mapping_justification")
+# skos:exactMatch is transitive in SKOS: two standards' competences mapped exactly to one ESCO
+# concept would become exact matches of each other. The loader refuses it for competences.
+ESCO_ROOT = "http://data.europa.eu/esco/"
+_COMPETENCE_PATH = re.compile(r"(^|/)standard/[^#]+/competence/[^/#]+$")
 _CURIE = re.compile(r"^([A-Za-z_][A-Za-z0-9_.-]*):(\S*)$")
 
 
@@ -78,7 +86,34 @@ def ontology_files() -> list[Path]:
 
 
 def mapping_files() -> list[Path]:
+    """The instance mapping sets: every mappings/*.sssom.tsv but the class-mapping sets."""
+    return [p for p in _sssom_files() if not is_class_mapping_set(p)]
+
+
+def class_mapping_files() -> list[Path]:
+    """The class-mapping sets (SSSOM `subject_type: owl class`): alignments of the ontology's
+    classes to ESCO, ELM and schema.org classes. Documentation only: SKOS mapping properties
+    relate concepts, so no row of these becomes a triple."""
+    return [p for p in _sssom_files() if is_class_mapping_set(p)]
+
+
+def _sssom_files() -> list[Path]:
     return sorted(resource_dir("mappings").glob("*.sssom.tsv"))
+
+
+def is_class_mapping_set(path: Path) -> bool:
+    """Whether the metadata block of an SSSOM file says its subjects are OWL classes."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                if not line.startswith("#"):
+                    break
+                name, _, value = line[1:].strip().partition(":")
+                if name == "subject_type":
+                    return _scalar(value.strip()).lower() == "owl class"
+    except (OSError, UnicodeDecodeError):
+        return False  # read_mapping_file reports it
+    return False
 
 
 @lru_cache(maxsize=None)
@@ -154,7 +189,7 @@ def load_reference(config: Config | None = None) -> Graph:
 
 
 # Prefixes of the reference graph.
-PREFIXES = prefixes("kutse", "ecf4", "ecf3", "ecfl", "eqf", "esco", "isco", "skos")
+PREFIXES = prefixes("kutse", "ecf4", "ecf3", "ecfl", "eqf", "estqf", "esco", "isco", "skos")
 
 
 def bind_prefixes(graph: Graph) -> None:
@@ -312,6 +347,14 @@ def read_mapping_file(path: Path, base_uri: str = DEFAULT_BASE_URI) -> list[Mapp
         if row["predicate_id"] not in MAPPING_PREDICATES:
             raise DataError(f"predicate_id {row['predicate_id']!r} is not a SKOS mapping relation "
                             f"({', '.join(MAPPING_PREDICATES)})", file=file, line=line)
+        subject = _expand(row["subject_id"], prefixes, file, line, "subject_id")
+        obj = _expand(row["object_id"], prefixes, file, line, "object_id")
+        if row["predicate_id"] == "skos:exactMatch" and _is_competence(subject, base_uri) \
+                and obj.startswith(ESCO_ROOT) and row.get("predicate_modifier", "").lower() != "not":
+            raise DataError("skos:exactMatch from a standard's competence to ESCO is refused "
+                            "(it would make every competence mapped to the same ESCO concept an "
+                            "exact match of this one): use skos:closeMatch or skos:narrowMatch",
+                            file=file, line=line)
         confidence = None
         if row.get("confidence"):
             try:
@@ -324,9 +367,9 @@ def read_mapping_file(path: Path, base_uri: str = DEFAULT_BASE_URI) -> list[Mapp
         known = {"subject_id", "subject_label", "predicate_id", "object_id", "object_label",
                  "mapping_justification", "confidence", "author_id", "mapping_date", "comment"}
         result.append(Mapping(
-            subject=_expand(row["subject_id"], prefixes, file, line, "subject_id"),
+            subject=subject,
             predicate=str(MAPPING_PREDICATES[row["predicate_id"]]),
-            object=_expand(row["object_id"], prefixes, file, line, "object_id"),
+            object=obj,
             object_label=row.get("object_label") or None,
             justification=_expand(row["mapping_justification"], prefixes, file, line,
                                   "mapping_justification"),
@@ -341,6 +384,13 @@ def read_mapping_file(path: Path, base_uri: str = DEFAULT_BASE_URI) -> list[Mapp
             extra={k: v for k, v in row.items() if k not in known and v},
         ))
     return result
+
+
+def _is_competence(subject: str, base_uri: str) -> bool:
+    """A competence of a standard: `B standard/S/competence/CODE` (graph/uris.py), under the
+    configured base or written with another one."""
+    path = subject[len(base_uri):] if subject.startswith(base_uri) else subject
+    return _COMPETENCE_PATH.search(path) is not None
 
 
 @lru_cache(maxsize=None)
@@ -376,6 +426,7 @@ def label(graph: Graph, uri: URIRef, lang: str = "en") -> str | None:
     return fallback
 
 
-__all__ = ["EcfCompetence", "Mapping", "ONTOLOGY_FILES", "ecf_areas", "ecf_competences",
-           "load_decisions", "load_mappings", "load_reference", "mapping_files", "ontology_files",
-           "read_mapping_file", "vocabulary_graph"]
+__all__ = ["EcfCompetence", "Mapping", "ONTOLOGY_FILES", "class_mapping_files", "ecf_areas",
+           "ecf_competences", "is_class_mapping_set", "load_decisions", "load_mappings",
+           "load_reference", "mapping_files", "ontology_files", "read_mapping_file",
+           "vocabulary_graph"]
