@@ -27,8 +27,9 @@ def run(args: argparse.Namespace) -> int:
     if args.build:
         if len(args.versions) != 3:
             raise InputError("diff --build DIR needs SLUG OLDKEY NEWKEY")
+        from kutse_rdf.graph.uris import Uris
         from kutse_rdf.history.stored import from_build
-        old, new = from_build(args.build, *args.versions)
+        old, new = from_build(args.build, *args.versions, slug_of=Uris.standard_slug)
     else:
         if len(args.versions) != 2:
             raise InputError("diff needs two files, OLD NEW (or --build DIR SLUG OLDKEY NEWKEY)")

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from kutse_rdf.errors import InputError
+from kutse_rdf.errors import InputError, KutseError
 from kutse_rdf.model import (Author, Competence, CompetenceChoice, CompetenceRef, Line,
                              PartialQualification, Specialisation, Standard)
 from kutse_rdf.versions import version_key
 
 
-def from_build(build: str, slug: str, old_key: str, new_key: str) -> tuple[Standard, Standard]:
-    """The versions `old_key` and `new_key` of the work `slug` (its title's URI slug)."""
-    from kutse_rdf.graph.uris import slug as slug_of  # noqa: PLC0415 - the one slug rule
-
+def from_build(build: str, slug: str, old_key: str, new_key: str,
+               slug_of: Callable[[Standard], str]) -> tuple[Standard, Standard]:
+    """The versions `old_key` and `new_key` of the work `slug` (`slug_of` a standard: the
+    graph's Uris.standard_slug, the one rule for a work's slug)."""
     folder = Path(build) / "data" / "model"
     if not folder.is_dir():
         raise InputError("not a build: no data/model/ folder (run kutse-rdf build first)",
@@ -24,11 +24,13 @@ def from_build(build: str, slug: str, old_key: str, new_key: str) -> tuple[Stand
     for path in sorted(folder.glob("*.json")):
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if slug_of(data.get("title") or "") != slug:
+            if slug_of(Standard(str(path), data.get("title") or "", None)) != slug:
                 continue
             std = from_json(data)
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise InputError(f"cannot read the parsed model: {exc}", file=str(path)) from None
+        except KutseError:  # a title that gives no slug is no work of that slug
+            continue
         found[version_key(std)] = std
     if not found:
         raise InputError(f"no standard {slug!r} in the build", file=build)
