@@ -89,3 +89,11 @@ def test_a_title_twice_in_one_version_is_not_matched_by_title_alone():
     result = match(old, new)
     assert result.matches == []
     assert [a.competence.code for a in result.ambiguous] == ["B.3.1"]
+
+
+def test_a_lengthened_title_under_its_code_is_renamed_however_dissimilar():
+    result = match([comp("B.3.9", "Hankimine")], [comp("B.3.9", "Hankimine ja hangete korraldamine")])
+    assert pairs(result) == [("B.3.9", "B.3.9", "renamed")]
+    # under another code the title alone does not tell
+    result = match([comp("B.3.9", "Hankimine")], [comp("B.3.10", "Hankimine ja hangete korraldamine")])
+    assert result.matches == []

@@ -7,7 +7,9 @@ Rules, in order (docs/graph-model.md, "History"):
    sides: renumbered ("renumbered");
 3. a changed title, with or without a changed code: matched by title similarity (below), at
    least SAME_CODE_THRESHOLD when the code is kept ("renamed") and at least THRESHOLD when it
-   is not ("renamed-renumbered"). The best
+   is not ("renamed-renumbered"); a kept code whose title was lengthened or shortened (every
+   word of the shorter title is in the longer: "Hankimine" / "Hankimine ja hangete
+   korraldamine") is renamed whatever the similarity. The best
    scoring pair is matched first; when another candidate of either side scores within MARGIN
    of it the match is ambiguous: reported with its candidates, never guessed, unless exactly
    one of the close candidates keeps the code (the code is evidence, not a guess);
@@ -102,47 +104,64 @@ def lineage(old: Standard, new: Standard) -> Lineage:
 def match(olds: list[Competence], news: list[Competence]) -> Lineage:
     folded = {id(c): fold(c.title) for c in olds + news}
     pairs: dict[int, tuple[Competence, str, float]] = {}  # id(new) -> (old, reason, similarity)
-    left_old, left_new = list(olds), list(news)
+    taken: set[int] = set()  # ids of the competences matched (by identity: two may be equal)
 
     def take(o: Competence, n: Competence, reason: str, score: float) -> None:
         pairs[id(n)] = (o, reason, score)
-        left_old.remove(o)
-        left_new.remove(n)
+        taken.update((id(o), id(n)))
+
+    def left(comps: list[Competence]) -> list[Competence]:
+        return [c for c in comps if id(c) not in taken]
 
     # 1. same code and title
-    by_code = {c.code: c for c in news}
-    for o in list(left_old):
+    by_code: dict[str, Competence] = {}
+    for c in news:
+        by_code.setdefault(c.code, c)
+    for o in olds:
         n = by_code.get(o.code)
-        if n is not None and n in left_new and folded[id(n)] == folded[id(o)]:
+        if n is not None and id(n) not in taken and folded[id(n)] == folded[id(o)]:
             take(o, n, "same", 1.0)
     # 2. same title, another code, the title unique on both sides
-    old_titles = _unique(left_old, folded)
-    new_titles = _unique(left_new, folded)
-    for title, o in old_titles.items():
+    new_titles = _unique(left(news), folded)
+    for title, o in _unique(left(olds), folded).items():
         n = new_titles.get(title)
-        if n is not None and o in left_old and n in left_new:
+        if n is not None:
             take(o, n, "renumbered", 1.0)
-    # 3. similar titles, best first; close rivals make a match ambiguous
+    # 3. similar titles, best first (a kept code first among equals); close rivals of a pair
+    # still open make it ambiguous
     ambiguous: list[Ambiguous] = []
-    scores = _candidates(left_old, left_new, folded)
-    while scores:
-        o, n, score = max(scores, key=lambda s: (s[2], s[0].code == s[1].code))
-        rivals_of_o = [(b, s) for a, b, s in scores if a is o and score - s <= MARGIN]
-        rivals_of_n = [(a, s) for a, b, s in scores if b is n and score - s <= MARGIN]
+    scores = _candidates(left(olds), left(news), folded)
+    scores.sort(key=lambda p: (-p[2], p[0].code != p[1].code))
+    by_old: dict[int, list] = {}
+    by_new: dict[int, list] = {}
+    for pair in scores:
+        by_old.setdefault(id(pair[0]), []).append(pair)
+        by_new.setdefault(id(pair[1]), []).append(pair)
+    closed = set(taken)  # ids of competences matched or reported
+
+    def rivals(pairs: list, score: float, other: int) -> list[tuple[Competence, float]]:
+        return [(p[other], p[2]) for p in pairs
+                if id(p[0]) not in closed and id(p[1]) not in closed and score - p[2] <= MARGIN]
+
+    for o, n, score in scores:
+        if id(o) in closed or id(n) in closed:
+            continue
+        rivals_of_o = rivals(by_old[id(o)], score, 1)
+        rivals_of_n = rivals(by_new[id(n)], score, 0)
         chosen = (o, n, score) if len(rivals_of_o) == len(rivals_of_n) == 1 else \
             _keeping_code(o, n, rivals_of_o, rivals_of_n)
         if chosen is not None:
             o, n, score = chosen
             take(o, n, "renamed" if o.code == n.code else "renamed-renumbered", score)
-            scores = [s for s in scores if s[0] is not o and s[1] is not n]
+            closed.update((id(o), id(n)))
             continue
-        # ambiguous: report the competence whose candidates are close and drop its pairs
+        # ambiguous: report the competence whose candidates are close, never guess
         if len(rivals_of_o) > 1:
             ambiguous.append(Ambiguous("old", o, rivals_of_o))
-            scores = [s for s in scores if s[0] is not o]
+            closed.add(id(o))
         if len(rivals_of_n) > 1:
             ambiguous.append(Ambiguous("new", n, rivals_of_n))
-            scores = [s for s in scores if s[1] is not n]
+            closed.add(id(n))
     result = Lineage(ambiguous=ambiguous)
     # neither added nor removed: a competence that is ambiguous or one of the candidates
     unsure = {id(a.competence) for a in ambiguous}
@@ -151,8 +170,8 @@ def match(olds: list[Competence], news: list[Competence]) -> Lineage:
         if id(n) in pairs:
             o, reason, score = pairs[id(n)]
             result.matches.append(Match(o, n, reason, score))
-    result.added = [n for n in left_new if id(n) not in unsure]
-    result.removed = [o for o in left_old if id(o) not in unsure]
+    result.added = [n for n in left(news) if id(n) not in unsure]
+    result.removed = [o for o in left(olds) if id(o) not in unsure]
     return result
 
 
@@ -174,13 +193,23 @@ def _candidates(olds: list[Competence], news: list[Competence], folded: dict[int
         for n in news:
             need = SAME_CODE_THRESHOLD if o.code == n.code else THRESHOLD
             matcher.set_seq1(folded[id(n)])
+            b = folded[id(n)]
+            if o.code == n.code and _contained(a, b):
+                found.append((o, n, similarity(a, b)))
+                continue
             # upper bounds of the whole titles' ratio first: most pairs stop here
             if not a or matcher.real_quick_ratio() < need or matcher.quick_ratio() < need:
                 continue
-            score = similarity(a, folded[id(n)])
+            score = similarity(a, b)
             if score >= need:
                 found.append((o, n, score))
     return found
+
+
+def _contained(a: str, b: str) -> bool:
+    """Every word of the shorter folded title is a word of the longer."""
+    short, long = sorted((a.split(), b.split()), key=len)
+    return bool(short) and set(short) <= set(long)
 
 
 def _keeping_code(o, n, rivals_of_o, rivals_of_n):
