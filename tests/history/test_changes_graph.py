@@ -12,13 +12,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Literal
+from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import OWL, PROV, RDF
 
 from kutse_rdf import query as q
 from kutse_rdf.config import Config
 from kutse_rdf.graph import convert
-from kutse_rdf.graph.changes import changes_graph
+from kutse_rdf.graph.changes import changes_graph, changes_nt
 from kutse_rdf.graph.namespaces import KUTSE
 from kutse_rdf.graph.uris import Uris
 from kutse_rdf.versions import version_key, works
@@ -137,6 +137,14 @@ def test_what_the_later_version_removed_is_deprecated(graph, versions, uris):
 
 def test_no_changes_for_a_work_with_one_version(versions, uris):
     assert len(changes_graph(works(versions[:1], uris.standard_slug, DAY), uris)) == 0
+    assert changes_nt(works(versions[:1], uris.standard_slug, DAY), uris) == b""
+
+
+def test_changes_as_sorted_ntriples(versions, uris, graph):
+    nt = changes_nt(works(versions, uris.standard_slug, DAY), uris)
+    lines = nt.splitlines()
+    assert lines == sorted(set(lines)) and len(lines) == len(graph)
+    assert Graph().parse(data=nt, format="nt").isomorphic(graph)
 
 
 # -- the library queries ----------------------------------------------------------------------
@@ -201,3 +209,27 @@ def test_competence_history_of_a_removed_competence(store, versions, uris):
     got = run(store, "competence-history", standard=str(uris.standard(old)), code="B.3.6")
     assert [(r["versionKey"], r["competenceLabel"], r["deprecated"]) for r in got] == [
         ("5", "Küpsetiste valmistamine", "true")]
+
+
+def test_an_ambiguous_competence_is_recorded_not_linked(uris):
+    from kutse_rdf.model import Competence, Standard
+
+    def std(version, comps):
+        s = Standard("naidis.txt", "Näidis, tase 4", 4, version=version)
+        s.competences = [Competence(code, title, "mandatory", 4, [], [], [], None, 1)
+                         for code, title in comps]
+        return s
+
+    old = std("1", [("B.3.1", "Andmete analüüsimine")])
+    new = std("2", [("B.3.4", "Andmete analüüsimise"), ("B.3.5", "Andmete analüüsiminee")])
+    graph = changes_graph(works([old, new], uris.standard_slug, DAY), uris)
+    [node] = graph.subjects(RDF.type, KUTSE.VersionChange)
+    [(kind, before, after, old_value, new_value)] = [k for k in kinds(graph, node)
+                                                     if k[0] == "competence-ambiguous"]
+    assert (before, after, old_value) == (uris.competence(old, "B.3.1"), None,
+                                          "B.3.1 Andmete analüüsimine")
+    assert "B.3.4 Andmete analüüsimise" in new_value and "B.3.5 Andmete analüüsiminee" in new_value
+    # no lineage, nothing deprecated, neither candidate listed as added
+    assert list(graph.subject_objects(PROV.wasRevisionOf)) == []
+    assert list(graph.subjects(OWL.deprecated, None)) == []
+    assert [k for k in kinds(graph, node) if k[0] in ("competence-added", "competence-removed")] == []

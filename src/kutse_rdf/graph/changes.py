@@ -20,6 +20,7 @@ from typing import Iterable
 from rdflib import Graph, Literal, URIRef
 
 from kutse_rdf.graph.convert import bind_prefixes
+from kutse_rdf.graph.ntriples import sorted_lines
 from kutse_rdf.graph.namespaces import KUTSE, OWL, PROV, RDF, RDFS, XSD
 from kutse_rdf.graph.uris import Uris
 from kutse_rdf.history.diff import Diff, diff
@@ -36,6 +37,12 @@ def changes_graph(works: Iterable[Work], uris: Uris) -> Graph:
         for older, newer in zip(work.versions, work.versions[1:]):
             add_changes(graph, older, newer, uris)
     return graph
+
+
+def changes_nt(works: Iterable[Work], uris: Uris) -> bytes:
+    """changes_graph as sorted N-Triples lines (b"" when no work has two versions): the form
+    in which the build's dumps and query store take a graph."""
+    return sorted_lines(changes_graph(works, uris).serialize(format="nt", encoding="utf-8"))
 
 
 def add_changes(graph: Graph, old: Standard, new: Standard, uris: Uris,
@@ -90,12 +97,14 @@ class _Writer:
             self.add(iri, OWL.deprecated, Literal(True))
             self.change("competence-removed", old=iri, old_value=_named(c))
         for a in d.ambiguous:
-            std, other = (old, new) if a.side == "old" else (new, old)
+            # the competence on its side; its candidates, with their similarity, as the other value
             options = "; ".join(f"{c.code} {c.title} ({s})" for c, s in a.candidates)
-            iri = u.competence(std, a.competence.code)
-            self.change("competence-ambiguous", *((iri, None) if a.side == "old" else (None, iri)),
-                        old_value=_named(a.competence) if a.side == "old" else options,
-                        new_value=options if a.side == "old" else _named(a.competence))
+            if a.side == "old":
+                self.change("competence-ambiguous", old=u.competence(old, a.competence.code),
+                            old_value=_named(a.competence), new_value=options)
+            else:
+                self.change("competence-ambiguous", new=u.competence(new, a.competence.code),
+                            old_value=options, new_value=_named(a.competence))
         for c in d.competences:
             self.competence(c)
         self.requirements()
