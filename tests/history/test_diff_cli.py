@@ -99,3 +99,19 @@ def test_not_a_build(capsys, tmp_path):
     code, _, err = run(capsys, "--build", str(tmp_path), "kokk-tase-4", "5", "6")
     assert code == 2
     assert "not a build" in err
+
+
+def test_a_docx_version_gives_the_same_changes(capsys, tmp_path):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    for line in Path(V6).read_text(encoding="utf-8").split("\n"):
+        document.add_paragraph(line)
+    path = tmp_path / "kokk-v6.docx"
+    document.save(path)
+    _, from_txt, _ = run(capsys, V5, V6, "--format", "json")
+    code, from_docx, err = run(capsys, V5, str(path), "--format", "json")
+    assert code == 0, err
+    a, b = json.loads(from_txt), json.loads(from_docx)
+    assert b["new"]["file"] == "kokk-v6.docx"
+    a["new"]["file"] = b["new"]["file"]
+    assert a == b
