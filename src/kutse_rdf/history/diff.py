@@ -4,8 +4,10 @@ Competences are compared through their lineage (lineage.py): a renumbered compet
 competence under a new code, not one lost and one gained, in its own content and in what the
 qualification, partial qualifications and specialisations require. Indicators and knowledge
 items are compared as texts: the same text (spaces ignored) is kept wherever it moved; of the
-rest, pairs of similar texts (ratio at least REWORDED) are reworded, best pair first, and the
-others added or removed. Partial qualifications and specialisations are matched by title.
+rest, pairs of similar texts are reworded, best pair first, and the others added or removed.
+Texts are compared by their words (difflib's ratio on the lists of folded words, at least
+REWORDED): an indicator is a sentence, and a rewording changes words; letters would cost a
+hundred times more on long texts for no better pairs. Partial qualifications and specialisations are matched by title.
 
 Every comparison is within one standard, and the pairwise ones within one competence's lists or
 between one standard's competences, so the time is bounded by their squares (tens).
@@ -20,6 +22,9 @@ from kutse_rdf.history.lineage import Ambiguous, Lineage, fold, lineage
 from kutse_rdf.model import Competence, CompetenceChoice, CompetenceRef, Line, Standard
 
 REWORDED = 0.6  # an indicator or knowledge item at least this similar to a removed one is reworded
+# More unpaired texts than this in one list, on either side, and they are not paired (all added
+# and removed): a list is rewritten, and pairing would cost the square of its length.
+MAX_TEXTS = 100
 
 # The standard's own fields compared, with their names in the output.
 FIELDS = ("title", "level", "eqf", "name_en", "version", "register_code", "decision_number",
@@ -199,16 +204,18 @@ def texts(old: list[Line], new: list[Line]) -> Texts:
             old_left.remove(text)
             new_left.remove(text)
     pairs = []
-    for a in old_left:
-        matcher = difflib.SequenceMatcher(None, autojunk=False)
-        matcher.set_seq2(a.casefold())
-        for b in new_left:
-            matcher.set_seq1(b.casefold())
-            if matcher.real_quick_ratio() < REWORDED or matcher.quick_ratio() < REWORDED:
-                continue
-            score = matcher.ratio()
-            if score >= REWORDED:
-                pairs.append((score, a, b))
+    if len(old_left) <= MAX_TEXTS and len(new_left) <= MAX_TEXTS:
+        new_words = [fold(b).split() for b in new_left]
+        for a in old_left:
+            matcher = difflib.SequenceMatcher(None, autojunk=False)
+            matcher.set_seq2(fold(a).split())  # SequenceMatcher caches what it knows of seq2
+            for b, words in zip(new_left, new_words):
+                matcher.set_seq1(words)
+                if matcher.real_quick_ratio() < REWORDED or matcher.quick_ratio() < REWORDED:
+                    continue
+                score = matcher.ratio()
+                if score >= REWORDED:
+                    pairs.append((score, a, b))
     result = Texts()
     # best pair first; ties in the documents' order (sort is stable)
     for score, a, b in sorted(pairs, key=lambda p: -p[0]):
