@@ -9,7 +9,8 @@ Rules, in order (docs/graph-model.md, "History"):
    least SAME_CODE_THRESHOLD when the code is kept ("renamed") and at least THRESHOLD when it
    is not ("renamed-renumbered"); a kept code whose title was lengthened or shortened (every
    word of the shorter title is in the longer: "Hankimine" / "Hankimine ja hangete
-   korraldamine") is renamed whatever the similarity. The best
+   korraldamine") is renamed whatever the similarity (the whole titles' ratio is recorded).
+   The best
    scoring pair is matched first; when another candidate of either side scores within MARGIN
    of it the match is ambiguous: reported with its candidates, never guessed, unless exactly
    one of the close candidates keeps the code (the code is evidence, not a guess);
@@ -195,7 +196,8 @@ def _candidates(olds: list[Competence], news: list[Competence], folded: dict[int
             matcher.set_seq1(folded[id(n)])
             b = folded[id(n)]
             if o.code == n.code and _contained(a, b):
-                found.append((o, n, similarity(a, b)))
+                # its similarity: the whole titles' (the first or last word is new by design)
+                found.append((o, n, round(_ratio(a, b), 3)))
                 continue
             # upper bounds of the whole titles' ratio first: most pairs stop here
             if not a or matcher.real_quick_ratio() < need or matcher.quick_ratio() < need:
