@@ -27,8 +27,10 @@ def test_json_of_two_files(capsys):
     assert data["competences"]["added"] == [{"code": "B.3.7", "title": "Jookide valmistamine"}]
 
 
-@pytest.mark.parametrize("fmt, first", [("text", "version 5 (kokk-v5.txt) → version 6 (kokk-v6.txt)"),
-                                        ("md", "# Changes: version 5 (kokk-v5.txt) → version 6 (kokk-v6.txt)")])
+HEAD = "version 5 (kokk-v5.txt) → version 6 (kokk-v6.txt)"
+
+
+@pytest.mark.parametrize("fmt, first", [("text", HEAD), ("md", "# Changes: " + HEAD)])
 def test_text_and_markdown(capsys, fmt, first):
     code, out, _ = run(capsys, V5, V6, "--format", fmt)
     assert code == 0

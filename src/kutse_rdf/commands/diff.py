@@ -6,7 +6,8 @@ import sys
 
 from kutse_rdf.errors import EXIT_OK
 
-HELP = "print what changed between two versions of a standard (two files, or two versions in a build)"
+HELP = ("print what changed between two versions of a standard (two files, or two versions in "
+        "a build)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

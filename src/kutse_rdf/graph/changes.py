@@ -85,7 +85,8 @@ class _Writer:
         self.add(self.node, KUTSE.toVersion, u.standard(new))
         self.add(self.node, KUTSE.fromVersionKey, Literal(self.old_key))
         self.add(self.node, KUTSE.toVersionKey, Literal(self.new_key))
-        self.add(self.node, RDFS.label, Literal(f"{new.title}: {self.old_key} → {self.new_key}", lang="et"))
+        label = f"{new.title}: {self.old_key} → {self.new_key}"
+        self.add(self.node, RDFS.label, Literal(label, lang="et"))
         for name, a, b in d.fields:
             item = self.change("field-changed", u.standard(old), u.standard(new), a, b)
             self.add(item, KUTSE.changedField, Literal(name))

@@ -7,7 +7,8 @@ items are compared as texts: the same text (spaces ignored) is kept wherever it 
 rest, pairs of similar texts are reworded, best pair first, and the others added or removed.
 Texts are compared by their words (difflib's ratio on the lists of folded words, at least
 REWORDED): an indicator is a sentence, and a rewording changes words; letters would cost a
-hundred times more on long texts for no better pairs. Partial qualifications and specialisations are matched by title.
+hundred times more on long texts for no better pairs. Partial qualifications and
+specialisations are matched by title.
 
 Every comparison is within one standard, and the pairwise ones within one competence's lists or
 between one standard's competences, so the time is bounded by their squares (tens).
@@ -247,7 +248,9 @@ def _refs(kind: str, holder: Any) -> tuple[list[CompetenceRef], list[CompetenceC
 def _requirements(old: Standard, new: Standard, to_new: dict[str, str]) -> list[Requirements]:
     """Per holder, matched by kind and title: competences gained and lost (through the lineage),
     choice groups added, removed or changed."""
-    mapped: Callable[[str], str] = lambda code: to_new.get(code, f"old {code}")
+    def mapped(code: str) -> str:  # an old code as the new version's (removed: never equal)
+        return to_new.get(code, f"old {code}")
+
     olds = {(kind, title): holder for kind, title, holder in _holders(old)}
     result = []
     for kind, title, holder in _holders(new):
@@ -306,7 +309,9 @@ def _compare_choices(req: Requirements, old: list[CompetenceChoice], new: list[C
 
     olds = [_choice(c) for c in old]
     news = [_choice(c) for c in new]
-    same = lambda code: code  # noqa: E731 - new codes are already the new version's
+    def same(code: str) -> str:  # new codes are already the new version's
+        return code
+
     for o in list(olds):
         twin = next((n for n in news if key(n, same) == key(o, mapped)), None)
         if twin is not None:

@@ -85,26 +85,38 @@ def _version(side: dict) -> str:
     return f"version {side['version'] or 'draft'} ({side['file']})"
 
 
+HOLDERS = {"partial": "partial qualification", "specialisation": "specialisation"}
+
+
 def _lines(data: dict, md: bool) -> list[tuple[int, str]]:
     """(depth, text) of the readable forms; depth 0 is a heading."""
+    def q(text: str) -> str:
+        return f"“{text}”"
+
+    def code(text: str) -> str:
+        return f"`{text}`" if md else text
+
+    def codes(items: list[str]) -> str:
+        return ", ".join(map(code, items))
+
+    def where(x: dict) -> str:
+        if x["old_code"] == x["new_code"]:
+            return code(x["new_code"])
+        return f"{code(x['old_code'])} → {code(x['new_code'])}"
+
     out: list[tuple[int, str]] = []
-    q = (lambda t: f"“{t}”")
-    code = (lambda t: f"`{t}`") if md else (lambda t: t)
     if data["fields"]:
         out.append((0, "Standard"))
-        out += [(1, f"{f['field']}: {_value(f['old'])} → {_value(f['new'])}") for f in data["fields"]]
+        out += [(1, f"{f['field']}: {_arrow(f)}") for f in data["fields"]]
     c = data["competences"]
     if any(c.values()):
         out.append((0, "Competences"))
         out += [(1, f"added {code(x['code'])} {q(x['title'])}") for x in c["added"]]
         out += [(1, f"removed {code(x['code'])} {q(x['title'])}") for x in c["removed"]]
-        for x in c["renamed"]:
-            where = (code(x["new_code"]) if x["old_code"] == x["new_code"]
-                     else f"{code(x['old_code'])} → {code(x['new_code'])}")
-            out.append((1, f"renamed {where}: {q(x['old_title'])} → {q(x['new_title'])} "
-                           f"(title similarity {x['similarity']})"))
-        out += [(1, f"renumbered {code(x['old_code'])} → {code(x['new_code'])} {q(x['new_title'])}")
-                for x in c["renumbered"] if x["reason"] == "renumbered"]
+        out += [(1, f"renamed {where(x)}: {q(x['old_title'])} → {q(x['new_title'])} "
+                    f"(title similarity {x['similarity']})") for x in c["renamed"]]
+        out += [(1, f"renumbered {where(x)} {q(x['new_title'])}")
+                for x in c["renumbered"] if x["reason"] == "renumbered"]  # the rest: renamed
         for x in c["ambiguous"]:
             other = "new" if x["side"] == "old" else "old"
             options = ", ".join(f"{code(y['code'])} {q(y['title'])} ({y['similarity']})"
@@ -112,9 +124,7 @@ def _lines(data: dict, md: bool) -> list[tuple[int, str]]:
             out.append((1, f"ambiguous: {x['side']} {code(x['code'])} {q(x['title'])} could be "
                            f"{other} {options}; not matched, check by hand"))
         for x in c["changed"]:
-            where = (code(x["new_code"]) if x["old_code"] == x["new_code"]
-                     else f"{code(x['old_code'])} → {code(x['new_code'])}")
-            out.append((1, f"{where} {q(x['title'])}"))
+            out.append((1, f"{where(x)} {q(x['title'])}"))
             for kind, name in (("indicators", "indicator"), ("knowledge", "knowledge item")):
                 t = x[kind]
                 out += [(2, f"{name} added: {q(s)}") for s in t["added"]]
@@ -123,40 +133,41 @@ def _lines(data: dict, md: bool) -> list[tuple[int, str]]:
                     out += [(2, f"{name} reworded:"), (3, f"old: {q(pair['old'])}"),
                             (3, f"new: {q(pair['new'])}")]
             if x["ecf"]["added"]:
-                out.append((2, "e-CF added: " + ", ".join(map(code, x["ecf"]["added"]))))
+                out.append((2, "e-CF added: " + codes(x["ecf"]["added"])))
             if x["ecf"]["removed"]:
-                out.append((2, "e-CF removed: " + ", ".join(map(code, x["ecf"]["removed"]))))
+                out.append((2, "e-CF removed: " + codes(x["ecf"]["removed"])))
             for key, name in (("level", "EKR level"), ("group", "group"),
                               ("assessment", "assessment")):
                 if x[key]:
-                    out.append((2, f"{name}: {_value(x[key]['old'])} → {_value(x[key]['new'])}"))
+                    out.append((2, f"{name}: {_arrow(x[key])}"))
     if data["requirements"]:
         out.append((0, "Requirements"))
         for r in data["requirements"]:
             holder = ("the qualification" if r["kind"] == "qualification"
-                      else f"{'partial qualification' if r['kind'] == 'partial' else 'specialisation'} "
-                           f"{q(r['title'])}")
+                      else f"{HOLDERS[r['kind']]} {q(r['title'])}")
             out.append((1, holder + ("" if r["status"] == "changed" else f" ({r['status']})")))
             if r["gained"]:
-                out.append((2, "requires now: " + ", ".join(map(code, r["gained"]))))
+                out.append((2, "requires now: " + codes(r["gained"])))
             if r["lost"]:
-                out.append((2, "no longer requires: " + ", ".join(map(code, r["lost"]))))
+                out.append((2, "no longer requires: " + codes(r["lost"])))
             ch = r["choices"]
             out += [(2, f"choice added: {y['text']}") for y in ch["added"]]
             out += [(2, f"choice removed: {y['text']}") for y in ch["removed"]]
             for y in ch["changed"]:
                 out.append((2, f"choice changed: {y['old']['text']} → {y['new']['text']}"))
                 if y["gained"]:
-                    out.append((3, "new options: " + ", ".join(map(code, y["gained"]))))
+                    out.append((3, "new options: " + codes(y["gained"])))
                 if y["lost"]:
-                    out.append((3, "options no longer: " + ", ".join(map(code, y["lost"]))
-                                   + " (old codes)"))
+                    out.append((3, "options no longer: " + codes(y["lost"]) + " (old codes)"))
             if r["general_skills"]:
-                out.append((2, f"general skills required: {r['general_skills']['old']} → "
-                               f"{r['general_skills']['new']}"))
+                out.append((2, f"general skills required: {_arrow(r['general_skills'])}"))
             if r["level"]:
-                out.append((2, f"EKR level: {_value(r['level']['old'])} → {_value(r['level']['new'])}"))
+                out.append((2, f"EKR level: {_arrow(r['level'])}"))
     return out
+
+
+def _arrow(pair: dict) -> str:
+    return f"{_value(pair['old'])} → {_value(pair['new'])}"
 
 
 def _value(value: Any) -> str:

@@ -51,8 +51,8 @@ def _refs(items: list[dict]) -> list[CompetenceRef]:
 
 
 def _choices(items: list[dict]) -> list[CompetenceChoice]:
-    return [CompetenceChoice(c["minimum"], _refs(c["option_refs"]), c["line"], c.get("kind", "choice"))
-            for c in items]
+    return [CompetenceChoice(c["minimum"], _refs(c["option_refs"]), c["line"],
+                             c.get("kind", "choice")) for c in items]
 
 
 def from_json(data: dict[str, Any]) -> Standard:
@@ -64,7 +64,8 @@ def from_json(data: dict[str, Any]) -> Standard:
                  "decision_date", "valid_until", "version", "approved_by", "ecf_version"):
         if name in data:
             setattr(std, name, data[name])
-    std.authors = [Author(a["name"], a.get("organisation"), a["line"]) for a in data.get("authors", [])]
+    std.authors = [Author(a["name"], a.get("organisation"), a["line"])
+                   for a in data.get("authors", [])]
     std.competences = [
         Competence(c["code"], c["title"], c["group"], c.get("level"), c.get("ecf", []),
                    _lines(c["indicators"], c["indicator_lines"]),
@@ -78,7 +79,8 @@ def from_json(data: dict[str, Any]) -> Standard:
     std.qualification_choices = _choices(data.get("qualification_choices", []))
     std.partial_qualifications = [
         PartialQualification(p["title"], p.get("level"), _refs(p["competence_refs"]), p["line"],
-                             p.get("requires_general_skills", False), _choices(p.get("choices", [])))
+                             p.get("requires_general_skills", False),
+                             _choices(p.get("choices", [])))
         for p in data.get("partial_qualifications", [])]
     std.specialisations = [
         Specialisation(s["title"], _refs(s["competence_refs"]), s["line"],
