@@ -198,6 +198,8 @@ def _space(text: str | None) -> str:
 
 def texts(old: list[Line], new: list[Line]) -> Texts:
     """Added, removed and reworded texts of two lists (module docstring)."""
+    if len(old) == len(new) and all(a.text == b.text for a, b in zip(old, new)):
+        return Texts()  # most lists do not change
     old_left = [_space(t.text) for t in old]
     new_left = [_space(t.text) for t in new]
     for text in list(old_left):  # the same text, wherever it is
