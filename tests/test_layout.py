@@ -10,6 +10,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "kutse_rdf"
 STAGES = (
     ("errors", "config", "resources", "model", "processes", "versions"),
     ("reading",),
+    ("history",),  # what changed between two versions of a standard, on the model
     ("graph", "esco"),  # an ESCO release is reference vocabulary, like the shipped subset
     ("engine",),
     ("query",),

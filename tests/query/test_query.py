@@ -30,7 +30,8 @@ REQUIRED = ("competences-by-partial", "ecf-coverage", "ecf-uncovered", "ecf-area
             "coverage-matrix", "coverage-summary", "esco-links", "level-check",
             "compare-standards")
 # the queries with required parameters (the build does not run them)
-NEEDS_PARAMS = ("compare-standards", "competence-table", "coverage-matrix", "requirements")
+NEEDS_PARAMS = ("changes-between", "compare-standards", "competence-history", "competence-table",
+                "coverage-matrix", "requirements")
 MINI_STANDARD = "https://w3id.org/kutse-rdf/id/standard/naidis-tase-6"
 
 
@@ -58,7 +59,9 @@ def run(store, name, **params):
 def params_for(name, a, b):
     """Values for a query's required parameters: standards a and b."""
     return {"compare-standards": {"a": a, "b": b}, "coverage-matrix": {"standard": a},
-            "competence-table": {"standard": a}, "requirements": {"standard": a}}.get(name, {})
+            "competence-table": {"standard": a}, "requirements": {"standard": a},
+            "competence-history": {"standard": a, "code": "B.3.1"},
+            "changes-between": {"standard": a}}.get(name, {})
 
 
 def assert_engines_agree(store, dataset, name, params=None, unbound=False):

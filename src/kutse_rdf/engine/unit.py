@@ -16,12 +16,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
-from rdflib import Literal, URIRef
-from rdflib.plugins.serializers.nt import _quoteLiteral
+from rdflib import URIRef
 
 from kutse_rdf.config import Config
 from kutse_rdf.graph.ntriples import (TURTLE_PREFIXES, elm_prefixes, own_pieces, sorted_lines,
-                                      strip_prefixes, turtle, with_predicates)
+                                      sorted_nt, strip_prefixes, turtle, with_predicates)
 from kutse_rdf.errors import DocumentError, KutseError
 from kutse_rdf.model import Standard
 from kutse_rdf.processes import die_with_parent
@@ -90,25 +89,6 @@ class UnitResult:
         offset, length = section
         with open(self.pack, "rb") as source:
             copy_range(source.fileno(), out.fileno(), offset + skip, length - skip)
-
-
-def sorted_nt(triples: Iterable) -> bytes:
-    """Triples (a graph, or a list of them) as N-Triples with lines sorted as bytes: a rebuild
-    gives the same bytes. The lines are those of rdflib's "nt" serializer (its own row
-    function writes literals); each IRI is written once per call, not once per use, and no
-    rdflib store is iterated, which makes this much cheaper than graph.serialize."""
-    written: dict = {}
-
-    def term(node) -> str:
-        text = written.get(node)
-        if text is None:
-            text = written[node] = node.n3()  # raises on an IRI N-Triples cannot carry
-        return text
-
-    rows = [f"{term(s)} {term(p)} {_quoteLiteral(o) if isinstance(o, Literal) else term(o)} .\n"
-            for s, p, o in triples]
-    lines = sorted(set("".join(rows).encode("utf-8").splitlines()) - {b""})
-    return b"\n".join(lines) + b"\n" if lines else b""
 
 
 def serialise(result: UnitResult, std: Standard, subject: str, graph: Iterable,

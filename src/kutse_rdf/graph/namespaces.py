@@ -151,6 +151,23 @@ class KUTSE(DefinedNamespace):
     sourceFile: URIRef  # file name the resource was parsed from
     sourceLine: URIRef  # 1-based line in that file
 
+    # History (graph/changes.py)
+    VersionChange: URIRef
+    Change: URIRef
+    fromVersion: URIRef
+    toVersion: URIRef
+    fromVersionKey: URIRef
+    toVersionKey: URIRef
+    hasChange: URIRef
+    changeKind: URIRef
+    oldResource: URIRef
+    newResource: URIRef
+    oldValue: URIRef
+    newValue: URIRef
+    changedField: URIRef
+    lineageReason: URIRef
+    titleSimilarity: URIRef
+
 
 class ELM(DefinedNamespace):
     """The European Learning Model: the terms of the EU's LOQ profile (shapes/elm/), the only

@@ -4,8 +4,11 @@ unit's bytes (the engine, the dumps, the validation report) uses these."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 import pyoxigraph as ox
+from rdflib import Literal
+from rdflib.plugins.serializers.nt import _quoteLiteral
 
 from kutse_rdf.graph.convert import PREFIXES
 from kutse_rdf.graph.namespaces import prefixes
@@ -35,6 +38,25 @@ def sorted_lines(*texts: bytes) -> bytes:
     """N-Triples texts merged: each line once, sorted as bytes."""
     lines = {line for text in texts for line in text.splitlines() if line}
     return b"\n".join(sorted(lines)) + b"\n" if lines else b""
+
+
+def sorted_nt(triples: Iterable) -> bytes:
+    """Triples (a graph, or a list of them) as N-Triples with lines sorted as bytes: a rebuild
+    gives the same bytes. The lines are those of rdflib's "nt" serializer (its own row
+    function writes literals); each IRI is written once per call, not once per use, and no
+    rdflib store is iterated, which makes this much cheaper than graph.serialize."""
+    written: dict = {}
+
+    def term(node) -> str:
+        text = written.get(node)
+        if text is None:
+            text = written[node] = node.n3()  # raises on an IRI N-Triples cannot carry
+        return text
+
+    rows = [f"{term(s)} {term(p)} {_quoteLiteral(o) if isinstance(o, Literal) else term(o)} .\n"
+            for s, p, o in triples]
+    lines = sorted(set("".join(rows).encode("utf-8").splitlines()) - {b""})
+    return b"\n".join(lines) + b"\n" if lines else b""
 
 
 def split_own(nt: bytes, subject: str) -> tuple[bytes, bytes]:

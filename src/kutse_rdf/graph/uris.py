@@ -174,3 +174,7 @@ class Uris:
 
     def elm_graph(self) -> URIRef:
         return self._uri("graph/elm")
+
+    def changes_graph(self) -> URIRef:
+        """The named graph of the changes between versions (graph/changes.py)."""
+        return self._uri("graph/changes")
