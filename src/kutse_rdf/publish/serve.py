@@ -74,6 +74,10 @@ EXTRA_TYPES = {
     ".jsonld": "application/ld+json", ".rq": "application/sparql-query",
     ".json": "application/json", ".js": "text/javascript", ".svg": "image/svg+xml",
 }
+# A resource IRI's representations, first = the default: the files the site writes in the
+# resource's folder (the HTML page is the folder itself). See Handler.resource.
+REPRESENTATIONS = {"text/html": "", "text/turtle": "index.ttl",
+                   "application/ld+json": "index.jsonld"}
 MAX_BODY = 10 * 1024 * 1024
 CONNECTIONS = 32          # requests handled at once; further ones wait in the listen backlog
 BACKLOG = 256
@@ -294,7 +298,7 @@ class Handler(SimpleHTTPRequestHandler):
             self.workbench_file(*WORKBENCH_FILES[path])
         elif path == f"{ENDPOINT}/library.json":
             self.library()
-        else:
+        elif not self.resource(path):
             super().do_GET()
 
     # -- the query workbench (GET /sparql from a browser) ------------------------------------
@@ -335,7 +339,7 @@ class Handler(SimpleHTTPRequestHandler):
         self.request_read()
         if self.to_endpoint:
             self.plain(HTTPStatus.METHOD_NOT_ALLOWED, "use GET or POST for SPARQL")
-        else:
+        elif not self.resource(self.path.split("#", 1)[0].split("?", 1)[0]):
             super().do_HEAD()
 
     def do_POST(self) -> None:
@@ -376,6 +380,43 @@ class Handler(SimpleHTTPRequestHandler):
         self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
         self.send_header("Access-Control-Allow-Headers", "Content-Type, Accept")
         self.end_headers()
+
+    # -- linked data: a resource IRI answers by the Accept header ----------------------------
+
+    def resource(self, path: str) -> bool:
+        """Answer a resource IRI's path (a site folder with a page, named without its final
+        slash, as the IRI is) with 303 See Other to the representation the Accept header prefers:
+        the page (the folder), index.ttl or index.jsonld; 406 when it accepts none of them. The
+        IRI names the thing (a competence), not a document about it, hence 303 (W3C, Cool URIs
+        for the Semantic Web). False for any other path."""
+        if path.endswith("/"):
+            return False
+        folder = Path(self.translate_path(path))
+        root = os.path.realpath(self.directory)
+        if not os.path.realpath(folder).startswith(root + os.sep) or \
+                not (folder / "index.html").is_file():
+            return False
+        offered = {media: file for media, file in REPRESENTATIONS.items()
+                   if not file or (folder / file).is_file()}
+        links = ", ".join(f'<{path}/{file}>; rel="alternate"; type="{media}"'
+                          for media, file in offered.items())
+        media = negotiate(self.headers.get("Accept", ""), list(offered))
+        if media is None:
+            body = ("this resource is available as " + ", ".join(offered) + "\n").encode("utf-8")
+            self.send_response(HTTPStatus.NOT_ACCEPTABLE)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+        else:
+            body = b""
+            self.send_response(HTTPStatus.SEE_OTHER)
+            self.send_header("Location", f"{path}/{offered[media]}")
+            self.send_header("Content-Length", "0")
+        self.send_header("Vary", "Accept")
+        self.send_header("Link", links)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        return True
 
     # -- static files ----------------------------------------------------------------------
 
@@ -483,31 +524,41 @@ def uses_service(query: str) -> bool:
 
 
 def negotiate(accept: str, offered: list[str]) -> str | None:
-    """The offered media type the Accept header prefers (q-values, wildcards); the first offered
-    when the header is empty."""
-    wanted: list[tuple[float, int, str]] = []
-    for position, item in enumerate(accept.split(",")):
+    """The offered media type the Accept header prefers, or None when it accepts none of them
+    (RFC 9110, 12.5.1): each offered type gets the quality of the most specific range that
+    matches it (`text/turtle` before `text/*` before `*/*`, so `text/html;q=0, */*` excludes
+    HTML); the highest quality wins, then the range named first, then the first offered. An
+    empty header accepts anything: the first offered."""
+    ranges: list[tuple[str, float]] = []
+    for item in accept.split(","):
         parts = [p.strip() for p in item.split(";")]
         if not parts[0]:
             continue
         quality = 1.0
         for part in parts[1:]:
-            if part.startswith("q="):
+            if part.lower().startswith("q="):
                 try:
-                    quality = float(part[2:])
+                    quality = min(max(float(part[2:]), 0.0), 1.0)
                 except ValueError:
                     quality = 0.0
-        wanted.append((-quality, position, parts[0].lower()))
-    if not wanted:
+        ranges.append((parts[0].lower(), quality))
+    if not ranges:
         return offered[0]
-    for negative_quality, _, media in sorted(wanted):
-        if negative_quality == 0:
-            break
-        for candidate in offered:
-            major = candidate.split("/")[0]
-            if media in (candidate, "*/*", f"{major}/*"):
-                return candidate
-    return None
+    best: tuple[float, int, int] | None = None
+    choice = None
+    for rank, candidate in enumerate(offered):
+        major = candidate.split("/")[0] + "/*"
+        matched = None  # (specificity, quality, position in the header)
+        for position, (media, quality) in enumerate(ranges):
+            specificity = {candidate: 3, major: 2, "*/*": 1}.get(media, 0)
+            if specificity and (matched is None or specificity > matched[0]):
+                matched = (specificity, quality, position)
+        if matched is None or matched[1] <= 0:
+            continue
+        key = (-matched[1], matched[2], rank)
+        if best is None or key < best:
+            best, choice = key, candidate
+    return choice
 
 
 # ---------------------------------------------------------------------------------------------
