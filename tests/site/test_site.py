@@ -144,11 +144,14 @@ def test_hostile_titles_are_escaped(xss):
                 assert attrs.get("src") and not text.strip(), page
     competence = parse_page(xss / "standard/xss-juht-tase-6/competence/B.3.1/index.html")
     assert squash(competence.h1) == "B.3.1 Riskijuhtimine <script>alert(1)</script>"
-    # indicator 2 as written in the fixture, escaped once, both in the indicator list and in the
+    # indicator 2 as written in the fixture, escaped once, in the indicator list, in the
     # statements table (rows joined in Python, site_render.markup_writers, not by the template)
+    # and in the meta description (the indicators, joined by "; ")
     html = (xss / "standard/xss-juht-tase-6/competence/B.3.1/index.html").read_text(encoding="utf-8")
     escaped = "Kommunikeerib riske &#34;jutumärkides&#34; &amp; &lt;b&gt;paksult&lt;/b&gt;."
-    assert html.count(escaped) == 2
+    assert html.count(escaped) == 3
+    assert competence.meta["description"].endswith(
+        'Kommunikeerib riske "jutumärkides" & <b>paksult</b>.')
     assert f'<li id="indicator-2"><span>{escaped}</span></li>' in html
     search_index = (xss / "assets" / "search-index.js").read_text(encoding="utf-8")
     assert "</script>" not in search_index
@@ -316,10 +319,15 @@ def test_no_broken_internal_link_or_missing_alternate(seed, xss):
 
 def test_no_external_resources_loaded(seed):
     """Nothing a browser fetches by itself (scripts, styles, images, frames, link elements) points
-    outside the site; absolute URLs appear only in <a> links and inside the JSON-LD."""
+    outside the site; absolute URLs appear only in <a> links, inside the JSON-LD and in the
+    <link>s a browser does not fetch (canonical, hreflang), which name the page's URL under the
+    base URI."""
     for page in html_pages(seed):
         html = page.read_text(encoding="utf-8")
         for tag in re.findall(r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*>", html):
+            if re.match(r'<link rel="(?:canonical|alternate" hreflang="[a-z-]+)" href="', tag):
+                assert f'href="{BASE}' in tag, (page, tag)
+                continue
             assert not re.search(r'(?:src|href)="(?:[a-z]+:)?//', tag), (page, tag)
     css = (seed / "assets" / "style.css").read_text(encoding="utf-8")
     assert "url(" not in css and "@import" not in css and "@font-face" not in css
@@ -420,8 +428,17 @@ def test_void_dcat(seed):
 def test_sitemap_robots_404(seed):
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locs = [e.text for e in ET.parse(seed / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
-    assert STD in locs and STD + "/competence/B.3.5" in locs
+    assert STD + "/" in locs and STD + "/competence/B.3.5/" in locs
     assert BASE + "en/standard/it-juht-tase-7/" in locs
+    # the site's own pages only, each once, each a page of the site (an ESCO concept's page by
+    # its folder here, never by the ESCO IRI)
+    assert len(locs) == len(set(locs))
+    assert all(loc.startswith(BASE) for loc in locs)
+    pages = {BASE + p.parent.relative_to(seed).as_posix().removeprefix(".") + "/"
+             for p in html_pages(seed) if p.name == "index.html"}
+    pages = {u.replace(BASE + "/", BASE) for u in pages}
+    assert set(locs) == pages
+    assert BASE + "esco/isco/C2529/" in locs and BASE + "coverage/standard/it-juht-tase-7/" in locs
     assert f"Sitemap: {BASE}sitemap.xml" in (seed / "robots.txt").read_text(encoding="utf-8")
     assert "404" in (seed / "404.html").read_text(encoding="utf-8")
 
