@@ -110,3 +110,36 @@ def test_negotiate_takes_the_most_specific_range():
     assert negotiate("text/*;q=0.2, text/turtle;q=0.1, */*;q=0.3", offered) == "application/ld+json"
     assert negotiate("TEXT/Turtle", offered) == "text/turtle"
     assert negotiate("*/*;q=0", offered) is None
+
+
+VOID_TTL = """@prefix void: <http://rdfs.org/ns/void#> .
+<http://h.example/k/void.ttl#dataset> a void:Dataset ; void:uriSpace "http://h.example/k/" ;
+    void:triples 3 ; void:subset <http://h.example/k/void.ttl#graph-a> .
+<http://h.example/k/void.ttl#graph-a> a void:Dataset ; void:triples 3 .
+"""
+
+
+@pytest.mark.parametrize("path, rdf_format", [("/.well-known/void", ox.RdfFormat.TURTLE),
+                                               ("/void.ttl", ox.RdfFormat.TURTLE),
+                                               ("/void.jsonld", ox.RdfFormat.JSON_LD)])
+def test_void_names_this_servers_sparql_endpoint(tmp_path, path, rdf_format):
+    """The build cannot know where it is served: serve adds its /sparql to the dataset (the node
+    with a void:uriSpace), not to its subsets; the rest of the description is kept."""
+    build = make_build(tmp_path / "build")
+    void = [ox.Triple(q.subject, q.predicate, q.object)
+            for q in ox.parse(VOID_TTL.encode(), format=ox.RdfFormat.TURTLE)]
+    (build / "site" / "void.ttl").write_text(VOID_TTL, encoding="utf-8")
+    (build / "site" / ".well-known").mkdir()
+    (build / "site" / ".well-known" / "void").write_text(VOID_TTL, encoding="utf-8")
+    (build / "site" / "void.jsonld").write_bytes(ox.serialize(void, format=ox.RdfFormat.JSON_LD))
+    with serving(build) as srv:
+        status, headers, body = request(srv, path, None)
+        port = srv.server_address[1]
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/turtle" if rdf_format == ox.RdfFormat.TURTLE
+                                              else "application/ld+json")
+    served = {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=rdf_format)}
+    endpoint = ox.Triple(ox.NamedNode("http://h.example/k/void.ttl#dataset"),
+                         ox.NamedNode("http://rdfs.org/ns/void#sparqlEndpoint"),
+                         ox.NamedNode(f"http://127.0.0.1:{port}/sparql"))
+    assert served == set(void) | {endpoint}

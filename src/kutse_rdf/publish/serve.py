@@ -78,6 +78,11 @@ EXTRA_TYPES = {
 # resource's folder (the HTML page is the folder itself). See Handler.resource.
 REPRESENTATIONS = {"text/html": "", "text/turtle": "index.ttl",
                    "application/ld+json": "index.jsonld"}
+# The site's VoID description, served with this server's SPARQL endpoint added (the build
+# cannot know where it will be served); media types by path, as .well-known/void has no suffix.
+VOID_FILES = {"/void.ttl": ox.RdfFormat.TURTLE, "/.well-known/void": ox.RdfFormat.TURTLE,
+              "/void.jsonld": ox.RdfFormat.JSON_LD}
+VOID = "http://rdfs.org/ns/void#"
 MAX_BODY = 10 * 1024 * 1024
 CONNECTIONS = 32          # requests handled at once; further ones wait in the listen backlog
 BACKLOG = 256
@@ -298,6 +303,8 @@ class Handler(SimpleHTTPRequestHandler):
             self.workbench_file(*WORKBENCH_FILES[path])
         elif path == f"{ENDPOINT}/library.json":
             self.library()
+        elif path in VOID_FILES and self.server.queries is not None:
+            self.void(path)
         elif not self.resource(path):
             super().do_GET()
 
@@ -337,9 +344,12 @@ class Handler(SimpleHTTPRequestHandler):
 
     def do_HEAD(self) -> None:
         self.request_read()
+        path = self.path.split("#", 1)[0].split("?", 1)[0]
         if self.to_endpoint:
             self.plain(HTTPStatus.METHOD_NOT_ALLOWED, "use GET or POST for SPARQL")
-        elif not self.resource(self.path.split("#", 1)[0].split("?", 1)[0]):
+        elif path in VOID_FILES and self.server.queries is not None:
+            self.void(path)
+        elif not self.resource(path):
             super().do_HEAD()
 
     def do_POST(self) -> None:
@@ -417,6 +427,35 @@ class Handler(SimpleHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
         return True
+
+    def void(self, path: str) -> None:
+        """The site's VoID description with `void:sparqlEndpoint` this server's /sparql (as the
+        client addressed it: the Host header was checked) on the dataset, the node with a
+        void:uriSpace."""
+        file = Path(self.directory) / path.lstrip("/")
+        if not file.is_file():
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return
+        rdf_format = VOID_FILES[path]
+        try:
+            triples = [ox.Triple(q.subject, q.predicate, q.object)
+                       for q in ox.parse(file.read_bytes(), format=rdf_format)]
+        except (SyntaxError, ValueError) as exc:
+            self.plain(HTTPStatus.INTERNAL_SERVER_ERROR, f"{path} cannot be read: {exc}")
+            return
+        host = self.headers.get("Host") or f"{HOST}:{self.server.server_address[1]}"
+        endpoint = ox.NamedNode(f"http://{host.strip()}{ENDPOINT}")
+        for dataset in {t.subject for t in triples if t.predicate.value == VOID + "uriSpace"}:
+            triples.append(ox.Triple(dataset, ox.NamedNode(VOID + "sparqlEndpoint"), endpoint))
+        body = ox.serialize(triples, format=rdf_format, prefixes={"void": VOID})
+        media = "text/turtle; charset=utf-8" if rdf_format == ox.RdfFormat.TURTLE \
+            else "application/ld+json"
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", media)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     # -- static files ----------------------------------------------------------------------
 

@@ -102,9 +102,15 @@ class TripleCounts:
         return count
 
 
-def dataset_description(base: str, settings: dict, downloads: list[dict], triples_count: int) -> dict:
+SD = "http://www.w3.org/ns/sparql-service-description#"
+
+
+def dataset_description(base: str, settings: dict, downloads: list[dict], triples_count: int,
+                        graphs: list[dict] = ()) -> dict:
     """VoID/DCAT triples of the dataset, and the same facts as a schema.org Dataset node.
-    `triples_count`: distinct statements of the asserted graphs (standards and reference)."""
+    `triples_count`: distinct statements of the asserted graphs (standards and reference);
+    `graphs`: data/graphs.json's entries, each named graph a VoID subset with its triple count
+    and dump. (The SPARQL endpoint is not known here: `kutse-rdf serve` adds its own.)"""
     dataset = ox.NamedNode(base + "void.ttl#dataset")
     licence = ox.NamedNode(settings["licence"])
     title = ox.Literal("kutse-rdf: Estonian occupational standards as linked data", language="en")
@@ -121,6 +127,20 @@ def dataset_description(base: str, settings: dict, downloads: list[dict], triple
     ]
     for prefix in ("kutse", "skos", "dct", "prov", "schema"):
         triples.append(ox.Triple(dataset, ox.NamedNode(VOID.vocabulary), ox.NamedNode(PREFIXES[prefix])))
+    for entry in graphs:
+        if not (isinstance(entry, dict) and entry.get("graph") and entry.get("file")):
+            continue
+        name = str(entry["file"]).rsplit(".", 1)[0].replace("/", "-")
+        subset = ox.NamedNode(base + "void.ttl#graph-" + name)
+        triples += [
+            ox.Triple(dataset, ox.NamedNode(VOID.subset), subset),
+            ox.Triple(subset, ox.NamedNode(RDF.type), ox.NamedNode(VOID.Dataset)),
+            ox.Triple(subset, ox.NamedNode(SD + "name"), ox.NamedNode(str(entry["graph"]))),
+            ox.Triple(subset, ox.NamedNode(VOID.dataDump), ox.NamedNode(base + "data/" + str(entry["file"]))),
+        ]
+        if isinstance(entry.get("triples"), int):
+            triples.append(ox.Triple(subset, ox.NamedNode(VOID.triples),
+                                     ox.Literal(str(entry["triples"]), datatype=ox.NamedNode(XSD.integer))))
     schema_distributions = []
     for entry in downloads:
         url = ox.NamedNode(base + entry["path"])
@@ -144,5 +164,5 @@ def dataset_description(base: str, settings: dict, downloads: list[dict], triple
               "description": "Estonian occupational standards (kutsestandardid) as an RDF/SKOS graph "
                              "linked to e-CF, ESCO and the EQF.",
               "license": settings["licence"], "distribution": schema_distributions}
-    return {"triples": triples, "prefixes": prefixes("void", "dcat", "dct", "xsd", "foaf"),
+    return {"triples": triples, "prefixes": {**prefixes("void", "dcat", "dct", "xsd", "foaf"), "sd": SD},
             "schema": schema}

@@ -292,7 +292,8 @@ class SiteWriter:
         self.reports_ready()  # the downloads (hence home, VoID) and the coverage index read reports/
         downloads = download_files(self.root, self.out, self.settings)
         renderer.output.files += len(downloads)
-        description = dataset_description(self.config.base_uri, self.settings, downloads, shared.triples)
+        description = dataset_description(self.config.base_uri, self.settings, downloads, shared.triples,
+                                          read_manifest(self.root))
         self.coverage_index(renderer, links_of)
         cards = {lang: {iri: standards.outputs[iri].card.get(lang, {}) for iri in site.standards}
                  for lang in self.languages}
