@@ -394,17 +394,19 @@ class Handler(SimpleHTTPRequestHandler):
     # -- linked data: a resource IRI answers by the Accept header ----------------------------
 
     def resource(self, path: str) -> bool:
-        """Answer a resource IRI's path (a site folder with a page, named without its final
-        slash, as the IRI is) with 303 See Other to the representation the Accept header prefers:
-        the page (the folder), index.ttl or index.jsonld; 406 when it accepts none of them. The
-        IRI names the thing (a competence), not a document about it, hence 303 (W3C, Cool URIs
-        for the Semantic Web). False for any other path."""
+        """Answer a resource IRI's path (a site folder with a page and its data, index.ttl,
+        named without its final slash, as the IRI is) with 303 See Other to the representation
+        the Accept header prefers: the page (the folder), index.ttl or index.jsonld; 406 when it
+        accepts none of them. The IRI names the thing (a competence), not a document about it,
+        hence 303 (W3C, Cool URIs for the Semantic Web). False for any other path (a folder
+        without data, such as downloads/, gets the usual redirect to its slash), as the
+        deployment files of deploy/ do."""
         if path.endswith("/"):
             return False
         folder = Path(self.translate_path(path))
         root = os.path.realpath(self.directory)
         if not os.path.realpath(folder).startswith(root + os.sep) or \
-                not (folder / "index.html").is_file():
+                not (folder / "index.html").is_file() or not (folder / "index.ttl").is_file():
             return False
         offered = {media: file for media, file in REPRESENTATIONS.items()
                    if not file or (folder / file).is_file()}
