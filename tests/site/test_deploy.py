@@ -171,6 +171,14 @@ def apache(www):
     work.chmod(0o777)
     shutil.copy(DEPLOY / "apache" / "htaccess", www / "site" / ".htaccess")
     (www / "site" / ".htaccess").chmod(0o644)
+    # w3id.org's folder for the project, on the same server, sending its IRIs to the site here
+    w3id = www / "site" / "kutse-rdf"
+    w3id.mkdir(mode=0o755)
+    rules = (DEPLOY / "w3id" / "htaccess").read_text(encoding="utf-8")
+    assert "https://data.example.ee/kutse/" in rules
+    (w3id / ".htaccess").write_text(rules.replace("https://data.example.ee/kutse/",
+                                                  f"http://127.0.0.1:{port}/"), encoding="utf-8")
+    (w3id / ".htaccess").chmod(0o644)
     modules = ["mpm_event", "authz_core", "dir", "mime", "rewrite", "headers", "unixd"]
     loads = "\n".join(f"LoadModule {m}_module {APACHE_MODULES}/mod_{m}.so" for m in modules
                       if (APACHE_MODULES / f"mod_{m}.so").exists())
@@ -278,3 +286,22 @@ def test_where_the_static_rules_differ_from_serve(nginx, apache, kutse_serve, ac
     for port in (nginx, apache):
         assert urlparse(ask(port, RESOURCE, accept)[1]["Location"]).path == RESOURCE + static
     assert urlparse(ask(kutse_serve, RESOURCE, accept)[1]["Location"]).path == RESOURCE + serve
+
+
+@pytest.mark.parametrize("iri_path, accept, site_path, then", [
+    ("/kutse-rdf/id" + RESOURCE, "text/turtle", RESOURCE, RESOURCE + "/index.ttl"),
+    ("/kutse-rdf/id" + RESOURCE, None, RESOURCE, RESOURCE + "/"),
+    ("/kutse-rdf/ecf/4.0/E.8", "application/ld+json", "/ecf/4.0/E.8", "/ecf/4.0/E.8/index.jsonld"),
+    ("/kutse-rdf/ontology", "text/turtle", "/ontology", "/ontology/index.ttl"),
+    ("/kutse-rdf/", None, "/", None),
+])
+def test_w3id_rules_send_the_default_bases_iris_to_the_site(apache, iri_path, accept, site_path,
+                                                            then):
+    """deploy/w3id/htaccess, as w3id.org would serve it (Apache, the project's folder), with the
+    site on the same test server: the IRI redirects to the site's path, where the site's rules
+    then negotiate with the same Accept header."""
+    status, headers, _ = ask(apache, iri_path, accept)
+    assert status == 303 and headers["Location"] == f"http://127.0.0.1:{apache}{site_path}"
+    if then is not None:
+        status, headers, _ = ask(apache, site_path, accept)
+        assert status == 303 and urlparse(headers["Location"]).path == then
