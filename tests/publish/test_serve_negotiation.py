@@ -76,8 +76,8 @@ def test_the_redirect_target_is_the_representation(server):
     assert status == 200 and b"<title>B.3.5</title>" in body
 
 
-@pytest.mark.parametrize("accept", ["application/rdf+xml", "image/png", "text/turtle;q=0, "
-                                    "application/ld+json;q=0, text/html;q=0"])
+@pytest.mark.parametrize("accept", ["application/rdf+xml", "image/png",
+                                    "text/turtle;q=0, application/ld+json;q=0, text/html;q=0"])
 def test_406_only_when_nothing_offered_is_acceptable(server, accept):
     status, headers, body = request(server, RESOURCE, accept)
     assert status == 406
