@@ -34,7 +34,7 @@ def page(server):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page()
         page.problems = []
-        # the browser's own request for /favicon.ico (the site has none) is no page's problem
+        # a browser may still ask for /favicon.ico (the site links assets/favicon.svg): no page's problem
         page.on("console", lambda m: m.type == "error"
                 and not m.location.get("url", "").endswith("/favicon.ico")
                 and page.problems.append(f"{m.text} ({m.location.get('url')})"))
@@ -75,3 +75,18 @@ def test_the_page_works_by_localhost_too(server, page):
     page.problems.clear()
     response = page.goto(server.url.replace("127.0.0.1", "localhost") + "index.html")
     assert response.status == 200 and page.problems == []
+
+
+def test_a_resource_iri_opens_its_page_in_the_browser(server, page):
+    """A reader following a resource IRI (what the data and the JSON-LD name) lands on its page:
+    the browser's Accept prefers HTML, serve answers 303 to the page's folder."""
+    page.problems.clear()
+    iri_path = "standard/it-juht-tase-7/competence/B.3.14"
+    response = page.goto(server.url + iri_path)
+    assert response.status == 200 and response.url == server.url + iri_path + "/"
+    redirect = response.request.redirected_from
+    assert redirect is not None and redirect.url == server.url + iri_path
+    assert redirect.response().status == 303
+    assert redirect.response().headers["vary"] == "Accept"
+    assert "Riskijuhtimine" in page.inner_text("h1")
+    assert page.problems == []

@@ -69,7 +69,13 @@ def page(browser, server):
     page.problems = []
     page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url}"))
+    def failed(request):
+        # the browser drops its favicon request when a test navigates on before it is done (the
+        # favicon itself is checked in test_tab_shows_one_title_and_the_favicon)
+        if not (request.url.endswith("/assets/favicon.svg") and request.failure == "net::ERR_ABORTED"):
+            page.problems.append(f"failed: {request.url}")
+
+    page.on("requestfailed", failed)
     page.on("dialog", lambda d: (page.problems.append(f"dialog: {d.message}"), d.dismiss()))
 
     def outside(route):
@@ -293,4 +299,60 @@ def test_linked_data_opens_on_click_and_for_a_fragment(page, server):
     # a hash IRI of the ELM view resolves into the closed disclosure: the browser opens it
     page.goto(server + "en/" + COMPETENCE + "#learning-outcome")
     assert page.evaluate("document.querySelector('details.linked-data').open") is True
+    assert page.problems == []
+
+
+# -- web hygiene: what a reader's browser shows besides the page (tab, icon, downloads) -------
+
+EVERY_KIND = [lang + rel for lang in ("", "en/") for rel in PAGE_KINDS.values()]
+
+
+def test_axe_every_page_kind_has_no_violation_of_any_impact(page, server):
+    """Unique landmarks included (axe's landmark-unique, a moderate rule: the coverage pages had
+    a section and its table's scroll box named by the same heading)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    found = {}
+    for rel in EVERY_KIND:
+        page.goto(server + rel)
+        violations = axe.run(page).response["violations"]
+        if violations:
+            found[rel] = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+                          for v in violations]
+    assert found == {}
+    assert page.problems == []
+
+
+def test_tab_shows_one_title_and_the_favicon(page, server):
+    for rel in EVERY_KIND:
+        page.goto(server + rel)
+        assert page.locator("title").count() == 1, rel
+        assert page.title().endswith("Kutsestandardid lingitud andmetena") or \
+            page.title().endswith("Occupational standards as linked data"), rel
+        icon = page.eval_on_selector('link[rel="icon"]', "l => l.href")
+        assert icon == server + "assets/favicon.svg", rel
+    response = page.goto(icon)
+    assert response.status == 200 and response.headers["content-type"] == "image/svg+xml"
+    # it draws: an SVG image the browser renders at 32 x 32
+    size = page.evaluate("() => { const s = document.querySelector('svg').getBBox(); "
+                         "return [s.width, s.height]; }")
+    assert size == [32, 32]
+    assert page.problems == []
+
+
+def test_download_links_download_rather_than_open(page, server, builds):
+    """A reader clicking a dump gets a file saved, not pages of Turtle in the tab; the page says
+    how big it is and how many statements it holds."""
+    page.goto(server + "downloads/index.html")
+    with page.expect_download() as info:
+        page.click("a[href='../data/all.ttl']")
+    download = info.value
+    assert download.suggested_filename == "all.ttl"
+    assert page.url == server + "downloads/index.html"  # still on the downloads page
+    saved = download.path()
+    assert saved.read_bytes() == (builds["seed"] / "data" / "all.ttl").read_bytes()
+    row = page.inner_text("tr:has(a[href='../data/all.ttl'])")
+    triples = sum(1 for _ in (builds["seed"] / "data" / "all.nt").open("rb"))
+    assert f"{triples:,}".replace(",", "\u202f") in row and "kB" in row
     assert page.problems == []

@@ -144,11 +144,14 @@ def test_hostile_titles_are_escaped(xss):
                 assert attrs.get("src") and not text.strip(), page
     competence = parse_page(xss / "standard/xss-juht-tase-6/competence/B.3.1/index.html")
     assert squash(competence.h1) == "B.3.1 Riskijuhtimine <script>alert(1)</script>"
-    # indicator 2 as written in the fixture, escaped once, both in the indicator list and in the
+    # indicator 2 as written in the fixture, escaped once, in the indicator list, in the
     # statements table (rows joined in Python, site_render.markup_writers, not by the template)
+    # and in the meta description (the indicators, joined by "; ")
     html = (xss / "standard/xss-juht-tase-6/competence/B.3.1/index.html").read_text(encoding="utf-8")
     escaped = "Kommunikeerib riske &#34;jutumärkides&#34; &amp; &lt;b&gt;paksult&lt;/b&gt;."
-    assert html.count(escaped) == 2
+    assert html.count(escaped) == 3
+    assert competence.meta["description"].endswith(
+        'Kommunikeerib riske "jutumärkides" & <b>paksult</b>.')
     assert f'<li id="indicator-2"><span>{escaped}</span></li>' in html
     search_index = (xss / "assets" / "search-index.js").read_text(encoding="utf-8")
     assert "</script>" not in search_index
@@ -316,10 +319,15 @@ def test_no_broken_internal_link_or_missing_alternate(seed, xss):
 
 def test_no_external_resources_loaded(seed):
     """Nothing a browser fetches by itself (scripts, styles, images, frames, link elements) points
-    outside the site; absolute URLs appear only in <a> links and inside the JSON-LD."""
+    outside the site; absolute URLs appear only in <a> links, inside the JSON-LD and in the
+    <link>s a browser does not fetch (canonical, hreflang), which name the page's URL under the
+    base URI."""
     for page in html_pages(seed):
         html = page.read_text(encoding="utf-8")
         for tag in re.findall(r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*>", html):
+            if re.match(r'<link rel="(?:canonical|alternate" hreflang="[a-z-]+)" href="', tag):
+                assert f'href="{BASE}' in tag, (page, tag)
+                continue
             assert not re.search(r'(?:src|href)="(?:[a-z]+:)?//', tag), (page, tag)
     css = (seed / "assets" / "style.css").read_text(encoding="utf-8")
     assert "url(" not in css and "@import" not in css and "@font-face" not in css
@@ -416,12 +424,145 @@ def test_void_dcat(seed):
         assert file.is_file() and int(g.value(dist, dcat.byteSize)) == file.stat().st_size
     assert (seed / ".well-known" / "void").read_bytes() == (seed / "void.ttl").read_bytes()
 
+    # each named graph a subset: its triple count (graphs.json's, as parsed) and its dump
+    sd_name = rdflib.URIRef("http://www.w3.org/ns/sparql-service-description#name")
+    subsets = {str(g.value(s, sd_name)): s for s in g.objects(dataset, void.subset)}
+    assert set(subsets) == {BASE + "graph/it-juht-tase-7", BASE + "graph/reference",
+                            BASE + "graph/inferred", BASE + "graph/elm"}
+    for subset in subsets.values():
+        dump = seed / str(g.value(subset, void.dataDump)).removeprefix(BASE)
+        parsed = len(rdflib.Graph().parse(dump, format="nt"))
+        assert int(g.value(subset, void.triples)) == parsed > 0
+    # the build does not know where a SPARQL endpoint will be: serve adds its own
+    assert g.value(dataset, void.sparqlEndpoint) is None
+
+
+# -- web hygiene ---------------------------------------------------------------------------------
+
+def page_url(seed: Path, page: Path, base: str = BASE) -> str:
+    folder = page.parent.relative_to(seed).as_posix()
+    return base + ("" if folder == "." else folder + "/")
+
+
+def test_every_page_head(seed):
+    """Every page: one <title>, a meta description of at most 160 characters, a canonical URL
+    and hreflang links to every language's page (itself included) and x-default, all absolute
+    under the base URI, and the favicon."""
+    pages = [p for p in html_pages(seed) if p.name == "index.html"]
+    descriptions = {}
+    for page in pages:
+        parsed = parse_page(page)
+        url = page_url(seed, page)
+        assert len(parsed.titles) == 1 and parsed.titles[0].strip(), page
+        description = parsed.meta.get("description", "")
+        assert 0 < len(description) <= 160 and "\n" not in description, page
+        descriptions[url] = description
+        links = {(rel, hreflang): href for rel, href, hreflang in parsed.rels}
+        assert links[("canonical", None)] == url
+        tree_path = url.removeprefix(BASE).removeprefix("en/")
+        et, en = BASE + tree_path, BASE + "en/" + tree_path
+        assert {k: v for k, v in links.items() if k[1]} == {
+            ("alternate", "et"): et, ("alternate", "en"): en, ("alternate", "x-default"): et}
+        icon = links[("icon", None)]
+        assert (page.parent / icon).resolve() == (seed / "assets" / "favicon.svg").resolve()
+    svg = (seed / "assets" / "favicon.svg").read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and 'viewBox="0 0 32 32"' in svg
+    # the resource pages' descriptions are their own: no two the same in one language
+    resources = [d for u, d in descriptions.items() if "/standard/" in u and "/en/" not in u]
+    assert len(set(resources)) == len(resources)
+
+
+def test_descriptions_come_from_the_pages_own_text(seed):
+    def description(rel: str) -> str:
+        return parse_page(seed / rel / "index.html").meta["description"]
+
+    # B.3.5's first indicator (source line 199: "Jälgib ja omab ülevaadet IT valdkonna
+    # arengutrendidest ...")
+    competence = description("standard/it-juht-tase-7/competence/B.3.5")
+    assert competence.startswith("Kompetents: B.3.5 Tehnoloogia arengu jälgimine ja innovatsioon. "
+                                 "Jälgib ja omab ülevaadet IT valdkonna arengutrendidest")
+    assert competence.endswith("…")
+    # the standard's job description (A.1, source line 24)
+    assert description("standard/it-juht-tase-7").startswith(
+        "Kutsestandard: IT-juht, tase 7. IT-juhi töö eesmärgiks on")
+    assert description("en/standard/it-juht-tase-7").startswith(
+        "Occupational standard: IT-juht, tase 7. IT-juhi töö eesmärgiks on")
+    # the ontology's dct:description
+    assert "Klassid ja omadused" in description("ontology")
+
+
+def test_downloads_page_download_links_and_triple_counts(seed):
+    html = (seed / "downloads" / "index.html").read_text(encoding="utf-8")
+    rows = re.findall(r'<tr><td><a href="\.\./([^"]+)" type="[^"]+" download>.*?</tr>', html)
+    files = {p.relative_to(seed).as_posix() for p in (seed / "data").rglob("*") if p.is_file()}
+    files |= {p.relative_to(seed).as_posix() for p in (seed / "reports").rglob("*") if p.is_file()}
+    assert set(rows) == files
+    formats = {".nt": "nt", ".ttl": "turtle", ".trig": "trig", ".jsonld": "json-ld"}
+    counted = 0
+    for rel in rows:
+        row = re.search(r'<a href="\.\./' + re.escape(rel) + r'".*?</tr>', html).group(0)
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+        suffix = Path(rel).suffix
+        if rel.startswith("data/") and suffix in formats:
+            graph = rdflib.Dataset() if suffix == ".trig" else rdflib.Graph()
+            graph.parse(seed / rel, format=formats[suffix])
+            count = sum(1 for _ in graph.quads()) if suffix == ".trig" else len(graph)
+            assert cells[-1] == f"{count:,}".replace(",", "\u202f"), rel
+            counted += 1
+        else:
+            assert cells[-1] == "", rel
+        assert cells[1], rel  # what the file holds
+    assert counted >= 10
+    assert "Kõik koos: kutsestandardid" in html
+
+
+def test_every_absolute_url_follows_the_base_uri(tmp_path, seed_path):
+    """With another base URI, every absolute URL the site writes for its own pages and files
+    is under it: canonical, hreflang, sitemap, robots.txt, VoID (and .well-known/void), the
+    dataset's JSON-LD on the home page."""
+    from kutse_rdf.build import run_build
+    from kutse_rdf.config import Config
+
+    base = "http://host.example/kutse/"
+    run_build([seed_path], tmp_path / "build", Config(base_uri=base), quiet=True)
+    site = tmp_path / "build" / "site"
+    for page in html_pages(site):
+        if page.name != "index.html":
+            continue
+        for rel, href, _ in parse_page(page).rels:
+            if rel in ("canonical", "alternate") and href.startswith("http"):
+                assert href.startswith(base + ("en/" if "en/" in href else "")), (page, href)
+        assert ("canonical", page_url(site, page, base), None) in parse_page(page).rels
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [e.text for e in ET.parse(site / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
+    assert locs and all(loc.startswith(base) for loc in locs)
+    assert base + "ecf/4.0/B.3/" in locs and base + "esco/isco/C1/" in locs
+    assert (site / "robots.txt").read_text(encoding="utf-8").endswith(f"Sitemap: {base}sitemap.xml\n") \
+        or f"Sitemap: {base}sitemap.xml" in (site / "robots.txt").read_text(encoding="utf-8")
+    void = rdflib.Graph().parse(site / ".well-known" / "void", format="turtle")
+    urls = {str(x) for t in void for x in t if isinstance(x, rdflib.URIRef)}
+    own = {u for u in urls if "/data/" in u or "void.ttl" in u}
+    assert own and all(u.startswith(base) for u in own)
+    home = jsonld_blocks(parse_page(site / "index.html"))
+    dataset = [n for block in home for n in block.get("@graph", [block]) if n.get("@type") == "Dataset"]
+    assert dataset[0]["@id"] == base + "void.ttl#dataset"
+    assert all(d["contentUrl"].startswith(base) for d in dataset[0]["distribution"])
+
 
 def test_sitemap_robots_404(seed):
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locs = [e.text for e in ET.parse(seed / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
-    assert STD in locs and STD + "/competence/B.3.5" in locs
+    assert STD + "/" in locs and STD + "/competence/B.3.5/" in locs
     assert BASE + "en/standard/it-juht-tase-7/" in locs
+    # the site's own pages only, each once, each a page of the site (an ESCO concept's page by
+    # its folder here, never by the ESCO IRI)
+    assert len(locs) == len(set(locs))
+    assert all(loc.startswith(BASE) for loc in locs)
+    pages = {BASE + p.parent.relative_to(seed).as_posix().removeprefix(".") + "/"
+             for p in html_pages(seed) if p.name == "index.html"}
+    pages = {u.replace(BASE + "/", BASE) for u in pages}
+    assert set(locs) == pages
+    assert BASE + "esco/isco/C2529/" in locs and BASE + "coverage/standard/it-juht-tase-7/" in locs
     assert f"Sitemap: {BASE}sitemap.xml" in (seed / "robots.txt").read_text(encoding="utf-8")
     assert "404" in (seed / "404.html").read_text(encoding="utf-8")
 

@@ -59,11 +59,20 @@ class PageParser(HTMLParser):
         self._script: dict | None = None
         self._text: list[str] = []
         self.html_lang = None
+        self.meta: dict[str, str] = {}  # <meta name=… content=…>
+        self.rels: list[tuple[str, str, str | None]] = []  # <link>: (rel, href, hreflang)
+        self.titles: list[str] = []  # the <title> elements' texts
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "html":
             self.html_lang = a.get("lang")
+        if tag == "meta" and a.get("name"):
+            self.meta[a["name"]] = a.get("content", "")
+        if tag == "link":
+            self.rels.append((a.get("rel", ""), a.get("href", ""), a.get("hreflang")))
+        if tag == "title":
+            self.titles.append("")
         if tag in ("a", "link") and a.get("href"):
             self.links.append(a["href"])
             if tag == "link" and a.get("rel") == "alternate":
@@ -88,6 +97,8 @@ class PageParser(HTMLParser):
             self._text.append(data)
         if "h1" in self._in:
             self.h1 += data
+        if self._in and self._in[-1] == "title":
+            self.titles[-1] += data
 
 
 def parse_page(path: Path) -> PageParser:

@@ -74,6 +74,15 @@ EXTRA_TYPES = {
     ".jsonld": "application/ld+json", ".rq": "application/sparql-query",
     ".json": "application/json", ".js": "text/javascript", ".svg": "image/svg+xml",
 }
+# A resource IRI's representations, first = the default: the files the site writes in the
+# resource's folder (the HTML page is the folder itself). See Handler.resource.
+REPRESENTATIONS = {"text/html": "", "text/turtle": "index.ttl",
+                   "application/ld+json": "index.jsonld"}
+# The site's VoID description, served with this server's SPARQL endpoint added (the build
+# cannot know where it will be served); media types by path, as .well-known/void has no suffix.
+VOID_FILES = {"/void.ttl": ox.RdfFormat.TURTLE, "/.well-known/void": ox.RdfFormat.TURTLE,
+              "/void.jsonld": ox.RdfFormat.JSON_LD}
+VOID = "http://rdfs.org/ns/void#"
 MAX_BODY = 10 * 1024 * 1024
 CONNECTIONS = 32          # requests handled at once; further ones wait in the listen backlog
 BACKLOG = 256
@@ -294,7 +303,9 @@ class Handler(SimpleHTTPRequestHandler):
             self.workbench_file(*WORKBENCH_FILES[path])
         elif path == f"{ENDPOINT}/library.json":
             self.library()
-        else:
+        elif path in VOID_FILES and self.server.queries is not None:
+            self.void(path)
+        elif not self.resource(path):
             super().do_GET()
 
     # -- the query workbench (GET /sparql from a browser) ------------------------------------
@@ -333,9 +344,12 @@ class Handler(SimpleHTTPRequestHandler):
 
     def do_HEAD(self) -> None:
         self.request_read()
+        path = self.path.split("#", 1)[0].split("?", 1)[0]
         if self.to_endpoint:
             self.plain(HTTPStatus.METHOD_NOT_ALLOWED, "use GET or POST for SPARQL")
-        else:
+        elif path in VOID_FILES and self.server.queries is not None:
+            self.void(path)
+        elif not self.resource(path):
             super().do_HEAD()
 
     def do_POST(self) -> None:
@@ -376,6 +390,74 @@ class Handler(SimpleHTTPRequestHandler):
         self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
         self.send_header("Access-Control-Allow-Headers", "Content-Type, Accept")
         self.end_headers()
+
+    # -- linked data: a resource IRI answers by the Accept header ----------------------------
+
+    def resource(self, path: str) -> bool:
+        """Answer a resource IRI's path (a site folder with a page and its data, index.ttl,
+        named without its final slash, as the IRI is) with 303 See Other to the representation
+        the Accept header prefers: the page (the folder), index.ttl or index.jsonld; 406 when it
+        accepts none of them. The IRI names the thing (a competence), not a document about it,
+        hence 303 (W3C, Cool URIs for the Semantic Web). False for any other path (a folder
+        without data, such as downloads/, gets the usual redirect to its slash), as the
+        deployment files of deploy/ do."""
+        if path.endswith("/"):
+            return False
+        folder = Path(self.translate_path(path))
+        root = os.path.realpath(self.directory)
+        if not os.path.realpath(folder).startswith(root + os.sep) or \
+                not (folder / "index.html").is_file() or not (folder / "index.ttl").is_file():
+            return False
+        offered = {media: file for media, file in REPRESENTATIONS.items()
+                   if not file or (folder / file).is_file()}
+        links = ", ".join(f'<{path}/{file}>; rel="alternate"; type="{media}"'
+                          for media, file in offered.items())
+        media = negotiate(self.headers.get("Accept", ""), list(offered))
+        if media is None:
+            body = ("this resource is available as " + ", ".join(offered) + "\n").encode("utf-8")
+            self.send_response(HTTPStatus.NOT_ACCEPTABLE)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+        else:
+            body = b""
+            self.send_response(HTTPStatus.SEE_OTHER)
+            self.send_header("Location", f"{path}/{offered[media]}")
+            self.send_header("Content-Length", "0")
+        self.send_header("Vary", "Accept")
+        self.send_header("Link", links)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        return True
+
+    def void(self, path: str) -> None:
+        """The site's VoID description with `void:sparqlEndpoint` this server's /sparql (as the
+        client addressed it: the Host header was checked) on the dataset, the node with a
+        void:uriSpace."""
+        file = Path(self.directory) / path.lstrip("/")
+        if not file.is_file():
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return
+        rdf_format = VOID_FILES[path]
+        try:
+            triples = [ox.Triple(q.subject, q.predicate, q.object)
+                       for q in ox.parse(file.read_bytes(), format=rdf_format)]
+        except (SyntaxError, ValueError) as exc:
+            self.plain(HTTPStatus.INTERNAL_SERVER_ERROR, f"{path} cannot be read: {exc}")
+            return
+        host = self.headers.get("Host") or f"{HOST}:{self.server.server_address[1]}"
+        endpoint = ox.NamedNode(f"http://{host.strip()}{ENDPOINT}")
+        for dataset in {t.subject for t in triples if t.predicate.value == VOID + "uriSpace"}:
+            triples.append(ox.Triple(dataset, ox.NamedNode(VOID + "sparqlEndpoint"), endpoint))
+        body = ox.serialize(triples, format=rdf_format, prefixes={"void": VOID})
+        media = "text/turtle; charset=utf-8" if rdf_format == ox.RdfFormat.TURTLE \
+            else "application/ld+json"
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", media)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     # -- static files ----------------------------------------------------------------------
 
@@ -483,31 +565,41 @@ def uses_service(query: str) -> bool:
 
 
 def negotiate(accept: str, offered: list[str]) -> str | None:
-    """The offered media type the Accept header prefers (q-values, wildcards); the first offered
-    when the header is empty."""
-    wanted: list[tuple[float, int, str]] = []
-    for position, item in enumerate(accept.split(",")):
+    """The offered media type the Accept header prefers, or None when it accepts none of them
+    (RFC 9110, 12.5.1): each offered type gets the quality of the most specific range that
+    matches it (`text/turtle` before `text/*` before `*/*`, so `text/html;q=0, */*` excludes
+    HTML); the highest quality wins, then the range named first, then the first offered. An
+    empty header accepts anything: the first offered."""
+    ranges: list[tuple[str, float]] = []
+    for item in accept.split(","):
         parts = [p.strip() for p in item.split(";")]
         if not parts[0]:
             continue
         quality = 1.0
         for part in parts[1:]:
-            if part.startswith("q="):
+            if part.lower().startswith("q="):
                 try:
-                    quality = float(part[2:])
+                    quality = min(max(float(part[2:]), 0.0), 1.0)
                 except ValueError:
                     quality = 0.0
-        wanted.append((-quality, position, parts[0].lower()))
-    if not wanted:
+        ranges.append((parts[0].lower(), quality))
+    if not ranges:
         return offered[0]
-    for negative_quality, _, media in sorted(wanted):
-        if negative_quality == 0:
-            break
-        for candidate in offered:
-            major = candidate.split("/")[0]
-            if media in (candidate, "*/*", f"{major}/*"):
-                return candidate
-    return None
+    best: tuple[float, int, int] | None = None
+    choice = None
+    for rank, candidate in enumerate(offered):
+        major = candidate.split("/")[0] + "/*"
+        matched = None  # (specificity, quality, position in the header)
+        for position, (media, quality) in enumerate(ranges):
+            specificity = {candidate: 3, major: 2, "*/*": 1}.get(media, 0)
+            if specificity and (matched is None or specificity > matched[0]):
+                matched = (specificity, quality, position)
+        if matched is None or matched[1] <= 0:
+            continue
+        key = (-matched[1], matched[2], rank)
+        if best is None or key < best:
+            best, choice = key, candidate
+    return choice
 
 
 # ---------------------------------------------------------------------------------------------

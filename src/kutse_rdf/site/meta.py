@@ -6,9 +6,10 @@ the site is complete on its own and its links stay relative.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pyoxigraph as ox
 
@@ -18,6 +19,13 @@ from kutse_rdf.resources import resource_dir
 from kutse_rdf.site.views import natural_key
 
 RDF_FORMATS = (".ttl", ".trig", ".nt", ".nq", ".jsonld", ".rdf")
+# What a file holds, for the downloads page: (site path pattern, i18n key), the first that matches.
+CONTENTS = [("data/all.trig", "dl_all_trig"), ("data/all.*", "dl_all"),
+            ("data/standards/*", "dl_standard"), ("data/reference.*", "dl_reference"),
+            ("data/inferred.*", "dl_inferred"), ("data/elm.*", "dl_elm"),
+            ("data/model/*", "dl_model"), ("data/graphs.json", "dl_manifest"),
+            ("data/mappings/*", "dl_mappings"), ("reports/queries/*", "dl_query"),
+            ("reports/validation.*", "dl_validation"), ("reports/parse.json", "dl_parse")]
 
 
 def link_or_copy(source: Path, target: Path) -> None:
@@ -40,23 +48,69 @@ def download_files(root: Path, out: Path, settings: dict) -> list[dict]:
     if mappings.is_dir():
         files += [(f, f"data/mappings/{f.name}") for f in sorted(mappings.glob("*.tsv"))]
     entries = []
+    counts = TripleCounts(root / "data")
     for source, path in files:
         link_or_copy(source, out / path)
         suffix = source.suffix.lower()
         fmt = settings["formats"].get(suffix, {"media_type": "application/octet-stream", "name": suffix[1:]})
+        rdf = suffix in RDF_FORMATS and path.startswith("data/")
         entries.append({"path": path, "name": path.split("/", 1)[1], "size": source.stat().st_size,
-                        "format": fmt["name"], "media_type": fmt["media_type"],
-                        "rdf": suffix in RDF_FORMATS and path.startswith("data/"),
-                        "group": path.split("/", 1)[0]})
+                        "format": fmt["name"], "media_type": fmt["media_type"], "rdf": rdf,
+                        "group": path.split("/", 1)[0],
+                        "triples": counts.of(source) if rdf else None,
+                        "contents": next((key for pattern, key in CONTENTS
+                                          if PurePosixPath(path).match(pattern)), None)})
     # the main dumps first, then the rest in path order
     order = {"data/all.trig": 0, "data/all.ttl": 1, "data/all.nt": 2, "data/all.jsonld": 3}
     entries.sort(key=lambda e: (order.get(e["path"], 9), e["group"] != "data", e["path"]))
     return entries
 
 
-def dataset_description(base: str, settings: dict, downloads: list[dict], triples_count: int) -> dict:
+class TripleCounts:
+    """Statements in each RDF dump of data/, without parsing one: graphs.json has each named
+    graph's; an N-Triples file has one per line; a Turtle or JSON-LD dump holds what the
+    N-Triples file of the same name holds; all.trig holds the standards', reference and inferred
+    graphs (engine/dumps.py). None where none of these tells."""
+
+    def __init__(self, data: Path):
+        self.data = data
+        self.manifest: dict[Path, int] = {}
+        self.quads = 0
+        try:
+            entries = json.loads((data / "graphs.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            entries = []
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict) and isinstance(entry.get("triples"), int):
+                self.manifest[data / str(entry.get("file"))] = entry["triples"]
+                if entry.get("kind") in ("standard", "reference", "inferred"):
+                    self.quads += entry["triples"]
+
+    def of(self, file: Path) -> int | None:
+        if file == self.data / "all.trig":
+            return self.quads if self.manifest else None
+        nt = file.with_suffix(".nt")
+        if nt in self.manifest:
+            return self.manifest[nt]
+        if not nt.is_file():
+            return None
+        count = 0
+        with nt.open("rb") as handle:
+            while chunk := handle.read(1 << 22):
+                count += chunk.count(b"\n")
+        self.manifest[nt] = count
+        return count
+
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+
+
+def dataset_description(base: str, settings: dict, downloads: list[dict], triples_count: int,
+                        graphs: list[dict] = ()) -> dict:
     """VoID/DCAT triples of the dataset, and the same facts as a schema.org Dataset node.
-    `triples_count`: distinct statements of the asserted graphs (standards and reference)."""
+    `triples_count`: distinct statements of the asserted graphs (standards and reference);
+    `graphs`: data/graphs.json's entries, each named graph a VoID subset with its triple count
+    and dump. (The SPARQL endpoint is not known here: `kutse-rdf serve` adds its own.)"""
     dataset = ox.NamedNode(base + "void.ttl#dataset")
     licence = ox.NamedNode(settings["licence"])
     title = ox.Literal("kutse-rdf: Estonian occupational standards as linked data", language="en")
@@ -73,6 +127,20 @@ def dataset_description(base: str, settings: dict, downloads: list[dict], triple
     ]
     for prefix in ("kutse", "skos", "dct", "prov", "schema"):
         triples.append(ox.Triple(dataset, ox.NamedNode(VOID.vocabulary), ox.NamedNode(PREFIXES[prefix])))
+    for entry in graphs:
+        if not (isinstance(entry, dict) and entry.get("graph") and entry.get("file")):
+            continue
+        name = str(entry["file"]).rsplit(".", 1)[0].replace("/", "-")
+        subset = ox.NamedNode(base + "void.ttl#graph-" + name)
+        triples += [
+            ox.Triple(dataset, ox.NamedNode(VOID.subset), subset),
+            ox.Triple(subset, ox.NamedNode(RDF.type), ox.NamedNode(VOID.Dataset)),
+            ox.Triple(subset, ox.NamedNode(SD + "name"), ox.NamedNode(str(entry["graph"]))),
+            ox.Triple(subset, ox.NamedNode(VOID.dataDump), ox.NamedNode(base + "data/" + str(entry["file"]))),
+        ]
+        if isinstance(entry.get("triples"), int):
+            triples.append(ox.Triple(subset, ox.NamedNode(VOID.triples),
+                                     ox.Literal(str(entry["triples"]), datatype=ox.NamedNode(XSD.integer))))
     schema_distributions = []
     for entry in downloads:
         url = ox.NamedNode(base + entry["path"])
@@ -96,5 +164,5 @@ def dataset_description(base: str, settings: dict, downloads: list[dict], triple
               "description": "Estonian occupational standards (kutsestandardid) as an RDF/SKOS graph "
                              "linked to e-CF, ESCO and the EQF.",
               "license": settings["licence"], "distribution": schema_distributions}
-    return {"triples": triples, "prefixes": prefixes("void", "dcat", "dct", "xsd", "foaf"),
+    return {"triples": triples, "prefixes": {**prefixes("void", "dcat", "dct", "xsd", "foaf"), "sd": SD},
             "schema": schema}

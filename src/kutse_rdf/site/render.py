@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import pickle
 import subprocess
 import sys
 import tomllib
 from dataclasses import asdict, astuple, dataclass, field, replace
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 import markupsafe
@@ -25,13 +27,16 @@ import pyoxigraph as ox
 from kutse_rdf.errors import DISK_ERRNOS, DocumentError
 from kutse_rdf.graph.namespaces import ONTOLOGY
 from kutse_rdf.resources import resource_dir
-from kutse_rdf.site.graph import PREFIXES, SiteGraph, document_of
+from kutse_rdf.site.graph import DCT, PREFIXES, RDFS, SCHEMA, SKOS, SiteGraph, document_of
 from kutse_rdf.site.jsonld import embed, own_json, page_jsonld
 from kutse_rdf.site.kinds import kind_of, make_page
 from kutse_rdf.site.search import SearchIndex
 from kutse_rdf.site.views import Link, Page, Views
 
 MARKUP_CACHE_LIMIT = 200_000  # rendered links and literals kept per process (tens of MB at most)
+DESCRIPTION_LENGTH = 160  # a meta description's characters; search engines show about this many
+# statements that say what a resource is, in the order a page's description prefers them
+DESCRIBING = (SKOS.definition, DCT.description, SCHEMA.description, RDFS.comment, SKOS.scopeNote)
 
 
 def load_settings() -> tuple[dict, dict]:
@@ -196,13 +201,20 @@ def row_writers(a, lit, val) -> dict:
 
 @jinja2.pass_context
 def download_rows(context, downloads):
-    """downloads.html's table: ~1,500 files on 500 standards, in both languages."""
-    esc, up = markupsafe.escape, markupsafe.escape(context["up"])
-    return markupsafe.Markup("".join(
-        f'<tr><td><a href="{up}{esc(f["path"])}" type="{esc(f["media_type"])}">{esc(f["path"])}</a></td>'
-        f'<td>{esc(f["format"])} <span class="muted">({esc(f["media_type"])})</span></td>'
-        f'<td class="num">{esc(human_size(f["size"]))}</td></tr>\n'
-        for f in downloads))
+    """downloads.html's table: ~1,500 files on 500 standards, in both languages. Each link
+    downloads its file (`download`) rather than opening it as text; beside it what the file
+    holds, its format, size and, for RDF, its number of statements."""
+    esc, up, t = markupsafe.escape, markupsafe.escape(context["up"]), context["t"]
+
+    def row(f) -> str:
+        contents = esc(t.get(f["contents"], "")) if f.get("contents") else ""
+        triples = f'{f["triples"]:,}'.replace(",", "\u202f") if f.get("triples") is not None else ""
+        return (f'<tr><td><a href="{up}{esc(f["path"])}" type="{esc(f["media_type"])}" download>'
+                f'{esc(f["path"])}</a></td><td>{contents}</td>'
+                f'<td>{esc(f["format"])} <span class="muted">({esc(f["media_type"])})</span></td>'
+                f'<td class="num">{esc(human_size(f["size"]))}</td><td class="num">{triples}</td></tr>\n')
+
+    return markupsafe.Markup("".join(row(f) for f in downloads))
 
 
 @jinja2.pass_context
@@ -241,6 +253,41 @@ def make_environment(templates: Path | None = None) -> jinja2.Environment:
     env.filters["human_size"] = human_size
     env.globals.update(markup_writers())
     return env
+
+
+def shorten(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
+    """`text` on one line, cut at a word boundary to at most `limit` characters (… when cut)."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:.") + "…"
+
+
+def page_description(page: Page, t: dict, lang: str) -> str:
+    """A resource page's meta description, from the page's own text: its kind, code and title,
+    then what the page says about it first: a standard's job description (A.1), a competence's
+    indicators, else a statement that describes it (definition, description, comment), else the
+    standard or scheme it belongs to."""
+    kind = t.get("kind_" + page.kind) or t.get("kind_resource", "")
+    code = f"{page.notation} " if page.notation and page.notation != page.title.text else ""
+    head = f"{kind}: {code}{page.title.text}"
+    data = page.data
+    more = ""
+    job = data.get("job")
+    if job and job.get("text") is not None:
+        more = job["text"].text
+    elif data.get("indicators"):
+        more = "; ".join(i.text for i in data["indicators"])
+    else:
+        texts = [v for prop in DESCRIBING for st in page.statements
+                 if st.property.iri == prop for v in st.values if not isinstance(v, Link)]
+        texts.sort(key=lambda v: v.lang != lang)  # the page's language first
+        if texts:
+            more = texts[0].text
+        elif data.get("standard") is not None:
+            more = f'{t.get("standard", "")}: {data["standard"].text}'
+    return shorten(f"{head}. {more}" if more else head)
 
 
 def simple_jsonld(name: str, lang: str, about: str | None = None) -> dict:
@@ -320,18 +367,30 @@ class Renderer:
             self.templates[name] = self.env.get_template(name)
         return self.templates[name]
 
+    def url(self, lang: str, path: str) -> str:
+        """The absolute URL of the page at tree-relative folder `path` in `lang`: the base URI's
+        (every absolute URL the site writes comes from it)."""
+        return self.graph.base_uri + self.tree(lang) + quote(path)
+
     def render(self, template: str, path: str, lang: str, jsonld: str, title: str,
-               alternates: bool = False, **context) -> None:
-        """Render one page at tree-relative folder `path` in language `lang`."""
+               alternates: bool = False, description: str | None = None, **context) -> None:
+        """Render one page at tree-relative folder `path` in language `lang`; `description` is
+        its meta description (default: its title and the site's name)."""
         tree = self.tree(lang)
         depth = (tree + path).count("/")
         up = "../" * depth
         others = [(other, up + self.tree(other) + SiteGraph.href_path(path))
                   for other in self.languages if other != lang]
+        # hreflang: every language's page, this one included, and x-default (the first language)
+        hreflang = [(other, self.url(other, path)) for other in self.languages]
+        hreflang.append(("x-default", self.url(self.languages[0], path)))
+        t = self.i18n[lang]
         html = self.template(template).render(
-            lang=lang, t=self.i18n[lang], up=up, tree=tree, path=path, others=others,
+            lang=lang, t=t, up=up, tree=tree, path=path, others=others,
             jsonld=jsonld, title=title, alternates=alternates,
             alt_prefix=up + SiteGraph.href_path(path).removesuffix("index.html"),
+            canonical=self.url(lang, path), hreflang=hreflang,
+            description=description or shorten(f"{title} · {t['site']}. {t['tagline']}"),
             **context)
         self.write(self.out / tree / path / "index.html", html)
         self.output.pages += 1
@@ -358,14 +417,17 @@ class Renderer:
         for lang, page in pages.items():
             jsonld = embed(page_jsonld(page, lang, kind.jsonld(page, self.views[lang])), own)
             self.render(kind.template, page.path, lang, jsonld, page.title.text,
-                        alternates=True, page=page)
+                        alternates=True, description=page_description(page, self.i18n[lang], lang),
+                        page=page)
 
     def coverage_page(self, standard: str) -> None:
         for lang in self.languages:
             coverage = self.views[lang].coverage(standard)
+            t = self.i18n[lang]
             self.render("coverage.html", "coverage/" + self.graph.path_of(standard), lang,
                         embed(simple_jsonld(coverage["title"].text, lang, standard)),
-                        coverage["title"].text, coverage=coverage)
+                        coverage["title"].text, coverage=coverage,
+                        description=shorten(f"{coverage['title'].text}. {t['coverage_intro']}"))
 
 
 def page_iris(graph: SiteGraph, skip: set[str] = frozenset()) -> list[str]:

@@ -42,8 +42,8 @@ from kutse_rdf.site.graph import SiteGraph, read_dump, read_manifest
 from kutse_rdf.site.jsonld import embed
 from kutse_rdf.site.meta import dataset_description, download_files
 from kutse_rdf.site.render import (Output, Renderer, StandardJob, StandardRenderer, Workers,
-                                   load_settings, make_environment, owner, page_iris, simple_jsonld,
-                                   standard_folders, worker_count)
+                                   load_settings, make_environment, owner, page_iris, shorten,
+                                   simple_jsonld, standard_folders, worker_count)
 from kutse_rdf.site.reuse import CACHE_DIR, PageBook
 from kutse_rdf.site.summary import Summary, summarise
 from kutse_rdf.site.views import Link, code_key, natural_key
@@ -288,11 +288,12 @@ class SiteWriter:
         # still be running, and it is then what the build waits for
         renderer.write(self.out / "assets" / "search-index.js", renderer.search.to_script())
         self.simple_pages(renderer)
-        self.sitemap(renderer, shared.graph, total.sitemap)
+        self.sitemap(renderer, shared.graph, total.sitemap, site.standards)
         self.reports_ready()  # the downloads (hence home, VoID) and the coverage index read reports/
         downloads = download_files(self.root, self.out, self.settings)
         renderer.output.files += len(downloads)
-        description = dataset_description(self.config.base_uri, self.settings, downloads, shared.triples)
+        description = dataset_description(self.config.base_uri, self.settings, downloads, shared.triples,
+                                          read_manifest(self.root))
         self.coverage_index(renderer, links_of)
         cards = {lang: {iri: standards.outputs[iri].card.get(lang, {}) for iri in site.standards}
                  for lang in self.languages}
@@ -348,7 +349,8 @@ class SiteWriter:
                 entries = sorted(links_of[lang], key=lambda l: (code_key(l.notation), natural_key(l.text)))
                 renderer.render("coverage_index.html", "coverage/", lang,
                                 embed(simple_jsonld(self.i18n[lang]["coverage_title"], lang)),
-                                self.i18n[lang]["coverage_title"], standards=entries, reports=reports)
+                                self.i18n[lang]["coverage_title"], standards=entries, reports=reports,
+                                description=self.i18n[lang]["coverage_intro"])
 
         self.book.global_pages("coverage index", inputs,
                           [self.tree(l) + "coverage/index.html" for l in self.languages],
@@ -364,7 +366,8 @@ class SiteWriter:
                               if s in ECF_SCHEME_IRIS)
             jsonld = embed([simple_jsonld(self.i18n[lang]["site"], lang), description["schema"]])
             renderer.render("home.html", "", lang, jsonld, self.i18n[lang]["site"], standards=entries,
-                            frameworks=ecf, downloads=downloads[:6])
+                            frameworks=ecf, downloads=downloads[:6],
+                            description=shorten(self.i18n[lang]["what_is_standard"]))
 
     def simple_pages(self, renderer: Renderer) -> None:
         """The validation pages, the search page and the 404 page."""
@@ -399,7 +402,8 @@ class SiteWriter:
             renderer.render("downloads.html", "downloads/", lang,
                             embed(simple_jsonld(t["downloads_title"], lang)), t["downloads_title"],
                             downloads=downloads, licence=self.settings["licence"],
-                            licence_name=self.settings["licence_name"])
+                            licence_name=self.settings["licence_name"],
+                            description=shorten(f'{t["downloads_title"]}: {t["downloads_what"]}'))
 
     def void(self, renderer: Renderer, description: dict) -> None:
         """void.ttl, .well-known/void and void.jsonld (meta.dataset_description)."""
@@ -409,17 +413,16 @@ class SiteWriter:
         renderer.write(self.out / ".well-known" / "void", turtle)
         renderer.write(self.out / "void.jsonld", ox.serialize(triples, format=ox.RdfFormat.JSON_LD))
 
-    def sitemap(self, renderer: Renderer, graph: SiteGraph, sitemap: list[str]) -> None:
-        """sitemap.xml and robots.txt."""
+    def sitemap(self, renderer: Renderer, graph: SiteGraph, sitemap: list[str],
+                standards: list[str]) -> None:
+        """sitemap.xml and robots.txt. The sitemap lists the site's own pages, each by its URL
+        under the base URI (a page of an outside IRI, such as an ESCO concept, by its folder
+        here, not by that IRI), in every language tree; robots.txt points at it."""
+        paths = ["", *(graph.path_of(iri) for iri in sitemap),
+                 *("coverage/" + graph.path_of(iri) for iri in standards),
+                 "coverage/", "downloads/", "validation/", "search/"]
+        urls = [renderer.url(lang, path) for path in paths for lang in self.languages]
         base = self.config.base_uri
-        urls = [base]
-        for iri in sitemap:
-            urls.append(iri)
-            path = graph.path_of(iri)
-            for lang in self.languages[1:]:
-                urls.append(base + self.tree(lang) + path)
-        for extra in ("coverage/", "downloads/", "validation/", "search/"):
-            urls.append(base + extra)
         today = build_time().date().isoformat()  # SOURCE_DATE_EPOCH for a reproducible build
         self.book.global_pages("sitemap", [today.encode(), "\n".join(urls).encode()], ["sitemap.xml"],
                           lambda: renderer.write(self.out / "sitemap.xml", self.env.get_template(

@@ -1,0 +1,308 @@
+"""The deployment files of deploy/ on real servers: Debian's nginx and Apache httpd, each started
+on 127.0.0.1 (a free port) with a generated configuration over the seed's built site, asked with
+the Accept headers linked-data clients and browsers send, and stopped. They must answer as
+`kutse-rdf serve` does (303 to the page, index.ttl or index.jsonld; 406; Vary and Link), except
+for the two cases deploy/nginx/kutse-rdf-map.conf documents. A server that is not installed
+skips its tests and says so (scripts/test installs both where it can)."""
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pyoxigraph as ox
+import pytest
+
+from support.serve import serving
+from support.site import ROOT, build_seed
+
+pytestmark = pytest.mark.server
+
+DEPLOY = ROOT / "deploy"
+NGINX = "/usr/sbin/nginx"
+APACHE = "/usr/sbin/apache2"
+APACHE_MODULES = Path("/usr/lib/apache2/modules")
+RESOURCE = "/standard/it-juht-tase-7/competence/B.3.5"
+
+# (Accept header or None for none sent, the representation all three servers choose)
+SAME_EVERYWHERE = [
+    (None, "/"),
+    ("", "/"),
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8", "/"),
+    ("*/*", "/"),
+    ("text/turtle", "/index.ttl"),
+    ("application/ld+json", "/index.jsonld"),
+    ("TEXT/Turtle", "/index.ttl"),
+    # Apache Jena's RIOT
+    (("text/turtle,application/n-triples;q=0.9,application/ld+json;q=0.8,"
+      "application/rdf+xml;q=0.7,*/*;q=0.5"), "/index.ttl"),
+    ("application/ld+json, application/json;q=0.5", "/index.jsonld"),
+    ("text/turtle;q=0.5, application/ld+json", "/index.jsonld"),
+    ("text/html;q=0.9, text/turtle", "/index.ttl"),
+    ("text/turtle;q=0.5, text/html", "/"),
+    ("text/html;q=0, */*", "/index.ttl"),
+    ("text/html;q=0.0, text/*", "/index.ttl"),
+    ("text/turtle; charset=utf-8", "/index.ttl"),
+    ("application/rdf+xml, text/turtle;q=0.4", "/index.ttl"),
+    ("application/*", "/index.jsonld"),
+    ("application/rdf+xml", None),
+    ("image/png, application/json", None),
+    ("text/turtle;q=0, application/ld+json;q=0, text/html;q=0", None),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ask(port: int, path: str, accept: str | None, method: str = "GET"):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(method, path, headers={"Accept": accept} if accept is not None else {})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+def wait_for(port: int, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server stopped at start (exit {process.returncode}): "
+                        f"{log.read_text(errors='replace') if log.exists() else ''}")
+        with contextlib.suppress(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        time.sleep(0.1)
+    pytest.fail("the server did not start listening within 20 s")
+
+
+@contextlib.contextmanager
+def running(command: list[str], port: int, log: Path):
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_for(port, process, log)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+        process.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory) -> Path:
+    return build_seed(tmp_path_factory.mktemp("deploy") / "build")
+
+
+@pytest.fixture(scope="module")
+def www(build):
+    """The site where a web server's unprivileged worker can read it (pytest's folders are the
+    user's alone): a fresh folder, world-readable, removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="kutse-rdf-www-"))
+    try:
+        shutil.copytree(build / "site", folder / "site")
+        for path in [folder, *folder.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def nginx(www):
+    if not Path(NGINX).exists():
+        pytest.skip(f"{NGINX} is missing: install Debian's nginx (scripts/test does, as root)")
+    port = free_port()
+    work = www / "nginx"
+    work.mkdir()
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    config = work / "nginx.conf"
+    config.write_text(f"""{user}daemon off;
+master_process on;
+worker_processes 1;
+error_log {work}/error.log;
+pid {work}/nginx.pid;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {work}/body;
+    proxy_temp_path {work}/proxy;
+    fastcgi_temp_path {work}/fastcgi;
+    uwsgi_temp_path {work}/uwsgi;
+    scgi_temp_path {work}/scgi;
+    include {DEPLOY}/nginx/kutse-rdf-map.conf;
+    server {{
+        listen 127.0.0.1:{port};
+        server_name localhost;
+        root {www}/site;
+        include {DEPLOY}/nginx/kutse-rdf-site.conf;
+    }}
+}}
+""")
+    check = subprocess.run([NGINX, "-t", "-c", str(config), "-e", str(work / "error.log")],
+                           capture_output=True, text=True, check=False)
+    assert check.returncode == 0, check.stderr
+    with running([NGINX, "-c", str(config), "-e", str(work / "error.log")], port,
+                 work / "error.log") as port:
+        yield port
+
+
+@pytest.fixture(scope="module")
+def apache(www):
+    if not Path(APACHE).exists():
+        pytest.skip(f"{APACHE} is missing: install Debian's apache2 (scripts/test does, as root)")
+    port = free_port()
+    work = www / "apache"
+    work.mkdir()
+    work.chmod(0o777)
+    shutil.copy(DEPLOY / "apache" / "htaccess", www / "site" / ".htaccess")
+    (www / "site" / ".htaccess").chmod(0o644)
+    # w3id.org's folder for the project, on the same server, sending its IRIs to the site here
+    w3id = www / "site" / "kutse-rdf"
+    w3id.mkdir(mode=0o755)
+    rules = (DEPLOY / "w3id" / "htaccess").read_text(encoding="utf-8")
+    assert "https://data.example.ee/kutse/" in rules
+    (w3id / ".htaccess").write_text(rules.replace("https://data.example.ee/kutse/",
+                                                  f"http://127.0.0.1:{port}/"), encoding="utf-8")
+    (w3id / ".htaccess").chmod(0o644)
+    modules = ["mpm_event", "authz_core", "dir", "mime", "rewrite", "headers", "unixd"]
+    loads = "\n".join(f"LoadModule {m}_module {APACHE_MODULES}/mod_{m}.so" for m in modules
+                      if (APACHE_MODULES / f"mod_{m}.so").exists())
+    user = "User www-data\nGroup www-data\n" if os.geteuid() == 0 else ""
+    (work / "mime.types").write_text("")  # the .htaccess names every type the site needs
+    config = work / "httpd.conf"
+    config.write_text(f"""{loads}
+{user}ServerName localhost
+Listen 127.0.0.1:{port}
+PidFile {work}/httpd.pid
+TypesConfig {work}/mime.types
+DefaultRuntimeDir {work}
+ErrorLog {work}/error.log
+LogLevel warn
+DocumentRoot {www}/site
+<Directory />
+    AllowOverride None
+    Require all denied
+</Directory>
+<Directory {www}/site>
+    AllowOverride All
+    Require all granted
+</Directory>
+""")
+    command = [APACHE, "-f", str(config), "-DFOREGROUND"]
+    check = subprocess.run([APACHE, "-f", str(config), "-t"], capture_output=True, text=True,
+                           check=False)
+    assert check.returncode == 0, check.stderr
+    with running(command, port, work / "error.log") as port:
+        yield port
+
+
+@pytest.fixture(scope="module")
+def kutse_serve(build):
+    with serving(build) as srv:
+        yield srv.server_address[1]
+
+
+@pytest.fixture(params=["nginx", "apache", "serve"])
+def server(request):
+    return request.param, request.getfixturevalue({"serve": "kutse_serve"}.get(request.param,
+                                                                               request.param))
+
+
+@pytest.mark.parametrize("accept, target", SAME_EVERYWHERE)
+def test_resource_iri_negotiates(server, accept, target):
+    name, port = server
+    status, headers, _ = ask(port, RESOURCE, accept)
+    if target is None:
+        assert status == 406, (name, accept)
+        assert "Location" not in headers
+    else:
+        assert status == 303, (name, accept)
+        assert urlparse(headers["Location"]).path == RESOURCE + target, (name, accept)
+    assert [v.strip() for v in headers["Vary"].split(",")] == ["Accept"], name
+    links = headers["Link"]
+    for file, media in (("/", "text/html"), ("/index.ttl", "text/turtle"),
+                        ("/index.jsonld", "application/ld+json")):
+        assert f'<{RESOURCE}{file}>; rel="alternate"; type="{media}"' in links, (name, links)
+
+
+def test_the_representations_are_the_sites_files(server, build):
+    name, port = server
+    site = build / "site" / RESOURCE.strip("/")
+    status, headers, body = ask(port, RESOURCE + "/index.ttl", "text/turtle")
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle"), name
+    assert body == (site / "index.ttl").read_bytes()
+    assert len(list(ox.parse(body, format=ox.RdfFormat.TURTLE))) > 10
+    status, headers, body = ask(port, RESOURCE + "/index.jsonld", "application/ld+json")
+    assert status == 200 and headers["Content-Type"].startswith("application/ld+json"), name
+    assert body == (site / "index.jsonld").read_bytes()
+    status, headers, body = ask(port, RESOURCE + "/", "text/html")
+    assert status == 200 and headers["Content-Type"].startswith("text/html"), name
+    assert body == (site / "index.html").read_bytes()
+
+
+def test_other_paths_are_plain_files(server, build):
+    """Only a resource IRI negotiates: a folder without data (downloads/) redirects to its slash
+    as any web server does, files are files, and .well-known/void is Turtle."""
+    name, port = server
+    status, headers, _ = ask(port, "/downloads", "text/turtle")
+    assert status == 301 and urlparse(headers["Location"]).path == "/downloads/", name
+    assert "Accept" not in headers.get("Vary", ""), name
+    status, headers, body = ask(port, "/.well-known/void", None)
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle"), name
+    assert len(list(ox.parse(body, format=ox.RdfFormat.TURTLE))) > 10
+    status, _, _ = ask(port, "/standard/it-juht-tase-7/competence/B.3.99", "text/turtle")
+    assert status == 404, name
+
+
+def test_head_redirects_as_get(server):
+    name, port = server
+    status, headers, body = ask(port, RESOURCE, "application/ld+json", method="HEAD")
+    assert status == 303 and urlparse(headers["Location"]).path == RESOURCE + "/index.jsonld", name
+    assert body == b""
+
+
+@pytest.mark.parametrize("accept, static, serve", [
+    ("text/turtle;q=0.9, text/html;q=0.5", "/", "/index.ttl"),
+    ("text/turtle;q=0.1, */*", "/index.ttl", "/"),
+])
+def test_where_the_static_rules_differ_from_serve(nginx, apache, kutse_serve, accept, static,
+                                                   serve):
+    """The two documented cases (deploy/nginx/kutse-rdf-map.conf): both static servers agree
+    with each other there, and serve compares the q-values."""
+    for port in (nginx, apache):
+        assert urlparse(ask(port, RESOURCE, accept)[1]["Location"]).path == RESOURCE + static
+    assert urlparse(ask(kutse_serve, RESOURCE, accept)[1]["Location"]).path == RESOURCE + serve
+
+
+@pytest.mark.parametrize("iri_path, accept, site_path, then", [
+    ("/kutse-rdf/id" + RESOURCE, "text/turtle", RESOURCE, RESOURCE + "/index.ttl"),
+    ("/kutse-rdf/id" + RESOURCE, None, RESOURCE, RESOURCE + "/"),
+    ("/kutse-rdf/ecf/4.0/E.8", "application/ld+json", "/ecf/4.0/E.8", "/ecf/4.0/E.8/index.jsonld"),
+    ("/kutse-rdf/ontology", "text/turtle", "/ontology", "/ontology/index.ttl"),
+    ("/kutse-rdf/", None, "/", None),
+])
+def test_w3id_rules_send_the_default_bases_iris_to_the_site(apache, iri_path, accept, site_path,
+                                                            then):
+    """deploy/w3id/htaccess, as w3id.org would serve it (Apache, the project's folder), with the
+    site on the same test server: the IRI redirects to the site's path, where the site's rules
+    then negotiate with the same Accept header."""
+    status, headers, _ = ask(apache, iri_path, accept)
+    assert status == 303 and headers["Location"] == f"http://127.0.0.1:{apache}{site_path}"
+    if then is not None:
+        status, headers, _ = ask(apache, site_path, accept)
+        assert status == 303 and urlparse(headers["Location"]).path == then
