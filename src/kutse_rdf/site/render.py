@@ -23,8 +23,9 @@ import markupsafe
 import pyoxigraph as ox
 
 from kutse_rdf.errors import DISK_ERRNOS, DocumentError
-from kutse_rdf.graph.namespaces import ONTOLOGY
+from kutse_rdf.graph.namespaces import ESCO_ROOT, ONTOLOGY
 from kutse_rdf.resources import resource_dir
+from kutse_rdf.site.esco import portal_url
 from kutse_rdf.site.graph import PREFIXES, SiteGraph, document_of
 from kutse_rdf.site.jsonld import embed, own_json, page_jsonld
 from kutse_rdf.site.kinds import kind_of, make_page
@@ -60,7 +61,8 @@ def anchor_html(link: Link, prefix: str, lang: str) -> markupsafe.Markup:
     if link.href is not None:
         start = f'<a href="{esc(prefix)}{esc(link.href)}">'
     elif link.iri is not None and link.iri.startswith("http"):
-        start = f'<a class="ext" href="{esc(link.iri)}">'
+        # an ESCO concept without a page here: its page on the ESCO portal
+        start = f'<a class="ext" href="{esc(portal_url(link.iri, lang) or link.iri)}">'
     else:
         start = ""
     code = f'<span class="code">{esc(link.notation)}</span> ' if link.notation and link.notation != link.text else ""
@@ -377,7 +379,8 @@ def page_iris(graph: SiteGraph, skip: set[str] = frozenset()) -> list[str]:
         doc = document_of(iri)
         if (not skip or owner(doc, skip) is None) and graph.path_of(iri) is not None:
             pages.add(doc)
-    return sorted(pages)
+    # of ESCO, only the concepts the standards link to (SiteGraph.esco_linked)
+    return sorted(p for p in pages if not p.startswith(ESCO_ROOT) or graph.esco_linked(p))
 
 
 def owner(iri: str, standards: set[str]) -> str | None:
