@@ -210,15 +210,18 @@ def download_rows(context, downloads):
 @jinja2.pass_context
 def cell_rows(context, rows):
     """A query result's table on the coverage index: 12 results x 100 rows, in both languages.
-    A cell is text, or (name, site folder or None) for an IRI (writer.named_cells)."""
+    A cell is text, or (name, site folder or None, IRI) for an IRI (writer.named_cells)."""
     esc = markupsafe.escape
     prefix = context["up"] + context["tree"]
 
     def cell(value) -> str:
         if isinstance(value, str):
             return esc(value)
-        name, path = value
+        name, path, iri = value
         if path is None:
+            portal = portal_url(iri, context["lang"])
+            if portal:
+                return f'<a class="ext" href="{esc(portal)}">{esc(name)}</a>'
             return f"<span>{esc(name)}</span>"
         return f'<a href="{esc(prefix)}{esc(SiteGraph.href_path(path))}">{esc(name)}</a>'
 

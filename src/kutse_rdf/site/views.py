@@ -285,7 +285,7 @@ class Views:
         curated link to (candidates, never statements of the graph)."""
         curated = sorted(((self.link(o), self.g.curie(p)) for p in MATCH_PROPERTIES
                           for o in self.iris(iri, p) if o.startswith(ESCO_ROOT)),
-                         key=lambda row: (natural_key(row[0].text), row[1]))
+                         key=lambda row: (code_key(row[0].notation), natural_key(row[0].text), row[1]))
         named = {link.iri for link, _ in curated}
         members = {m for group in self.iris(iri, K.iscoGroup)
                    for m in self.g.subjects_of(E.memberOfISCOGroup, group)}
@@ -297,7 +297,7 @@ class Views:
         broader group, the curated links to it (which resource, which relation), and for an ISCO
         group the qualifications in it and its occupations (suggested for those, not curated)."""
         curated = sorted(((self.link(s), self.g.curie(p)) for s, p in self.curated_to(iri)),
-                         key=lambda row: (natural_key(row[0].iri or ""), row[1]))
+                         key=lambda row: (code_key(row[0].notation), natural_key(row[0].text), row[1]))
         members = self.g.subjects_of(E.memberOfISCOGroup, iri)
         mapped = {m for m in members if self.curated_to(m)}
         return {
