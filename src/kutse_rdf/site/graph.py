@@ -145,6 +145,8 @@ class SiteGraph:
         self._paths: dict[str, str | None] = {}
         self._curies: dict[str, str] = {}
         self._esco: dict[str, tuple[bool, frozenset[str]]] = {}  # esco_linked's answers
+        # a standard's suggested ESCO mappings, subject -> [(concept, label, confidence)] (esco.py)
+        self.suggested: dict[str, list[tuple[str, str, float | None]]] = {}
         self.other_pages: set[str] = set()  # pages made elsewhere (global pages, for a standard's graph)
         # set while a shared page is rendered: every lookup below notes what it read (a cached
         # answer too), so that the page can be taken over while none of that changes

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from kutse_rdf.errors import DISK_ERRNOS, DocumentError
 from kutse_rdf.graph.namespaces import ESCO_ROOT, ONTOLOGY
 from kutse_rdf.resources import resource_dir
-from kutse_rdf.site.esco import portal_url
+from kutse_rdf.site.esco import portal_url, read_suggestions
 from kutse_rdf.site.graph import PREFIXES, SiteGraph, document_of
 from kutse_rdf.site.jsonld import embed, own_json, page_jsonld
 from kutse_rdf.site.kinds import kind_of, make_page
@@ -403,6 +403,7 @@ class StandardJob:
     iri: str  # the standard (`B standard/S`)
     graph: bytes  # its named graph, N-Triples
     elm: bytes  # the ELM view's statements about it and its parts
+    suggestions: bytes = b""  # its rows of the ESCO suggestions report (esco.suggestions_by_standard)
 
 
 def standard_folders(base_path: str, languages: list[str]) -> list[str]:
@@ -435,6 +436,7 @@ class StandardRenderer:
 
     def _render(self, job: StandardJob) -> Output:
         graph = SiteGraph.from_parts(self.base_uri, [*self.reference, job.graph], job.elm)
+        graph.suggested = read_suggestions(job.suggestions)
         renderer = Renderer(self.out, graph, self.env, self.settings, self.i18n)
         for iri in page_iris(graph):
             if owner(iri, {job.iri}):
@@ -475,7 +477,7 @@ class Workers:
                 file = scratch / f"site-jobs-{n}.pickle"
                 file.write_bytes(pickle.dumps(
                     (str(out), base_uri, reference, str(templates) if templates else None,
-                     [(j.iri, j.graph, j.elm) for j in share]),
+                     [(j.iri, j.graph, j.elm, j.suggestions) for j in share]),
                     protocol=pickle.HIGHEST_PROTOCOL))
                 with file.open("rb") as stdin:
                     proc = subprocess.Popen([sys.executable, "-m", "kutse_rdf.site.render"],
@@ -531,9 +533,9 @@ def worker_main() -> None:
     out, base_uri, reference, templates, jobs = pickle.load(sys.stdin.buffer)
     renderer = StandardRenderer(Path(out), base_uri, reference, Path(templates) if templates else None)
     results = {}
-    for iri, graph, elm in jobs:
+    for iri, graph, elm, suggestions in jobs:
         try:
-            results[iri] = asdict(renderer.render(StandardJob(iri, graph, elm)))
+            results[iri] = asdict(renderer.render(StandardJob(iri, graph, elm, suggestions)))
         except DocumentError as exc:  # that standard fails, the others are rendered
             results[iri] = {"failed": (exc.message, exc.kind)}
         except OSError as exc:  # a full or read-only output: the build says so (exit 2)

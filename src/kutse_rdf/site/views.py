@@ -281,16 +281,24 @@ class Views:
     def esco_links(self, iri: str) -> dict:
         """A qualification's or competence's ESCO links, curated apart from suggested: curated
         are its skos:*Match statements to ESCO (only mappings/*.sssom.tsv makes them), each with
-        its relation; suggested are the ESCO occupations of its ISCO group that it has no
-        curated link to (candidates, never statements of the graph)."""
+        its relation; suggested are the ESCO occupations of its ISCO group and the rows of the
+        build's suggestions report (SiteGraph.suggested) that it has no curated link to, never
+        statements of the graph."""
         curated = sorted(((self.link(o), self.g.curie(p)) for p in MATCH_PROPERTIES
                           for o in self.iris(iri, p) if o.startswith(ESCO_ROOT)),
                          key=lambda row: (code_key(row[0].notation), natural_key(row[0].text), row[1]))
         named = {link.iri for link, _ in curated}
         members = {m for group in self.iris(iri, K.iscoGroup)
-                   for m in self.g.subjects_of(E.memberOfISCOGroup, group)}
+                   for m in self.g.subjects_of(E.memberOfISCOGroup, group)} - named
+        suggested = [{"link": link, "confidence": None} for link in self.links(members)]
+        for concept, label, confidence in self.g.suggested.get(iri, []):  # best first
+            if concept not in named and concept not in members:
+                link = self.link(concept)
+                if link.path is None and label:  # a skill of the release the graph does not hold
+                    link = Link(label, "et", None, concept)
+                suggested.append({"link": link, "confidence": confidence})
         return {"curated": [{"link": link, "relation": relation} for link, relation in curated],
-                "suggested": self.links(m for m in members if m not in named)}
+                "suggested": suggested}
 
     def data_esco(self, iri: str) -> dict:
         """An ESCO concept the standards link to: its page on the ESCO portal, its ISCO group and

@@ -38,6 +38,7 @@ from kutse_rdf.graph.convert import build_time
 from kutse_rdf.graph.namespaces import ECF_SCHEMES, ESCO_ROOT
 from kutse_rdf.graph.uris import Uris
 from kutse_rdf.resources import resource_dir
+from kutse_rdf.site.esco import SUGGESTIONS, suggestions_by_standard
 from kutse_rdf.site.graph import SiteGraph, read_dump, read_manifest
 from kutse_rdf.site.jsonld import embed
 from kutse_rdf.site.meta import dataset_description, download_files
@@ -220,7 +221,11 @@ class SiteWriter:
                     graphs.append((str(iri), read_dump(self.root, entry)))
         elm = b"".join(read_dump(self.root, e) for e in entries if e.get("kind") == "elm")
         parts, rest = split_elm(elm, {iri for iri, _ in graphs})
-        jobs = [StandardJob(iri, data, b"".join(parts[iri])) for iri, data in sorted(graphs)]
+        standards = {iri for iri, _ in graphs}
+        suggestions = suggestions_by_standard(self.root / "reports" / SUGGESTIONS, self.config.base_uri,
+                                              lambda iri: owner(iri, standards))
+        jobs = [StandardJob(iri, data, b"".join(parts[iri]), suggestions.get(iri, b""))
+                for iri, data in sorted(graphs)]
         return SiteInputs(reference, jobs, b"".join(rest))
 
     def unchanged_standards(self, site: SiteInputs) -> StandardPages:
