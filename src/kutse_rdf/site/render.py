@@ -373,13 +373,17 @@ class Renderer:
                         coverage["title"].text, coverage=coverage)
 
 
-def page_iris(graph: SiteGraph, skip: set[str] = frozenset()) -> list[str]:
+def page_iris(graph: SiteGraph, skip: set[str] = frozenset(), within: str | None = None) -> list[str]:
     """The IRIs that get a page: every slash IRI with a site path that is described, or that
     has hash IRIs (a document such as the ontology), sorted; without those in the folders of the
-    standards in `skip` (tested first: on the whole graph that is cheaper than `path_of`)."""
+    standards in `skip` (tested first: on the whole graph that is cheaper than `path_of`), or
+    only those in the folder of the standard `within`."""
     pages = set()
+    only = {within} if within is not None else None
     for iri in graph.subjects():
         doc = document_of(iri)
+        if only is not None and owner(doc, only) is None:
+            continue
         if (not skip or owner(doc, skip) is None) and graph.path_of(iri) is not None:
             pages.add(doc)
     # of ESCO, only the concepts the standards link to (SiteGraph.esco_linked)
@@ -438,9 +442,8 @@ class StandardRenderer:
         graph = SiteGraph.from_parts(self.base_uri, [*self.reference, job.graph], job.elm)
         graph.suggested = read_suggestions(job.suggestions)
         renderer = Renderer(self.out, graph, self.env, self.settings, self.i18n)
-        for iri in page_iris(graph):
-            if owner(iri, {job.iri}):
-                renderer.resource_page(iri)
+        for iri in page_iris(graph, within=job.iri):
+            renderer.resource_page(iri)
         renderer.coverage_page(job.iri)
         renderer.output.link = {lang: list(astuple(renderer.views[lang].link(job.iri)))
                                 for lang in renderer.languages}
