@@ -169,3 +169,22 @@ def test_portal_url():
     assert portal_url(E + "concept-scheme/skills") is None
     assert portal_url(E + "model#Skill") is None
     assert portal_url("https://w3id.org/kutse-rdf/ecf/4.0/A.1") is None
+
+
+def test_a_standards_suggestions_are_part_of_its_pages_key():
+    """New suggestions (another release, a decided row) render the standard's pages again; a
+    build without a release keeps the key it had."""
+    from kutse_rdf.site.render import StandardJob
+    from kutse_rdf.site.reuse import standard_key
+
+    plain = StandardJob("https://w3id.org/kutse-rdf/id/standard/s", b"<a> <b> <c> .\n", b"")
+    one = StandardJob(plain.iri, plain.graph, plain.elm, b'[["s", "k", "x", 0.5]]')
+    other = StandardJob(plain.iri, plain.graph, plain.elm, b'[["s", "k", "x", 0.4]]')
+    keys = {standard_key("d", job) for job in (plain, one, other)}
+    assert len(keys) == 3
+    import hashlib
+
+    old = hashlib.sha256(b"d")
+    for part in (plain.iri.encode(), plain.graph, plain.elm):
+        old.update(len(part).to_bytes(8, "big") + part)
+    assert standard_key("d", plain) == old.hexdigest()

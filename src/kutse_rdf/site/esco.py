@@ -1,11 +1,15 @@
-"""ESCO on the site: where a concept is on the ESCO portal, and which of a resource's ESCO links
-are curated (mappings/*.sssom.tsv, the graph's skos:*Match statements) and which are suggested
-(the occupations of the qualification's ISCO group, never statements of the graph)."""
+"""ESCO on the site: where a concept is on the ESCO portal, and the suggested mappings of the
+build's report for each standard's pages. Curated links are the graph's skos:*Match statements
+(mappings/*.sssom.tsv); suggested ones are never statements of the graph: the occupations of the
+qualification's ISCO group (views.esco_links) and the rows of the suggestions report (here)."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from urllib.parse import quote
 
 from kutse_rdf.graph.namespaces import ESCO_ROOT
+from kutse_rdf.graph.vocab import read_mapping_file
 
 PORTAL = "https://esco.ec.europa.eu/{lang}/classification/{kind}?uri={uri}"
 # the portal shows ISCO groups among the occupations
@@ -32,13 +36,9 @@ def portal_url(iri: str, lang: str = "en") -> str | None:
 SUGGESTIONS = "esco-suggestions.sssom.tsv"
 
 
-def suggestions_by_standard(path, base_uri: str, owner_of) -> dict[str, bytes]:
+def suggestions_by_standard(path: Path, base_uri: str, owner_of) -> dict[str, bytes]:
     """The rows of a suggestions file by the standard that owns their subject (`owner_of(iri)`,
     None for none), each standard's as JSON: [[subject, ESCO concept, label, confidence], ...]."""
-    import json
-
-    from kutse_rdf.graph.vocab import read_mapping_file
-
     if not path.is_file():
         return {}
     rows: dict[str, list] = {}
@@ -53,8 +53,6 @@ def suggestions_by_standard(path, base_uri: str, owner_of) -> dict[str, bytes]:
 
 def read_suggestions(data: bytes) -> dict[str, list[tuple[str, str, float | None]]]:
     """suggestions_by_standard's JSON of one standard: subject -> [(concept, label, confidence)]."""
-    import json
-
     found: dict[str, list] = {}
     for subject, concept, label, confidence in json.loads(data) if data else []:
         found.setdefault(subject, []).append((concept, label, confidence))
