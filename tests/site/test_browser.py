@@ -180,7 +180,9 @@ def test_hash_uri_resolves_to_its_section(page, server):
     assert page.problems == []
 
 
-@pytest.mark.parametrize("rel", ["index.html", COMPETENCE, COVERAGE, "en/" + COVERAGE])
+@pytest.mark.parametrize("rel", ["index.html", COMPETENCE, COVERAGE, "en/" + COVERAGE,
+                                 "esco/isco/C1330/index.html",
+                                 "standard/it-juht-tase-7/qualification/index.html"])
 def test_axe_no_serious_violations(page, server, rel):
     from axe_playwright_python.sync_playwright import Axe
 
@@ -250,6 +252,7 @@ PAGE_KINDS = {
     "ecf-area": "ecf/4.0/E/index.html",
     "esco-scheme": "esco/concept-scheme/skills/index.html",
     "esco-isco": "esco/isco/C1330/index.html",
+    "esco-skill": "esco/skill/69cfc5ed-6569-4aca-a4cc-fd782ba51d9c/index.html",
     "eqf-level": "eqf/7/index.html",
     "council": "council/infotehnoloogia-ja-telekommunikatsiooni-kutsenoukogu/index.html",
     "ontology": "ontology/index.html",

@@ -63,10 +63,22 @@ def seed_subjects(seed: Path) -> set[str]:
     return subjects
 
 
+# The ESCO concepts of ontology/esco.ttl that no mapping names and no standard links to (the
+# candidates mappings/README.md turned down): in the data, without a page (ESCO pages are for the
+# concepts the standards link to).
+UNLINKED_ESCO = {"esco/occupation/c90e5009-37f2-4dcd-aea2-362fc817bc98/",  # ICT environmental manager
+                 "esco/occupation/a79170ad-0b7b-4697-864f-1748359aa10a/",  # ICT product manager
+                 "esco/occupation/8b6388a4-4904-471b-9331-d3b1211f5525/",  # ICT project manager
+                 "esco/skill/1e7ed56a-6d6b-422f-962e-38543d150755/",  # manage changes in ICT system
+                 "esco/skill/0a099c81-6a0c-4f00-bb3b-990d23ec03a5/"}  # manage ICT change request process
+
+
 def test_every_slash_uri_has_a_folder_with_three_files(seed):
     from kutse_rdf.site.graph import SiteGraph
 
     paths = {SiteGraph(BASE).path_of(s) for s in seed_subjects(seed) if "#" not in s} - {None}
+    assert UNLINKED_ESCO <= paths
+    paths -= UNLINKED_ESCO
     assert len(paths) > 150
     for path in paths:
         for name in ("index.html", "index.ttl", "index.jsonld"):

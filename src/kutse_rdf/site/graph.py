@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from kutse_rdf.errors import DataError, InputError
 from kutse_rdf.graph import namespaces
-from kutse_rdf.graph.namespaces import KUTSE, PROJECT
+from kutse_rdf.graph.namespaces import ESCO_ROOT, KUTSE, PROJECT
 
 DISTINCT_SUBJECTS = "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }"
 
@@ -144,6 +144,9 @@ class SiteGraph:
         self._described: dict[str, dict[str, list]] = {}
         self._paths: dict[str, str | None] = {}
         self._curies: dict[str, str] = {}
+        self._esco: dict[str, tuple[bool, frozenset[str]]] = {}  # esco_linked's answers
+        # a standard's suggested ESCO mappings, subject -> [(concept, label, confidence)] (esco.py)
+        self.suggested: dict[str, list[tuple[str, str, float | None]]] = {}
         self.other_pages: set[str] = set()  # pages made elsewhere (global pages, for a standard's graph)
         # set while a shared page is rendered: every lookup below notes what it read (a cached
         # answer too), so that the page can be taken over while none of that changes
@@ -219,7 +222,42 @@ class SiteGraph:
         subject with a path."""
         if self.reads is not None:
             self.reads.subjects.add(iri)
-        return (iri in self._subject_set() or iri in self.other_pages) and self.path_of(iri) is not None
+        return ((iri in self._subject_set() or iri in self.other_pages) and self.path_of(iri) is not None
+                and (not iri.startswith(ESCO_ROOT) or self.esco_linked(iri)))
+
+    def esco_linked(self, iri: str) -> bool:
+        """Whether an ESCO concept gets a page: something outside ESCO points at it (a
+        standard's ISCO group, a curated mapping), or an ESCO concept that gets one does (its
+        ISCO group, the groups above, its scheme). The rest of an imported release (thousands of
+        occupations) stays in the data; links to it go to the ESCO portal. What the answer
+        depends on (the incoming statements of the concepts it looked at) is noted as read."""
+        linked, looked_at = self._esco_answer(iri)
+        if self.reads is not None:
+            self.reads.objects.update(looked_at)
+        return linked
+
+    def _esco_answer(self, iri: str) -> tuple[bool, frozenset[str]]:
+        if iri in self._esco:
+            return self._esco[iri]
+        self._esco[iri] = (False, frozenset((iri,)))  # a cycle of ESCO statements links nothing
+        node, looked_at, linked = ox.NamedNode(iri), {iri}, False
+        for store in (self.store, self.elm):
+            for quad in store.quads_for_pattern(None, None, node):
+                subject = quad.subject
+                if not isinstance(subject, ox.NamedNode):
+                    continue
+                if not subject.value.startswith(ESCO_ROOT):
+                    linked = True
+                    break
+                found, seen = self._esco_answer(subject.value)
+                looked_at |= seen
+                if found:
+                    linked = True
+                    break
+            if linked:
+                break
+        self._esco[iri] = answer = (linked, frozenset(looked_at))
+        return answer
 
     def _store(self, iri: str) -> ox.Store:
         """The store that describes `iri`: the asserted graphs when they say anything about it."""

@@ -111,7 +111,7 @@ KINDS: tuple[PageKind, ...] = (
              search_weight=0),
     PageKind("scheme", "scheme", Views.data_scheme, jsonld.scheme_nodes,
              rdf_type=SKOS.ConceptScheme),
-    PageKind("esco_concept", "resource", Views.data_resource, jsonld.no_nodes,
+    PageKind("esco_concept", "esco", Views.data_esco, jsonld.no_nodes,
              test=lambda graph, iri: iri.startswith(ESCO_ROOT), search_weight=0),
     PageKind("eqf_level", "resource", Views.data_resource, jsonld.no_nodes,
              test=lambda graph, iri: iri.startswith(str(EQF))),

@@ -25,8 +25,9 @@ import markupsafe
 import pyoxigraph as ox
 
 from kutse_rdf.errors import DISK_ERRNOS, DocumentError
-from kutse_rdf.graph.namespaces import ONTOLOGY
+from kutse_rdf.graph.namespaces import ESCO_ROOT, ONTOLOGY
 from kutse_rdf.resources import resource_dir
+from kutse_rdf.site.esco import portal_url, read_suggestions
 from kutse_rdf.site.graph import DCT, PREFIXES, RDFS, SCHEMA, SKOS, SiteGraph, document_of
 from kutse_rdf.site.jsonld import embed, own_json, page_jsonld
 from kutse_rdf.site.kinds import kind_of, make_page
@@ -65,7 +66,8 @@ def anchor_html(link: Link, prefix: str, lang: str) -> markupsafe.Markup:
     if link.href is not None:
         start = f'<a href="{esc(prefix)}{esc(link.href)}">'
     elif link.iri is not None and link.iri.startswith("http"):
-        start = f'<a class="ext" href="{esc(link.iri)}">'
+        # an ESCO concept without a page here: its page on the ESCO portal
+        start = f'<a class="ext" href="{esc(portal_url(link.iri, lang) or link.iri)}">'
     else:
         start = ""
     code = f'<span class="code">{esc(link.notation)}</span> ' if link.notation and link.notation != link.text else ""
@@ -220,15 +222,18 @@ def download_rows(context, downloads):
 @jinja2.pass_context
 def cell_rows(context, rows):
     """A query result's table on the coverage index: 12 results x 100 rows, in both languages.
-    A cell is text, or (name, site folder or None) for an IRI (writer.named_cells)."""
+    A cell is text, or (name, site folder or None, IRI) for an IRI (writer.named_cells)."""
     esc = markupsafe.escape
     prefix = context["up"] + context["tree"]
 
     def cell(value) -> str:
         if isinstance(value, str):
             return esc(value)
-        name, path = value
+        name, path, iri = value
         if path is None:
+            portal = portal_url(iri, context["lang"])
+            if portal:
+                return f'<a class="ext" href="{esc(portal)}">{esc(name)}</a>'
             return f"<span>{esc(name)}</span>"
         return f'<a href="{esc(prefix)}{esc(SiteGraph.href_path(path))}">{esc(name)}</a>'
 
@@ -430,16 +435,21 @@ class Renderer:
                         description=shorten(f"{coverage['title'].text}. {t['coverage_intro']}"))
 
 
-def page_iris(graph: SiteGraph, skip: set[str] = frozenset()) -> list[str]:
+def page_iris(graph: SiteGraph, skip: set[str] = frozenset(), within: str | None = None) -> list[str]:
     """The IRIs that get a page: every slash IRI with a site path that is described, or that
     has hash IRIs (a document such as the ontology), sorted; without those in the folders of the
-    standards in `skip` (tested first: on the whole graph that is cheaper than `path_of`)."""
+    standards in `skip` (tested first: on the whole graph that is cheaper than `path_of`), or
+    only those in the folder of the standard `within`."""
     pages = set()
+    only = {within} if within is not None else None
     for iri in graph.subjects():
         doc = document_of(iri)
+        if only is not None and owner(doc, only) is None:
+            continue
         if (not skip or owner(doc, skip) is None) and graph.path_of(iri) is not None:
             pages.add(doc)
-    return sorted(pages)
+    # of ESCO, only the concepts the standards link to (SiteGraph.esco_linked)
+    return sorted(p for p in pages if not p.startswith(ESCO_ROOT) or graph.esco_linked(p))
 
 
 def owner(iri: str, standards: set[str]) -> str | None:
@@ -459,6 +469,7 @@ class StandardJob:
     iri: str  # the standard (`B standard/S`)
     graph: bytes  # its named graph, N-Triples
     elm: bytes  # the ELM view's statements about it and its parts
+    suggestions: bytes = b""  # its rows of the ESCO suggestions report (esco.suggestions_by_standard)
 
 
 def standard_folders(base_path: str, languages: list[str]) -> list[str]:
@@ -491,10 +502,10 @@ class StandardRenderer:
 
     def _render(self, job: StandardJob) -> Output:
         graph = SiteGraph.from_parts(self.base_uri, [*self.reference, job.graph], job.elm)
+        graph.suggested = read_suggestions(job.suggestions)
         renderer = Renderer(self.out, graph, self.env, self.settings, self.i18n)
-        for iri in page_iris(graph):
-            if owner(iri, {job.iri}):
-                renderer.resource_page(iri)
+        for iri in page_iris(graph, within=job.iri):
+            renderer.resource_page(iri)
         renderer.coverage_page(job.iri)
         renderer.output.link = {lang: list(astuple(renderer.views[lang].link(job.iri)))
                                 for lang in renderer.languages}
@@ -531,7 +542,7 @@ class Workers:
                 file = scratch / f"site-jobs-{n}.pickle"
                 file.write_bytes(pickle.dumps(
                     (str(out), base_uri, reference, str(templates) if templates else None,
-                     [(j.iri, j.graph, j.elm) for j in share]),
+                     [(j.iri, j.graph, j.elm, j.suggestions) for j in share]),
                     protocol=pickle.HIGHEST_PROTOCOL))
                 with file.open("rb") as stdin:
                     proc = subprocess.Popen([sys.executable, "-m", "kutse_rdf.site.render"],
@@ -587,9 +598,9 @@ def worker_main() -> None:
     out, base_uri, reference, templates, jobs = pickle.load(sys.stdin.buffer)
     renderer = StandardRenderer(Path(out), base_uri, reference, Path(templates) if templates else None)
     results = {}
-    for iri, graph, elm in jobs:
+    for iri, graph, elm, suggestions in jobs:
         try:
-            results[iri] = asdict(renderer.render(StandardJob(iri, graph, elm)))
+            results[iri] = asdict(renderer.render(StandardJob(iri, graph, elm, suggestions)))
         except DocumentError as exc:  # that standard fails, the others are rendered
             results[iri] = {"failed": (exc.message, exc.kind)}
         except OSError as exc:  # a full or read-only output: the build says so (exit 2)

@@ -12,13 +12,15 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from kutse_rdf.graph.namespaces import ECF_SCHEMES, ESCO_ROOT
-from kutse_rdf.site.graph import DCT, RDF, RDFS, SKOS, K, SiteGraph, Value
+from kutse_rdf.graph.namespaces import ECF_SCHEMES, ESCO, ESCO_ROOT
+from kutse_rdf.site.esco import portal_url
+from kutse_rdf.site.graph import DCT, RDF, RDFS, SKOS, K, SiteGraph, Terms, Value
 
 MATCH_PROPERTIES = [SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch]
 INCOMING_LIMIT = 100  # hub resources (an EQF level, a competence group) are cited thousands of times
 GROUPS = ("mandatory", "optional", "specialisation", "transversal")
 GROUP_NAMES = {getattr(K, name): name for name in GROUPS}  # the competence groups' terms
+E = Terms(ESCO)
 
 
 @dataclass(frozen=True)
@@ -243,6 +245,7 @@ class Views:
             "partials": self.links(self.iris(iri, K.hasPartialQualification)),
             "specialisations": self.links(self.iris(iri, K.hasSpecialisation)),
             "name_on_certificate": self.text(iri, K.nameOnCertificate),
+            "esco": self.esco_links(iri),
         }
 
     def ecf_row(self, ecf: str, eqf_level: str | None) -> dict:
@@ -259,7 +262,6 @@ class Views:
         levels = self.iris(iri, K.hasLevel)
         eqf_level = levels[0] if levels else None
         required_by = self.g.subjects_of(K.requiresCompetence, iri)
-        esco = [o for p in MATCH_PROPERTIES for o in self.iris(iri, p) if o.startswith(ESCO_ROOT)]
         return {
             "standard": self.link(self.standard_of(iri)) if self.standard_of(iri) else None,
             "group": self.links(self.iris(iri, K.competenceGroup)),
@@ -270,11 +272,55 @@ class Views:
             "knowledge": [self.link(i) for i in self.ordered(self.iris(iri, K.hasKnowledge))],
             "assessment": self.text(iri, K.assessment),
             "required_by": self.links(required_by),
-            "esco": self.links(esco),
+            "esco": self.esco_links(iri),
             "source_file": self.text(iri, K.sourceFile),
             "source_line": self.text(iri, K.sourceLine),
             "shown": {o for p in (K.hasIndicator, K.hasKnowledge) for o in self.iris(iri, p) if "#" in o},
         }
+
+    def esco_links(self, iri: str) -> dict:
+        """A qualification's or competence's ESCO links, curated apart from suggested: curated
+        are its skos:*Match statements to ESCO (only mappings/*.sssom.tsv makes them), each with
+        its relation; suggested are the ESCO occupations of its ISCO group and the rows of the
+        build's suggestions report (SiteGraph.suggested) that it has no curated link to, never
+        statements of the graph."""
+        curated = sorted(((self.link(o), self.g.curie(p)) for p in MATCH_PROPERTIES
+                          for o in self.iris(iri, p) if o.startswith(ESCO_ROOT)),
+                         key=lambda row: (code_key(row[0].notation), natural_key(row[0].text), row[1]))
+        named = {link.iri for link, _ in curated}
+        members = {m for group in self.iris(iri, K.iscoGroup)
+                   for m in self.g.subjects_of(E.memberOfISCOGroup, group)} - named
+        suggested = [{"link": link, "confidence": None} for link in self.links(members)]
+        for concept, label, confidence in self.g.suggested.get(iri, []):  # best first
+            if concept not in named and concept not in members:
+                link = self.link(concept)
+                if link.path is None and label:  # a skill of the release the graph does not hold
+                    link = Link(label, "et", None, concept)
+                suggested.append({"link": link, "confidence": confidence})
+        return {"curated": [{"link": link, "relation": relation} for link, relation in curated],
+                "suggested": suggested}
+
+    def data_esco(self, iri: str) -> dict:
+        """An ESCO concept the standards link to: its page on the ESCO portal, its ISCO group and
+        broader group, the curated links to it (which resource, which relation), and for an ISCO
+        group the qualifications in it and its occupations (suggested for those, not curated)."""
+        curated = sorted(((self.link(s), self.g.curie(p)) for s, p in self.curated_to(iri)),
+                         key=lambda row: (code_key(row[0].notation), natural_key(row[0].text), row[1]))
+        members = self.g.subjects_of(E.memberOfISCOGroup, iri)
+        mapped = {m for m in members if self.curated_to(m)}
+        return {
+            "portal": portal_url(iri, self.lang),
+            "group": self.links(self.iris(iri, E.memberOfISCOGroup) + self.iris(iri, SKOS.broader)),
+            "curated": [{"link": link, "relation": relation} for link, relation in curated],
+            "qualifications": self.links(self.g.subjects_of(K.iscoGroup, iri)),
+            "mapped_occupations": self.links(mapped),
+            "occupations": self.links(m for m in members if m not in mapped),
+        }
+
+    def curated_to(self, iri: str) -> list[tuple[str, str]]:
+        """(subject, relation) of the curated links to an ESCO concept from outside ESCO."""
+        return [(s, p) for p in MATCH_PROPERTIES for s in self.g.subjects_of(p, iri)
+                if not s.startswith(ESCO_ROOT)]
 
     def data_ecf(self, iri: str) -> dict:
         citing = self.g.subjects_of(K.citesEcf, iri)

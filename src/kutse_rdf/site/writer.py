@@ -35,9 +35,10 @@ import pyoxigraph as ox
 
 from kutse_rdf.config import Config
 from kutse_rdf.graph.convert import build_time
-from kutse_rdf.graph.namespaces import ECF_SCHEMES
+from kutse_rdf.graph.namespaces import ECF_SCHEMES, ESCO_ROOT
 from kutse_rdf.graph.uris import Uris
 from kutse_rdf.resources import resource_dir
+from kutse_rdf.site.esco import SUGGESTIONS, suggestions_by_standard
 from kutse_rdf.site.graph import SiteGraph, read_dump, read_manifest
 from kutse_rdf.site.jsonld import embed
 from kutse_rdf.site.meta import dataset_description, download_files
@@ -220,7 +221,11 @@ class SiteWriter:
                     graphs.append((str(iri), read_dump(self.root, entry)))
         elm = b"".join(read_dump(self.root, e) for e in entries if e.get("kind") == "elm")
         parts, rest = split_elm(elm, {iri for iri, _ in graphs})
-        jobs = [StandardJob(iri, data, b"".join(parts[iri])) for iri, data in sorted(graphs)]
+        standards = {iri for iri, _ in graphs}
+        suggestions = suggestions_by_standard(self.root / "reports" / SUGGESTIONS, self.config.base_uri,
+                                              lambda iri: owner(iri, standards))
+        jobs = [StandardJob(iri, data, b"".join(parts[iri]), suggestions.get(iri, b""))
+                for iri, data in sorted(graphs)]
         return SiteInputs(reference, jobs, b"".join(rest))
 
     def unchanged_standards(self, site: SiteInputs) -> StandardPages:
@@ -492,10 +497,11 @@ def load_query_results(folder: Path, extra: Path | None = None) -> list[dict]:
 
 
 def named_cells(columns: list[str], rows: list[list[str]], paths: SiteGraph, names: dict[str, str]) -> list[list]:
-    """A query result's cells for readers: an IRI becomes (name, site folder or None), named by
-    its row's label column (`xLabel` for column `x`), else its code (`notation`, `xNotation`),
+    """A query result's cells for readers: an IRI becomes (name, site folder or None, IRI), named
+    by its row's label column (`xLabel` for column `x`), else its code (`notation`, `xNotation`),
     else a standard's name, else its IRI's last part; other cells stay text. Only the result
-    itself is read, so the page depends on the result files alone."""
+    itself is read, so the page depends on the result files alone: an ESCO concept, which has a
+    page here only when the standards link to it, gets no folder (it links to the ESCO portal)."""
     index = {c: i for i, c in enumerate(columns)}
     named = []
     for row in rows:
@@ -507,7 +513,7 @@ def named_cells(columns: list[str], rows: list[list[str]], paths: SiteGraph, nam
             source = next((index[c] for c in (col + "Label", col + "Notation", "notation" if col == "competence" else "")
                            if c in index and index[c] < len(row) and row[index[c]]), None)
             name = row[source] if source is not None else names.get(cell) or cell.rstrip("/#").rpartition("/")[2]
-            out.append((name, paths.path_of(cell)))
+            out.append((name, None if cell.startswith(ESCO_ROOT) else paths.path_of(cell), cell))
         named.append(out)
     return named
 
