@@ -110,9 +110,9 @@ def test_isco_group_page_lists_curated_occupations_apart_from_suggestions(built)
         assert f"esco/{concept}/index.html" in mapped and concept not in others
     for concept in SUGGESTED:
         assert f'href="{portal(concept, "en")}"' in others and concept not in mapped
-    # the curated broadMatch of IT meeskonna- ja partnerlusjuht to the group itself
+    # the curated kutse:qualifiesFor of IT meeskonna- ja partnerlusjuht to the group itself
     curated = html[html.index('id="h-esco-curated"'):html.index('id="h-esco-qualifications"')]
-    assert "it-meeskonna-ja-partnerlusjuht-tase-7/index.html" in curated and "(broader match)" in curated
+    assert "it-meeskonna-ja-partnerlusjuht-tase-7/index.html" in curated and "(qualifies for)" in curated
 
 
 def test_qualification_page_curated_apart_from_suggested(built):
@@ -120,7 +120,7 @@ def test_qualification_page_curated_apart_from_suggested(built):
     curated, suggested = section(html, "h-esco-curated"), section(html, "h-esco-suggested")
     # it-juht-occupations.sssom.tsv's two rows of the qualification, in code order
     assert re.findall(r'esco/(occupation/[0-9a-f-]+)/index.html', curated) == [CIO, CTO]
-    assert "(close match)" in curated and "(related match)" in curated
+    assert "(qualifies for)" in curated and "(related match)" in curated
     found = {"occupation/" + u for u in re.findall(r'occupation(?:/|%2F)([0-9a-f-]{36})', suggested)}
     # the group's other occupations (curated for partial qualifications, but not for it)
     assert found == SUGGESTED | {"occupation/719f101d-1866-49d3-8d5c-2256f606a8b9",

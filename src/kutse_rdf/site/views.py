@@ -16,7 +16,10 @@ from kutse_rdf.graph.namespaces import ECF_SCHEMES, ESCO, ESCO_ROOT
 from kutse_rdf.site.esco import portal_url
 from kutse_rdf.site.graph import DCT, RDF, RDFS, SKOS, K, SiteGraph, Terms, Value
 
-MATCH_PROPERTIES = [SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch]
+# the curated links to ESCO: the SKOS mapping properties, and kutse:qualifiesFor from a
+# qualification to the occupation it qualifies for (not a SKOS match: docs/graph-model.md)
+MATCH_PROPERTIES = [K.qualifiesFor, SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch,
+                    SKOS.relatedMatch]
 INCOMING_LIMIT = 100  # hub resources (an EQF level, a competence group) are cited thousands of times
 GROUPS = ("mandatory", "optional", "specialisation", "transversal")
 GROUP_NAMES = {getattr(K, name): name for name in GROUPS}  # the competence groups' terms
