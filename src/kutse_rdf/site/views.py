@@ -12,8 +12,13 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
+from kutse_rdf.graph import namespaces
 from kutse_rdf.graph.namespaces import ECF_SCHEMES, ESCO_ROOT
-from kutse_rdf.site.graph import DCT, RDF, RDFS, SKOS, K, SiteGraph, Value
+from kutse_rdf.site.graph import DCT, RDF, RDFS, SKOS, K, SiteGraph, Terms, Value
+from kutse_rdf.versions import _order as version_order
+
+DCAT = Terms(namespaces.DCAT)
+SCHEMA = Terms(namespaces.SCHEMA)
 
 MATCH_PROPERTIES = [SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch]
 INCOMING_LIMIT = 100  # hub resources (an EQF level, a competence group) are cited thousands of times
@@ -196,8 +201,30 @@ class Views:
             "version": self.text(iri, K.standardVersion),
             "register_code": self.text(iri, K.registerCode),
             "coverage_path": "coverage/" + self.g.path_of(iri),
+            "versions": self.versions(iri),
             "shown": shown,
         }
+
+    def versions(self, iri: str) -> list[dict]:
+        """The versions of the standard whose version `iri` is, newest first: each one's link,
+        version key, validity, status on the build's day, whether it is the current one and
+        whether it is this one (from the work's graph, site/writer.py)."""
+        works = self.iris(iri, DCT.isVersionOf)
+        if not works:
+            return []
+        current = set(self.iris(works[0], DCAT.hasCurrentVersion))
+        rows = []
+        for version in self.iris(works[0], DCAT.hasVersion):
+            key = self.text(version, DCAT.version)
+            if key is None:
+                continue
+            status = self.text(version, SCHEMA.creativeWorkStatus)
+            rows.append({"link": self.link(version), "key": key.text,
+                         "valid_from": self.text(version, SCHEMA.validFrom),
+                         "valid_through": self.text(version, SCHEMA.validThrough),
+                         "status": status.text if status else None,
+                         "current": version in current, "this": version == iri})
+        return sorted(rows, key=lambda r: version_order(r["key"]), reverse=True)
 
     def standard_card(self, iri: str) -> dict:
         """The home page's card of a standard, as plain data (a worker hands it back): its name
@@ -259,7 +286,9 @@ class Views:
         levels = self.iris(iri, K.hasLevel)
         eqf_level = levels[0] if levels else None
         required_by = self.g.subjects_of(K.requiresCompetence, iri)
-        esco = [o for p in MATCH_PROPERTIES for o in self.iris(iri, p) if o.startswith(ESCO_ROOT)]
+        # the curated mappings name the version-independent competence (its current version)
+        esco = [o for s in (iri, *self.iris(iri, DCT.isVersionOf)) for p in MATCH_PROPERTIES
+                for o in self.iris(s, p) if o.startswith(ESCO_ROOT)]
         return {
             "standard": self.link(self.standard_of(iri)) if self.standard_of(iri) else None,
             "group": self.links(self.iris(iri, K.competenceGroup)),
