@@ -155,7 +155,9 @@ def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
         files.write(unit)
         manifest.append({"graph": unit.graph_uri, "file": f"{version_file(unit)}.nt",
                          "triples": unit.graph_triples, "kind": "standard", "work": unit.slug,
-                         "version": version_of(unit)})
+                         "version": version_of(unit),
+                         "valid_from": unit.standard.decision_date,
+                         "valid_through": unit.standard.valid_until})
     files.close()
     for work in works:
         _write(data / f"{work_file(work.slug)}.nt", work.graph_nt)
