@@ -189,7 +189,7 @@ def select_versions(path: Path, on: date | None, chosen: dict[str, str],
             raise InputError(f"--version: {work} has no version {key!r} "
                              f"(it has {', '.join(sorted(entries))})")
         if key is None:
-            models = {k: Standard(source_file=e.get("file", ""), title=work,
+            models = {k: Standard(source_file=e.get("file", ""), title=work, level=None,
                                   version=None if k == "draft" else k,
                                   decision_date=e.get("valid_from"),
                                   valid_until=e.get("valid_through"))
