@@ -20,7 +20,7 @@ from kutse_rdf.graph.namespaces import ECF4, ELM, KUTSE
 from kutse_rdf.resources import resource_dir
 
 B = "https://w3id.org/kutse-rdf/id/"
-S = B + "standard/it-juht-tase-7/"
+S = B + "standard/it-juht-tase-7/version/draft/"
 QUAL = URIRef(S + "qualification")
 COUNCIL = "Infotehnoloogia ja telekommunikatsiooni kutsenõukogu"
 # A candidate ESCO skill for e-CF A.1, from the project's reference list (esco.tsv, ESCO v1.2).
@@ -178,9 +178,9 @@ def test_mdr_reports_only_the_esco_scheme_defect_and_our_estqf_levels(small, esc
 
 def test_other_base_uri_and_mappings_still_match(small, esco_mapping):
     g = elm_graph([small], Config(base_uri="https://data.example.ee/kutse/"))
-    lo = URIRef("https://data.example.ee/kutse/standard/it-juht-tase-7/competence/B.3.1"
+    lo = URIRef("https://data.example.ee/kutse/standard/it-juht-tase-7/version/draft/competence/B.3.1"
                 "#learning-outcome")
-    assert (URIRef("https://data.example.ee/kutse/standard/it-juht-tase-7/qualification"),
+    assert (URIRef("https://data.example.ee/kutse/standard/it-juht-tase-7/version/draft/qualification"),
             ELM.learningOutcome, lo) in g
     assert list(g.objects(lo, ELM.relatedESCOSkill)) == [ESCO_SKILL]
 
@@ -192,7 +192,8 @@ def test_build_writes_elm_outputs_and_manifest(small, tmp_path):
 
     data = tmp_path / "data"
     data.mkdir()
-    standard_entry = {"graph": B + "graph/it-juht-tase-7", "file": "standards/it-juht-tase-7.nt",
+    standard_entry = {"graph": B + "graph/it-juht-tase-7/version/draft",
+                      "file": "standards/it-juht-tase-7/version/draft.nt",
                       "triples": 10, "kind": "standard"}
     (data / "graphs.json").write_text(json.dumps([standard_entry]))
     graph = elm_graph([small], Config())
