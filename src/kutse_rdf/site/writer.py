@@ -246,7 +246,9 @@ class SiteWriter:
         works: dict[str, bytes] = {}
         for entry in entries:
             if entry.get("kind") == "standard":
-                iri = uris.standard_of_graph(str(entry.get("graph", "")))
+                # a version's graph; a build made before versions named a standard's graph so
+                graph = str(entry.get("graph", ""))
+                iri = uris.standard_of_graph(graph) or uris.work_of_graph(graph)
                 if iri is not None:
                     graphs.append((str(iri), read_dump(self.root, entry)))
             elif entry.get("kind") == "work":
@@ -256,13 +258,16 @@ class SiteWriter:
         elm = b"".join(read_dump(self.root, e) for e in entries if e.get("kind") == "elm")
         parts, rest = split_elm(elm, {iri for iri, _ in graphs})
         # each version's page lists its work's versions: the work's graph and their names
+        def work_of(iri: str) -> str:
+            version = uris.version_of(iri)
+            return str(uris.work(version[0])) if version else iri
+
         names: dict[str, list[bytes]] = {}
         for iri, data in graphs:
-            names.setdefault(str(uris.work(uris.version_of(iri)[0])), []).append(
-                version_lines(iri, data))
+            names.setdefault(work_of(iri), []).append(version_lines(iri, data))
         jobs = []
         for iri, data in sorted(graphs):
-            work = str(uris.work(uris.version_of(iri)[0]))
+            work = work_of(iri)
             jobs.append(StandardJob(iri, data, b"".join(parts[iri]),
                                     works.get(work, b"") + b"".join(names[work])))
         return SiteInputs(reference, jobs, b"".join(rest), works)
