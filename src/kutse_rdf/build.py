@@ -599,7 +599,7 @@ def link_reports(cache: ArtifactCache, root: Path, queries: dict) -> str | None:
 
 def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
               jobs: int | None = None, allow_shrink: bool = False,
-              wait: float = 0) -> BuildResult:
+              wait: float = 0, as_of=None) -> BuildResult:
     """Build `files` into `out`. Guards of an unattended build: the output must be a folder
     (check_output), one build at a time per folder (build_lock, waiting up to `wait` s), what
     killed builds left is removed (remove_stale), a build that lost standards to failed inputs
@@ -609,11 +609,11 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
         check_output(out)
     with output_errors(out), build_lock(out, wait):
         remove_stale(out)
-        return _run_build(files, out, config, quiet, jobs, allow_shrink)
+        return _run_build(files, out, config, quiet, jobs, allow_shrink, as_of)
 
 
 def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: int | None,
-               allow_shrink: bool) -> BuildResult:
+               allow_shrink: bool, as_of=None) -> BuildResult:
     from kutse_rdf.engine.dumps import shared_lines, write_dumps, write_elm_dumps
     from kutse_rdf.engine.works import group_works
     from kutse_rdf.query import library
@@ -622,6 +622,7 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
     out = out.resolve()
     jobs = jobs or os.cpu_count() or 1
     built_at = build_time()
+    day = as_of or built_at.date()  # whose valid versions are the current ones
     environment = environment_key(config)  # also checks the engines' names (exit 2)
     named = library(config.queries)  # the shipped queries and kutse-rdf.toml's folder
     with atomic_dir(out) as root:
@@ -641,7 +642,7 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
                 check_shrink(out, result)
 
         def stage_data() -> None:
-            works = group_works(units, config.base_uri, built_at.date())
+            works = group_works(units, config.base_uri, day)
             reference = without_foreign_mappings(reference_of(cache, environment, config), units,
                                                  config, result, works)
             shared_nt = shared_lines(units, reference, works)
@@ -659,6 +660,8 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
             inferred = sum(e["triples"] for e in manifest if e["kind"] == "inferred")
             result.notes.append(f"graph: {asserted} triples in {len(units)} standard graph(s), "
                                 f"{inferred} inferred")
+            result.notes.append(f"versions: {len(units)} version(s) of {len(works)} standard(s), "
+                                f"the current ones as of {day.isoformat()}")
 
         # The query store and reports run in a thread beside the site: pyoxigraph releases the
         # GIL while it loads and queries, and the site is Python, so on 2 cores they overlap.

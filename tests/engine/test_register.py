@@ -249,3 +249,21 @@ def test_adding_a_version_rebuilds_only_that_version(tmp_path, monkeypatch):
     after = nt(out / "data" / "standards" / "arborist-tase-4" / "work.nt")
     assert (A, DCAT + "hasCurrentVersion", A + "/version/6") in after
     assert (A + "/version/5", SCHEMA + "creativeWorkStatus", "expired") in after
+
+
+def test_build_as_of_a_day_chooses_the_current_versions(tmp_path, capsys):
+    from kutse_rdf.cli import main
+
+    out = tmp_path / "out"
+    code = main(["build", str(FIXTURES / "arborist-tase-4-v5.txt"),
+                 str(FIXTURES / "arborist-tase-4-v6.txt"), "--out", str(out), "--as-of", "2018-06-01"])
+    assert code == 0
+    assert "versions: 2 version(s) of 1 standard(s), the current ones as of 2018-06-01" in (
+        capsys.readouterr().err)
+    work = nt(out / "data" / "standards" / "arborist-tase-4" / "work.nt")
+    assert (A, DCAT + "hasCurrentVersion", A + "/version/5") in work
+    assert (A + "/version/5", SCHEMA + "creativeWorkStatus", "valid") in work
+    assert (A + "/version/6", SCHEMA + "creativeWorkStatus", "future") in work
+    assert main(["build", str(FIXTURES / "arborist-tase-4-v5.txt"), "--out", str(out),
+                 "--as-of", "1.6.2018"]) == 2
+    assert "--as-of: '1.6.2018' is not a day (YYYY-MM-DD)" in capsys.readouterr().err
