@@ -79,10 +79,11 @@ def small() -> Standard:
 @pytest.fixture
 def esco_mapping(monkeypatch):
     """Curated mappings as kutse_rdf.graph.vocab.load_mappings gives them: B.3.1 -> an ESCO skill.
-    The subject uses the default base, so a deployment with another base must still match."""
+    The subject uses the default base, so a deployment with another base must still match, and
+    names the version-independent competence, as curated mappings do: it holds for each version."""
     def load_mappings(config):
         return [types.SimpleNamespace(
-            subject=S + "competence/B.3.1", predicate=str(SKOS.narrowMatch),
+            subject=B + "standard/it-juht-tase-7/competence/B.3.1", predicate=str(SKOS.narrowMatch),
             object=str(ESCO_SKILL), object_label="optimise choice of ICT solution")]
     monkeypatch.setitem(sys.modules, "kutse_rdf.graph.vocab",
                         types.SimpleNamespace(load_mappings=load_mappings))
