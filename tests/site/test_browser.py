@@ -88,7 +88,13 @@ def test_every_page_loads_without_errors(page, server, builds):
     parent's page, not pages of their own, so the seed has ~360 pages."""
     site = builds["seed"]
     pages = [p.relative_to(site).as_posix() for p in html_pages(site) if p.name == "index.html"]
+    # a version-independent IRI's page sends the browser on to the current version's page
+    redirects = [rel for rel in pages if 'http-equiv="refresh"' in (site / rel).read_text(encoding="utf-8")]
+    assert "standard/it-juht-tase-7/competence/B.3.14/index.html" in redirects
+    pages = [rel for rel in pages if rel not in redirects]
     assert len(pages) > 100
+    page.goto(server + "standard/it-juht-tase-7/competence/B.3.14/index.html")
+    page.wait_for_url(server + "standard/it-juht-tase-7/version/draft/competence/B.3.14/index.html")
     for rel in pages:
         response = page.goto(server + rel)
         assert response.status == 200, rel
