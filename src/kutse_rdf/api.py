@@ -96,7 +96,9 @@ class Build:
         rows = self.query("SELECT ?standard ?title WHERE { ?standard a kutse:OccupationalStandard "
                           "OPTIONAL { ?standard skos:prefLabel ?title FILTER(lang(?title) = 'et') } }")
         found = {r["standard"]: r["title"] or r["standardLabel"] for r in rows}
-        return sorted((Standard(iri, iri.rstrip("/").rsplit("/", 1)[-1], title)
+        # a version's IRI is B/standard/SLUG/version/KEY: its work's slug
+        return sorted((Standard(iri, iri.rstrip("/").rsplit("/version/", 1)[0].rsplit("/", 1)[-1],
+                                title)
                        for iri, title in found.items()), key=lambda s: s.slug)
 
     def competences(self, standard: str) -> Rows:

@@ -423,21 +423,25 @@ def cached_units(files: list[Path], out: Path, config: Config,
 
 
 def distinct_units(units: list[UnitResult], result: BuildResult) -> list[UnitResult]:
-    """The units that built, first of each URI slug; the others become failures (a standard
-    whose slug another file already has is refused, naming both files)."""
-    kept: dict[str, UnitResult] = {}
+    """The units that built, first of each work and version (a work = a title's URI slug,
+    versions.py); the others become failures (a second document of one work and version is
+    refused, naming both files)."""
+    from kutse_rdf.versions import version_key
+
+    kept: dict[tuple[str, str], UnitResult] = {}
     for unit in units:
         if unit.error is not None:
             result.failures.append(unit.error)
             continue
-        other = kept.get(unit.slug)
+        key = version_key(unit.standard)
+        other = kept.get((unit.slug, key))
         if other is not None:
             result.failures.append(DataError(
-                f"standard {unit.standard.title!r} gives the URI slug {unit.slug!r} already "
-                f"used by {other.source_file} ({other.standard.title!r}); rename one title",
+                f"standard {unit.standard.title!r} version {key!r} (URI slug {unit.slug!r}) is "
+                f"also in {other.source_file} ({other.standard.title!r}); remove one of the two",
                 file=unit.source_file, line=unit.standard.line))
             continue
-        kept[unit.slug] = unit
+        kept[(unit.slug, key)] = unit
     return list(kept.values())
 
 
@@ -509,23 +513,33 @@ def query_store(data: Path | bytes):
 
 
 def units_store(units: list[UnitResult], reference: UnitResult, config: Config,
-                named_graphs: bool = False):
-    """A store of the units' graphs as `query --data DIR/data/all.trig` has them: the union of
-    every graph (data/all.nt, each triple once) as the default graph and, with `named_graphs`,
-    each standard's graph, the reference and the inferred graph under their names."""
+                named_graphs: bool = False, as_of=None, chosen: dict[str, str] | None = None):
+    """A store of the units' graphs as `query --data DIR/data/all.trig` has them: as the
+    default graph the union (each triple once) of one version of each work — the current one,
+    the one current on the day `as_of`, or the one `chosen` names (SLUG -> version key) — with
+    the works' graphs and the reference; with `named_graphs`, every version's graph, each
+    work's, the reference and the inferred graph under their names."""
     import pyoxigraph as ox
 
     from kutse_rdf.engine.dumps import shared_lines
+    from kutse_rdf.engine.works import group_works, select_versions
+    from kutse_rdf.graph.convert import build_time
     from kutse_rdf.graph.ntriples import sorted_lines
     from kutse_rdf.graph.uris import Uris
 
-    store = query_store(b"".join([*(u.data("union_nt") for u in units),
-                                  shared_lines(units, reference)]))
+    works = group_works(units, config.base_uri, build_time().date())
+    try:
+        picked = select_versions(works, as_of, chosen)
+    except KeyError as exc:
+        raise InputError(f"--version: {exc.args[0]}") from None
+    store = query_store(b"".join([*(u.data("union_nt") for u in picked),
+                                  shared_lines(picked, reference, works)]))
     if named_graphs:
         uris = Uris(config.base_uri)
         inferred = sorted_lines(reference.data("inferred_nt"),
                                 *(u.data("inferred_nt") for u in units))
         graphs = [*((u.graph_uri, u.data("graph_nt")) for u in units),
+                  *((w.graph_uri, w.graph_nt) for w in works),
                   (str(uris.reference_graph()), reference.data("graph_nt")),
                   (str(uris.inferred_graph()), inferred)]
         for name, data in graphs:
@@ -585,7 +599,7 @@ def link_reports(cache: ArtifactCache, root: Path, queries: dict) -> str | None:
 
 def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
               jobs: int | None = None, allow_shrink: bool = False,
-              wait: float = 0) -> BuildResult:
+              wait: float = 0, as_of=None) -> BuildResult:
     """Build `files` into `out`. Guards of an unattended build: the output must be a folder
     (check_output), one build at a time per folder (build_lock, waiting up to `wait` s), what
     killed builds left is removed (remove_stale), a build that lost standards to failed inputs
@@ -595,18 +609,20 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
         check_output(out)
     with output_errors(out), build_lock(out, wait):
         remove_stale(out)
-        return _run_build(files, out, config, quiet, jobs, allow_shrink)
+        return _run_build(files, out, config, quiet, jobs, allow_shrink, as_of)
 
 
 def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: int | None,
-               allow_shrink: bool) -> BuildResult:
+               allow_shrink: bool, as_of=None) -> BuildResult:
     from kutse_rdf.engine.dumps import shared_lines, write_dumps, write_elm_dumps
+    from kutse_rdf.engine.works import group_works
     from kutse_rdf.query import library
 
     result = BuildResult()
     out = out.resolve()
     jobs = jobs or os.cpu_count() or 1
     built_at = build_time()
+    day = as_of or built_at.date()  # whose valid versions are the current ones
     environment = environment_key(config)  # also checks the engines' names (exit 2)
     named = library(config.queries)  # the shipped queries and kutse-rdf.toml's folder
     with atomic_dir(out) as root:
@@ -626,13 +642,17 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
                 check_shrink(out, result)
 
         def stage_data() -> None:
+            works = group_works(units, config.base_uri, day)
             reference = without_foreign_mappings(reference_of(cache, environment, config), units,
-                                                 config, result)
-            shared_nt = shared_lines(units, reference)
-            # the store is made of the units' bytes, so it loads while the dumps are written
-            start_query_reports(root, units, shared_nt, predicates[0], cache, environment, result,
-                                queries, named)
-            write_dumps(root, units, reference, config, cache, shared_nt)
+                                                 config, result, works)
+            shared_nt = shared_lines(units, reference, works)
+            current = [w.current for w in works]
+            current_nt = shared_lines(current, reference, works)
+            # the store is made of the units' bytes, so it loads while the dumps are written;
+            # the library's reports answer for the current versions
+            start_query_reports(root, current, current_nt, predicates[0], cache, environment,
+                                result, queries, named)
+            write_dumps(root, units, reference, config, cache, shared_nt, works, current_nt)
             result.notes.append(write_elm_dumps(root, units, config))
             # the counts write_dumps put in the manifest
             manifest = json.loads((root / "data" / "graphs.json").read_text(encoding="utf-8"))
@@ -640,6 +660,8 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
             inferred = sum(e["triples"] for e in manifest if e["kind"] == "inferred")
             result.notes.append(f"graph: {asserted} triples in {len(units)} standard graph(s), "
                                 f"{inferred} inferred")
+            result.notes.append(f"versions: {len(units)} version(s) of {len(works)} standard(s), "
+                                f"the current ones as of {day.isoformat()}")
 
         # The query store and reports run in a thread beside the site: pyoxigraph releases the
         # GIL while it loads and queries, and the site is Python, so on 2 cores they overlap.
@@ -712,18 +734,20 @@ def restart_outputs(root: Path, result: BuildResult, queries: Background) -> Non
 
 
 def without_foreign_mappings(reference: UnitResult, units: list[UnitResult], config: Config,
-                             result: BuildResult) -> UnitResult:
+                             result: BuildResult, works: list = ()) -> UnitResult:
     """The reference unit less the mapping rows (mappings/*.sssom.tsv) about resources of this
     base URI that the build does not hold (the shipped mappings are about it-juht-tase-7's
     competences): they would make pages and data about resources no standard defines. Each
-    file with such rows gets a warning. The reference unit itself is unchanged when none."""
+    file with such rows gets a warning. The reference unit itself is unchanged when none.
+    A row may name a version-specific resource (held when its version's graph states it) or a
+    version-independent one (held when its work's graph does: some version has it)."""
     from kutse_rdf.graph.uris import Uris
     from kutse_rdf.graph.vocab import load_mappings
 
     uris = Uris(config.base_uri)
-    owners = {str(uris.standard(u.standard)): u for u in units}
-    # where the standards' IRIs start (BASE/standard/): the IRI of a standard less its slug
-    roots = {iri[:len(iri) - len(u.slug)] for iri, u in owners.items() if iri.endswith(u.slug)}
+    graphs = {str(uris.standard(u.standard)): u.data("graph_nt") for u in units}
+    graphs.update((w.iri, w.graph_nt) for w in works)
+    roots = {uris.base + "standard/"}
     known: dict[str, bool] = {}
 
     def in_build(uri: str) -> bool:
@@ -732,10 +756,13 @@ def without_foreign_mappings(reference: UnitResult, units: list[UnitResult], con
         if not uri.startswith(tuple(roots)):
             return True
         if uri not in known:
-            owner = next((unit for iri, unit in owners.items()
-                          if uri == iri or uri.startswith((iri + "/", iri + "#"))), None)
+            document = uri.partition("#")[0]
+            version = uris.version_of(document)
+            work = document[len(uris.base + "standard/"):].partition("/")[0]
+            owner = (f"{uris.base}standard/{work}"
+                     + (f"/version/{version[1]}" if version is not None else ""))
             subject = b"<%s> " % uri.encode()
-            graph = owner.data("graph_nt") if owner is not None else b""
+            graph = graphs.get(owner, b"")
             known[uri] = graph.startswith(subject) or b"\n" + subject in graph
         return known[uri]
 

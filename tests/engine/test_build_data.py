@@ -18,6 +18,7 @@ from kutse_rdf.engine import dumps
 from kutse_rdf.graph import reason
 from kutse_rdf.graph.namespaces import KUTSE
 
+V = "standards/it-juht-tase-7/version/draft"  # the seed gives no version number
 G = "https://w3id.org/kutse-rdf/id/graph/"
 FORMATS = {".nt": ("nt", ox.RdfFormat.N_TRIPLES), ".ttl": ("turtle", ox.RdfFormat.TURTLE),
            ".jsonld": ("json-ld", ox.RdfFormat.JSON_LD)}
@@ -52,15 +53,19 @@ def test_layout(built):
     out, _ = built
     data = out / "data"
     for name in ("all.trig", "all.ttl", "all.nt", "all.jsonld", "reference.nt", "inferred.nt",
-                 "graphs.json", "standards/it-juht-tase-7.ttl", "standards/it-juht-tase-7.nt"):
+                 "graphs.json", "current.nt", f"{V}.ttl", f"{V}.nt",
+                 "standards/it-juht-tase-7/work.ttl", "standards/it-juht-tase-7/work.nt"):
         assert (data / name).is_file(), name
 
 
 def test_manifest_lists_graphs_with_counts_that_parse_back(built):
     out, _ = built
     entries = {e["kind"]: e for e in manifest(out) if e["kind"] != "elm"}
-    assert entries["standard"]["graph"] == G + "it-juht-tase-7"
-    assert entries["standard"]["file"] == "standards/it-juht-tase-7.nt"
+    assert entries["standard"]["graph"] == G + "it-juht-tase-7/version/draft"
+    assert entries["standard"]["file"] == f"{V}.nt"
+    assert (entries["standard"]["work"], entries["standard"]["version"]) == ("it-juht-tase-7", "draft")
+    assert entries["work"] == {**entries["work"], "graph": G + "it-juht-tase-7",
+                               "file": "standards/it-juht-tase-7/work.nt", "current": "draft"}
     assert entries["reference"] == {**entries["reference"], "graph": G + "reference",
                                     "file": "reference.nt"}
     assert entries["inferred"] == {**entries["inferred"], "graph": G + "inferred",
@@ -74,10 +79,10 @@ def test_manifest_lists_graphs_with_counts_that_parse_back(built):
 
 def test_standard_turtle_equals_its_ntriples(built):
     out, _ = built
-    nt = Graph().parse(out / "data/standards/it-juht-tase-7.nt", format="nt")
-    ttl = Graph().parse(out / "data/standards/it-juht-tase-7.ttl", format="turtle")
+    nt = Graph().parse(out / f"data/{V}.nt", format="nt")
+    ttl = Graph().parse(out / f"data/{V}.ttl", format="turtle")
     assert isomorphic(nt, ttl)
-    text = (out / "data/standards/it-juht-tase-7.ttl").read_text(encoding="utf-8")
+    text = (out / f"data/{V}.ttl").read_text(encoding="utf-8")
     assert "@prefix kutse: <https://w3id.org/kutse-rdf/ontology#> ." in text
     assert " a kutse:Competence" in text or "a skos:Concept , kutse:Competence" in text
     assert "ecf4:A.7" in text
@@ -138,14 +143,16 @@ def test_library_answers_on_the_query_store_equal_those_on_the_whole_graph(built
 
 def test_a_query_reading_any_predicate_gets_the_whole_union(tmp_path, seed_path, monkeypatch):
     """When the library's predicates cannot be told (a query reads `?p`), the build's store is
-    all of data/all.nt: the units' own statements and the shared ones, nothing less."""
+    all of data/current.nt (the current versions: for one document, all of data/all.nt): the
+    units' own statements, the shared ones and the works' graphs, nothing less."""
     from kutse_rdf import build
 
     monkeypatch.setattr(build, "query_predicates", lambda cache, queries=None: None)
     out = tmp_path / "build"
     result = run_build([seed_path], out, Config(), quiet=True)
-    assert set(result.store) == set(ox.parse(path=str(out / "data" / "all.nt"),
-                                             format=ox.RdfFormat.N_TRIPLES))
+    assert set(result.store) == set(ox.parse(path=str(out / "data" / "current.nt"),
+                                             format=ox.RdfFormat.N_TRIPLES)) == set(
+        ox.parse(path=str(out / "data" / "all.nt"), format=ox.RdfFormat.N_TRIPLES))
     assert_answers_equal(result.store, out)
 
 
@@ -204,7 +211,7 @@ def test_failed_reasoning_leaves_the_previous_build_intact(built, tmp_path, monk
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
 
 
-def test_two_standards_with_one_slug_second_is_reported_and_skipped(tmp_path, seed_path):
+def test_two_documents_of_one_work_and_version_second_is_reported_and_skipped(tmp_path, seed_path):
     inputs = tmp_path / "in"
     inputs.mkdir()
     for name in ("a.txt", "b.txt"):  # same document twice: same title, same URIs
@@ -215,33 +222,34 @@ def test_two_standards_with_one_slug_second_is_reported_and_skipped(tmp_path, se
     assert len(result.failures) == 1
     message = str(result.failures[0])
     assert message.startswith("b.txt:")
-    assert "it-juht-tase-7" in message and "a.txt" in message
+    assert "it-juht-tase-7" in message and "version 'draft'" in message and "a.txt" in message
     standards = [e for e in manifest(out) if e["kind"] == "standard"]
-    assert [e["file"] for e in standards] == ["standards/it-juht-tase-7.nt"]
-    assert "a.txt" in (out / "data/standards/it-juht-tase-7.nt").read_text(encoding="utf-8")
+    assert [e["file"] for e in standards] == [f"{V}.nt"]
+    assert "a.txt" in (out / f"data/{V}.nt").read_text(encoding="utf-8")
 
 
 def test_base_uri_reaches_the_dumps(tmp_path, seed_path):
     out = tmp_path / "build"
     graph_stage_only([seed_path], out, Config(base_uri="https://data.example.ee/kutse/"))
     graphs = {e["graph"] for e in manifest(out)}
+    assert "https://data.example.ee/kutse/graph/it-juht-tase-7/version/draft" in graphs
     assert "https://data.example.ee/kutse/graph/it-juht-tase-7" in graphs
-    text = (out / "data/standards/it-juht-tase-7.nt").read_text(encoding="utf-8")
-    assert "<https://data.example.ee/kutse/standard/it-juht-tase-7/competence/B.3.5>" in text
+    text = (out / f"data/{V}.nt").read_text(encoding="utf-8")
+    assert "<https://data.example.ee/kutse/standard/it-juht-tase-7/version/draft/competence/B.3.5>" in text
     assert "https://w3id.org/kutse-rdf/id/" not in text
 
 
 def test_rebuild_of_the_same_input_gives_the_same_files(tmp_path, monkeypatch, seed_path):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     mine = ("all.trig", "all.ttl", "all.nt", "all.jsonld", "reference.nt", "inferred.nt",
-            "standards/it-juht-tase-7.ttl", "standards/it-juht-tase-7.nt")
+            "current.nt", f"{V}.ttl", f"{V}.nt", "standards/it-juht-tase-7/work.nt")
     files = []
     for name in ("one", "two"):
         graph_stage_only([seed_path], tmp_path / name, Config())
         files.append({f: (tmp_path / name / "data" / f).read_bytes() for f in mine})
     assert files[0] == files[1]
     assert b'"2023-11-14T22:13:20Z"^^<http://www.w3.org/2001/XMLSchema#dateTime>' in (
-        files[0]["standards/it-juht-tase-7.nt"])
+        files[0][f"{V}.nt"])
 
 
 def test_query_data_store_of_a_build_holds_named_graphs_and_their_union(built):

@@ -38,7 +38,9 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def standards_in(out: Path) -> list[str]:
-    return sorted(p.name for p in (out / "data" / "standards").glob("*.nt"))
+    """The versions' dumps, `SLUG/version/KEY.nt`."""
+    folder = out / "data" / "standards"
+    return sorted(str(p.relative_to(folder)) for p in folder.glob("*/version/*.nt"))
 
 
 @pytest.fixture
@@ -84,7 +86,7 @@ def test_a_standard_lost_to_a_failed_input_keeps_the_previous_build(tmp_path, tw
     # asked for: the build without it replaces the previous one; documents were skipped (1)
     proc = kutse("build", str(two), "--out", str(out), "--quiet", "--allow-shrink")
     assert proc.returncode == 1, proc.stderr
-    assert standards_in(out) == ["tarkvaraarendaja-tase-6.nt"]
+    assert standards_in(out) == ["tarkvaraarendaja-tase-6/version/draft.nt"]
 
 
 def test_an_input_removed_on_purpose_shrinks_the_build(tmp_path, two):
@@ -93,7 +95,7 @@ def test_an_input_removed_on_purpose_shrinks_the_build(tmp_path, two):
     (two / "andmeanaluutik-tase-6.txt").unlink()
     proc = kutse("build", str(two), "--out", str(out), "--quiet")
     assert proc.returncode == 0, proc.stderr
-    assert standards_in(out) == ["tarkvaraarendaja-tase-6.nt"]
+    assert standards_in(out) == ["tarkvaraarendaja-tase-6/version/draft.nt"]
 
 
 def test_a_first_build_of_nothing_writes_nothing(tmp_path):
@@ -251,7 +253,7 @@ def test_a_second_build_into_the_same_folder_stops_or_waits(tmp_path):
         holder.stdin.write("\n")
         holder.stdin.flush()
         assert waiting.wait(timeout=300) == 0, waiting.stderr.read()
-        assert standards_in(out) == ["puusepp-tase-4.nt"]
+        assert standards_in(out) == ["puusepp-tase-4/version/draft.nt"]
     finally:
         holder.kill()
         holder.wait()
@@ -403,7 +405,7 @@ def test_an_unexpected_exception_in_one_document_skips_that_document(tmp_path, t
     assert isinstance(failure, DocumentError)
     assert str(failure) == (f"{two / 'andmeanaluutik-tase-6.txt'}: cannot be built (a bug, "
                             "please report it): OSError: [Errno 36] File name too long")
-    assert standards_in(tmp_path / "build") == ["tarkvaraarendaja-tase-6.nt"]
+    assert standards_in(tmp_path / "build") == ["tarkvaraarendaja-tase-6/version/draft.nt"]
     # a bug may be passing (memory, a file limit): the failure is not cached, the next build
     # tries the document again
     monkeypatch.setattr(convert, "standard_graph", real)
@@ -446,7 +448,7 @@ def test_a_standard_whose_pages_cannot_be_rendered_is_skipped(tmp_path, two, mon
     real = StandardRenderer._render
 
     def broken(self, job):
-        if job.iri.endswith("/andmeanaluutik-tase-6"):
+        if job.iri.endswith("/andmeanaluutik-tase-6/version/draft"):
             raise ValueError("no template for this")
         return real(self, job)
 
@@ -457,7 +459,7 @@ def test_a_standard_whose_pages_cannot_be_rendered_is_skipped(tmp_path, two, mon
     assert [str(f) for f in result.failures] == [
         f"{two / 'andmeanaluutik-tase-6.txt'}: its site pages cannot be rendered (a bug, please "
         "report it): ValueError: no template for this"]
-    assert standards_in(out) == ["tarkvaraarendaja-tase-6.nt"]
+    assert standards_in(out) == ["tarkvaraarendaja-tase-6/version/draft.nt"]
     assert not list((out / "site").rglob("*andmeanaluutik*"))
     assert list((out / "site").rglob("*tarkvaraarendaja-tase-6*"))
     assert "andmeanaluutik" not in (out / "data" / "all.nt").read_text(encoding="utf-8")
@@ -500,7 +502,7 @@ def test_a_standard_a_site_worker_cannot_render_is_skipped(tmp_path):
     slug = json.loads(kutse("parse", str(victim), "--format", "json").stdout)["title"]
     from kutse_rdf.graph.uris import slug as make_slug
 
-    env = {**os.environ, "KUTSE_TEST_BREAK": "/standard/" + make_slug(slug),
+    env = {**os.environ, "KUTSE_TEST_BREAK": "/standard/" + make_slug(slug) + "/version/draft",
            "PYTHONWARNINGS": "ignore::RuntimeWarning",  # runpy: the hook imported the module
            "PYTHONPATH": os.pathsep.join([str(hooks), os.environ.get("PYTHONPATH", "")])}
     out = tmp_path / "build"

@@ -56,14 +56,16 @@ def test_a_changed_document_is_rebuilt_and_the_others_reused(tmp_path, corpus):
     first_indicator = next(line for line in text.splitlines() if line[:2] == "1.")
     files[0].write_text(text.replace(first_indicator, first_indicator + " Muudetud.", 1),
                         encoding="utf-8")
-    standards = sorted((out / "data" / "standards").iterdir())
-    inodes = {p.name: p.stat().st_ino for p in standards}
-    before = {p.name: p.read_bytes() for p in standards}
+    folder = out / "data" / "standards"
+    # each version's files (standards/SLUG/version/KEY.*); a work's small graph is written anew
+    standards = sorted(folder.glob("*/version/*"))
+    inodes = {str(p.relative_to(folder)): p.stat().st_ino for p in standards}
+    before = {str(p.relative_to(folder)): p.read_bytes() for p in standards}
     result = run_build(files, out, Config(), quiet=True)
     assert result.cache_hits == len(files) - 1
     assert "Muudetud." in (out / "data" / "all.nt").read_text(encoding="utf-8")
     # the unchanged standards' files are the previous build's (linked), the changed one new
-    after = {p.name: p for p in sorted((out / "data" / "standards").iterdir())}
+    after = {str(p.relative_to(folder)): p for p in sorted(folder.glob("*/version/*"))}
     changed = [name for name, path in after.items() if path.read_bytes() != before[name]]
     assert len(changed) == 2 and {Path(n).suffix for n in changed} == {".nt", ".ttl"}
     assert all(after[n].stat().st_ino == inodes[n] for n in after if n not in changed)
@@ -120,7 +122,7 @@ def test_one_bad_document_is_reported_and_skipped_the_rest_built(tmp_path, corpu
     assert "Traceback" not in proc.stderr
     [skipped] = [line for line in proc.stderr.splitlines() if "skipped" in line]
     assert "rikutud.txt" in skipped
-    assert len(list((out / "data" / "standards").glob("*.nt"))) == 4
+    assert len(list((out / "data" / "standards").glob("*/version/*.nt"))) == 4
 
 
 def test_merged_dumps_of_several_standards_state_each_triple_once(tmp_path, corpus):
@@ -218,7 +220,7 @@ def test_a_missing_previous_standard_file_is_written_not_linked(tmp_path, seed_p
     gone (deleted by hand): the rebuild writes it from the cache entry."""
     out = tmp_path / "build"
     run_build([seed_path], out, Config(), quiet=True)
-    nt = out / "data" / "standards" / "it-juht-tase-7.nt"
+    nt = out / "data" / "standards" / "it-juht-tase-7" / "version" / "draft.nt"
     expected = nt.read_bytes()
     nt.unlink()
     result = run_build([seed_path], out, Config(), quiet=True)

@@ -280,10 +280,12 @@ def test_site_shows_choose_at_least(tmp_path):
     from kutse_rdf.build import run_build
 
     run_build([COOK], tmp_path, Config())
-    page = (tmp_path / "site" / "standard" / "kokk-tase-4" / "qualification" / "index.html")
+    page = (tmp_path / "site" / "standard" / "kokk-tase-4" / "version" / "draft" / "qualification"
+            / "index.html")
     text = page.read_text(encoding="utf-8")
     assert "Valida vähemalt 2 järgmistest" in text
-    partial = (tmp_path / "site" / "standard" / "kokk-tase-4" / "partial" / "toiduvalmistaja-tase-4"
+    partial = (tmp_path / "site" / "standard" / "kokk-tase-4" / "version" / "draft" / "partial"
+               / "toiduvalmistaja-tase-4"
                / "index.html").read_text(encoding="utf-8")
     assert "Valida vähemalt 1 järgmistest" in partial
     assert "Külmade roogade valmistamine" in partial

@@ -17,9 +17,9 @@ from kutse_rdf.graph.convert import TOOL, standard_graph
 from kutse_rdf.errors import DataError
 from kutse_rdf.model import (Author, Competence, CompetenceRef, GeneralSkill, Line,
                              PartialQualification, Section, Specialisation, Standard, WorkPart)
-from kutse_rdf.graph.namespaces import ECF3, ECF4, EQF, ESCO_ISCO, KUTSE, SCHEMA
+from kutse_rdf.graph.namespaces import DCAT, ECF3, ECF4, EQF, ESCO_ISCO, KUTSE, SCHEMA
 
-S = URIRef("https://w3id.org/kutse-rdf/id/standard/it-juht-tase-7")
+S = URIRef("https://w3id.org/kutse-rdf/id/standard/it-juht-tase-7/version/draft")
 QUAL = URIRef(S + "/qualification")
 B35 = URIRef(S + "/competence/B.3.5")
 B318 = URIRef(S + "/competence/B.3.18")
@@ -79,7 +79,7 @@ def graph():
 
 
 def test_graph_is_named_after_the_standard(graph):
-    assert graph.identifier == URIRef("https://w3id.org/kutse-rdf/id/graph/it-juht-tase-7")
+    assert graph.identifier == URIRef("https://w3id.org/kutse-rdf/id/graph/it-juht-tase-7/version/draft")
 
 
 def test_standard_is_a_concept_scheme_with_its_qualification(graph):
@@ -101,11 +101,26 @@ def test_filled_in_register_fields(graph):
     g = standard_graph(seed_like(register_code="KS-1234", decision_number="12",
                                  decision_date="2023-11-14", valid_until="kuni uue kinnitamiseni",
                                  version="1"), Config(), BUILT)
-    assert g.value(S, KUTSE.registerCode) == Literal("KS-1234")
-    assert g.value(S, KUTSE.decisionNumber) == Literal("12")
-    assert g.value(S, KUTSE.decisionDate) == Literal("2023-11-14", datatype=XSD.date)
-    assert g.value(S, KUTSE.validUntil) == Literal("kuni uue kinnitamiseni")  # as written
-    assert g.value(S, KUTSE.standardVersion) == Literal("1")
+    v1 = URIRef(S.replace("/version/draft", "/version/1"))  # a version number: version 1
+    assert g.value(v1, KUTSE.registerCode) == Literal("KS-1234")
+    assert g.value(v1, KUTSE.decisionNumber) == Literal("12")
+    assert g.value(v1, KUTSE.decisionDate) == Literal("2023-11-14", datatype=XSD.date)
+    assert g.value(v1, KUTSE.validUntil) == Literal("kuni uue kinnitamiseni")  # as written
+    assert g.value(v1, KUTSE.standardVersion) == Literal("1")
+    # the version: its key and validity (a "kuni" that is no date does not limit it)
+    assert g.value(v1, DCAT.version) == Literal("1")
+    assert g.value(v1, SCHEMA.validFrom) == Literal("2023-11-14", datatype=XSD.date)
+    assert g.value(v1, SCHEMA.validThrough) is None
+    assert g.value(v1, DCTERMS.isVersionOf) == URIRef("https://w3id.org/kutse-rdf/id/standard/it-juht-tase-7")
+    assert g.value(URIRef(v1 + "/competence/B.3.5"), DCTERMS.isVersionOf) == URIRef(
+        "https://w3id.org/kutse-rdf/id/standard/it-juht-tase-7/competence/B.3.5")
+
+
+def test_a_draft_is_version_draft_without_validity(graph):
+    assert graph.value(S, DCAT.version) == Literal("draft")
+    assert graph.value(S, SCHEMA.validFrom) is None and graph.value(S, SCHEMA.validThrough) is None
+    for node in (S, QUAL, B35, ARENDUS):
+        assert graph.value(node, DCTERMS.isVersionOf) == URIRef(str(node).replace("/version/draft", ""))
 
 
 def test_qualification_labels_levels_isco(graph):

@@ -15,7 +15,7 @@ from kutse_rdf.config import Config
 from kutse_rdf.graph.convert import standard_graph
 from kutse_rdf.graph.namespaces import ECF4, EQF, ESCO_ISCO, KUTSE
 
-S = "https://w3id.org/kutse-rdf/id/standard/it-juht-tase-7"
+S = "https://w3id.org/kutse-rdf/id/standard/it-juht-tase-7/version/draft"
 
 
 def uri(path: str = "") -> URIRef:

@@ -20,7 +20,7 @@ from kutse_rdf.graph.namespaces import ECF4, ELM, KUTSE
 from kutse_rdf.resources import resource_dir
 
 B = "https://w3id.org/kutse-rdf/id/"
-S = B + "standard/it-juht-tase-7/"
+S = B + "standard/it-juht-tase-7/version/draft/"
 QUAL = URIRef(S + "qualification")
 COUNCIL = "Infotehnoloogia ja telekommunikatsiooni kutsenõukogu"
 # A candidate ESCO skill for e-CF A.1, from the project's reference list (esco.tsv, ESCO v1.2).
@@ -79,10 +79,11 @@ def small() -> Standard:
 @pytest.fixture
 def esco_mapping(monkeypatch):
     """Curated mappings as kutse_rdf.graph.vocab.load_mappings gives them: B.3.1 -> an ESCO skill.
-    The subject uses the default base, so a deployment with another base must still match."""
+    The subject uses the default base, so a deployment with another base must still match, and
+    names the version-independent competence, as curated mappings do: it holds for each version."""
     def load_mappings(config):
         return [types.SimpleNamespace(
-            subject=S + "competence/B.3.1", predicate=str(SKOS.narrowMatch),
+            subject=B + "standard/it-juht-tase-7/competence/B.3.1", predicate=str(SKOS.narrowMatch),
             object=str(ESCO_SKILL), object_label="optimise choice of ICT solution")]
     monkeypatch.setitem(sys.modules, "kutse_rdf.graph.vocab",
                         types.SimpleNamespace(load_mappings=load_mappings))
@@ -218,9 +219,9 @@ def test_level_concepts_have_one_label_per_language_in_every_graph(small):
 
 def test_other_base_uri_and_mappings_still_match(small, esco_mapping):
     g = elm_graph([small], Config(base_uri="https://data.example.ee/kutse/"))
-    lo = URIRef("https://data.example.ee/kutse/standard/it-juht-tase-7/competence/B.3.1"
+    lo = URIRef("https://data.example.ee/kutse/standard/it-juht-tase-7/version/draft/competence/B.3.1"
                 "#learning-outcome")
-    assert (URIRef("https://data.example.ee/kutse/standard/it-juht-tase-7/qualification"),
+    assert (URIRef("https://data.example.ee/kutse/standard/it-juht-tase-7/version/draft/qualification"),
             ELM.learningOutcome, lo) in g
     assert list(g.objects(lo, ELM.relatedESCOSkill)) == [ESCO_SKILL]
 
@@ -232,7 +233,8 @@ def test_build_writes_elm_outputs_and_manifest(small, tmp_path):
 
     data = tmp_path / "data"
     data.mkdir()
-    standard_entry = {"graph": B + "graph/it-juht-tase-7", "file": "standards/it-juht-tase-7.nt",
+    standard_entry = {"graph": B + "graph/it-juht-tase-7/version/draft",
+                      "file": "standards/it-juht-tase-7/version/draft.nt",
                       "triples": 10, "kind": "standard"}
     (data / "graphs.json").write_text(json.dumps([standard_entry]))
     graph = elm_graph([small], Config())

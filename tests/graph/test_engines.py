@@ -221,7 +221,8 @@ def test_b325_under_turbo(inputs):
     report = report_of(std, "turbo")
     [result] = report.results
     assert (result.severity, result.source_line, result.value) == (
-        "violation", 123, "https://w3id.org/kutse-rdf/id/standard/it-juht-tase-7/competence/B.3.25")
+        "violation", 123,
+        "https://w3id.org/kutse-rdf/id/standard/it-juht-tase-7/version/draft/competence/B.3.25")
     assert result.message_en == ("Requires competence B.3.25, which is not a competence of this "
                                  "standard.")
     assert result.message_et == "Nõutud kompetentsi B.3.25 selles kutsestandardis ei ole."
@@ -270,7 +271,7 @@ def test_report_json_round_trip(inputs):
     assert again.results == report.results and again.results
     assert (again.conforms, again.source_file, again.title, again.subject) == (
         False, "it-juht-tase-7.txt", "IT-juht, tase 7",
-        "https://w3id.org/kutse-rdf/id/standard/it-juht-tase-7")
+        "https://w3id.org/kutse-rdf/id/standard/it-juht-tase-7/version/draft")
     assert isomorphic(again.report_graph, report.report_graph)
     assert again.violations == report.violations
 

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "standards" / "it-juht-tase-7.txt"
 SHAPES = sorted((ROOT / "shapes").glob("*.ttl"))  # the files validate.shapes_graph() reads
 KSHAPE = "https://w3id.org/kutse-rdf/shapes#"
-STD = "https://w3id.org/kutse-rdf/id/standard/it-juht-tase-7/"
+STD = "https://w3id.org/kutse-rdf/id/standard/it-juht-tase-7/version/draft/"
 
 DEBIAN_JARS = Path("/usr/share/java")
 # What Debian's libapache-jena-java depends on, by the names of the unversioned jars. One SLF4J
@@ -155,7 +155,7 @@ def test_jena_finds_what_the_project_finds(classpath, made, broken, tmp_path):
     # the data graph the project validates: the standard's graph and the reference triples the
     # shapes read (validate.validate_graph)
     uris = Uris(Config().base_uri)
-    graph = dataset.graph(URIRef(uris.graph_prefix + "it-juht-tase-7"))
+    graph = dataset.graph(URIRef(uris.graph_prefix + "it-juht-tase-7/version/draft"))
     data = Graph()
     data += graph
     data += validate.needed_reference(dataset.graph(uris.reference_graph()), graph)

@@ -15,7 +15,7 @@ from kutse_rdf.graph.reason import Reasoner, closure, keep, reasoning_schema, sc
 from kutse_rdf.graph.vocab import load_reference
 from kutse_rdf.graph.uris import Uris
 
-S = "https://w3id.org/kutse-rdf/id/standard/it-juht-tase-7"
+S = "https://w3id.org/kutse-rdf/id/standard/it-juht-tase-7/version/draft"
 U = Uris(Config().base_uri)
 
 
@@ -38,7 +38,7 @@ def test_inferred_graph_is_separate_and_asserted_graphs_unchanged(dataset):
     assert len(inferred) > 0
     for gid, triples in before.items():
         assert set(ds.graph(gid)) == triples, gid  # nothing added to an asserted graph
-    std = ds.graph(URIRef("https://w3id.org/kutse-rdf/id/graph/it-juht-tase-7"))
+    std = ds.graph(URIRef("https://w3id.org/kutse-rdf/id/graph/it-juht-tase-7/version/draft"))
     assert not set(std.triples((None, KUTSE.isRequiredBy, None)))
 
 
@@ -146,9 +146,9 @@ def test_units_are_independent_per_standard(seed_standard):
     both = reasoner.infer_one(graphs[0] + graphs[1])
     alone = reasoner.infer_one(graphs[0]) | reasoner.infer_one(graphs[1])
     assert both == alone
-    assert (URIRef("https://w3id.org/kutse-rdf/id/standard/it-juht-tase-6/competence/B.3.5"),
+    assert (URIRef("https://w3id.org/kutse-rdf/id/standard/it-juht-tase-6/version/draft/competence/B.3.5"),
             KUTSE.isRequiredBy,
-            URIRef("https://w3id.org/kutse-rdf/id/standard/it-juht-tase-6/qualification")) in both
+            URIRef("https://w3id.org/kutse-rdf/id/standard/it-juht-tase-6/version/draft/qualification")) in both
 
 
 def test_literal_filter_changes_no_conclusion(dataset):
@@ -157,7 +157,7 @@ def test_literal_filter_changes_no_conclusion(dataset):
     ds, _, _ = dataset
     reasoner = Reasoner(reasoning_schema(ds.graph(U.reference_graph())))
     assert reasoner.relevant is not None  # the ontology has no functional properties
-    graph = ds.graph(URIRef("https://w3id.org/kutse-rdf/id/graph/it-juht-tase-7"))
+    graph = ds.graph(URIRef("https://w3id.org/kutse-rdf/id/graph/it-juht-tase-7/version/draft"))
     assert len(list(reasoner.input_of(graph))) < len(graph)
     filtered = set(reasoner.infer_one(graph))
     full = closure(graph, reasoner.schema)

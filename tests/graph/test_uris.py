@@ -40,7 +40,7 @@ def test_slug(text, expected):
 
 def test_contract_patterns():
     u, std = Uris(B), standard()
-    s = B + "standard/it-juht-tase-7"
+    s = B + "standard/it-juht-tase-7/version/draft"  # a document without a version number
     assert u.standard(std) == s
     assert u.qualification(std) == s + "/qualification"
     assert u.partial(std, "IT arendusjuht, tase 7") == s + "/partial/it-arendusjuht-tase-7"
@@ -55,15 +55,52 @@ def test_contract_patterns():
     assert u.author(std, "Peeter Normak") == s + "#author-peeter-normak"
     assert u.council("Infotehnoloogia ja telekommunikatsiooni kutsenõukogu") == (
         B + "council/infotehnoloogia-ja-telekommunikatsiooni-kutsenoukogu")
-    assert u.graph(std) == B + "graph/it-juht-tase-7"
+    assert u.graph(std) == B + "graph/it-juht-tase-7/version/draft"
+    assert u.work_graph(std) == B + "graph/it-juht-tase-7"
+    assert u.changes_graph() == B + "graph/changes"
     assert u.reference_graph() == B + "graph/reference"
     assert u.inferred_graph() == B + "graph/inferred"
     assert u.elm_graph() == B + "graph/elm"
 
 
+def test_versions_mint_version_specific_and_version_independent_iris():
+    u = Uris(B)
+    v6 = standard()
+    v6.version = "6"
+    v61 = standard()
+    v61.version = "6.1"
+    s = B + "standard/it-juht-tase-7"
+    assert u.standard(v6) == s + "/version/6"
+    assert u.competence(v6, "B.3.5") == s + "/version/6/competence/B.3.5"
+    assert u.indicator(v61, "B.3.5", 1) == s + "/version/6-1/competence/B.3.5#indicator-1"
+    assert u.partial(v6, "IT arendusjuht, tase 7") == s + "/version/6/partial/it-arendusjuht-tase-7"
+    assert u.graph(v6) == B + "graph/it-juht-tase-7/version/6"
+    assert u.work(v6) == u.work("it-juht-tase-7") == s
+    assert u.work_graph(v6) == u.work_graph("it-juht-tase-7") == B + "graph/it-juht-tase-7"
+    # version-specific -> version-independent: `/version/K` left out, a hash part kept
+    assert u.unversioned(s + "/version/6") == s
+    assert u.unversioned(s + "/version/6/competence/B.3.5") == s + "/competence/B.3.5"
+    assert u.unversioned(s + "/version/6/competence/B.3.5#indicator-1") == (
+        s + "/competence/B.3.5#indicator-1")
+    assert u.unversioned(s + "/version/draft#general-skill-1") == s + "#general-skill-1"
+    assert u.unversioned(s + "/version/6/partial/x") == s + "/partial/x"
+    for other in (s, s + "/competence/B.3.5", B + "council/x", "https://example.org/standard/a/version/1",
+                  s + "/version/"):
+        assert u.unversioned(other) is None, other
+    assert u.version_of(s + "/version/6-1/competence/B.3.5") == ("it-juht-tase-7", "6-1")
+    assert u.version_of(s + "/version/draft#section-A.1") == ("it-juht-tase-7", "draft")
+    assert u.version_of(s) is None
+    assert u.standard_of_graph(B + "graph/it-juht-tase-7/version/6") == s + "/version/6"
+    assert u.standard_of_graph(B + "graph/it-juht-tase-7") is None
+    assert u.work_of_graph(B + "graph/it-juht-tase-7") == s
+    for other in ("reference", "inferred", "elm", "changes", "it-juht-tase-7/version/6"):
+        assert u.work_of_graph(B + "graph/" + other) is None
+
+
 def test_odd_characters_in_a_code_are_quoted_not_passed_through():
     u = Uris(B)
-    assert u.competence(standard(), "B 3/5") == B + "standard/it-juht-tase-7/competence/B%203%2F5"
+    assert u.competence(standard(), "B 3/5") == (
+        B + "standard/it-juht-tase-7/version/draft/competence/B%203%2F5")
 
 
 def test_base_uri_override_from_option_and_config_file(tmp_path, monkeypatch):
@@ -72,10 +109,10 @@ def test_base_uri_override_from_option_and_config_file(tmp_path, monkeypatch):
     (tmp_path / "kutse-rdf.toml").write_text('base_uri = "https://data.example.ee/kutse"\n')
     config = load_config()
     assert Uris(config.base_uri).competence(standard(), "B.3.5") == URIRef(
-        "https://data.example.ee/kutse/standard/it-juht-tase-7/competence/B.3.5")
+        "https://data.example.ee/kutse/standard/it-juht-tase-7/version/draft/competence/B.3.5")
     config = load_config(base_uri="http://localhost/x/")
     graph = standard_graph(standard(), config)
-    assert graph.identifier == URIRef("http://localhost/x/graph/it-juht-tase-7")
+    assert graph.identifier == URIRef("http://localhost/x/graph/it-juht-tase-7/version/draft")
     assert all(not str(s).startswith(B) for s in graph.subjects())
 
 
@@ -172,5 +209,6 @@ def test_build_writes_a_standard_with_long_titles(tmp_path, seed_path):
     result = run_build([source], tmp_path / "build", Config(), quiet=True)
     assert not result.failures
     s, p = slug(LONG_TITLE), slug(LONG_PARTIAL)
-    assert (tmp_path / "build" / "data" / "standards" / f"{s}.nt").is_file()
-    assert (tmp_path / "build" / "site" / "standard" / s / "partial" / p / "index.html").is_file()
+    assert (tmp_path / "build" / "data" / "standards" / s / "version" / "draft.nt").is_file()
+    assert (tmp_path / "build" / "site" / "standard" / s / "version" / "draft" / "partial" / p
+            / "index.html").is_file()

@@ -58,8 +58,8 @@ def test_undefined_competence_points_at_the_line_where_it_is_named():
     assert [(r.severity, r.shape, r.focus, r.value, r.source_file, r.source_line)
             for r in report.results] == [
         ("violation", KSHAPE + "RequiredCompetence-exists",
-         BASE + "standard/proov-tase-7/partial/proovijuht-tase-7",
-         BASE + "standard/proov-tase-7/competence/B.3.25", "proov.txt", 13)]
+         BASE + "standard/proov-tase-7/version/draft/partial/proovijuht-tase-7",
+         BASE + "standard/proov-tase-7/version/draft/competence/B.3.25", "proov.txt", 13)]
 
 
 def test_level_mismatch_is_a_warning_only():
@@ -224,14 +224,14 @@ def test_each_standard_is_validated_on_its_own(capsys, tmp_path):
                          "2 standards validated: 1 violation, 0 warnings"]
 
 
-def test_two_standards_with_one_slug_second_is_skipped(capsys, tmp_path):
+def test_two_documents_of_one_work_and_version_second_is_skipped(capsys, tmp_path):
     for name in ("a.txt", "b.txt"):
         (tmp_path / name).write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
     code, out, err = run_validate(capsys, tmp_path, tmp_path / "a.txt", tmp_path / "b.txt")
     assert code == 1
     assert err.splitlines()[0] == (
-        "kutse-rdf: skipped: b.txt:2: standard 'IT-juht, tase 7' gives the URI slug "
-        "'it-juht-tase-7' already used by a.txt ('IT-juht, tase 7'); rename one title")
+        "kutse-rdf: skipped: b.txt:2: standard 'IT-juht, tase 7' version 'draft' (URI slug "
+        "'it-juht-tase-7') is also in a.txt ('IT-juht, tase 7'); remove one of the two")
     assert out.splitlines()[-1] == "1 standard validated: 0 violations, 0 warnings"
 
 
@@ -246,7 +246,7 @@ def test_a_standard_that_cannot_be_converted_is_skipped_the_others_validated(cap
     assert code == 1
     assert err.splitlines()[0] == (
         "kutse-rdf: skipped: yks.txt:186: competence gives the same URI as the one on line 177: "
-        "https://w3id.org/kutse-rdf/id/standard/it-ulem-tase-7/competence/B.3.2")
+        "https://w3id.org/kutse-rdf/id/standard/it-ulem-tase-7/version/draft/competence/B.3.2")
     assert out.splitlines() == ["it-juht-tase-7.txt (IT-juht, tase 7): 0 violations, 0 warnings",
                                 "1 standard validated: 0 violations, 0 warnings"]
 

@@ -14,8 +14,8 @@ from support.site import build_seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-PAGES = ["index.html", "standard/it-juht-tase-7/competence/B.3.14/index.html",
-         "en/standard/it-juht-tase-7/index.html", "coverage/standard/it-juht-tase-7/index.html",
+PAGES = ["index.html", "standard/it-juht-tase-7/version/draft/competence/B.3.14/index.html",
+         "en/standard/it-juht-tase-7/version/draft/index.html", "coverage/standard/it-juht-tase-7/version/draft/index.html",
          "search/index.html?q=Riskijuhtimine"]
 
 

@@ -31,7 +31,7 @@ REQUIRED = ("competences-by-partial", "ecf-coverage", "ecf-uncovered", "ecf-area
             "compare-standards")
 # the queries with required parameters (the build does not run them)
 NEEDS_PARAMS = ("changes-between", "compare-standards", "competence-history", "competence-table",
-                "coverage-matrix", "requirements")
+                "coverage-matrix", "requirements", "valid-on")
 MINI_STANDARD = "https://w3id.org/kutse-rdf/id/standard/naidis-tase-6"
 
 
@@ -49,7 +49,9 @@ def column(result: q.Result, name: str) -> list[str]:
 
 
 def tail(iri: str) -> str:
-    return iri.rsplit("/", 1)[-1]
+    """The last part of an IRI; of a version of a standard (…/S/version/K), its slug S."""
+    parts = iri.split("/")
+    return parts[-3] if len(parts) > 2 and parts[-2] == "version" else parts[-1]
 
 
 def run(store, name, **params):
@@ -61,7 +63,8 @@ def params_for(name, a, b):
     return {"compare-standards": {"a": a, "b": b}, "coverage-matrix": {"standard": a},
             "competence-table": {"standard": a}, "requirements": {"standard": a},
             "competence-history": {"standard": a, "code": "B.3.1"},
-            "changes-between": {"standard": a}}.get(name, {})
+            "changes-between": {"standard": a},
+            "valid-on": {"date": "2026-01-01"}}.get(name, {})
 
 
 def assert_engines_agree(store, dataset, name, params=None, unbound=False):
@@ -651,7 +654,8 @@ def test_predicates_used_reads_paths_values_and_refuses_open_predicates(tmp_path
 
 def build_folder(folder: Path) -> Path:
     """A build's data folder made of the mini graph: all.trig, and all.nt beside it holding the
-    union of its graphs, each triple once (as dumps.py writes them)."""
+    union of its graphs, each triple once (as dumps.py writes them; a build made before versions,
+    without current.nt: BuildData reads all.nt then)."""
     data = folder / "data"
     data.mkdir(parents=True)
     (data / "all.trig").write_bytes(MINI.read_bytes())
@@ -677,8 +681,11 @@ def test_only_graph_and_from_in_sparql_code_need_the_named_graphs(text, named):
     assert q.needs_named_graphs(text) is named
 
 
-def test_no_library_query_needs_the_named_graphs():
-    assert [name for name, query in q.library().items() if q.needs_named_graphs(query.text)] == []
+def test_only_valid_on_needs_the_named_graphs():
+    """valid-on reads every version's graph; the others read the default graph alone (the
+    current versions)."""
+    assert [name for name, query in q.library().items()
+            if q.needs_named_graphs(query.text)] == ["valid-on"]
 
 
 def test_build_data_runs_graph_free_queries_on_the_union_alone(tmp_path):

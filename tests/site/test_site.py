@@ -41,7 +41,7 @@ def test_uri_to_site_path():
     from kutse_rdf.site.graph import SiteGraph
 
     g = SiteGraph(BASE)
-    assert g.path_of(STD + "/competence/B.3.5") == "standard/it-juht-tase-7/competence/B.3.5/"
+    assert g.path_of(STD + "/competence/B.3.5") == "standard/it-juht-tase-7/version/draft/competence/B.3.5/"
     assert g.path_of("https://w3id.org/kutse-rdf/ecf/4.0/A.1") == "ecf/4.0/A.1/"
     assert g.path_of("https://w3id.org/kutse-rdf/ecf/4.0/") == "ecf/4.0/"
     assert g.path_of("https://w3id.org/kutse-rdf/ontology#Competence") == "ontology/#Competence"
@@ -57,7 +57,7 @@ def test_uri_to_site_path():
 def seed_subjects(seed: Path) -> set[str]:
     data = seed.parent / "data"
     subjects = set()
-    for file in [data / "standards" / "it-juht-tase-7.nt", data / "reference.nt", data / "elm.nt"]:
+    for file in [data / "standards" / "it-juht-tase-7" / "version" / "draft.nt", data / "reference.nt", data / "elm.nt"]:
         subjects |= {str(s) for s in rdflib.Graph().parse(file, format="nt").subjects()
                      if isinstance(s, rdflib.URIRef)}
     return subjects
@@ -79,11 +79,22 @@ def test_every_slash_uri_has_a_folder_with_three_files(seed):
     paths = {SiteGraph(BASE).path_of(s) for s in seed_subjects(seed) if "#" not in s} - {None}
     assert UNLINKED_ESCO <= paths
     paths -= UNLINKED_ESCO
-    assert len(paths) > 150
-    for path in paths:
+    # the curated mappings (reference.nt) name version-independent competences and partial
+    # qualifications: their folders hold a page sending the reader to the current version's
+    redirects = {p for p in paths if p.startswith("standard/") and "/version/" not in p}
+    assert "standard/it-juht-tase-7/competence/B.3.11/" in redirects
+    assert len(paths - redirects) > 150
+    for path in paths - redirects:
         for name in ("index.html", "index.ttl", "index.jsonld"):
             assert (seed / path / name).is_file(), f"{path}{name}"
         assert (seed / "en" / path / "index.html").is_file()
+    for path in redirects:
+        target = path.replace("standard/it-juht-tase-7/", "standard/it-juht-tase-7/version/draft/")
+        for tree in ("", "en/"):
+            html = (seed / tree / path / "index.html").read_text(encoding="utf-8")
+            assert 'http-equiv="refresh" content="0; url=' in html
+            assert f'/{tree}{target}index.html">' in html, path
+        assert not (seed / path / "index.ttl").exists()
 
 
 def test_hash_uris_are_sections_of_their_parents_page(seed):
@@ -102,11 +113,11 @@ def test_hash_uris_are_sections_of_their_parents_page(seed):
             assert f'id="{fragment}"' in page.read_text(encoding="utf-8"), iri
         if document != ontology:
             assert not (seed / SiteGraph(BASE).path_of(document) / fragment).exists()
-    assert not (seed / "standard/it-juht-tase-7/competence/B.3.18/indicator").exists()
+    assert not (seed / "standard/it-juht-tase-7/version/draft/competence/B.3.18/indicator").exists()
 
     # B.3.18 (line 322), indicator 4 (line 328)
     comp = STD + "/competence/B.3.18"
-    folder = seed / "standard/it-juht-tase-7/competence/B.3.18"
+    folder = seed / "standard/it-juht-tase-7/version/draft/competence/B.3.18"
     html = (folder / "index.html").read_text(encoding="utf-8")
     item = re.search(r'<li id="indicator-4">(.*?)</li>', html).group(1)
     assert squash(re.sub(r"<[^>]+>", " ", item)) == "Tagab kriisi- ja taasteplaanide olemasolu ning nende testimise."
@@ -129,14 +140,14 @@ def test_hash_uris_are_sections_of_their_parents_page(seed):
 
     # the standard's page: work part A.2.14 (line 77, in the linked-data part: it repeats
     # competence B.3.14's name), author Peeter Normak (line 358)
-    std_html = (seed / "standard/it-juht-tase-7/index.html").read_text(encoding="utf-8")
+    std_html = (seed / "standard/it-juht-tase-7/version/draft/index.html").read_text(encoding="utf-8")
     work = re.search(r'<section id="work-part-A.2.14" class="term".*?</section>', std_html, re.S).group(0)
     assert "<span>Riskijuhtimine</span>" in work and "ecf/4.0/E.3/index.html" in work
     assert std_html.index('id="work-part-A.2.14"') > std_html.index('<details class="linked-data"')
     author = squash(re.sub(r"<[^>]+>", " ", re.search(r'<li id="author-peeter-normak">(.*?)</li>', std_html).group(1)))
     assert author == "Peeter Normak – Tallinna Ülikool"
     assert 'id="section-A.1"' in std_html and 'id="general-skill-14"' in std_html
-    std_ttl = rdflib.Graph().parse(seed / "standard/it-juht-tase-7/index.ttl", format="turtle")
+    std_ttl = rdflib.Graph().parse(seed / "standard/it-juht-tase-7/version/draft/index.ttl", format="turtle")
     assert str(std_ttl.value(rdflib.URIRef(STD + "#author-peeter-normak"),
                              rdflib.URIRef("https://w3id.org/kutse-rdf/ontology#organisation"))) == "Tallinna Ülikool"
 
@@ -261,6 +272,8 @@ def test_embedded_jsonld_is_own_triples_plus_schema_org(seed, xss):
         for page in html_pages(site):
             if page.parent.parent == site.parent:  # 404.html
                 continue
+            if 'http-equiv="refresh"' in page.read_text(encoding="utf-8"):
+                continue  # a version-independent IRI's page, sending the reader on
             blocks = jsonld_blocks(parse_page(page))
             assert len(blocks) == 1, page
             embedded = graph_of(blocks[0])
@@ -278,7 +291,7 @@ def test_embedded_jsonld_is_own_triples_plus_schema_org(seed, xss):
 
 
 def test_turtle_alternate_equals_jsonld_alternate(seed):
-    folder = seed / "standard/it-juht-tase-7/competence/B.3.5"
+    folder = seed / "standard/it-juht-tase-7/version/draft/competence/B.3.5"
     ttl = rdflib.Graph().parse(folder / "index.ttl", format="turtle")
     jsonld = rdflib.Graph().parse(folder / "index.jsonld", format="json-ld")
     assert rdflib.compare.isomorphic(ttl, jsonld)
@@ -290,7 +303,7 @@ def test_turtle_alternate_equals_jsonld_alternate(seed):
 
 
 def test_schema_org_terms(seed):
-    block = jsonld_blocks(parse_page(seed / "standard/it-juht-tase-7/index.html"))[0]
+    block = jsonld_blocks(parse_page(seed / "standard/it-juht-tase-7/version/draft/index.html"))[0]
     g = graph_of(block)
     s = rdflib.Namespace(SCHEMA)
     qual = rdflib.URIRef(STD + "/qualification")
@@ -348,7 +361,7 @@ def test_no_external_resources_loaded(seed):
 # -- content ----------------------------------------------------------------------------------
 
 def test_competence_page_content(seed):
-    text = page_text(seed / "standard/it-juht-tase-7/competence/B.3.18/index.html")
+    text = page_text(seed / "standard/it-juht-tase-7/version/draft/competence/B.3.18/index.html")
     # source line 322: "B.3.18. Infoturbestrateegia väljatöötamine ja haldamine (e-CF kompetentsid E.8 ja D.1)"
     assert "Infoturbestrateegia väljatöötamine ja haldamine" in text
     # ecf-4.0.tsv: E.8 Information Security Management (e-2..e-4), D.1 Information Security
@@ -382,7 +395,7 @@ def heatmap_rows(path: Path) -> dict[str, list[str]]:
 
 
 def test_coverage_heatmap_counts(seed):
-    rows = heatmap_rows(seed / "coverage/standard/it-juht-tase-7/index.html")
+    rows = heatmap_rows(seed / "coverage/standard/it-juht-tase-7/version/draft/index.html")
     # line 128, Infoturbejuht: B.3.5 (A.7, A.9), B.3.7 (C.4), B.3.13 (E.2), B.3.14 (E.3),
     # B.3.15 (E.4), B.3.16 (E.5), B.3.18 (E.8, D.1), B.3.19 (E.9) -> A 1, B 0, C 1, D 1, E 6
     assert rows["Infoturbejuht, tase 7"] == ["1", "0", "1", "1", "6"]
@@ -392,7 +405,7 @@ def test_coverage_heatmap_counts(seed):
 
 
 def test_coverage_matrix(seed):
-    html = (seed / "coverage/standard/it-juht-tase-7/index.html").read_text(encoding="utf-8")
+    html = (seed / "coverage/standard/it-juht-tase-7/version/draft/index.html").read_text(encoding="utf-8")
     table = html[html.index('<table class="matrix">'):html.index("</table>")]
     header = [squash(re.sub(r"<[^>]+>", " ", h)) for h in re.findall(r'<th scope="col">(.*?)</th>', table)]
     row = next(r for r in re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", table, re.S) if "B.3.14" in r)
@@ -410,12 +423,12 @@ def test_search_index(seed):
     script = (seed / "assets" / "search-index.js").read_text(encoding="utf-8")
     data = json.loads(script.removeprefix("window.KUTSE_SEARCH = ").rstrip().rstrip(";"))
     paths = {doc[0] for doc in data["docs"]}
-    assert "standard/it-juht-tase-7/competence/B.3.14/" in paths
+    assert "standard/it-juht-tase-7/version/draft/competence/B.3.14/" in paths
     docs_with = {data["docs"][d][0] for d in data["terms"]["riskijuhtimine"][::2]}
-    assert "standard/it-juht-tase-7/competence/B.3.14/" in docs_with
+    assert "standard/it-juht-tase-7/version/draft/competence/B.3.14/" in docs_with
     # indicator text is searchable: line 329 "Uuendab ja kaasajastab infoturvastrateegiad ..."
     docs_with = {data["docs"][d][0] for d in data["terms"]["kaasajastab"][::2]}
-    assert docs_with == {"standard/it-juht-tase-7/competence/B.3.18/"}
+    assert docs_with == {"standard/it-juht-tase-7/version/draft/competence/B.3.18/"}
 
 
 # -- dataset description ----------------------------------------------------------------------
@@ -565,16 +578,19 @@ def test_sitemap_robots_404(seed):
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locs = [e.text for e in ET.parse(seed / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
     assert STD + "/" in locs and STD + "/competence/B.3.5/" in locs
-    assert BASE + "en/standard/it-juht-tase-7/" in locs
+    assert BASE + "en/standard/it-juht-tase-7/version/draft/" in locs
     # the site's own pages only, each once, each a page of the site (an ESCO concept's page by
-    # its folder here, never by the ESCO IRI)
+    # its folder here, never by the ESCO IRI); not the pages that only send a version-independent
+    # IRI on to the current version's page
     assert len(locs) == len(set(locs))
     assert all(loc.startswith(BASE) for loc in locs)
     pages = {BASE + p.parent.relative_to(seed).as_posix().removeprefix(".") + "/"
-             for p in html_pages(seed) if p.name == "index.html"}
+             for p in html_pages(seed) if p.name == "index.html"
+             and 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")}
     pages = {u.replace(BASE + "/", BASE) for u in pages}
     assert set(locs) == pages
-    assert BASE + "esco/isco/C2529/" in locs and BASE + "coverage/standard/it-juht-tase-7/" in locs
+    assert BASE + "standard/it-juht-tase-7/" not in locs  # a redirect page
+    assert BASE + "esco/isco/C2529/" in locs and BASE + "coverage/standard/it-juht-tase-7/version/draft/" in locs
     assert f"Sitemap: {BASE}sitemap.xml" in (seed / "robots.txt").read_text(encoding="utf-8")
     assert "404" in (seed / "404.html").read_text(encoding="utf-8")
 
@@ -652,18 +668,18 @@ def test_unchanged_standard_pages_are_taken_over(seed, tmp_path):
     stats = build_site(root, Config(), previous=previous)
     assert stats.reused == 1
     assert site_files(root / "site") == before
-    assert not (previous / "site" / "standard" / "it-juht-tase-7").exists()  # moved, not copied
+    assert not (previous / "site" / "standard" / "it-juht-tase-7" / "version" / "draft").exists()  # moved, not copied
 
     # the same standard with one indicator changed (B.3.18 #4, line 328): rendered again
     changed = copy_inputs(seed.parent, tmp_path / "changed")
-    graph = changed / "data" / "standards" / "it-juht-tase-7.nt"
+    graph = changed / "data" / "standards" / "it-juht-tase-7" / "version" / "draft.nt"
     text = graph.read_text(encoding="utf-8").replace("ning nende testimise.", "ning nende testimise (muudetud).")
     graph.write_text(text, encoding="utf-8")
     stats = build_site(changed, Config(), previous=root)
     assert stats.reused == 0
-    html = (changed / "site/standard/it-juht-tase-7/competence/B.3.18/index.html").read_text(encoding="utf-8")
+    html = (changed / "site/standard/it-juht-tase-7/version/draft/competence/B.3.18/index.html").read_text(encoding="utf-8")
     assert "nende testimise (muudetud)." in html
-    assert (root / "site" / "standard" / "it-juht-tase-7").is_dir()  # nothing taken from there
+    assert (root / "site" / "standard" / "it-juht-tase-7" / "version" / "draft").is_dir()  # nothing taken from there
 
 
 def test_shared_pages_from_summaries_equal_those_from_the_whole_graph(tmp_path):
@@ -712,7 +728,7 @@ def test_rebuild_takes_shared_pages_over_only_while_summaries_are_unchanged(seed
         roots = []
         for kind in ("rebuilt", "scratch"):
             root = copy_inputs(seed.parent, tmp_path / f"{name}-{kind}")
-            for graph in (root / "data" / "standards" / "it-juht-tase-7.nt", root / "data" / "elm.nt"):
+            for graph in (root / "data" / "standards" / "it-juht-tase-7" / "version" / "draft.nt", root / "data" / "elm.nt"):
                 text = graph.read_text(encoding="utf-8")
                 assert old in text or graph.name == "elm.nt"
                 graph.write_text(text.replace(old, new), encoding="utf-8")
@@ -867,7 +883,7 @@ def test_a_user_template_overrides_one_page_kind_and_an_edit_renders_it_again(se
     build_site(first, config)
     changed = sorted(name for name, data in site_files(first / "site").items()
                      if data != (seed / name).read_bytes())
-    page = "standard/it-juht-tase-7/index.html"
+    page = "standard/it-juht-tase-7/version/draft/index.html"
     assert changed == ["en/" + page, page]
     assert "OMA MALL 1" in (first / "site" / page).read_text(encoding="utf-8")
 
@@ -956,20 +972,20 @@ def test_linked_data_is_one_closed_disclosure_at_the_end(seed):
 
 
 def test_linked_data_labels_are_plain_words_with_the_curie_as_hint(seed):
-    html = (seed / "standard/it-juht-tase-7/competence/B.3.18/index.html").read_text(encoding="utf-8")
+    html = (seed / "standard/it-juht-tase-7/version/draft/competence/B.3.18/index.html").read_text(encoding="utf-8")
     _, data = split_linked_data(html)
     # the ontology's own label in Estonian, then the CURIE
     assert '<span>tegevusnäitaja</span></a> <code class="curie">kutse:hasIndicator</code>' in data
     # a term of another vocabulary by the interface's name for it
     assert '<span>liik</span></a> <code class="curie">rdf:type</code>' in data
-    en = (seed / "en/standard/it-juht-tase-7/competence/B.3.18/index.html").read_text(encoding="utf-8")
+    en = (seed / "en/standard/it-juht-tase-7/version/draft/competence/B.3.18/index.html").read_text(encoding="utf-8")
     assert '<span>type</span></a> <code class="curie">rdf:type</code>' in split_linked_data(en)[1]
     # no property is named by a full IRI (adms:identifier has no declared prefix)
     assert not re.search(r'<span>https?://[^<]*</span></a> <code class="curie">', data)
 
 
 def test_indicators_appear_once_before_the_data_and_in_source_order_within_it(seed):
-    html = (seed / "standard/it-juht-tase-7/competence/B.3.18/index.html").read_text(encoding="utf-8")
+    html = (seed / "standard/it-juht-tase-7/version/draft/competence/B.3.18/index.html").read_text(encoding="utf-8")
     head, data = split_linked_data(html)
     # lines 326-330: five indicators, the fourth "Tagab kriisi- ja taasteplaanide ..."
     text = "Tagab kriisi- ja taasteplaanide olemasolu ning nende testimise."
@@ -982,7 +998,7 @@ def test_indicators_appear_once_before_the_data_and_in_source_order_within_it(se
 
 
 def test_standard_page_is_an_overview(seed):
-    html = (seed / "standard/it-juht-tase-7/index.html").read_text(encoding="utf-8")
+    html = (seed / "standard/it-juht-tase-7/version/draft/index.html").read_text(encoding="utf-8")
     head, data = split_linked_data(html)
     text = squash(re.sub(r"<[^>]+>", " ", head))
     # the summary first: the job description A.1 (line 12 ff.) before the competences
@@ -1009,7 +1025,7 @@ def test_standard_page_is_an_overview(seed):
     assert "<li><span>Tagab kriisi- ja taasteplaanide olemasolu ning nende testimise.</span></li>" in b318
     # general skills in their document numbers 1..14
     assert re.findall(r'id="general-skill-(\d+)"', head) == [str(n) for n in range(1, 15)]
-    en = (seed / "en/standard/it-juht-tase-7/index.html").read_text(encoding="utf-8")
+    en = (seed / "en/standard/it-juht-tase-7/version/draft/index.html").read_text(encoding="utf-8")
     assert "text is in Estonian" in en
 
 
@@ -1060,11 +1076,11 @@ def test_coverage_pages_for_readers(seed):
     assert "kompetentsi nimetus" in heads and "competenceLabel" not in heads
     # no IRI as a cell's text: B.3.3 by its name, linked to its page
     assert not re.search(r"<td>https?://", html)
-    assert ('<td><a href="../standard/it-juht-tase-7/competence/B.3.3/index.html">Tegevusplaani väljatöötamine'
+    assert ('<td><a href="../standard/it-juht-tase-7/version/draft/competence/B.3.3/index.html">Tegevusplaani väljatöötamine'
             '</a></td>') in html
     en = (seed / "en/coverage/index.html").read_text(encoding="utf-8")
     assert "competence name" in re.findall(r'<th scope="col">([^<]*)</th>', en)
     # the standard's matrix and heatmap, each one click from the coverage page
-    assert 'coverage/standard/it-juht-tase-7/index.html#h-matrix"' in html
-    matrix = (seed / "coverage/standard/it-juht-tase-7/index.html").read_text(encoding="utf-8")
+    assert 'coverage/standard/it-juht-tase-7/version/draft/index.html#h-matrix"' in html
+    matrix = (seed / "coverage/standard/it-juht-tase-7/version/draft/index.html").read_text(encoding="utf-8")
     assert matrix.count('<div class="table-wrap sticky"') == 2

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "standards" / "it-juht-tase-7.txt"
 XSS_FIXTURE = ROOT / "tests" / "fixtures" / "site"
 BASE = "https://w3id.org/kutse-rdf/id/"
-STD = BASE + "standard/it-juht-tase-7"
+STD = BASE + "standard/it-juht-tase-7/version/draft"  # the seed: no version number, a draft
 
 
 def build_seed(out: Path) -> Path:

@@ -23,6 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-shrink", action="store_true",
                         help="replace the previous build even when this run built nothing or "
                              "lost standards whose input failed (otherwise exit 4, build kept)")
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD",
+                        help="the day whose valid version of each standard is its current one "
+                             "(default: the build's day, SOURCE_DATE_EPOCH or today)")
     parser.add_argument("--wait", type=float, default=0, metavar="SECONDS",
                         help="when another build is writing the same output folder, wait this "
                              "long for it (default: stop at once, exit 2)")
@@ -32,7 +35,10 @@ def run(args: argparse.Namespace) -> int:
     from kutse_rdf.build import run_build
     from kutse_rdf.config import load_config
 
+    from kutse_rdf.query import parse_day
+
     config = load_config(args.config, args.base_uri)
+    as_of = parse_day(args.as_of) if args.as_of else None
     files = expand_inputs(args.inputs)
     if args.jobs is not None and args.jobs < 1:
         raise InputError("--jobs must be at least 1")
@@ -40,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--wait must be from 0 to 86400 seconds")
     try:
         result = run_build(files, Path(args.out), config, quiet=args.quiet, jobs=args.jobs,
-                           allow_shrink=args.allow_shrink, wait=args.wait)
+                           allow_shrink=args.allow_shrink, wait=args.wait, as_of=as_of)
     except BuildKept as kept:
         for failure in kept.failures:
             print(f"kutse-rdf: skipped: {failure}", file=sys.stderr)

@@ -34,6 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="build", metavar="DIR",
                         help="the standards' units for the graph from INPUT are read from and "
                              "added to the build cache DIR/.cache/ (default: build)")
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD",
+                        help="answer for the version of each standard valid on this day "
+                             "(default: the current valid version, as of the build)")
+    parser.add_argument("--version", action="append", default=[], metavar="SLUG=KEY",
+                        help="answer for this version of one standard (repeatable), e.g. "
+                             "it-juht-tase-7=6 or it-juht-tase-7=draft")
     parser.add_argument("--list", action="store_true", help="list the query library")
 
 
@@ -56,13 +62,19 @@ def run(args: argparse.Namespace) -> int:
         chosen = q.find_query(args.query, extra)
     q.check_syntax(chosen)
     params = q.parse_params(args.param)
+    as_of = q.parse_day(args.as_of) if args.as_of else None
+    versions = q.parse_versions(args.version)
     if args.data:
         if args.inputs:
             raise InputError("give either INPUT files or --data, not both")
-        # a build's all.trig: the union alone (all.nt) unless the query names graphs
-        store = q.BuildData(Path(args.data)).store_for(chosen.text)
+        if as_of is not None or versions:
+            store = q.select_versions(Path(args.data), as_of, versions)
+        else:
+            # a build's all.trig: its default graph alone (current.nt) unless the query
+            # names graphs
+            store = q.BuildData(Path(args.data)).store_for(chosen.text)
     else:
-        store = store_from_inputs(args, q.needs_named_graphs(chosen.text))
+        store = store_from_inputs(args, q.needs_named_graphs(chosen.text), as_of, versions)
     # the answer kept as JSON when JSON is printed (no second writing), else as TSV
     result = q.run(store, chosen, params, keep=q.JSON if args.format == "json" else q.TSV)
     text = q.render(result, args.format, store, args.lang)
@@ -86,10 +98,12 @@ def library_listing(queries: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def store_from_inputs(args: argparse.Namespace, named_graphs: bool):
-    """The graph `kutse-rdf build` makes of INPUT, from the same units and cache: the union of
-    its graphs, and the named graphs when the query reads them (GRAPH, FROM). The first
-    document that fails ends the command."""
+def store_from_inputs(args: argparse.Namespace, named_graphs: bool, as_of=None,
+                      versions: dict[str, str] | None = None):
+    """The graph `kutse-rdf build` makes of INPUT, from the same units and cache: the current
+    version of each standard (or the one valid `as_of`, or chosen in `versions`) with the
+    works' graphs and the reference, and the named graphs when the query reads them (GRAPH,
+    FROM). The first document that fails ends the command."""
     from kutse_rdf.build import cached_units, units_store
     from kutse_rdf.config import load_config
 
@@ -97,4 +111,4 @@ def store_from_inputs(args: argparse.Namespace, named_graphs: bool):
     with cached_units(expand_inputs(args.inputs), Path(args.out), config) as made:
         if made.result.failures:
             raise made.result.failures[0]
-        return units_store(made.units, made.reference(), config, named_graphs)
+        return units_store(made.units, made.reference(), config, named_graphs, as_of, versions)

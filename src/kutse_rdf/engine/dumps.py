@@ -28,9 +28,12 @@ from kutse_rdf.graph.ntriples import (TURTLE_PREFIXES, Pieces, elm_prefixes, pre
                                       sorted_lines, turtle_body)
 from kutse_rdf.graph.uris import Uris
 
+from kutse_rdf.engine.works import version_file, work_file
+
 if TYPE_CHECKING:
     from kutse_rdf.engine.cache import ArtifactCache
     from kutse_rdf.engine.unit import UnitResult
+    from kutse_rdf.engine.works import WorkResult
 
 def jsonld_array(units: list["UnitResult"], name: str, last: bytes) -> list:
     """The parts of a JSON-LD array: each unit's node objects (field `name`), then `last`."""
@@ -77,7 +80,7 @@ def _concatenate(path: Path, parts: Iterable[tuple["UnitResult", str, int] | byt
 
 
 class StandardFiles:
-    """data/standards/SLUG.nt and .ttl. A standard whose unit is the one the previous build
+    """data/standards/SLUG/version/KEY.nt and .ttl (works.version_file). A standard whose unit is the one the previous build
     wrote them from (same cache key, in the cache record RECORD) gets hard links to the
     previous build's files instead of writing the same bytes again."""
 
@@ -90,13 +93,14 @@ class StandardFiles:
         self.before = (cache.load_record(self.RECORD) if cache else None) or {}
 
     def write(self, unit: "UnitResult") -> None:
-        names = [f"standards/{unit.slug}.nt", f"standards/{unit.slug}.ttl"]
-        unchanged = bool(unit.key) and self.before.get(unit.slug) == unit.key
+        stem = version_file(unit)
+        names = [f"{stem}.nt", f"{stem}.ttl"]
+        unchanged = bool(unit.key) and self.before.get(stem) == unit.key
         if not (unchanged and self._link(names)):
             for name, field in zip(names, ("graph_nt", "graph_ttl")):
                 with _open(self.root / "data" / name) as out:
                     unit.copy(field, out)
-        self.written[unit.slug] = unit.key
+        self.written[stem] = unit.key
 
     def _link(self, names: list[str]) -> bool:
         done = []
@@ -117,35 +121,50 @@ class StandardFiles:
             self.cache.store_record(self.RECORD, self.written)
 
 
-def shared_lines(units: list["UnitResult"], reference: "UnitResult") -> bytes:
+def shared_lines(units: list["UnitResult"], reference: "UnitResult",
+                 works: "list[WorkResult]" = ()) -> bytes:
     """The lines of data/all.nt that no unit holds as its own: the reference graph, its own
-    inferences and what standards say about shared resources, once each (sorted). From these
-    and the units' own lines the build makes its query store."""
+    inferences, what standards say about shared resources and the works' graphs (no unit
+    states their lines), once each (sorted). From these and the units' own lines the build
+    makes its query store."""
     return sorted_lines(reference.data("graph_nt"), reference.data("inferred_nt"),
-                        *(u.data("shared_nt") for u in units))
+                        *(u.data("shared_nt") for u in units), *(w.graph_nt for w in works))
 
 
 def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
                 config: Config, cache: "ArtifactCache | None" = None,
-                shared_nt: bytes | None = None) -> Path:
-    """data/ of a build from its standards' unit results and the reference unit (`cache`: the
-    build's, through which unchanged per-standard files are linked from the previous build;
-    `shared_nt`: their shared_lines, when already made). Returns the path of data/all.nt (the
-    union of all graphs, each triple once)."""
+                shared_nt: bytes | None = None, works: "list[WorkResult]" = (),
+                current_shared_nt: bytes | None = None) -> Path:
+    """data/ of a build from its standards' unit results, the works they form and the
+    reference unit (`cache`: the build's, through which unchanged per-version files are linked
+    from the previous build; `shared_nt` / `current_shared_nt`: shared_lines of all units / of
+    the works' current versions, when already made). Returns the path of data/all.nt (the
+    union of all graphs, each triple once); data/current.nt is the same of the current
+    versions (with the reference and the works' graphs): what queries read by default."""
     uris = Uris(config.base_uri)
     data = root / "data"
     units = sorted(units, key=lambda u: u.graph_uri)
+    works = sorted(works, key=lambda w: w.graph_uri)
     inferred_uri = str(uris.inferred_graph())
     inferred = sorted_lines(reference.data("inferred_nt"), *(u.data("inferred_nt") for u in units))
-    shared = Pieces.of(shared_nt if shared_nt is not None else shared_lines(units, reference),
+    shared = Pieces.of(shared_nt if shared_nt is not None else shared_lines(units, reference, works),
                        TURTLE_PREFIXES)
     manifest = []
     files = StandardFiles(root, cache)
     for unit in units:
         files.write(unit)
-        manifest.append({"graph": unit.graph_uri, "file": f"standards/{unit.slug}.nt",
-                         "triples": unit.graph_triples, "kind": "standard"})
+        manifest.append({"graph": unit.graph_uri, "file": f"{version_file(unit)}.nt",
+                         "triples": unit.graph_triples, "kind": "standard", "work": unit.slug,
+                         "version": version_of(unit),
+                         "valid_from": unit.standard.decision_date,
+                         "valid_through": unit.standard.valid_until})
     files.close()
+    for work in works:
+        _write(data / f"{work_file(work.slug)}.nt", work.graph_nt)
+        _write(data / f"{work_file(work.slug)}.ttl", work.ttl)
+        manifest.append({"graph": work.graph_uri, "file": f"{work_file(work.slug)}.nt",
+                         "triples": work.graph_nt.count(b"\n"), "kind": "work",
+                         "work": work.slug, "current": version_of(work.current)})
     _write(data / "reference.nt", reference.data("graph_nt"))
     manifest.append({"graph": str(uris.reference_graph()), "file": "reference.nt",
                      "triples": reference.graph_triples, "kind": "reference"})
@@ -154,20 +173,34 @@ def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
                      "triples": inferred.count(b"\n"), "kind": "inferred"})
 
     _write_merged(data, "all", units, "union", shared, TURTLE_PREFIXES)
+    current = sorted((w.current for w in works), key=lambda u: u.graph_uri)
+    if current_shared_nt is None:
+        current_shared_nt = shared_lines(current, reference, works)
+    _concatenate(data / "current.nt", [*((u, "union_nt", 0) for u in current), current_shared_nt])
     # TriG: each named graph as a block whose body is the graph's Turtle without its prefixes
     blocks: list = [prefix_lines(TURTLE_PREFIXES)]
     for unit in units:
         blocks += [b"\n<%s> {\n" % unit.graph_uri.encode(),
                    (unit, "graph_ttl", unit.ttl_prefix_length), b"}\n"]
+    for work in works:
+        blocks.append(b"\n<%s> {\n%s}\n" % (work.graph_uri.encode(),
+                                            turtle_body(work.graph_nt, TURTLE_PREFIXES)))
     for name, nt in ((uris.reference_graph(), reference.data("graph_nt")),
                      (inferred_uri, inferred)):
         blocks.append(b"\n<%s> {\n%s}\n" % (str(name).encode(),
                                             turtle_body(nt, TURTLE_PREFIXES)))
     _concatenate(data / "all.trig", blocks)
-    # Standards first (in graph-name order), then reference and inferred; ELM appends its entry.
+    # Versions first (in graph-name order), then works, reference and inferred; ELM appends
+    # its entry.
     (data / "graphs.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                       encoding="utf-8")
     return data / "all.nt"
+
+
+def version_of(unit: "UnitResult") -> str:
+    from kutse_rdf.versions import version_key
+
+    return version_key(unit.standard)
 
 
 def write_elm_dumps(root: Path, units: list["UnitResult"], config: Config) -> str:

@@ -360,7 +360,8 @@ def suggest_standard(index: Index, std: Standard, config: Config, decided: set[t
     version = config.ecf_version_for(std.source_file, std.ecf_version)
     ecf_titles = {c.code: c.title for c in ecf_competences(version)}
     prior, _ = prior_of(index, std)
-    decided = {pair for pair in decided if pair[0].startswith(str(uris.standard(std)))}
+    # suggestions and curated mappings name version-independent resources (graph/uris.py)
+    decided = {pair for pair in decided if pair[0].startswith(str(uris.work(std)) + "/")}
     prior_array = np.zeros(len(index.skills))
     for uri, (value, _) in prior.items():
         if uri in index.skill_ids:
@@ -368,7 +369,7 @@ def suggest_standard(index: Index, std: Standard, config: Config, decided: set[t
     ecf_arrays: dict[str, object] = {}
     result: list[Suggestion] = []
     for comp in std.competences:
-        subject = str(uris.competence(std, comp.code))
+        subject = str(uris.unversioned(uris.competence(std, comp.code)))
         title = _doc(index, comp.title)
         body = _doc(index, " ".join(i.text for i in [*comp.indicators, *comp.knowledge]))
         skills, lexical = lexical_scores(index, title, body)
@@ -434,7 +435,8 @@ def occupation_candidates(index: Index, std: Standard, config: Config,
     (a chain: the standard names the group, ESCO files the occupation in it)."""
     from kutse_rdf.graph.uris import Uris
 
-    subject = str(Uris(config.base_uri).qualification(std))
+    uris = Uris(config.base_uri)
+    subject = str(uris.unversioned(uris.qualification(std)))  # as curated mappings name it
     _, occupations = prior_of(index, std)
     result = []
     for uri in occupations:

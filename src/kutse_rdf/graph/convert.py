@@ -18,13 +18,15 @@ from kutse_rdf import __version__
 from kutse_rdf.config import Config
 from kutse_rdf.errors import DataError
 from kutse_rdf.model import CompetenceChoice, CompetenceRef, Standard
-from kutse_rdf.graph.namespaces import (DCTERMS, ECF_SCHEMES, KUTSE, PROV, RDF, RDFS, SCHEMA, SKOS,
-                                        TOOL, XSD, eqf_level, estqf_level, isco_group, prefixes)
+from kutse_rdf.graph.namespaces import (DCAT, DCTERMS, ECF_SCHEMES, KUTSE, PROV, RDF, RDFS, SCHEMA,
+                                        SKOS, TOOL, XSD, eqf_level, estqf_level, isco_group,
+                                        prefixes)
 from kutse_rdf.graph.uris import Uris
+from kutse_rdf.versions import version_key
 
 # Prefixes bound on every graph we make, so Turtle output reads well.
 PREFIXES = prefixes("kutse", "ecf4", "ecf3", "ecfl", "eqf", "isco", "esco", "skos", "dct", "rdfs",
-                    "prov", "schema", "xsd")
+                    "prov", "schema", "xsd", "dcat")
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # The template's own words for a standard that cannot be the basis for awarding the qualification
@@ -155,7 +157,13 @@ class _Writer:
             self.add(s, SKOS.editorialNote, Literal(f"Not awardable: {self.not_awardable}.",
                                                     lang="en"))
 
+    def versioned(self, s: URIRef) -> None:
+        """A version-specific resource names its version-independent IRI (docs/graph-model.md,
+        "Versions")."""
+        self.add(s, DCTERMS.isVersionOf, self.u.unversioned(s))
+
     def concept(self, s: URIRef, cls: URIRef, label: str) -> None:
+        self.versioned(s)
         self.add(s, RDF.type, cls)
         self.add(s, RDF.type, SKOS.Concept)
         self.add(s, SKOS.inScheme, self.u.standard(self.std))
@@ -206,6 +214,14 @@ class _Writer:
                 f"Eeldatud e-CF versioon {self.ecf_version}: dokument ei ütle, millise versiooni "
                 "tähistele see viitab."))
         self.source(scheme, std.line or 1)
+        # the version: its name and validity as the document gives them (its status on a day
+        # and its neighbours are in the work's graph, graph/versions.py)
+        self.versioned(scheme)
+        self.add(scheme, DCAT.version, Literal(version_key(std)))
+        for prop, value in ((SCHEMA.validFrom, std.decision_date),
+                            (SCHEMA.validThrough, std.valid_until)):
+            if value and _ISO_DATE.match(value):
+                self.add(scheme, prop, Literal(value, datatype=XSD.date))
         for prop, value in ((KUTSE.registerCode, std.register_code),
                             (KUTSE.decisionNumber, std.decision_number),
                             (KUTSE.standardVersion, std.version)):

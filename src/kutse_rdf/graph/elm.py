@@ -265,7 +265,8 @@ def esco_mappings(standards: list[Standard], config: Config, settings: Settings
     ESCO skill, by competence URI. Every SKOS mapping predicate counts (exact, close, broad,
     narrow, related): ELM's relatedESCOSkill is a plain "related" link. Subjects are matched on
     their path below the base URI too, so a mapping written for another base still finds its
-    competence."""
+    competence. A mapping names the version-independent competence (graph/uris.py): it holds
+    for each version of it (or names one version's competence)."""
     from kutse_rdf.graph.vocab import load_mappings
 
     uris = Uris(config.base_uri)
@@ -273,14 +274,15 @@ def esco_mappings(standards: list[Standard], config: Config, settings: Settings
     for std in standards:
         for comp in std.competences:
             uri = uris.competence(std, comp.code)
-            by_path[str(uri)[len(uris.base):]] = uri
+            for name in (uri, uris.unversioned(uri)):
+                by_path[str(name)[len(uris.base):]] = uri
     found: dict[URIRef, list[tuple]] = {}
     for mapping in load_mappings(config):
         subject, obj = str(mapping.subject), str(mapping.object)
         if not obj.startswith(settings.esco_skill_prefix):
             continue
         for path, uri in by_path.items():
-            if subject == str(uri) or subject.endswith("/" + path):
+            if subject == uris.base + path or subject.endswith("/" + path):
                 entry = (URIRef(obj), mapping.object_label or None)
                 if entry not in found.setdefault(uri, []):
                     found[uri].append(entry)

@@ -360,9 +360,14 @@ class SCHEMA(SDO):
 
 
 class DCAT(_DCAT):
-    """DCAT, failing on unknown names."""
+    """DCAT, failing on unknown names (rdflib's is DCAT 2: the DCAT 3 versioning terms added)."""
 
     _fail = True
+
+    version: URIRef
+    previousVersion: URIRef
+    hasVersion: URIRef
+    hasCurrentVersion: URIRef
 
 
 class XSD(_XSD):

@@ -11,6 +11,11 @@ specialisation's), general skills, work parts, sections and authors (on the stan
 the ELM view's own nodes — get hash URIs below that parent (`…/competence/B.3.5#indicator-1`):
 they resolve to the parent's page and its section, and the site needs a folder per page, not
 per part (README, "Design").
+
+A register holds versions of a standard (versions.py). Every version's content is minted below
+its version, `B/standard/{slug}/version/{key}/…` (the methods taking a Standard); the IRIs
+without `/version/{key}` (the `work_*` methods, `unversioned`) name "this thing in the current
+valid version" and link to the version-specific ones (graph/versions.py).
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ from rdflib import URIRef
 
 from kutse_rdf.errors import DataError
 from kutse_rdf.model import Standard
+from kutse_rdf.versions import version_key
 
 # Estonian letters folded as the contract says; the rest of Latin goes through NFKD below.
 _FOLD = str.maketrans({"õ": "o", "ä": "a", "ö": "o", "ü": "u", "š": "s", "ž": "z",
@@ -87,7 +93,11 @@ class Uris:
 
     def _std(self, std: Standard, path: str = "") -> URIRef:
         tail = f"/{path}" if path else ""
-        return self._uri(f"standard/{self.standard_slug(std)}{tail}")
+        return self._uri(f"standard/{self.standard_slug(std)}/version/{version_key(std)}{tail}")
+
+    def _work(self, work: str, path: str = "") -> URIRef:
+        tail = f"/{path}" if path else ""
+        return self._uri(f"standard/{work}{tail}")
 
     @staticmethod
     def _named(kind: str, text: str, std: Standard) -> str:
@@ -110,6 +120,34 @@ class Uris:
 
     def competence(self, std: Standard, code: str) -> URIRef:
         return self._std(std, f"competence/{_code(code)}")
+
+    # -- version-independent IRIs (a work = a standard's slug) -----------------------------------
+    def work(self, std: Standard | str) -> URIRef:
+        """The standard across its versions, `B/standard/{slug}` (a Standard or its slug)."""
+        return self._work(std if isinstance(std, str) else self.standard_slug(std))
+
+    def unversioned(self, iri: str) -> URIRef | None:
+        """The version-independent IRI of a version-specific one (`…/version/{key}` left out;
+        a hash part stays), None for an IRI that is not version-specific."""
+        prefix = self.base + "standard/"
+        if not iri.startswith(prefix):
+            return None
+        work, sep, rest = iri[len(prefix):].partition("/version/")
+        if not sep or not work or "/" in work or "#" in work:
+            return None
+        key, _, tail = rest.partition("/")
+        key, hash_, fragment = key.partition("#")
+        if not key:
+            return None
+        path = (f"/{tail}" if tail else "") if not hash_ else f"#{fragment}"
+        return URIRef(f"{prefix}{work}{path}")
+
+    def version_of(self, iri: str) -> tuple[str, str] | None:
+        """(slug, version key) of a version-specific IRI, None for any other IRI."""
+        if self.unversioned(iri) is None:
+            return None
+        work, _, rest = iri[len(self.base + "standard/"):].partition("/version/")
+        return work, rest.partition("/")[0].partition("#")[0]
 
     @staticmethod
     def part(parent: URIRef, fragment: str) -> URIRef:
@@ -155,14 +193,29 @@ class Uris:
         return self.base + "graph/"
 
     def graph(self, std: Standard) -> URIRef:
-        return self._uri(f"graph/{self.standard_slug(std)}")
+        """The named graph of one version's content, `B/graph/{slug}/version/{key}`."""
+        return self._uri(f"graph/{self.standard_slug(std)}/version/{version_key(std)}")
+
+    def work_graph(self, std: Standard | str) -> URIRef:
+        """The named graph of a work's version-independent nodes and version links,
+        `B/graph/{slug}` (a Standard or its slug)."""
+        return self._uri(f"graph/{std if isinstance(std, str) else self.standard_slug(std)}")
 
     def standard_of_graph(self, graph: str) -> URIRef | None:
-        """The standard whose named graph is `graph` (as `graph` mints it); None for a graph
-        not named so."""
+        """The version of a standard whose named graph is `graph` (as `graph` mints it); None
+        for a graph not named so."""
         prefix = self.base + "graph/"
         name = graph[len(prefix):] if graph.startswith(prefix) else ""
-        if not name or "/" in name:
+        work, sep, key = name.partition("/version/")
+        if not sep or not work or not key or "/" in work or "/" in key:
+            return None
+        return self._uri(f"standard/{work}/version/{key}")
+
+    def work_of_graph(self, graph: str) -> URIRef | None:
+        """The version-independent standard whose work graph is `graph`, None for another."""
+        prefix = self.base + "graph/"
+        name = graph[len(prefix):] if graph.startswith(prefix) else ""
+        if not name or "/" in name or name in ("reference", "inferred", "elm", "changes"):
             return None
         return self._uri(f"standard/{name}")
 

@@ -25,7 +25,8 @@ from kutse_rdf.query.predicates import (PREDICATES_FILE, library_digest, library
                                         predicates_record, predicates_used, shipped_predicates,
                                         write_predicates_file)
 from kutse_rdf.query.store import (DATA_FORMATS, BuildData, check_data_file, needs_named_graphs,
-                                   standards_in, store_from_dataset, store_from_file)
+                                   parse_day, parse_versions, select_versions, standards_in,
+                                   store_from_dataset, store_from_file)
 from kutse_rdf.query.params import bind_params, parse_params, resolve_standard
 from kutse_rdf.query.execute import (JSON, KEPT_FORMATS, TSV, Result, canonical, run, run_bound,
                                      run_reference)
@@ -41,6 +42,7 @@ __all__ = [
     "PREDICATES_FILE", "library_digest", "library_predicates", "predicates_record",
     "predicates_used", "shipped_predicates", "write_predicates_file",
     "DATA_FORMATS", "BuildData", "check_data_file", "needs_named_graphs", "standards_in",
+    "parse_day", "parse_versions", "select_versions",
     "store_from_dataset", "store_from_file",
     "bind_params", "parse_params", "resolve_standard",
     "JSON", "KEPT_FORMATS", "TSV", "Result", "canonical", "run", "run_bound", "run_reference",

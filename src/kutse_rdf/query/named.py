@@ -25,7 +25,7 @@ from kutse_rdf.resources import resource_dir
 # and win. One line, so an error's line number is the user's line number plus one.
 PROLOGUE = " ".join(f"PREFIX {name}: <{iri}>" for name, iri in PREFIXES.items())
 
-PARAM_TYPES = ("standard", "iri", "string", "integer")
+PARAM_TYPES = ("standard", "iri", "string", "integer", "date")
 _HEADER = re.compile(r"^#\s*(title|et|en|param|list|covers):\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(\w+)\s+(\w+)\s+(required|optional)\s*(?:--\s*(.*))?$")
 

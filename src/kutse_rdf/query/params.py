@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from kutse_rdf.query.named import QueryFile
 from kutse_rdf.query.store import standards_in
 
 XSD_INTEGER = str(XSD.integer)
+XSD_DATE = str(XSD.date)
 
 
 def parse_params(items: list[str]) -> dict[str, str]:
@@ -69,6 +71,9 @@ def _term(name: str, kind: str, value: str, store: ox.Store) -> Any:
             return ox.NamedNode(value.strip("<>"))
         if kind == "integer":
             return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD_INTEGER))
+        if kind == "date":
+            return ox.Literal(date.fromisoformat(value.strip()).isoformat(),
+                              datatype=ox.NamedNode(XSD_DATE))
         return ox.Literal(value)
     except ValueError as exc:
         raise InputError(f"bad value for parameter {name}: {value!r} ({exc})") from None
@@ -82,7 +87,12 @@ def resolve_standard(value: str, store: ox.Store) -> str:
     if value in standards:
         return value
     slug = Path(value).stem if value.endswith((".txt", ".docx")) else value
-    by_slug = {iri.rstrip("/").rsplit("/", 1)[-1]: iri for iri in standards}
+    # a version's IRI is B/standard/SLUG/version/KEY: by its work's slug, or its work's IRI
+    by_slug = {iri.rstrip("/").rsplit("/version/", 1)[0].rsplit("/", 1)[-1]: iri
+               for iri in standards}
+    by_work = {iri.rsplit("/version/", 1)[0]: iri for iri in standards}
+    if value in by_work:
+        return by_work[value]
     if slug in by_slug:
         return by_slug[slug]
     by_file = {Path(q.object.value).stem: q.subject.value

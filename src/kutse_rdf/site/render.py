@@ -466,10 +466,12 @@ def owner(iri: str, standards: set[str]) -> str | None:
 
 @dataclass
 class StandardJob:
-    iri: str  # the standard (`B standard/S`)
+    iri: str  # the version of a standard (`B standard/S/version/K`)
     graph: bytes  # its named graph, N-Triples
     elm: bytes  # the ELM view's statements about it and its parts
     suggestions: bytes = b""  # its rows of the ESCO suggestions report (esco.suggestions_by_standard)
+    # its work's graph and the other versions' names and validity: its page lists the versions
+    versions: bytes = b""
 
 
 def standard_folders(base_path: str, languages: list[str]) -> list[str]:
@@ -501,7 +503,8 @@ class StandardRenderer:
                 from exc
 
     def _render(self, job: StandardJob) -> Output:
-        graph = SiteGraph.from_parts(self.base_uri, [*self.reference, job.graph], job.elm)
+        graph = SiteGraph.from_parts(self.base_uri, [*self.reference, job.graph, job.versions],
+                                     job.elm)
         graph.suggested = read_suggestions(job.suggestions)
         renderer = Renderer(self.out, graph, self.env, self.settings, self.i18n)
         for iri in page_iris(graph, within=job.iri):
@@ -542,7 +545,7 @@ class Workers:
                 file = scratch / f"site-jobs-{n}.pickle"
                 file.write_bytes(pickle.dumps(
                     (str(out), base_uri, reference, str(templates) if templates else None,
-                     [(j.iri, j.graph, j.elm, j.suggestions) for j in share]),
+                     [(j.iri, j.graph, j.elm, j.suggestions, j.versions) for j in share]),
                     protocol=pickle.HIGHEST_PROTOCOL))
                 with file.open("rb") as stdin:
                     proc = subprocess.Popen([sys.executable, "-m", "kutse_rdf.site.render"],
@@ -598,9 +601,9 @@ def worker_main() -> None:
     out, base_uri, reference, templates, jobs = pickle.load(sys.stdin.buffer)
     renderer = StandardRenderer(Path(out), base_uri, reference, Path(templates) if templates else None)
     results = {}
-    for iri, graph, elm, suggestions in jobs:
+    for iri, graph, elm, suggestions, versions in jobs:
         try:
-            results[iri] = asdict(renderer.render(StandardJob(iri, graph, elm, suggestions)))
+            results[iri] = asdict(renderer.render(StandardJob(iri, graph, elm, suggestions, versions)))
         except DocumentError as exc:  # that standard fails, the others are rendered
             results[iri] = {"failed": (exc.message, exc.kind)}
         except OSError as exc:  # a full or read-only output: the build says so (exit 2)

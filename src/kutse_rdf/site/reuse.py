@@ -72,7 +72,7 @@ def inputs_digest(base_uri: str, reference: list[bytes], templates: Path | None 
 
 def standard_key(digest: str, job) -> str:
     h = hashlib.sha256(digest.encode())
-    for part in (job.iri.encode(), job.graph, job.elm):
+    for part in (job.iri.encode(), job.graph, job.elm, job.versions):
         h.update(len(part).to_bytes(8, "big") + part)
     if job.suggestions:  # its suggested ESCO mappings (only with an imported release)
         h.update(b"suggestions\0" + job.suggestions)

@@ -12,9 +12,14 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
+from kutse_rdf.graph import namespaces
 from kutse_rdf.graph.namespaces import ECF_SCHEMES, ESCO, ESCO_ROOT
 from kutse_rdf.site.esco import portal_url
 from kutse_rdf.site.graph import DCT, RDF, RDFS, SKOS, K, SiteGraph, Terms, Value
+from kutse_rdf.versions import _order as version_order
+
+DCAT = Terms(namespaces.DCAT)
+SCHEMA = Terms(namespaces.SCHEMA)
 
 # the curated links to ESCO: the SKOS mapping properties, and kutse:qualifiesFor from a
 # qualification to the occupation it qualifies for (not a SKOS match: docs/graph-model.md)
@@ -201,8 +206,30 @@ class Views:
             "version": self.text(iri, K.standardVersion),
             "register_code": self.text(iri, K.registerCode),
             "coverage_path": "coverage/" + self.g.path_of(iri),
+            "versions": self.versions(iri),
             "shown": shown,
         }
+
+    def versions(self, iri: str) -> list[dict]:
+        """The versions of the standard whose version `iri` is, newest first: each one's link,
+        version key, validity, status on the build's day, whether it is the current one and
+        whether it is this one (from the work's graph, site/writer.py)."""
+        works = self.iris(iri, DCT.isVersionOf)
+        if not works:
+            return []
+        current = set(self.iris(works[0], DCAT.hasCurrentVersion))
+        rows = []
+        for version in self.iris(works[0], DCAT.hasVersion):
+            key = self.text(version, DCAT.version)
+            if key is None:
+                continue
+            status = self.text(version, SCHEMA.creativeWorkStatus)
+            rows.append({"link": self.link(version), "key": key.text,
+                         "valid_from": self.text(version, SCHEMA.validFrom),
+                         "valid_through": self.text(version, SCHEMA.validThrough),
+                         "status": status.text if status else None,
+                         "current": version in current, "this": version == iri})
+        return sorted(rows, key=lambda r: version_order(r["key"]), reverse=True)
 
     def standard_card(self, iri: str) -> dict:
         """The home page's card of a standard, as plain data (a worker hands it back): its name
@@ -287,14 +314,18 @@ class Views:
         its relation; suggested are the ESCO occupations of its ISCO group and the rows of the
         build's suggestions report (SiteGraph.suggested) that it has no curated link to, never
         statements of the graph."""
-        curated = sorted(((self.link(o), self.g.curie(p)) for p in MATCH_PROPERTIES
-                          for o in self.iris(iri, p) if o.startswith(ESCO_ROOT)),
+        # the curated mappings and suggestions name the version-independent resource (its
+        # current version, docs/graph-model.md "Versions")
+        sources = (iri, *self.iris(iri, DCT.isVersionOf))
+        curated = sorted({(self.link(o), self.g.curie(p)) for s in sources for p in MATCH_PROPERTIES
+                          for o in self.iris(s, p) if o.startswith(ESCO_ROOT)},
                          key=lambda row: (code_key(row[0].notation), natural_key(row[0].text), row[1]))
         named = {link.iri for link, _ in curated}
         members = {m for group in self.iris(iri, K.iscoGroup)
                    for m in self.g.subjects_of(E.memberOfISCOGroup, group)} - named
         suggested = [{"link": link, "confidence": None} for link in self.links(members)]
-        for concept, label, confidence in self.g.suggested.get(iri, []):  # best first
+        for concept, label, confidence in [row for s in sources  # best first
+                                           for row in self.g.suggested.get(s, [])]:
             if concept not in named and concept not in members:
                 link = self.link(concept)
                 if link.path is None and label:  # a skill of the release the graph does not hold

@@ -35,7 +35,7 @@ import pyoxigraph as ox
 
 from kutse_rdf.config import Config
 from kutse_rdf.graph.convert import build_time
-from kutse_rdf.graph.namespaces import ECF_SCHEMES, ESCO_ROOT
+from kutse_rdf.graph.namespaces import DCAT, ECF_SCHEMES, ESCO_ROOT, SCHEMA
 from kutse_rdf.graph.uris import Uris
 from kutse_rdf.resources import resource_dir
 from kutse_rdf.site.esco import SUGGESTIONS, suggestions_by_standard
@@ -69,12 +69,42 @@ class SiteInputs:
     """What the site is made of, read from data/ (stage 1)."""
 
     reference: list[bytes]  # the reference graph, N-Triples
-    jobs: list[StandardJob]  # one per standard, by IRI
+    jobs: list[StandardJob]  # one per version of a standard, by IRI
     shared_elm: bytes  # the ELM view's lines about resources no standard owns
+    works: dict[str, bytes] = field(default_factory=dict)  # work IRI -> its graph, N-Triples
 
     @property
     def standards(self) -> list[str]:
         return [job.iri for job in self.jobs]
+
+    @property
+    def listed(self) -> list[str]:
+        """The versions the home and coverage pages list: each work's current one (every
+        version when the data has no work graphs)."""
+        current = {o for graph in self.works.values() for _, o in links(graph, HAS_CURRENT)}
+        return [iri for iri in self.standards if iri in current] if self.works else self.standards
+
+
+HAS_VERSION = str(DCAT.hasVersion).encode()
+HAS_CURRENT = str(DCAT.hasCurrentVersion).encode()
+_VERSION_NAMES = tuple(str(p).encode() for p in (DCAT.version, SCHEMA.validFrom, SCHEMA.validThrough))
+
+
+def links(nt: bytes, predicate: bytes) -> list[tuple[str, str]]:
+    """(subject, object) of the N-Triples lines with `predicate` between two IRIs."""
+    tag = b"> <" + predicate + b"> <"
+    found = []
+    for line in nt.splitlines():
+        if tag in line:
+            subject, _, rest = line[1:].partition(tag)
+            found.append((subject.decode(), rest.partition(b">")[0].decode()))
+    return found
+
+
+def version_lines(iri: str, graph: bytes) -> bytes:
+    """The lines of a version's graph that name and date it (its siblings' pages list it)."""
+    starts = tuple(b"<%s> <%s>" % (iri.encode(), p) for p in _VERSION_NAMES)
+    return b"".join(line + b"\n" for line in graph.splitlines() if line.startswith(starts))
 
 
 @dataclass
@@ -214,19 +244,39 @@ class SiteWriter:
         reference = [read_dump(self.root, e) for e in entries if e.get("kind") == "reference"]
         uris = Uris(self.config.base_uri)
         graphs = []
+        works: dict[str, bytes] = {}
         for entry in entries:
             if entry.get("kind") == "standard":
-                iri = uris.standard_of_graph(str(entry.get("graph", "")))
+                # a version's graph; a build made before versions named a standard's graph so
+                graph = str(entry.get("graph", ""))
+                iri = uris.standard_of_graph(graph) or uris.work_of_graph(graph)
                 if iri is not None:
                     graphs.append((str(iri), read_dump(self.root, entry)))
+            elif entry.get("kind") == "work":
+                iri = uris.work_of_graph(str(entry.get("graph", "")))
+                if iri is not None:
+                    works[str(iri)] = read_dump(self.root, entry)
         elm = b"".join(read_dump(self.root, e) for e in entries if e.get("kind") == "elm")
         parts, rest = split_elm(elm, {iri for iri, _ in graphs})
-        standards = {iri for iri, _ in graphs}
+        # each version's page lists its work's versions: the work's graph and their names
+        def work_of(iri: str) -> str:
+            version = uris.version_of(iri)
+            return str(uris.work(version[0])) if version else iri
+
+        names: dict[str, list[bytes]] = {}
+        for iri, data in graphs:
+            names.setdefault(work_of(iri), []).append(version_lines(iri, data))
+        # the suggestions name version-independent resources: each version of the work gets them
+        work_iris = set(names)
         suggestions = suggestions_by_standard(self.root / "reports" / SUGGESTIONS, self.config.base_uri,
-                                              lambda iri: owner(iri, standards))
-        jobs = [StandardJob(iri, data, b"".join(parts[iri]), suggestions.get(iri, b""))
-                for iri, data in sorted(graphs)]
-        return SiteInputs(reference, jobs, b"".join(rest))
+                                              lambda iri: owner(iri, work_iris))
+        jobs = []
+        for iri, data in sorted(graphs):
+            work = work_of(iri)
+            jobs.append(StandardJob(iri, data, b"".join(parts[iri]),
+                                    suggestions=suggestions.get(work, b""),
+                                    versions=works.get(work, b"") + b"".join(names[work])))
+        return SiteInputs(reference, jobs, b"".join(rest), works)
 
     def unchanged_standards(self, site: SiteInputs) -> StandardPages:
         """Stage 2, first half: the standards whose pages the previous build has for the same
@@ -270,7 +320,9 @@ class SiteWriter:
             output = book.take_over_shared_pages()
         else:
             renderer = self.renderer(graph)
-            book.render_shared_pages(graph, renderer, page_iris(graph, skip=set(site.standards)),
+            # the works' folders hold the versions' and the redirect pages (redirect_pages)
+            book.render_shared_pages(graph, renderer,
+                                     page_iris(graph, skip={*site.standards, *site.works}),
                                      site.shared_elm, self.env.globals["ontology_path"], summaries)
             output = renderer.output
             book.rendered_shared_pages(output, self.movable(graph, output.sitemap, site.standards))
@@ -287,7 +339,7 @@ class SiteWriter:
         renderer = self.renderer(shared.graph)
         self.copy_assets(renderer)
         renderer.search.entries = total.search
-        links_of = {lang: [Link(*standards.outputs[iri].link[lang]) for iri in site.standards]
+        links_of = {lang: [Link(*standards.outputs[iri].link[lang]) for iri in site.listed]
                     for lang in self.languages}
         # first what the query reports do not change: on a rebuild the build's query thread may
         # still be running, and it is then what the build waits for
@@ -300,8 +352,9 @@ class SiteWriter:
         description = dataset_description(self.config.base_uri, self.settings, downloads, shared.triples,
                                           read_manifest(self.root))
         self.coverage_index(renderer, links_of)
-        cards = {lang: {iri: standards.outputs[iri].card.get(lang, {}) for iri in site.standards}
+        cards = {lang: {iri: standards.outputs[iri].card.get(lang, {}) for iri in site.listed}
                  for lang in self.languages}
+        self.redirect_pages(renderer, site)
         self.home(renderer, shared.graph, links_of, cards, downloads, description)
         self.downloads_page(renderer, downloads)
         self.void(renderer, description)
@@ -338,6 +391,38 @@ class SiteWriter:
                 renderer.write(self.out / "assets" / file.name, file.read_bytes())
 
     # -- the global pages ------------------------------------------------------------------------
+    def redirect_pages(self, renderer: Renderer, site: SiteInputs) -> None:
+        """The version-independent IRIs' folders (`standard/S/`, `…/competence/B.3.5/`, and the
+        standard's coverage page): small pages that send the reader to the current version's
+        page (meta refresh, a link, rel=canonical), so the IRIs of a lone standard keep
+        resolving. A resource the current version no longer has goes to the newest version
+        that has it."""
+        from kutse_rdf.versions import _order
+
+        uris = Uris(self.config.base_uri)
+        template = self.env.get_template("redirect.html")
+        for work, graph in sorted(site.works.items()):
+            current = dict(links(graph, HAS_CURRENT))
+            targets: dict[str, str] = {}
+            for independent, version in links(graph, HAS_VERSION):
+                if independent not in current:
+                    known = targets.get(independent)
+                    key = _order(uris.version_of(version)[1])
+                    if known is None or key > _order(uris.version_of(known)[1]):
+                        targets[independent] = version
+            targets.update(current)
+            pages = [(self.paths.path_of(i), self.paths.path_of(t)) for i, t in targets.items()]
+            if work in current:
+                pages.append(("coverage/" + self.paths.path_of(work),
+                              "coverage/" + self.paths.path_of(current[work])))
+            for source, target in sorted(p for p in pages if p[0] and p[1]):
+                for lang in self.languages:
+                    tree = self.tree(lang)
+                    up = "../" * (tree + source).count("/")
+                    href = up + tree + SiteGraph.href_path(target)
+                    renderer.write(self.out / tree / source / "index.html", template.render(
+                        lang=lang, t=self.i18n[lang], href=href, target=target))
+
     def coverage_index(self, renderer: Renderer, links_of: dict[str, list[Link]]) -> None:
         folder = self.root / "reports" / "queries"
         inputs = [repr(sorted(links_of.items())).encode(), repr(query_headers(self.config.queries)).encode()]

@@ -1,0 +1,269 @@
+"""A register with versions (issue 15, docs/graph-model.md "Versions"): the fixture documents of
+tests/fixtures/register/ built together — "Arborist, tase 4" in versions 5 (2014-02-20 …
+2019-02-19), 6 (2019-02-20 … 2030-12-05) and a draft, "Arborist, tase 4 esmane kutse" version 1
+(from 2020-03-01), and in duplicate/ a second version 6. The expected IRIs, links and answers are
+written out by hand."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kutse_rdf.build import run_build
+from kutse_rdf.config import Config
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "register"
+B = "https://w3id.org/kutse-rdf/id/"
+A = B + "standard/arborist-tase-4"
+E = B + "standard/arborist-tase-4-esmane-kutse"
+DCAT = "http://www.w3.org/ns/dcat#"
+DCT = "http://purl.org/dc/terms/"
+SCHEMA = "https://schema.org/"
+DAY = "1700000000"  # 2023-11-14: version 6 is valid, 5 has expired
+
+
+@pytest.fixture(scope="module")
+def register(tmp_path_factory):
+    out = tmp_path_factory.mktemp("register") / "build"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", DAY)
+        result = run_build(sorted(FIXTURES.glob("*.txt")), out, Config(), quiet=True)
+    assert not result.failures
+    return out
+
+
+def nt(path: Path) -> set[tuple[str, str, str]]:
+    return {(t.subject.value, t.predicate.value, t.object.value)
+            for t in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)}
+
+
+def test_every_version_has_its_own_graph_and_each_work_one(register):
+    manifest = json.loads((register / "data" / "graphs.json").read_text())
+    graphs = {(e["kind"], e["graph"], e["file"]) for e in manifest if e["kind"] in ("standard", "work")}
+    assert graphs == {
+        ("standard", B + "graph/arborist-tase-4/version/5", "standards/arborist-tase-4/version/5.nt"),
+        ("standard", B + "graph/arborist-tase-4/version/6", "standards/arborist-tase-4/version/6.nt"),
+        ("standard", B + "graph/arborist-tase-4/version/draft",
+         "standards/arborist-tase-4/version/draft.nt"),
+        ("standard", B + "graph/arborist-tase-4-esmane-kutse/version/1",
+         "standards/arborist-tase-4-esmane-kutse/version/1.nt"),
+        ("work", B + "graph/arborist-tase-4", "standards/arborist-tase-4/work.nt"),
+        ("work", B + "graph/arborist-tase-4-esmane-kutse", "standards/arborist-tase-4-esmane-kutse/work.nt"),
+    }
+    trig = ox.Dataset(ox.parse(path=str(register / "data" / "all.trig"), format=ox.RdfFormat.TRIG))
+    names = {q.graph_name.value for q in trig if isinstance(q.graph_name, ox.NamedNode)}
+    assert {g for _, g, _ in graphs} <= names
+
+
+def test_a_version_graph_holds_its_content_at_version_specific_iris(register):
+    v6 = nt(register / "data" / "standards" / "arborist-tase-4" / "version" / "6.nt")
+    assert (A + "/version/6", DCAT + "version", "6") in v6
+    assert (A + "/version/6", SCHEMA + "validFrom", "2019-02-20") in v6
+    assert (A + "/version/6", SCHEMA + "validThrough", "2030-12-05") in v6
+    assert (A + "/version/6", DCT + "isVersionOf", A) in v6
+    assert (A + "/version/6/competence/B.3.4", DCT + "isVersionOf", A + "/competence/B.3.4") in v6
+    assert (A + "/version/6/qualification", DCT + "isVersionOf", A + "/qualification") in v6
+    assert (A + "/version/6/qualification", "https://w3id.org/kutse-rdf/ontology#requiresCompetence",
+            A + "/version/6/competence/B.3.4") in v6
+    # nothing of it at another version's or at a version-independent IRI
+    subjects = {s for s, _, _ in v6 if s.startswith(A)}
+    assert all(s.startswith(A + "/version/6") for s in subjects)
+    draft = nt(register / "data" / "standards" / "arborist-tase-4" / "version" / "draft.nt")
+    assert (A + "/version/draft", DCAT + "version", "draft") in draft
+    assert not {t for t in draft if t[1] in (SCHEMA + "validFrom", SCHEMA + "validThrough")}
+
+
+def test_the_work_graph_links_the_versions(register):
+    work = nt(register / "data" / "standards" / "arborist-tase-4" / "work.nt")
+    v = lambda key, path="": f"{A}/version/{key}{path}"  # noqa: E731
+    links = {t for t in work if t[1] not in ("http://www.w3.org/2004/02/skos/core#prefLabel",
+                                             "http://www.w3.org/2004/02/skos/core#notation")}
+    expected = {
+        (A, DCAT + "hasVersion", v(5)), (A, DCAT + "hasVersion", v(6)),
+        (A, DCAT + "hasVersion", v("draft")), (A, DCAT + "hasCurrentVersion", v(6)),
+        (v(6), DCAT + "previousVersion", v(5)), (v("draft"), DCAT + "previousVersion", v(6)),
+        (v(6), DCT + "replaces", v(5)), (v(5), DCT + "isReplacedBy", v(6)),
+        (v(5), SCHEMA + "creativeWorkStatus", "expired"),
+        (v(6), SCHEMA + "creativeWorkStatus", "valid"),
+        (v("draft"), SCHEMA + "creativeWorkStatus", "draft"),
+        # B.3.3 is in version 5 and the draft, not in the current version 6
+        (A + "/competence/B.3.3", DCAT + "hasVersion", v(5, "/competence/B.3.3")),
+        (A + "/competence/B.3.3", DCAT + "hasVersion", v("draft", "/competence/B.3.3")),
+        # B.3.4 came with version 6
+        (A + "/competence/B.3.4", DCAT + "hasVersion", v(6, "/competence/B.3.4")),
+        (A + "/competence/B.3.4", DCAT + "hasVersion", v("draft", "/competence/B.3.4")),
+        (A + "/competence/B.3.4", DCAT + "hasCurrentVersion", v(6, "/competence/B.3.4")),
+    }
+    assert expected <= links
+    assert not {t for t in links if t[0] == A + "/competence/B.3.3" and t[1] == DCAT + "hasCurrentVersion"}
+    types = {(s, o) for s, p, o in work if p == DCT + "type"}
+    assert (A, "https://w3id.org/kutse-rdf/ontology#OccupationalStandard") in types
+    assert (A + "/competence/B.3.3", "https://w3id.org/kutse-rdf/ontology#Competence") in types
+    # the esmane kutse variant is a work of its own, with one version
+    variant = nt(register / "data" / "standards" / "arborist-tase-4-esmane-kutse" / "work.nt")
+    assert (E, DCAT + "hasCurrentVersion", E + "/version/1") in variant
+    assert not {t for t in variant if t[1] == DCAT + "previousVersion"}
+
+
+def test_a_second_document_of_one_work_and_version_is_refused_naming_both(tmp_path):
+    files = [FIXTURES / "arborist-tase-4-v6.txt", FIXTURES / "duplicate" / "arborist-tase-4-v6-uus.txt"]
+    result = run_build(files, tmp_path / "out", Config(), quiet=True)
+    assert [u.source_file for u in result.standards] == ["arborist-tase-4-v6.txt"]
+    (failure,) = result.failures
+    assert failure.file == "arborist-tase-4-v6-uus.txt"
+    assert "version '6'" in failure.message and "arborist-tase-4-v6.txt" in failure.message
+
+
+def test_the_cli_exits_1_on_a_duplicate_version(tmp_path, capsys):
+    from kutse_rdf.cli import main
+
+    code = main(["build", str(FIXTURES / "arborist-tase-4-v6.txt"),
+                 str(FIXTURES / "duplicate" / "arborist-tase-4-v6-uus.txt"),
+                 "--out", str(tmp_path / "out"), "--quiet"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "arborist-tase-4-v6-uus.txt:2: standard 'Arborist, tase 4' version '6'" in err
+    assert "Traceback" not in err
+
+
+def competences(store) -> set[str]:
+    rows = store.query("SELECT ?c WHERE { ?c a <https://w3id.org/kutse-rdf/ontology#Competence> }")
+    return {row["c"].value for row in rows}
+
+
+def test_queries_read_the_current_versions_by_default(register):
+    from kutse_rdf.query import BuildData
+
+    store = BuildData(register / "data" / "all.trig").store_for("SELECT * {}")
+    assert competences(store) == {f"{A}/version/6/competence/B.3.{n}" for n in (1, 2, 4)} | {
+        f"{E}/version/1/competence/B.3.{n}" for n in (1, 3)}
+
+
+def test_query_as_of_a_day_and_a_chosen_version(register):
+    from kutse_rdf.query import select_versions
+    from datetime import date
+
+    v5 = select_versions(register / "data" / "all.trig", date(2018, 6, 1), {})
+    # on 2018-06-01 version 5 was valid; the esmane kutse (from 2020-03-01) is not yet in
+    # force, and its only version is then the one read
+    assert competences(v5) == {f"{A}/version/5/competence/B.3.{n}" for n in (1, 2, 3)} | {
+        f"{E}/version/1/competence/B.3.{n}" for n in (1, 3)}
+    draft = select_versions(register / "data" / "all.trig", None, {"arborist-tase-4": "draft"})
+    assert {c for c in competences(draft) if c.startswith(A + "/")} == {
+        f"{A}/version/draft/competence/B.3.{n}" for n in (1, 2, 3, 4)}
+
+
+def test_query_cli_as_of_version_and_valid_on(register, capsys):
+    from kutse_rdf.cli import main
+
+    data = str(register / "data" / "all.trig")
+    assert main(["query", "valid-on", "--data", data, "--param", "date=2018-06-01",
+                 "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["results"]["bindings"]
+    assert [(r["standard"]["value"], r["key"]["value"], r["current"]["value"]) for r in rows] == [
+        (A, "5", "false")]
+    assert main(["query", "valid-on", "--data", data, "--param", "date=2021-01-01",
+                 "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["results"]["bindings"]
+    assert [(r["standard"]["value"], r["key"]["value"], r["current"]["value"]) for r in rows] == [
+        (A, "6", "true"), (E, "1", "true")]
+    query = "SELECT ?c WHERE { ?c a kutse:Competence ; skos:notation 'B.3.3' }"
+    assert main(["query", "-e", query, "--data", data, "--as-of", "2018-06-01", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["c,cLabel", f"{A}/version/5/competence/B.3.3,Tööohutus",
+                                               f"{E}/version/1/competence/B.3.3,Tööohutus"]
+    assert main(["query", "-e", query, "--data", data, "--version", "arborist-tase-4-esmane-kutse=1",
+                 "--version", "arborist-tase-4=draft", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["c,cLabel", f"{A}/version/draft/competence/B.3.3,Tööohutus",
+                                               f"{E}/version/1/competence/B.3.3,Tööohutus"]
+    for bad, message in ((["--as-of", "2018-13-01"], "is not a day"),
+                         (["--version", "arborist-tase-4=7"], "has no version '7'"),
+                         (["--version", "puusepp=1"], "no standard 'puusepp'"),
+                         (["--version", "arborist-tase-4"], "is not SLUG=KEY")):
+        assert main(["query", "-e", query, "--data", data, *bad]) == 2
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1
+
+
+def test_query_inputs_as_of(capsys, tmp_path):
+    from kutse_rdf.cli import main
+
+    query = tmp_path / "b34.rq"
+    query.write_text("SELECT ?c WHERE { ?c a kutse:Competence ; skos:notation 'B.3.4' }")
+    query = str(query)
+    files = [str(FIXTURES / "arborist-tase-4-v5.txt"), str(FIXTURES / "arborist-tase-4-v6.txt")]
+    assert main(["query", query, *files, "--out", str(tmp_path / "b"), "--as-of", "2018-06-01", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["c"]  # version 5 has no B.3.4
+    assert main(["query", query, *files, "--out", str(tmp_path / "b"), "--as-of", "2020-06-01", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "c,cLabel", f"{A}/version/6/competence/B.3.4,Puu otsas ronimine"]
+
+
+def test_site_version_pages_list_the_versions_and_old_iris_redirect(register):
+    site = register / "site"
+    page = (site / "standard" / "arborist-tase-4" / "version" / "6" / "index.html").read_text()
+    versions = page[page.index('id="h-versions"'):page.index("</ul>", page.index('id="h-versions"'))]
+    assert versions.index("kavand") < versions.index("Versioon 6") < versions.index("Versioon 5")
+    assert "<strong>Versioon 6</strong>" in versions  # this one
+    assert "kehtiv versioon" in versions.split("</li>")[1]  # 6 is current
+    assert '<li class="expired"><a href="../../../../standard/arborist-tase-4/version/5/index.html">' in versions
+    assert (site / "standard" / "arborist-tase-4" / "version" / "5" / "competence" / "B.3.3" / "index.html").is_file()
+    # version-independent IRIs: small pages sending the reader to the current version's page
+    for path, target in (
+            ("standard/arborist-tase-4", "../../standard/arborist-tase-4/version/6/index.html"),
+            ("standard/arborist-tase-4/competence/B.3.1",
+             "../../../../standard/arborist-tase-4/version/6/competence/B.3.1/index.html"),
+            # not in the current version: the newest that has it
+            ("standard/arborist-tase-4/competence/B.3.3",
+             "../../../../standard/arborist-tase-4/version/draft/competence/B.3.3/index.html"),
+            ("en/standard/arborist-tase-4/qualification",
+             "../../../../en/standard/arborist-tase-4/version/6/qualification/index.html"),
+            ("coverage/standard/arborist-tase-4",
+             "../../../coverage/standard/arborist-tase-4/version/6/index.html")):
+        html = (site / path / "index.html").read_text()
+        assert f'<meta http-equiv="refresh" content="0; url={target}">' in html, path
+        assert f'<link rel="canonical" href="{target}">' in html
+        assert (site / path / target).resolve().is_file(), path
+    # the home page lists each work once, by its current version
+    home = (site / "index.html").read_text()
+    assert "standard/arborist-tase-4/version/6/index.html" in home
+    assert "standard/arborist-tase-4/version/5/index.html" not in home
+
+
+def test_adding_a_version_rebuilds_only_that_version(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(FIXTURES / "arborist-tase-4-v5.txt", inputs)
+    shutil.copy(FIXTURES / "arborist-tase-4-esmane-kutse.txt", inputs)
+    out = tmp_path / "out"
+    first = run_build(sorted(inputs.glob("*.txt")), out, Config(), quiet=True)
+    assert first.cache_hits == 0
+    before = nt(out / "data" / "standards" / "arborist-tase-4" / "work.nt")
+    assert (A, DCAT + "hasCurrentVersion", A + "/version/5") in before
+    shutil.copy(FIXTURES / "arborist-tase-4-v6.txt", inputs)
+    second = run_build(sorted(inputs.glob("*.txt")), out, Config(), quiet=True)
+    assert second.cache_hits == 2  # version 5 and the variant: only version 6 was made
+    after = nt(out / "data" / "standards" / "arborist-tase-4" / "work.nt")
+    assert (A, DCAT + "hasCurrentVersion", A + "/version/6") in after
+    assert (A + "/version/5", SCHEMA + "creativeWorkStatus", "expired") in after
+
+
+def test_build_as_of_a_day_chooses_the_current_versions(tmp_path, capsys):
+    from kutse_rdf.cli import main
+
+    out = tmp_path / "out"
+    code = main(["build", str(FIXTURES / "arborist-tase-4-v5.txt"),
+                 str(FIXTURES / "arborist-tase-4-v6.txt"), "--out", str(out), "--as-of", "2018-06-01"])
+    assert code == 0
+    assert "versions: 2 version(s) of 1 standard(s), the current ones as of 2018-06-01" in (
+        capsys.readouterr().err)
+    work = nt(out / "data" / "standards" / "arborist-tase-4" / "work.nt")
+    assert (A, DCAT + "hasCurrentVersion", A + "/version/5") in work
+    assert (A + "/version/5", SCHEMA + "creativeWorkStatus", "valid") in work
+    assert (A + "/version/6", SCHEMA + "creativeWorkStatus", "future") in work
+    assert main(["build", str(FIXTURES / "arborist-tase-4-v5.txt"), "--out", str(out),
+                 "--as-of", "1.6.2018"]) == 2
+    assert "--as-of: '1.6.2018' is not a day (YYYY-MM-DD)" in capsys.readouterr().err
