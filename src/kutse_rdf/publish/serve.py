@@ -50,6 +50,7 @@ import pyoxigraph as ox
 from kutse_rdf.processes import die_with_parent
 from kutse_rdf.config import ServeLimits
 from kutse_rdf.errors import InputError
+from kutse_rdf.graph.namespaces import VOID
 from kutse_rdf.query import PROLOGUE, BuildData, syntax_error
 
 HOST = "127.0.0.1"
@@ -82,7 +83,6 @@ REPRESENTATIONS = {"text/html": "", "text/turtle": "index.ttl",
 # cannot know where it will be served); media types by path, as .well-known/void has no suffix.
 VOID_FILES = {"/void.ttl": ox.RdfFormat.TURTLE, "/.well-known/void": ox.RdfFormat.TURTLE,
               "/void.jsonld": ox.RdfFormat.JSON_LD}
-VOID = "http://rdfs.org/ns/void#"
 MAX_BODY = 10 * 1024 * 1024
 CONNECTIONS = 32          # requests handled at once; further ones wait in the listen backlog
 BACKLOG = 256
@@ -447,9 +447,9 @@ class Handler(SimpleHTTPRequestHandler):
             return
         host = self.headers.get("Host") or f"{HOST}:{self.server.server_address[1]}"
         endpoint = ox.NamedNode(f"http://{host.strip()}{ENDPOINT}")
-        for dataset in {t.subject for t in triples if t.predicate.value == VOID + "uriSpace"}:
-            triples.append(ox.Triple(dataset, ox.NamedNode(VOID + "sparqlEndpoint"), endpoint))
-        body = ox.serialize(triples, format=rdf_format, prefixes={"void": VOID})
+        for dataset in {t.subject for t in triples if t.predicate.value == str(VOID.uriSpace)}:
+            triples.append(ox.Triple(dataset, ox.NamedNode(str(VOID.sparqlEndpoint)), endpoint))
+        body = ox.serialize(triples, format=rdf_format, prefixes={"void": str(VOID)})
         media = "text/turtle; charset=utf-8" if rdf_format == ox.RdfFormat.TURTLE \
             else "application/ld+json"
         self.send_response(HTTPStatus.OK)
