@@ -102,7 +102,7 @@ def test_every_page_loads_without_errors(page, server, builds):
 
 def results(page) -> list[tuple[str, str]]:
     page.wait_for_selector("#search-results li")
-    return page.eval_on_selector_all("#search-results li a",
+    return page.eval_on_selector_all("#search-results li > a",
                                      "els => els.map(a => [a.getAttribute('href'), a.textContent])")
 
 
@@ -124,15 +124,54 @@ def test_search_riskijuhtimine_finds_b_3_14(page, server):
 def test_search_notation_e8_finds_b_3_18(page, server):
     page.goto(server + "search/index.html?q=E.8")
     hits = results(page)
-    # the cited e-CF 4.0 concept first (3.0 has an E.8 too), then the one competence citing it:
-    # B.3.18 (source line 322: "... (e-CF kompetentsid E.8 ja D.1)")
+    # the cited e-CF 4.0 concept first, then the one competence citing it: B.3.18 (source line
+    # 322: "... (e-CF kompetentsid E.8 ja D.1)")
     assert hits[0][0].endswith("ecf/4.0/E.8/index.html")
     competences = [h[0] for h in hits if "/competence/" in h[0]]
     assert competences == ["../standard/it-juht-tase-7/competence/B.3.18/index.html"]
-    # the two E.8 pages told apart by their version, and the number of results said
-    kinds = page.eval_on_selector_all("#search-results li .kind-label", "els => els.map(e => e.textContent)")
-    assert kinds[0].endswith("e-CF 4.0") and any(k.endswith("e-CF 3.0") for k in kinds)
+    # one result per thing: e-CF 3.0's E.8 (the same competence) is no result of its own but
+    # named in the 4.0 one's, which says its version
+    assert not any("ecf/3.0/" in h[0] for h in hits)
+    first = "#search-results > li:first-child"
+    assert page.inner_text(first + " .kind-label").endswith("e-CF 4.0")
+    also = page.eval_on_selector_all(first + " .about a", "els => els.map(a => [a.getAttribute('href'), a.textContent])")
+    assert also == [["../ecf/3.0/E.8/index.html", "e-CF 3.0 E.8"]]
+    # the competence's standard beside it
+    b318 = "#search-results > li:has(> a[href$='competence/B.3.18/index.html'])"
+    assert page.inner_text(b318 + " a.parent") == "IT-juht, tase 7"
     assert page.inner_text("#search-status") == f"Leitud: {len(hits)}"
+    assert page.problems == []
+
+
+def test_search_shows_the_matching_indicator_with_the_words_marked(page, server):
+    # line 329: "Uuendab ja kaasajastab infoturvastrateegiad ..." (an indicator of B.3.18)
+    page.goto(server + "search/index.html?q=kaasajastab+infoturva")
+    hits = results(page)
+    assert [h[0] for h in hits] == ["../standard/it-juht-tase-7/competence/B.3.18/index.html"]
+    page.wait_for_selector("#search-results .snippet")
+    snippet = page.inner_text("#search-results .snippet")
+    assert snippet.startswith("Uuendab ja kaasajastab infoturvastrateegiad")
+    marks = page.eval_on_selector_all("#search-results .snippet mark", "els => els.map(e => e.textContent)")
+    assert marks == ["kaasajastab", "infoturvastrateegiad"]
+    # a hit by its title alone has no snippet
+    page.goto(server + "search/index.html?q=riskijuhtimine")
+    results(page)
+    page.wait_for_timeout(300)
+    assert page.eval_on_selector_all(
+        "#search-results > li:has(> a[href$='B.3.14/index.html']) .snippet", "els => els.length") == 0
+    assert page.problems == []
+
+
+def test_search_gives_a_standard_and_its_qualification_as_one_result(page, server):
+    page.goto(server + "en/search/index.html?q=IT-juht")
+    hits = results(page)
+    titled = [h for h in hits if h[1] == "IT-juht, tase 7"]
+    assert [h[0] for h in titled] == ["../../en/standard/it-juht-tase-7/index.html"]
+    also = page.eval_on_selector_all("#search-results > li:first-child .about a", "els => els.map(a => a.textContent)")
+    assert also == ["Qualification"]
+    # no result is titled by an IRI, and every result is counted
+    assert not any(re.match(r"\s*https?://", h[1]) for h in hits)
+    assert page.inner_text("#search-status") == f"Found: {len(hits)}"
     assert page.problems == []
 
 

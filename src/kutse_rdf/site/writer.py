@@ -286,7 +286,8 @@ class SiteWriter:
                     for lang in self.languages}
         # first what the query reports do not change: on a rebuild the build's query thread may
         # still be running, and it is then what the build waits for
-        renderer.write(self.out / "assets" / "search-index.js", renderer.search.to_script())
+        for name, text in renderer.search.files().items():
+            renderer.write(self.out / "assets" / name, text)
         self.simple_pages(renderer)
         self.sitemap(renderer, shared.graph, total.sitemap)
         self.reports_ready()  # the downloads (hence home, VoID) and the coverage index read reports/
