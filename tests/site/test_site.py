@@ -452,7 +452,7 @@ def test_search_index(seed):
     assert data["texts"] == [standard]
     assert "Uuendab ja kaasajastab" not in (seed / "assets" / "search-index.js").read_text(encoding="utf-8")
     snippets = (seed / "assets" / "search" / f"{standard}.js").read_text(encoding="utf-8")
-    texts = json.loads(snippets[snippets.index("= ") + 2:].rstrip().rstrip(";"))
+    texts = json.loads(snippets[snippets.index("] = ") + 4:].rstrip().rstrip(";"))
     b318 = data["paths"].index("standard/it-juht-tase-7/competence/B.3.18/")
     assert any(t.startswith("Uuendab ja kaasajastab infoturvastrateegiad") for t in texts[str(b318)])
     # a competence names its standard; one result per thing: e-CF 3.0's E.8 is folded into
