@@ -64,12 +64,15 @@
       var d = index.docs[doc];
       return { n: +doc, doc: d, score: total[doc] * 10 + d[5] };
     }).sort(function (a, b) {
-      return b.score - a.score || a.doc[1].localeCompare(b.doc[1]);
+      // among equal hits the shorter title first (more of it matched), then by name
+      return b.score - a.score || a.doc[1].length - b.doc[1].length || a.doc[1].localeCompare(b.doc[1]);
     });
   }
 
-  function hrefOf(path) {
-    return list.getAttribute("data-prefix") + encodeURI(path.split("#")[0]) + "index.html";
+  function hrefOf(path) {  // a folder's page, or a section of it ("queries/#level-check")
+    var parts = path.split("#");
+    return list.getAttribute("data-prefix") + encodeURI(parts[0]) + "index.html" +
+      (parts.length > 1 ? "#" + encodeURIComponent(parts[1]) : "");
   }
   function kindName(k) {
     var kind = index.kinds[k];
@@ -79,6 +82,14 @@
   function versionOf(path) {
     var version = /^ecf\/(\d+\.\d+)\//.exec(path);
     return version ? "e-CF " + version[1] : "";
+  }
+  // a doc's title in the page's language, where the index has one
+  var pageLang = document.documentElement.lang;
+  function titleOf(d) {
+    var other = d.length > 8 && d[8][pageLang];
+    var title = span("title", other ? other[0] : d[1]), lang = other ? other[1] : d[2];
+    if (lang && lang !== pageLang) { title.lang = lang; }
+    return title;
   }
   function span(className, text) {
     var s = document.createElement("span");
@@ -164,12 +175,12 @@
     var li = document.createElement("li");
     var a = document.createElement("a");
     a.href = hrefOf(path);
-    if (d[4] && d[4] !== d[1] && d[1].split(" ").indexOf(d[4]) < 0) {
+    var shownTitle = titleOf(d).textContent;
+    if (d[4] && d[4] !== shownTitle && shownTitle.split(" ").indexOf(d[4]) < 0) {
       a.appendChild(span("code", d[4]));
       a.appendChild(document.createTextNode(" "));
     }
-    var title = span("title", d[1]);
-    if (d[2] && d[2] !== document.documentElement.lang) { title.lang = d[2]; }
+    var title = titleOf(d);
     a.appendChild(title);
     li.appendChild(a);
     var about = document.createElement("p");
@@ -182,8 +193,7 @@
       var link = document.createElement("a");
       link.className = "parent";
       link.href = hrefOf(standard[0]);
-      link.textContent = standard[1];
-      if (standard[2] && standard[2] !== document.documentElement.lang) { link.lang = standard[2]; }
+      link.appendChild(titleOf(standard));
       about.appendChild(document.createTextNode(" · "));
       about.appendChild(link);
     }
@@ -196,7 +206,7 @@
       about.appendChild(other);
     });
     li.appendChild(about);
-    withTexts(up >= 0 ? up : hit.n, function (texts) {
+    withTexts(up >= 0 ? up : 0, function (texts) {
       var own = texts[hit.n];
       var p = own && snippet(own, query);
       if (p) { li.appendChild(p); }

@@ -175,6 +175,23 @@ def test_search_gives_a_standard_and_its_qualification_as_one_result(page, serve
     assert page.problems == []
 
 
+def test_search_finds_the_queries_for_analysts(page, server):
+    page.goto(server + "en/search/index.html?q=sparql")
+    hits = results(page)
+    assert hits[0] == ["../../en/queries/index.html", "Queries for analysts"]
+    page.goto(server + "search/index.html?q=ecf-coverage")
+    hits = results(page)
+    assert hits[0][0] == "../queries/index.html#ecf-coverage"
+    page.click("#search-results > li:first-child > a")
+    assert page.url.endswith("queries/index.html#ecf-coverage")
+    assert page.inner_text(":target h2") == "e-CF coverage"
+    # its SPARQL text, one click away
+    assert not page.is_visible(":target pre")
+    page.click(":target details.sparql > summary")
+    assert page.inner_text(":target pre").startswith("# title: e-CF coverage")
+    assert page.problems == []
+
+
 def test_search_works_from_file_url(browser, builds):
     page = browser.new_page()
     errors = []
@@ -214,7 +231,8 @@ def test_hash_uri_resolves_to_its_section(page, server):
 
 
 @pytest.mark.parametrize("rel", ["index.html", COMPETENCE, COVERAGE, "en/" + COVERAGE, "ecf/4.0/E.8/index.html",
-                                 "en/ecf/level/e-4/index.html", "search/index.html?q=infoturbe+E.8"])
+                                 "en/ecf/level/e-4/index.html", "search/index.html?q=infoturbe+E.8",
+                                 "queries/index.html"])
 def test_axe_no_serious_violations(page, server, rel):
     from axe_playwright_python.sync_playwright import Axe
 
@@ -223,7 +241,7 @@ def test_axe_no_serious_violations(page, server, rel):
         page.wait_for_selector("#search-results .snippet")
     result = Axe().run(page)
     # the pages of the e-CF and the search: no violation at all
-    strict = rel.startswith(("ecf/", "en/ecf/", "search/"))
+    strict = rel.startswith(("ecf/", "en/ecf/", "search/", "queries/"))
     bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
            for v in result.response["violations"] if strict or v["impact"] in ("serious", "critical")]
     assert bad == []
@@ -301,13 +319,14 @@ PAGE_KINDS = {
     "ontology": "ontology/index.html",
     "coverage": COVERAGE,
     "coverage-index": "coverage/index.html",
+    "queries": "queries/index.html",
     "search": "search/index.html?q=riskijuhtimine",
     "search-snippets": "search/index.html?q=infoturbe",
     "downloads": "downloads/index.html",
     "validation": "validation/index.html",
 }
 RESOURCE_KINDS = [k for k in PAGE_KINDS if k not in (
-    "home", "coverage", "coverage-index", "search", "search-snippets", "downloads", "validation")]
+    "home", "coverage", "coverage-index", "queries", "search", "search-snippets", "downloads", "validation")]
 
 # visible elements (outside the linked-data disclosure) whose whole text is an IRI
 VISIBLE_IRIS = """() => [...document.querySelectorAll('body *')]

@@ -3,6 +3,7 @@ coverage numbers and the search index. Expected values come from the seed docume
 (standards/it-juht-tase-7.txt, line numbers cited) and /work/shared/reference/ecf-4.0.tsv."""
 from __future__ import annotations
 
+import html as html_module
 import json
 import os
 import re
@@ -387,6 +388,35 @@ def test_ecf_pages_say_what_the_competence_is_and_where_the_framework_is_publish
     assert "EQF levels EQF level 7" in text and "E.8 Information Security Management" in text
 
 
+def test_queries_page_lists_the_library_with_its_sparql_and_results(seed):
+    """queries/: every library query with what it asks, its SPARQL text (also as NAME.rq) and
+    links to its results from this build; linked from every page's menu; found by the search."""
+    from kutse_rdf.query import library
+
+    queries = library()
+    html = (seed / "queries/index.html").read_text(encoding="utf-8")
+    en = (seed / "en/queries/index.html").read_text(encoding="utf-8")
+    for name, query in queries.items():
+        section = re.search(rf'<section id="{name}" class="query".*?</section>', html, re.S).group(0)
+        text = html_module.unescape(section)
+        assert query.title in text and query.question_et in text, name
+        assert query.question_en in html_module.unescape(en), name
+        # the SPARQL text as written, and the file beside the page
+        code = re.search(r"<pre[^>]*><code>(.*?)</code></pre>", section, re.S).group(1)
+        assert html_module.unescape(code) == query.text, name
+        assert (seed / "queries" / f"{name}.rq").read_text(encoding="utf-8") == query.text
+        for ext in ("csv", "json"):
+            result = seed / "reports" / "queries" / f"{name}.{ext}"
+            assert (f'href="../reports/queries/{name}.{ext}"' in section) == result.is_file(), (name, ext)
+    # the build runs the unparametrised coverage queries: their results are linked
+    assert (seed / "reports/queries/ecf-coverage.csv").is_file()
+    assert 'href="../../../queries/index.html"' in (seed / "ecf/4.0/E.8/index.html").read_text(encoding="utf-8")
+    data, by_path = search_index(seed)
+    assert data["kinds"][by_path["queries/"][3]] == "queries"
+    assert "queries/" in {data["paths"][d] for d in data["terms"]["sparql"][::2]}
+    assert data["kinds"][by_path["queries/#ecf-coverage"][3]] == "query"
+
+
 def heatmap_rows(path: Path) -> dict[str, list[str]]:
     html = path.read_text(encoding="utf-8")
     table = html[html.index('<table class="heatmap">'):]
@@ -449,7 +479,7 @@ def test_search_index(seed):
     assert docs_with == {"standard/it-juht-tase-7/competence/B.3.18/"}
     # ... and shown from the standard's snippet script, not held in the index
     standard = data["paths"].index("standard/it-juht-tase-7/")
-    assert data["texts"] == [standard]
+    assert standard in data["texts"]
     assert "Uuendab ja kaasajastab" not in (seed / "assets" / "search-index.js").read_text(encoding="utf-8")
     snippets = (seed / "assets" / "search" / f"{standard}.js").read_text(encoding="utf-8")
     texts = json.loads(snippets[snippets.index("] = ") + 4:].rstrip().rstrip(";"))
@@ -848,6 +878,7 @@ def test_each_page_kind_is_declared_once_with_its_template_label_and_search_weig
     assert any(k.key == "partial" for k in kinds.values())
 
     data, by_path = search_index(seed)
+    by_path = {path: doc for path, doc in by_path.items() if not path.startswith("queries/")}  # no resource
     folded = {also[0]: (also[1], doc) for doc in by_path.values() for also in (doc[7] if len(doc) > 7 else [])}
     searched = {graph.path_of(iri): kind for iri, kind in kinds.items() if kind.search_weight is not None}
     assert set(by_path) | set(folded) == set(searched) and not set(by_path) & set(folded)

@@ -75,7 +75,9 @@ class PageKind:
         search.add(page.path, page.title.text, page.title.lang, page.kind, page.notation,
                    fields + self.search_fields(page), self.search_weight + self.search_boost(page),
                    parent=standard.path if standard is not None else None,
-                   same_as=self.search_same_as(page), texts=self.search_texts(page))
+                   same_as=self.search_same_as(page), texts=self.search_texts(page),
+                   titles={lang: (p.title.text, p.title.lang) for lang, p in pages.items()
+                           if p.title.text != page.title.text})
 
 
 def competence_search_fields(page: Page) -> list[tuple[str, int]]:

@@ -64,18 +64,20 @@ class SearchIndex:
     can hand theirs back, see render.Workers); the inverted index is built when written."""
 
     def __init__(self):
-        # (path, title, title lang, kind, notation, fields, boost, parent, same as, texts)
+        # (path, title, title lang, kind, notation, fields, boost, parent, same as, texts, titles)
         self.entries: list[tuple] = []
 
     def add(self, path: str, title: str, lang: str | None, kind: str, notation: str | None,
             fields: list[tuple[str, int]], boost: int = 0, parent: str | None = None,
-            same_as: str | None = None, texts: list[str] = ()) -> None:
+            same_as: str | None = None, texts: list[str] = (),
+            titles: dict[str, tuple[str, str | None]] | None = None) -> None:
         """A document found by `fields` (text, weight) and `texts` (weight BODY, shown as
         snippets); `boost` ranks it among equally good hits (its page kind's search weight, see
         kinds.py); `parent` is the path of the standard it belongs to, shown beside it;
-        `same_as` the path of the page whose result it is folded into."""
+        `same_as` the path of the page whose result it is folded into; `titles` its title in
+        the other interface languages where that differs (language -> text, text's language)."""
         self.entries.append((path, title, lang, kind, notation, fields, boost, parent, same_as,
-                             list(texts)))
+                             list(texts), dict(titles or {})))
 
     def files(self) -> dict[str, str]:
         """The index (search-index.js) and the snippet scripts (search/N.js), by path under
@@ -83,12 +85,14 @@ class SearchIndex:
 
         search-index.js: {"kinds": [kind, ...], "docs": [doc, ...], "terms": {token: postings},
         "texts": [N, ...]}; a doc is [path, title, title lang, kind number, notation, boost,
-        parent, also] with the last two left out when empty: `parent` is the number of the
+        parent, also, titles] with the last ones left out when empty: `parent` is the number of the
         standard's doc (-1: none), and then `path` is relative to that doc's path (unless it
         starts with "/"); `also` lists the pages
-        folded into this result as [path, kind number, notation]. Postings are doc, weight, doc,
+        folded into this result as [path, kind number, notation]; `titles` the doc's title in
+        other interface languages, {language: [title, title's language]}. Postings are doc, weight, doc,
         weight, ... (docs ascending). `texts` are the docs (standards) that have a snippet
-        script, search/N.js: {doc: [text, ...]} for their docs."""
+        script, search/N.js: {doc: [text, ...]} for their docs (0.js also holds those of the docs
+        without a standard)."""
         entries = self.entries
         paths = {entry[0] for entry in entries}
         # folded into another result: only onto a page that is itself a result of its own
@@ -113,20 +117,23 @@ class SearchIndex:
                 for token in cached_tokens(text):
                     if best.get(token, 0) < weight:
                         best[token] = weight
-        for doc, (path, title, lang, kind, notation, _, boost, parent, _, own) in enumerate(shown):
+        for doc, (path, title, lang, kind, notation, _, boost, parent, _, own, titles) in enumerate(shown):
             up = number.get(parent, -1) if parent != path else -1
             if up >= 0:  # relative to the standard's path, or marked as whole by a leading "/"
                 path = path[len(parent):] if path.startswith(parent) else "/" + path
             row = [path,
                    readable_title(title), lang or "", kind_number[kind], notation or "", boost]
             extra = also.get(shown[doc][0])
-            if up >= 0 or extra:
+            other = {code: [readable_title(text), text_lang or ""] for code, (text, text_lang) in titles.items()}
+            if up >= 0 or extra or other:
                 row.append(up)
-            if extra:
-                row.append(extra)
+            if extra or other:
+                row.append(extra or [])
+            if other:
+                row.append(other)
             docs.append(row)
-            if own:
-                texts.setdefault(up if up >= 0 else doc, {})[doc] = own
+            if own:  # with its standard's texts; those of docs without one together, in 0.js
+                texts.setdefault(up if up >= 0 else 0, {})[doc] = own
         postings: dict[str, list[int]] = {}
         for doc, best in enumerate(best_of):
             for token, weight in best.items():
