@@ -338,7 +338,7 @@ class Views:
     def data_ecf_area(self, iri: str) -> dict:
         members = self.g.subjects_of(K.ecfArea, iri)
         # an e-CF 3.0 area is the 4.0 area of the same code and name (no crosswalk states it)
-        twin = next((str(ECF4) + iri[len(prefix):] for prefix in (str(ECF3),) if iri.startswith(prefix)), None)
+        twin = str(ECF4) + iri.removeprefix(str(ECF3)) if iri.startswith(str(ECF3)) else None
         same = twin if twin and self.g.has_page(twin) and self.label(twin) == self.label(iri) else None
         return {**self.framework(iri),
                 "same_as": self.link(same) if same else None,
