@@ -1,14 +1,17 @@
-/* Client-side search over the prebuilt index in search-index.js (window.KUTSE_SEARCH).
-   Works offline and from file://: no fetch, results built with DOM calls (no innerHTML).
-   The tokeniser must match kutse_rdf/site_search.py: lower case, diacritics removed,
-   runs of [a-z0-9.] with outer dots stripped. */
+/* Client-side search over the prebuilt index in search-index.js (window.KUTSE_SEARCH; its format
+   is described in kutse_rdf/site/search.py, SearchIndex.files). Works offline and from file://:
+   no fetch (the snippet texts are scripts too), results built with DOM calls (no innerHTML).
+   The tokeniser must match search.py's: lower case, diacritics removed, runs of [a-z0-9.] with
+   outer dots stripped. */
 (function () {
   "use strict";
   var index = window.KUTSE_SEARCH;
   var list = document.getElementById("search-results");
   var status = document.getElementById("search-status");
+  var more = document.getElementById("search-more");
   var input = document.getElementById("q");
   if (!index || !list || !input) { return; }
+  var PAGE = 50;  // results shown at a time (each may load its standard's snippet texts)
 
   function fold(text) {
     return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
@@ -19,6 +22,16 @@
       .filter(function (t) { return t.length > 0; });
   }
   var termList = Object.keys(index.terms);
+  var hasTexts = {};
+  index.texts.forEach(function (n) { hasTexts[n] = true; });
+
+  function parentOf(d) { return d.length > 6 ? d[6] : -1; }
+  // a doc's path from the tree's root: relative to its standard's, unless it starts with "/"
+  function pathOf(d) {
+    var up = parentOf(d);
+    if (up < 0) { return d[0]; }
+    return d[0].charAt(0) === "/" ? d[0].slice(1) : index.docs[up][0] + d[0];
+  }
 
   // Score of each document for one query token: exact token match counts double a prefix match.
   function scoresFor(token) {
@@ -35,8 +48,7 @@
     return scores;
   }
 
-  function search(query) {
-    var words = tokens(query);
+  function search(words) {
     if (!words.length) { return []; }
     var total = null;
     words.forEach(function (word) {
@@ -50,56 +62,181 @@
     });
     return Object.keys(total).map(function (doc) {
       var d = index.docs[doc];
-      return { doc: d, score: total[doc] * 10 + d[5] };
+      return { n: +doc, doc: d, score: total[doc] * 10 + d[5] };
     }).sort(function (a, b) {
-      return b.score - a.score || a.doc[1].localeCompare(b.doc[1]);
-    }).slice(0, 100);
-  }
-
-  function hrefOf(path) {
-    var folder = path.split("#")[0];
-    return list.getAttribute("data-prefix") + encodeURI(folder) + "index.html";
-  }
-
-  function show(query) {
-    while (list.firstChild) { list.removeChild(list.firstChild); }
-    var hits = search(query);
-    status.textContent = !query ? "" : !hits.length ? status.getAttribute("data-none")
-      : status.getAttribute("data-count").replace("{n}", hits.length);
-    hits.forEach(function (hit) {
-      var d = hit.doc;
-      var li = document.createElement("li");
-      var a = document.createElement("a");
-      a.href = hrefOf(d[0]);
-      if (d[4] && d[4] !== d[1]) {
-        var code = document.createElement("span");
-        code.className = "code";
-        code.textContent = d[4];
-        a.appendChild(code);
-        a.appendChild(document.createTextNode(" "));
-      }
-      var title = document.createElement("span");
-      title.textContent = d[1];
-      if (d[2] && d[2] !== document.documentElement.lang) { title.lang = d[2]; }
-      a.appendChild(title);
-      li.appendChild(a);
-      var kind = document.createElement("span");
-      kind.className = "kind-label";
-      kind.textContent = list.getAttribute("data-kind-" + d[3].replace("_", "-")) || d[3];
-      // e-CF 4.0 and 3.0 share codes: the version tells the two apart
-      var version = /^ecf\/(\d+\.\d+)\//.exec(d[0]);
-      if (version) { kind.textContent += " · e-CF " + version[1]; }
-      li.appendChild(kind);
-      list.appendChild(li);
+      // among equal hits the shorter title first (more of it matched), then by name
+      return b.score - a.score || a.doc[1].length - b.doc[1].length || a.doc[1].localeCompare(b.doc[1]);
     });
   }
 
-  var query = new URLSearchParams(window.location.search).get("q") || "";
-  input.value = query;
-  show(query);
+  function hrefOf(path) {  // a folder's page, or a section of it ("queries/#level-check")
+    var parts = path.split("#");
+    return list.getAttribute("data-prefix") + encodeURI(parts[0]) + "index.html" +
+      (parts.length > 1 ? "#" + encodeURIComponent(parts[1]) : "");
+  }
+  function kindName(k) {
+    var kind = index.kinds[k];
+    return list.getAttribute("data-kind-" + kind.replace(/_/g, "-")) || kind;
+  }
+  // e-CF 4.0 and 3.0 share codes: the version tells the two apart
+  function versionOf(path) {
+    var version = /^ecf\/(\d+\.\d+)\//.exec(path);
+    return version ? "e-CF " + version[1] : "";
+  }
+  // a doc's title in the page's language, where the index has one
+  var pageLang = document.documentElement.lang;
+  function titleOf(d) {
+    var other = d.length > 8 && d[8][pageLang];
+    var title = span("title", other ? other[0] : d[1]), lang = other ? other[1] : d[2];
+    if (lang && lang !== pageLang) { title.lang = lang; }
+    return title;
+  }
+  function span(className, text) {
+    var s = document.createElement("span");
+    s.className = className;
+    s.textContent = text;
+    return s;
+  }
+
+  // -- snippets: the text a competence was found by, its matched words marked ----------------
+  var loaded = {}, waiting = {};
+  function withTexts(chunk, done) {
+    if (!hasTexts[chunk]) { return; }
+    if (loaded[chunk]) { done(loaded[chunk]); return; }
+    if (waiting[chunk]) { waiting[chunk].push(done); return; }
+    waiting[chunk] = [done];
+    var script = document.createElement("script");
+    script.src = list.getAttribute("data-assets") + "search/" + chunk + ".js";
+    script.onload = function () {
+      loaded[chunk] = (window.KUTSE_SEARCH_TEXT || {})[chunk] || {};
+      waiting[chunk].forEach(function (f) { f(loaded[chunk]); });
+      delete waiting[chunk];
+    };
+    document.head.appendChild(script);
+  }
+
+  // The words of a text with their places: runs of characters that fold into [a-z0-9.].
+  function words(text) {
+    var found = [], start = -1;
+    for (var i = 0; i <= text.length; i++) {
+      var inWord = i < text.length && /^[a-z0-9.]+$/.test(fold(text.charAt(i)));
+      if (inWord && start < 0) { start = i; }
+      if (!inWord && start >= 0) {
+        var raw = text.slice(start, i), lead = raw.length - raw.replace(/^\.+/, "").length;
+        var token = fold(raw).replace(/^\.+|\.+$/g, "");
+        if (token) { found.push({ start: start + lead, end: start + lead + token.length, token: token }); }
+        start = -1;
+      }
+    }
+    return found;
+  }
+  function matching(word, query) {
+    return query.some(function (q) { return word.token.lastIndexOf(q, 0) === 0; });
+  }
+  // The text matching most query words (the first of them in source order), cut to ~200
+  // characters around its first match; null when none matches.
+  function snippet(texts, query) {
+    var best = null, bestCount = 0;
+    texts.forEach(function (text) {
+      var marks = words(text).filter(function (w) { return matching(w, query); });
+      var count = {};
+      marks.forEach(function (w) { query.forEach(function (q) { if (w.token.lastIndexOf(q, 0) === 0) { count[q] = 1; } }); });
+      var n = Object.keys(count).length;
+      if (n > bestCount) { best = { text: text, marks: marks }; bestCount = n; }
+    });
+    if (!best) { return null; }
+    var text = best.text, from = 0, to = text.length;
+    if (to > 220) {
+      from = Math.max(0, best.marks[0].start - 60);
+      from = from > 0 ? text.indexOf(" ", from) + 1 || from : 0;
+      to = Math.min(text.length, from + 200);
+      var space = text.lastIndexOf(" ", to);
+      if (to < text.length && space > from) { to = space; }
+    }
+    var p = document.createElement("p");
+    p.className = "snippet";
+    var at = from;
+    if (from > 0) { p.appendChild(document.createTextNode("… ")); }
+    best.marks.forEach(function (w) {
+      if (w.start < at || w.end > to) { return; }
+      p.appendChild(document.createTextNode(text.slice(at, w.start)));
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(w.start, w.end);
+      p.appendChild(mark);
+      at = w.end;
+    });
+    p.appendChild(document.createTextNode(text.slice(at, to) + (to < text.length ? " …" : "")));
+    return p;
+  }
+
+  // -- one result ------------------------------------------------------------------------------
+  function item(hit, query) {
+    var d = hit.doc, path = pathOf(d);
+    var li = document.createElement("li");
+    var a = document.createElement("a");
+    a.href = hrefOf(path);
+    var shownTitle = titleOf(d).textContent;
+    if (d[4] && d[4] !== shownTitle && shownTitle.split(" ").indexOf(d[4]) < 0) {
+      a.appendChild(span("code", d[4]));
+      a.appendChild(document.createTextNode(" "));
+    }
+    var title = titleOf(d);
+    a.appendChild(title);
+    li.appendChild(a);
+    var about = document.createElement("p");
+    about.className = "about";
+    var version = versionOf(path);
+    about.appendChild(span("kind-label", kindName(d[3]) + (version ? " · " + version : "")));
+    var up = parentOf(d);
+    if (up >= 0) {  // the standard it belongs to
+      var standard = index.docs[up];
+      var link = document.createElement("a");
+      link.className = "parent";
+      link.href = hrefOf(standard[0]);
+      link.appendChild(titleOf(standard));
+      about.appendChild(document.createTextNode(" · "));
+      about.appendChild(link);
+    }
+    (d[7] || []).forEach(function (also, i) {  // the pages folded into this result
+      about.appendChild(document.createTextNode(i ? ", " : " · " + list.getAttribute("data-also") + " "));
+      var other = document.createElement("a");
+      other.href = hrefOf(also[0]);
+      other.textContent = versionOf(also[0]) ? versionOf(also[0]) + (also[2] ? " " + also[2] : "")
+        : kindName(also[1]);
+      about.appendChild(other);
+    });
+    li.appendChild(about);
+    withTexts(up >= 0 ? up : 0, function (texts) {
+      var own = texts[hit.n];
+      var p = own && snippet(own, query);
+      if (p) { li.appendChild(p); }
+    });
+    return li;
+  }
+
+  var hits = [], query = [], shown = 0;
+  function showMore() {
+    var end = Math.min(hits.length, shown + PAGE);
+    for (; shown < end; shown++) { list.appendChild(item(hits[shown], query)); }
+    if (more) { more.hidden = shown >= hits.length; }
+  }
+  function show(text) {
+    while (list.firstChild) { list.removeChild(list.firstChild); }
+    query = tokens(text);
+    hits = search(query);
+    shown = 0;
+    status.textContent = !text ? "" : !hits.length ? status.getAttribute("data-none")
+      : status.getAttribute("data-count").replace("{n}", hits.length);
+    showMore();
+  }
+
+  if (more) { more.addEventListener("click", showMore); }
+  var initial = new URLSearchParams(window.location.search).get("q") || "";
+  input.value = initial;
+  show(initial);
   // keep the query when switching language
   document.querySelectorAll("a.lang-switch").forEach(function (a) {
-    if (query) { a.href = a.getAttribute("href") + "?q=" + encodeURIComponent(query); }
+    if (initial) { a.href = a.getAttribute("href") + "?q=" + encodeURIComponent(initial); }
   });
   input.addEventListener("input", function () { show(input.value); });
 }());

@@ -3,6 +3,7 @@ coverage numbers and the search index. Expected values come from the seed docume
 (standards/it-juht-tase-7.txt, line numbers cited) and /work/shared/reference/ecf-4.0.tsv."""
 from __future__ import annotations
 
+import html as html_module
 import json
 import os
 import re
@@ -383,6 +384,72 @@ def test_ecf_reverse_view(seed):
     assert "E.8" in area and "E.3" in area
 
 
+def reader_text(path: Path) -> str:
+    """The page's text before its linked-data disclosure: what a reader sees first."""
+    html = path.read_text(encoding="utf-8")
+    main = html[html.index("<main"):]
+    return squash(re.sub(r"<[^>]+>", " ", main[:main.index('<details class="linked-data"')]))
+
+
+def test_ecf_pages_say_what_the_competence_is_and_where_the_framework_is_published(seed):
+    # ecf-4.0.tsv: "E.8 E Information Security Management 2 4"; e-2 = EQF 4-5 .. e-4 = EQF 7
+    text = reader_text(seed / "ecf/4.0/E.8/index.html")
+    assert "Kompetents Euroopa e-kompetentside raamistikust (e-CF)" in text
+    assert "Raamistiku versioon e-CF 4.0" in text and "Valdkond E Manage" in text
+    assert "e-CF tasemed e-2 , e-3 , e-4 (EQF tasemed: 4 , 5 , 6 , 7 )" in text
+    assert "Sama e-CF 3.0-s E.8 Information Security Management" in text
+    # where the framework is published (the scheme's dct:publisher and rdfs:seeAlso), and the
+    # source of the lists (dct:source)
+    assert "Euroopa standardina EN 16234-1:2019" in text
+    html = (seed / "ecf/4.0/E.8/index.html").read_text(encoding="utf-8")
+    head = html[:html.index('<details class="linked-data"')]
+    assert 'href="https://www.ecompetences.eu/">' in head
+    assert 'href="https://esco.ec.europa.eu/en/escopedia/european-e-competence-framework-e-cf">' in head
+    assert "as transcribed in public sources and the ESCOpedia entry on e-CF" in text
+    # a level by its code, not "e-2 e-CF oskustase e-2"
+    assert "e-CF oskustase" not in text
+    # ecf-3.0.tsv: D.6 Channel Management, "merged into D.5 Sales Development" in 4.0
+    text = reader_text(seed / "ecf/3.0/D.6/index.html")
+    assert "Raamistiku versioon e-CF 3.0" in text and "Allikas tasemeid ei anna." in text
+    assert "e-CF 4.0-s koondatud kompetentsi D.5 Sales Development" in text
+    assert "CWA 16234-1:2014" in text
+    text = reader_text(seed / "en/ecf/4.0/D.5/index.html")
+    assert "e-CF 3.0 competences merged into it D.5 Sales Proposal Development , D.6 Channel Management , D.7 Sales Management" in text
+    # a proficiency level: a kind of its own, its EQF level and the competences described at it
+    text = reader_text(seed / "en/ecf/level/e-4/index.html")
+    assert text.startswith("e-CF proficiency level e-CF proficiency level e-4 One of the five proficiency levels")
+    assert "EQF levels EQF level 7" in text and "E.8 Information Security Management" in text
+
+
+def test_queries_page_lists_the_library_with_its_sparql_and_results(seed):
+    """queries/: every library query with what it asks, its SPARQL text (also as NAME.rq) and
+    links to its results from this build; linked from every page's menu; found by the search."""
+    from kutse_rdf.query import library
+
+    queries = library()
+    html = (seed / "queries/index.html").read_text(encoding="utf-8")
+    en = (seed / "en/queries/index.html").read_text(encoding="utf-8")
+    for name, query in queries.items():
+        section = re.search(rf'<section id="{name}" class="query".*?</section>', html, re.S).group(0)
+        text = html_module.unescape(section)
+        assert query.title in text and query.question_et in text, name
+        assert query.question_en in html_module.unescape(en), name
+        # the SPARQL text as written, and the file beside the page
+        code = re.search(r"<pre[^>]*><code>(.*?)</code></pre>", section, re.S).group(1)
+        assert html_module.unescape(code) == query.text, name
+        assert (seed / "queries" / f"{name}.rq").read_text(encoding="utf-8") == query.text
+        for ext in ("csv", "json"):
+            result = seed / "reports" / "queries" / f"{name}.{ext}"
+            assert (f'href="../reports/queries/{name}.{ext}"' in section) == result.is_file(), (name, ext)
+    # the build runs the unparametrised coverage queries: their results are linked
+    assert (seed / "reports/queries/ecf-coverage.csv").is_file()
+    assert 'href="../../../queries/index.html"' in (seed / "ecf/4.0/E.8/index.html").read_text(encoding="utf-8")
+    data, by_path = search_index(seed)
+    assert data["kinds"][by_path["queries/"][3]] == "queries"
+    assert "queries/" in {data["paths"][d] for d in data["terms"]["sparql"][::2]}
+    assert data["kinds"][by_path["queries/#ecf-coverage"][3]] == "query"
+
+
 def heatmap_rows(path: Path) -> dict[str, list[str]]:
     html = path.read_text(encoding="utf-8")
     table = html[html.index('<table class="heatmap">'):]
@@ -415,20 +482,74 @@ def test_coverage_matrix(seed):
     assert ticked == {"IT-juht, tase 7", "Infoturbejuht, tase 7"}
 
 
+def search_index(site: Path) -> tuple[dict, dict[str, list]]:
+    """The search index of a site and its docs by their whole path (search.py describes the
+    format), with the pages folded into each doc's result."""
+    script = (site / "assets" / "search-index.js").read_text(encoding="utf-8")
+    data = json.loads(script.removeprefix("window.KUTSE_SEARCH = ").rstrip().rstrip(";"))
+    docs = data["docs"]
+
+    def path(doc):
+        if len(doc) < 7 or doc[6] < 0:
+            return doc[0]
+        return doc[0][1:] if doc[0].startswith("/") else docs[doc[6]][0] + doc[0]
+
+    data["paths"] = [path(d) for d in docs]
+    return data, {path(d): d for d in docs}
+
+
 def test_search_index(seed):
     from kutse_rdf.site.search import fold, tokens
 
     assert tokens("B.3.5. Tehnoloogia (e-CF A.7)") == ["b.3.5", "tehnoloogia", "e", "cf", "a.7"]
     assert fold("Õppe ÄRI šokk") == "oppe ari sokk"
-    script = (seed / "assets" / "search-index.js").read_text(encoding="utf-8")
-    data = json.loads(script.removeprefix("window.KUTSE_SEARCH = ").rstrip().rstrip(";"))
-    paths = {doc[0] for doc in data["docs"]}
-    assert "standard/it-juht-tase-7/version/draft/competence/B.3.14/" in paths
-    docs_with = {data["docs"][d][0] for d in data["terms"]["riskijuhtimine"][::2]}
+    data, by_path = search_index(seed)
+    assert "standard/it-juht-tase-7/version/draft/competence/B.3.14/" in by_path
+    docs_with = {data["paths"][d] for d in data["terms"]["riskijuhtimine"][::2]}
     assert "standard/it-juht-tase-7/version/draft/competence/B.3.14/" in docs_with
     # indicator text is searchable: line 329 "Uuendab ja kaasajastab infoturvastrateegiad ..."
-    docs_with = {data["docs"][d][0] for d in data["terms"]["kaasajastab"][::2]}
+    docs_with = {data["paths"][d] for d in data["terms"]["kaasajastab"][::2]}
     assert docs_with == {"standard/it-juht-tase-7/version/draft/competence/B.3.18/"}
+    # ... and shown from the standard's snippet script, not held in the index
+    standard = data["paths"].index("standard/it-juht-tase-7/version/draft/")
+    assert standard in data["texts"]
+    assert "Uuendab ja kaasajastab" not in (seed / "assets" / "search-index.js").read_text(encoding="utf-8")
+    snippets = (seed / "assets" / "search" / f"{standard}.js").read_text(encoding="utf-8")
+    texts = json.loads(snippets[snippets.index("] = ") + 4:].rstrip().rstrip(";"))
+    b318 = data["paths"].index("standard/it-juht-tase-7/version/draft/competence/B.3.18/")
+    assert any(t.startswith("Uuendab ja kaasajastab infoturvastrateegiad") for t in texts[str(b318)])
+    # a competence names its standard; one result per thing: e-CF 3.0's E.8 is folded into
+    # 4.0's, the qualification into the standard of the same name
+    assert by_path["standard/it-juht-tase-7/version/draft/competence/B.3.18/"][6] == standard
+    kinds = data["kinds"]
+    assert "ecf/3.0/E.8/" not in by_path
+    assert by_path["ecf/4.0/E.8/"][7] == [["ecf/3.0/E.8/", kinds.index("ecf"), "E.8"]]
+    assert by_path["ecf/4.0/D.6/"][7] == [["ecf/3.0/D.12/", kinds.index("ecf"), "D.12"]]  # renumbered
+    assert "ecf/3.0/D.6/" in by_path  # merged into 4.0's D.5: another thing
+    assert by_path["standard/it-juht-tase-7/version/draft/"][7] == [
+        ["standard/it-juht-tase-7/version/draft/qualification/", kinds.index("qualification"), ""]]
+
+
+def test_search_index_entries_fold_bound_and_never_title_by_an_iri():
+    """The index's own rules, on hand-made entries: a page folds only into a result of its
+    own; paths that are not below their standard's are kept whole; an IRI is no title."""
+    from kutse_rdf.site.search import SearchIndex
+
+    index = SearchIndex()
+    index.add("s/", "Standard", "et", "standard", None, [("Standard", 4)])
+    index.add("s/c/1/", "Uks", "et", "competence", "B.1", [], parent="s/", texts=["Teeb tööd."])
+    index.add("elsewhere/x/", "https://example.org/a-thing", None, "resource", None, [], parent="s/")
+    index.add("old/1/", "Uks", "en", "ecf", "1", [("word", 4)], same_as="new/1/")  # no such result
+    index.add("old/2/", "Kaks", "en", "ecf", "2", [("kaks", 4)], same_as="old/3/")
+    index.add("old/3/", "Kolm", "en", "ecf", "3", [], same_as="s/")  # folded itself: not a target
+    files = index.files()
+    data = json.loads(files["search-index.js"].removeprefix("window.KUTSE_SEARCH = ").rstrip().rstrip(";"))
+    docs = data["docs"]
+    assert [d[0] for d in docs] == ["s/", "c/1/", "/elsewhere/x/", "old/1/", "old/2/"]
+    assert docs[2][1] == "a thing"
+    assert docs[0][7] == [["old/3/", data["kinds"].index("ecf"), "3"]]
+    assert "kaks" in data["terms"] and data["terms"]["kaks"] == [4, 4]
+    assert set(files) == {"search-index.js", "search/0.js"}
 
 
 # -- dataset description ----------------------------------------------------------------------
@@ -918,20 +1039,23 @@ def test_each_page_kind_is_declared_once_with_its_template_label_and_search_weig
     expected = {STD: "standard", STD + "/qualification": "qualification",
                 STD + "/competence/B.3.18": "competence",
                 "https://w3id.org/kutse-rdf/ecf/4.0/E.8": "ecf", "https://w3id.org/kutse-rdf/ecf/4.0/E": "ecf_area",
-                "https://w3id.org/kutse-rdf/ecf/level/e-4": "ecf_area",
+                "https://w3id.org/kutse-rdf/ecf/level/e-4": "ecf_level",
                 "https://w3id.org/kutse-rdf/ecf/4.0/": "scheme", "http://data.europa.eu/snb/eqf/7": "eqf_level",
                 "http://data.europa.eu/esco/isco/C1330": "esco_concept",
                 "https://w3id.org/kutse-rdf/ontology": "document"}
     assert {iri: kinds[iri].key for iri in expected} == expected
     assert any(k.key == "partial" for k in kinds.values())
 
-    script = (seed / "assets" / "search-index.js").read_text(encoding="utf-8")
-    docs = json.loads(script[script.index("{"):script.rindex("}") + 1])["docs"]
-    by_path = {doc[0]: doc for doc in docs}
+    data, by_path = search_index(seed)
+    by_path = {path: doc for path, doc in by_path.items() if not path.startswith("queries/")}  # no resource
+    folded = {also[0]: (also[1], doc) for doc in by_path.values() for also in (doc[7] if len(doc) > 7 else [])}
     searched = {graph.path_of(iri): kind for iri, kind in kinds.items() if kind.search_weight is not None}
-    assert set(by_path) == set(searched)
+    assert set(by_path) | set(folded) == set(searched) and not set(by_path) & set(folded)
     for path, kind in searched.items():
-        assert by_path[path][3] == kind.name
+        if path in folded:
+            assert data["kinds"][folded[path][0]] == kind.name
+            continue
+        assert data["kinds"][by_path[path][3]] == kind.name
         assert by_path[path][5] - kind.search_weight in ((0, 1) if kind.key == "ecf" else (0,))
     assert by_path["ecf/4.0/E.8/"][5] == 3  # cited by B.3.18: weight 2, one more
 

@@ -18,7 +18,7 @@ from kutse_rdf.site.graph import SKOS, K, SiteGraph
 from kutse_rdf.site.search import BODY, NOTATION, TITLE, SearchIndex
 from kutse_rdf.site.views import INCOMING_LIMIT, Page, Views, natural_key
 
-ECF_NAMESPACES = (str(ECF4), str(ECF3), str(ECF_LEVEL))  # e-CF areas, and the proficiency levels
+ECF_NAMESPACES = (str(ECF4), str(ECF3))  # the e-CF versions' areas
 
 
 def no_search_fields(page: Page) -> list[tuple[str, int]]:
@@ -27,6 +27,16 @@ def no_search_fields(page: Page) -> list[tuple[str, int]]:
 
 def no_boost(page: Page) -> int:
     return 0
+
+
+def no_texts(page: Page) -> list[str]:
+    return []
+
+
+def same_as_in_data(page: Page) -> str | None:
+    """The page whose search result this page's is folded into: its view's `same_as`."""
+    link = page.data.get("same_as")
+    return link.path if link is not None else None
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,8 @@ class PageKind:
     search_weight: int | None = None  # None: not in the search index; else its rank among equal hits
     search_fields: Callable[[Page], list[tuple[str, int]]] = no_search_fields  # besides titles, notation
     search_boost: Callable[[Page], int] = no_boost  # added to the weight, page by page
+    search_texts: Callable[[Page], list[str]] = no_texts  # found by, and shown as snippets
+    search_same_as: Callable[[Page], str | None] = same_as_in_data  # one result with that page
 
     @property
     def template(self) -> str:
@@ -52,22 +64,37 @@ class PageKind:
 
     def index(self, search: SearchIndex, page: Page, pages: dict[str, Page]) -> None:
         """Add the page to the search index, when its kind is searched: found by its title in
-        every language, its notation and the kind's own texts."""
+        every language, its notation and the kind's own texts; shown with the standard it
+        belongs to (its view's `standard`)."""
         if self.search_weight is None:
             return
         fields = [(p.title.text, TITLE) for p in pages.values()]
         if page.notation:
             fields.append((page.notation, NOTATION))
+        standard = page.data.get("standard")
         search.add(page.path, page.title.text, page.title.lang, page.kind, page.notation,
-                   fields + self.search_fields(page), self.search_weight + self.search_boost(page))
+                   fields + self.search_fields(page), self.search_weight + self.search_boost(page),
+                   parent=standard.path if standard is not None else None,
+                   same_as=self.search_same_as(page), texts=self.search_texts(page),
+                   titles={lang: (p.title.text, p.title.lang) for lang, p in pages.items()
+                           if p.title.text != page.title.text})
 
 
 def competence_search_fields(page: Page) -> list[tuple[str, int]]:
-    data = page.data
-    fields = [(i.text, BODY) for i in data["indicators"] + data["knowledge"]]
-    for ecf in data["ecf"]:
+    fields = []
+    for ecf in page.data["ecf"]:
         fields += [(ecf["link"].text, BODY), (ecf["link"].notation or "", BODY)]
     return fields
+
+
+def competence_texts(page: Page) -> list[str]:
+    return [i.text for i in page.data["indicators"] + page.data["knowledge"]]
+
+
+def qualification_same_as(page: Page) -> str | None:
+    # the qualification a standard describes, of the standard's name: one thing to a reader
+    standard = page.data["standard"]
+    return standard.path if standard is not None and standard.text == page.title.text else None
 
 
 def cited_ecf_boost(page: Page) -> int:
@@ -77,6 +104,10 @@ def cited_ecf_boost(page: Page) -> int:
 
 def is_ecf_concept(graph: SiteGraph, iri: str) -> bool:
     return bool(graph.objects(iri, K.ecfArea))
+
+
+def is_ecf_level(graph: SiteGraph, iri: str) -> bool:
+    return iri.startswith(str(ECF_LEVEL)) and bool(graph.objects(iri, SKOS.topConceptOf))
 
 
 def is_ecf_area(graph: SiteGraph, iri: str) -> bool:
@@ -96,16 +127,19 @@ KINDS: tuple[PageKind, ...] = (
     PageKind("standard", "standard", Views.data_standard, jsonld.standard_nodes,
              rdf_type=K.OccupationalStandard, search_weight=0),
     PageKind("qualification", "qualification", Views.data_qualification, jsonld.qualification_nodes,
-             rdf_type=K.Qualification, search_weight=1),
+             rdf_type=K.Qualification, search_weight=1, search_same_as=qualification_same_as),
     PageKind("partial", "partial", Views.data_qualification, jsonld.credential_nodes,
              rdf_type=K.PartialQualification, search_weight=1),
     PageKind("specialisation", "specialisation", Views.data_qualification, jsonld.credential_nodes,
              rdf_type=K.Specialisation, search_weight=1),
     PageKind("competence", "competence", Views.data_competence, jsonld.term_nodes,
-             rdf_type=K.Competence, search_weight=3, search_fields=competence_search_fields),
+             rdf_type=K.Competence, search_weight=3, search_fields=competence_search_fields,
+             search_texts=competence_texts),
     PageKind("ecf", "ecf", Views.data_ecf, jsonld.term_nodes, test=is_ecf_concept, search_weight=2,
              search_boost=cited_ecf_boost),
     PageKind("ecf_area", "ecf_area", Views.data_ecf_area, jsonld.term_nodes, test=is_ecf_area,
+             search_weight=0),
+    PageKind("ecf_level", "ecf_level", Views.data_ecf_level, jsonld.term_nodes, test=is_ecf_level,
              search_weight=0),
     PageKind("esco_scheme", "scheme", Views.data_scheme, jsonld.scheme_nodes, test=is_esco_scheme,
              search_weight=0),

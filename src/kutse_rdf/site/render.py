@@ -70,7 +70,9 @@ def anchor_html(link: Link, prefix: str, lang: str) -> markupsafe.Markup:
         start = f'<a class="ext" href="{esc(portal_url(link.iri, lang) or link.iri)}">'
     else:
         start = ""
-    code = f'<span class="code">{esc(link.notation)}</span> ' if link.notation and link.notation != link.text else ""
+    # the code before the name, unless the name says it already ("e-CF proficiency level e-2")
+    shown = link.notation and link.notation != link.text and link.notation not in link.text.split()
+    code = f'<span class="code">{esc(link.notation)}</span> ' if shown else ""
     return markupsafe.Markup(f'{start}{code}{literal_html(link, lang)}{"</a>" if start else ""}')
 
 

@@ -7,13 +7,13 @@ Estonian only; each keeps its own language tag for the template's `lang` attribu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import pyoxigraph as ox
 
 from kutse_rdf.graph import namespaces
-from kutse_rdf.graph.namespaces import ECF_SCHEMES, ESCO, ESCO_ROOT
+from kutse_rdf.graph.namespaces import ECF3, ECF4, ECF_SCHEMES, ESCO, ESCO_ROOT
 from kutse_rdf.site.esco import portal_url
 from kutse_rdf.site.graph import DCT, RDF, RDFS, SKOS, K, SiteGraph, Terms, Value
 from kutse_rdf.versions import _order as version_order
@@ -29,6 +29,7 @@ INCOMING_LIMIT = 100  # hub resources (an EQF level, a competence group) are cit
 GROUPS = ("mandatory", "optional", "specialisation", "transversal")
 GROUP_NAMES = {getattr(K, name): name for name in GROUPS}  # the competence groups' terms
 E = Terms(ESCO)
+ECF_VERSIONS = (str(ECF4), str(ECF3))  # the e-CF versions' concepts (their crosswalk)
 
 
 @dataclass(frozen=True)
@@ -357,27 +358,84 @@ class Views:
                 if not s.startswith(ESCO_ROOT)]
 
     def data_ecf(self, iri: str) -> dict:
+        """An e-CF competence: what it is (framework, area, levels with their EQF levels, the same
+        competence in the other version), where the framework is published, and who cites it."""
         citing = self.g.subjects_of(K.citesEcf, iri)
         comps = [c for c in citing if K.Competence in self.g.types(c)]
         work_parts = [c for c in citing if c not in comps]
         by_standard: dict[str, list] = {}
         for comp in comps:
             by_standard.setdefault(self.standard_of(comp) or "", []).append(comp)
-        matches = [(self.link(p), self.links(self.iris(iri, p))) for p in MATCH_PROPERTIES if self.iris(iri, p)]
-        matches += [(self.link(p), self.links(self.g.subjects_of(p, iri))) for p in MATCH_PROPERTIES
-                    if self.g.subjects_of(p, iri) and all(self.g.path_of(s) for s in self.g.subjects_of(p, iri))]
+        # the crosswalk between the versions gets plain words on the page; other matches a row each
+        crosswalk = {p: [o for o in self.iris(iri, p) if o.startswith(ECF_VERSIONS)] for p in MATCH_PROPERTIES}
+        counterparts = {p: [s for s in self.g.subjects_of(p, iri) if s.startswith(ECF_VERSIONS)]
+                        for p in MATCH_PROPERTIES}
+        matches = [(self.g.curie(p), self.link(p), self.links(o for o in self.iris(iri, p) if o not in crosswalk[p]))
+                   for p in MATCH_PROPERTIES if set(self.iris(iri, p)) - set(crosswalk[p])]
+        matches += [(self.g.curie(p), self.link(p), self.links(s for s in self.g.subjects_of(p, iri) if s not in counterparts[p]))
+                    for p in MATCH_PROPERTIES if set(self.g.subjects_of(p, iri)) - set(counterparts[p])
+                    and all(self.g.path_of(s) for s in self.g.subjects_of(p, iri))]
+        levels = self.ordered(self.iris(iri, K.proficiencyLevel))
+        same = crosswalk[SKOS.exactMatch]
         return {
+            **self.framework(iri),
             "area": self.links(self.iris(iri, K.ecfArea)),
-            "levels": self.links(self.iris(iri, K.proficiencyLevel)),
+            "levels": self.codes(self.links(levels)),
+            "eqf": self.codes(self.links({e for lvl in levels for e in self.iris(lvl, K.correspondingEqfLevel)})),
+            # the same competence in the newer version (this page's search result is folded there)
+            "same_as": self.link(same[0]) if same else None,
+            "same_in_older": self.links(counterparts[SKOS.exactMatch]),
+            "successor": [(name, self.links(crosswalk[p])) for name, p in
+                          (("close", SKOS.closeMatch), ("broader", SKOS.broadMatch)) if crosswalk[p]],
+            "predecessor": [(name, self.links(counterparts[p])) for name, p in
+                            (("close", SKOS.closeMatch), ("narrower", SKOS.broadMatch)) if counterparts[p]],
+            "change_note": self.text(iri, SKOS.changeNote),
             "cited_by": [(self.link(std) if std else None, self.links(cs)) for std, cs in sorted(by_standard.items(), key=lambda kv: natural_key(kv[0]))],
             "work_parts": self.links(work_parts),
             "matches": matches,
         }
 
+    @staticmethod
+    def codes(links: list[Link]) -> list[Link]:
+        """Links shown by their code alone ("e-2", not "e-2 e-CF proficiency level e-2")."""
+        return [replace(l, text=l.notation, lang=None) if l.notation else l for l in links]
+
+    def framework(self, iri: str) -> dict:
+        """The e-CF version a concept is of (its scheme) and where that is published: the
+        scheme's title, source, note, publisher and pages (rdfs:seeAlso)."""
+        schemes = self.iris(iri, SKOS.inScheme) or self.iris(iri, SKOS.topConceptOf)
+        scheme = schemes[0] if schemes else None
+        if scheme is None:
+            return {"scheme": None}
+        title = self.text(scheme, DCT.title)
+        return {"scheme": self.link(scheme),
+                "scheme_titled": replace(self.link(scheme), text=title.text, lang=title.lang) if title else self.link(scheme),
+                "source": self.text(scheme, DCT.source),
+                "note": self.text(scheme, RDFS.comment),
+                "publisher": self.text(scheme, DCT.publisher),
+                "published_at": self.links(self.iris(scheme, RDFS.seeAlso))}
+
     def data_ecf_area(self, iri: str) -> dict:
         members = self.g.subjects_of(K.ecfArea, iri)
-        return {"members": [(self.link(m), len(self.g.subjects_of(K.citesEcf, m)))
+        # an e-CF 3.0 area is the 4.0 area of the same code and name (no crosswalk states it)
+        twin = str(ECF4) + iri.removeprefix(str(ECF3)) if iri.startswith(str(ECF3)) else None
+        same = twin if twin and self.g.has_page(twin) and self.label(twin) == self.label(iri) else None
+        return {**self.framework(iri),
+                "same_as": self.link(same) if same else None,
+                "members": [(self.link(m), len(self.g.subjects_of(K.citesEcf, m)))
                             for m in sorted(members, key=lambda m: code_key(self.g.notation(m)))]}
+
+    def data_ecf_level(self, iri: str) -> dict:
+        """An e-CF proficiency level: its EQF levels and the competences defined at it."""
+        members = self.g.subjects_of(K.proficiencyLevel, iri)
+        by_scheme: dict[str, list] = {}
+        for member in members:
+            schemes = self.iris(member, SKOS.inScheme)
+            by_scheme.setdefault(schemes[0] if schemes else "", []).append(member)
+        return {**self.framework(iri),
+                "eqf": self.links(self.iris(iri, K.correspondingEqfLevel)),
+                "members": [(self.link(scheme) if scheme else None, self.links(ms))
+                            for scheme, ms in sorted(by_scheme.items(), key=lambda kv: natural_key(kv[0]), reverse=True)]}
 
     def data_scheme(self, iri: str) -> dict:
         top = self.iris(iri, SKOS.hasTopConcept) or self.g.subjects_of(SKOS.topConceptOf, iri)

@@ -46,10 +46,12 @@ from kutse_rdf.site.render import (Output, Renderer, StandardJob, StandardRender
                                    load_settings, make_environment, owner, page_iris, shorten,
                                    simple_jsonld, standard_folders, worker_count)
 from kutse_rdf.site.reuse import CACHE_DIR, PageBook
+from kutse_rdf.site.search import BODY, NOTATION, TITLE
 from kutse_rdf.site.summary import Summary, summarise
 from kutse_rdf.site.views import Link, code_key, natural_key
 
 QUERY_ROWS_SHOWN = 100
+QUERIES = "queries"  # the site folder of the queries page and the library's .rq files
 ECF_SCHEME_IRIS = {str(ns) for ns in ECF_SCHEMES.values()}  # the e-CF versions, on the home page
 
 
@@ -343,7 +345,10 @@ class SiteWriter:
                     for lang in self.languages}
         # first what the query reports do not change: on a rebuild the build's query thread may
         # still be running, and it is then what the build waits for
-        renderer.write(self.out / "assets" / "search-index.js", renderer.search.to_script())
+        library = query_headers(self.config.queries)
+        self.index_queries(renderer, library)
+        for name, text in renderer.search.files().items():
+            renderer.write(self.out / "assets" / name, text)
         self.simple_pages(renderer)
         self.sitemap(renderer, shared.graph, total.sitemap, site.standards)
         self.reports_ready()  # the downloads (hence home, VoID) and the coverage index read reports/
@@ -352,6 +357,7 @@ class SiteWriter:
         description = dataset_description(self.config.base_uri, self.settings, downloads, shared.triples,
                                           read_manifest(self.root))
         self.coverage_index(renderer, links_of)
+        self.queries_page(renderer, library)
         cards = {lang: {iri: standards.outputs[iri].card.get(lang, {}) for iri in site.listed}
                  for lang in self.languages}
         self.redirect_pages(renderer, site)
@@ -374,7 +380,7 @@ class SiteWriter:
         others = [f for iri in standards for f in self.folders_of(iri)]
         reserved = {self.tree(lang) + name for lang in self.languages
                     for name in ("", "assets/", "data/", "reports/", "coverage/", "downloads/",
-                                 "validation/", "search/", ".well-known/")}
+                                 "validation/", "search/", "queries/", ".well-known/")}
         if any(f in reserved or f.split("/", 1)[0] in ("assets", "data", "reports") for f in top):
             return None
         if any(o.startswith(f) for f in top for o in others):
@@ -445,6 +451,41 @@ class SiteWriter:
         self.book.global_pages("coverage index", inputs,
                           [self.tree(l) + "coverage/index.html" for l in self.languages],
                           render, renderer.output)
+
+    def index_queries(self, renderer: Renderer, library: dict) -> None:
+        """The queries page and each of its queries are search results (found by "SPARQL", a
+        query's name, title and questions)."""
+        if not library:
+            return
+        first = self.i18n[self.languages[0]]
+        titles = [(self.i18n[lang]["queries_title"], TITLE) for lang in self.languages]
+        renderer.search.add(QUERIES + "/", first["queries_title"], self.languages[0], "queries", None,
+                            titles + [("SPARQL", NOTATION)], 0,
+                            titles={lang: (self.i18n[lang]["queries_title"], lang) for lang in self.languages[1:]})
+        for name, query in library.items():
+            texts = [query.title, query.question_et, query.question_en]
+            renderer.search.add(f"{QUERIES}/#{name}", query.title or name, "en", "query", name,
+                                [(name, NOTATION), (query.title, TITLE), ("SPARQL", BODY)],
+                                0, texts=[t for t in texts[1:] if t])
+
+    def queries_page(self, renderer: Renderer, library: dict) -> None:
+        """queries/: the library's queries for analysts (what each asks, its SPARQL text, its
+        results from this build), each also as queries/NAME.rq."""
+        folder = self.root / "reports" / "queries"
+        queries = []
+        for name, query in library.items():
+            renderer.write(self.out / QUERIES / f"{name}.rq", query.text)
+            results = [{"format": fmt, "path": f"reports/queries/{name}.{ext}",
+                        "size": (folder / f"{name}.{ext}").stat().st_size}
+                       for fmt, ext in (("CSV", "csv"), ("JSON", "json")) if (folder / f"{name}.{ext}").is_file()]
+            queries.append({"name": name, "title": query.title, "question": {"et": query.question_et,
+                                                                               "en": query.question_en},
+                            "params": query.params, "text": query.text,
+                            "results": results})
+        for lang in self.languages:
+            t = self.i18n[lang]
+            renderer.render("queries.html", QUERIES + "/", lang, embed(simple_jsonld(t["queries_title"], lang)),
+                            t["queries_title"], queries=queries)
 
     def home(self, renderer: Renderer, graph: SiteGraph, links_of: dict[str, list[Link]],
              cards: dict[str, dict], downloads: list[dict], description: dict) -> None:
