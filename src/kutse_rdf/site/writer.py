@@ -551,7 +551,7 @@ class SiteWriter:
         here, not by that IRI), in every language tree; robots.txt points at it."""
         paths = ["", *(graph.path_of(iri) for iri in sitemap),
                  *("coverage/" + graph.path_of(iri) for iri in standards),
-                 "coverage/", "downloads/", "validation/", "search/"]
+                 "coverage/", "downloads/", "validation/", "search/", "queries/"]
         urls = [renderer.url(lang, path) for path in paths for lang in self.languages]
         base = self.config.base_uri
         today = build_time().date().isoformat()  # SOURCE_DATE_EPOCH for a reproducible build
