@@ -46,6 +46,13 @@ def oxigraph(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def oxigraph_union(tmp_path_factory):
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph-union"),
+                         "--union-default-graph") as url:
+        yield {"store": f"{url}/store", "query": f"{url}/query", "user": None}
+
+
+@pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory):
     with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as url:
         yield {"store": f"{url}/sparql-graph-crud-auth", "query": f"{url}/sparql",
@@ -107,14 +114,14 @@ def params_for(query: q.QueryFile, optional: bool) -> list[str]:
     return args
 
 
-def library_answers_agree(store: dict, build: Path, capsys) -> None:
+def library_answers_agree(store: dict, build: Path, capsys, *options: str) -> None:
     data = str(build / "data" / "all.trig")
     differ = []
     for name, query in q.library().items():
         for optional in (False, True):
             args = params_for(query, optional)
             local = answer(capsys, name, "--data", data, *args)
-            remote = answer(capsys, name, "--endpoint", store["query"], *args)
+            remote = answer(capsys, name, "--endpoint", store["query"], *options, *args)
             if local != remote:
                 a, b = Counter(local), Counter(remote)
                 differ.append(f"{name} {args}: {len(local)} rows here, {len(remote)} there; "
@@ -132,11 +139,23 @@ def test_library_queries_agree_on_oxigraph_with_its_defaults(oxigraph, seed_buil
 
 
 @pytest.mark.server
+def test_library_queries_agree_on_oxigraph_with_a_union_default_graph(oxigraph_union, seed_build,
+                                                                      monkeypatch, capsys):
+    """The union of the store's graphs as its default graph (each triple once: publish stores
+    none in two graphs) is read as it is, without naming graphs."""
+    publish(oxigraph_union, seed_build, monkeypatch, capsys)
+    assert in_two_graphs(oxigraph_union["query"]) == 0
+    library_answers_agree(oxigraph_union, seed_build, capsys)
+
+
+@pytest.mark.server
 def test_library_queries_agree_on_virtuoso(virtuoso, seed_build, monkeypatch, capsys):
     """Virtuoso: booleans written as 1/0, integer division in percentages, an e-CF label
-    subquery that lost rows, a hanging application/sparql-query POST."""
+    subquery that lost rows, a hanging application/sparql-query POST. Its default graph is the
+    union of its graphs; with --graph-base the build's graphs are named instead."""
     publish(virtuoso, seed_build, monkeypatch, capsys)
     library_answers_agree(virtuoso, seed_build, capsys)
+    library_answers_agree(virtuoso, seed_build, capsys, "--graph-base", GRAPH)
     # an ASK comes back from Virtuoso as a one-row SELECT of 1
     assert main(["query", "-e", "ASK { ?s a kutse:OccupationalStandard }", "--endpoint",
                  virtuoso["query"]]) == 0
@@ -165,7 +184,8 @@ def test_no_triple_is_stored_in_two_graphs(oxigraph, seed_build, monkeypatch, ca
     assert in_two_graphs(oxigraph["query"]) == 0
     # the reference graph is whole; the ELM graph holds the rest of its file
     counts = {row["g"]["value"]: int(row["n"]["value"]) for row in select(
-        oxigraph["query"], "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+        oxigraph["query"],
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
     assert counts[GRAPH + "reference"] == len(reference)
     assert counts[GRAPH + "elm"] == len(elm) - shared
 
@@ -213,6 +233,7 @@ class Recorder(BaseHTTPRequestHandler):
 
 
 def test_queries_are_form_posts_naming_the_builds_graphs_but_elm(capsys):
+    """A store whose default graph is empty (Oxigraph and Fuseki as they start)."""
     handler = type("Handler", (Recorder,), {"sent": []})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -226,7 +247,9 @@ def test_queries_are_form_posts_naming_the_builds_graphs_but_elm(capsys):
     assert capsys.readouterr().out == "x\r\n"
     kinds = {kind for kind, _ in handler.sent}
     assert kinds == {"application/x-www-form-urlencoded"}  # never application/sparql-query
-    listing, run = handler.sent
+    # the store's default graph holds no standard: the build's graphs are named
+    ask, listing, run = handler.sent
+    assert ask[1]["query"][0].startswith("ASK") and "default-graph-uri" not in ask[1]
     assert "default-graph-uri" not in listing[1]
     assert run[1]["default-graph-uri"] == [GRAPH + "a", GRAPH + "reference"]
 
@@ -243,3 +266,19 @@ def test_endpoint_errors_are_one_line(seed_build, capsys):
     assert "not both" in capsys.readouterr().err
     assert main(["query", "coverage-summary", "--graph-base", "http://x/"]) == 2
     assert "--graph-base goes with --endpoint" in capsys.readouterr().err
+
+
+def test_parameters_are_bound_in_every_where_group_and_at_the_end():
+    from kutse_rdf.query.remote import with_values
+
+    text = ('SELECT ?s ?n WHERE { { SELECT ?s (COUNT(*) AS ?n) WHERE { ?s ?p "WHERE {" } '
+            'GROUP BY ?s } } # WHERE {')
+    bound = with_values(text, {"s": ox.NamedNode("http://example.org/x")})
+    assert bound.count("VALUES (?s) { (<http://example.org/x>) }") == 3
+    assert bound.count("WHERE {") == 4  # the string's and the comment's stay, nothing after them
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://example.org/x"), ox.NamedNode("http://example.org/p"),
+                      ox.Literal("WHERE {")))
+    store.add(ox.Quad(ox.NamedNode("http://example.org/y"), ox.NamedNode("http://example.org/p"),
+                      ox.Literal("WHERE {")))
+    assert [(r[0].value, r[1].value) for r in store.query(bound)] == [("http://example.org/x", "1")]

@@ -85,7 +85,8 @@ def test_credential_is_recognised_identified_described_and_linked(site):
     council = one(g, qual, S + "recognizedBy")  # C.1 item 3: the approving council
     assert council.value == BASE + "council/infotehnoloogia-ja-telekommunikatsiooni-kutsenoukogu"
     assert one(g, council, RDF_TYPE).value == S + "Organization"
-    assert one(g, council, S + "name").value == "Infotehnoloogia ja telekommunikatsiooni kutsenõukogu"
+    assert one(g, council, S + "name").value == \
+        "Infotehnoloogia ja telekommunikatsiooni kutsenõukogu"
     identifier = one(g, qual, S + "identifier")  # C.1 item 1: the register code
     assert one(g, identifier, S + "propertyID").value == "Kutseregister"
     assert one(g, identifier, S + "value").value == "08-14032024-2.1/6k"

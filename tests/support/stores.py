@@ -50,15 +50,15 @@ def stop(proc: subprocess.Popen, seconds: float = 30) -> None:
 
 
 @contextlib.contextmanager
-def oxigraph_server(folder: Path):
+def oxigraph_server(folder: Path, *options: str):
     """Oxigraph's server: Graph Store at URL/store, SPARQL at URL/query; its defaults (the
-    default graph is its own, not the union)."""
+    default graph is its own, not the union) unless `options` say otherwise."""
     exe = shutil.which("oxigraph")
     if not exe:
         pytest.fail("the `oxigraph` server (pip package oxigraph, test extra) is not installed")
     port = free_port()
     proc = subprocess.Popen([exe, "serve", "--location", str(folder), "--bind",
-                             f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
+                             f"127.0.0.1:{port}", *options], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     wait_until_up(proc, f"{url}/query?query=ASK%7B%7D", 30, "oxigraph",

@@ -36,8 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(its SPARQL query endpoint, e.g. http://127.0.0.1:7878/query): "
                              "the query reads the build's graphs there, the ELM graph left out")
     parser.add_argument("--graph-base", metavar="URI",
-                        help="with --endpoint: what the build's graph names start with, as "
-                             "published (default: BASE-URI graph/)")
+                        help="with --endpoint: read only the graphs whose names start with "
+                             "URI, as published (default: the store's default graph when it "
+                             "holds standards, else the graphs under BASE-URI graph/)")
     parser.add_argument("--out", default="build", metavar="DIR",
                         help="the standards' units for the graph from INPUT are read from and "
                              "added to the build cache DIR/.cache/ (default: build)")
@@ -96,7 +97,8 @@ def run_remote(args: argparse.Namespace, chosen, params: dict[str, str]) -> int:
     base = args.graph_base or uris.graph_prefix
     base = base if base.endswith(("/", "#")) else base + "/"  # as publish --graph-base
     elm = str(uris.elm_graph()).rsplit("/", 1)[-1]
-    remote = Remote(args.endpoint, base, skip=(base + elm,))
+    # a graph base given: name its graphs, whatever the store's default graph holds
+    remote = Remote(args.endpoint, base, skip=(base + elm,), named=bool(args.graph_base))
     result = remote.run(chosen, params)
     labels = remote.labels(result) if result.variables and args.format != "json" else None
     text = q.render(result, args.format, labels, args.lang)

@@ -160,7 +160,8 @@ def occupation(views: Views, qual: str) -> dict:
         node["occupationalCategory"] = {**({"@id": groups[0]} if groups else {}),
                                         "@type": "CategoryCode", "codeValue": code.text,
                                         "inCodeSet": ISCO_SET}
-    same = sorted({o for p in SAME_AS for o in views.iris(qual, p) if o.startswith(ESCO_OCCUPATION)})
+    same = sorted({o for p in SAME_AS for o in views.iris(qual, p)
+                   if o.startswith(ESCO_OCCUPATION)})
     if same:
         node["sameAs"] = same
     return node
