@@ -6,12 +6,8 @@ import hashlib
 import json
 import os
 import re
-import shutil
-import socket
 import socketserver
-import subprocess
 import threading
-import time
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +17,7 @@ import pytest
 
 from kutse_rdf.cli import main
 from kutse_rdf.publish import upload as publish_module
+from support.stores import free_port, oxigraph_server, virtuoso_server
 
 BASE = "https://w3id.org/kutse-rdf/id/"
 EX = "<https://w3id.org/kutse-rdf/id/standard/demo/"
@@ -70,41 +67,11 @@ def no_credentials(monkeypatch, tmp_path):
     monkeypatch.setattr(publish_module, "BACKOFF_S", 0.01)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory):
     """A real Oxigraph server: Graph Store at /store, SPARQL at /query."""
-    exe = shutil.which("oxigraph")
-    if not exe:
-        pytest.fail("the `oxigraph` server (pip package oxigraph, test extra) is not installed")
-    port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    proc = subprocess.Popen([exe, "serve", "--location", str(location),
-                             "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"oxigraph did not start: {proc.stderr.read().decode()[:500]}")
-            time.sleep(0.2)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as url:
+        yield url
 
 
 def count(server: str, graph: str) -> int:
@@ -751,40 +718,8 @@ def test_challenges_are_parsed_from_one_header():
 def virtuoso(tmp_path_factory):
     """Virtuoso 7 with a fresh database in a temporary folder, SQL and HTTP on 127.0.0.1;
     user dba, password dba (a new database's default)."""
-    exe = shutil.which("virtuoso-t")
-    if not exe:
-        pytest.skip("Virtuoso is not installed (Debian: apt-get install virtuoso-opensource-7)")
-    folder = tmp_path_factory.mktemp("virtuoso")
-    sql, http = free_port(), free_port()
-    (folder / "virtuoso.ini").write_text(
-        "[Database]\nDatabaseFile = virtuoso.db\nErrorLogFile = virtuoso.log\n"
-        "LockFile = virtuoso.lck\nTransactionFile = virtuoso.trx\nxa_persistent_file = "
-        "virtuoso.pxa\n[TempDatabase]\nDatabaseFile = virtuoso-temp.db\nTransactionFile = "
-        f"virtuoso-temp.trx\n[Parameters]\nServerPort = 127.0.0.1:{sql}\nDisableUnixSocket = 1\n"
-        "NumberOfBuffers = 2000\nMaxDirtyBuffers = 1200\nDirsAllowed = .\n[HTTPServer]\n"
-        f"ServerPort = 127.0.0.1:{http}\nServerRoot = .\nServerThreads = 4\n")
-    proc = subprocess.Popen([exe, "-f", "-c", "virtuoso.ini"], cwd=folder,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{http}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/sparql?query=ASK%7B%7D", timeout=2).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                log = folder / "virtuoso.log"
-                pytest.fail("Virtuoso did not start: " +
-                            (log.read_text(errors="replace")[-500:] if log.exists() else ""))
-            time.sleep(0.5)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as url:
+        yield url
 
 
 def virtuoso_counts(server: str) -> dict[str, int]:

@@ -86,6 +86,6 @@ def run(args: argparse.Namespace) -> int:
                      request_timeout_s=args.request_timeout, total_timeout_s=args.timeout)
     done = result.uploaded
     deleted = f", deleted {len(result.deleted)} stale graph(s)" if prune else ""
-    report(f"published {len(done)} graph(s), {sum(g.triples for g in done)} triples to "
-           f"{args.endpoint}{deleted}")
+    triples = sum(g.triples - g.left_out for g in done)
+    report(f"published {len(done)} graph(s), {triples} triples to {args.endpoint}{deleted}")
     return EXIT_OK

@@ -6,6 +6,11 @@ graph or the new one, never half of it. With `prune`, graphs under the graph bas
 holds and the build no longer lists are then deleted (`DELETE ENDPOINT?graph=URI`); the store's
 graphs are listed with one SPARQL query. Standard library only (urllib, hashlib).
 
+A triple is stored in one graph only: the reference graph keeps the vocabulary it holds (e-CF,
+EstQF, the ESCO subset), and another graph's copy of one of its triples (the ELM view repeats the
+ESCO skills' types and labels to stand alone as a file) is left out of that graph's upload, so
+that a store's union default graph does not count it twice.
+
 Every request carries the credentials (Bearer, Basic, or Digest once the server asked for it),
 has its own time limit, and the whole run has a deadline. Any failure ends the run with one
 line naming the fault and the graphs already uploaded.
@@ -51,6 +56,7 @@ class GraphFile:
     file: str  # as listed in graphs.json, relative to DIR/data
     triples: int
     kind: str
+    left_out: int = 0  # triples not uploaded: the reference graph holds them (shared_lines)
 
 
 def read_manifest(out: Path, graph_base: str | None = None) -> list[GraphFile]:
@@ -106,6 +112,29 @@ def check_endpoint(endpoint: str, option: str = "--endpoint") -> None:
 
 def graph_url(endpoint: str, graph: str) -> str:
     return f"{endpoint}{'&' if '?' in endpoint else '?'}graph={quote(graph, safe='')}"
+
+
+def shared_lines(graphs: list[GraphFile]) -> set[bytes]:
+    """The N-Triples lines of the reference graph(s): stored there, and nowhere else. Lines
+    with a blank node are not shared (the same label in two files is two nodes)."""
+    lines: set[bytes] = set()
+    for g in graphs:
+        if g.kind == "reference":
+            lines.update(line for line in g.path.read_bytes().splitlines()
+                         if line.strip() and b"_:" not in line)
+    return lines
+
+
+def payload(g: GraphFile, shared: set[bytes]) -> bytes:
+    """The graph's N-Triples to upload: its file, less the lines the reference graph holds
+    (counted in g.left_out)."""
+    data = g.path.read_bytes()
+    if g.kind == "reference" or not shared:
+        return data
+    lines = data.splitlines()
+    kept = [line for line in lines if line not in shared]
+    g.left_out = len(lines) - len(kept)
+    return b"".join(line + b"\n" for line in kept) if g.left_out else data
 
 
 # --- credentials -------------------------------------------------------------------------
@@ -631,15 +660,18 @@ def publish(endpoint: str, graphs: list[GraphFile], *, request_timeout_s: float,
         return DataError(message)
 
     if not dry_run:
+        shared = shared_lines(graphs)
         for g in graphs:
             put = partial(change, store, "PUT", graph_url(endpoint, g.graph),
-                          g.path.read_bytes())
+                          payload(g, shared))
             try:
                 with_retries(store, put, retries, backoff_s)
             except Fault as exc:
                 raise fail(f"upload of graph <{g.graph}> to {endpoint}", exc) from None
             done.append(g)
-            report(f"uploaded <{g.graph}> ({g.triples} triples)")
+            left_out = f"; {g.left_out} left out, the reference graph holds them" \
+                if g.left_out else ""
+            report(f"uploaded <{g.graph}> ({g.triples - g.left_out} triples{left_out})")
     if prune is None:
         return Published(done, deleted)
     try:

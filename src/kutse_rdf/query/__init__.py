@@ -12,7 +12,8 @@ The modules, each importing only those above it (tables.py imports none of them)
 - tables.py: spreadsheet-ready tables (label columns, natural order, csv / tsv / excel-csv);
 - formats.py: the answer as W3C JSON / CSV, labelled tables, a readable table, Markdown,
   N-Triples;
-- reports.py: the build's reports/queries/NAME.csv and .json.
+- reports.py: the build's reports/queries/NAME.csv and .json;
+- remote.py: a query on a store loaded by `kutse-rdf publish`, over HTTP (`query --endpoint`).
 
 The names below are the package's public surface: callers outside the package import from here.
 """
@@ -34,6 +35,7 @@ from kutse_rdf.query.formats import (LABEL_PREDICATES, PREFIXES, labels_for, rea
                                      render, to_csv, to_json, to_labelled, to_markdown, to_table,
                                      triples_text)
 from kutse_rdf.query.reports import REPORT_SUFFIXES, report_queries, write_reports
+from kutse_rdf.query.remote import Remote
 
 __all__ = [
     "PARAM_TYPES", "PROLOGUE", "Param", "QueryFile", "check_syntax", "find_query", "inline_query",
@@ -49,4 +51,5 @@ __all__ = [
     "LABEL_PREDICATES", "PREFIXES", "labels_for", "readable_rows", "render", "to_csv", "to_json",
     "to_labelled", "to_markdown", "to_table", "triples_text",
     "REPORT_SUFFIXES", "report_queries", "write_reports",
+    "Remote",
 ]

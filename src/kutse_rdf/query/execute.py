@@ -94,13 +94,13 @@ def run_bound(store: ox.Store, query: QueryFile, bindings: dict[str, Any],
         # evaluated here (written out), so that its cost and its errors are the run's
         result = Result(variables=[v.value for v in answer.variables],
                         answer=answer.serialize(format=keep), answer_format=keep)
-        return _sorted_lists(result, query.lists) if query.lists else result
+        return sorted_lists(result, query.lists) if query.lists else result
     if isinstance(answer, ox.QueryBoolean):
         return Result(boolean=bool(answer))
     return Result(triples=list(answer))
 
 
-def _sorted_lists(result: Result, lists: list[str]) -> Result:
+def sorted_lists(result: Result, lists: list[str]) -> Result:
     """The answer with the items of its list columns (GROUP_CONCAT, in an order SPARQL leaves
     open) in natural order, written again as SPARQL TSV so that every output agrees."""
     columns = [i for i, name in enumerate(result.variables) if name in lists]

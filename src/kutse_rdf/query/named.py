@@ -26,7 +26,7 @@ from kutse_rdf.resources import resource_dir
 PROLOGUE = " ".join(f"PREFIX {name}: <{iri}>" for name, iri in PREFIXES.items())
 
 PARAM_TYPES = ("standard", "iri", "string", "integer", "date")
-_HEADER = re.compile(r"^#\s*(title|et|en|param|list|covers):\s*(.*?)\s*$")
+_HEADER = re.compile(r"^#\s*(title|et|en|param|list|boolean|covers):\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(\w+)\s+(\w+)\s+(required|optional)\s*(?:--\s*(.*))?$")
 
 
@@ -50,6 +50,9 @@ class QueryFile:
     declared: bool = False  # the header declares its parameters (library queries do)
     # `# list: VAR ...`: columns holding a GROUP_CONCAT list (items sorted in natural order)
     lists: list[str] = field(default_factory=list)
+    # `# boolean: VAR ...`: columns holding booleans (a store that writes them as 1 / 0 is
+    # corrected, remote.py)
+    booleans: list[str] = field(default_factory=list)
     covers: str = ""  # `# covers: …`: what "covers" means in a coverage query (first line)
     offset: int = 0  # lines put before the user's text (PROLOGUE), taken off error line numbers
 
@@ -104,6 +107,8 @@ def read_query(path: Path) -> QueryFile:
             query.covers = value
         elif key == "list":
             query.lists += value.split()
+        elif key == "boolean":
+            query.booleans += value.split()
         else:
             param = _PARAM.match(value)
             if not param or param.group(2) not in PARAM_TYPES:

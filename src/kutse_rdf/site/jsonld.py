@@ -2,18 +2,33 @@
 the resource's own graph (the same triples as its index.jsonld).
 
 The schema.org part only adds statements whose predicates are schema.org terms (or rdf:type
-schema:X), so the page's block = index.jsonld's triples + schema.org statements.
+schema:X), so the page's block = index.jsonld's triples + schema.org statements. What it says,
+by page kind: the WebPage (url, dateModified: the council's decision), the standard as a
+DefinedTermSet (authors as Person, version, identifier), the credentials (recognizedBy the
+council, identifier: the register code, url, description: the job of A.1), the occupation (an
+@id of its own, sameAs its ESCO occupations, its ISCO group), and the home page's Dataset
+(dataset_node).
 """
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
-from kutse_rdf.site.graph import SCHEMA, SKOS, K
+from kutse_rdf.site.graph import RDF, SCHEMA, SKOS, K
 from kutse_rdf.site.views import Page, Views
 
 CONTEXT = {"@vocab": str(SCHEMA)}
 CONTEXT_JSON = json.dumps(CONTEXT, separators=(",", ":"))
 ISCO_SET = {"@type": "CategoryCodeSet", "name": "ISCO-08"}
+REGISTER = "Kutseregister"  # the register whose code (C.1 item 1) identifies a standard
+# Who made the data (the SSSOM mapping files name the same creator)
+CONTRIBUTORS = {"@id": "https://w3id.org/kutse-rdf/contributors", "@type": "Organization",
+                "name": "kutse-rdf contributors", "url": "https://w3id.org/kutse-rdf/"}
+# Who publishes the source documents
+KUTSEKODA = {"@type": "Organization", "name": "Kutsekoda", "url": "https://www.kutsekoda.ee/"}
+# An ESCO occupation a qualification maps to with one of these is named by sameAs
+SAME_AS = (SKOS.exactMatch, SKOS.closeMatch)
+ESCO_OCCUPATION = "http://data.europa.eu/esco/occupation/"
 
 
 def own_json(nodes: list[dict]) -> str:
@@ -57,6 +72,50 @@ def with_term_set(node: dict, views: Views, iri: str) -> dict:
     return node
 
 
+def page_url(views: Views, iri: str, tree: str = "") -> str | None:
+    """The URL of a resource's page in a language tree ("" is the default language's)."""
+    path = views.g.path_of(iri)
+    return views.g.base_uri + tree + quote(path, safe="/#") if path is not None else None
+
+
+def standard_of(views: Views, iri: str) -> str | None:
+    """The standard a page's resource belongs to: itself, or the scheme it is in (a hash IRI:
+    its document's)."""
+    if K.OccupationalStandard in views.g.types(iri):
+        return iri
+    for candidate in (iri, iri.partition("#")[0]):
+        scheme = views.standard_of(candidate)
+        if scheme and K.OccupationalStandard in views.g.types(scheme):
+            return scheme
+    return None
+
+
+def modified(views: Views, iri: str) -> str | None:
+    """The date of the council's decision (C.1 item 5) on the resource's standard: its last
+    change."""
+    standard = standard_of(views, iri)
+    date = views.text(standard, K.decisionDate) if standard else None
+    return date.text if date else None
+
+
+def register_id(views: Views, standard: str | None) -> dict | None:
+    code = views.text(standard, K.registerCode) if standard else None
+    return {"@type": "PropertyValue", "propertyID": REGISTER, "value": code.text} if code else None
+
+
+def organisation(views: Views, iri: str) -> dict:
+    return {"@id": iri, "@type": "Organization", "name": named(views.label(iri))}
+
+
+def job_description(views: Views, standard: str) -> str | None:
+    """The text of the standard's section A.1 (the job description)."""
+    for section in views.iris(standard, K.hasSection):
+        if views.g.notation(section) == "A.1":
+            text = views.text(section, RDF.value)
+            return text.text if text else None
+    return None
+
+
 def credential(views: Views, iri: str) -> dict:
     """A qualification a standard describes, as a credential."""
     category = "kutse" if K.Qualification in views.g.types(iri) else "osakutse"
@@ -74,29 +133,79 @@ def credential_node(views: Views, iri: str, title, category: str, level) -> dict
                                     **({"termCode": level.text} if level else {}),
                                     **({"url": levels[0]} if levels else {})}
     node["competencyRequired"] = [defined_term(views, c) for c in views.iris(iri, K.requiresCompetence)]
+    url = page_url(views, iri)
+    if url:
+        node["url"] = url
+    standard = standard_of(views, iri)
+    councils = views.iris(standard, K.approvedBy) if standard else []
+    if councils:
+        node["recognizedBy"] = [organisation(views, c) for c in councils]
+    if category == "kutse":  # the register code and A.1 are the full qualification's
+        identifier = register_id(views, standard)
+        if identifier:
+            node["identifier"] = identifier
+        description = job_description(views, standard) if standard else None
+        if description:
+            node["description"] = {"@value": description, "@language": "et"}
     return node
 
 
 def occupation(views: Views, qual: str) -> dict:
-    node = {"@type": "Occupation", "name": named(views.label(qual)),
+    """The occupation a qualification is for, named by a hash IRI of the qualification."""
+    node = {"@id": qual + "#occupation", "@type": "Occupation", "name": named(views.label(qual)),
             "qualifications": {"@id": qual}}
     code = views.text(qual, K.iscoCode)
     if code:
-        node["occupationalCategory"] = {"@type": "CategoryCode", "codeValue": code.text, "inCodeSet": ISCO_SET}
+        groups = views.iris(qual, K.iscoGroup)
+        node["occupationalCategory"] = {**({"@id": groups[0]} if groups else {}),
+                                        "@type": "CategoryCode", "codeValue": code.text,
+                                        "inCodeSet": ISCO_SET}
+    same = sorted({o for p in SAME_AS for o in views.iris(qual, p)
+                   if o.startswith(ESCO_OCCUPATION)})
+    if same:
+        node["sameAs"] = same
     return node
 
 
-def page_jsonld(page: Page, lang: str, nodes: list[dict]) -> list[dict]:
-    """The page's block: a WebPage about the resource, then its kind's nodes (kinds.py)."""
-    return [{"@type": "WebPage", "name": named(page.title), "inLanguage": lang,
-             "about": {"@id": page.iri}}, *nodes]
+def page_jsonld(page: Page, lang: str, nodes: list[dict], views: Views | None = None,
+                tree: str = "") -> list[dict]:
+    """The page's block: a WebPage about the resource (its URL in the language tree `tree`,
+    and the date of its standard's last change), then its kind's nodes (kinds.py)."""
+    node = {"@type": "WebPage", "name": named(page.title), "inLanguage": lang,
+            "about": {"@id": page.iri}}
+    if views is not None:
+        node["url"] = views.g.base_uri + tree + quote(page.path, safe="/#")
+        date = modified(views, page.iri)
+        if date:
+            node["dateModified"] = date
+    return [node, *nodes]
 
 
 # -- the schema.org nodes of each page kind (declared in kinds.py) --------------------------------
 
 def standard_nodes(page: Page, views: Views) -> list[dict]:
-    """A standard is a set of defined terms that describes credentials for occupations."""
-    nodes = [{"@id": page.iri, "@type": "DefinedTermSet", "name": named(page.title)}]
+    """A standard is a set of defined terms that describes credentials for occupations; its
+    authors are persons, with the organisation they came from."""
+    node = {"@id": page.iri, "@type": "DefinedTermSet", "name": named(page.title)}
+    authors = []
+    for author in views.iris(page.iri, K.hasAuthor):
+        person = {"@id": author, "@type": "Person", "name": views.label(author).text}
+        org = views.text(author, K.organisation)
+        if org:
+            person["affiliation"] = {"@type": "Organization", "name": org.text}
+        authors.append(person)
+    if authors:
+        node["author"] = authors
+    version = views.text(page.iri, K.standardVersion)
+    if version:
+        node["version"] = version.text
+    date = views.text(page.iri, K.decisionDate)
+    if date:
+        node["dateModified"] = date.text
+    identifier = register_id(views, page.iri)
+    if identifier:
+        node["identifier"] = identifier
+    nodes = [node]
     for qual in views.iris(page.iri, K.describesQualification):
         nodes += [credential(views, qual), occupation(views, qual)]
     return nodes
@@ -128,3 +237,19 @@ def scheme_nodes(page: Page, views: Views) -> list[dict]:
 
 def no_nodes(page: Page, views: Views) -> list[dict]:
     return []
+
+
+def dataset_node(iri: str, base: str, licence: str, distributions: list[dict],
+                 languages: list[str], modified: str, version: str) -> dict:
+    """The home page's schema.org Dataset: the same facts as the VoID/DCAT description, who
+    made and publishes it, where its pages are, its languages, the build's date and version."""
+    return {"@id": iri, "@type": "Dataset",
+            "name": "kutse-rdf: Estonian occupational standards as linked data",
+            "description": "Estonian occupational standards (kutsestandardid) as an RDF/SKOS graph "
+                           "linked to e-CF, ESCO and the EQF.",
+            "license": licence, "distribution": distributions,
+            "url": base, "inLanguage": languages, "creator": CONTRIBUTORS,
+            "publisher": CONTRIBUTORS, "isBasedOn": {"@type": "CreativeWork",
+                                                     "name": "Kutsestandardid",
+                                                     "publisher": KUTSEKODA},
+            "dateModified": modified, "version": version}

@@ -15,7 +15,9 @@ import pyoxigraph as ox
 
 from kutse_rdf.graph.namespaces import (DCAT, DCTERMS as DCT, FOAF, MEDIA_TYPES, PREFIXES, RDF, VOID, XSD,
                                        prefixes)
+from kutse_rdf.graph.convert import build_time
 from kutse_rdf.resources import resource_dir
+from kutse_rdf.site.jsonld import dataset_node
 from kutse_rdf.site.views import natural_key
 
 RDF_FORMATS = (".ttl", ".trig", ".nt", ".nq", ".jsonld", ".rdf")
@@ -159,10 +161,8 @@ def dataset_description(base: str, settings: dict, downloads: list[dict], triple
         ]
         schema_distributions.append({"@type": "DataDownload", "contentUrl": base + entry["path"],
                                      "encodingFormat": entry["media_type"]})
-    schema = {"@id": str(dataset.value), "@type": "Dataset",
-              "name": "kutse-rdf: Estonian occupational standards as linked data",
-              "description": "Estonian occupational standards (kutsestandardid) as an RDF/SKOS graph "
-                             "linked to e-CF, ESCO and the EQF.",
-              "license": settings["licence"], "distribution": schema_distributions}
+    today = build_time().date().isoformat()  # SOURCE_DATE_EPOCH for a reproducible build
+    schema = dataset_node(str(dataset.value), base, settings["licence"], schema_distributions,
+                          settings["languages"], modified=today, version=today)
     return {"triples": triples, "prefixes": {**prefixes("void", "dcat", "dct", "xsd", "foaf"), "sd": SD},
             "schema": schema}

@@ -422,7 +422,8 @@ class Renderer:
         kind.index(self.search, first, pages)
         self.output.sitemap.append(iri)
         for lang, page in pages.items():
-            jsonld = embed(page_jsonld(page, lang, kind.jsonld(page, self.views[lang])), own)
+            jsonld = embed(page_jsonld(page, lang, kind.jsonld(page, self.views[lang]),
+                                       self.views[lang], self.tree(lang)), own)
             self.render(kind.template, page.path, lang, jsonld, page.title.text,
                         alternates=True, description=page_description(page, self.i18n[lang], lang),
                         page=page)
