@@ -20,9 +20,18 @@ BASE = "https://w3id.org/kutse-rdf/id/"
 S = "https://schema.org/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
-SEED_STD = BASE + "standard/it-juht-tase-7"
-STD = BASE + "standard/andmeanaluutik-tase-6"
+KUTSE = "https://w3id.org/kutse-rdf/ontology#"
+# each version of a standard has its own IRIs and pages; the version-independent paths redirect
+SEED_STD = BASE + "standard/it-juht-tase-7/version/draft"
+STD = BASE + "standard/andmeanaluutik-tase-6/version/3"
+SEED_DIR = "standard/it-juht-tase-7/version/draft/"
+STD_DIR = "standard/andmeanaluutik-tase-6/version/3/"
+# the seed says "... on õppekava aluseks ning ei ole kutse andmise aluseks" (line 5) and leaves
+# the council's decision (C.1 items 4, 5) empty: graph/convert.py's note on each qualification
+NOT_AWARDABLE = ("Not awardable: the document says it is not a basis for awarding the "
+                 "qualification; the professional council's decision is not filled in (a draft).")
 EPOCH = "1767225600"  # 2026-01-01
+REDIRECT = '<meta http-equiv="refresh"'
 BLOCK = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
 
@@ -75,13 +84,23 @@ def page_of(site: Path, url: str) -> Path:
     return site / url[len(BASE):] / "index.html"
 
 
+def types_of(store: ox.Store, subject: str) -> set[str]:
+    """The subject's schema.org types."""
+    return {o.value for o in objects(store, subject, RDF_TYPE) if o.value.startswith(S)}
+
+
 def test_credential_is_recognised_identified_described_and_linked(site):
+    """The fixture fills in the council's decision (C.1 items 4, 5) and does not say it is no
+    basis for awarding: its qualification is a credential."""
     qual = STD + "/qualification"
-    g = block(site / "standard/andmeanaluutik-tase-6/qualification/index.html")
+    g = block(site / STD_DIR / "qualification/index.html")
     # what it held before stays: name, category, level, required competences
-    assert qual in {n.value for n in typed(g, "EducationalOccupationalCredential")}
+    assert types_of(g, qual) == {S + "EducationalOccupationalCredential"}
+    assert one(g, qual, S + "name").value == "Andmeanalüütik, tase 6"
     assert one(g, qual, S + "credentialCategory").value == "kutse"
+    assert one(g, one(g, qual, S + "educationalLevel"), S + "termCode").value == "6"
     assert len(objects(g, qual, S + "competencyRequired")) > 0
+    assert objects(g, qual, S + "disambiguatingDescription") == []
     council = one(g, qual, S + "recognizedBy")  # C.1 item 3: the approving council
     assert council.value == BASE + "council/infotehnoloogia-ja-telekommunikatsiooni-kutsenoukogu"
     assert one(g, council, RDF_TYPE).value == S + "Organization"
@@ -95,25 +114,97 @@ def test_credential_is_recognised_identified_described_and_linked(site):
     description = one(g, qual, S + "description")  # A.1, the job
     assert description.language == "et"
     assert description.value.startswith("Andmeanalüütik kogub, puhastab ja analüüsib andmeid.")
+    occupation = qual + "#occupation"  # a credential: the occupation's qualification
+    assert one(g, occupation, S + "qualifications").value == qual
+    assert objects(g, occupation, S + "subjectOf") == []
 
 
-def test_partial_qualification_is_recognised_without_the_standards_code(site):
-    g = block(site / "standard/it-juht-tase-7/partial/infoturbejuht-tase-7/index.html")
+@pytest.mark.parametrize("path, name, competences", [
+    # B.1: "Andmeinsener, tase 6 osakutse taotlemisel tuleb tõendada kompetentsid B.3.1 ...
+    # B.3.2 ...; B.3.3 ..."; "Spetsialiseerumise „Tervishoiu andmed“ ... lisaks ... B.3.7."
+    ("partial/andmeinsener-tase-6", "Andmeinsener, tase 6", ["B.3.1", "B.3.2", "B.3.3"]),
+    ("specialisation/tervishoiu-andmed", "Tervishoiu andmed", ["B.3.7"]),
+])
+def test_awardable_partial_qualification_and_specialisation_are_credentials(site, path, name,
+                                                                          competences):
+    g = block(site / STD_DIR / path / "index.html")
+    node = f"{STD}/{path}"
+    assert types_of(g, node) == {S + "EducationalOccupationalCredential"}
+    assert one(g, node, S + "name").value == name
+    assert one(g, node, S + "credentialCategory").value == "osakutse"
+    assert one(g, node, S + "recognizedBy").value.startswith(BASE + "council/")
+    assert objects(g, node, S + "identifier") == []
+    assert sorted(one(g, c, S + "termCode").value
+                  for c in objects(g, node, S + "competencyRequired")) == competences
+    assert page_of(site, one(g, node, S + "url").value).is_file()
+
+
+def test_the_drafts_qualification_is_a_term_for_learning_with_the_reason_not_a_credential(site):
+    """The seed cannot be awarded: not a credential (no category, no recognition), but a term of
+    its standard meant for learning, keeping its name, level, competences, code and job."""
+    qual = SEED_STD + "/qualification"
+    g = block(site / SEED_DIR / "qualification/index.html")
+    assert types_of(g, qual) == {S + "DefinedTerm", S + "LearningResource"}
+    assert typed(g, "EducationalOccupationalCredential") == []
+    assert objects(g, qual, S + "credentialCategory") == []
+    assert objects(g, qual, S + "recognizedBy") == []
+    assert one(g, qual, S + "additionalType").value == KUTSE + "Qualification"
+    assert one(g, qual, S + "inDefinedTermSet").value == SEED_STD
+    reason = one(g, qual, S + "disambiguatingDescription")
+    assert (reason.value, reason.language) == (NOT_AWARDABLE, "en")
+    assert one(g, qual, S + "name").value == "IT-juht, tase 7"
+    level = one(g, qual, S + "educationalLevel")
+    assert one(g, level, S + "termCode").value == "7"
+    assert one(g, level, S + "url").value == "http://data.europa.eu/snb/eqf/7"
+    # B.1: "kohustuslikud kompetentsid B.3.1.- B.3.19."
+    assert sorted(one(g, c, S + "termCode").value
+                  for c in objects(g, qual, S + "competencyRequired")) == \
+        sorted(f"B.3.{n}" for n in range(1, 20))
+    assert one(g, qual, S + "url").value == qual + "/"
+    assert one(g, qual, S + "description").value.startswith(
+        "IT-juhi töö eesmärgiks on organisatsiooni põhiprotsesse")
+    # C.1 item 1: "Täidab kutseregistri töötaja", no code yet
+    assert objects(g, qual, S + "identifier") == []
+
+
+def test_the_drafts_partial_qualification_is_no_credential(site):
+    g = block(site / SEED_DIR / "partial/infoturbejuht-tase-7/index.html")
     part = SEED_STD + "/partial/infoturbejuht-tase-7"
-    assert one(g, part, S + "credentialCategory").value == "osakutse"
-    assert one(g, part, S + "recognizedBy").value.startswith(BASE + "council/")
+    assert types_of(g, part) == {S + "DefinedTerm", S + "LearningResource"}
+    assert objects(g, part, S + "credentialCategory") == []
+    assert objects(g, part, S + "recognizedBy") == []
     assert objects(g, part, S + "identifier") == []
+    assert one(g, part, S + "additionalType").value == KUTSE + "PartialQualification"
+    assert one(g, part, S + "disambiguatingDescription").value == NOT_AWARDABLE
+    assert one(g, part, S + "name").value == "Infoturbejuht, tase 7"
+    assert one(g, one(g, part, S + "educationalLevel"), S + "termCode").value == "7"
+    # B.1: "Infoturbejuht, tase 7 osakutse taotlemisel tuleb tõendada kohustuslikud
+    # kompetentsid B.3.5. ...; B.3.7. ...; B.3.13. ...; B.3.14. ...; B.3.15. ...; B.3.16. ...;
+    # B.3.18. ...; B.3.19. ..."
+    assert sorted(one(g, c, S + "termCode").value
+                  for c in objects(g, part, S + "competencyRequired")) == sorted(
+        ["B.3.5", "B.3.7", "B.3.13", "B.3.14", "B.3.15", "B.3.16", "B.3.18", "B.3.19"])
     assert page_of(site, one(g, part, S + "url").value).is_file()
+
+
+def test_the_drafts_standard_page_lists_no_credential(site):
+    g = block(site / SEED_DIR / "index.html")
+    assert typed(g, "EducationalOccupationalCredential") == []
+    # the qualification (its partial qualifications are on their own pages)
+    assert [n.value for n in typed(g, "LearningResource")] == [SEED_STD + "/qualification"]
+    assert objects(g, None, S + "qualifications") == []
 
 
 def test_occupation_has_an_iri_esco_and_isco(site):
     qual = SEED_STD + "/qualification"
-    g = block(site / "standard/it-juht-tase-7/qualification/index.html")
+    g = block(site / SEED_DIR / "qualification/index.html")
     occupation, = typed(g, "Occupation")
     assert occupation.value == qual + "#occupation"
-    assert one(g, occupation, S + "qualifications").value == qual
-    # mappings/it-juht-occupations.sssom.tsv: closeMatch to ESCO's ICT manager; the
-    # relatedMatch is not the same occupation
+    # the draft is no credential: the description of its qualification is about the occupation
+    assert objects(g, occupation, S + "qualifications") == []
+    assert one(g, occupation, S + "subjectOf").value == qual
+    # mappings/it-juht-occupations.sssom.tsv (on the version-independent qualification):
+    # qualifiesFor ESCO's ICT manager; the relatedMatch is not the same occupation
     assert [o.value for o in objects(g, occupation, S + "sameAs")] == [
         "http://data.europa.eu/esco/occupation/82f90e87-de92-4678-adae-61d3e5f7e1e4"]
     category = one(g, occupation, S + "occupationalCategory")
@@ -122,7 +213,7 @@ def test_occupation_has_an_iri_esco_and_isco(site):
 
 
 def test_standard_names_its_authors_as_persons_and_its_version(site):
-    g = block(site / "standard/andmeanaluutik-tase-6/index.html")
+    g = block(site / STD_DIR / "index.html")
     author = one(g, STD, S + "author")
     assert author.value == STD + "#author-anna-andmed"
     assert typed(g, "Person") == [author]
@@ -130,14 +221,13 @@ def test_standard_names_its_authors_as_persons_and_its_version(site):
     assert one(g, one(g, author, S + "affiliation"), S + "name").value == "Statistikaamet"
     assert one(g, STD, S + "version").value == "3"
     assert one(g, STD, S + "dateModified").value == "2024-03-14"  # C.1 item 5
-    seed = block(site / "standard/it-juht-tase-7/index.html")
+    seed = block(site / SEED_DIR / "index.html")
     assert len(objects(seed, SEED_STD, S + "author")) == 6 == len(typed(seed, "Person"))
 
 
 @pytest.mark.parametrize("path, url", [
-    ("standard/andmeanaluutik-tase-6/competence/B.3.1/index.html",
-     STD + "/competence/B.3.1/"),
-    ("en/standard/andmeanaluutik-tase-6/index.html", BASE + "en/standard/andmeanaluutik-tase-6/"),
+    (STD_DIR + "competence/B.3.1/index.html", STD + "/competence/B.3.1/"),
+    ("en/" + STD_DIR + "index.html", BASE + "en/" + STD_DIR),
 ])
 def test_web_page_has_its_url_and_the_date_of_the_council_decision(site, path, url):
     g = block(site / path)
@@ -147,7 +237,7 @@ def test_web_page_has_its_url_and_the_date_of_the_council_decision(site, path, u
 
 
 def test_web_page_of_a_standard_without_a_decision_date_has_none(site):
-    g = block(site / "standard/it-juht-tase-7/index.html")
+    g = block(site / SEED_DIR / "index.html")
     page, = typed(g, "WebPage")
     assert one(g, page, S + "url").value == SEED_STD + "/"
     assert objects(g, page, S + "dateModified") == []
@@ -216,6 +306,8 @@ def test_every_block_uses_schema_org_terms_within_their_domain_and_range(site, v
     v = vocabulary
     problems, checked = set(), 0
     for page in sorted(site.rglob("index.html")):
+        if REDIRECT in page.read_text(encoding="utf-8"):
+            continue  # a version-independent path: a redirect to the current version's page
         g = block(page)
         types: dict[str, set[str]] = {}
         for q in g.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None):

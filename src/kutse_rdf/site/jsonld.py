@@ -4,17 +4,18 @@ the resource's own graph (the same triples as its index.jsonld).
 The schema.org part only adds statements whose predicates are schema.org terms (or rdf:type
 schema:X), so the page's block = index.jsonld's triples + schema.org statements. What it says,
 by page kind: the WebPage (url, dateModified: the council's decision), the standard as a
-DefinedTermSet (authors as Person, version, identifier), the credentials (recognizedBy the
-council, identifier: the register code, url, description: the job of A.1), the occupation (an
-@id of its own, sameAs its ESCO occupations, its ISCO group), and the home page's Dataset
-(dataset_node).
+DefinedTermSet (authors as Person, version, identifier), the qualifications (a credential where
+the graph says it can be awarded: recognizedBy the council; else a term of the standard meant for
+learning, with the reason; identifier: the register code, url, description: the job of A.1), the
+occupation (an @id of its own, sameAs its ESCO occupations, its ISCO group), and the home page's
+Dataset (dataset_node).
 """
 from __future__ import annotations
 
 import json
 from urllib.parse import quote
 
-from kutse_rdf.site.graph import RDF, SCHEMA, SKOS, K
+from kutse_rdf.site.graph import DCT, RDF, SCHEMA, SKOS, K
 from kutse_rdf.site.views import Page, Views
 
 CONTEXT = {"@vocab": str(SCHEMA)}
@@ -26,8 +27,9 @@ CONTRIBUTORS = {"@id": "https://w3id.org/kutse-rdf/contributors", "@type": "Orga
                 "name": "kutse-rdf contributors", "url": "https://w3id.org/kutse-rdf/"}
 # Who publishes the source documents
 KUTSEKODA = {"@type": "Organization", "name": "Kutsekoda", "url": "https://www.kutsekoda.ee/"}
-# An ESCO occupation a qualification maps to with one of these is named by sameAs
-SAME_AS = (SKOS.exactMatch, SKOS.closeMatch)
+# An ESCO occupation a qualification (or its version-independent resource, which the mappings
+# name) qualifies for or maps to with one of these is named by sameAs
+SAME_AS = (K.qualifiesFor, SKOS.exactMatch, SKOS.closeMatch)
 ESCO_OCCUPATION = "http://data.europa.eu/esco/occupation/"
 
 
@@ -116,17 +118,47 @@ def job_description(views: Views, standard: str) -> str | None:
     return None
 
 
+def awarded_by(views: Views, iri: str) -> str:
+    """The node whose kutse:awardable holds for `iri`: itself, or for a specialisation (which
+    has none of its own) the qualification it is a kind of."""
+    parents = views.iris(iri, K.isSpecialisationOf)
+    return parents[0] if parents else iri
+
+
+def awardable(views: Views, iri: str) -> bool:
+    """Whether the graph makes the qualification awardable (graph/convert.py `awardable`)."""
+    flag = views.g.literal(awarded_by(views, iri), K.awardable)
+    return flag is not None and flag.text == "true"
+
+
 def credential(views: Views, iri: str) -> dict:
-    """A qualification a standard describes, as a credential."""
+    """A qualification a standard describes, as a credential where it can be awarded."""
     category = "kutse" if K.Qualification in views.g.types(iri) else "osakutse"
     return credential_node(views, iri, views.label(iri), category, views.text(iri, K.estqfLevel))
 
 
 def credential_node(views: Views, iri: str, title, category: str, level) -> dict:
-    """A credential: a qualification ("kutse") or a partial one or specialisation ("osakutse"),
-    with its ESTQF `level`, its EQF level and the competences it requires."""
-    node = {"@id": iri, "@type": "EducationalOccupationalCredential", "name": named(title),
-            "credentialCategory": category}
+    """A qualification ("kutse") or a partial one or specialisation ("osakutse"), with its ESTQF
+    `level`, its EQF level and the competences it requires.
+
+    Awardable: an EducationalOccupationalCredential with credentialCategory and recognizedBy.
+    Not awardable (a draft, or "ei ole kutse andmise aluseks"): no credential, but what it is,
+    a term of its standard's DefinedTermSet, and a LearningResource (the standard is a basis for
+    curricula; schema.org's type for educationalLevel and competencyRequired outside a
+    credential), with its kutse class as additionalType in place of the category and the
+    graph's reason (skos:editorialNote) as disambiguatingDescription."""
+    if awardable(views, iri):
+        node = {"@id": iri, "@type": "EducationalOccupationalCredential", "name": named(title),
+                "credentialCategory": category}
+    else:
+        kind = next((c for c in (K.Qualification, K.PartialQualification, K.Specialisation)
+                     if c in views.g.types(iri)), None)
+        node = {"@id": iri, "@type": ["DefinedTerm", "LearningResource"], "name": named(title),
+                **({"additionalType": {"@id": kind}} if kind else {})}
+        with_term_set(node, views, iri)
+        reason = views.g.literal(awarded_by(views, iri), SKOS.editorialNote, "en")
+        if reason:
+            node["disambiguatingDescription"] = named(reason)
     levels = views.iris(iri, K.hasLevel)
     if level or levels:
         node["educationalLevel"] = {"@type": "DefinedTerm", "name": f"EQF {level.text}" if level else "EQF",
@@ -138,7 +170,7 @@ def credential_node(views: Views, iri: str, title, category: str, level) -> dict
         node["url"] = url
     standard = standard_of(views, iri)
     councils = views.iris(standard, K.approvedBy) if standard else []
-    if councils:
+    if councils and node["@type"] == "EducationalOccupationalCredential":
         node["recognizedBy"] = [organisation(views, c) for c in councils]
     if category == "kutse":  # the register code and A.1 are the full qualification's
         identifier = register_id(views, standard)
@@ -151,17 +183,20 @@ def credential_node(views: Views, iri: str, title, category: str, level) -> dict
 
 
 def occupation(views: Views, qual: str) -> dict:
-    """The occupation a qualification is for, named by a hash IRI of the qualification."""
+    """The occupation a qualification is for, named by a hash IRI of the qualification: its
+    `qualifications` where that is a credential, else (schema.org's range is a credential) the
+    description of the qualification is a work about the occupation (`subjectOf`)."""
+    link = "qualifications" if awardable(views, qual) else "subjectOf"
     node = {"@id": qual + "#occupation", "@type": "Occupation", "name": named(views.label(qual)),
-            "qualifications": {"@id": qual}}
+            link: {"@id": qual}}
     code = views.text(qual, K.iscoCode)
     if code:
         groups = views.iris(qual, K.iscoGroup)
         node["occupationalCategory"] = {**({"@id": groups[0]} if groups else {}),
                                         "@type": "CategoryCode", "codeValue": code.text,
                                         "inCodeSet": ISCO_SET}
-    same = sorted({o for p in SAME_AS for o in views.iris(qual, p)
-                   if o.startswith(ESCO_OCCUPATION)})
+    same = sorted({o for s in (qual, *views.iris(qual, DCT.isVersionOf)) for p in SAME_AS
+                   for o in views.iris(s, p) if o.startswith(ESCO_OCCUPATION)})
     if same:
         node["sameAs"] = same
     return node
