@@ -229,7 +229,7 @@ def ref_title(segment: str) -> str | None:
 
 # --- C.1 fields -------------------------------------------------------------------------------
 
-C1_FIELD = re.compile(r"^(\d{1,2})\.\s*(\S.*)$")
+C1_FIELD = re.compile(r"^(\d{1,2})\.\s*(?![\d.])(\S.*)$")  # "5. Label"; not a date "06.01.2016"
 C1_FIELDS = (  # (model field, words of the label); first match wins
     ("register_code", ("tähis",)),
     ("authors", ("koostaja",)),
