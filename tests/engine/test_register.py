@@ -313,6 +313,10 @@ def test_the_build_has_the_changes_graph(register):
     assert in_trig == changes
     assert changes <= nt(register / "data" / "all.nt")
     assert changes <= nt(register / "data" / "current.nt")
+    # publish uploads the graphs the manifest lists
+    from kutse_rdf.publish.upload import read_manifest
+
+    assert B + "graph/changes" in {g.graph for g in read_manifest(register)}
 
 
 def test_a_build_of_one_version_has_no_changes_graph(tmp_path, monkeypatch):
@@ -360,3 +364,36 @@ def test_a_rebuild_takes_the_changes_of_an_unchanged_pair_from_the_cache(tmp_pat
     monkeypatch.setattr(changes, "pair_nt", lambda *a: calls.append(a) or b"")
     run_build(files, out, Config(), quiet=True)
     assert calls == [] and (out / "data" / "changes.nt").read_bytes() == first
+
+
+def test_the_changes_feed_lists_every_version_newest_first(register):
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(register / "site" / "changes.atom").getroot()
+    assert feed.tag == atom + "feed"
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "et"
+    assert feed.findtext(atom + "id") == B + "changes.atom"
+    assert feed.findtext(atom + "updated") == "2023-11-14T00:00:00Z"  # SOURCE_DATE_EPOCH's day
+    assert feed.findtext(f"{atom}author/{atom}name")
+    assert {(link.get("rel"), link.get("href")) for link in feed.findall(atom + "link")} == {
+        ("self", B + "changes.atom"), ("alternate", B)}
+    entries = feed.findall(atom + "entry")
+    for entry in entries:
+        assert entry.findtext(atom + "title") and entry.findtext(atom + "updated")
+    got = [(e.findtext(atom + "id"), e.findtext(atom + "updated"), e.find(atom + "link").get("href"))
+           for e in entries]
+    assert got == [
+        (A + "/version/draft", "2023-11-14T00:00:00Z", A + "/version/draft/"),  # no date: the build's
+        (E + "/version/1", "2020-03-01T00:00:00Z", E + "/version/1/"),
+        (A + "/version/6", "2019-02-20T00:00:00Z", A + "/version/6/"),
+        (A + "/version/5", "2014-02-20T00:00:00Z", A + "/version/5/")]
+    summaries = [e.findtext(atom + "summary") for e in entries]
+    assert summaries[2] == ("Kehtib 2019-02-20 – 2030-12-05. Muudatused versiooniga 5 võrreldes: "
+                           "muutunud andmed: 4, lisatud kompetentsid: 1, eemaldatud kompetentsid: 1, "
+                           "lisandunud nõutud kompetentsid: 1, kadunud nõutud kompetentsid: 1")
+    assert summaries[3] == "Kehtib 2014-02-20 – 2019-02-19. Esimene versioon selles registris"
+    assert summaries[0].startswith("Kavand, ei kehti. Muudatused versiooniga 6 võrreldes:")
+    home = (register / "site" / "index.html").read_text()
+    assert '<link rel="alternate" type="application/atom+xml" href="changes.atom"' in home
+    assert 'type="application/atom+xml" href="../changes.atom"' in (register / "site" / "en" / "index.html").read_text()
