@@ -397,3 +397,25 @@ def test_the_changes_feed_lists_every_version_newest_first(register):
     home = (register / "site" / "index.html").read_text()
     assert '<link rel="alternate" type="application/atom+xml" href="changes.atom"' in home
     assert 'type="application/atom+xml" href="../changes.atom"' in (register / "site" / "en" / "index.html").read_text()
+
+
+def test_a_version_page_says_what_changed_and_a_competence_page_its_versions(register):
+    site = register / "site" / "standard" / "arborist-tase-4" / "version"
+    page = (site / "6" / "index.html").read_text()
+    changes = page[page.index('id="h-changes"'):page.index("</ul>\n", page.index('id="h-changes"'))]
+    assert "Muudatused versiooniga 5 võrreldes" in changes
+    assert ('lisatud kompetentsid: 1\n  <ul><li><a href="../../../../standard/arborist-tase-4/version/6/'
+            'competence/B.3.4/index.html">') in changes
+    assert "eemaldatud kompetentsid: 1\n  <ul><li><del>B.3.3 Tööohutus</del></li></ul>" in changes
+    assert "<li>valid_until: <del>2019-02-19</del> → <ins>2030-12-05</ins></li>" in changes
+    assert 'id="h-changes"' not in (site / "5" / "index.html").read_text()  # the first version
+    comp = (site / "6" / "competence" / "B.3.1" / "index.html").read_text()
+    timeline = comp[comp.index('id="h-timeline"'):comp.index("</ol>", comp.index('id="h-timeline"'))]
+    up = "../../../../../../standard/arborist-tase-4/version/"
+    assert [line.strip() for line in timeline.splitlines()[2:]] == [
+        f'<li>Versioon 5: <a href="{up}5/competence/B.3.1/index.html"><span>B.3.1</span></a></li>',
+        "<li>Versioon 6: <strong>B.3.1</strong></li>",
+        f'<li>Versioon kavand: <a href="{up}draft/competence/B.3.1/index.html"><span>B.3.1</span></a></li>']
+    # a competence of one version has no timeline
+    assert 'id="h-timeline"' not in (register / "site" / "standard" / "arborist-tase-4-esmane-kutse" / "version"
+                                     / "1" / "competence" / "B.3.1" / "index.html").read_text()

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 
 import pyoxigraph as ox
 
-from kutse_rdf.graph.namespaces import KUTSE, RDF
+from kutse_rdf.graph.namespaces import KUTSE, PROV, RDF
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_FILE = "changes.atom"
@@ -128,3 +128,22 @@ def _stamp(moment: datetime) -> str:
     """The build's day, as sitemap.xml dates its pages: a rebuild the same day writes the same
     feed, so the site stage can take over unchanged output."""
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT00:00:00Z")
+
+
+def lineage(changes_nt: bytes) -> dict[str, tuple[str, str]]:
+    """The changes graph's competence lineage: each version-specific competence -> (the one it
+    revises in the version before, why they are the same: kutse:lineageReason)."""
+    if not changes_nt:
+        return {}
+    before: dict[str, str] = {}
+    revision: dict[str, str] = {}
+    reason: dict[str, str] = {}
+    for t in ox.parse(changes_nt, format=ox.RdfFormat.N_TRIPLES):
+        s, p, o = t.subject.value, t.predicate.value, t.object.value
+        if p == str(PROV.wasRevisionOf):
+            before[s] = o
+        elif p == str(PROV.qualifiedRevision):
+            revision[s] = o
+        elif p == str(KUTSE.lineageReason):
+            reason[s] = o
+    return {new: (old, reason.get(revision.get(new, ""), "")) for new, old in before.items()}

@@ -274,13 +274,19 @@ class SiteWriter:
         work_iris = set(names)
         suggestions = suggestions_by_standard(self.root / "reports" / SUGGESTIONS, self.config.base_uri,
                                               lambda iri: owner(iri, work_iris))
+        changes = b"".join(read_dump(self.root, e) for e in entries if e.get("kind") == "changes")
+        # each work's lines of the changes graph: their subjects are below its versions' IRIs
+        changes_of: dict[str, list[bytes]] = {}
+        for line in changes.splitlines(keepends=True):
+            subject = line[1:line.find(b">")].decode("utf-8", "replace")
+            changes_of.setdefault(work_of(subject), []).append(line)
         jobs = []
         for iri, data in sorted(graphs):
             work = work_of(iri)
             jobs.append(StandardJob(iri, data, b"".join(parts[iri]),
                                     suggestions=suggestions.get(work, b""),
-                                    versions=works.get(work, b"") + b"".join(names[work])))
-        changes = b"".join(read_dump(self.root, e) for e in entries if e.get("kind") == "changes")
+                                    versions=works.get(work, b"") + b"".join(names[work]),
+                                    changes=b"".join(changes_of.get(work, []))))
         return SiteInputs(reference, jobs, b"".join(rest), works, changes,
                           [e for e in entries if e.get("kind") == "standard"])
 
