@@ -517,8 +517,9 @@ def units_store(units: list[UnitResult], reference: UnitResult, config: Config,
     """A store of the units' graphs as `query --data DIR/data/all.trig` has them: as the
     default graph the union (each triple once) of one version of each work — the current one,
     the one current on the day `as_of`, or the one `chosen` names (SLUG -> version key) — with
-    the works' graphs and the reference; with `named_graphs`, every version's graph, each
-    work's, the reference and the inferred graph under their names."""
+    the works' graphs, the changes graph and the reference; with `named_graphs`, every
+    version's graph, each work's, the changes, the reference and the inferred graph under their
+    names."""
     import pyoxigraph as ox
 
     from kutse_rdf.engine.dumps import shared_lines
@@ -538,8 +539,10 @@ def units_store(units: list[UnitResult], reference: UnitResult, config: Config,
         uris = Uris(config.base_uri)
         inferred = sorted_lines(reference.data("inferred_nt"),
                                 *(u.data("inferred_nt") for u in units))
+        changes = sorted_lines(*(w.changes_nt for w in works))
         graphs = [*((u.graph_uri, u.data("graph_nt")) for u in units),
                   *((w.graph_uri, w.graph_nt) for w in works),
+                  *([(str(uris.changes_graph()), changes)] if changes else []),
                   (str(uris.reference_graph()), reference.data("graph_nt")),
                   (str(uris.inferred_graph()), inferred)]
         for name, data in graphs:
@@ -642,7 +645,7 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
                 check_shrink(out, result)
 
         def stage_data() -> None:
-            works = group_works(units, config.base_uri, day)
+            works = group_works(units, config.base_uri, day, cache)
             reference = without_foreign_mappings(reference_of(cache, environment, config), units,
                                                  config, result, works)
             shared_nt = shared_lines(units, reference, works)

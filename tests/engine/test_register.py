@@ -267,3 +267,155 @@ def test_build_as_of_a_day_chooses_the_current_versions(tmp_path, capsys):
     assert main(["build", str(FIXTURES / "arborist-tase-4-v5.txt"), "--out", str(out),
                  "--as-of", "1.6.2018"]) == 2
     assert "--as-of: '1.6.2018' is not a day (YYYY-MM-DD)" in capsys.readouterr().err
+
+
+KUTSE = "https://w3id.org/kutse-rdf/ontology#"
+PROV = "http://www.w3.org/ns/prov#"
+OWL = "http://www.w3.org/2002/07/owl#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def test_the_build_has_the_changes_graph(register):
+    manifest = json.loads((register / "data" / "graphs.json").read_text())
+    [entry] = [e for e in manifest if e["kind"] == "changes"]
+    assert (entry["graph"], entry["file"]) == (B + "graph/changes", "changes.nt")
+    changes = nt(register / "data" / "changes.nt")
+    assert entry["triples"] == len(changes)
+    v = lambda key, path="": f"{A}/version/{key}{path}"  # noqa: E731
+    node = v(6, "#changes-from-5")
+    assert {(node, RDF_TYPE, KUTSE + "VersionChange"), (node, KUTSE + "fromVersion", v(5)),
+            (node, KUTSE + "toVersion", v(6)), (node, KUTSE + "fromVersionKey", "5"),
+            (node, KUTSE + "toVersionKey", "6")} <= changes
+    items = {o for s, p, o in changes if s == node and p == KUTSE + "hasChange"}
+    values = {}
+    for s, p, o in changes:
+        if s in items:
+            values.setdefault(s, {})[p.rsplit("#", 1)[-1]] = o
+    competence_changes = {(c["changeKind"], c.get("oldResource"), c.get("newResource"),
+                           c.get("oldValue"), c.get("newValue"))
+                          for c in values.values() if c["changeKind"].startswith("competence-")}
+    # version 6 added B.3.4 "Puu otsas ronimine" and dropped B.3.3 "Tööohutus"
+    assert competence_changes == {
+        ("competence-added", None, v(6, "/competence/B.3.4"), None, "B.3.4 Puu otsas ronimine"),
+        ("competence-removed", v(5, "/competence/B.3.3"), None, "B.3.3 Tööohutus", None)}
+    assert sorted(c["changeKind"] for c in values.values()) == [
+        "competence-added", "competence-removed", "field-changed", "field-changed",
+        "field-changed", "field-changed", "requirement-gained", "requirement-lost"]
+    assert (v(5, "/competence/B.3.3"), OWL + "deprecated", "true") in changes
+    for code in ("B.3.1", "B.3.2"):
+        assert (v(6, f"/competence/{code}"), PROV + "wasRevisionOf", v(5, f"/competence/{code}")) in changes
+    # the draft follows version 6: its pair is there too
+    assert (v("draft", "#changes-from-6"), KUTSE + "fromVersion", v(6)) in changes
+    # a named graph of all.trig; in all.nt and in current.nt, the default graph of queries
+    trig = ox.Dataset(ox.parse(path=str(register / "data" / "all.trig"), format=ox.RdfFormat.TRIG))
+    in_trig = {(q.subject.value, q.predicate.value, q.object.value) for q in trig
+               if q.graph_name == ox.NamedNode(B + "graph/changes")}
+    assert in_trig == changes
+    assert changes <= nt(register / "data" / "all.nt")
+    assert changes <= nt(register / "data" / "current.nt")
+    # publish uploads the graphs the manifest lists
+    from kutse_rdf.publish.upload import read_manifest
+
+    assert B + "graph/changes" in {g.graph for g in read_manifest(register)}
+
+
+def test_a_build_of_one_version_has_no_changes_graph(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY)
+    out = tmp_path / "out"
+    run_build([FIXTURES / "arborist-tase-4-v6.txt"], out, Config(), quiet=True)
+    manifest = json.loads((out / "data" / "graphs.json").read_text())
+    assert "changes" not in {e["kind"] for e in manifest}
+    assert not (out / "data" / "changes.nt").exists()
+    assert "graph/changes" not in (out / "data" / "all.trig").read_text()
+
+
+def test_the_history_queries_answer_on_the_build(register, capsys):
+    from kutse_rdf.cli import main
+
+    data = str(register / "data" / "all.trig")
+    assert main(["query", "changes-between", "--data", data, "--param", "standard=arborist-tase-4",
+                 "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["results"]["bindings"]
+    got = [(r["older"]["value"], r["newer"]["value"], r["kind"]["value"],
+            r.get("oldValue", {}).get("value"), r.get("newValue", {}).get("value")) for r in rows]
+    assert [g for g in got if g[2] != "field-changed"] == [
+        ("5", "6", "competence-added", None, "B.3.4 Puu otsas ronimine"),
+        ("5", "6", "competence-removed", "B.3.3 Tööohutus", None),
+        ("5", "6", "requirement-gained", None, "B.3.4"),
+        ("5", "6", "requirement-lost", "B.3.3", None)]
+    assert main(["query", "competence-history", "--data", data, "--param", "standard=arborist-tase-4",
+                 "--param", "code=B.3.1", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["results"]["bindings"]
+    assert [(r["versionKey"]["value"], r["competence"]["value"], r.get("reason", {}).get("value"))
+            for r in rows] == [("5", f"{A}/version/5/competence/B.3.1", None),
+                               ("6", f"{A}/version/6/competence/B.3.1", "same"),
+                               ("draft", f"{A}/version/draft/competence/B.3.1", "same")]
+
+
+def test_a_rebuild_takes_the_changes_of_an_unchanged_pair_from_the_cache(tmp_path, monkeypatch):
+    import kutse_rdf.graph.changes as changes
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY)
+    files = [FIXTURES / "arborist-tase-4-v5.txt", FIXTURES / "arborist-tase-4-v6.txt"]
+    out = tmp_path / "out"
+    run_build(files, out, Config(), quiet=True)
+    first = (out / "data" / "changes.nt").read_bytes()
+    calls = []
+    monkeypatch.setattr(changes, "pair_nt", lambda *a: calls.append(a) or b"")
+    run_build(files, out, Config(), quiet=True)
+    assert calls == [] and (out / "data" / "changes.nt").read_bytes() == first
+
+
+def test_the_changes_feed_lists_every_version_newest_first(register):
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(register / "site" / "changes.atom").getroot()
+    assert feed.tag == atom + "feed"
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "et"
+    assert feed.findtext(atom + "id") == B + "changes.atom"
+    assert feed.findtext(atom + "updated") == "2023-11-14T00:00:00Z"  # SOURCE_DATE_EPOCH's day
+    assert feed.findtext(f"{atom}author/{atom}name")
+    assert {(link.get("rel"), link.get("href")) for link in feed.findall(atom + "link")} == {
+        ("self", B + "changes.atom"), ("alternate", B)}
+    entries = feed.findall(atom + "entry")
+    for entry in entries:
+        assert entry.findtext(atom + "title") and entry.findtext(atom + "updated")
+    got = [(e.findtext(atom + "id"), e.findtext(atom + "updated"), e.find(atom + "link").get("href"))
+           for e in entries]
+    assert got == [
+        (A + "/version/draft", "2023-11-14T00:00:00Z", A + "/version/draft/"),  # no date: the build's
+        (E + "/version/1", "2020-03-01T00:00:00Z", E + "/version/1/"),
+        (A + "/version/6", "2019-02-20T00:00:00Z", A + "/version/6/"),
+        (A + "/version/5", "2014-02-20T00:00:00Z", A + "/version/5/")]
+    summaries = [e.findtext(atom + "summary") for e in entries]
+    assert summaries[2] == ("Kehtib 2019-02-20 – 2030-12-05. Muudatused versiooniga 5 võrreldes: "
+                           "muutunud andmed: 4, lisatud kompetentsid: 1, eemaldatud kompetentsid: 1, "
+                           "lisandunud nõutud kompetentsid: 1, kadunud nõutud kompetentsid: 1")
+    assert summaries[3] == "Kehtib 2014-02-20 – 2019-02-19. Esimene versioon selles registris"
+    assert summaries[0].startswith("Kavand, ei kehti. Muudatused versiooniga 6 võrreldes:")
+    home = (register / "site" / "index.html").read_text()
+    assert '<link rel="alternate" type="application/atom+xml" href="changes.atom"' in home
+    assert 'type="application/atom+xml" href="../changes.atom"' in (register / "site" / "en" / "index.html").read_text()
+
+
+def test_a_version_page_says_what_changed_and_a_competence_page_its_versions(register):
+    site = register / "site" / "standard" / "arborist-tase-4" / "version"
+    page = (site / "6" / "index.html").read_text()
+    changes = page[page.index('id="h-changes"'):page.index("</ul>\n", page.index('id="h-changes"'))]
+    assert "Muudatused versiooniga 5 võrreldes" in changes
+    assert ('lisatud kompetentsid: 1\n  <ul><li><a href="../../../../standard/arborist-tase-4/version/6/'
+            'competence/B.3.4/index.html">') in changes
+    assert "eemaldatud kompetentsid: 1\n  <ul><li><del>B.3.3 Tööohutus</del></li></ul>" in changes
+    assert "<li>valid_until: <del>2019-02-19</del> → <ins>2030-12-05</ins></li>" in changes
+    assert 'id="h-changes"' not in (site / "5" / "index.html").read_text()  # the first version
+    comp = (site / "6" / "competence" / "B.3.1" / "index.html").read_text()
+    timeline = comp[comp.index('id="h-timeline"'):comp.index("</ol>", comp.index('id="h-timeline"'))]
+    up = "../../../../../../standard/arborist-tase-4/version/"
+    assert [line.strip() for line in timeline.splitlines()[2:]] == [
+        f'<li>Versioon 5: <a href="{up}5/competence/B.3.1/index.html"><span>B.3.1</span></a></li>',
+        "<li>Versioon 6: <strong>B.3.1</strong></li>",
+        f'<li>Versioon kavand: <a href="{up}draft/competence/B.3.1/index.html"><span>B.3.1</span></a></li>']
+    # a competence of one version has no timeline
+    assert 'id="h-timeline"' not in (register / "site" / "standard" / "arborist-tase-4-esmane-kutse" / "version"
+                                     / "1" / "competence" / "B.3.1" / "index.html").read_text()

@@ -683,10 +683,10 @@ def test_only_graph_and_from_in_sparql_code_need_the_named_graphs(text, named):
 
 
 def test_only_valid_on_needs_the_named_graphs():
-    """valid-on reads every version's graph; the others read the default graph alone (the
-    current versions)."""
+    """valid-on and competence-history read every version's graph; the others read the default
+    graph alone (the current versions)."""
     assert [name for name, query in q.library().items()
-            if q.needs_named_graphs(query.text)] == ["valid-on"]
+            if q.needs_named_graphs(query.text)] == ["competence-history", "valid-on"]
 
 
 def test_build_data_runs_graph_free_queries_on_the_union_alone(tmp_path):

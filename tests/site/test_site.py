@@ -731,6 +731,20 @@ def test_sitemap_dates_follow_source_date_epoch(tmp_path, seed_path, monkeypatch
     assert dates == {"2023-11-14"}
 
 
+def test_changes_feed_is_atom_with_the_seed_version(seed):
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(seed / "changes.atom").getroot()
+    assert feed.tag == atom + "feed"
+    assert feed.findtext(atom + "id") == BASE + "changes.atom"
+    for name in ("title", "updated", "author"):
+        assert feed.find(atom + name) is not None, name
+    [entry] = feed.findall(atom + "entry")  # the seed: one version, a draft
+    assert entry.findtext(atom + "id") == STD
+    assert entry.findtext(atom + "title") and entry.findtext(atom + "updated")
+    assert entry.findtext(atom + "summary") == "Kavand, ei kehti. Esimene versioon selles registris"
+    assert 'type="application/atom+xml" href="changes.atom"' in (seed / "index.html").read_text(encoding="utf-8")
+
+
 def test_downloads_page_lists_sizes(seed):
     text = page_text(seed / "downloads/index.html")
     size = (seed.parent / "data" / "all.nt").stat().st_size

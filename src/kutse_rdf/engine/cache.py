@@ -142,6 +142,26 @@ class ArtifactCache:
     def store_record(self, name: str, data: dict) -> None:
         (self.current / name).write_text(json.dumps(data), encoding="utf-8")
 
+    def load_bytes(self, folder: str, key: str) -> bytes | None:
+        """A piece the previous build stored under folder/KEY (None when missing); kept for
+        the next build. No hash check: the key is a content hash and the piece is rewritten
+        whole (store_bytes)."""
+        try:
+            data = (self.previous / folder / key).read_bytes()
+        except OSError:
+            return None
+        self.store_bytes(folder, key, data)
+        return data
+
+    def store_bytes(self, folder: str, key: str, data: bytes) -> None:
+        target = self.current / folder / key
+        if target.is_file():
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".part")
+        partial.write_bytes(data)
+        os.replace(partial, target)
+
     def store(self, result: UnitResult) -> None:
         """Write the unit's entry; its byte fields are then read from there (memory freed)."""
         target = self.current / f"{result.key}.unit"

@@ -124,11 +124,17 @@ class StandardFiles:
 def shared_lines(units: list["UnitResult"], reference: "UnitResult",
                  works: "list[WorkResult]" = ()) -> bytes:
     """The lines of data/all.nt that no unit holds as its own: the reference graph, its own
-    inferences, what standards say about shared resources and the works' graphs (no unit
-    states their lines), once each (sorted). From these and the units' own lines the build
-    makes its query store."""
+    inferences, what standards say about shared resources, the works' graphs and the changes
+    between their versions (no unit states their lines), once each (sorted). From these and
+    the units' own lines the build makes its query store."""
     return sorted_lines(reference.data("graph_nt"), reference.data("inferred_nt"),
-                        *(u.data("shared_nt") for u in units), *(w.graph_nt for w in works))
+                        *(u.data("shared_nt") for u in units), *(w.graph_nt for w in works),
+                        *(w.changes_nt for w in works))
+
+
+def changes_lines(works: "list[WorkResult]") -> bytes:
+    """The changes graph (B/graph/changes) of the works: b"" when none has two versions."""
+    return sorted_lines(*(w.changes_nt for w in works))
 
 
 def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
@@ -140,7 +146,8 @@ def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
     from the previous build; `shared_nt` / `current_shared_nt`: shared_lines of all units / of
     the works' current versions, when already made). Returns the path of data/all.nt (the
     union of all graphs, each triple once); data/current.nt is the same of the current
-    versions (with the reference and the works' graphs): what queries read by default."""
+    versions (with the reference, the works' graphs and the changes graph): what queries read
+    by default. data/changes.nt: the changes graph, when a work has two versions."""
     uris = Uris(config.base_uri)
     data = root / "data"
     units = sorted(units, key=lambda u: u.graph_uri)
@@ -165,6 +172,11 @@ def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
         manifest.append({"graph": work.graph_uri, "file": f"{work_file(work.slug)}.nt",
                          "triples": work.graph_nt.count(b"\n"), "kind": "work",
                          "work": work.slug, "current": version_of(work.current)})
+    changes = changes_lines(works)
+    if changes:  # a register of single versions has none: no file, no entry
+        _write(data / "changes.nt", changes)
+        manifest.append({"graph": str(uris.changes_graph()), "file": "changes.nt",
+                         "triples": changes.count(b"\n"), "kind": "changes"})
     _write(data / "reference.nt", reference.data("graph_nt"))
     manifest.append({"graph": str(uris.reference_graph()), "file": "reference.nt",
                      "triples": reference.graph_triples, "kind": "reference"})
@@ -185,13 +197,13 @@ def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
     for work in works:
         blocks.append(b"\n<%s> {\n%s}\n" % (work.graph_uri.encode(),
                                             turtle_body(work.graph_nt, TURTLE_PREFIXES)))
-    for name, nt in ((uris.reference_graph(), reference.data("graph_nt")),
-                     (inferred_uri, inferred)):
+    for name, nt in (((uris.changes_graph(), changes),) if changes else ()) + (
+            (uris.reference_graph(), reference.data("graph_nt")), (inferred_uri, inferred)):
         blocks.append(b"\n<%s> {\n%s}\n" % (str(name).encode(),
                                             turtle_body(nt, TURTLE_PREFIXES)))
     _concatenate(data / "all.trig", blocks)
-    # Versions first (in graph-name order), then works, reference and inferred; ELM appends
-    # its entry.
+    # Versions first (in graph-name order), then works, changes, reference and inferred; ELM
+    # appends its entry.
     (data / "graphs.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                       encoding="utf-8")
     return data / "all.nt"

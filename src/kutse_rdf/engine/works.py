@@ -4,6 +4,7 @@ models, every build: a work's graph depends on its other versions and on the day
 unit's cache key does not cover."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ from kutse_rdf.graph.versions import work_triples
 from kutse_rdf.versions import version_key, works
 
 if TYPE_CHECKING:
+    from kutse_rdf.engine.cache import ArtifactCache
     from kutse_rdf.engine.unit import UnitResult
 
 
@@ -25,6 +27,9 @@ class WorkResult:
     units: list["UnitResult"]  # its versions, oldest first, the draft last
     current: "UnitResult"
     graph_nt: bytes = b""  # sorted N-Triples lines of the work's graph
+    # sorted N-Triples lines of the changes between its consecutive versions (graph/changes.py),
+    # part of the changes graph B/graph/changes; b"" for a work of one version
+    changes_nt: bytes = b""
     graph_ttl: bytes = field(default=b"", repr=False)
 
     @property
@@ -34,9 +39,11 @@ class WorkResult:
         return self.graph_ttl
 
 
-def group_works(units: list["UnitResult"], base_uri: str, day: date) -> list[WorkResult]:
+def group_works(units: list["UnitResult"], base_uri: str, day: date,
+                cache: "ArtifactCache | None" = None) -> list[WorkResult]:
     """The works of units that each hold a distinct work + version (build.distinct_units), in
-    the order of their first unit; each with its graph on `day`."""
+    the order of their first unit; each with its graph on `day` and the changes between its
+    consecutive versions (through `cache`, see changes_of)."""
     from kutse_rdf.engine.unit import sorted_nt
 
     uris = Uris(base_uri)
@@ -47,8 +54,34 @@ def group_works(units: list["UnitResult"], base_uri: str, day: date) -> list[Wor
         result.append(WorkResult(work.slug, str(uris.work_graph(work.slug)),
                                  str(uris.work(work.slug)), members,
                                  by_standard[id(work.current)],
-                                 sorted_nt(work_triples(work, uris, day))))
+                                 sorted_nt(work_triples(work, uris, day)),
+                                 changes_of(members, uris, cache)))
     return result
+
+
+CHANGES_FOLDER = "changes"  # in the artifact cache: one file of N-Triples per pair of versions
+
+
+def changes_of(members: list["UnitResult"], uris: Uris,
+               cache: "ArtifactCache | None" = None) -> bytes:
+    """The changes between each two consecutive versions of a work (oldest first), as sorted
+    N-Triples lines. A pair's changes depend only on the two documents and the environment
+    (base URI, code), which the units' keys hash, so `cache` keeps them by the two keys: a new
+    version computes its one pair, an unchanged register none."""
+    from kutse_rdf.graph.changes import pair_nt
+    from kutse_rdf.graph.ntriples import sorted_lines
+
+    pieces = []
+    for old, new in zip(members, members[1:]):
+        key = (hashlib.sha256(f"{old.key}\n{new.key}".encode()).hexdigest()
+               if cache is not None and old.key and new.key else None)
+        data = cache.load_bytes(CHANGES_FOLDER, key) if key else None
+        if data is None:
+            data = pair_nt(old.standard, new.standard, uris)
+            if key:
+                cache.store_bytes(CHANGES_FOLDER, key, data)
+        pieces.append(data)
+    return sorted_lines(*pieces) if len(pieces) > 1 else (pieces[0] if pieces else b"")
 
 
 def current_units(groups: list[WorkResult]) -> list["UnitResult"]:

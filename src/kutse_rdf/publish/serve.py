@@ -74,6 +74,7 @@ EXTRA_TYPES = {
     ".nq": "application/n-quads", ".trig": "application/trig",
     ".jsonld": "application/ld+json", ".rq": "application/sparql-query",
     ".json": "application/json", ".js": "text/javascript", ".svg": "image/svg+xml",
+    ".atom": "application/atom+xml",
 }
 # A resource IRI's representations, first = the default: the files the site writes in the
 # resource's folder (the HTML page is the folder itself). See Handler.resource.

@@ -2,8 +2,8 @@
 
 A store holds every named graph as built (each version of each standard, each work's graph,
 reference, inferred) and, in its default graph, the merged union as a set of what queries
-answer for: the current valid version of each work with the works' graphs and the reference
-(a build's data/current.nt; `select_versions` for another day or version), so that a query
+answer for: the current valid version of each work with the works' graphs, the changes graph
+and the reference (a build's data/current.nt; `select_versions` for another day or version), so that a query
 without GRAPH sees each triple once (Oxigraph's own union-default-graph option would repeat a
 triple stated in two graphs, and would mix the versions).
 
@@ -163,8 +163,8 @@ def select_versions(path: Path, on: date | None, chosen: dict[str, str],
                     base_uri: str | None = None) -> ox.Store:
     """A store of a build's all.trig whose default graph is one version of each work — the one
     current on the day `on` (versions.current_version), or the one `chosen` names (SLUG ->
-    version key) — with the works' graphs, the reference and the inferences about them (those
-    about the other versions left out); the named graphs as built. Read from data/graphs.json
+    version key) — with the works' graphs, the changes graph, the reference and the inferences
+    about them (those about the other versions left out); the named graphs as built. Read from data/graphs.json
     beside it."""
     import json
 
@@ -207,7 +207,7 @@ def select_versions(path: Path, on: date | None, chosen: dict[str, str],
     store = ox.Store()
     try:
         store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
-        wanted = [e for e in manifest if e.get("kind") in ("work", "reference")] + list(picked.values())
+        wanted = [e for e in manifest if e.get("kind") in ("work", "changes", "reference")] + list(picked.values())
         for entry in wanted:
             store.bulk_load(path=str(folder / entry["file"]), format=ox.RdfFormat.N_TRIPLES)
         uris = Uris(base_uri or _base_of(manifest))

@@ -147,6 +147,9 @@ class SiteGraph:
         self._esco: dict[str, tuple[bool, frozenset[str]]] = {}  # esco_linked's answers
         # a standard's suggested ESCO mappings, subject -> [(concept, label, confidence)] (esco.py)
         self.suggested: dict[str, list[tuple[str, str, float | None]]] = {}
+        # the changes into each version of the standard and its competences' lineage (feed.py)
+        self.changes: dict = {}
+        self.lineage: dict[str, tuple[str, str]] = {}
         self.other_pages: set[str] = set()  # pages made elsewhere (global pages, for a standard's graph)
         # set while a shared page is rendered: every lookup below notes what it read (a cached
         # answer too), so that the page can be taken over while none of that changes

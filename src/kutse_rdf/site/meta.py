@@ -25,6 +25,7 @@ RDF_FORMATS = (".ttl", ".trig", ".nt", ".nq", ".jsonld", ".rdf")
 CONTENTS = [("data/all.trig", "dl_all_trig"), ("data/all.*", "dl_all"),
             ("data/standards/*", "dl_standard"), ("data/reference.*", "dl_reference"),
             ("data/inferred.*", "dl_inferred"), ("data/elm.*", "dl_elm"),
+            ("data/changes.*", "dl_changes"),
             ("data/model/*", "dl_model"), ("data/graphs.json", "dl_manifest"),
             ("data/mappings/*", "dl_mappings"), ("reports/queries/*", "dl_query"),
             ("reports/validation.*", "dl_validation"), ("reports/parse.json", "dl_parse")]
@@ -85,7 +86,7 @@ class TripleCounts:
         for entry in entries if isinstance(entries, list) else []:
             if isinstance(entry, dict) and isinstance(entry.get("triples"), int):
                 self.manifest[data / str(entry.get("file"))] = entry["triples"]
-                if entry.get("kind") in ("standard", "reference", "inferred"):
+                if entry.get("kind") in ("standard", "changes", "reference", "inferred"):
                     self.quads += entry["triples"]
 
     def of(self, file: Path) -> int | None:

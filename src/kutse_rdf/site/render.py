@@ -28,6 +28,7 @@ from kutse_rdf.errors import DISK_ERRNOS, DocumentError
 from kutse_rdf.graph.namespaces import ESCO_ROOT, ONTOLOGY
 from kutse_rdf.resources import resource_dir
 from kutse_rdf.site.esco import portal_url, read_suggestions
+from kutse_rdf.site.feed import lineage, version_changes
 from kutse_rdf.site.graph import DCT, PREFIXES, RDFS, SCHEMA, SKOS, SiteGraph, document_of
 from kutse_rdf.site.jsonld import embed, own_json, page_jsonld
 from kutse_rdf.site.kinds import kind_of, make_page
@@ -475,6 +476,7 @@ class StandardJob:
     suggestions: bytes = b""  # its rows of the ESCO suggestions report (esco.suggestions_by_standard)
     # its work's graph and the other versions' names and validity: its page lists the versions
     versions: bytes = b""
+    changes: bytes = b""  # the changes graph's lines about its work's versions (feed.py reads them)
 
 
 def standard_folders(base_path: str, languages: list[str]) -> list[str]:
@@ -509,6 +511,7 @@ class StandardRenderer:
         graph = SiteGraph.from_parts(self.base_uri, [*self.reference, job.graph, job.versions],
                                      job.elm)
         graph.suggested = read_suggestions(job.suggestions)
+        graph.changes, graph.lineage = version_changes(job.changes), lineage(job.changes)
         renderer = Renderer(self.out, graph, self.env, self.settings, self.i18n)
         for iri in page_iris(graph, within=job.iri):
             renderer.resource_page(iri)
@@ -548,7 +551,7 @@ class Workers:
                 file = scratch / f"site-jobs-{n}.pickle"
                 file.write_bytes(pickle.dumps(
                     (str(out), base_uri, reference, str(templates) if templates else None,
-                     [(j.iri, j.graph, j.elm, j.suggestions, j.versions) for j in share]),
+                     [(j.iri, j.graph, j.elm, j.suggestions, j.versions, j.changes) for j in share]),
                     protocol=pickle.HIGHEST_PROTOCOL))
                 with file.open("rb") as stdin:
                     proc = subprocess.Popen([sys.executable, "-m", "kutse_rdf.site.render"],
@@ -604,9 +607,9 @@ def worker_main() -> None:
     out, base_uri, reference, templates, jobs = pickle.load(sys.stdin.buffer)
     renderer = StandardRenderer(Path(out), base_uri, reference, Path(templates) if templates else None)
     results = {}
-    for iri, graph, elm, suggestions, versions in jobs:
+    for iri, graph, elm, suggestions, versions, changes in jobs:
         try:
-            results[iri] = asdict(renderer.render(StandardJob(iri, graph, elm, suggestions, versions)))
+            results[iri] = asdict(renderer.render(StandardJob(iri, graph, elm, suggestions, versions, changes)))
         except DocumentError as exc:  # that standard fails, the others are rendered
             results[iri] = {"failed": (exc.message, exc.kind)}
         except OSError as exc:  # a full or read-only output: the build says so (exit 2)

@@ -74,6 +74,8 @@ def standard_key(digest: str, job) -> str:
     h = hashlib.sha256(digest.encode())
     for part in (job.iri.encode(), job.graph, job.elm, job.versions):
         h.update(len(part).to_bytes(8, "big") + part)
+    if job.changes:  # the changes into its versions (a work of one version has none)
+        h.update(b"changes\0" + job.changes)
     if job.suggestions:  # its suggested ESCO mappings (only with an imported release)
         h.update(b"suggestions\0" + job.suggestions)
     return h.hexdigest()

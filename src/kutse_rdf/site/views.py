@@ -208,8 +208,26 @@ class Views:
             "register_code": self.text(iri, K.registerCode),
             "coverage_path": "coverage/" + self.g.path_of(iri),
             "versions": self.versions(iri),
+            "changes": self.changes_into(iri),
             "shown": shown,
         }
+
+    def changes_into(self, iri: str) -> dict | None:
+        """What changed from the version before to the version `iri` (the changes graph): the
+        older version's key and, by kind in the order they first come, each change's old and
+        new words and its resource's link where this version has a page for it."""
+        found = self.g.changes.get(iri)
+        if found is None:
+            return None
+        kinds: dict[str, list[dict]] = {}
+        for item in found.items:
+            new = item.get("newResource")
+            kinds.setdefault(item.get("changeKind", ""), []).append({
+                "field": item.get("changedField"), "old": item.get("oldValue"),
+                "new": item.get("newValue"),
+                "link": self.link(new) if new and self.g.has_page(new) and new != iri else None})
+        return {"older": found.older_key,
+                "kinds": [{"kind": kind, "changes": items} for kind, items in kinds.items()]}
 
     def versions(self, iri: str) -> list[dict]:
         """The versions of the standard whose version `iri` is, newest first: each one's link,
@@ -307,7 +325,32 @@ class Views:
             "source_file": self.text(iri, K.sourceFile),
             "source_line": self.text(iri, K.sourceLine),
             "shown": {o for p in (K.hasIndicator, K.hasKnowledge) for o in self.iris(iri, p) if "#" in o},
+            "timeline": self.timeline(iri),
         }
+
+    def timeline(self, iri: str) -> list[dict]:
+        """The versions a competence is in, oldest first, following its lineage (the changes
+        graph's prov:wasRevisionOf, across renumbering and renaming): each one's version key,
+        code, link, why it is the same competence as the one before, whether it is this one.
+        Empty for a competence of one version."""
+        lineage = self.g.lineage
+        after = {old: new for new, (old, _) in lineage.items()}
+        chain = [iri]
+        while chain[0] in lineage and lineage[chain[0]][0] not in chain:
+            chain.insert(0, lineage[chain[0]][0])
+        while chain[-1] in after and after[chain[-1]] not in chain:
+            chain.append(after[chain[-1]])
+        if len(chain) < 2:
+            return []
+        rows = []
+        for comp in chain:
+            key = comp.partition("/version/")[2].partition("/")[0]
+            code = comp.rpartition("/competence/")[2]
+            path = self.g.path_of(comp)
+            rows.append({"key": key, "this": comp == iri, "reason": lineage.get(comp, ("", ""))[1],
+                         "link": Link(code, None, path, comp, code,
+                                      SiteGraph.href_path(path) if path is not None else None)})
+        return rows
 
     def esco_links(self, iri: str) -> dict:
         """A qualification's or competence's ESCO links, curated apart from suggested: curated

@@ -74,6 +74,8 @@ class SiteInputs:
     jobs: list[StandardJob]  # one per version of a standard, by IRI
     shared_elm: bytes  # the ELM view's lines about resources no standard owns
     works: dict[str, bytes] = field(default_factory=dict)  # work IRI -> its graph, N-Triples
+    changes: bytes = b""  # the changes graph (graph/changes.py), N-Triples
+    versions: list[dict] = field(default_factory=list)  # graphs.json's entries of the versions
 
     @property
     def standards(self) -> list[str]:
@@ -272,13 +274,21 @@ class SiteWriter:
         work_iris = set(names)
         suggestions = suggestions_by_standard(self.root / "reports" / SUGGESTIONS, self.config.base_uri,
                                               lambda iri: owner(iri, work_iris))
+        changes = b"".join(read_dump(self.root, e) for e in entries if e.get("kind") == "changes")
+        # each work's lines of the changes graph: their subjects are below its versions' IRIs
+        changes_of: dict[str, list[bytes]] = {}
+        for line in changes.splitlines(keepends=True):
+            subject = line[1:line.find(b">")].decode("utf-8", "replace")
+            changes_of.setdefault(work_of(subject), []).append(line)
         jobs = []
         for iri, data in sorted(graphs):
             work = work_of(iri)
             jobs.append(StandardJob(iri, data, b"".join(parts[iri]),
                                     suggestions=suggestions.get(work, b""),
-                                    versions=works.get(work, b"") + b"".join(names[work])))
-        return SiteInputs(reference, jobs, b"".join(rest), works)
+                                    versions=works.get(work, b"") + b"".join(names[work]),
+                                    changes=b"".join(changes_of.get(work, []))))
+        return SiteInputs(reference, jobs, b"".join(rest), works, changes,
+                          [e for e in entries if e.get("kind") == "standard"])
 
     def unchanged_standards(self, site: SiteInputs) -> StandardPages:
         """Stage 2, first half: the standards whose pages the previous build has for the same
@@ -362,6 +372,7 @@ class SiteWriter:
                  for lang in self.languages}
         self.redirect_pages(renderer, site)
         self.home(renderer, shared.graph, links_of, cards, downloads, description)
+        self.changes_feed(renderer, site, standards)
         self.downloads_page(renderer, downloads)
         self.void(renderer, description)
         total.pages += renderer.output.pages
@@ -499,6 +510,26 @@ class SiteWriter:
             renderer.render("home.html", "", lang, jsonld, self.i18n[lang]["site"], standards=entries,
                             frameworks=ecf, downloads=downloads[:6],
                             description=shorten(self.i18n[lang]["what_is_standard"]))
+
+    def changes_feed(self, renderer: Renderer, site: SiteInputs, standards: StandardPages) -> None:
+        """changes.atom (feed.py): every version, in the site's first language."""
+        from kutse_rdf.site.feed import FEED_FILE, FeedEntry, atom_feed, version_changes
+
+        lang = self.languages[0]
+        uris = Uris(self.config.base_uri)
+        entries = []
+        for entry in site.versions:
+            iri = uris.standard_of_graph(str(entry.get("graph", "")))
+            if iri is None or str(iri) not in standards.outputs:
+                continue
+            link = Link(*standards.outputs[str(iri)].link[lang])
+            entries.append(FeedEntry(str(iri), link.text, renderer.url(lang, link.path or ""),
+                                     str(entry.get("version") or ""), entry.get("valid_from"),
+                                     entry.get("valid_through")))
+        renderer.write(self.out / FEED_FILE,
+                       atom_feed(entries, version_changes(site.changes), self.i18n[lang], lang,
+                                 renderer.url(lang, ""), build_time()))
+        renderer.output.files += 1
 
     def simple_pages(self, renderer: Renderer) -> None:
         """The validation pages, the search page and the 404 page."""
