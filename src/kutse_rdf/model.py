@@ -148,7 +148,7 @@ class Standard:
     unaccounted: list[Line] = field(default_factory=list)
     warnings: list[Line] = field(default_factory=list)  # non-fatal findings, each with its line
     # extraction debris left out on purpose (bookmark tags, image names, page numbers, logo
-    # texts: the skip list documented in the README's parse section), kept for auditing
+    # texts: the skip list documented in docs/parsing.md), kept for auditing
     skipped: list[Line] = field(default_factory=list)
 
     def competence(self, code: str) -> Competence | None:

@@ -19,7 +19,7 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 ESCO_MODEL = "http://data.europa.eu/esco/model#"
 CIO = "http://data.europa.eu/esco/occupation/82f90e87-de92-4678-adae-61d3e5f7e1e4"
 RISK = "http://data.europa.eu/esco/skill/69cfc5ed-6569-4aca-a4cc-fd782ba51d9c"
-FLOOR = 0.65  # share of curated skill mappings in their competence's top 5 (README, ESCO)
+FLOOR = 0.65  # share of curated skill mappings in their competence's top 5 (docs/esco.md)
 
 
 @pytest.fixture(autouse=True)

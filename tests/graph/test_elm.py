@@ -166,7 +166,7 @@ def test_mdr_reports_only_the_esco_scheme_defect_and_our_estqf_levels(small, esc
         # a scheme starting https://ec.europa.eu/esco/skill/
         (URIRef(S + "competence/B.3.1#learning-outcome"), ELM.relatedESCOSkill, ESCO_SKILL,
          SH.NodeConstraintComponent),
-        # our own EstQF level concepts are not in the QDR list (see README, section elm)
+        # our own EstQF level concepts are not in the QDR list (see docs/elm.md)
         (QUAL, ELM.NQFLevel, estqf7, SH.NodeConstraintComponent),
         (partial, ELM.NQFLevel, estqf7, SH.NodeConstraintComponent)])
     esco = next(r for r in report.objects(None, SH.result)
@@ -306,10 +306,10 @@ def test_seed_mdr_results_are_the_known_ones(seed_elm, mdr):
 
 
 def test_readme_explains_every_mdr_result_of_the_seed(seed_elm, mdr):
-    """The README's table under "Conformance to the EU's SHACL profile" has one row per result."""
+    """The table of docs/elm.md under "Conformance to the EU's SHACL profile" has one row per result."""
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "docs" / "elm.md").read_text(encoding="utf-8")
     section = readme[readme.index("`LOQ-constraints-mdr.ttl` (controlled vocabularies)"):]
     section = section[:section.index("Measured on this machine")]
     rows = sorted((cells[1].strip("` "), cells[2].strip("` ").removeprefix("elm:"))

@@ -1,4 +1,4 @@
-"""A publisher's extra named queries: kutse-rdf.toml's `queries` folder (README "Coverage
+"""A publisher's extra named queries: kutse-rdf.toml's `queries` folder (docs/queries.md "Coverage
 questions", "Your own named queries").
 
 The extra queries are listed and run by name like the shipped ones, go into the build's

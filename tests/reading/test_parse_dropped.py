@@ -1,4 +1,4 @@
-"""Nothing dropped: lines the parser used to take and then lose (the README's "Nothing
+"""Nothing dropped: lines the parser used to take and then lose (docs/parsing.md, "Nothing
 dropped"). Each case is the seed with one change; every line must end in the model, `skipped`
 or `unaccounted`, and the words of every line taken as content must be in the model."""
 from __future__ import annotations

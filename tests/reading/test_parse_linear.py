@@ -4,7 +4,7 @@ regex that backtracks, a string grown line by line, a list scanned per line) is 
 
 The only timing assertions of the suite are these ratios; the bound is generous (16x input
 < 40x CPU time, best of three runs, plus 50 ms for the clock's granularity and the collector)
-and the quadratic code missed it by far (see the README's parse section)."""
+and the quadratic code missed it by far (see docs/parsing.md)."""
 from __future__ import annotations
 
 import time

@@ -153,7 +153,7 @@ class ElmWriter:
 
     def choices(self, std: Standard, node: URIRef, choices: list[CompetenceChoice]) -> None:
         """ELM has no "at least N of" rule: a choice group of B.1 is a note on the qualification
-        (README, "ELM export"); its options are not among the qualification's learning
+        (docs/elm.md); its options are not among the qualification's learning
         outcomes, which ELM reads as all required."""
         for n, choice in enumerate(choices, 1):
             options = "; ".join(

@@ -10,7 +10,7 @@ the competence's), the choice groups of B.1 (on the qualification's, partial qua
 specialisation's), general skills, work parts, sections and authors (on the standard's), and
 the ELM view's own nodes — get hash URIs below that parent (`…/competence/B.3.5#indicator-1`):
 they resolve to the parent's page and its section, and the site needs a folder per page, not
-per part (README, "Design").
+per part (docs/design.md).
 
 A register holds versions of a standard (versions.py). Every version's content is minted below
 its version, `B/standard/{slug}/version/{key}/…` (the methods taking a Standard); the IRIs

@@ -1,7 +1,7 @@
 """Which predicates the named queries can read, so that the build's query store holds only those.
 
 A triple whose predicate no query names cannot change any answer, so the build's reports run on a
-store of the triples the queries can read (README "Scale"), and a rebuild whose changes touch none
+store of the triples the queries can read (docs/performance.md), and a rebuild whose changes touch none
 of them reuses the previous reports. Working the set out needs rdflib to parse every query, a
 noticeable share of a small build, so the set is recorded with a hash of the query texts:
 queries/predicates.json for the shipped library, the build cache's record for the last build.

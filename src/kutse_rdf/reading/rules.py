@@ -2,7 +2,7 @@
 e-CF citations and B.1 competence references. `reading/parser.py` drives them over the document.
 
 The skip list (extraction debris that is left out of the model on purpose, but recorded in
-`Standard.skipped`) is documented in the README's parse section; keep the two in step.
+`Standard.skipped`) is documented in docs/parsing.md; keep the two in step.
 """
 from __future__ import annotations
 

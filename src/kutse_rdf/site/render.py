@@ -87,7 +87,7 @@ def literal_html(value, lang: str) -> markupsafe.Markup:
 
 
 def markup_writers() -> dict:
-    """The templates' functions that write HTML in Python (see README, "How it runs"): values
+    """The templates' functions that write HTML in Python (see docs/site.md, "How it runs"): values
     (`a`, `lit`, `val`), the rows repeated on every resource page, and the big tables."""
     a, lit, val = value_writers()
     return {"a": a, "lit": lit, "val": val, **row_writers(a, lit, val),
