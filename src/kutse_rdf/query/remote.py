@@ -35,14 +35,14 @@ from urllib.parse import urlencode, urlsplit
 import pyoxigraph as ox
 
 from kutse_rdf.errors import DataError, InputError
-from kutse_rdf.graph.namespaces import KUTSE, SKOS
+from kutse_rdf.graph.namespaces import KUTSE, SKOS, XSD
 from kutse_rdf.query.execute import JSON, Result, sorted_lists
 from kutse_rdf.query.formats import LABEL_PREDICATES
 from kutse_rdf.query.named import QueryFile
 from kutse_rdf.query.params import bind_params
 from kutse_rdf.query.store import _NOT_CODE
 
-XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+XSD_BOOLEAN = str(XSD.boolean)
 RESULTS_JSON = "application/sparql-results+json"
 VIRTUOSO_ASK = "__ASK_RETVAL"
 TIMEOUT_S = 120.0  # one request; a library query on a register takes well under a second
