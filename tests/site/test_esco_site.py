@@ -185,6 +185,6 @@ def test_a_standards_suggestions_are_part_of_its_pages_key():
     import hashlib
 
     old = hashlib.sha256(b"d")
-    for part in (plain.iri.encode(), plain.graph, plain.elm):
+    for part in (plain.iri.encode(), plain.graph, plain.elm, plain.versions):
         old.update(len(part).to_bytes(8, "big") + part)
     assert standard_key("d", plain) == old.hexdigest()
