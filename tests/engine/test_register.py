@@ -22,6 +22,7 @@ E = B + "standard/arborist-tase-4-esmane-kutse"
 DCAT = "http://www.w3.org/ns/dcat#"
 DCT = "http://purl.org/dc/terms/"
 SCHEMA = "https://schema.org/"
+KUTSE = "https://w3id.org/kutse-rdf/ontology#"
 DAY = "1700000000"  # 2023-11-14: version 6 is valid, 5 has expired
 
 
@@ -61,8 +62,8 @@ def test_every_version_has_its_own_graph_and_each_work_one(register):
 def test_a_version_graph_holds_its_content_at_version_specific_iris(register):
     v6 = nt(register / "data" / "standards" / "arborist-tase-4" / "version" / "6.nt")
     assert (A + "/version/6", DCAT + "version", "6") in v6
-    assert (A + "/version/6", SCHEMA + "validFrom", "2019-02-20") in v6
-    assert (A + "/version/6", SCHEMA + "validThrough", "2030-12-05") in v6
+    assert (A + "/version/6", KUTSE + "decisionDate", "2019-02-20") in v6
+    assert (A + "/version/6", KUTSE + "validUntil", "2030-12-05") in v6
     assert (A + "/version/6", DCT + "isVersionOf", A) in v6
     assert (A + "/version/6/competence/B.3.4", DCT + "isVersionOf", A + "/competence/B.3.4") in v6
     assert (A + "/version/6/qualification", DCT + "isVersionOf", A + "/qualification") in v6
@@ -73,7 +74,7 @@ def test_a_version_graph_holds_its_content_at_version_specific_iris(register):
     assert all(s.startswith(A + "/version/6") for s in subjects)
     draft = nt(register / "data" / "standards" / "arborist-tase-4" / "version" / "draft.nt")
     assert (A + "/version/draft", DCAT + "version", "draft") in draft
-    assert not {t for t in draft if t[1] in (SCHEMA + "validFrom", SCHEMA + "validThrough")}
+    assert not {t for t in draft if t[1] in (KUTSE + "decisionDate", KUTSE + "validUntil")}
 
 
 def test_the_work_graph_links_the_versions(register):

@@ -21,6 +21,7 @@ from support.stores import fuseki_server, oxigraph_server, virtuoso_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "standards" / "it-juht-tase-7.txt"
+REGISTER = ROOT / "tests" / "fixtures" / "register"  # arborist-tase-4 in versions 5, 6 and a draft
 GRAPH = "https://w3id.org/kutse-rdf/id/graph/"
 STANDARD = "it-juht-tase-7"
 
@@ -50,6 +51,16 @@ def oxigraph_union(tmp_path_factory):
     with oxigraph_server(tmp_path_factory.mktemp("oxigraph-union"),
                          "--union-default-graph") as url:
         yield {"store": f"{url}/store", "query": f"{url}/query", "user": None}
+
+
+@pytest.fixture(scope="module")
+def register_build(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("register") / "build"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14: version 6 is current
+        assert main(["build", "--quiet", "--out", str(out),
+                     *map(str, sorted(REGISTER.glob("*.txt")))]) == 0
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -106,20 +117,28 @@ def answer(capsys, *args: str) -> list:
     return sorted(tuple(q.canonical(t) for t in row) for row in map(tuple, solutions))
 
 
-def params_for(query: q.QueryFile, optional: bool) -> list[str]:
+# the required parameters that are not a standard: a competence of the seed, a day
+OTHER_PARAMS = {"code": "B.3.5", "date": "2026-01-01"}
+
+
+def params_for(query: q.QueryFile, optional: bool, values: dict[str, str]) -> list[str]:
     args = []
     for p in query.params:
         if p.type == "standard" and (p.required or optional):
-            args += ["--param", f"{p.name}={STANDARD}"]
+            args += ["--param", f"{p.name}={values['standard']}"]
+        elif p.required:
+            args += ["--param", f"{p.name}={values[p.name]}"]
     return args
 
 
-def library_answers_agree(store: dict, build: Path, capsys, *options: str) -> None:
+def library_answers_agree(store: dict, build: Path, capsys, *options: str,
+                          values: dict[str, str] | None = None) -> None:
     data = str(build / "data" / "all.trig")
+    values = values or {"standard": STANDARD, **OTHER_PARAMS}
     differ = []
     for name, query in q.library().items():
         for optional in (False, True):
-            args = params_for(query, optional)
+            args = params_for(query, optional, values)
             local = answer(capsys, name, "--data", data, *args)
             remote = answer(capsys, name, "--endpoint", store["query"], *options, *args)
             if local != remote:
@@ -146,6 +165,19 @@ def test_library_queries_agree_on_oxigraph_with_a_union_default_graph(oxigraph_u
     publish(oxigraph_union, seed_build, monkeypatch, capsys)
     assert in_two_graphs(oxigraph_union["query"]) == 0
     library_answers_agree(oxigraph_union, seed_build, capsys)
+
+
+@pytest.mark.server
+def test_a_store_holding_several_versions_answers_for_the_current_ones(
+        tmp_path, register_build, monkeypatch, capsys):
+    """Every version of a standard is published; the queries read the current ones, as `query
+    --data` does (data/current.nt), whether the store's default graph is the union or not."""
+    with oxigraph_server(tmp_path, "--union-default-graph") as url:
+        store = {"store": f"{url}/store", "query": f"{url}/query", "user": None}
+        publish(store, register_build, monkeypatch, capsys)
+        values = {"standard": "arborist-tase-4", "code": "B.3.4", "date": "2020-01-01"}
+        library_answers_agree(store, register_build, capsys, values=values)
+        library_answers_agree(store, register_build, capsys, "--graph-base", GRAPH, values=values)
 
 
 @pytest.mark.server
@@ -248,7 +280,8 @@ def test_queries_are_form_posts_naming_the_builds_graphs_but_elm(capsys):
     kinds = {kind for kind, _ in handler.sent}
     assert kinds == {"application/x-www-form-urlencoded"}  # never application/sparql-query
     # the store's default graph holds no standard: the build's graphs are named
-    ask, listing, run = handler.sent
+    versions, current, ask, listing, run = handler.sent  # which versions are current, first
+    assert "isVersionOf" in versions[1]["query"][0] and "hasCurrentVersion" in current[1]["query"][0]
     assert ask[1]["query"][0].startswith("ASK") and "default-graph-uri" not in ask[1]
     assert "default-graph-uri" not in listing[1]
     assert run[1]["default-graph-uri"] == [GRAPH + "a", GRAPH + "reference"]

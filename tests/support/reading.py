@@ -7,8 +7,9 @@ import re
 from kutse_rdf.reading.parser import STRUCTURE_ROLES, trace
 
 
-# Words of a line that label its content rather than being it ("Inglise keeles IT manager").
-LABEL_WORDS = {"Inglise", "keeles"}
+# Words of a line that label its content rather than being it ("Inglise keeles IT manager";
+# a competence heading's "EKR tase 7" tail, which the model keeps as the competence's level).
+LABEL_WORDS = {"Inglise", "keeles", "EKR"}
 
 
 def round_trip_problems(text: str, name: str = "standard.txt") -> list[str]:

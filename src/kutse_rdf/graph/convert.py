@@ -214,14 +214,11 @@ class _Writer:
                 f"Eeldatud e-CF versioon {self.ecf_version}: dokument ei ütle, millise versiooni "
                 "tähistele see viitab."))
         self.source(scheme, std.line or 1)
-        # the version: its name and validity as the document gives them (its status on a day
-        # and its neighbours are in the work's graph, graph/versions.py)
+        # the version: its name; its validity is kutse:decisionDate through kutse:validUntil
+        # below (its status on a day and its neighbours are in the work's graph,
+        # graph/versions.py)
         self.versioned(scheme)
         self.add(scheme, DCAT.version, Literal(version_key(std)))
-        for prop, value in ((SCHEMA.validFrom, std.decision_date),
-                            (SCHEMA.validThrough, std.valid_until)):
-            if value and _ISO_DATE.match(value):
-                self.add(scheme, prop, Literal(value, datatype=XSD.date))
         for prop, value in ((KUTSE.registerCode, std.register_code),
                             (KUTSE.decisionNumber, std.decision_number),
                             (KUTSE.standardVersion, std.version)):

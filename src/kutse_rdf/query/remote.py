@@ -3,13 +3,16 @@
 `publish` puts each standard, the reference vocabularies, the inferred triples and the ELM view
 in named graphs, no triple in two of them; a store's default graph is empty (Oxigraph, Fuseki
 as they start) or the union of every graph it holds (Virtuoso; Oxigraph with
---union-default-graph, Fuseki with unionDefaultGraph). The local query runs on the union of the
-build's graphs (data/all.nt). So the dataset of the requests is chosen once (Remote.dataset):
-- when the store's default graph holds standards, the store's own default graph: the union,
-  each triple once (the ELM graph in it changes no library answer: the tests compare);
+--union-default-graph, Fuseki with unionDefaultGraph). The local query runs on the current
+versions with the works' graphs and the reference (data/current.nt). So the dataset of the
+requests is chosen once (Remote.dataset):
+- when the store's default graph holds standards and no version but the current ones, the
+  store's own default graph: the union, each triple once (the ELM graph in it changes no
+  library answer: the tests compare);
 - else, or when a graph base is given, one `default-graph-uri` per graph of the store under
-  the graph base, the ELM graph left out. Oxigraph evaluates each pattern once per graph named
-  so: on a register of 500 standards a query then takes a minute, not a second.
+  the graph base, the ELM graph and the other versions' graphs left out (and every graph as a
+  `named-graph-uri` for a query with GRAPH or FROM). Oxigraph evaluates each pattern once per
+  graph named so: on a register of 500 standards a query then takes a minute, not a second.
 
 What stores do differently, handled here:
 - every request is a form POST (application/x-www-form-urlencoded): Virtuoso 7 hangs on a
@@ -35,14 +38,14 @@ from urllib.parse import urlencode, urlsplit
 import pyoxigraph as ox
 
 from kutse_rdf.errors import DataError, InputError
-from kutse_rdf.graph.namespaces import KUTSE, SKOS
+from kutse_rdf.graph.namespaces import DCAT, DCTERMS, KUTSE, SKOS, XSD
 from kutse_rdf.query.execute import JSON, Result, sorted_lists
 from kutse_rdf.query.formats import LABEL_PREDICATES
 from kutse_rdf.query.named import QueryFile
 from kutse_rdf.query.params import bind_params
-from kutse_rdf.query.store import _NOT_CODE
+from kutse_rdf.query.store import _NOT_CODE, needs_named_graphs
 
-XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+XSD_BOOLEAN = str(XSD.boolean)
 RESULTS_JSON = "application/sparql-results+json"
 VIRTUOSO_ASK = "__ASK_RETVAL"
 TIMEOUT_S = 120.0  # one request; a library query on a register takes well under a second
@@ -67,6 +70,7 @@ class Remote:
         self.endpoint, self.graph_base, self.skip = endpoint, graph_base, set(skip)
         self.timeout_s, self.named = timeout_s, named
         self._dataset: list[str] | None = None
+        self._named: list[str] = []  # every graph under the graph base (GRAPH reads them)
 
     def post(self, text: str, accept: str, dataset: bool = True) -> tuple[bytes, str]:
         """(body, content type) of the store's answer to a query, sent as a form POST with the
@@ -74,6 +78,9 @@ class Remote:
         fields = [("query", text)]
         if dataset:
             fields += [("default-graph-uri", g) for g in self.dataset()]
+            if self._dataset and needs_named_graphs(text):
+                # naming a default graph leaves no named graph unless they are named too
+                fields += [("named-graph-uri", g) for g in self._named]
         request = urllib.request.Request(
             self.endpoint, data=urlencode(fields).encode("ascii"), method="POST",
             headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
@@ -105,10 +112,13 @@ class Remote:
 
     def dataset(self) -> list[str]:
         """The graphs every request names as its default graph: none when the store's own
-        default graph holds the standards, else those under the graph base less the skipped
-        (ELM)."""
+        default graph holds the standards and no version other than the current ones, else
+        those under the graph base less the skipped (ELM) and the other versions' graphs (the
+        local default graph, data/current.nt, holds the current versions only)."""
         if self._dataset is None:
-            if not self.named and self.ask(f"ASK {{ ?s a <{KUTSE.OccupationalStandard}> }}"):
+            stale = self.stale_versions()
+            if not self.named and not stale and \
+                    self.ask(f"ASK {{ ?s a <{KUTSE.OccupationalStandard}> }}"):
                 self._dataset = []
                 return self._dataset
             graphs = self.graphs("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
@@ -116,12 +126,24 @@ class Remote:
                 base = self.graph_base.replace("\\", "\\\\").replace('"', '\\"')
                 graphs = self.graphs("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
                                      f'FILTER(STRSTARTS(STR(?g), "{base}")) }}')
-            self._dataset = graphs
+            self._named = graphs
+            self._dataset = [g for g in graphs if g not in stale]
             if not self._dataset:
                 raise DataError(f"{self.endpoint}: the store holds no graph under "
                                 f"{self.graph_base} (publish the build first, or give "
                                 "--graph-base)")
         return self._dataset
+
+    def stale_versions(self) -> set[str]:
+        """The graphs of the standards' versions that are not their work's current version."""
+        versions = self.select(
+            f"SELECT DISTINCT ?g ?v WHERE {{ GRAPH ?g {{ ?v a <{KUTSE.OccupationalStandard}> ; "
+            f"<{DCTERMS.isVersionOf}> ?w }} }}", dataset=False)
+        current = self.select(f"SELECT DISTINCT ?v WHERE {{ GRAPH ?g {{ ?w "
+                              f"<{DCAT.hasCurrentVersion}> ?v }} }}", dataset=False)
+        now = {r["v"]["value"] for r in current.get("results", {}).get("bindings", []) if "v" in r}
+        return {r["g"]["value"] for r in versions.get("results", {}).get("bindings", [])
+                if "g" in r and "v" in r and r["v"]["value"] not in now}
 
     def graphs(self, text: str) -> list[str]:
         """The graph names under the graph base (less the skipped) a listing query gives."""

@@ -244,8 +244,8 @@ class Views:
                 continue
             status = self.text(version, SCHEMA.creativeWorkStatus)
             rows.append({"link": self.link(version), "key": key.text,
-                         "valid_from": self.text(version, SCHEMA.validFrom),
-                         "valid_through": self.text(version, SCHEMA.validThrough),
+                         "valid_from": self.text(version, K.decisionDate),
+                         "valid_through": self.text(version, K.validUntil),
                          "status": status.text if status else None,
                          "current": version in current, "this": version == iri})
         return sorted(rows, key=lambda r: version_order(r["key"]), reverse=True)

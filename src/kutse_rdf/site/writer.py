@@ -35,7 +35,7 @@ import pyoxigraph as ox
 
 from kutse_rdf.config import Config
 from kutse_rdf.graph.convert import build_time
-from kutse_rdf.graph.namespaces import DCAT, ECF_SCHEMES, ESCO_ROOT, SCHEMA
+from kutse_rdf.graph.namespaces import DCAT, ECF_SCHEMES, ESCO_ROOT, KUTSE
 from kutse_rdf.graph.uris import Uris
 from kutse_rdf.resources import resource_dir
 from kutse_rdf.site.esco import SUGGESTIONS, suggestions_by_standard
@@ -91,7 +91,7 @@ class SiteInputs:
 
 HAS_VERSION = str(DCAT.hasVersion).encode()
 HAS_CURRENT = str(DCAT.hasCurrentVersion).encode()
-_VERSION_NAMES = tuple(str(p).encode() for p in (DCAT.version, SCHEMA.validFrom, SCHEMA.validThrough))
+_VERSION_NAMES = tuple(str(p).encode() for p in (DCAT.version, KUTSE.decisionDate, KUTSE.validUntil))
 
 
 def links(nt: bytes, predicate: bytes) -> list[tuple[str, str]]:
