@@ -72,8 +72,9 @@ def download_files(root: Path, out: Path, settings: dict) -> list[dict]:
 class TripleCounts:
     """Statements in each RDF dump of data/, without parsing one: graphs.json has each named
     graph's; an N-Triples file has one per line; a Turtle or JSON-LD dump holds what the
-    N-Triples file of the same name holds; all.trig holds the standards' versions', works',
-    changes, reference and inferred graphs (engine/dumps.py): every graph but the ELM view's. None where none of these tells."""
+    N-Triples file of the same name holds; all.trig holds every graph but the ELM view: the
+    standards' versions', works', changes, reference and inferred graphs (engine/dumps.py).
+    None where none of these tells."""
 
     def __init__(self, data: Path):
         self.data = data

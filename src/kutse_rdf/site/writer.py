@@ -438,7 +438,7 @@ class SiteWriter:
                     up = "../" * (tree + source).count("/")
                     href = up + tree + SiteGraph.href_path(target)
                     renderer.write(self.out / tree / source / "index.html", template.render(
-                        lang=lang, t=self.i18n[lang], href=href, target=target, up=up,
+                        lang=lang, t=self.i18n[lang], href=href, target=target,
                         canonical=renderer.url(lang, target),
                         description=shorten(f"{self.i18n[lang]['redirect_text']} {target}")))
 
