@@ -225,8 +225,10 @@ def test_site_version_pages_list_the_versions_and_old_iris_redirect(register):
              "../../../coverage/standard/arborist-tase-4/version/6/index.html")):
         html = (site / path / "index.html").read_text()
         assert f'<meta http-equiv="refresh" content="0; url={target}">' in html, path
-        assert f'<link rel="canonical" href="{target}">' in html
         assert (site / path / target).resolve().is_file(), path
+        # the canonical URL: the target's, under the base URI, as every page's
+        folder = (site / path / target).resolve().parent.relative_to(site.resolve()).as_posix()
+        assert f'<link rel="canonical" href="{B}{folder}/">' in html, path
     # the home page lists each work once, by its current version
     home = (site / "index.html").read_text()
     assert "standard/arborist-tase-4/version/6/index.html" in home

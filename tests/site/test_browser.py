@@ -159,7 +159,7 @@ def test_search_shows_the_matching_indicator_with_the_words_marked(page, server)
     # line 329: "Uuendab ja kaasajastab infoturvastrateegiad ..." (an indicator of B.3.18)
     page.goto(server + "search/index.html?q=kaasajastab+infoturva")
     hits = results(page)
-    assert [h[0] for h in hits] == ["../standard/it-juht-tase-7/competence/B.3.18/index.html"]
+    assert [h[0] for h in hits] == ["../standard/it-juht-tase-7/version/draft/competence/B.3.18/index.html"]
     page.wait_for_selector("#search-results .snippet")
     snippet = page.inner_text("#search-results .snippet")
     assert snippet.startswith("Uuendab ja kaasajastab infoturvastrateegiad")
@@ -178,7 +178,7 @@ def test_search_gives_a_standard_and_its_qualification_as_one_result(page, serve
     page.goto(server + "en/search/index.html?q=IT-juht")
     hits = results(page)
     titled = [h for h in hits if h[1] == "IT-juht, tase 7"]
-    assert [h[0] for h in titled] == ["../../en/standard/it-juht-tase-7/index.html"]
+    assert [h[0] for h in titled] == ["../../en/standard/it-juht-tase-7/version/draft/index.html"]
     also = page.eval_on_selector_all("#search-results > li:first-child .about a", "els => els.map(a => a.textContent)")
     assert also == ["Qualification"]
     # no result is titled by an IRI, and every result is counted

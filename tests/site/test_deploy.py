@@ -21,7 +21,7 @@ import pyoxigraph as ox
 import pytest
 
 from support.serve import serving
-from support.site import ROOT, build_seed
+from support.site import BASE, ROOT, build_seed
 
 pytestmark = pytest.mark.server
 
@@ -29,7 +29,8 @@ DEPLOY = ROOT / "deploy"
 NGINX = "/usr/sbin/nginx"
 APACHE = "/usr/sbin/apache2"
 APACHE_MODULES = Path("/usr/lib/apache2/modules")
-RESOURCE = "/standard/it-juht-tase-7/competence/B.3.5"
+RESOURCE = "/standard/it-juht-tase-7/version/draft/competence/B.3.5"  # the seed is a draft
+LATEST = "/standard/it-juht-tase-7/competence/B.3.5"  # version-independent: a redirect page
 
 # (Accept header or None for none sent, the representation all three servers choose)
 SAME_EVERYWHERE = [
@@ -265,8 +266,24 @@ def test_other_paths_are_plain_files(server, build):
     status, headers, body = ask(port, "/.well-known/void", None)
     assert status == 200 and headers["Content-Type"].startswith("text/turtle"), name
     assert len(list(ox.parse(body, format=ox.RdfFormat.TURTLE))) > 10
-    status, _, _ = ask(port, "/standard/it-juht-tase-7/competence/B.3.99", "text/turtle")
+    status, _, _ = ask(port, RESOURCE.replace("B.3.5", "B.3.99"), "text/turtle")
     assert status == 404, name
+
+
+@pytest.mark.parametrize("accept", [None, "text/turtle", "application/ld+json"])
+def test_a_version_independent_iri_is_its_redirect_page(server, build, accept):
+    """The version-independent IRI has no data files on the site, so no server negotiates it:
+    every one sends it to its folder as any other folder, whose page sends the reader on to the
+    current version's page (its canonical URL)."""
+    name, port = server
+    status, headers, _ = ask(port, LATEST, accept)
+    assert status == 301 and urlparse(headers["Location"]).path == LATEST + "/", (name, accept)
+    assert "Accept" not in headers.get("Vary", ""), name
+    status, headers, body = ask(port, LATEST + "/", accept)
+    assert status == 200 and headers["Content-Type"].startswith("text/html"), (name, accept)
+    assert body == (build / "site" / LATEST.strip("/") / "index.html").read_bytes()
+    assert b'http-equiv="refresh"' in body
+    assert f'rel="canonical" href="{BASE.rstrip("/")}{RESOURCE}/"'.encode() in body
 
 
 def test_head_redirects_as_get(server):

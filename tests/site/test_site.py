@@ -575,8 +575,9 @@ def test_void_dcat(seed):
     # each named graph a subset: its triple count (graphs.json's, as parsed) and its dump
     sd_name = rdflib.URIRef("http://www.w3.org/ns/sparql-service-description#name")
     subsets = {str(g.value(s, sd_name)): s for s in g.objects(dataset, void.subset)}
-    assert set(subsets) == {BASE + "graph/it-juht-tase-7", BASE + "graph/reference",
-                            BASE + "graph/inferred", BASE + "graph/elm"}
+    # the seed's one version (a draft), its work's graph (versions, current one), the rest
+    assert set(subsets) == {BASE + "graph/it-juht-tase-7/version/draft", BASE + "graph/it-juht-tase-7",
+                            BASE + "graph/reference", BASE + "graph/inferred", BASE + "graph/elm"}
     for subset in subsets.values():
         dump = seed / str(g.value(subset, void.dataDump)).removeprefix(BASE)
         parsed = len(rdflib.Graph().parse(dump, format="nt"))
@@ -592,27 +593,51 @@ def page_url(seed: Path, page: Path, base: str = BASE) -> str:
     return base + ("" if folder == "." else folder + "/")
 
 
+def redirect_target(seed: Path, page: Path, base: str = BASE) -> str | None:
+    """The URL under the base URI of the page a version-independent IRI's page sends the reader
+    to (its meta refresh), None for any other page."""
+    found = re.search(r'<meta http-equiv="refresh" content="0; url=([^"]+)">',
+                      page.read_text(encoding="utf-8"))
+    if found is None:
+        return None
+    target = (page.parent / unquote(found.group(1))).resolve()
+    assert target.is_file() and target.name == "index.html", (page, found.group(1))
+    return page_url(seed.resolve(), target, base)
+
+
 def test_every_page_head(seed):
     """Every page: one <title>, a meta description of at most 160 characters, a canonical URL
     and hreflang links to every language's page (itself included) and x-default, all absolute
-    under the base URI, and the favicon."""
+    under the base URI, and the favicon. A version-independent IRI's page (it sends the reader
+    to the current version's) is not indexed: its canonical URL is its target's, and it has no
+    hreflang links (they would name pages that are not canonical) and no favicon (the browser
+    leaves it at once)."""
     pages = [p for p in html_pages(seed) if p.name == "index.html"]
     descriptions = {}
+    redirects = 0
     for page in pages:
         parsed = parse_page(page)
         url = page_url(seed, page)
         assert len(parsed.titles) == 1 and parsed.titles[0].strip(), page
         description = parsed.meta.get("description", "")
         assert 0 < len(description) <= 160 and "\n" not in description, page
-        descriptions[url] = description
         links = {(rel, hreflang): href for rel, href, hreflang in parsed.rels}
+        target = redirect_target(seed, page)
+        if target is not None:
+            redirects += 1
+            assert links[("canonical", None)] == target != url, page
+            assert parsed.meta["robots"] == "noindex" and not jsonld_blocks(parsed), page
+            assert not [k for k in links if k[1]] and ("icon", None) not in links, page
+            continue
+        descriptions[url] = description
         assert links[("canonical", None)] == url
+        icon = links[("icon", None)]
+        assert (page.parent / icon).resolve() == (seed / "assets" / "favicon.svg").resolve()
         tree_path = url.removeprefix(BASE).removeprefix("en/")
         et, en = BASE + tree_path, BASE + "en/" + tree_path
         assert {k: v for k, v in links.items() if k[1]} == {
             ("alternate", "et"): et, ("alternate", "en"): en, ("alternate", "x-default"): et}
-        icon = links[("icon", None)]
-        assert (page.parent / icon).resolve() == (seed / "assets" / "favicon.svg").resolve()
+    assert redirects > 50  # the seed's resources' version-independent IRIs, in both languages
     svg = (seed / "assets" / "favicon.svg").read_text(encoding="utf-8")
     assert svg.startswith("<svg") and 'viewBox="0 0 32 32"' in svg
     # the resource pages' descriptions are their own: no two the same in one language
@@ -626,14 +651,14 @@ def test_descriptions_come_from_the_pages_own_text(seed):
 
     # B.3.5's first indicator (source line 199: "Jälgib ja omab ülevaadet IT valdkonna
     # arengutrendidest ...")
-    competence = description("standard/it-juht-tase-7/competence/B.3.5")
+    competence = description("standard/it-juht-tase-7/version/draft/competence/B.3.5")
     assert competence.startswith("Kompetents: B.3.5 Tehnoloogia arengu jälgimine ja innovatsioon. "
                                  "Jälgib ja omab ülevaadet IT valdkonna arengutrendidest")
     assert competence.endswith("…")
     # the standard's job description (A.1, source line 24)
-    assert description("standard/it-juht-tase-7").startswith(
+    assert description("standard/it-juht-tase-7/version/draft").startswith(
         "Kutsestandard: IT-juht, tase 7. IT-juhi töö eesmärgiks on")
-    assert description("en/standard/it-juht-tase-7").startswith(
+    assert description("en/standard/it-juht-tase-7/version/draft").startswith(
         "Occupational standard: IT-juht, tase 7. IT-juhi töö eesmärgiks on")
     # the ontology's dct:description
     assert "Klassid ja omadused" in description("ontology")
@@ -680,7 +705,8 @@ def test_every_absolute_url_follows_the_base_uri(tmp_path, seed_path):
         for rel, href, _ in parse_page(page).rels:
             if rel in ("canonical", "alternate") and href.startswith("http"):
                 assert href.startswith(base + ("en/" if "en/" in href else "")), (page, href)
-        assert ("canonical", page_url(site, page, base), None) in parse_page(page).rels
+        canonical = redirect_target(site, page, base) or page_url(site, page, base)
+        assert ("canonical", canonical, None) in parse_page(page).rels
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locs = [e.text for e in ET.parse(site / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
     assert locs and all(loc.startswith(base) for loc in locs)

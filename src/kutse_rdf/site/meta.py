@@ -72,8 +72,9 @@ def download_files(root: Path, out: Path, settings: dict) -> list[dict]:
 class TripleCounts:
     """Statements in each RDF dump of data/, without parsing one: graphs.json has each named
     graph's; an N-Triples file has one per line; a Turtle or JSON-LD dump holds what the
-    N-Triples file of the same name holds; all.trig holds the standards', reference and inferred
-    graphs (engine/dumps.py). None where none of these tells."""
+    N-Triples file of the same name holds; all.trig holds every graph but the ELM view: the
+    standards' versions', works', changes, reference and inferred graphs (engine/dumps.py).
+    None where none of these tells."""
 
     def __init__(self, data: Path):
         self.data = data
@@ -86,7 +87,7 @@ class TripleCounts:
         for entry in entries if isinstance(entries, list) else []:
             if isinstance(entry, dict) and isinstance(entry.get("triples"), int):
                 self.manifest[data / str(entry.get("file"))] = entry["triples"]
-                if entry.get("kind") in ("standard", "changes", "reference", "inferred"):
+                if entry.get("kind") in ("standard", "work", "changes", "reference", "inferred"):
                     self.quads += entry["triples"]
 
     def of(self, file: Path) -> int | None:

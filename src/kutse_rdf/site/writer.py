@@ -438,7 +438,9 @@ class SiteWriter:
                     up = "../" * (tree + source).count("/")
                     href = up + tree + SiteGraph.href_path(target)
                     renderer.write(self.out / tree / source / "index.html", template.render(
-                        lang=lang, t=self.i18n[lang], href=href, target=target))
+                        lang=lang, t=self.i18n[lang], href=href, target=target,
+                        canonical=renderer.url(lang, target),
+                        description=shorten(f"{self.i18n[lang]['redirect_text']} {target}")))
 
     def coverage_index(self, renderer: Renderer, links_of: dict[str, list[Link]]) -> None:
         folder = self.root / "reports" / "queries"
