@@ -4,7 +4,7 @@ each library query on the largest corpus, and the naive pipeline on the same dat
 
     python benchmarks/run.py [--sizes 1 50 500] [--naive-sizes 50 500] [--naive-cap 600]
                              [--cold-runs 1] [--disk-limit 60] [--disk-patience 180]
-                             [--docx] [--register] [--out docs/benchmarks.md]
+                             [--docx] [--register] [--no-stages] [--out docs/benchmarks.md]
 
 With --docx every standard is first saved as a Word document laid out like the register's
 originals (tests/support/wordml.py, python-docx from the test extras) and the same runs read
@@ -362,6 +362,8 @@ def main() -> None:
                         help="seconds to wait for that at most; the cost is reported either way")
     parser.add_argument("--docx", action="store_true",
                         help="read every standard from a DOCX made from its text")
+    parser.add_argument("--no-stages", action="store_true",
+                        help="leave out the per-stage timing in one process (a second whole run)")
     parser.add_argument("--register", action="store_true",
                         help="each corpus a register with history: N standards in 1-4 versions")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
@@ -421,9 +423,10 @@ def main() -> None:
                         [sys.executable, "-m", "kutse_rdf", "diff", str(previous), str(new)])
                     rows.append((f"`kutse-rdf diff` of two versions ({previous.name}, {new.name}; "
                                  "Python start-up included)", wall_diff, rss_diff, code, 0.0))
-            times = stage_times(files, work / f"stages-{n}")
-            stage_rows.append((n, times))
-            if n in args.naive_sizes:
+            times = {} if args.no_stages else stage_times(files, work / f"stages-{n}")
+            if times:
+                stage_rows.append((n, times))
+            if n in args.naive_sizes and times:
                 naive, total, stopped = run_naive(files, args.naive_cap)
                 ours = sum(times[k] for k in ("parse", "convert", "reason", "validate", "dumps"))
                 naive_rows.append((n, naive, total, stopped, ours))
