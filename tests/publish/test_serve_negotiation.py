@@ -3,13 +3,11 @@ representation the Accept header prefers (the page, index.ttl or index.jsonld), 
 and a Link header; 406 only when the header accepts none of them. A real server on 127.0.0.1."""
 from __future__ import annotations
 
-import http.client
-
 import pyoxigraph as ox
 import pytest
+from support.serve import ask, make_build, serving
 
 from kutse_rdf.publish.serve import negotiate
-from support.serve import make_build, serving
 
 pytestmark = pytest.mark.server
 
@@ -35,13 +33,7 @@ def server(tmp_path_factory):
 
 
 def request(server, path: str, accept: str | None, method: str = "GET"):
-    connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
-    try:
-        connection.request(method, path, headers={"Accept": accept} if accept is not None else {})
-        response = connection.getresponse()
-        return response.status, response.headers, response.read()
-    finally:
-        connection.close()
+    return ask(server.server_address[1], path, accept, method)
 
 
 @pytest.mark.parametrize("accept, location", [

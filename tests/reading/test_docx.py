@@ -14,12 +14,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from support.reading import one_line
+from support.wordml import NS, Numbering, docx_from_text, para, run, table, write_docx
 
 from kutse_rdf.errors import InputError
 from kutse_rdf.reading import docx as reader
 from kutse_rdf.reading.parser import parse_file
-
-from support.wordml import NS, Numbering, docx_from_text, para, run, table, write_docx
 
 SEED = Path(__file__).resolve().parents[2] / "standards" / "it-juht-tase-7.txt"
 
@@ -54,13 +54,6 @@ def lines_of(path: Path) -> list[str]:
 def cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "kutse_rdf", *args],
                           capture_output=True, text=True, timeout=120)
-
-
-def one_line(proc: subprocess.CompletedProcess) -> str:
-    assert "Traceback" not in proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
-    return lines[0]
 
 
 # --- the shipped standard as a DOCX ---------------------------------------------------------

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.reading import one_line
 
 from kutse_rdf.errors import DataError, InputError
 from kutse_rdf.reading.parser import parse_file
@@ -25,13 +26,6 @@ ESTONIAN_ONLY = "KUTSESTANDARD\nKülmutaja, tase 3\n\nTöö õues ja ööl.\n"
 def cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "kutse_rdf", "parse", *args],
                           capture_output=True, text=True, timeout=120)
-
-
-def one_line(proc: subprocess.CompletedProcess) -> str:
-    assert "Traceback" not in proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
-    return lines[0]
 
 
 def test_empty_file():

@@ -7,7 +7,6 @@ skips its tests and says so (scripts/test installs both where it can)."""
 from __future__ import annotations
 
 import contextlib
-import http.client
 import os
 import shutil
 import socket
@@ -19,8 +18,7 @@ from urllib.parse import urlparse
 
 import pyoxigraph as ox
 import pytest
-
-from support.serve import serving
+from support.serve import ask, serving
 from support.site import BASE, ROOT, build_seed
 
 pytestmark = pytest.mark.server
@@ -63,16 +61,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def ask(port: int, path: str, accept: str | None, method: str = "GET"):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        connection.request(method, path, headers={"Accept": accept} if accept is not None else {})
-        response = connection.getresponse()
-        return response.status, response.headers, response.read()
-    finally:
-        connection.close()
 
 
 def wait_for(port: int, process: subprocess.Popen, log: Path) -> None:

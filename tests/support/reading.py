@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 
 from kutse_rdf.reading.parser import STRUCTURE_ROLES, trace
-
 
 # Words of a line that label its content rather than being it ("Inglise keeles IT manager";
 # a competence heading's "EKR tase 7" tail, which the model keeps as the competence's level).
@@ -32,3 +32,11 @@ def round_trip_problems(text: str, name: str = "standard.txt") -> list[str]:
             if word not in LABEL_WORDS and word not in dump:
                 problems.append(f"line {no}: {word!r} is missing from the model")
     return problems
+
+
+def one_line(proc: subprocess.CompletedProcess) -> str:
+    """The one line a bad input gets on stderr (never a traceback)."""
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    return lines[0]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
 import shutil
 import threading
 from pathlib import Path
@@ -36,3 +37,14 @@ def serving(build: Path, **limits):
         srv.shutdown()
         srv.server_close()
         thread.join(5)
+
+
+def ask(port: int, path: str, accept: str | None, method: str = "GET"):
+    """One request to a server on 127.0.0.1: (status, headers, body)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(method, path, headers={"Accept": accept} if accept is not None else {})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
