@@ -157,7 +157,8 @@ def test_excel_csv_has_labels_bom_and_semicolons(built, capsys):
     first = dict(zip(header, rows[1]))
     assert first["standardLabel"] == "IT-juht, tase 7"
     assert first["competenceLabel"] == "Infosüsteemi ja äristrateegia kooskõlastamine"
-    assert first["groupLabel"] == "kutse:mandatory"  # no skos:prefLabel: the prefixed name
+    # no skos:prefLabel: the ontology individual's rdfs:label (ontology/kutse.ttl)
+    assert first["groupLabel"] == "kohustuslik"
 
 
 def test_label_language_and_tsv(built, capsys):

@@ -19,14 +19,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_graph_arguments(parser)
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                         help="a query parameter (repeatable); --list shows each query's")
-    parser.add_argument("--format", choices=("table", "csv", "tsv", "excel-csv", "json", "md"),
+    parser.add_argument("--format",
+                        choices=("table", "csv", "tsv", "excel-csv", "xlsx", "json", "md"),
                         default="table",
                         help="table (labels, for reading); csv, tsv, excel-csv (UTF-8 with a "
-                             "byte-order mark and ';', for Excel): a label column beside each "
-                             "IRI column; json (W3C SPARQL results); md (Markdown table); "
-                             "default table")
+                             "byte-order mark and ';', for Excel), xlsx (an Excel workbook, "
+                             "redirect it to a file): a label column beside each IRI column; "
+                             "json (W3C SPARQL results); md (Markdown table); default table")
     parser.add_argument("--lang", choices=("et", "en"), default="et",
-                        help="language of the label columns of csv / tsv / excel-csv "
+                        help="language of the label columns of csv / tsv / excel-csv / xlsx "
                              "(default et)")
     parser.add_argument("--data", metavar="FILE",
                         help="query a build's dump (e.g. build/data/all.trig) instead of "
@@ -69,6 +70,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         chosen = q.find_query(args.query, extra)
     q.check_syntax(chosen)
+    if args.format == "xlsx" and sys.stdout.isatty():  # before the query: it may take a while
+        raise InputError("--format xlsx writes a binary workbook: redirect it to a file "
+                         "(kutse-rdf query … --format xlsx > answer.xlsx)")
     params = q.parse_params(args.param)
     if args.endpoint:
         if args.as_of or args.version:
@@ -92,11 +96,30 @@ def run(args: argparse.Namespace) -> int:
         store = store_from_inputs(args, q.needs_named_graphs(chosen.text), as_of, versions)
     # the answer kept as JSON when JSON is printed (no second writing), else as TSV
     result = q.run(store, chosen, params, keep=q.JSON if args.format == "json" else q.TSV)
-    text = q.render(result, args.format, store, args.lang)
-    sys.stdout.flush()
-    sys.stdout.buffer.write(text.encode("utf-8"))  # UTF-8 whatever the locale (excel-csv's BOM)
-    sys.stdout.buffer.flush()
+    write_answer(result, args, chosen, store)
     return 0
+
+
+def write_answer(result, args: argparse.Namespace, chosen, store) -> None:
+    """The answer on stdout in --format: text as UTF-8 whatever the locale (excel-csv's BOM),
+    xlsx as the workbook's bytes."""
+    from kutse_rdf import query as q
+
+    if args.format == "xlsx":
+        if result.triples is not None:
+            raise InputError("--format xlsx is for SELECT and ASK answers; a CONSTRUCT or "
+                             "DESCRIBE answer is triples (any other --format prints N-Triples)")
+        try:
+            sheet = "answer" if args.execute is not None else chosen.name
+            data = q.to_xlsx(result, store, args.lang, sheet)
+        except q.TooLarge as exc:
+            raise InputError(f"the answer does not fit an Excel worksheet: {exc} "
+                             "(--format csv holds it)") from None
+    else:
+        data = q.render(result, args.format, store, args.lang).encode("utf-8")
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def run_remote(args: argparse.Namespace, chosen, params: dict[str, str]) -> int:
@@ -116,10 +139,7 @@ def run_remote(args: argparse.Namespace, chosen, params: dict[str, str]) -> int:
     remote = Remote(args.endpoint, base, skip=(base + elm,), named=bool(args.graph_base))
     result = remote.run(chosen, params)
     labels = remote.labels(result) if result.variables and args.format != "json" else None
-    text = q.render(result, args.format, labels, args.lang)
-    sys.stdout.flush()
-    sys.stdout.buffer.write(text.encode("utf-8"))
-    sys.stdout.buffer.flush()
+    write_answer(result, args, chosen, labels)
     return 0
 
 

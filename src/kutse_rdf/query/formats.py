@@ -1,5 +1,6 @@
 """How an answer is printed: W3C SPARQL results JSON, labelled CSV / TSV / excel-csv
-(tables.py), a readable table, Markdown, and N-Triples for CONSTRUCT / DESCRIBE.
+(tables.py) and an Excel workbook (xlsx.py), a readable table, Markdown, and N-Triples for
+CONSTRUCT / DESCRIBE.
 
 JSON is written by Oxigraph from the answer it kept (execute.Result), byte for byte the build's
 NAME.json; the labelled CSV is byte for byte its NAME.csv. The table and Markdown are for
@@ -18,6 +19,7 @@ import pyoxigraph as ox
 from kutse_rdf.graph.namespaces import DCTERMS, RDFS, SCHEMA, SKOS, prefixes
 from kutse_rdf.query.execute import JSON, TSV, Result
 from kutse_rdf.query.tables import DIALECTS, labelled_answer, plain, write_table
+from kutse_rdf.query.xlsx import workbook
 
 # Predicates that give a readable name for an IRI in table output, best first.
 LABEL_PREDICATES = tuple(str(p) for p in (SKOS.notation, SKOS.prefLabel, RDFS.label,
@@ -131,6 +133,20 @@ def to_labelled(result: Result, store: ox.Store, dialect: str = "csv", lang: str
     columns, rows = labelled_answer(result.variables, result.serialize(TSV),
                                     result.serialize(ox.QueryResultsFormat.CSV), store, lang)
     return write_table(columns, rows, dialect).decode("utf-8")
+
+
+def to_xlsx(result: Result, store: ox.Store, lang: str = "et", name: str = "answer") -> bytes:
+    """A SELECT answer as an Excel workbook (xlsx.py) with excel-csv's columns: a label column in
+    `lang` beside each IRI column, numbers as numbers; an ASK answer as one boolean cell. Raises
+    xlsx.TooLarge when a worksheet cannot hold it, ValueError for CONSTRUCT / DESCRIBE."""
+    if result.triples is not None:
+        raise ValueError("a CONSTRUCT or DESCRIBE answer is triples, not a table")
+    if result.boolean is not None:
+        return workbook(["boolean"], [[result.boolean]], name)
+    columns, rows = labelled_answer(result.variables, result.serialize(TSV),
+                                    result.serialize(ox.QueryResultsFormat.CSV), store, lang,
+                                    typed=True)
+    return workbook(columns, rows, name)
 
 
 def render(result: Result, fmt: str, store: ox.Store, lang: str = "et") -> str:

@@ -3,10 +3,12 @@ order, lists inside a cell in a stable order, and the CSV dialects (csv, tsv, ex
 
 A label column is named VARLabel and placed right after VAR, unless the query already answers
 a VARLabel of its own. The label is the term's skos:prefLabel in the chosen language, else in
-the other, else any, else its skos:notation, else the IRI as a prefixed name (kutse:mandatory).
-Only these two predicates: the build's query store keeps them (predicates.LABEL_PREDICATES_READ),
-and not rdfs:label, the text of every indicator and knowledge item, whose edits would otherwise
-make the build run its reports again.
+the other, else any, else its skos:notation; for the ontology's named individuals (the
+competence groups: kutse:mandatory is "kohustuslik" / "mandatory") their rdfs:label in
+ontology/kutse.ttl; else the IRI as a prefixed name (kutse:qualifiesFor). Only these two
+predicates from the store: the build's query store keeps them
+(predicates.LABEL_PREDICATES_READ), and not rdfs:label, the text of every indicator and
+knowledge item, whose edits would otherwise make the build run its reports again.
 
 excel-csv is the dialect Excel opens by double-click in a European locale: UTF-8 with a
 byte-order mark (else Excel reads the letters õ ä ö ü š ž as Windows-1252) and `;` between
@@ -15,20 +17,32 @@ cells (a `,` is the decimal separator there).
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import math
 import re
 from typing import Any, Iterable
 
 import pyoxigraph as ox
 
-from kutse_rdf.graph.namespaces import PREFIXES, SKOS
+from kutse_rdf.graph.namespaces import OWL, PREFIXES, RDF, RDFS, SKOS, XSD
+from kutse_rdf.resources import resource_dir
 
 LANGUAGES = ("et", "en")
 LIST_SEPARATOR = ", "  # what a library query's GROUP_CONCAT puts between the items of a list
 DIALECTS = ("csv", "tsv", "excel-csv")
 _PREF_LABEL = ox.NamedNode(str(SKOS.prefLabel))
 _NOTATION = ox.NamedNode(str(SKOS.notation))
+_TYPE, _INDIVIDUAL, _RDFS_LABEL = str(RDF.type), str(OWL.NamedIndividual), str(RDFS.label)
 _DIGITS = re.compile(r"(\d+)")
+# SPARQL TSV writes integers, decimals and booleans bare (Turtle's short forms), other typed
+# literals as "…"^^<type>
+_TSV_INTEGER = re.compile(r"[+-]?\d+")
+_TSV_DECIMAL = re.compile(r"[+-]?\d*\.\d+(?:[eE][+-]?\d+)?|[+-]?\d+[eE][+-]?\d+")
+_TSV_TYPED = re.compile(r'".*"\^\^<%s([A-Za-z]+)>' % re.escape(str(XSD)), re.DOTALL)
+_INTEGER_TYPES = frozenset({"integer", "int", "long", "short", "byte", "nonNegativeInteger",
+                            "positiveInteger", "nonPositiveInteger", "negativeInteger",
+                            "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"})
 
 
 def natural_key(text: str) -> tuple:
@@ -72,7 +86,28 @@ def label(store: ox.Store, node: ox.NamedNode, lang: str = "et",
     for quad in store.quads_for_pattern(node, _NOTATION, None, ox.DefaultGraph()):
         if isinstance(quad.object, ox.Literal):
             return quad.object.value
+    own = individual_labels().get(node.value)
+    if own:
+        return next((own[x] for x in [lang, *other] if x in own), next(iter(own.values())))
     return compact(node.value)
+
+
+@functools.lru_cache(maxsize=1)
+def individual_labels() -> dict[str, dict[str, str]]:
+    """{IRI: {language: rdfs:label}} of the ontology's named individuals (ontology/kutse.ttl:
+    the competence groups kutse:mandatory …). Read from the file, not the store: the build's
+    query store keeps no rdfs:label (see the module's docstring), and a store behind --endpoint
+    may not hold the ontology at all."""
+    path = resource_dir("ontology") / "kutse.ttl"
+    triples = list(ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=path.as_uri()))
+    individuals = {t.subject.value for t in triples
+                   if t.predicate.value == _TYPE and t.object.value == _INDIVIDUAL}
+    found: dict[str, dict[str, str]] = {}
+    for t in sorted(triples, key=lambda t: (t.subject.value, t.object.value)):
+        if (t.subject.value in individuals and t.predicate.value == _RDFS_LABEL
+                and isinstance(t.object, ox.Literal)):
+            found.setdefault(t.subject.value, {}).setdefault(t.object.language or "", t.object.value)
+    return found
 
 
 def compact(iri: str) -> str:
@@ -126,11 +161,12 @@ def labelled(variables: list[str], rows: Iterable[tuple[Any, ...]], store: ox.St
 def labelled_answer(variables: list[str], tsv: bytes, csv_text: bytes, store: ox.Store,
                     lang: str = "et", names: dict[str, str] | None = None,
                     prefetched: dict[str, list[ox.Literal]] | None = None,
-                    ) -> tuple[list[str], list[list[str]]]:
+                    typed: bool = False) -> tuple[list[str], list[list[Any]]]:
     """labelled() from an answer Oxigraph wrote twice, as SPARQL TSV (whose cells tell an IRI,
     `<…>`, from a literal) and SPARQL CSV (the plain values): no Python terms are made, which is
     a part of the cost on large answers. `names` caches labels across calls; `prefetched`:
-    pref_labels(store)."""
+    pref_labels(store). `typed`: numeric literals as int / float and booleans as bool (typed()),
+    for a workbook's cells; else every cell is text."""
     kinds = [line.split("\t") for line in tsv.decode("utf-8").split("\n")[1:] if line]
     # a cell may be as long as the answer (a standard's title is not bounded)
     csv.field_size_limit(max(csv.field_size_limit(), len(csv_text) + 1))
@@ -152,12 +188,38 @@ def labelled_answer(variables: list[str], tsv: bytes, csv_text: bytes, store: ox
     for i, name in enumerate(variables):
         column = [row[i] for row in values]
         columns.append(name)
-        cells.append(column)
         iris = [kind[i].startswith("<") for kind in kinds]
+        cells.append([typed_value(kind[i], v) for kind, v in zip(kinds, column)]
+                     if typed and not all(iris) else column)
         if f"{name}Label" not in variables and any(iris):
             columns.append(f"{name}Label")
             cells.append([name_of(v) if is_iri else "" for v, is_iri in zip(column, iris)])
     return columns, [list(row) for row in zip(*cells)] if values else []
+
+
+def typed_value(tsv_cell: str, text: str) -> Any:
+    """A literal's value for a spreadsheet cell, from its SPARQL TSV form and plain text: an
+    xsd:integer (or a type derived from it) an int; an xsd:decimal, double or float a float;
+    an xsd:boolean a bool; anything else (IRIs, strings, dates, a NaN, a decimal of more than
+    15 significant digits) the text."""
+    match = _TSV_TYPED.fullmatch(tsv_cell)
+    kind = match.group(1) if match else None
+    if _TSV_INTEGER.fullmatch(tsv_cell) or kind in _INTEGER_TYPES:
+        try:
+            return int(text)
+        except ValueError:
+            return text
+    if _TSV_DECIMAL.fullmatch(tsv_cell) or kind in ("decimal", "double", "float"):
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        digits = re.sub(r"\D", "", re.split(r"[eE]", text)[0]).strip("0")
+        # a double holds 15 significant digits exactly: a longer decimal stays text, unrounded
+        return number if math.isfinite(number) and len(digits) <= 15 else text
+    if tsv_cell in ("true", "false") or kind == "boolean":
+        return {"true": True, "1": True, "false": False, "0": False}.get(text, text)
+    return text
 
 
 def write_table(columns: list[str], rows: list[list[str]], dialect: str = "csv") -> bytes:
