@@ -124,7 +124,6 @@ def write_answer(result, args: argparse.Namespace, chosen, store) -> None:
 
 def run_remote(args: argparse.Namespace, chosen, params: dict[str, str]) -> int:
     """The query on a store's endpoint (query/remote.py), printed as a local answer is."""
-    from kutse_rdf import query as q
     from kutse_rdf.config import load_config
     from kutse_rdf.graph.uris import Uris
     from kutse_rdf.query import Remote

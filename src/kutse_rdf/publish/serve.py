@@ -6,8 +6,9 @@ query first needs them.
 
 The endpoint takes GET ?query=…, POST application/x-www-form-urlencoded (query=…) and POST
 application/sparql-query, with optional default-graph-uri / named-graph-uri; it answers SELECT and
-ASK as SPARQL results JSON, CSV, TSV or XML and CONSTRUCT / DESCRIBE as Turtle, N-Triples or
-JSON-LD, by the Accept header. CORS is open on /sparql only, so that browser clients (YASGUI) on
+ASK as SPARQL results JSON, CSV, TSV or XML, or as an Excel workbook with label columns (the
+`lang` parameter's language), and CONSTRUCT / DESCRIBE as Turtle, N-Triples or JSON-LD, by the
+Accept header or a `format` parameter. CORS is open on /sparql only, so that browser clients (YASGUI) on
 another port can use it. The project's prefixes (graph/namespaces.py) are declared before every
 query. GET /sparql from a browser (Accept: text/html, no parameters) opens the query workbench
 (publish/workbench/: the library queries as examples, a table with labels, downloads), which
@@ -51,7 +52,8 @@ from kutse_rdf.processes import die_with_parent
 from kutse_rdf.config import ServeLimits
 from kutse_rdf.errors import InputError
 from kutse_rdf.graph.namespaces import VOID
-from kutse_rdf.query import PROLOGUE, BuildData, syntax_error
+from kutse_rdf.query import (PROLOGUE, TSV, XLSX_MEDIA_TYPE, BuildData, Result, TooLarge,
+                             labelled_answer, syntax_error, workbook)
 
 HOST = "127.0.0.1"
 ENDPOINT = "/sparql"
@@ -63,6 +65,16 @@ RESULT_TYPES = {
     "text/tab-separated-values": ox.QueryResultsFormat.TSV,
     "application/sparql-results+xml": ox.QueryResultsFormat.XML,
 }
+# A SELECT or ASK answer as an Excel workbook: the labelled table of `kutse-rdf query --format
+# xlsx` (a label column beside each IRI column, in the `lang` parameter's language), made here.
+TABLE_TYPES = {**RESULT_TYPES, XLSX_MEDIA_TYPE: None}
+# ?format=NAME: a media type for clients that cannot set Accept (a link, a spreadsheet's web
+# import); it wins over the Accept header.
+FORMAT_PARAMS = {"json": "application/sparql-results+json", "csv": "text/csv",
+                 "tsv": "text/tab-separated-values", "xml": "application/sparql-results+xml",
+                 "xlsx": XLSX_MEDIA_TYPE, "turtle": "text/turtle",
+                 "ntriples": "application/n-triples", "jsonld": "application/ld+json"}
+LANGUAGES = ("et", "en")  # of the workbook's label columns (?lang=, default et)
 GRAPH_TYPES = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
@@ -321,15 +333,18 @@ class Handler(SimpleHTTPRequestHandler):
 
     def library(self) -> None:
         """The library queries as the workbench's examples (name, title, questions, covers,
-        parameters, text), and the prefix table (IRIs without a label are shown prefixed)."""
+        parameters, text), the prefix table (IRIs without a label are shown prefixed) and the
+        labels of the ontology's individuals (kutse:mandatory …), as the command line's label
+        columns have them (query/tables.py)."""
         from kutse_rdf.graph.namespaces import PREFIXES
-        from kutse_rdf.query import library
+        from kutse_rdf.query import individual_labels, library
 
         entries = [{"name": q.name, "title": q.title, "question_et": q.question_et,
                     "question_en": q.question_en, "covers": q.covers,
                     "params": [p.name for p in q.params], "text": q.text}
                    for q in library().values()]
-        body = json.dumps({"queries": entries, "prefixes": PREFIXES},
+        body = json.dumps({"queries": entries, "prefixes": PREFIXES,
+                           "labels": individual_labels()},
                           ensure_ascii=False).encode("utf-8")
         self.send_bytes(body, "application/json; charset=utf-8", WORKBENCH_POLICY)
 
@@ -499,8 +514,18 @@ class Handler(SimpleHTTPRequestHandler):
                 except ValueError:
                     self.plain(HTTPStatus.BAD_REQUEST, f"{name} is not an IRI: {value!r}")
                     return
+        accept = self.headers.get("Accept", "")
+        formats, langs = params.get("format", []), params.get("lang", [])
+        if len(formats) > 1 or (formats and formats[0] not in FORMAT_PARAMS):
+            self.plain(HTTPStatus.BAD_REQUEST, "format is one of " + ", ".join(FORMAT_PARAMS))
+            return
+        if len(langs) > 1 or (langs and langs[0] not in LANGUAGES):
+            self.plain(HTTPStatus.BAD_REQUEST, "lang is one of " + ", ".join(LANGUAGES))
+            return
+        if formats:
+            accept = FORMAT_PARAMS[formats[0]]
         request = (queries[0], graphs["default-graph-uri"], graphs["named-graph-uri"],
-                   self.headers.get("Accept", ""))
+                   accept, langs[0] if langs else LANGUAGES[0])
         reply = pool.run(request, self.connection)
         if reply is None:  # the client went away: its query was stopped
             self.close_connection = True
@@ -511,7 +536,11 @@ class Handler(SimpleHTTPRequestHandler):
             self.plain(HTTPStatus(status), body.decode("utf-8"))
             return
         self.send_response(status)
-        self.send_header("Content-Type", f"{media}; charset=utf-8")
+        if media == XLSX_MEDIA_TYPE:
+            self.send_header("Content-Type", media)
+            self.send_header("Content-Disposition", 'attachment; filename="answer.xlsx"')
+        else:
+            self.send_header("Content-Type", f"{media}; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -788,7 +817,7 @@ class _CappedBuffer:
 
 def worker_main(fd: int, settings: str) -> None:
     """A query worker process: load the graph, then answer (query, default graphs, named graphs,
-    Accept) requests from the connection on `fd` with (status, media type, body) until it
+    Accept, label language) requests from the connection on `fd` with (status, media type, body) until it
     closes. `settings`: JSON of [the data file, ServeLimits as a dict]."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which kills us
     conn = multiprocessing.connection.Connection(fd)
@@ -828,7 +857,7 @@ def _limit_memory(megabytes: float) -> None:
 
 
 def _answer(data: BuildData, request: tuple, limits: ServeLimits) -> tuple[int, str, bytes]:
-    text, default_graphs, named_graphs, accept = request
+    text, default_graphs, named_graphs, accept, lang = request
 
     def plain(status: HTTPStatus, message: str) -> tuple[int, str, bytes]:
         return int(status), "text/plain", message.encode("utf-8")
@@ -853,23 +882,52 @@ def _answer(data: BuildData, request: tuple, limits: ServeLimits) -> tuple[int, 
         return plain(HTTPStatus.INTERNAL_SERVER_ERROR, f"query failed: {exc}")
     except MemoryError:
         return plain(HTTPStatus.SERVICE_UNAVAILABLE, "query stopped: out of memory")
-    choices = GRAPH_TYPES if isinstance(answer, ox.QueryTriples) else RESULT_TYPES
+    choices = GRAPH_TYPES if isinstance(answer, ox.QueryTriples) else TABLE_TYPES
     media = negotiate(accept, list(choices))
     if media is None:
         return plain(HTTPStatus.NOT_ACCEPTABLE, "can answer " + ", ".join(choices))
     max_mb = limits.max_result_mb
-    out = _CappedBuffer(int(max_mb * 1024 * 1024))
+    cap = int(max_mb * 1024 * 1024)
+    too_large = plain(HTTPStatus.SERVICE_UNAVAILABLE,
+                      f"answer refused: larger than {max_mb:g} MB (kutse-rdf "
+                      "serve --max-result-mb); add LIMIT or narrow the query")
+    out = _CappedBuffer(cap)
     try:
-        answer.serialize(out, format=choices[media])
+        if media == XLSX_MEDIA_TYPE:
+            body = _workbook(answer, store, lang, cap)
+        else:
+            answer.serialize(out, format=choices[media])
+            body = b"".join(out.parts)
     except _ResultTooLarge:
-        return plain(HTTPStatus.SERVICE_UNAVAILABLE,
-                     f"answer refused: larger than {max_mb:g} MB (kutse-rdf "
-                     "serve --max-result-mb); add LIMIT or narrow the query")
+        return too_large
+    except TooLarge as exc:
+        return plain(HTTPStatus.NOT_ACCEPTABLE, f"the answer does not fit an Excel worksheet: "
+                     f"{exc}; ask for text/csv")
     except MemoryError:
         return plain(HTTPStatus.SERVICE_UNAVAILABLE, "query stopped: out of memory")
     except (ValueError, OSError) as exc:
         return plain(HTTPStatus.INTERNAL_SERVER_ERROR, f"query failed: {exc}")
-    return int(HTTPStatus.OK), media, b"".join(out.parts)
+    return int(HTTPStatus.OK), media, body
+
+
+def _workbook(answer, store: ox.Store, lang: str, cap: int) -> bytes:
+    """A SELECT or ASK answer as the workbook `kutse-rdf query --format xlsx` writes. The
+    answer's text, the table made of it and the workbook each stay under `cap` bytes
+    (_ResultTooLarge), as a text answer does."""
+    if isinstance(answer, ox.QueryBoolean):
+        return workbook(["boolean"], [[bool(answer)]])
+    variables = [v.value for v in answer.variables]
+    out = _CappedBuffer(cap)
+    answer.serialize(out, format=TSV)
+    result = Result(variables, answer=b"".join(out.parts), answer_format=TSV)
+    csv_text = result.serialize(ox.QueryResultsFormat.CSV)
+    if len(csv_text) > cap:
+        raise _ResultTooLarge
+    columns, rows = labelled_answer(variables, result.answer, csv_text, store, lang, typed=True)
+    body = workbook(columns, rows)
+    if len(body) > cap:
+        raise _ResultTooLarge
+    return body
 
 
 def make_server(out: Path, port: int = 0, quiet: bool = False,

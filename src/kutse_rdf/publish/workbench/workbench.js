@@ -1,12 +1,15 @@
 // The SPARQL workbench of `kutse-rdf serve`: runs queries through this server's /sparql
 // endpoint (POST, SPARQL results JSON), shows them as a table with a label column beside each
-// IRI column, and offers the answer as CSV, CSV for Excel (byte-order mark, ';') and JSON.
+// IRI column, and offers the answer as CSV, CSV for Excel (byte-order mark, ';') and JSON, made
+// here, and as an Excel workbook, which the server makes (the query sent again, asking for
+// XLSX: a workbook is a zip archive, not worth a library in the page).
 // No inline script: the page's Content-Security-Policy allows scripts from this server only.
 "use strict";
 
 const ENDPOINT = "/sparql";
+const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const MAX_LABELLED = 5000; // IRIs looked up for labels (one more query through the endpoint)
-let answer = null;         // {columns, rows (arrays of text), json}
+let answer = null;         // {columns, rows (arrays of text), iriColumns, query, lang}
 
 function $(id) { return document.getElementById(id); }
 
@@ -39,11 +42,18 @@ async function labelsFor(iris, lang) {
     const best = ["a", "b", "c", "d"].find(k => b[k]);
     if (best && !(b.s.value in names)) names[b.s.value] = b[best].value;
   }
-  for (const iri of iris) if (!(iri in names)) names[iri] = compact(iri);
+  for (const iri of iris) if (!(iri in names)) names[iri] = ownLabel(iri, lang) || compact(iri);
   return names;
 }
 
 let prefixes = {};  // the project's prefix table, from /sparql/library.json
+let ownLabels = {}; // the ontology's individuals' rdfs:labels by language (kutse:mandatory …)
+
+function ownLabel(iri, lang) {
+  const found = ownLabels[iri];
+  if (!found) return null;
+  return found[lang] || found[lang === "et" ? "en" : "et"] || Object.values(found)[0] || null;
+}
 
 function compact(iri) {
   let best = "";
@@ -119,27 +129,63 @@ async function run(event) {
   status.className = "";
   status.textContent = "running…";
   $("results").textContent = "";
-  for (const id of ["download-csv", "download-excel", "download-json"]) $(id).hidden = true;
+  for (const id of ["download-csv", "download-excel", "download-xlsx", "download-json"]) {
+    $(id).hidden = true;
+  }
+  answer = null;
+  const query = $("query").value;
+  const lang = $("lang").value;
   try {
-    const data = await endpoint($("query").value);
+    const data = await endpoint(query);
     if (data.boolean !== undefined) {
       status.textContent = "answer: " + (data.boolean ? "yes" : "no");
       return;
     }
     const iris = [...new Set(data.results.bindings.flatMap(
       b => Object.values(b).filter(t => t.type === "uri").map(t => t.value)))];
-    const names = await labelsFor(iris.slice(0, MAX_LABELLED), $("lang").value);
+    const names = await labelsFor(iris.slice(0, MAX_LABELLED), lang);
     const result = table(data, names);
     render(result);
-    answer = result;
+    answer = {...result, query, lang};
     const n = result.rows.length;
     status.textContent = `${n} row${n === 1 ? "" : "s"}`;
     offer("download-csv", csv(result.columns, result.rows, ","), "text/csv");
     offer("download-excel", "\ufeff" + csv(result.columns, result.rows, ";"), "text/csv");
     offer("download-json", JSON.stringify(data), "application/sparql-results+json");
+    $("download-xlsx").hidden = false;
   } catch (error) {
     status.className = "error";
     status.textContent = error.message;
+  }
+}
+
+// The workbook of the answer shown (its query and label language), made by the server under
+// the endpoint's time and size limits, saved as answer.xlsx.
+async function downloadWorkbook() {
+  if (!answer) return;
+  const status = $("status");
+  const shown = status.textContent;
+  status.className = "";
+  status.textContent = "making the workbook…";
+  try {
+    const response = await fetch(ENDPOINT, {
+      method: "POST",
+      headers: {"Content-Type": "application/x-www-form-urlencoded", "Accept": XLSX},
+      body: new URLSearchParams({query: answer.query, lang: answer.lang}),
+    });
+    if (!response.ok) throw new Error((await response.text()).trim() || response.statusText);
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(await response.blob());
+    link.download = "answer.xlsx";
+    link.hidden = true;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+    status.textContent = shown;
+  } catch (error) {
+    status.className = "error";
+    status.textContent = "Excel workbook: " + error.message;
   }
 }
 
@@ -147,6 +193,7 @@ async function loadLibrary() {
   const response = await fetch(ENDPOINT + "/library.json");
   const library = await response.json();
   prefixes = library.prefixes;
+  ownLabels = library.labels || {};
   const select = $("example");
   for (const q of library.queries) {
     const option = document.createElement("option");
@@ -164,5 +211,6 @@ async function loadLibrary() {
 
 document.addEventListener("DOMContentLoaded", () => {
   $("workbench").addEventListener("submit", run);
+  $("download-xlsx").addEventListener("click", downloadWorkbook);
   loadLibrary().catch(error => { $("status").textContent = "library: " + error.message; });
 });
