@@ -29,6 +29,8 @@ _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 # XML 1.0's Char production, inverted; and text that Excel would read as an escape
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _LOOKS_ESCAPED = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
+_SPECIAL = re.compile(f"{_NOT_XML.pattern}|_x")
+_SPACE = " \t\n\r"  # leading or trailing: kept only with xml:space="preserve"
 _TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the same bytes for the same table
 
 Cell = str | int | float | bool | None
@@ -85,8 +87,9 @@ def column_name(index: int) -> str:
 
 def xml_text(text: str) -> str:
     """Text for an XML element: ECMA-376 escapes for what XML 1.0 cannot carry, then XML's."""
-    text = _LOOKS_ESCAPED.sub("_x005F_", text)
-    text = _NOT_XML.sub(lambda m: "".join(f"_x{b:04X}_" for b in _units(m.group())), text)
+    if _SPECIAL.search(text):  # rare: most cells need XML's three escapes only
+        text = _LOOKS_ESCAPED.sub("_x005F_", text)
+        text = _NOT_XML.sub(lambda m: "".join(f"_x{b:04X}_" for b in _units(m.group())), text)
     return escape(text)
 
 
@@ -106,7 +109,12 @@ def sheet_name(name: str) -> str:
 
 
 def _cell(ref: str, value: Cell, style: str = "") -> str:
-    if value is None or value == "":
+    if type(value) is str:  # the common case first
+        if not value:
+            return ""
+        space = ' xml:space="preserve"' if value[0] in _SPACE or value[-1] in _SPACE else ""
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{xml_text(value)}</t></is></c>'
+    if value is None:
         return ""
     if isinstance(value, bool):
         return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
@@ -114,9 +122,7 @@ def _cell(ref: str, value: Cell, style: str = "") -> str:
         return f'<c r="{ref}"{style}><v>{value}</v></c>'
     if isinstance(value, float) and value == value and abs(value) != float("inf"):
         return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
-    text = str(value)
-    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{xml_text(text)}</t></is></c>'
+    return _cell(ref, str(value), style)
 
 
 def _check(columns: Sequence[str], rows: Sequence[Sequence[Cell]]) -> None:
@@ -161,7 +167,7 @@ def workbook(columns: Sequence[str], rows: Sequence[Sequence[Cell]], name: str =
     header = "".join(_cell(f"{letters[i]}1", c, ' s="1"') for i, c in enumerate(columns))
     lines.append(f'<row r="1">{header}</row>')
     for number, row in enumerate(rows, start=2):
-        cells = "".join(_cell(f"{letters[i]}{number}", v) for i, v in enumerate(row))
+        cells = "".join([_cell(f"{letter}{number}", v) for letter, v in zip(letters, row)])
         lines.append(f'<row r="{number}">{cells}</row>')
     lines.append("</sheetData></worksheet>")
     sheet = "".join(lines)
