@@ -136,6 +136,13 @@ CASES = [
          "Cites e-CF 3.0/A.1 from another e-CF version than the standard's e-CF 4.0.",
          "Viidatud e-CF kompetents 3.0/A.1 ei ole kutsestandardis märgitud e-CF 4.0 versioonist.",
          1),
+    # --- authors
+    case("author-affiliation-literal", "Author-affiliation", STD + "#author-mari-maasikas",
+         "https://schema.org/affiliation", "Näidis OÜ", "violation",
+         "An author's organisation (schema:affiliation) must be an organisation with a name "
+         "(schema:Organization, schema:name).",
+         "Koostaja organisatsioon (schema:affiliation) peab olema nimega organisatsioon "
+         "(schema:Organization, schema:name).", 50),
     # --- SKOS quality
     case("skos-duplicate-preflabel", "Skos-unique-prefLabel", T + "qualification",
          SKOS_NS + "prefLabel", None, "violation",
