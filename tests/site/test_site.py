@@ -136,6 +136,14 @@ def test_hash_uris_are_sections_of_their_parents_page(seed):
             'nende testimise.</span></a>') in html
     assert ">" + comp + "#learning-outcome-indicator" not in html.replace("<span>", ">")
     assert (outcome, rdflib.RDF.type, rdflib.URIRef("http://data.europa.eu/snb/model/elm/LearningOutcome")) in ttl
+    # the ELM view's own elm:Qualification is a section of the qualification's page; the page's
+    # resource stays the knowledge graph's concept, not an ELM specification
+    qual = STD + "/qualification"
+    folder = seed / "standard/it-juht-tase-7/version/draft/qualification"
+    assert 'id="elm-qualification"' in (folder / "index.html").read_text(encoding="utf-8")
+    ttl = rdflib.Graph().parse(folder / "index.ttl", format="turtle")
+    elm_qualification = rdflib.URIRef("http://data.europa.eu/snb/model/elm/Qualification")
+    assert set(ttl.subjects(rdflib.RDF.type, elm_qualification)) == {rdflib.URIRef(qual + "#elm-qualification")}
     assert (folder / "index.jsonld").is_file() and rdflib.compare.isomorphic(
         ttl, rdflib.Graph().parse(folder / "index.jsonld", format="json-ld"))
 
