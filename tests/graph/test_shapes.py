@@ -75,6 +75,18 @@ CASES = [
          KUTSE_NS + "hasLevel", "http://data.europa.eu/snb/eqf/8", "violation",
          "The partial qualification's level (EQF 8) is above its qualification's (EQF 7).",
          "Osakutse tase (EKR 8) on kõrgem kui kutse tase (EKR 7).", 10),
+    case("partial-broader", "PartialQualification-no-broader", T + "partial/p",
+         SKOS_NS + "broader", None, "violation",
+         "A partial qualification is part of the qualification, not a kind of it: no "
+         "skos:broader (kutse:isPartialQualificationOf says part of).",
+         "Osakutse on kutse osa, mitte selle liik: skos:broader ei sobi (kasuta "
+         "kutse:isPartialQualificationOf).", 10),
+    case("credential-not-awardable", "Credential-awardable", T + "qualification",
+         KUTSE_NS + "awardable", None, "violation",
+         "Typed as a credential (schema:EducationalOccupationalCredential), but the document "
+         "does not make it awardable (kutse:awardable true).",
+         "Kutsetunnistusena (schema:EducationalOccupationalCredential) tüübitud, kuid dokument "
+         "ei tee seda omistatavaks (kutse:awardable true).", 1),
     case("partial-undefined-competence", "RequiredCompetence-exists", T + "partial/p",
          KUTSE_NS + "requiresCompetence", T + "competence/B.3.25", "violation",
          "Requires competence B.3.25, which is not a competence of this standard.",
