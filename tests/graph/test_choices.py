@@ -256,8 +256,9 @@ def test_elm_states_a_choice_as_a_note_and_conforms_to_loq(cook):
 
     graph = elm_graph([cook], Config())
     u = Uris(Config().base_uri)
-    qual = u.qualification(cook)
-    note = URIRef(f"{qual}#elm-choice-1")
+    kg = u.qualification(cook)
+    qual = u.elm_qualification(kg)  # the ELM view's own elm:Qualification
+    note = URIRef(f"{kg}#elm-choice-1")
     assert (qual, ELM.additionalNote, note) in graph
     assert str(graph.value(note, ELM.noteLiteral)) == (
         "Tuleb tõendada vähemalt 2 järgmistest kompetentsidest: B.3.4 Külmade roogade "

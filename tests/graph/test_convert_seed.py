@@ -13,7 +13,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from kutse_rdf.config import Config
 from kutse_rdf.graph.convert import standard_graph
-from kutse_rdf.graph.namespaces import ECF4, EQF, ESCO_ISCO, KUTSE
+from kutse_rdf.graph.namespaces import ECF4, EQF, ESCO_ISCO, KUTSE, SCHEMA
 
 S = "https://w3id.org/kutse-rdf/id/standard/it-juht-tase-7/version/draft"
 
@@ -120,14 +120,24 @@ def test_labels_as_written(graph):
                                                                              lang="et")
     assert graph.value(uri("#general-skill-5"), KUTSE.skillGroup) == Literal(
         "Enesejuhtimisoskused", lang="et")
-    assert graph.value(uri("#author-ants-sild"), KUTSE.organisation) == Literal(
-        "Baltic Computer Systems AS")
+    # line 360: "Ants Sild – Baltic Computer Systems AS"
+    org = graph.value(uri("#author-ants-sild"), SCHEMA.affiliation)
+    assert org == URIRef("https://w3id.org/kutse-rdf/id/organisation/baltic-computer-systems-as")
+    assert graph.value(org, SCHEMA.name) == Literal("Baltic Computer Systems AS")
 
 
 def test_counts_of_other_resources(graph):
     assert len(set(graph.subjects(RDF.type, KUTSE.GeneralSkill))) == 14
     assert len(set(graph.subjects(RDF.type, KUTSE.WorkPart))) == 19
     assert len(set(graph.subjects(RDF.type, KUTSE.Author))) == 6
+    # lines 358-363: six authors from six organisations, each one resource named as written
+    assert sorted(graph.objects(None, SCHEMA.affiliation)) == sorted(
+        URIRef("https://w3id.org/kutse-rdf/id/organisation/" + slug) for slug in (
+            "tallinna-ulikool", "skywish-ou", "baltic-computer-systems-as", "focusit-ou",
+            "swedbank-as", "columbus-eesti-as"))
+    assert {str(graph.value(o, RDFS.label)) for o in graph.subjects(RDF.type, SCHEMA.Organization)} \
+        == {"Tallinna Ülikool", "Skywish OÜ", "Baltic Computer Systems AS", "FocusIT OÜ",
+            "Swedbank AS", "Columbus Eesti AS"}
     assert len(set(graph.subjects(RDF.type, KUTSE.ProfessionalCouncil))) == 1
 
 

@@ -21,7 +21,13 @@ from kutse_rdf.resources import resource_dir
 
 B = "https://w3id.org/kutse-rdf/id/"
 S = B + "standard/it-juht-tase-7/version/draft/"
-QUAL = URIRef(S + "qualification")
+KG_QUAL = URIRef(S + "qualification")  # the knowledge graph's skos:Concept
+QUAL = URIRef(S + "qualification#elm-qualification")  # the ELM view's own elm:Qualification
+
+
+def elm_node(path: str) -> URIRef:
+    """The ELM view's elm:Qualification of the knowledge graph's `S + path`."""
+    return URIRef(S + path + "#elm-qualification")
 COUNCIL = "Infotehnoloogia ja telekommunikatsiooni kutsenõukogu"
 # A candidate ESCO skill for e-CF A.1, from the project's reference list (esco.tsv, ESCO v1.2).
 ESCO_SKILL = URIRef("http://data.europa.eu/esco/skill/3cfa46e9-b7da-44ac-b09e-9596dffe0425")
@@ -99,7 +105,7 @@ def results(report: Graph) -> list[tuple]:
 
 def test_small_standard_structure(small, esco_mapping):
     g = elm_graph([small], Config())
-    partial = URIRef(S + "partial/it-meeskonna-ja-partnerlusjuht-tase-7")
+    partial = elm_node("partial/it-meeskonna-ja-partnerlusjuht-tase-7")
     assert set(g.subjects(RDF.type, ELM.Qualification)) == {QUAL, partial}
     assert set(g.objects(QUAL, DCTERMS.title)) == {Literal("IT-juht, tase 7", lang="et"),
                                                    Literal("IT manager, EstQF Level 7", lang="en")}
@@ -128,6 +134,27 @@ def test_small_standard_structure(small, esco_mapping):
     assert council == URIRef(B + "council/infotehnoloogia-ja-telekommunikatsiooni-kutsenoukogu")
     assert g.value(council, ROV.legalName) == Literal(COUNCIL, lang="et")
     assert str(g.value(QUAL, DCTERMS.description)).startswith("IT-juhi töö eesmärgiks")
+
+
+def test_the_elm_view_types_none_of_the_knowledge_graphs_iris(small, esco_mapping):
+    """No IRI is a skos:Concept in the knowledge graph and an ELM specification here
+    (ontology/kutse.ttl, kutse:Qualification): the ELM view mints its own nodes and links each
+    back from the knowledge graph's resource with dct:hasFormat."""
+    from kutse_rdf.graph.convert import standard_graph
+
+    g = elm_graph([small], Config())
+    kg = standard_graph(small, Config())
+    concepts = set(kg.subjects(RDF.type, SKOS.Concept))
+    assert concepts and not concepts & set(g.subjects(RDF.type, None))
+    partial = S + "partial/it-meeskonna-ja-partnerlusjuht-tase-7"
+    assert {(str(s), str(o)) for s, o in g.subject_objects(DCTERMS.hasFormat)} == {
+        (str(KG_QUAL), str(QUAL)), (partial, partial + "#elm-qualification"),
+        (S + "competence/B.3.1", S + "competence/B.3.1#learning-outcome"),
+        (S + "competence/B.3.5", S + "competence/B.3.5#learning-outcome"),
+        (S[:-1] + "#general-skill-1", S[:-1] + "#general-skill-1-learning-outcome")}
+    # every subject of a link back is the knowledge graph's own resource, of its own type
+    for kg_iri in g.subjects(DCTERMS.hasFormat, None):
+        assert (kg_iri, RDF.type, None) in kg and g.value(kg_iri, RDF.type) is None
 
 
 def test_small_standard_conforms_to_loq(small, esco_mapping, loq):
@@ -159,7 +186,7 @@ def test_loq_catches_foreign_terms_and_missing_titles(small, loq):
 
 def test_mdr_reports_only_the_esco_scheme_defect_and_our_estqf_levels(small, esco_mapping, mdr):
     conforms, report, _ = validate(elm_graph([small], Config()), shacl_graph=mdr)
-    partial = URIRef(S + "partial/it-meeskonna-ja-partnerlusjuht-tase-7")
+    partial = elm_node("partial/it-meeskonna-ja-partnerlusjuht-tase-7")
     estqf7 = URIRef("https://w3id.org/kutse-rdf/estqf/7")
     assert results(report) == sorted([
         # the known defect: ESCO skills are in .../esco/concept-scheme/skills, the file wants
@@ -188,7 +215,7 @@ def specialised(small) -> Standard:
 
 def test_specialisations_are_exported_with_their_competences(specialised, esco_mapping, loq, mdr):
     g = elm_graph([specialised], Config())
-    spec = URIRef(S + "specialisation/vorguhaldus")
+    spec = elm_node("specialisation/vorguhaldus")
     assert (spec, RDF.type, ELM.Qualification) in g
     assert list(g.objects(spec, ELM.specialisationOf)) == [QUAL]
     assert list(g.objects(QUAL, ELM.generalisationOf)) == [spec]
@@ -221,8 +248,8 @@ def test_other_base_uri_and_mappings_still_match(small, esco_mapping):
     g = elm_graph([small], Config(base_uri="https://data.example.ee/kutse/"))
     lo = URIRef("https://data.example.ee/kutse/standard/it-juht-tase-7/version/draft/competence/B.3.1"
                 "#learning-outcome")
-    assert (URIRef("https://data.example.ee/kutse/standard/it-juht-tase-7/version/draft/qualification"),
-            ELM.learningOutcome, lo) in g
+    assert (URIRef("https://data.example.ee/kutse/standard/it-juht-tase-7/version/draft/qualification"
+                   "#elm-qualification"), ELM.learningOutcome, lo) in g
     assert list(g.objects(lo, ELM.relatedESCOSkill)) == [ESCO_SKILL]
 
 
@@ -263,7 +290,7 @@ def seed_elm(seed_path):
 
 def test_seed_structure(seed_elm):
     g = seed_elm
-    partials = {URIRef(S + "partial/" + p) for p in (
+    partials = {elm_node("partial/" + p) for p in (
         "it-arendusjuht-tase-7", "it-haldusjuht-tase-7", "it-meeskonna-ja-partnerlusjuht-tase-7",
         "andmehaldusejuht-tase-7", "infoturbejuht-tase-7")}  # document lines 14-27
     assert set(g.subjects(RDF.type, ELM.Qualification)) == partials | {QUAL}
@@ -274,7 +301,7 @@ def test_seed_structure(seed_elm):
     # B.1: the qualification needs B.3.1-B.3.19 and the 14 general skills of B.2
     assert len(set(g.objects(QUAL, ELM.learningOutcome))) == 19 + 14
     # B.1: IT arendusjuht needs 12 competences and the general skills
-    assert len(set(g.objects(URIRef(S + "partial/it-arendusjuht-tase-7"),
+    assert len(set(g.objects(elm_node("partial/it-arendusjuht-tase-7"),
                              ELM.learningOutcome))) == 12 + 14
     b318 = URIRef(S + "competence/B.3.18#learning-outcome")  # "(e-CF kompetentsid E.8 ja D.1)"
     assert set(g.objects(b318, ELM.relatedSkill)) == {ECF4["E.8"], ECF4["D.1"]}

@@ -75,6 +75,18 @@ CASES = [
          KUTSE_NS + "hasLevel", "http://data.europa.eu/snb/eqf/8", "violation",
          "The partial qualification's level (EQF 8) is above its qualification's (EQF 7).",
          "Osakutse tase (EKR 8) on kõrgem kui kutse tase (EKR 7).", 10),
+    case("partial-broader", "PartialQualification-no-broader", T + "partial/p",
+         SKOS_NS + "broader", None, "violation",
+         "A partial qualification is part of the qualification, not a kind of it: no "
+         "skos:broader (kutse:isPartialQualificationOf says part of).",
+         "Osakutse on kutse osa, mitte selle liik: skos:broader ei sobi (kasuta "
+         "kutse:isPartialQualificationOf).", 10),
+    case("credential-not-awardable", "Credential-awardable", T + "qualification",
+         KUTSE_NS + "awardable", None, "violation",
+         "Typed as a credential (schema:EducationalOccupationalCredential), but the document "
+         "does not make it awardable (kutse:awardable true).",
+         "Kutsetunnistusena (schema:EducationalOccupationalCredential) tüübitud, kuid dokument "
+         "ei tee seda omistatavaks (kutse:awardable true).", 1),
     case("partial-undefined-competence", "RequiredCompetence-exists", T + "partial/p",
          KUTSE_NS + "requiresCompetence", T + "competence/B.3.25", "violation",
          "Requires competence B.3.25, which is not a competence of this standard.",
@@ -136,6 +148,13 @@ CASES = [
          "Cites e-CF 3.0/A.1 from another e-CF version than the standard's e-CF 4.0.",
          "Viidatud e-CF kompetents 3.0/A.1 ei ole kutsestandardis märgitud e-CF 4.0 versioonist.",
          1),
+    # --- authors
+    case("author-affiliation-literal", "Author-affiliation", STD + "#author-mari-maasikas",
+         "https://schema.org/affiliation", "Näidis OÜ", "violation",
+         "An author's organisation (schema:affiliation) must be an organisation with a name "
+         "(schema:Organization, schema:name).",
+         "Koostaja organisatsioon (schema:affiliation) peab olema nimega organisatsioon "
+         "(schema:Organization, schema:name).", 50),
     # --- SKOS quality
     case("skos-duplicate-preflabel", "Skos-unique-prefLabel", T + "qualification",
          SKOS_NS + "prefLabel", None, "violation",

@@ -55,12 +55,26 @@ def test_contract_patterns():
     assert u.author(std, "Peeter Normak") == s + "#author-peeter-normak"
     assert u.council("Infotehnoloogia ja telekommunikatsiooni kutsenõukogu") == (
         B + "council/infotehnoloogia-ja-telekommunikatsiooni-kutsenoukogu")
+    # seed line 358: "Peeter Normak - Tallinna Ülikool"; one IRI per name, whatever standard
+    assert u.organisation("Tallinna Ülikool") == B + "organisation/tallinna-ulikool"
+    assert u.organisation("Columbus Eesti AS") == B + "organisation/columbus-eesti-as"
+    assert u.elm_qualification(u.qualification(std)) == s + "/qualification#elm-qualification"
+    assert u.elm_qualification(u.partial(std, "IT arendusjuht, tase 7")) == (
+        s + "/partial/it-arendusjuht-tase-7#elm-qualification")
     assert u.graph(std) == B + "graph/it-juht-tase-7/version/draft"
     assert u.work_graph(std) == B + "graph/it-juht-tase-7"
     assert u.changes_graph() == B + "graph/changes"
     assert u.reference_graph() == B + "graph/reference"
     assert u.inferred_graph() == B + "graph/inferred"
     assert u.elm_graph() == B + "graph/elm"
+
+
+def test_an_organisation_name_without_letters_is_named_by_its_hash():
+    """Kept as written all the same (it is the affiliation's name): a stable IRI, not an error."""
+    u = Uris(B)
+    first = u.organisation("–––")
+    assert first.startswith(B + "organisation/org-") and len(first) == len(B + "organisation/org-") + 8
+    assert u.organisation("–––") == first and u.organisation("***") != first
 
 
 def test_versions_mint_version_specific_and_version_independent_iris():

@@ -136,6 +136,14 @@ def test_hash_uris_are_sections_of_their_parents_page(seed):
             'nende testimise.</span></a>') in html
     assert ">" + comp + "#learning-outcome-indicator" not in html.replace("<span>", ">")
     assert (outcome, rdflib.RDF.type, rdflib.URIRef("http://data.europa.eu/snb/model/elm/LearningOutcome")) in ttl
+    # the ELM view's own elm:Qualification is a section of the qualification's page; the page's
+    # resource stays the knowledge graph's concept, not an ELM specification
+    qual = STD + "/qualification"
+    folder = seed / "standard/it-juht-tase-7/version/draft/qualification"
+    assert 'id="elm-qualification"' in (folder / "index.html").read_text(encoding="utf-8")
+    ttl = rdflib.Graph().parse(folder / "index.ttl", format="turtle")
+    elm_qualification = rdflib.URIRef("http://data.europa.eu/snb/model/elm/Qualification")
+    assert set(ttl.subjects(rdflib.RDF.type, elm_qualification)) == {rdflib.URIRef(qual + "#elm-qualification")}
     assert (folder / "index.jsonld").is_file() and rdflib.compare.isomorphic(
         ttl, rdflib.Graph().parse(folder / "index.jsonld", format="json-ld"))
 
@@ -148,9 +156,15 @@ def test_hash_uris_are_sections_of_their_parents_page(seed):
     author = squash(re.sub(r"<[^>]+>", " ", re.search(r'<li id="author-peeter-normak">(.*?)</li>', std_html).group(1)))
     assert author == "Peeter Normak – Tallinna Ülikool"
     assert 'id="section-A.1"' in std_html and 'id="general-skill-14"' in std_html
+    # the organisation (line 358) is a link to its own page, which names the author
+    assert re.search(r'<li id="author-peeter-normak">.*?<a href="\.\./\.\./\.\./\.\./organisation/'
+                     r'tallinna-ulikool/index.html">', std_html)
+    org_html = (seed / "organisation/tallinna-ulikool/index.html").read_text(encoding="utf-8")
+    assert "Tallinna Ülikool" in org_html and "Peeter Normak" in org_html
     std_ttl = rdflib.Graph().parse(seed / "standard/it-juht-tase-7/version/draft/index.ttl", format="turtle")
-    assert str(std_ttl.value(rdflib.URIRef(STD + "#author-peeter-normak"),
-                             rdflib.URIRef("https://w3id.org/kutse-rdf/ontology#organisation"))) == "Tallinna Ülikool"
+    org = rdflib.URIRef("https://w3id.org/kutse-rdf/id/organisation/tallinna-ulikool")
+    assert std_ttl.value(rdflib.URIRef(STD + "#author-peeter-normak"),
+                         rdflib.URIRef("https://schema.org/affiliation")) == org
 
 
 # -- escaping ---------------------------------------------------------------------------------
@@ -321,6 +335,14 @@ def test_schema_org_terms(seed):
     b35 = rdflib.URIRef(STD + "/competence/B.3.5")
     assert (b35, rdflib.RDF.type, s.DefinedTerm) in g and str(g.value(b35, s.termCode)) == "B.3.5"
     assert (g.value(b35, s.inDefinedTermSet), rdflib.RDF.type, s.DefinedTermSet) in g
+    # line 358 "Peeter Normak - Tallinna Ülikool": a Person, affiliated with the Organization
+    # node of the graph (its IRI), not a nameless one
+    author = rdflib.URIRef(STD + "#author-peeter-normak")
+    org = rdflib.URIRef("https://w3id.org/kutse-rdf/id/organisation/tallinna-ulikool")
+    assert (rdflib.URIRef(STD), s.author, author) in g and (author, rdflib.RDF.type, s.Person) in g
+    assert list(g.objects(author, s.affiliation)) == [org]
+    assert (org, rdflib.RDF.type, s.Organization) in g
+    assert str(g.value(org, s.name)) == "Tallinna Ülikool"
 
 
 # -- links ------------------------------------------------------------------------------------

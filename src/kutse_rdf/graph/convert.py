@@ -240,7 +240,13 @@ class _Writer:
             self.add(node, RDF.type, KUTSE.Author)
             self.add(node, SCHEMA.name, Literal(author.name))
             if author.organisation:
-                self.add(node, KUTSE.organisation, Literal(author.organisation))
+                # a resource shared by every author (of any standard) who names it: no source
+                # line of its own, as for the council
+                org = u.organisation(author.organisation)
+                self.add(node, SCHEMA.affiliation, org)
+                self.add(org, RDF.type, SCHEMA.Organization)
+                self.add(org, SCHEMA.name, Literal(author.organisation))
+                self.add(org, RDFS.label, et(author.organisation))
             self.source(node, author.line)
         for order, part in enumerate(std.work_parts, 1):
             node = u.work_part(std, part.code)

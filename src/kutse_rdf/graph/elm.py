@@ -2,9 +2,15 @@
 
 Built directly from the parsed model (not from the knowledge graph), into its own named graph
 `B graph/elm` that holds only terms the EU's LOQ profile allows (shapes/elm/LOQ-constraints.ttl:
-most node shapes are sh:closed). The qualification, its partial qualifications, its specialisations
-(elm:specialisationOf) and the approving council keep the URIs they have in the knowledge graph; nodes that exist only in ELM (learning
-outcomes, notes, identifiers, location, address) get URIs below them.
+most node shapes are sh:closed). The qualification, its partial qualifications and its
+specialisations (elm:specialisationOf) are skos:Concepts in the knowledge graph; in ELM each is an
+elm:Qualification of its own, `{its knowledge-graph IRI}#elm-qualification`, and a competence's (or
+general skill's) learning outcome is `…#learning-outcome`, so that no IRI is a concept in one
+graph and an ELM specification in another. Each is linked back from the knowledge graph's resource
+with dct:hasFormat (the same qualification in another format; written with the knowledge graph's
+IRI as subject, which no closed shape of the profile targets). The approving council keeps its
+IRI: it is the same organisation in both graphs. Nodes that exist only in ELM (notes,
+identifiers, location, address) get hash IRIs below the knowledge graph's resource.
 
 Never run a reasoner over this graph: ELM declares elm:hasPart and elm:specialisationOf
 symmetric, so both directions (hasPart/isPartOf, specialisationOf/generalisationOf) are written
@@ -102,7 +108,8 @@ class ElmWriter:
     def standard(self, std: Standard) -> None:
         self.ecf = ECF_SCHEMES[self.config.ecf_version_for(std.source_file, std.ecf_version)]
         publisher = self.council(std.approved_by) if std.approved_by else None
-        full = self.u.qualification(std)
+        qual = self.u.qualification(std)
+        full = self.elm_node(qual)
         outcomes = self.outcomes(std, std.qualification_competences,
                                  std.qualification_requires_general_skills)
         if not outcomes:  # B.1 names nothing: the full qualification needs every competence
@@ -110,13 +117,13 @@ class ElmWriter:
                                            for c in std.competences], bool(std.general_skills))
         self.qualification(std, full, std.title, std.name_en, std.eqf or std.level, std.level,
                            outcomes, publisher, partial=False)
-        self.choices(std, full, std.qualification_choices)
+        self.choices(std, qual, full, std.qualification_choices)
         desc = "\n\n".join(p.text for sec in std.sections if sec.code == "A.1"
                            for p in sec.paragraphs)
         if desc:
             self.add(full, DCTERMS.description, et(desc))
         if std.register_code:
-            ident = self.u.part(full, "elm-identifier")
+            ident = self.u.part(qual, "elm-identifier")
             self.add(full, ADMS.identifier, ident)
             self.add(ident, RDF.type, ELM.Identifier)
             self.add(ident, SKOS.notation, Literal(std.register_code))
@@ -126,20 +133,22 @@ class ElmWriter:
             self.add(full, DCTERMS.modified,
                      Literal(f"{std.decision_date}T00:00:00", datatype=XSD.dateTime))
         for pq in std.partial_qualifications:
-            node = self.u.partial(std, pq.title)
+            kg = self.u.partial(std, pq.title)
+            node = self.elm_node(kg)
             level = pq.level or std.level
             self.qualification(std, node, pq.title, None, level, level,
                                self.outcomes(std, pq.competences, pq.requires_general_skills),
                                publisher, partial=True)
             self.add(node, ELM.isPartOf, full)
             self.add(full, ELM.hasPart, node)
-            self.choices(std, node, pq.choices)
+            self.choices(std, kg, node, pq.choices)
         for spec in std.specialisations:
             # A kind of the qualification, not a part: elm:specialisationOf (the LOQ profile's
             # term on a Qualification), with generalisationOf written back, as for hasPart. Its
             # learning outcomes are the competences it requires beside the mandatory ones, which
             # the qualification it specialises carries.
-            node = self.u.specialisation(std, spec.title)
+            kg = self.u.specialisation(std, spec.title)
+            node = self.elm_node(kg)
             level = std.level
             self.qualification(std, node, spec.title, None, std.eqf or level, level,
                                self.outcomes(std, spec.competences, False), publisher,
@@ -147,11 +156,19 @@ class ElmWriter:
             self.add(node, ELM.specialisationOf, full)
             self.add(full, ELM.generalisationOf, node)
             if spec.name_on_certificate:
-                self.note(self.u.part(node, "elm-name-on-certificate"), node, ELM.additionalNote,
+                self.note(self.u.part(kg, "elm-name-on-certificate"), node, ELM.additionalNote,
                           f"Nimetus kutsetunnistusel: {spec.name_on_certificate}")
-            self.choices(std, node, spec.choices)
+            self.choices(std, kg, node, spec.choices)
 
-    def choices(self, std: Standard, node: URIRef, choices: list[CompetenceChoice]) -> None:
+    def elm_node(self, kg: URIRef) -> URIRef:
+        """The elm:Qualification of the knowledge graph's qualification, partial qualification or
+        specialisation `kg`, linked back from it."""
+        node = self.u.elm_qualification(kg)
+        self.add(kg, DCTERMS.hasFormat, node)
+        return node
+
+    def choices(self, std: Standard, kg: URIRef, node: URIRef,
+                choices: list[CompetenceChoice]) -> None:
         """ELM has no "at least N of" rule: a choice group of B.1 is a note on the qualification
         (docs/elm.md); its options are not among the qualification's learning
         outcomes, which ELM reads as all required."""
@@ -161,7 +178,7 @@ class ElmWriter:
                 for ref in choice.options)
             lead = ("Sõltuvalt spetsialiseerumisest tuleb tõendada vähemalt"
                     if choice.kind == "specialisation" else "Tuleb tõendada vähemalt")
-            self.note(self.u.part(node, f"elm-choice-{n}"), node, ELM.additionalNote,
+            self.note(self.u.part(kg, f"elm-choice-{n}"), node, ELM.additionalNote,
                       f"{lead} {choice.minimum} järgmistest kompetentsidest: {options}.")
 
     def qualification(self, std: Standard, node: URIRef, title: str, title_en: str | None,
@@ -196,6 +213,7 @@ class ElmWriter:
         if general_skills:
             for n, skill in enumerate(std.general_skills, 1):
                 node = self.u.part(self.u.standard(std), f"general-skill-{n}-learning-outcome")
+                self.add(self.u.general_skill(std, n), DCTERMS.hasFormat, node)
                 self.add(node, RDF.type, ELM.LearningOutcome)
                 self.add(node, DCTERMS.title, et(skill.text))
                 found.append(node)
@@ -204,6 +222,7 @@ class ElmWriter:
     def competence_outcome(self, std: Standard, comp: Competence) -> URIRef:
         uri = self.u.competence(std, comp.code)
         node = self.u.part(uri, "learning-outcome")
+        self.add(uri, DCTERMS.hasFormat, node)
         self.add(node, RDF.type, ELM.LearningOutcome)
         self.add(node, DCTERMS.title, et(comp.title))
         ident = self.u.part(uri, "learning-outcome-identifier")

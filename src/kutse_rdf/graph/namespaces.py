@@ -139,7 +139,6 @@ class KUTSE(DefinedNamespace):
     order: URIRef  # position in the document (integer)
     skillGroup: URIRef  # general skill -> group heading as written
     assessment: URIRef  # competence -> Hindamismeetod text
-    organisation: URIRef  # author -> organisation name as written
     registerCode: URIRef  # kutseregistri tähis
     decisionNumber: URIRef  # kutsenõukogu otsuse number
     decisionDate: URIRef

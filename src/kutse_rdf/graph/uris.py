@@ -187,6 +187,20 @@ class Uris:
             raise DataError(f"council name {name!r} gives an empty URI slug")
         return self._uri(f"council/{value}")
 
+    def organisation(self, name: str) -> URIRef:
+        """An author's organisation, `B/organisation/{slug of its name}`: one per name across
+        the build (every standard naming it mints the same IRI). A name with no letter or digit
+        to slug (it is kept as written all the same) is named by a hash of its text instead."""
+        value = slug(name) or "org-" + hashlib.sha256(name.strip().encode()).hexdigest()[:_HASH]
+        return self._uri(f"organisation/{value}")
+
+    def elm_qualification(self, owner: URIRef) -> URIRef:
+        """The ELM view's elm:Qualification of a qualification, partial qualification or
+        specialisation of the knowledge graph (`owner`, a skos:Concept there): `owner#elm-qualification`.
+        A node of its own, so that no IRI is a skos:Concept in one graph and an ELM
+        specification in another (docs/elm.md)."""
+        return self.part(owner, "elm-qualification")
+
     @property
     def graph_prefix(self) -> str:
         """What every named graph's IRI starts with."""

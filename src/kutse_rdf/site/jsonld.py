@@ -225,9 +225,9 @@ def standard_nodes(page: Page, views: Views) -> list[dict]:
     authors = []
     for author in views.iris(page.iri, K.hasAuthor):
         person = {"@id": author, "@type": "Person", "name": views.label(author).text}
-        org = views.text(author, K.organisation)
-        if org:
-            person["affiliation"] = {"@type": "Organization", "name": org.text}
+        orgs = [organisation(views, org) for org in sorted(views.iris(author, SCHEMA.affiliation))]
+        if orgs:  # the document gives one organisation beside a name
+            person["affiliation"] = orgs[0] if len(orgs) == 1 else orgs
         authors.append(person)
     if authors:
         node["author"] = authors

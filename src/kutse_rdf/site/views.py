@@ -195,8 +195,9 @@ class Views:
             "general_skills": list(skills.items()),
             "job": job,
             "sections": [s for s in sections if s is not job],
-            "authors": [{"name": self.label(a), "organisation": self.text(a, K.organisation),
-                         "link": self.link(a)} for a in self.iris(iri, K.hasAuthor)],
+            "authors": [{"name": self.label(a), "link": self.link(a),
+                         "organisations": self.links(self.iris(a, SCHEMA.affiliation))}
+                        for a in self.iris(iri, K.hasAuthor)],
             "council": self.links(self.iris(iri, K.approvedBy)),
             "level": self.text(qual, K.estqfLevel) if qual else None,
             "eqf": self.links(levels),
