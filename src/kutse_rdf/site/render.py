@@ -256,11 +256,44 @@ def make_environment(templates: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,  # templates do not change during a build: no stat() per page
+        bytecode_cache=template_cache(),
     )
     env.filters["href"] = SiteGraph.href_path
     env.filters["human_size"] = human_size
     env.globals.update(markup_writers())
     return env
+
+
+def template_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs in the user's cache folder
+    (`$XDG_CACHE_HOME/kutse-rdf/templates`, default ~/.cache), as Python keeps .pyc files:
+    compiling the site's templates costs each rendering process about half a second. An entry is
+    found by the template's name and its source's hash, so an edited or overriding template is
+    compiled again. None (compile every time) where that folder cannot be made."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "kutse-rdf", "templates")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return None
+    return TemplateCache(folder)
+
+
+class TemplateCache(jinja2.FileSystemBytecodeCache):
+    """A cache that is only ever a shortcut: an entry it cannot read (damaged) or write (a full
+    or read-only disk) means compiling the template, never a failed build."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, ValueError, EOFError, TypeError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 def shorten(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
