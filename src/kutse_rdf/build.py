@@ -39,7 +39,10 @@ class BuildResult:
     standards: list[Standard] = field(default_factory=list)
     failures: list[KutseError] = field(default_factory=list)  # documents reported and skipped
     problems: int = 0  # SHACL violations and other data problems found
-    store: Any = None  # the query reports' pyoxigraph Store (what they read); None when reused
+    # the query reports' pyoxigraph Store (what they read), kept only when asked (run_build's
+    # keep_store: tests): it is hundreds of MB on a register; None when the reports were reused
+    store: Any = None
+    keep_store: bool = False
     cache_hits: int = 0  # standards taken from the artifact cache
     notes: list[str] = field(default_factory=list)  # one-line summaries printed after the build
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
@@ -488,7 +491,8 @@ def write_query_reports(root: Path, result: BuildResult, store, queries: dict) -
     NAME.json (W3C SPARQL results formats); returns the build's note on them."""
     from kutse_rdf.query import write_reports
 
-    result.store = store
+    if result.keep_store:
+        result.store = store
     skipped = write_reports(root / "reports" / "queries", store, queries)
     return queries_note(len(queries) - len(skipped), skipped)
 
@@ -602,7 +606,7 @@ def link_reports(cache: ArtifactCache, root: Path, queries: dict) -> str | None:
 
 def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
               jobs: int | None = None, allow_shrink: bool = False,
-              wait: float = 0, as_of=None) -> BuildResult:
+              wait: float = 0, as_of=None, keep_store: bool = False) -> BuildResult:
     """Build `files` into `out`. Guards of an unattended build: the output must be a folder
     (check_output), one build at a time per folder (build_lock, waiting up to `wait` s), what
     killed builds left is removed (remove_stale), a build that lost standards to failed inputs
@@ -612,16 +616,16 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
         check_output(out)
     with output_errors(out), build_lock(out, wait):
         remove_stale(out)
-        return _run_build(files, out, config, quiet, jobs, allow_shrink, as_of)
+        return _run_build(files, out, config, quiet, jobs, allow_shrink, as_of, keep_store)
 
 
 def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: int | None,
-               allow_shrink: bool, as_of=None) -> BuildResult:
+               allow_shrink: bool, as_of=None, keep_store: bool = False) -> BuildResult:
     from kutse_rdf.engine.dumps import shared_lines, write_dumps, write_elm_dumps
     from kutse_rdf.engine.works import group_works
     from kutse_rdf.query import library
 
-    result = BuildResult()
+    result = BuildResult(keep_store=keep_store)
     out = out.resolve()
     jobs = jobs or os.cpu_count() or 1
     built_at = build_time()

@@ -27,7 +27,7 @@ FORMATS = {".nt": ("nt", ox.RdfFormat.N_TRIPLES), ".ttl": ("turtle", ox.RdfForma
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, seed_path):
     out = tmp_path_factory.mktemp("b") / "build"
-    result = run_build([seed_path], out, Config(), quiet=True)
+    result = run_build([seed_path], out, Config(), quiet=True, keep_store=True)
     assert not result.failures
     return out, result
 
@@ -149,7 +149,7 @@ def test_a_query_reading_any_predicate_gets_the_whole_union(tmp_path, seed_path,
 
     monkeypatch.setattr(build, "query_predicates", lambda cache, queries=None: None)
     out = tmp_path / "build"
-    result = run_build([seed_path], out, Config(), quiet=True)
+    result = run_build([seed_path], out, Config(), quiet=True, keep_store=True)
     assert set(result.store) == set(ox.parse(path=str(out / "data" / "current.nt"),
                                              format=ox.RdfFormat.N_TRIPLES)) == set(
         ox.parse(path=str(out / "data" / "all.nt"), format=ox.RdfFormat.N_TRIPLES))

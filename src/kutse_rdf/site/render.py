@@ -18,6 +18,7 @@ import sys
 import tomllib
 from dataclasses import asdict, astuple, dataclass, field, replace
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import quote
 
 import jinja2
@@ -132,7 +133,20 @@ def row_writers(a, lit, val) -> dict:
     step of a template costs more than the row's text. Every value goes through `a`/`val`/`lit`
     (escaped by anchor_html/literal_html), any other text through markupsafe.escape."""
 
+    props: dict[tuple, str] = {}
+
     def prop(context, st):
+        # the same few properties head the rows of every page: made once per page language and
+        # folder depth
+        key = (st.property, st.curie, context["lang"], context["up"], context["tree"])
+        html = props.get(key)
+        if html is None:
+            if len(props) > MARKUP_CACHE_LIMIT:
+                props.clear()
+            html = props[key] = prop_html(context, st)
+        return html
+
+    def prop_html(context, st):
         # a property by its plain-language label (the ontology's rdfs:label in the page's
         # language, or the interface's own name for a term of another vocabulary), its CURIE
         # beside it as a hint
@@ -256,11 +270,44 @@ def make_environment(templates: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,  # templates do not change during a build: no stat() per page
+        bytecode_cache=template_cache(),
     )
     env.filters["href"] = SiteGraph.href_path
     env.filters["human_size"] = human_size
     env.globals.update(markup_writers())
     return env
+
+
+def template_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs in the user's cache folder
+    (`$XDG_CACHE_HOME/kutse-rdf/templates`, default ~/.cache), as Python keeps .pyc files:
+    compiling the site's templates costs each rendering process about half a second. An entry is
+    found by the template's name and its source's hash, so an edited or overriding template is
+    compiled again. None (compile every time) where that folder cannot be made."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "kutse-rdf", "templates")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return None
+    return TemplateCache(folder)
+
+
+class TemplateCache(jinja2.FileSystemBytecodeCache):
+    """A cache that is only ever a shortcut: an entry it cannot read (damaged) or write (a full
+    or read-only disk) means compiling the template, never a failed build."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, ValueError, EOFError, TypeError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 def shorten(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
@@ -478,6 +525,10 @@ class StandardJob:
     versions: bytes = b""
     changes: bytes = b""  # the changes graph's lines about its work's versions (feed.py reads them)
 
+    def release(self) -> None:
+        """Drop the bytes (once keyed, summarised and handed to a worker)."""
+        self.graph = self.elm = self.suggestions = self.versions = self.changes = b""
+
 
 def standard_folders(base_path: str, languages: list[str]) -> list[str]:
     """The site folders that hold a standard's pages (`standard/S/`, its coverage page) in every
@@ -549,10 +600,14 @@ class Workers:
         try:
             for n, share in enumerate(s for s in shares if s):
                 file = scratch / f"site-jobs-{n}.pickle"
-                file.write_bytes(pickle.dumps(
-                    (str(out), base_uri, reference, str(templates) if templates else None,
-                     [(j.iri, j.graph, j.elm, j.suggestions, j.versions, j.changes) for j in share]),
-                    protocol=pickle.HIGHEST_PROTOCOL))
+                # the settings, then one pickle per job: the worker holds one job's bytes at a
+                # time, not its whole share (a register's share is hundreds of versions)
+                with file.open("wb") as jobs_file:
+                    pickle.dump((str(out), base_uri, reference, str(templates) if templates else None),
+                                jobs_file, protocol=pickle.HIGHEST_PROTOCOL)
+                    for j in share:
+                        pickle.dump((j.iri, j.graph, j.elm, j.suggestions, j.versions, j.changes),
+                                    jobs_file, protocol=pickle.HIGHEST_PROTOCOL)
                 with file.open("rb") as stdin:
                     proc = subprocess.Popen([sys.executable, "-m", "kutse_rdf.site.render"],
                                             stdin=stdin, stdout=subprocess.PIPE, env=env)
@@ -598,16 +653,25 @@ def rendering_failed(standard: str, detail: str, kind: str) -> DocumentError:
 PARENT_VARIABLE = "KUTSE_RDF_SITE_PARENT"  # the process id a site worker must not outlive
 
 
+def jobs_of(stream) -> Iterator[tuple]:
+    """The jobs after the settings in a worker's input, one at a time."""
+    while True:
+        try:
+            yield pickle.load(stream)
+        except EOFError:
+            return
+
+
 def worker_main() -> None:
     """A worker process: jobs from stdin (see Workers), outputs as plain dicts to stdout."""
     if os.environ.get(PARENT_VARIABLE, "").isdigit():
         from kutse_rdf.processes import die_with_parent
 
         die_with_parent(int(os.environ[PARENT_VARIABLE]))
-    out, base_uri, reference, templates, jobs = pickle.load(sys.stdin.buffer)
+    out, base_uri, reference, templates = pickle.load(sys.stdin.buffer)
     renderer = StandardRenderer(Path(out), base_uri, reference, Path(templates) if templates else None)
     results = {}
-    for iri, graph, elm, suggestions, versions, changes in jobs:
+    for iri, graph, elm, suggestions, versions, changes in jobs_of(sys.stdin.buffer):
         try:
             results[iri] = asdict(renderer.render(StandardJob(iri, graph, elm, suggestions, versions, changes)))
         except DocumentError as exc:  # that standard fails, the others are rendered

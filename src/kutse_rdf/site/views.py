@@ -148,8 +148,11 @@ class Views:
 
     def statements(self, iri: str) -> list[Statement]:
         """The linked-data section's rows: every property (by CURIE) with its values in source order."""
-        return [Statement(self.link(p), sorted((self.value(o) for o in objs), key=self.source_key), self.g.curie(p))
+        return [Statement(self.link(p), self.in_source_order([self.value(o) for o in objs]), self.g.curie(p))
                 for p, objs in sorted(self.g.statements(iri).items(), key=lambda kv: self.g.curie(kv[0]))]
+
+    def in_source_order(self, values: list) -> list:
+        return sorted(values, key=self.source_key) if len(values) > 1 else values
 
     def text(self, iri: str, predicate: str) -> Value | None:
         return self.g.literal(iri, predicate, self.lang)

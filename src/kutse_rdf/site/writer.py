@@ -230,7 +230,10 @@ class SiteWriter:
         rendering = StandardsRendering(standards.todo, self.out, self.config.base_uri, site.reference,
                                        self.root / CACHE_DIR, self.config.templates)
         try:
-            shared = self.render_shared_pages(site, standards, rendering.render_inline)
+            # the workers have their jobs' bytes in their input files: a job's are dropped here
+            # once it has its summary (a register's versions are hundreds of MB together)
+            shared = self.render_shared_pages(site, standards, rendering.render_inline,
+                                              release=rendering.workers is not None)
             standards.outputs.update(rendering.results())
         finally:
             rendering.close()
@@ -298,12 +301,13 @@ class SiteWriter:
             found = self.book.standard(job, self.folders_of(job.iri))
             if found is not None:
                 standards.outputs[job.iri], standards.summaries[job.iri] = found
+                job.release()  # keyed: nothing reads its bytes again
             else:
                 standards.todo.append(job)
         return standards
 
     def render_shared_pages(self, site: SiteInputs, standards: StandardPages,
-                            meanwhile: Callable[[], None]) -> SharedPages:
+                            meanwhile: Callable[[], None], release: bool = False) -> SharedPages:
         """Stage 3: the pages no standard owns, made from the reference graph and the standards'
         summaries: taken over whole while those are unchanged, else page by page while what each
         page read is unchanged. Their graph loads in a thread (Oxigraph releases the GIL) while
@@ -311,6 +315,8 @@ class SiteWriter:
         base, book = self.config.base_uri, self.book
         for job in standards.todo:
             standards.summaries[job.iri] = summarise(job.iri, job.graph, job.elm, base)
+            if release:
+                job.release()
         summaries = {iri: standards.summaries[iri] for iri in site.standards}
         unchanged = book.shared_pages_unchanged(site.shared_elm, summaries)
         parts = list(summaries.values())
