@@ -311,3 +311,102 @@ def test_w3id_rules_send_the_default_bases_iris_to_the_site(apache, iri_path, ac
     if then is not None:
         status, headers, _ = ask(apache, site_path, accept)
         assert status == 303 and urlparse(headers["Location"]).path == then
+
+
+# --- named graphs: B graph/… resolves to the graph's dump ----------------------------------
+# (docs/knowledge-graph.md: a version's graph, its work's graph, the reference, inferred and ELM
+# graphs; the seed has one version, so no changes graph: tests/site/test_site.py checks that a
+# register's build writes its folder too)
+GRAPHS = ["/graph/it-juht-tase-7/version/draft", "/graph/it-juht-tase-7", "/graph/reference",
+          "/graph/inferred", "/graph/elm"]
+GRAPH_ACCEPT = [
+    (None, "/"),
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "/"),
+    ("text/turtle", "/index.ttl"),
+    ("application/n-triples", "/index.nt"),
+    ("application/trig", "/index.trig"),
+    ("application/ld+json", "/index.jsonld"),
+    # Apache Jena's RIOT: Turtle first
+    (("text/turtle,application/n-triples;q=0.9,application/ld+json;q=0.8,"
+      "application/rdf+xml;q=0.7,*/*;q=0.5"), "/index.ttl"),
+    ("application/n-triples;q=0.5, application/trig", "/index.trig"),
+    ("application/n-triples, */*;q=0.1", "/index.nt"),
+    ("text/html;q=0, application/n-triples;q=0.5", "/index.nt"),
+    ("application/trig; charset=utf-8", "/index.trig"),
+    ("application/*", "/index.jsonld"),
+    ("*/*", "/"),
+    ("application/rdf+xml", None),
+    ("application/n-quads", None),
+]
+GRAPH_MEDIA = {"/index.ttl": "text/turtle", "/index.nt": "application/n-triples",
+               "/index.trig": "application/trig", "/index.jsonld": "application/ld+json",
+               "/": "text/html"}
+
+
+@pytest.mark.parametrize("graph", GRAPHS)
+@pytest.mark.parametrize("accept, target", GRAPH_ACCEPT)
+def test_a_named_graph_iri_negotiates_its_dump(server, graph, accept, target):
+    name, port = server
+    status, headers, _ = ask(port, graph, accept)
+    if target is None:
+        assert status == 406, (name, graph, accept)
+    else:
+        assert status == 303, (name, graph, accept)
+        assert urlparse(headers["Location"]).path == graph + target, (name, graph, accept)
+    assert [v.strip() for v in headers["Vary"].split(",")] == ["Accept"], name
+    for file, media in GRAPH_MEDIA.items():
+        assert f'<{graph}{file}>; rel="alternate"; type="{media}"' in headers["Link"], \
+            (name, headers["Link"])
+
+
+@pytest.mark.parametrize("graph", GRAPHS)
+def test_a_named_graphs_representations_are_its_dump(server, build, graph):
+    """Each representation holds exactly the graph's triples (the N-Triples file byte for byte,
+    the manifest's count); the TriG names the graph by its IRI; the page leads to downloads."""
+    import json
+
+    name, port = server
+    iri = BASE.rstrip("/") + graph
+    entry = next(e for e in json.loads((build / "data" / "graphs.json").read_text())
+                 if e["graph"] == iri)
+    expected = set(ox.parse(path=str(build / "data" / entry["file"]),
+                            format=ox.RdfFormat.N_TRIPLES))
+    assert len(expected) == entry["triples"]
+    for file, rdf_format in (("/index.nt", ox.RdfFormat.N_TRIPLES),
+                             ("/index.ttl", ox.RdfFormat.TURTLE),
+                             ("/index.jsonld", ox.RdfFormat.JSON_LD),
+                             ("/index.trig", ox.RdfFormat.TRIG)):
+        status, headers, body = ask(port, graph + file, GRAPH_MEDIA[file])
+        assert status == 200, (name, file)
+        assert headers["Content-Type"].startswith(GRAPH_MEDIA[file]), (name, file)
+        quads = list(ox.parse(body, format=rdf_format))
+        assert {ox.Triple(q.subject, q.predicate, q.object) for q in quads} == \
+            {ox.Triple(q.subject, q.predicate, q.object) for q in expected}, (name, file)
+        if file == "/index.nt":
+            assert body == (build / "data" / entry["file"]).read_bytes()
+        if file == "/index.trig":
+            assert {q.graph_name for q in quads} == {ox.NamedNode(iri)}
+    status, headers, body = ask(port, graph + "/", "text/html")
+    assert status == 200 and headers["Content-Type"].startswith("text/html"), name
+    assert b'http-equiv="refresh"' in body and b"downloads/" in body
+
+
+def test_w3id_sends_a_graph_iri_to_the_site(apache):
+    """The default base's graph IRI through w3id's rules, then the site's: N-Triples."""
+    status, headers, _ = ask(apache, "/kutse-rdf/id/graph/elm", "application/n-triples")
+    assert status == 303 and headers["Location"] == f"http://127.0.0.1:{apache}/graph/elm"
+    status, headers, _ = ask(apache, "/graph/elm", "application/n-triples")
+    assert status == 303 and urlparse(headers["Location"]).path == "/graph/elm/index.nt"
+
+
+@pytest.mark.parametrize("path, accept, static, serve", [
+    (RESOURCE, "application/ld+json, text/turtle", "/index.ttl", "/index.jsonld"),
+    ("/graph/elm", "application/trig, application/n-triples", "/index.nt", "/index.trig"),
+])
+def test_two_types_at_full_quality(nginx, apache, kutse_serve, path, accept, static, serve):
+    """Two offered types both at full quality: serve takes the one named first (RFC 9110 leaves
+    the tie to the server), the static rules their fixed order (HTML, Turtle, JSON-LD,
+    N-Triples, TriG); docs/deployment.md says so."""
+    for port in (nginx, apache):
+        assert urlparse(ask(port, path, accept)[1]["Location"]).path == path + static
+    assert urlparse(ask(kutse_serve, path, accept)[1]["Location"]).path == path + serve

@@ -35,13 +35,13 @@ import pyoxigraph as ox
 
 from kutse_rdf.config import Config
 from kutse_rdf.graph.convert import build_time
-from kutse_rdf.graph.namespaces import DCAT, ECF_SCHEMES, ESCO_ROOT, KUTSE
+from kutse_rdf.graph.namespaces import DCAT, ECF_SCHEMES, ESCO_ROOT, KUTSE, PREFIXES
 from kutse_rdf.graph.uris import Uris
 from kutse_rdf.resources import resource_dir
 from kutse_rdf.site.esco import SUGGESTIONS, suggestions_by_standard
 from kutse_rdf.site.graph import SiteGraph, read_dump, read_manifest
 from kutse_rdf.site.jsonld import embed
-from kutse_rdf.site.meta import dataset_description, download_files
+from kutse_rdf.site.meta import dataset_description, download_files, link_or_copy
 from kutse_rdf.site.render import (Output, Renderer, StandardJob, StandardRenderer, Workers,
                                    load_settings, make_environment, owner, page_iris, shorten,
                                    simple_jsonld, standard_folders, worker_count)
@@ -374,6 +374,7 @@ class SiteWriter:
         self.home(renderer, shared.graph, links_of, cards, downloads, description)
         self.changes_feed(renderer, site, standards)
         self.downloads_page(renderer, downloads)
+        self.graph_folders(renderer)
         self.void(renderer, description)
         total.pages += renderer.output.pages
         total.files += renderer.output.files
@@ -568,6 +569,48 @@ class SiteWriter:
                             downloads=downloads, licence=self.settings["licence"],
                             licence_name=self.settings["licence_name"],
                             description=shorten(f'{t["downloads_title"]}: {t["downloads_what"]}'))
+
+    def graph_folders(self, renderer: Renderer) -> None:
+        """Every named graph's IRI (`B graph/S/version/K`, `B graph/S`, `B graph/reference`, …,
+        docs/knowledge-graph.md) as a folder of the site holding that graph's dump, so that the
+        IRI resolves as a resource IRI does (serve and deploy/ negotiate a folder with
+        index.ttl): index.nt (the graph's own file, linked), index.ttl, index.jsonld, index.trig
+        (the graph under its name) and index.html, a page sending the reader to the downloads
+        page, where every dump is listed. A graph named outside the base URI has no folder."""
+        base = self.config.base_uri
+        template = self.env.get_template("redirect.html")
+        lang = self.languages[0]
+        words = {**self.i18n[lang], "redirect_title": self.i18n[lang]["graph_redirect_title"],
+                 "redirect_text": self.i18n[lang]["graph_redirect_text"]}
+        for entry in read_manifest(self.root):
+            iri, source = entry.get("graph", ""), self.root / "data" / entry.get("file", "")
+            rest = iri[len(base):].strip("/") if iri.startswith(base) else ""
+            if not rest or not source.is_file():
+                continue
+            folder = self.out / rest
+            link_or_copy(source, folder / "index.nt")
+            triples = [ox.Triple(q.subject, q.predicate, q.object)
+                       for q in ox.parse(path=str(source), format=ox.RdfFormat.N_TRIPLES)]
+            prefixes = {k: v for k, v in PREFIXES.items() if k}
+            for suffix, rdf_format in ((".ttl", ox.RdfFormat.TURTLE),
+                                       (".jsonld", ox.RdfFormat.JSON_LD)):
+                written = source.with_suffix(suffix)
+                if written.is_file():
+                    link_or_copy(written, folder / f"index{suffix}")
+                else:
+                    renderer.write(folder / f"index{suffix}", ox.serialize(
+                        triples, format=rdf_format,
+                        prefixes=prefixes if suffix == ".ttl" else None))
+            name = ox.NamedNode(iri)
+            renderer.write(folder / "index.trig", ox.serialize(
+                [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples],
+                format=ox.RdfFormat.TRIG, prefixes=prefixes))
+            href = "../" * (rest.count("/") + 1) + self.tree(lang) + "downloads/"
+            renderer.write(folder / "index.html", template.render(
+                lang=lang, t=words, href=href, target=iri,
+                canonical=renderer.url(lang, "downloads/"),
+                description=shorten(f"{words['redirect_text']} {iri}")))
+            renderer.output.files += 5
 
     def void(self, renderer: Renderer, description: dict) -> None:
         """void.ttl, .well-known/void and void.jsonld (meta.dataset_description)."""
