@@ -30,6 +30,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
@@ -53,6 +54,11 @@ from kutse_rdf.site.views import Link, code_key, natural_key
 QUERY_ROWS_SHOWN = 100
 QUERIES = "queries"  # the site folder of the queries page and the library's .rq files
 ECF_SCHEME_IRIS = {str(ns) for ns in ECF_SCHEMES.values()}  # the e-CF versions, on the home page
+
+
+# a named graph's page (graph_folders) names its dumps, the files beside it
+GRAPH_ALTERNATES = [("text/turtle", "index.ttl"), ("application/ld+json", "index.jsonld"),
+                    ("application/n-triples", "index.nt"), ("application/trig", "index.trig")]
 
 
 @dataclass
@@ -588,14 +594,18 @@ class SiteWriter:
             if not rest or not source.is_file():
                 continue
             folder = self.out / rest
-            link_or_copy(source, folder / "index.nt")
+            nt = read_dump(self.root, entry)  # N-Triples, also of a fixture in another syntax
+            if source.suffix == ".nt":
+                link_or_copy(source, folder / "index.nt")
+            else:
+                renderer.write(folder / "index.nt", nt)
             triples = [ox.Triple(q.subject, q.predicate, q.object)
-                       for q in ox.parse(path=str(source), format=ox.RdfFormat.N_TRIPLES)]
+                       for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)]
             prefixes = {k: v for k, v in PREFIXES.items() if k}
             for suffix, rdf_format in ((".ttl", ox.RdfFormat.TURTLE),
                                        (".jsonld", ox.RdfFormat.JSON_LD)):
                 written = source.with_suffix(suffix)
-                if written.is_file():
+                if written.is_file() and source.suffix == ".nt":
                     link_or_copy(written, folder / f"index{suffix}")
                 else:
                     renderer.write(folder / f"index{suffix}", ox.serialize(
@@ -605,10 +615,11 @@ class SiteWriter:
             renderer.write(folder / "index.trig", ox.serialize(
                 [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples],
                 format=ox.RdfFormat.TRIG, prefixes=prefixes))
-            href = "../" * (rest.count("/") + 1) + self.tree(lang) + "downloads/"
+            href = "../" * (rest.count("/") + 1) + self.tree(lang) + \
+                SiteGraph.href_path("downloads/")
             renderer.write(folder / "index.html", template.render(
                 lang=lang, t=words, href=href, target=iri,
-                canonical=renderer.url(lang, "downloads/"),
+                canonical=renderer.url(lang, "downloads/"), alternates=GRAPH_ALTERNATES,
                 description=shorten(f"{words['redirect_text']} {iri}")))
             renderer.output.files += 5
 
@@ -619,6 +630,24 @@ class SiteWriter:
         renderer.write(self.out / "void.ttl", turtle)
         renderer.write(self.out / ".well-known" / "void", turtle)
         renderer.write(self.out / "void.jsonld", ox.serialize(triples, format=ox.RdfFormat.JSON_LD))
+        self.host_root(renderer, turtle)
+
+    def host_root(self, renderer: Renderer, void: bytes) -> None:
+        """When the base URI has a path (http://host/kutse/), crawlers still look for
+        /robots.txt and VoID clients for /.well-known/void at the host's root, outside the
+        site's folder: site-root/ (beside site/) holds those two files, ready to be copied into
+        the host's root folder — robots.txt naming the site's sitemap, the VoID description (its
+        IRIs are absolute, so the same Turtle serves there), and for Apache a .htaccess that
+        serves `void` as Turtle. Without a path the site is the root and has them itself."""
+        base = self.config.base_uri
+        if not urlsplit(base).path.strip("/"):
+            return
+        folder = self.root / "site-root"
+        renderer.write(folder / "robots.txt", self.env.get_template("robots.txt").render(
+            sitemap=base + "sitemap.xml"))
+        renderer.write(folder / ".well-known" / "void", void)
+        renderer.write(folder / ".well-known" / ".htaccess",
+                       '<Files "void">\n    ForceType "text/turtle; charset=utf-8"\n</Files>\n')
 
     def sitemap(self, renderer: Renderer, graph: SiteGraph, sitemap: list[str],
                 standards: list[str]) -> None:
