@@ -434,3 +434,39 @@ def test_graphdb_takes_basic_on_every_call_or_its_login_token(seed_build):
             except urllib.error.HTTPError as exc:
                 got = exc.code
             assert got == status, authorization[:6]
+
+
+@pytest.mark.server
+def test_prune_on_a_real_store_deletes_a_withdrawn_standards_versions(
+        tmp_path, register_build, seed_build, monkeypatch, capsys):
+    """A real build's graphs are named B graph/S and B graph/S/version/K: after the register's
+    standard (three versions) is withdrawn, --prune deletes its work's and versions' graphs and
+    keeps the seed's; with --graph-base the versions of two standards keep apart."""
+    with oxigraph_server(tmp_path / "store") as url:
+        store = {"store": f"{url}/store", "query": f"{url}/query", "user": None}
+        publish(store, register_build, monkeypatch, capsys)
+        register = {e["graph"] for e in json.loads(
+            (register_build / "data" / "graphs.json").read_text())}
+        seed = {e["graph"] for e in json.loads((seed_build / "data" / "graphs.json").read_text())}
+        withdrawn = register - seed  # the works, their versions, the changes between them
+        assert GRAPH + "arborist-tase-4/version/5" in withdrawn and GRAPH + "changes" in withdrawn
+        assert main(["publish", "--endpoint", store["store"], "--out", str(seed_build),
+                     "--prune"]) == 0
+        err = capsys.readouterr().err
+        assert sorted(line.split("<")[1].split(">")[0] for line in err.splitlines()
+                      if line.startswith("kutse-rdf: deleted <") or line.startswith("deleted <")
+                      ) == sorted(withdrawn), err
+        graphs = {row["g"]["value"] for row in select(
+            store["query"], "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
+        assert graphs == seed
+        # --graph-base keeps the path below B graph/: the draft is …/it-juht-tase-7/version/draft
+        base = "http://registry.example/g/"
+        assert main(["publish", "--endpoint", store["store"], "--out", str(seed_build),
+                     "--graph-base", base]) == 0
+        capsys.readouterr()
+        graphs = {row["g"]["value"] for row in select(
+            store["query"], "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
+        assert {base + "it-juht-tase-7/version/draft", base + "it-juht-tase-7"} <= graphs
+        assert main(["query", "coverage-summary", "--endpoint", store["query"],
+                     "--graph-base", base, "--format", "json"]) == 0
+        assert json.loads(capsys.readouterr().out)["results"]["bindings"]
