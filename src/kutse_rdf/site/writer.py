@@ -588,6 +588,7 @@ class SiteWriter:
         lang = self.languages[0]
         words = {**self.i18n[lang], "redirect_title": self.i18n[lang]["graph_redirect_title"],
                  "redirect_text": self.i18n[lang]["graph_redirect_text"]}
+        prefixes = {k: v for k, v in PREFIXES.items() if k}
         for entry in read_manifest(self.root):
             iri, source = entry.get("graph", ""), self.root / "data" / entry.get("file", "")
             rest = iri[len(base):].strip("/") if iri.startswith(base) else ""
@@ -599,22 +600,17 @@ class SiteWriter:
                 link_or_copy(source, folder / "index.nt")
             else:
                 renderer.write(folder / "index.nt", nt)
-            triples = [ox.Triple(q.subject, q.predicate, q.object)
-                       for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)]
-            prefixes = {k: v for k, v in PREFIXES.items() if k}
             for suffix, rdf_format in ((".ttl", ox.RdfFormat.TURTLE),
                                        (".jsonld", ox.RdfFormat.JSON_LD)):
                 written = source.with_suffix(suffix)
                 if written.is_file() and source.suffix == ".nt":
                     link_or_copy(written, folder / f"index{suffix}")
-                else:
+                else:  # straight from the parser: no Python list of a large graph's triples
                     renderer.write(folder / f"index{suffix}", ox.serialize(
-                        triples, format=rdf_format,
+                        ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=rdf_format,
                         prefixes=prefixes if suffix == ".ttl" else None))
-            name = ox.NamedNode(iri)
-            renderer.write(folder / "index.trig", ox.serialize(
-                [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples],
-                format=ox.RdfFormat.TRIG, prefixes=prefixes))
+            # N-Triples lines are TriG statements as they are: the graph's block needs no parse
+            renderer.write(folder / "index.trig", b"<" + iri.encode() + b"> {\n" + nt + b"}\n")
             href = "../" * (rest.count("/") + 1) + self.tree(lang) + \
                 SiteGraph.href_path("downloads/")
             renderer.write(folder / "index.html", template.render(
