@@ -422,3 +422,23 @@ def test_a_version_page_says_what_changed_and_a_competence_page_its_versions(reg
     # a competence of one version has no timeline
     assert 'id="h-timeline"' not in (register / "site" / "standard" / "arborist-tase-4-esmane-kutse" / "version"
                                      / "1" / "competence" / "B.3.1" / "index.html").read_text()
+
+
+def test_every_named_graph_of_a_register_has_its_folder_on_the_site(register):
+    """Each graph's IRI resolves to its dump (docs/knowledge-graph.md): the changes graph and
+    every version's and work's graph have a folder under site/graph/ with the graph's triples."""
+    out = register
+    base = "https://w3id.org/kutse-rdf/id/"
+    entries = json.loads((out / "data" / "graphs.json").read_text(encoding="utf-8"))
+    assert "changes" in {e["kind"] for e in entries}
+    for entry in entries:
+        folder = out / "site" / entry["graph"].removeprefix(base)
+        assert (folder / "index.nt").read_bytes() == (out / "data" / entry["file"]).read_bytes()
+        trig = list(ox.parse(path=str(folder / "index.trig"), format=ox.RdfFormat.TRIG))
+        assert len(trig) == entry["triples"]
+        assert {q.graph_name.value for q in trig} == {entry["graph"]}
+        assert len(list(ox.parse(path=str(folder / "index.jsonld"),
+                                 format=ox.RdfFormat.JSON_LD))) == entry["triples"]
+        assert len(list(ox.parse(path=str(folder / "index.ttl"),
+                                 format=ox.RdfFormat.TURTLE))) == entry["triples"]
+        assert (folder / "index.html").is_file()

@@ -752,3 +752,21 @@ def test_publish_to_virtuoso_with_digest_and_prune(virtuoso, build, tmp_path, mo
                  "--auth", "digest"]) == 0
     assert virtuoso_counts(virtuoso) == manifest_counts(build)
     assert "deleted 1 stale graph(s)" in capsys.readouterr().err
+
+
+def test_graph_base_keeps_each_name_below_the_builds_base():
+    """A real build names versions B graph/S/version/K: --graph-base replaces B graph/ only,
+    so two standards' drafts stay two graphs, and --prune takes a withdrawn standard's work
+    and version graphs, never a graph of another shape."""
+    from kutse_rdf.publish.upload import prunable, rebase, shared_base
+
+    names = [BASE + "graph/a/version/draft", BASE + "graph/b/version/draft", BASE + "graph/a",
+             BASE + "graph/reference"]
+    own = shared_base(names)
+    assert own == BASE + "graph/"
+    assert [rebase(n, own, "http://x/g") for n in names] == [
+        "http://x/g/a/version/draft", "http://x/g/b/version/draft", "http://x/g/a",
+        "http://x/g/reference"]
+    assert [prunable(BASE + "graph/" + rest, own) for rest in (
+        "old", "old/version/6", "old/extra", "old/version/6/x", "old#x", "")] == [
+        True, True, False, False, False, False]

@@ -111,12 +111,12 @@ def www(build):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
-def nginx(www):
+@contextlib.contextmanager
+def nginx_on(work: Path, root: Path):
+    """Debian's nginx on a free port, the deploy/ files included as they are, `root` its root."""
     if not Path(NGINX).exists():
         pytest.skip(f"{NGINX} is missing: install Debian's nginx (scripts/test does, as root)")
     port = free_port()
-    work = www / "nginx"
     work.mkdir()
     user = "user root;\n" if os.geteuid() == 0 else ""
     config = work / "nginx.conf"
@@ -137,7 +137,7 @@ http {{
     server {{
         listen 127.0.0.1:{port};
         server_name localhost;
-        root {www}/site;
+        root {root};
         include {DEPLOY}/nginx/kutse-rdf-site.conf;
     }}
 }}
@@ -147,6 +147,12 @@ http {{
     assert check.returncode == 0, check.stderr
     with running([NGINX, "-c", str(config), "-e", str(work / "error.log")], port,
                  work / "error.log") as port:
+        yield port
+
+
+@pytest.fixture(scope="module")
+def nginx(www):
+    with nginx_on(www / "nginx", www / "site") as port:
         yield port
 
 
@@ -168,11 +174,24 @@ def apache(www):
     (w3id / ".htaccess").write_text(rules.replace("https://data.example.ee/kutse/",
                                                   f"http://127.0.0.1:{port}/"), encoding="utf-8")
     (w3id / ".htaccess").chmod(0o644)
+    with apache_on(work, www / "site", port) as port:
+        yield port
+
+
+@contextlib.contextmanager
+def apache_on(work: Path, root: Path, port: int | None = None, types: str = ""):
+    """Debian's Apache httpd on a free port, `root` its DocumentRoot with .htaccess files on;
+    `types` its mime.types (none by default: the site's .htaccess must name every type)."""
+    if not Path(APACHE).exists():
+        pytest.skip(f"{APACHE} is missing: install Debian's apache2 (scripts/test does, as root)")
+    port = port or free_port()
+    work.mkdir(exist_ok=True)
+    work.chmod(0o777)
     modules = ["mpm_event", "authz_core", "dir", "mime", "rewrite", "headers", "unixd"]
     loads = "\n".join(f"LoadModule {m}_module {APACHE_MODULES}/mod_{m}.so" for m in modules
                       if (APACHE_MODULES / f"mod_{m}.so").exists())
     user = "User www-data\nGroup www-data\n" if os.geteuid() == 0 else ""
-    (work / "mime.types").write_text("")  # the .htaccess names every type the site needs
+    (work / "mime.types").write_text(types)
     config = work / "httpd.conf"
     config.write_text(f"""{loads}
 {user}ServerName localhost
@@ -182,12 +201,12 @@ TypesConfig {work}/mime.types
 DefaultRuntimeDir {work}
 ErrorLog {work}/error.log
 LogLevel warn
-DocumentRoot {www}/site
+DocumentRoot {root}
 <Directory />
     AllowOverride None
     Require all denied
 </Directory>
-<Directory {www}/site>
+<Directory {root}>
     AllowOverride All
     Require all granted
 </Directory>
@@ -311,3 +330,176 @@ def test_w3id_rules_send_the_default_bases_iris_to_the_site(apache, iri_path, ac
     if then is not None:
         status, headers, _ = ask(apache, site_path, accept)
         assert status == 303 and urlparse(headers["Location"]).path == then
+
+
+# --- named graphs: B graph/… resolves to the graph's dump ----------------------------------
+# (docs/knowledge-graph.md: a version's graph, its work's graph, the reference, inferred and ELM
+# graphs; the seed has one version, so no changes graph: tests/engine/test_register.py checks
+# that a register's build writes its folder too)
+GRAPHS = ["/graph/it-juht-tase-7/version/draft", "/graph/it-juht-tase-7", "/graph/reference",
+          "/graph/inferred", "/graph/elm"]
+GRAPH_ACCEPT = [
+    (None, "/"),
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "/"),
+    ("text/turtle", "/index.ttl"),
+    ("application/n-triples", "/index.nt"),
+    ("application/trig", "/index.trig"),
+    ("application/ld+json", "/index.jsonld"),
+    # Apache Jena's RIOT: Turtle first
+    (("text/turtle,application/n-triples;q=0.9,application/ld+json;q=0.8,"
+      "application/rdf+xml;q=0.7,*/*;q=0.5"), "/index.ttl"),
+    ("application/n-triples;q=0.5, application/trig", "/index.trig"),
+    ("application/n-triples, */*;q=0.1", "/index.nt"),
+    ("text/html;q=0, application/n-triples;q=0.5", "/index.nt"),
+    ("application/trig; charset=utf-8", "/index.trig"),
+    ("application/*", "/index.jsonld"),
+    ("*/*", "/"),
+    ("application/rdf+xml", None),
+    ("application/n-quads", None),
+]
+GRAPH_MEDIA = {"/index.ttl": "text/turtle", "/index.nt": "application/n-triples",
+               "/index.trig": "application/trig", "/index.jsonld": "application/ld+json",
+               "/": "text/html"}
+
+
+@pytest.mark.parametrize("graph", GRAPHS)
+@pytest.mark.parametrize("accept, target", GRAPH_ACCEPT)
+def test_a_named_graph_iri_negotiates_its_dump(server, graph, accept, target):
+    name, port = server
+    status, headers, _ = ask(port, graph, accept)
+    if target is None:
+        assert status == 406, (name, graph, accept)
+    else:
+        assert status == 303, (name, graph, accept)
+        assert urlparse(headers["Location"]).path == graph + target, (name, graph, accept)
+    assert [v.strip() for v in headers["Vary"].split(",")] == ["Accept"], name
+    for file, media in GRAPH_MEDIA.items():
+        assert f'<{graph}{file}>; rel="alternate"; type="{media}"' in headers["Link"], \
+            (name, headers["Link"])
+
+
+@pytest.mark.parametrize("graph", GRAPHS)
+def test_a_named_graphs_representations_are_its_dump(server, build, graph):
+    """Each representation holds exactly the graph's triples (the N-Triples file byte for byte,
+    the manifest's count); the TriG names the graph by its IRI; the page leads to downloads."""
+    import json
+
+    name, port = server
+    iri = BASE.rstrip("/") + graph
+    entry = next(e for e in json.loads((build / "data" / "graphs.json").read_text())
+                 if e["graph"] == iri)
+    expected = set(ox.parse(path=str(build / "data" / entry["file"]),
+                            format=ox.RdfFormat.N_TRIPLES))
+    assert len(expected) == entry["triples"]
+    for file, rdf_format in (("/index.nt", ox.RdfFormat.N_TRIPLES),
+                             ("/index.ttl", ox.RdfFormat.TURTLE),
+                             ("/index.jsonld", ox.RdfFormat.JSON_LD),
+                             ("/index.trig", ox.RdfFormat.TRIG)):
+        status, headers, body = ask(port, graph + file, GRAPH_MEDIA[file])
+        assert status == 200, (name, file)
+        assert headers["Content-Type"].startswith(GRAPH_MEDIA[file]), (name, file)
+        quads = list(ox.parse(body, format=rdf_format))
+        assert {ox.Triple(q.subject, q.predicate, q.object) for q in quads} == \
+            {ox.Triple(q.subject, q.predicate, q.object) for q in expected}, (name, file)
+        if file == "/index.nt":
+            assert body == (build / "data" / entry["file"]).read_bytes()
+        if file == "/index.trig":
+            assert {q.graph_name for q in quads} == {ox.NamedNode(iri)}
+    status, headers, body = ask(port, graph + "/", "text/html")
+    assert status == 200 and headers["Content-Type"].startswith("text/html"), name
+    assert b'http-equiv="refresh"' in body and b"downloads/" in body
+
+
+def test_w3id_sends_a_graph_iri_to_the_site(apache):
+    """The default base's graph IRI through w3id's rules, then the site's: N-Triples."""
+    status, headers, _ = ask(apache, "/kutse-rdf/id/graph/elm", "application/n-triples")
+    assert status == 303 and headers["Location"] == f"http://127.0.0.1:{apache}/graph/elm"
+    status, headers, _ = ask(apache, "/graph/elm", "application/n-triples")
+    assert status == 303 and urlparse(headers["Location"]).path == "/graph/elm/index.nt"
+
+
+@pytest.mark.parametrize("path, accept, static, serve", [
+    (RESOURCE, "application/ld+json, text/turtle", "/index.ttl", "/index.jsonld"),
+    ("/graph/elm", "application/trig, application/n-triples", "/index.nt", "/index.trig"),
+])
+def test_two_types_at_full_quality(nginx, apache, kutse_serve, path, accept, static, serve):
+    """Two offered types both at full quality: serve takes the one named first (RFC 9110 leaves
+    the tie to the server), the static rules their fixed order (HTML, Turtle, JSON-LD,
+    N-Triples, TriG); docs/deployment.md says so."""
+    for port in (nginx, apache):
+        assert urlparse(ask(port, path, accept)[1]["Location"]).path == path + static
+    assert urlparse(ask(kutse_serve, path, accept)[1]["Location"]).path == path + serve
+
+
+# --- a site under a path: the host's root files (site-root/) ---------------------------------
+
+@pytest.fixture(scope="module")
+def host(tmp_path_factory):
+    """The seed built for http://localhost/kutse/ and laid out as docs/deployment.md says: the
+    site in the host root's kutse/, site-root/'s files in the host root itself."""
+    from kutse_rdf.cli import main
+
+    out = tmp_path_factory.mktemp("under-a-path") / "build"
+    assert main(["build", "--quiet", "--base-uri", "http://localhost/kutse/", "--out", str(out),
+                 str(ROOT / "standards" / "it-juht-tase-7.txt")]) == 0
+    folder = Path(tempfile.mkdtemp(prefix="kutse-rdf-host-"))
+    try:
+        shutil.copytree(out / "site", folder / "root" / "kutse")
+        shutil.copy(DEPLOY / "apache" / "htaccess", folder / "root" / "kutse" / ".htaccess")
+        shutil.copytree(out / "site-root", folder / "root", dirs_exist_ok=True)
+        for path in [folder, *folder.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        yield out, folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module", params=["nginx", "apache"])
+def host_server(request, host):
+    _, folder = host
+    if request.param == "nginx":
+        server = nginx_on(folder / "nginx", folder / "root")
+    else:  # the host's own files (robots.txt) get the host's usual types, as Debian's have
+        server = apache_on(folder / "apache", folder / "root", types="text/plain txt\n")
+    with server as port:
+        yield request.param, port
+
+
+def test_site_root_files_are_where_crawlers_look(host, host_server):
+    """robots.txt at the host's root names the site's sitemap; /.well-known/void is the site's
+    VoID as Turtle; the site under /kutse/ negotiates as at a root."""
+    out, _ = host
+    name, port = host_server
+    assert sorted(p.relative_to(out / "site-root").as_posix()
+                  for p in (out / "site-root").rglob("*") if p.is_file()) == \
+        [".well-known/.htaccess", ".well-known/void", "robots.txt"]
+    status, headers, body = ask(port, "/robots.txt", None)
+    assert status == 200 and headers["Content-Type"].startswith("text/plain"), name
+    assert "Sitemap: http://localhost/kutse/sitemap.xml" in body.decode().splitlines()
+    status, headers, body = ask(port, "/.well-known/void", None)
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle"), name
+    void = list(ox.parse(body, format=ox.RdfFormat.TURTLE))
+    assert ox.Literal("http://localhost/kutse/") in {t.object for t in void}
+    assert body == (out / "site" / ".well-known" / "void").read_bytes()
+    status, _, body = ask(port, "/kutse/sitemap.xml", None)
+    assert status == 200 and b"<loc>http://localhost/kutse/</loc>" in body, name
+    path = "/kutse" + RESOURCE
+    status, headers, _ = ask(port, path, "text/turtle")
+    assert status == 303 and urlparse(headers["Location"]).path == path + "/index.ttl", name
+    status, headers, _ = ask(port, "/kutse/graph/elm", "application/n-triples")
+    assert status == 303 and urlparse(headers["Location"]).path == "/kutse/graph/elm/index.nt"
+
+
+def test_no_site_root_when_the_site_is_the_root(build):
+    """The default base has a path (w3id.org/kutse-rdf/id/), so its build writes site-root/
+    too; a base without one (the site is the host's root) has nothing to add there."""
+    from kutse_rdf.config import Config
+    from kutse_rdf.site.writer import build_site
+
+    assert (build / "site-root" / "robots.txt").is_file()
+    root = build.parent / "at-the-root"
+    shutil.copytree(build / "data", root / "data")
+    shutil.copytree(build / "reports", root / "reports")
+    build_site(root, Config(base_uri="http://localhost/"))
+    assert (root / "site" / "robots.txt").is_file() and not (root / "site-root").exists()
+    assert "Sitemap: http://localhost/sitemap.xml" in (root / "site" / "robots.txt").read_text()

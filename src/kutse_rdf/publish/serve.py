@@ -89,9 +89,11 @@ EXTRA_TYPES = {
     ".atom": "application/atom+xml",
 }
 # A resource IRI's representations, first = the default: the files the site writes in the
-# resource's folder (the HTML page is the folder itself). See Handler.resource.
+# resource's folder (the HTML page is the folder itself); a named graph's folder also has its
+# N-Triples and TriG (site/writer.py, graph_folders). See Handler.resource.
 REPRESENTATIONS = {"text/html": "", "text/turtle": "index.ttl",
-                   "application/ld+json": "index.jsonld"}
+                   "application/ld+json": "index.jsonld", "application/n-triples": "index.nt",
+                   "application/trig": "index.trig"}
 # The site's VoID description, served with this server's SPARQL endpoint added (the build
 # cannot know where it will be served); media types by path, as .well-known/void has no suffix.
 VOID_FILES = {"/void.ttl": ox.RdfFormat.TURTLE, "/.well-known/void": ox.RdfFormat.TURTLE,

@@ -68,7 +68,8 @@ def read_manifest(out: Path, graph_base: str | None = None) -> list[GraphFile]:
                          f"{out}` first", file=str(out))
     try:
         entries = json.loads(manifest.read_text(encoding="utf-8"))
-        graphs = [GraphFile(rebase(e["graph"], graph_base), data / e["file"], e["file"],
+        own = shared_base([e["graph"] for e in entries])
+        graphs = [GraphFile(rebase(e["graph"], own, graph_base), data / e["file"], e["file"],
                             int(e.get("triples", 0)), e.get("kind", "")) for e in entries]
     except (ValueError, KeyError, TypeError) as exc:
         raise InputError(f"not a graphs manifest ({exc}): run `kutse-rdf build` again",
@@ -89,12 +90,26 @@ def require_standards(out: Path, graphs: list[GraphFile]) -> None:
                         file=str(out / "data" / "graphs.json"))
 
 
-def rebase(graph: str, graph_base: str | None) -> str:
-    """--graph-base replaces everything before a graph name's last segment:
-    B/graph/it-juht-tase-7 with base http://x/g/ -> http://x/g/it-juht-tase-7."""
-    if not graph_base:
+def shared_base(graphs: list[str]) -> str:
+    """The namespace all of a build's graph names share (B graph/): their common prefix, up to
+    its last `/` or `#`; "" when they share none."""
+    if not graphs:
+        return ""
+    first, last = min(graphs), max(graphs)
+    common = 0
+    while common < min(len(first), len(last)) and first[common] == last[common]:
+        common += 1
+    prefix = first[:common]
+    return prefix[:max(prefix.rfind("/"), prefix.rfind("#")) + 1]
+
+
+def rebase(graph: str, own_base: str, graph_base: str | None) -> str:
+    """--graph-base replaces the build's graph base, keeping the rest of each name:
+    B graph/it-juht-tase-7/version/6 with base http://x/g/ -> http://x/g/it-juht-tase-7/version/6
+    (the versions of two standards keep apart, as `query --graph-base` expects)."""
+    if not graph_base or not own_base:
         return graph
-    return base_of(graph_base) + graph.rstrip("/").rsplit("/", 1)[-1]
+    return base_of(graph_base) + graph[len(own_base):]
 
 
 def base_of(graph_base: str) -> str:
@@ -555,7 +570,7 @@ SAFE_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+')
 
 @dataclass
 class Prune:
-    base: str  # only graphs named base + one segment are candidates
+    base: str  # only graphs named as a build names them under it are candidates (prunable)
     query_endpoint: str
     keep: set[str] = field(default_factory=set)
 
@@ -563,15 +578,7 @@ class Prune:
 def prune_plan(endpoint: str, graphs: list[GraphFile], graph_base: str | None,
                query_endpoint: str | None) -> Prune:
     """Where --prune looks and what it keeps; checked before anything is sent (exit 2)."""
-    if graph_base:
-        base = base_of(graph_base)
-    else:
-        bases = {g.graph[:len(g.graph) - len(g.graph.rstrip("/").rsplit("/", 1)[-1])]
-                 .rstrip("/") + "/" for g in graphs}
-        if len(bases) != 1:
-            raise InputError("--prune: the build's graphs do not share one base ("
-                             f"{', '.join(sorted(bases))}): give --graph-base")
-        base = bases.pop()
+    base = base_of(graph_base) if graph_base else shared_base([g.graph for g in graphs])
     if not SAFE_IRI.fullmatch(base) or not urlsplit(base).path.strip("/"):
         raise InputError(f"--prune: graph base {base!r} is not an IRI with a path: give "
                          "--graph-base")
@@ -591,10 +598,14 @@ def prune_plan(endpoint: str, graphs: list[GraphFile], graph_base: str | None,
     return Prune(base, query_endpoint, {g.graph for g in graphs})
 
 
+# what a build names under its graph base: a work (S), a version of it (S/version/K), or one of
+# the shared graphs (reference, inferred, elm, changes); nothing deeper or wider
+BUILT_GRAPH = re.compile(r"[^/#?]+(?:/version/[^/#?]+)?")
+
+
 def prunable(graph: str, base: str) -> bool:
-    """base + one segment, the shape of every graph a build names; nothing deeper or wider."""
     rest = graph[len(base):] if graph.startswith(base) else ""
-    return bool(rest) and not any(c in rest for c in "/#?")
+    return bool(BUILT_GRAPH.fullmatch(rest))
 
 
 def stale_graphs(store: Store, plan: Prune, retries: int, backoff_s: float) -> list[str]:

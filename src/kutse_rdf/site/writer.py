@@ -30,18 +30,19 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
 from kutse_rdf.config import Config
 from kutse_rdf.graph.convert import build_time
-from kutse_rdf.graph.namespaces import DCAT, ECF_SCHEMES, ESCO_ROOT, KUTSE
+from kutse_rdf.graph.namespaces import DCAT, ECF_SCHEMES, ESCO_ROOT, KUTSE, PREFIXES
 from kutse_rdf.graph.uris import Uris
 from kutse_rdf.resources import resource_dir
 from kutse_rdf.site.esco import SUGGESTIONS, suggestions_by_standard
 from kutse_rdf.site.graph import SiteGraph, read_dump, read_manifest
 from kutse_rdf.site.jsonld import embed
-from kutse_rdf.site.meta import dataset_description, download_files
+from kutse_rdf.site.meta import dataset_description, download_files, link_or_copy
 from kutse_rdf.site.render import (Output, Renderer, StandardJob, StandardRenderer, Workers,
                                    load_settings, make_environment, owner, page_iris, shorten,
                                    simple_jsonld, standard_folders, worker_count)
@@ -53,6 +54,11 @@ from kutse_rdf.site.views import Link, code_key, natural_key
 QUERY_ROWS_SHOWN = 100
 QUERIES = "queries"  # the site folder of the queries page and the library's .rq files
 ECF_SCHEME_IRIS = {str(ns) for ns in ECF_SCHEMES.values()}  # the e-CF versions, on the home page
+
+
+# a named graph's page (graph_folders) names its dumps, the files beside it
+GRAPH_ALTERNATES = [("text/turtle", "index.ttl"), ("application/ld+json", "index.jsonld"),
+                    ("application/n-triples", "index.nt"), ("application/trig", "index.trig")]
 
 
 @dataclass
@@ -380,6 +386,7 @@ class SiteWriter:
         self.home(renderer, shared.graph, links_of, cards, downloads, description)
         self.changes_feed(renderer, site, standards)
         self.downloads_page(renderer, downloads)
+        self.graph_folders(renderer)
         self.void(renderer, description)
         total.pages += renderer.output.pages
         total.files += renderer.output.files
@@ -575,6 +582,49 @@ class SiteWriter:
                             licence_name=self.settings["licence_name"],
                             description=shorten(f'{t["downloads_title"]}: {t["downloads_what"]}'))
 
+    def graph_folders(self, renderer: Renderer) -> None:
+        """Every named graph's IRI (`B graph/S/version/K`, `B graph/S`, `B graph/reference`, …,
+        docs/knowledge-graph.md) as a folder of the site holding that graph's dump, so that the
+        IRI resolves as a resource IRI does (serve and deploy/ negotiate a folder with
+        index.ttl): index.nt (the graph's own file, linked), index.ttl, index.jsonld, index.trig
+        (the graph under its name) and index.html, a page sending the reader to the downloads
+        page, where every dump is listed. A graph named outside the base URI has no folder."""
+        base = self.config.base_uri
+        template = self.env.get_template("redirect.html")
+        lang = self.languages[0]
+        words = {**self.i18n[lang], "redirect_title": self.i18n[lang]["graph_redirect_title"],
+                 "redirect_text": self.i18n[lang]["graph_redirect_text"]}
+        prefixes = {k: v for k, v in PREFIXES.items() if k}
+        for entry in read_manifest(self.root):
+            iri, source = entry.get("graph", ""), self.root / "data" / entry.get("file", "")
+            rest = iri[len(base):].strip("/") if iri.startswith(base) else ""
+            if not rest or not source.is_file():
+                continue
+            folder = self.out / rest
+            nt = read_dump(self.root, entry)  # N-Triples, also of a fixture in another syntax
+            if source.suffix == ".nt":
+                link_or_copy(source, folder / "index.nt")
+            else:
+                renderer.write(folder / "index.nt", nt)
+            for suffix, rdf_format in ((".ttl", ox.RdfFormat.TURTLE),
+                                       (".jsonld", ox.RdfFormat.JSON_LD)):
+                written = source.with_suffix(suffix)
+                if written.is_file() and source.suffix == ".nt":
+                    link_or_copy(written, folder / f"index{suffix}")
+                else:  # straight from the parser: no Python list of a large graph's triples
+                    renderer.write(folder / f"index{suffix}", ox.serialize(
+                        ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=rdf_format,
+                        prefixes=prefixes if suffix == ".ttl" else None))
+            # N-Triples lines are TriG statements as they are: the graph's block needs no parse
+            renderer.write(folder / "index.trig", b"<" + iri.encode() + b"> {\n" + nt + b"}\n")
+            href = "../" * (rest.count("/") + 1) + self.tree(lang) + \
+                SiteGraph.href_path("downloads/")
+            renderer.write(folder / "index.html", template.render(
+                lang=lang, t=words, href=href, target=iri,
+                canonical=renderer.url(lang, "downloads/"), alternates=GRAPH_ALTERNATES,
+                description=shorten(f"{words['redirect_text']} {iri}")))
+            renderer.output.files += 5
+
     def void(self, renderer: Renderer, description: dict) -> None:
         """void.ttl, .well-known/void and void.jsonld (meta.dataset_description)."""
         triples = description["triples"]
@@ -582,6 +632,24 @@ class SiteWriter:
         renderer.write(self.out / "void.ttl", turtle)
         renderer.write(self.out / ".well-known" / "void", turtle)
         renderer.write(self.out / "void.jsonld", ox.serialize(triples, format=ox.RdfFormat.JSON_LD))
+        self.host_root(renderer, turtle)
+
+    def host_root(self, renderer: Renderer, void: bytes) -> None:
+        """When the base URI has a path (http://host/kutse/), crawlers still look for
+        /robots.txt and VoID clients for /.well-known/void at the host's root, outside the
+        site's folder: site-root/ (beside site/) holds those two files, ready to be copied into
+        the host's root folder — robots.txt naming the site's sitemap, the VoID description (its
+        IRIs are absolute, so the same Turtle serves there), and for Apache a .htaccess that
+        serves `void` as Turtle. Without a path the site is the root and has them itself."""
+        base = self.config.base_uri
+        if not urlsplit(base).path.strip("/"):
+            return
+        folder = self.root / "site-root"
+        renderer.write(folder / "robots.txt", self.env.get_template("robots.txt").render(
+            sitemap=base + "sitemap.xml"))
+        renderer.write(folder / ".well-known" / "void", void)
+        renderer.write(folder / ".well-known" / ".htaccess",
+                       '<Files "void">\n    ForceType "text/turtle; charset=utf-8"\n</Files>\n')
 
     def sitemap(self, renderer: Renderer, graph: SiteGraph, sitemap: list[str],
                 standards: list[str]) -> None:
