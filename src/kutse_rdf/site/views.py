@@ -104,9 +104,11 @@ class Views:
         return label
 
     def link(self, iri: str) -> Link:
+        link = self._cached_link(iri)
         if self.g.reads is not None:
             self.g.reads.subjects.add(iri)
-        return self._cached_link(iri)
+            self.g.reads.subjects.update(self._label_sources.get(iri, ()))
+        return link
 
     def _label(self, iri: str) -> Value:
         label = self.g.label(iri, self.lang)
