@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -399,7 +400,44 @@ def test_the_changes_feed_lists_every_version_newest_first(register):
     assert summaries[0].startswith("Kavand, ei kehti. Muudatused versiooniga 6 võrreldes:")
     home = (register / "site" / "index.html").read_text()
     assert '<link rel="alternate" type="application/atom+xml" href="changes.atom"' in home
-    assert 'type="application/atom+xml" href="../changes.atom"' in (register / "site" / "en" / "index.html").read_text()
+    # the English pages link the English feed
+    assert 'type="application/atom+xml" href="../en/changes.atom"' in (register / "site" / "en" / "index.html").read_text()
+
+
+def test_the_english_feed_names_each_version_in_english(register, tmp_path, monkeypatch):
+    """en/changes.atom: the same versions in the same order, titled by the English names the
+    documents give (C.2: "Inglise keeles Arborist, EstQF Level 4", "... (first qualification)"
+    in the esmane kutse document), their summaries in English; each entry's id is its English
+    page, the same in a build on another day."""
+    from support.atom import ATOM, check_atom
+
+    feed = check_atom((register / "site" / "en" / "changes.atom").read_bytes())
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    assert feed.findtext(ATOM + "id") == B + "en/changes.atom"
+    entries = feed.findall(ATOM + "entry")
+    EN = B + "en/standard/arborist-tase-4"
+    got = [(e.findtext(ATOM + "id"), e.findtext(ATOM + "title"), e.findtext(ATOM + "updated")) for e in entries]
+    assert got == [
+        (EN + "/version/draft/", "Arborist, EstQF Level 4 · draft", "2023-11-14T00:00:00Z"),
+        (EN + "-esmane-kutse/version/1/", "Arborist, EstQF Level 4 (first qualification) · Version 1",
+         "2020-03-01T00:00:00Z"),
+        (EN + "/version/6/", "Arborist, EstQF Level 4 · Version 6", "2019-02-20T00:00:00Z"),
+        (EN + "/version/5/", "Arborist, EstQF Level 4 · Version 5", "2014-02-20T00:00:00Z")]
+    assert [e.find(ATOM + "link").get("href") for e in entries] == [i for i, _, _ in got]
+    summaries = [e.findtext(ATOM + "summary") for e in entries]
+    # the counts as in the Estonian feed (test above), the words in English
+    assert summaries[2] == ("Valid 2019-02-20 – 2030-12-05. Changes from version 5: "
+                            "fields changed: 4, competences added: 1, competences removed: 1, "
+                            "required competences gained: 1, required competences lost: 1")
+    assert summaries[3] == "Valid 2014-02-20 – 2019-02-19. The first version in this register"
+    # no id is shared with the Estonian feed's entries
+    estonian = ET.parse(register / "site" / "changes.atom").getroot()
+    assert not {i for i, _, _ in got} & {e.findtext(ATOM + "id") for e in estonian.findall(ATOM + "entry")}
+    # stable: a build on another day gives the same ids (only the draft's `updated` moves)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(DAY) + 86400 * 3))
+    run_build(sorted(FIXTURES.glob("*.txt")), tmp_path / "again", Config(), quiet=True)
+    again = check_atom((tmp_path / "again" / "site" / "en" / "changes.atom").read_bytes())
+    assert [e.findtext(ATOM + "id") for e in again.findall(ATOM + "entry")] == [i for i, _, _ in got]
 
 
 def test_a_version_page_says_what_changed_and_a_competence_page_its_versions(register):

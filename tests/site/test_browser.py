@@ -177,13 +177,62 @@ def test_search_shows_the_matching_indicator_with_the_words_marked(page, server)
 def test_search_gives_a_standard_and_its_qualification_as_one_result(page, server):
     page.goto(server + "en/search/index.html?q=IT-juht")
     hits = results(page)
-    titled = [h for h in hits if h[1] == "IT-juht, tase 7"]
+    # on the English pages by the English name the document gives (line 388)
+    titled = [h for h in hits if h[1] == "IT manager, EstQF Level 7"]
     assert [h[0] for h in titled] == ["../../en/standard/it-juht-tase-7/version/draft/index.html"]
     also = page.eval_on_selector_all("#search-results > li:first-child .about a", "els => els.map(a => a.textContent)")
     assert also == ["Qualification"]
     # no result is titled by an IRI, and every result is counted
     assert not any(re.match(r"\s*https?://", h[1]) for h in hits)
     assert page.inner_text("#search-status") == f"Found: {len(hits)}"
+    assert page.problems == []
+
+
+def test_english_search_finds_the_standard_by_its_english_name(page, server):
+    """An English reader searching "IT manager" finds the standard first, titled by the English
+    name the document gives (C.2, line 388: "Inglise keeles IT manager, EstQF Level 7"); the
+    competences found name it as their standard in English too. The Estonian search shows the
+    Estonian name (line 2: "IT-juht, tase 7")."""
+    page.goto(server + "en/index.html")
+    page.fill("#q-home", "IT manager")
+    page.press("#q-home", "Enter")
+    page.wait_for_url("**/en/search/index.html?q=IT+manager")
+    hits = results(page)
+    assert hits[0] == ["../../en/standard/it-juht-tase-7/version/draft/index.html", "IT manager, EstQF Level 7"]
+    assert page.get_attribute("#search-results > li:first-child > a .title", "lang") is None  # the page's own
+    page.click("#search-results > li:first-child > a")
+    assert page.inner_text("h1") == "IT manager, EstQF Level 7"
+    assert page.inner_text("p.document-name") == "Name in Estonian: IT-juht, tase 7"
+    assert page.get_attribute("p.document-name span", "lang") == "et"
+    assert "The standard's text is in Estonian" in page.inner_text("main")
+    # a competence's result: its Estonian title marked as such, its standard in English
+    page.goto(server + "en/search/index.html?q=riskijuhtimine")
+    hits = results(page)
+    b314 = "#search-results > li:has(> a[href$='competence/B.3.14/index.html'])"
+    assert page.get_attribute(b314 + " > a .title", "lang") == "et"
+    assert page.inner_text(b314 + " a.parent") == "IT manager, EstQF Level 7"
+    page.goto(server + "search/index.html?q=riskijuhtimine")
+    results(page)
+    assert page.inner_text(b314 + " a.parent") == "IT-juht, tase 7"
+    assert page.problems == []
+
+
+def test_each_tree_announces_its_own_feed(page, server):
+    """The browser finds each tree's Atom feed from its pages' <link rel=alternate>: served, and
+    read as Atom 1.0 in the page's language."""
+    from support.atom import ATOM, check_atom
+
+    for rel, lang, title in (("index.html", "et", "IT-juht, tase 7 · kavand"),
+                             ("en/index.html", "en", "IT manager, EstQF Level 7 · draft"),
+                             ("en/" + COMPETENCE, "en", "IT manager, EstQF Level 7 · draft")):
+        page.goto(server + rel)
+        href = page.eval_on_selector('link[rel="alternate"][type="application/atom+xml"]', "l => l.href")
+        assert href == server + ("en/" if lang == "en" else "") + "changes.atom", rel
+        response = page.request.get(href)
+        assert response.status == 200
+        feed = check_atom(response.body())
+        assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == lang
+        assert [e.findtext(ATOM + "title") for e in feed.findall(ATOM + "entry")] == [title]
     assert page.problems == []
 
 
@@ -342,6 +391,20 @@ PAGE_KINDS = {
 RESOURCE_KINDS = [k for k in PAGE_KINDS if k not in (
     "home", "coverage", "coverage-index", "queries", "search", "search-snippets", "downloads", "validation")]
 
+# the codes leading the items of each list and the rows of each table a reader sees (not the
+# linked-data disclosure's, nor the search results, which are ranked): "B.3.14", "E.8", "e-4"
+LISTED_CODES = """() => {
+  const code = el => {
+    const c = el.querySelector(':scope > .code, :scope > a:first-child > .code');
+    return c ? c.textContent.trim() : null;
+  };
+  return [...document.querySelectorAll('ul, ol, tbody')]
+    .filter(l => !l.closest('details.linked-data, #search-results'))
+    .map(l => [...l.children].map(item => item.tagName === 'TR' ? (item.cells.length ? code(item.cells[0]) : null) : code(item)))
+    .map(codes => codes.filter(c => c !== null))
+    .filter(codes => codes.length > 1);
+}"""
+
 # visible elements (outside the linked-data disclosure) whose whole text is an IRI
 VISIBLE_IRIS = """() => [...document.querySelectorAll('body *')]
   .filter(e => !e.closest('details.linked-data') && e.children.length === 0 && e.getClientRects().length
@@ -352,9 +415,13 @@ VISIBLE_IRIS = """() => [...document.querySelectorAll('body *')]
 @pytest.mark.parametrize("width", [390, 1366])
 def test_every_page_kind_at_phone_and_desktop_width(page, server, width):
     """Screenshots of every page kind (build/screenshots/KIND-WIDTH.png); nothing wider than the
-    screen; the linked-data disclosure closed; no IRI shown as text outside it."""
+    screen; the linked-data disclosure closed; no IRI shown as text outside it; lists and
+    tables that lead with codes in natural order, as the reader sees them."""
+    from kutse_rdf.site.views import code_key
+
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": width, "height": 844 if width < 500 else 900})
+    listed = {}
     for lang in ("", "en/"):
         for kind, rel in PAGE_KINDS.items():
             page.goto(server + lang + rel)
@@ -362,11 +429,20 @@ def test_every_page_kind_at_phone_and_desktop_width(page, server, width):
             page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
             assert page.evaluate("document.documentElement.scrollWidth") <= width, name
             assert page.evaluate(VISIBLE_IRIS) == [], name
+            listed[name] = page.evaluate(LISTED_CODES)
+            for codes in listed[name]:  # natural order: B.3.2 before B.3.10
+                assert codes == sorted(codes, key=code_key), (name, codes)
             if kind in RESOURCE_KINDS:
                 assert page.eval_on_selector_all("details.linked-data", "els => els.length") == 1, name
                 assert page.evaluate("document.querySelector('details.linked-data').open") is False, name
                 # the disclosure is the last thing in <main>
                 assert page.evaluate("document.querySelector('main').lastElementChild.matches('details.linked-data')"), name
+    # what was checked includes the standard's competences B.3.1 … B.3.19 (lines 117, 167-332) and the
+    # matrix's rows, in both trees
+    competences = [f"B.3.{n}" for n in range(1, 20)]
+    for lang in ("", "-en"):
+        assert competences in listed[f"standard{lang}-{width}"]
+        assert competences in listed[f"coverage{lang}-{width}"]
     assert page.problems == []
 
 

@@ -680,8 +680,10 @@ def test_descriptions_come_from_the_pages_own_text(seed):
     # the standard's job description (A.1, source line 24)
     assert description("standard/it-juht-tase-7/version/draft").startswith(
         "Kutsestandard: IT-juht, tase 7. IT-juhi töö eesmärgiks on")
+    # in English by the English name the document gives (line 388: "Inglise keeles IT manager,
+    # EstQF Level 7"); the job description stays as written
     assert description("en/standard/it-juht-tase-7/version/draft").startswith(
-        "Occupational standard: IT-juht, tase 7. IT-juhi töö eesmärgiks on")
+        "Occupational standard: IT manager, EstQF Level 7. IT-juhi töö eesmärgiks on")
     # the ontology's dct:description
     assert "Klassid ja omadused" in description("ontology")
 
@@ -780,17 +782,110 @@ def test_sitemap_dates_follow_source_date_epoch(tmp_path, seed_path, monkeypatch
 
 
 def test_changes_feed_is_atom_with_the_seed_version(seed):
-    atom = "{http://www.w3.org/2005/Atom}"
-    feed = ET.parse(seed / "changes.atom").getroot()
-    assert feed.tag == atom + "feed"
-    assert feed.findtext(atom + "id") == BASE + "changes.atom"
-    for name in ("title", "updated", "author"):
-        assert feed.find(atom + name) is not None, name
-    [entry] = feed.findall(atom + "entry")  # the seed: one version, a draft
-    assert entry.findtext(atom + "id") == STD
-    assert entry.findtext(atom + "title") and entry.findtext(atom + "updated")
-    assert entry.findtext(atom + "summary") == "Kavand, ei kehti. Esimene versioon selles registris"
+    from support.atom import ATOM, check_atom
+
+    feed = check_atom((seed / "changes.atom").read_bytes())
+    assert feed.findtext(ATOM + "id") == BASE + "changes.atom"
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "et"
+    [entry] = feed.findall(ATOM + "entry")  # the seed: one version, a draft
+    assert entry.findtext(ATOM + "id") == STD
+    assert entry.findtext(ATOM + "title") == "IT-juht, tase 7 · kavand"
+    assert entry.findtext(ATOM + "summary") == "Kavand, ei kehti. Esimene versioon selles registris"
     assert 'type="application/atom+xml" href="changes.atom"' in (seed / "index.html").read_text(encoding="utf-8")
+
+
+def test_english_feed_for_the_english_pages(seed):
+    """en/changes.atom: the same versions for an English reader, titled by the English name the
+    document gives (line 388: "Inglise keeles IT manager, EstQF Level 7"); its entries' ids are
+    the English pages' URLs, so that a reader of both feeds gets two entries, not one entry
+    rewritten in the other language."""
+    from support.atom import ATOM, check_atom
+
+    feed = check_atom((seed / "en" / "changes.atom").read_bytes())
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    assert feed.findtext(ATOM + "id") == BASE + "en/changes.atom"
+    assert feed.findtext(ATOM + "title") == "Versions of the occupational standards and their changes"
+    assert {(link.get("rel"), link.get("href")) for link in feed.findall(ATOM + "link")} == {
+        ("self", BASE + "en/changes.atom"), ("alternate", BASE + "en/")}
+    [entry] = feed.findall(ATOM + "entry")
+    page = BASE + "en/standard/it-juht-tase-7/version/draft/"
+    assert entry.findtext(ATOM + "id") == page
+    assert entry.find(ATOM + "link").get("href") == page
+    assert entry.findtext(ATOM + "title") == "IT manager, EstQF Level 7 · draft"
+    assert entry.findtext(ATOM + "summary") == "A draft, not in force. The first version in this register"
+    # every English page announces the English feed, every Estonian page the Estonian one
+    for page_path in html_pages(seed):
+        rel = page_path.relative_to(seed).as_posix()
+        html = page_path.read_text(encoding="utf-8")
+        if rel == "404.html" or 'http-equiv="refresh"' in html:
+            continue  # served at any path / left at once: no links in the head
+        feeds = re.findall(r'<link rel="alternate" type="application/atom\+xml" href="([^"]+)"', html)
+        assert len(feeds) == 1, rel
+        target = (page_path.parent / feeds[0]).resolve().relative_to(seed.resolve()).as_posix()
+        assert target == ("en/changes.atom" if rel.startswith("en/") else "changes.atom"), rel
+
+
+def test_english_pages_name_the_standard_in_english(seed):
+    """Where the document gives an English name (C.2, line 388: "IT manager, EstQF Level 7"),
+    the English pages call the standard by it, with its own name (line 2: "IT-juht, tase 7")
+    under the heading, and say that the text is in Estonian; the Estonian pages stay Estonian."""
+    en_name, et_name = "IT manager, EstQF Level 7", "IT-juht, tase 7"
+    std = "standard/it-juht-tase-7/version/draft/"
+    note = "The standard&#39;s text is in Estonian"
+    en = (seed / "en" / std / "index.html").read_text(encoding="utf-8")
+    head = split_linked_data(en)[0]
+    assert f"<title>{en_name} · Occupational standards as linked data</title>" in en
+    assert f"<h1><span>{en_name}</span></h1>" in head
+    assert f'<p class="document-name">Name in Estonian: <span lang="et">{et_name}</span></p>' in head
+    assert note in head
+    et = (seed / std / "index.html").read_text(encoding="utf-8")
+    assert f"<h1><span>{et_name}</span></h1>" in et and "document-name" not in et
+    assert en_name not in split_linked_data(et)[0] and "text is in Estonian" not in et
+    # the pages of its parts name it so too, and carry the note; their own words stay Estonian
+    for rel in ("competence/B.3.14/", "qualification/", "partial/infoturbejuht-tase-7/"):
+        html = split_linked_data((seed / "en" / std / rel / "index.html").read_text(encoding="utf-8"))[0]
+        assert note in html, rel
+        if rel != "qualification/":  # the qualification's page is titled by the English name
+            assert f'<dt>Occupational standard</dt><dd><a href="../../../../../../../en/{std}index.html">' \
+                   f"<span>{en_name}</span></a></dd>" in html, rel
+        et_html = (seed / std / rel / "index.html").read_text(encoding="utf-8")
+        assert "text is in Estonian" not in et_html and en_name not in split_linked_data(et_html)[0], rel
+    b314 = (seed / "en" / std / "competence/B.3.14/index.html").read_text(encoding="utf-8")
+    assert '<h1><span class="code">B.3.14</span> <span lang="et">Riskijuhtimine</span></h1>' in b314  # line 282
+    coverage = (seed / "en/coverage" / std / "index.html").read_text(encoding="utf-8")
+    assert f"<title>{en_name} · " in coverage and note in coverage
+    # pages of the e-CF (English already) carry no such note, and cite the standard by its English name
+    e8 = (seed / "en/ecf/4.0/E.8/index.html").read_text(encoding="utf-8")
+    assert "text is in Estonian" not in e8 and f"<span>{en_name}</span>" in e8
+    assert f"<span>{et_name}</span>" in (seed / "ecf/4.0/E.8/index.html").read_text(encoding="utf-8")
+    # home: the card and its coverage link; the coverage index lists the standard by that name
+    home = (seed / "en/index.html").read_text(encoding="utf-8")
+    assert f'<span class="visually-hidden">: {en_name}</span>' in home
+    assert en_name in (seed / "en/coverage/index.html").read_text(encoding="utf-8")
+    # a page title names the site once
+    assert "<title>Occupational standards as linked data</title>" in home
+
+
+def test_english_search_finds_the_standard_by_its_english_name(seed):
+    """The search index gives the standard its English title for English pages, and is found by
+    the words of it ("IT manager"); its competences' results name it as their standard."""
+    from kutse_rdf.site.search import tokens
+
+    text = (seed / "assets/search-index.js").read_text(encoding="utf-8")
+    index = json.loads(text[text.index("=") + 1:].rstrip().rstrip(";"))
+    [(n, doc)] = [(n, d) for n, d in enumerate(index["docs"])
+                  if d[0] == "standard/it-juht-tase-7/version/draft/"]
+    assert doc[1:3] == ["IT-juht, tase 7", "et"]
+    assert doc[8] == {"en": ["IT manager, EstQF Level 7", "en"]}
+    for token in tokens("IT manager"):
+        assert n in index["terms"][token][0::2], token
+    # it ranks first for "IT manager" (search.js: the docs holding every word, by the sum of
+    # their weights): the ESCO "ICT operations manager" has no "it", competences no "manager"
+    postings = {t: dict(zip(index["terms"][t][0::2], index["terms"][t][1::2])) for t in ("it", "manager")}
+    both = {d: postings["it"][d] + postings["manager"][d] for d in postings["it"].keys() & postings["manager"].keys()}
+    assert max(both, key=both.get) == n
+    b314 = next(d for d in index["docs"] if d[4] == "B.3.14")
+    assert b314[6] == n  # its parent: the standard's result
 
 
 def test_downloads_page_lists_sizes(seed):
@@ -949,6 +1044,14 @@ def test_rebuild_takes_shared_pages_over_only_while_summaries_are_unchanged(seed
     assert link in (root / "site" / "ecf/4.0/A.1/index.html").read_text(encoding="utf-8")
     assert link not in (root / "site" / "ecf/4.0/E.8/index.html").read_text(encoding="utf-8")
     assert not (previous / "site" / "ecf/4.0/E.4/index.html").exists()
+    assert site_files(root / "site") == site_files(scratch / "site")
+
+    # a new English name (C.2, line 388): the English e-CF pages name the standard by it (its
+    # qualification's label, read by every page that names the standard): rendered again
+    previous, root, scratch = rebuilt("english", '"IT manager, EstQF Level 7"@en', '"IT manager (EstQF 7)"@en')
+    assert (previous / "site" / "en/ecf/4.0/E.8/index.html").is_file()  # rendered again
+    assert "<span>IT manager (EstQF 7)</span>" in (root / "site" / "en/ecf/4.0/E.8/index.html").read_text(encoding="utf-8")
+    assert not (previous / "site" / "ontology/index.html").exists()  # moved over
     assert site_files(root / "site") == site_files(scratch / "site")
 
 

@@ -1,9 +1,14 @@
 """site/changes.atom: an Atom 1.0 feed (RFC 4287) of the register's versions, newest first.
 
-One entry per version of a standard: its IRI as the entry's id, its page as the link, its
-validity and a summary of what changed from the version before (the count of each kind of
-change, read from the changes graph, data/changes.nt). The feed's own id and links come from
-the base URI; its `updated` is the build's day (SOURCE_DATE_EPOCH for a reproducible build).
+One feed per language tree: `changes.atom` in the site's first language, `en/changes.atom` for
+the English pages (each tree's pages link their own). One entry per version of a standard: its
+page as the link, its validity and a summary of what changed from the version before (the count
+of each kind of change, read from the changes graph, data/changes.nt), in the feed's language.
+The first language's entries have the version's IRI as their id; another language's the
+version's page in that tree (an absolute URL under the base URI), so that the same version in
+two languages is two entries, and each keeps its id from build to build. The feed's own id and
+links come from the base URI; its `updated` is the build's day (SOURCE_DATE_EPOCH for a
+reproducible build).
 """
 from __future__ import annotations
 
@@ -79,6 +84,7 @@ class FeedEntry:
     key: str
     valid_from: str | None
     valid_through: str | None
+    id: str | None = None  # the entry's atom:id; None: the version's IRI
 
 
 def atom_feed(entries: list[FeedEntry], changes: dict[str, VersionChanges], t: dict, lang: str,
@@ -96,7 +102,7 @@ def atom_feed(entries: list[FeedEntry], changes: dict[str, VersionChanges], t: d
     # unqualified names below a default namespace declared by hand: ElementTree would otherwise
     # write a prefix on every element
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": lang})
-    element(feed, "id", base_url + FEED_FILE)
+    element(feed, "id", base_url + FEED_FILE)  # base_url: the tree's (…/en/ for English)
     element(feed, "title", t["feed_title"])
     element(feed, "subtitle", t["feed_subtitle"])
     element(feed, "updated", now)
@@ -107,9 +113,9 @@ def atom_feed(entries: list[FeedEntry], changes: dict[str, VersionChanges], t: d
     def updated(e: FeedEntry) -> str:
         return f"{e.valid_from}T00:00:00Z" if e.valid_from else now
 
-    for e in sorted(entries, key=lambda e: (updated(e), e.iri), reverse=True):
+    for e in sorted(entries, key=lambda e: (updated(e), e.id or e.iri), reverse=True):
         entry = element(feed, "entry")
-        element(entry, "id", e.iri)
+        element(entry, "id", e.id or e.iri)
         element(entry, "title", f'{e.title} · {t["version"]} {e.key}'
                 if e.key != "draft" else f'{e.title} · {t["version_draft"]}')
         element(entry, "updated", updated(e))

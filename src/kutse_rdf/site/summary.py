@@ -9,7 +9,8 @@ kind, scheme, order) to the things involved. So of a standard S's graph they nee
   competence `kutse:citesEcf` an e-CF concept, `kutse:hasLevel` an EQF level; not at hash IRIs
   such as `kutse:Competence`: what points at a section is never shown), plus, for every resource
   of S such a statement or a shared one mentions and for S itself, the statements that make its
-  link (LINK_PROPERTIES);
+  link (LINK_PROPERTIES), and S's `kutse:describesQualification` (a standard's name in English
+  is its qualification's, views.Views.standard_name);
 - `elm_links`: the same for S's lines of the ELM view (the view's lines about resources no
   standard owns go to the shared pages whole, see writer.split_elm).
 
@@ -58,6 +59,7 @@ def summarise(standard: str, graph: bytes, elm: bytes, base_uri: str) -> Summary
     lines = graph.splitlines(keepends=True)
     view = elm.splitlines(keepends=True)
     own_lines: list[bytes] = []
+    names = b"<%s> <%s> <" % (standard.encode(), str(K.describesQualification).encode())
     for rows, kept, is_elm in ((lines, keep, False), (view, keep_elm, True)):
         for line in rows:
             # an IRI object is the line's last `<…>` after a space (IRIs hold no `<`; a typed
@@ -73,6 +75,9 @@ def summarise(standard: str, graph: bytes, elm: bytes, base_uri: str) -> Summary
                 continue
             if not is_elm:
                 own_lines.append(line)
+                if line.startswith(names) and obj > 0:
+                    kept[line] = None
+                    linked.add(line[obj + 1:-4])
             if (obj > 0 and not is_own(line[obj:]) and line.startswith(prefixes, obj + 1)
                     and b"#" not in line[obj:]):
                 kept[line] = None

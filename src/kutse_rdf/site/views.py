@@ -90,27 +90,49 @@ class Views:
         # groups): cache them per language
         self._cached_label = lru_cache(maxsize=None)(self._label)
         self._cached_link = lru_cache(maxsize=None)(self._link)
+        # the IRIs besides its own whose statements gave a label (a standard's English name is
+        # its qualification's): noted as read on every cached answer too
+        self._label_sources: dict[str, tuple[str, ...]] = {}
 
     # both depend on the IRI's statements alone: a cached answer is noted as a read of them (see
     # SiteGraph.reads), as the lookup it saves would have been
     def label(self, iri: str) -> Value:
+        label = self._cached_label(iri)
         if self.g.reads is not None:
             self.g.reads.subjects.add(iri)
-        return self._cached_label(iri)
+            self.g.reads.subjects.update(self._label_sources.get(iri, ()))
+        return label
 
     def link(self, iri: str) -> Link:
+        link = self._cached_link(iri)
         if self.g.reads is not None:
             self.g.reads.subjects.add(iri)
-        return self._cached_link(iri)
+            self.g.reads.subjects.update(self._label_sources.get(iri, ()))
+        return link
 
     def _label(self, iri: str) -> Value:
         label = self.g.label(iri, self.lang)
+        if label.lang and label.lang != self.lang:
+            named = self.standard_name(iri)
+            if named is not None:
+                return named
         if label.text == iri and "://" in iri:
             # no label, code or prefix (an ESCO concept scheme): a name from the IRI's last part
             # rather than the IRI as a heading
             name = iri.rstrip("/#").rpartition("/")[2].rpartition("#")[2].replace("-", " ")
             return Value(f"ESCO: {name}" if iri.startswith(ESCO_ROOT) else name)
         return label
+
+    def standard_name(self, iri: str) -> Value | None:
+        """A standard's name in the page's language where the document gives one: the name of
+        the qualification it describes (C.2 "Kutse nimetus võõrkeeles", the qualification's
+        skos:prefLabel@en; docs/graph-model.md). None for anything else, or without that name."""
+        quals = self.iris(iri, K.describesQualification)
+        if not quals:
+            return None
+        name = self.g.label(quals[0], self.lang)
+        self._label_sources[iri] = (quals[0],)
+        return name if name.lang == self.lang else None
 
     def _link(self, iri: str) -> Link:
         label = self.label(iri)
@@ -197,6 +219,8 @@ class Views:
             "competence_count": len(comps),
             "general_skills": list(skills.items()),
             "job": job,
+            # its own name (Estonian): the page's title is the English one where the document gives it
+            "document_name": self.g.label(iri, self.lang),
             "sections": [s for s in sections if s is not job],
             "authors": [{"name": self.label(a), "link": self.link(a),
                          "organisations": self.links(self.iris(a, SCHEMA.affiliation))}

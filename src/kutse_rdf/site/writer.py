@@ -527,24 +527,28 @@ class SiteWriter:
                             description=shorten(self.i18n[lang]["what_is_standard"]))
 
     def changes_feed(self, renderer: Renderer, site: SiteInputs, standards: StandardPages) -> None:
-        """changes.atom (feed.py): every version, in the site's first language."""
+        """changes.atom in each language tree (feed.py): every version, titled by the
+        standard's name in that language (the English one where the document gives it)."""
         from kutse_rdf.site.feed import FEED_FILE, FeedEntry, atom_feed, version_changes
 
-        lang = self.languages[0]
         uris = Uris(self.config.base_uri)
-        entries = []
-        for entry in site.versions:
-            iri = uris.standard_of_graph(str(entry.get("graph", "")))
-            if iri is None or str(iri) not in standards.outputs:
-                continue
-            link = Link(*standards.outputs[str(iri)].link[lang])
-            entries.append(FeedEntry(str(iri), link.text, renderer.url(lang, link.path or ""),
-                                     str(entry.get("version") or ""), entry.get("valid_from"),
-                                     entry.get("valid_through")))
-        renderer.write(self.out / FEED_FILE,
-                       atom_feed(entries, version_changes(site.changes), self.i18n[lang], lang,
-                                 renderer.url(lang, ""), build_time()))
-        renderer.output.files += 1
+        changes = version_changes(site.changes)
+        built = build_time()
+        for lang in self.languages:
+            first = lang == self.languages[0]
+            entries = []
+            for entry in site.versions:
+                iri = uris.standard_of_graph(str(entry.get("graph", "")))
+                if iri is None or str(iri) not in standards.outputs:
+                    continue
+                link = Link(*standards.outputs[str(iri)].link[lang])
+                url = renderer.url(lang, link.path or "")
+                entries.append(FeedEntry(str(iri), link.text, url, str(entry.get("version") or ""),
+                                         entry.get("valid_from"), entry.get("valid_through"),
+                                         id=None if first else url))
+            renderer.write(self.out / self.tree(lang) / FEED_FILE,
+                           atom_feed(entries, changes, self.i18n[lang], lang, renderer.url(lang, ""), built))
+            renderer.output.files += 1
 
     def simple_pages(self, renderer: Renderer) -> None:
         """The validation pages, the search page and the 404 page."""
