@@ -19,9 +19,10 @@ graph (query.store_from_file: what a query naming a graph gets; what `query --da
 used for every query before), loaded as well.
 --queries DIR times the .rq files of another folder (e.g. an older copy of queries/) instead;
 --standard SLUG gives each query that takes it that standard (one standard of the register).
-A query's required parameters get the build's first standards. --stage also times the build's
-query stage (query.write_reports: every query without required parameters, CSV + JSON files in a
-temporary folder).
+A query's required parameters get the build's first standards, --date (today by default) and,
+for competence-history's code, the first competence code of its standard. --stage also times
+the build's query stage (query.write_reports: every query without required parameters, CSV +
+JSON files in a temporary folder).
 Not a test: the machines are shared and noisy, so people read these numbers.
 """
 from __future__ import annotations
@@ -29,6 +30,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -45,6 +47,16 @@ def best_of(repeat: int, step) -> tuple[float, object]:
     return best, value
 
 
+def first_code(store, standard: str) -> str:
+    """The notation of the standard's first competence (competence-history's required code)."""
+    found = store.query(
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "PREFIX kutse: <https://w3id.org/kutse-rdf/ontology#> "
+        f"SELECT ?code WHERE {{ ?c skos:inScheme <{standard}> ; a kutse:Competence ; "
+        "skos:notation ?code } ORDER BY ?code LIMIT 1")
+    return next((row["code"].value for row in found), "B.3.1")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("build", type=Path)
@@ -53,6 +65,7 @@ def main() -> None:
     parser.add_argument("--queries", type=Path)
     parser.add_argument("--standard")
     parser.add_argument("--stage", action="store_true")
+    parser.add_argument("--date", default=date.today().isoformat())
     args = parser.parse_args()
 
     data = q.BuildData(args.build / "data" / "all.trig")
@@ -75,9 +88,14 @@ def main() -> None:
     for name, query in queries.items():
         store = data.store_for(query.text)
         params = {p.name: standards[i % len(standards)]
-                  for i, p in enumerate(query.params) if p.required}
+                  for i, p in enumerate(query.params) if p.required and p.type == "standard"}
         if args.standard and query.param("standard"):
             params["standard"] = args.standard
+        for p in query.params:
+            if p.required and p.type == "date":
+                params[p.name] = args.date
+            elif p.required and p.type == "string" and p.name == "code" and "standard" in params:
+                params[p.name] = first_code(store, q.resolve_standard(params["standard"], store))
         bindings = q.bind_params(query, params, store)
         substitutions = {ox.Variable(k): v for k, v in bindings.items()} or None
 
