@@ -659,7 +659,7 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
             result.notes.append(write_elm_dumps(root, units, config))
             # the counts write_dumps put in the manifest
             manifest = json.loads((root / "data" / "graphs.json").read_text(encoding="utf-8"))
-            asserted = sum(e["triples"] for e in manifest if e["kind"] == "standard")
+            asserted = sum(e["triples"] for e in manifest if e["kind"] in ("standard", "shared"))
             inferred = sum(e["triples"] for e in manifest if e["kind"] == "inferred")
             result.notes.append(f"graph: {asserted} triples in {len(units)} standard graph(s), "
                                 f"{inferred} inferred")

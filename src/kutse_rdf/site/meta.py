@@ -87,7 +87,8 @@ class TripleCounts:
         for entry in entries if isinstance(entries, list) else []:
             if isinstance(entry, dict) and isinstance(entry.get("triples"), int):
                 self.manifest[data / str(entry.get("file"))] = entry["triples"]
-                if entry.get("kind") in ("standard", "work", "changes", "reference", "inferred"):
+                if entry.get("kind") in ("standard", "work", "changes", "shared", "reference",
+                                          "inferred"):
                     self.quads += entry["triples"]
 
     def of(self, file: Path) -> int | None:
