@@ -522,7 +522,7 @@ def units_store(units: list[UnitResult], reference: UnitResult, config: Config,
     names."""
     import pyoxigraph as ox
 
-    from kutse_rdf.engine.dumps import shared_lines
+    from kutse_rdf.engine.dumps import shared_graph_lines, shared_lines
     from kutse_rdf.engine.works import group_works, select_versions
     from kutse_rdf.graph.convert import build_time
     from kutse_rdf.graph.ntriples import sorted_lines
@@ -540,9 +540,11 @@ def units_store(units: list[UnitResult], reference: UnitResult, config: Config,
         inferred = sorted_lines(reference.data("inferred_nt"),
                                 *(u.data("inferred_nt") for u in units))
         changes = sorted_lines(*(w.changes_nt for w in works))
+        shared = shared_graph_lines(units, reference)
         graphs = [*((u.graph_uri, u.data("graph_nt")) for u in units),
                   *((w.graph_uri, w.graph_nt) for w in works),
                   *([(str(uris.changes_graph()), changes)] if changes else []),
+                  *([(str(uris.shared_graph()), shared)] if shared else []),
                   (str(uris.reference_graph()), reference.data("graph_nt")),
                   (str(uris.inferred_graph()), inferred)]
         for name, data in graphs:
