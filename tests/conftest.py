@@ -32,12 +32,13 @@ def seed_standard():
 @pytest.fixture(scope="session")
 def pipeline_dataset(tmp_path_factory):
     """make(files) -> the graph `kutse-rdf build` makes of those standard files, as an rdflib
-    Dataset (for the reference engines): each standard's named graph, the reference graph and
-    the inferred graph, from the build's own units."""
+    Dataset (for the reference engines): each standard's named graph, the shared graph, the
+    reference graph and the inferred graph, from the build's own units."""
     from rdflib import Dataset, URIRef
 
     from kutse_rdf.build import cached_units
     from kutse_rdf.config import Config
+    from kutse_rdf.engine.dumps import shared_graph_lines
     from kutse_rdf.graph.uris import Uris
 
     def make(files: list[Path]) -> Dataset:
@@ -48,7 +49,8 @@ def pipeline_dataset(tmp_path_factory):
             assert not made.result.failures, made.result.failures
             reference = made.reference()
             graphs = [(URIRef(u.graph_uri), [u.data("graph_nt")]) for u in made.units]
-            graphs += [(uris.reference_graph(), [reference.data("graph_nt")]),
+            graphs += [(uris.shared_graph(), [shared_graph_lines(made.units, reference)]),
+                       (uris.reference_graph(), [reference.data("graph_nt")]),
                        (uris.inferred_graph(), [reference.data("inferred_nt"),
                                                 *(u.data("inferred_nt") for u in made.units)])]
             for name, parts in graphs:

@@ -526,7 +526,7 @@ def units_store(units: list[UnitResult], reference: UnitResult, config: Config,
     names."""
     import pyoxigraph as ox
 
-    from kutse_rdf.engine.dumps import shared_lines
+    from kutse_rdf.engine.dumps import shared_graph_lines, shared_lines
     from kutse_rdf.engine.works import group_works, select_versions
     from kutse_rdf.graph.convert import build_time
     from kutse_rdf.graph.ntriples import sorted_lines
@@ -544,9 +544,11 @@ def units_store(units: list[UnitResult], reference: UnitResult, config: Config,
         inferred = sorted_lines(reference.data("inferred_nt"),
                                 *(u.data("inferred_nt") for u in units))
         changes = sorted_lines(*(w.changes_nt for w in works))
+        shared = shared_graph_lines(units, reference)
         graphs = [*((u.graph_uri, u.data("graph_nt")) for u in units),
                   *((w.graph_uri, w.graph_nt) for w in works),
                   *([(str(uris.changes_graph()), changes)] if changes else []),
+                  *([(str(uris.shared_graph()), shared)] if shared else []),
                   (str(uris.reference_graph()), reference.data("graph_nt")),
                   (str(uris.inferred_graph()), inferred)]
         for name, data in graphs:
@@ -663,7 +665,7 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
             result.notes.append(write_elm_dumps(root, units, config))
             # the counts write_dumps put in the manifest
             manifest = json.loads((root / "data" / "graphs.json").read_text(encoding="utf-8"))
-            asserted = sum(e["triples"] for e in manifest if e["kind"] == "standard")
+            asserted = sum(e["triples"] for e in manifest if e["kind"] in ("standard", "shared"))
             inferred = sum(e["triples"] for e in manifest if e["kind"] == "inferred")
             result.notes.append(f"graph: {asserted} triples in {len(units)} standard graph(s), "
                                 f"{inferred} inferred")

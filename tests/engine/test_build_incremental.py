@@ -141,9 +141,14 @@ def test_merged_dumps_of_several_standards_state_each_triple_once(tmp_path, corp
             union |= set(ox.parse(path=str(data / entry["file"]), format=ox.RdfFormat.N_TRIPLES))
     standards = [data / e["file"] for e in manifest if e["kind"] == "standard"]
     graphs = [set(ox.parse(path=str(p), format=ox.RdfFormat.N_TRIPLES)) for p in standards]
-    # the tool that built them (PROV agent) is described in every standard's graph
-    tool = [t for t in graphs[0] if t.subject.value.startswith("https://w3id.org/kutse-rdf/tool/")]
-    assert len(standards) == 4 and tool and all(t in g for g in graphs for t in tool)
+    # the tool that built them (PROV agent) is named by every standard's graph and described
+    # once, in the shared graph
+    [shared] = [set(ox.parse(path=str(data / e["file"]), format=ox.RdfFormat.N_TRIPLES))
+                for e in manifest if e["kind"] == "shared"]
+    tool = [t for t in shared if t.subject.value.startswith("https://w3id.org/kutse-rdf/tool/")]
+    assert len(standards) == 4 and tool
+    assert not any(t in g for g in graphs for t in tool)
+    assert all(any(t.object == tool[0].subject for t in g) for g in graphs)
     lines = (data / "all.nt").read_bytes().splitlines()
     assert len(lines) == len(set(lines)) == len(union)
     for name, fmt in (("all.ttl", ox.RdfFormat.TURTLE), ("all.jsonld", ox.RdfFormat.JSON_LD)):

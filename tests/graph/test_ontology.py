@@ -195,7 +195,7 @@ def test_owl_rl_reasoning_types_nothing_surprising():
     graph.add((comp, KUTSE.citesEcf, ECF4["A.99"]))  # no such e-CF competence
     graph.add((comp, KUTSE.hasLevel, EQF["7"]))
     graph.add((part, RDF.type, KUTSE.WorkPart))
-    graph.add((part, KUTSE.competenceGroup, KUTSE.specialisation))
+    graph.add((part, KUTSE.competenceGroup, KUTSE.specialisationGroup))
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
 
     def types(node):

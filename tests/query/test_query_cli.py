@@ -144,8 +144,8 @@ def test_inputs_give_the_graph_of_the_build(capsys, seed_build, tmp_path):
         assert from_input == from_build, query
     counts = {b["g"]["value"] for b in json.loads(from_input)["results"]["bindings"]}
     g = "https://w3id.org/kutse-rdf/id/graph/"
-    assert counts == {g + "it-juht-tase-7/version/draft", g + "it-juht-tase-7", g + "reference",
-                      g + "inferred"}
+    assert counts == {g + "it-juht-tase-7/version/draft", g + "it-juht-tase-7", g + "shared",
+                      g + "reference", g + "inferred"}
 
 
 def test_inputs_are_answered_from_the_build_cache(capsys, seed_build, monkeypatch):

@@ -597,9 +597,11 @@ def test_void_dcat(seed):
     # each named graph a subset: its triple count (graphs.json's, as parsed) and its dump
     sd_name = rdflib.URIRef("http://www.w3.org/ns/sparql-service-description#name")
     subsets = {str(g.value(s, sd_name)): s for s in g.objects(dataset, void.subset)}
-    # the seed's one version (a draft), its work's graph (versions, current one), the rest
+    # the seed's one version (a draft), its work's graph (versions, current one), what it says
+    # about its council, organisations and the tool (shared), the rest
     assert set(subsets) == {BASE + "graph/it-juht-tase-7/version/draft", BASE + "graph/it-juht-tase-7",
-                            BASE + "graph/reference", BASE + "graph/inferred", BASE + "graph/elm"}
+                            BASE + "graph/shared", BASE + "graph/reference", BASE + "graph/inferred",
+                            BASE + "graph/elm"}
     for subset in subsets.values():
         dump = seed / str(g.value(subset, void.dataDump)).removeprefix(BASE)
         parsed = len(rdflib.Graph().parse(dump, format="nt"))

@@ -35,13 +35,14 @@ def build_fixture(root: Path) -> Path:
 
 
 def whole_graph(build: Path):
-    """The SiteGraph of every graph of a build: the asserted ones (standards, reference) and the
-    ELM view, as the site would show them were it made from the whole graph at once."""
+    """The SiteGraph of every graph of a build: the asserted ones (standards, what they say about
+    shared resources, reference) and the ELM view, as the site would show them were it made from
+    the whole graph at once."""
     from kutse_rdf.config import Config
     from kutse_rdf.site.graph import SiteGraph, read_dump, read_manifest
 
     entries = read_manifest(build)
-    asserted = [read_dump(build, e) for e in entries if e.get("kind") in ("standard", "reference")]
+    asserted = [read_dump(build, e) for e in entries if e.get("kind") in ("standard", "shared", "reference")]
     elm = b"".join(read_dump(build, e) for e in entries if e.get("kind") == "elm")
     return SiteGraph.from_parts(Config().base_uri, asserted, elm)
 

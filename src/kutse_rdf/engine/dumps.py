@@ -10,7 +10,9 @@ That works because a standard's statements split in two (`split_own`):
   triple stays once in the merged files, and every subject is described in one place;
 - shared lines, about resources several standards mention (their council, the tool that built
   them, the e-CF skills in the ELM view). These are a few per standard; the data stage
-  de-duplicates them with the reference graph and serialises them once.
+  de-duplicates them with the reference graph and serialises them once. In all.trig and the
+  published graphs they are one named graph of their own (B/graph/shared,
+  `shared_graph_lines`): a version's graph keeps its links to them, not their description.
 
 Each piece is written by Oxigraph from N-Triples lines sorted as bytes (subjects grouped, so a
 subject's statements come out as one Turtle block or one JSON-LD node), so no store of the
@@ -132,6 +134,19 @@ def shared_lines(units: list["UnitResult"], reference: "UnitResult",
                         *(w.changes_nt for w in works))
 
 
+def shared_graph_lines(units: list["UnitResult"], reference: "UnitResult") -> bytes:
+    """The shared graph (B/graph/shared): what the standards' graphs say about resources
+    several of them name (units' graph_shared_nt), once each, less what the reference graph
+    already states. The versions' graphs keep only their links to these resources, so that
+    no triple is in two graphs (a store whose default graph is the union sees each once)."""
+    lines = sorted_lines(*(u.data("graph_shared_nt") for u in units))
+    if not lines:
+        return b""
+    known = set(reference.data("graph_nt").splitlines())
+    kept = [line for line in lines.splitlines(keepends=True) if line.rstrip(b"\n") not in known]
+    return b"".join(kept)
+
+
 def changes_lines(works: "list[WorkResult]") -> bytes:
     """The changes graph (B/graph/changes) of the works: b"" when none has two versions."""
     return sorted_lines(*(w.changes_nt for w in works))
@@ -177,6 +192,11 @@ def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
         _write(data / "changes.nt", changes)
         manifest.append({"graph": str(uris.changes_graph()), "file": "changes.nt",
                          "triples": changes.count(b"\n"), "kind": "changes"})
+    shared_graph = shared_graph_lines(units, reference)
+    if shared_graph:
+        _write(data / "shared.nt", shared_graph)
+        manifest.append({"graph": str(uris.shared_graph()), "file": "shared.nt",
+                         "triples": shared_graph.count(b"\n"), "kind": "shared"})
     _write(data / "reference.nt", reference.data("graph_nt"))
     manifest.append({"graph": str(uris.reference_graph()), "file": "reference.nt",
                      "triples": reference.graph_triples, "kind": "reference"})
@@ -198,11 +218,12 @@ def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
         blocks.append(b"\n<%s> {\n%s}\n" % (work.graph_uri.encode(),
                                             turtle_body(work.graph_nt, TURTLE_PREFIXES)))
     for name, nt in (((uris.changes_graph(), changes),) if changes else ()) + (
+            ((uris.shared_graph(), shared_graph),) if shared_graph else ()) + (
             (uris.reference_graph(), reference.data("graph_nt")), (inferred_uri, inferred)):
         blocks.append(b"\n<%s> {\n%s}\n" % (str(name).encode(),
                                             turtle_body(nt, TURTLE_PREFIXES)))
     _concatenate(data / "all.trig", blocks)
-    # Versions first (in graph-name order), then works, changes, reference and inferred; ELM
+    # Versions first (in graph-name order), then works, changes, shared, reference and inferred; ELM
     # appends its entry.
     (data / "graphs.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                       encoding="utf-8")

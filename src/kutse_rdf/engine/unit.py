@@ -20,7 +20,7 @@ from rdflib import URIRef
 
 from kutse_rdf.config import Config
 from kutse_rdf.graph.ntriples import (TURTLE_PREFIXES, elm_prefixes, own_pieces, sorted_lines,
-                                      sorted_nt, strip_prefixes, turtle, with_predicates)
+                                      sorted_nt, split_own, strip_prefixes, turtle, with_predicates)
 from kutse_rdf.errors import DocumentError, KutseError
 from kutse_rdf.model import Standard
 from kutse_rdf.processes import die_with_parent
@@ -36,6 +36,9 @@ class UnitResult:
     slug: str = ""
     graph_uri: str = ""
     graph_nt: bytes = b""  # sorted N-Triples lines of the standard's named graph
+    # what the converter said about resources other standards name too (council, authors'
+    # organisations, the tool): these go to the shared graph (B/graph/shared), not graph_nt
+    graph_shared_nt: bytes = b""
     graph_ttl: bytes = b""
     inferred_nt: bytes = b""  # what the reasoner adds for this standard
     validation: dict = field(default_factory=dict)  # ValidationReport.to_json()
@@ -96,7 +99,8 @@ def serialise(result: UnitResult, std: Standard, subject: str, graph: Iterable,
               query_predicates: frozenset[str] | None = None) -> None:
     """Everything later stages need of a unit, as bytes (cheap to pickle, cache and merge).
     `graph`, `inferred`, `elm`: rdflib graphs or lists of their triples."""
-    result.graph_nt = sorted_nt(graph)
+    whole = sorted_nt(graph)
+    result.graph_nt, result.graph_shared_nt = split_own(whole, subject)
     result.graph_ttl = turtle(result.graph_nt, TURTLE_PREFIXES)
     result.inferred_nt = sorted_nt(inferred)
     result.validation = report.to_json()
@@ -105,7 +109,7 @@ def serialise(result: UnitResult, std: Standard, subject: str, graph: Iterable,
     result.model_json = (json.dumps(std.to_json(), ensure_ascii=False, indent=2) + "\n").encode()
     result.graph_triples = result.graph_nt.count(b"\n")
     result.ttl_prefix_length = len(result.graph_ttl) - len(strip_prefixes(result.graph_ttl))
-    union, result.shared_nt = own_pieces(sorted_lines(result.graph_nt, result.inferred_nt),
+    union, result.shared_nt = own_pieces(sorted_lines(whole, result.inferred_nt),
                                          subject, TURTLE_PREFIXES)
     result.union_nt, result.union_ttl, result.union_jsonld = union.nt, union.ttl, union.jsonld
     if query_predicates is not None:

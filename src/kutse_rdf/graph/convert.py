@@ -28,6 +28,11 @@ from kutse_rdf.versions import version_key
 PREFIXES = prefixes("kutse", "ecf4", "ecf3", "ecfl", "eqf", "isco", "esco", "skos", "dct", "rdfs",
                     "prov", "schema", "xsd", "dcat")
 
+# The model's competence groups (model.GROUPS) -> their individuals. The specialisation group is
+# not kutse:specialisation, which would differ from the class kutse:Specialisation only by case.
+GROUP_TERMS = {"mandatory": KUTSE.mandatory, "optional": KUTSE.optional,
+               "specialisation": KUTSE.specialisationGroup, "transversal": KUTSE.transversal}
+
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # The template's own words for a standard that cannot be the basis for awarding the qualification
 # ("... on õppekava aluseks ning ei ole kutse andmise aluseks").
@@ -136,7 +141,7 @@ class _Writer:
             self.add(s, KUTSE.hasCompetenceChoice, node)
             self.add(node, RDF.type, KUTSE.CompetenceChoice)
             self.add(node, KUTSE.minimum, Literal(choice.minimum))
-            kind = KUTSE.specialisation if choice.kind == "specialisation" else KUTSE.optional
+            kind = KUTSE.specialisationGroup if choice.kind == "specialisation" else KUTSE.optional
             self.add(node, KUTSE.choiceKind, kind)
             codes = ", ".join(ref.code for ref in choice.options)
             self.add(node, RDFS.label, et(f"vähemalt {choice.minimum}: {codes}"))
@@ -256,7 +261,7 @@ class _Writer:
             self.add(node, RDFS.label, et(part.title))
             self.add(node, KUTSE.order, Literal(order))
             if part.specialisation:
-                self.add(node, KUTSE.competenceGroup, KUTSE.specialisation)
+                self.add(node, KUTSE.competenceGroup, KUTSE.specialisationGroup)
             if part.description:
                 self.add(node, DCTERMS.description, et("\n".join(d.text for d in part.description)))
             self.cites(node, part.ecf)
@@ -347,7 +352,7 @@ class _Writer:
         node = u.competence(std, comp.code)
         self.concept(node, KUTSE.Competence, comp.title)
         self.add(node, SKOS.notation, Literal(comp.code))
-        self.add(node, KUTSE.competenceGroup, KUTSE[comp.group])
+        self.add(node, KUTSE.competenceGroup, GROUP_TERMS[comp.group])
         self.level(node, comp.level)
         self.cites(node, comp.ecf)
         if comp.assessment:

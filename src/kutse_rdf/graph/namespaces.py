@@ -92,7 +92,7 @@ class KUTSE(DefinedNamespace):
     # Competence groups (individuals of CompetenceGroup)
     mandatory: URIRef
     optional: URIRef
-    specialisation: URIRef
+    specialisationGroup: URIRef
     transversal: URIRef
 
     # Structure
@@ -107,7 +107,7 @@ class KUTSE(DefinedNamespace):
     hasCompetenceChoice: URIRef  # qualification / partial / specialisation -> CompetenceChoice
     minimum: URIRef  # CompetenceChoice -> how many options at least (integer)
     option: URIRef  # CompetenceChoice -> competence
-    choiceKind: URIRef  # CompetenceChoice -> kutse:optional or kutse:specialisation
+    choiceKind: URIRef  # CompetenceChoice -> kutse:optional or kutse:specialisationGroup
     competenceGroup: URIRef  # competence -> CompetenceGroup individual
     hasIndicator: URIRef  # competence -> performance indicator
     isIndicatorOf: URIRef  # inverse

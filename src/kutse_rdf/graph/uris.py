@@ -229,12 +229,18 @@ class Uris:
         """The version-independent standard whose work graph is `graph`, None for another."""
         prefix = self.base + "graph/"
         name = graph[len(prefix):] if graph.startswith(prefix) else ""
-        if not name or "/" in name or name in ("reference", "inferred", "elm", "changes"):
+        if not name or "/" in name or name in ("reference", "inferred", "elm", "changes", "shared"):
             return None
         return self._uri(f"standard/{name}")
 
     def reference_graph(self) -> URIRef:
         return self._uri("graph/reference")
+
+    def shared_graph(self) -> URIRef:
+        """The named graph of what the standards say about resources several of them name
+        (their councils, authors' organisations, the tool that built them): stated there once,
+        so that no triple is in two graphs; the versions' graphs keep the links to them."""
+        return self._uri("graph/shared")
 
     def inferred_graph(self) -> URIRef:
         return self._uri("graph/inferred")

@@ -207,7 +207,10 @@ def select_versions(path: Path, on: date | None, chosen: dict[str, str],
     store = ox.Store()
     try:
         store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
-        wanted = [e for e in manifest if e.get("kind") in ("work", "changes", "reference")] + list(picked.values())
+        # the shared graph describes the councils and organisations of every version: those
+        # of versions not picked are then described but named by nothing in the default graph
+        wanted = [e for e in manifest if e.get("kind") in ("work", "changes", "shared", "reference")
+                  ] + list(picked.values())
         for entry in wanted:
             store.bulk_load(path=str(folder / entry["file"]), format=ox.RdfFormat.N_TRIPLES)
         uris = Uris(base_uri or _base_of(manifest))

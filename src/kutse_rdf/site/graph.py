@@ -4,7 +4,8 @@ The site reads the N-Triples dumps the graph stage wrote (`data/graphs.json` lis
 in-memory Oxigraph store: parsing is done in Rust, and per-resource lookups and serialisation are
 fast enough for hundreds of standards (rdflib's Turtle/JSON-LD writers are ~10x slower).
 
-A resource's page shows what the sources say (the graphs of kind "standard" and "reference"), not
+A resource's page shows what the sources say (the graphs of kind "standard", "shared" and
+"reference"), not
 the owlrl closure; the ELM view is kept apart and only describes its own nodes (see SiteGraph).
 """
 from __future__ import annotations

@@ -25,7 +25,7 @@ RDF_FORMATS = (".ttl", ".trig", ".nt", ".nq", ".jsonld", ".rdf")
 CONTENTS = [("data/all.trig", "dl_all_trig"), ("data/all.*", "dl_all"),
             ("data/standards/*", "dl_standard"), ("data/reference.*", "dl_reference"),
             ("data/inferred.*", "dl_inferred"), ("data/elm.*", "dl_elm"),
-            ("data/changes.*", "dl_changes"),
+            ("data/changes.*", "dl_changes"), ("data/shared.*", "dl_shared"),
             ("data/model/*", "dl_model"), ("data/graphs.json", "dl_manifest"),
             ("data/mappings/*", "dl_mappings"), ("reports/queries/*", "dl_query"),
             ("reports/validation.*", "dl_validation"), ("reports/parse.json", "dl_parse")]
@@ -73,7 +73,8 @@ class TripleCounts:
     """Statements in each RDF dump of data/, without parsing one: graphs.json has each named
     graph's; an N-Triples file has one per line; a Turtle or JSON-LD dump holds what the
     N-Triples file of the same name holds; all.trig holds every graph but the ELM view: the
-    standards' versions', works', changes, reference and inferred graphs (engine/dumps.py).
+    standards' versions', works', changes, shared, reference and inferred graphs
+    (engine/dumps.py).
     None where none of these tells."""
 
     def __init__(self, data: Path):
@@ -87,7 +88,8 @@ class TripleCounts:
         for entry in entries if isinstance(entries, list) else []:
             if isinstance(entry, dict) and isinstance(entry.get("triples"), int):
                 self.manifest[data / str(entry.get("file"))] = entry["triples"]
-                if entry.get("kind") in ("standard", "work", "changes", "reference", "inferred"):
+                if entry.get("kind") in ("standard", "work", "changes", "shared", "reference",
+                                          "inferred"):
                     self.quads += entry["triples"]
 
     def of(self, file: Path) -> int | None:

@@ -26,8 +26,10 @@ SCHEMA = Terms(namespaces.SCHEMA)
 MATCH_PROPERTIES = [K.qualifiesFor, SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch,
                     SKOS.relatedMatch]
 INCOMING_LIMIT = 100  # hub resources (an EQF level, a competence group) are cited thousands of times
-GROUPS = ("mandatory", "optional", "specialisation", "transversal")
-GROUP_NAMES = {getattr(K, name): name for name in GROUPS}  # the competence groups' terms
+GROUPS = ("mandatory", "optional", "specialisation", "transversal")  # i18n group_NAME
+# the competence groups' terms, by name
+GROUP_NAMES = {K.mandatory: "mandatory", K.optional: "optional",
+               K.specialisationGroup: "specialisation", K.transversal: "transversal"}
 E = Terms(ESCO)
 ECF_VERSIONS = (str(ECF4), str(ECF3))  # the e-CF versions' concepts (their crosswalk)
 
@@ -314,7 +316,7 @@ class Views:
             "competences": [self.competence_row(c) for c in self.ordered(required)],
             # B.1 choice groups: "choose at least N of ..."
             "choices": [{"minimum": self.text(c, K.minimum),
-                         "specialisation": K.specialisation in self.iris(c, K.choiceKind),
+                         "specialisation": K.specialisationGroup in self.iris(c, K.choiceKind),
                          "competences": [self.competence_row(o)
                                          for o in self.ordered(self.iris(c, K.option))]}
                         for c in self.iris(iri, K.hasCompetenceChoice)],

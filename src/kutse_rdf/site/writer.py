@@ -111,6 +111,27 @@ def links(nt: bytes, predicate: bytes) -> list[tuple[str, str]]:
     return found
 
 
+def described(nt: bytes) -> dict[bytes, bytes]:
+    """N-Triples lines by their subject IRI (`<iri>`)."""
+    found: dict[bytes, list[bytes]] = {}
+    for line in nt.splitlines(keepends=True):
+        if line.startswith(b"<"):
+            found.setdefault(line[:line.index(b">") + 1], []).append(line)
+    return {subject: b"".join(lines) for subject, lines in found.items()}
+
+
+def about_named(nt: bytes, descriptions: dict[bytes, bytes]) -> bytes:
+    """The descriptions of the IRIs that N-Triples lines `nt` name as an object."""
+    named = []
+    for line in nt.splitlines():
+        if line.endswith(b"> ."):
+            start = line.rfind(b" <", 0, -3)
+            subject = line[start + 1:-2] if start > 0 else b""
+            if subject in descriptions and subject not in named:
+                named.append(subject)
+    return b"".join(descriptions[subject] for subject in sorted(named))
+
+
 def version_lines(iri: str, graph: bytes) -> bytes:
     """The lines of a version's graph that name and date it (its siblings' pages list it)."""
     starts = tuple(b"<%s> <%s>" % (iri.encode(), p) for p in _VERSION_NAMES)
@@ -269,6 +290,12 @@ class SiteWriter:
                 iri = uris.work_of_graph(str(entry.get("graph", "")))
                 if iri is not None:
                     works[str(iri)] = read_dump(self.root, entry)
+        # what the versions say about the councils and organisations they name sits in the
+        # shared graph (one graph for all): each version's page reads it with its own graph
+        shared = described(b"".join(read_dump(self.root, e) for e in entries
+                                    if e.get("kind") == "shared"))
+        if shared:
+            graphs = [(iri, data + about_named(data, shared)) for iri, data in graphs]
         elm = b"".join(read_dump(self.root, e) for e in entries if e.get("kind") == "elm")
         parts, rest = split_elm(elm, {iri for iri, _ in graphs})
         # each version's page lists its work's versions: the work's graph and their names
