@@ -179,21 +179,21 @@ def test_query_reports_rerun_only_when_what_the_queries_read_changes(tmp_path, c
     indicator = next(line for line in text.splitlines() if line[:2] == "1.")
     files[0].write_text(text.replace(indicator, indicator + " Muudetud.", 1), encoding="utf-8")
     inode = reports.stat().st_ino
-    again = run_build(files, out, Config(), quiet=True, jobs=1)
+    again = run_build(files, out, Config(), quiet=True, jobs=1, keep_store=True)
     assert again.store is None and reports.stat().st_ino == inode
     assert any("taken from the previous build" in note for note in again.notes)
     # a report file missing from the previous build: the queries run again
     (out / "reports" / "queries" / "esco-links.json").unlink()
     files[0].write_text(files[0].read_text(encoding="utf-8").replace(" Muudetud.", " Veel.", 1),
                         encoding="utf-8")
-    fourth = run_build(files, out, Config(), quiet=True, jobs=1)
+    fourth = run_build(files, out, Config(), quiet=True, jobs=1, keep_store=True)
     assert fourth.store is not None and (out / "reports" / "queries" / "esco-links.json").is_file()
     inode = reports.stat().st_ino
 
     heading = next(line for line in text.splitlines() if line.startswith("\tB.3.1. "))
     files[0].write_text(files[0].read_text(encoding="utf-8").replace(
         heading + "\n", heading + " uus\n", 1), encoding="utf-8")
-    third = run_build(files, out, Config(), quiet=True, jobs=1)
+    third = run_build(files, out, Config(), quiet=True, jobs=1, keep_store=True)
     assert third.store is not None and reports.stat().st_ino != inode
     assert_answers_equal(third.store, out)
 
