@@ -512,7 +512,7 @@ def test_the_command_applies_its_limits_and_ctrl_c_ends_its_workers(build):
             sock.sendall(f"GET {query_target(COUNT_4)} HTTP/1.0\r\n\r\n".encode())
             assert sock.recv(12) == b"HTTP/1.0 503"
         process.send_signal(signal.SIGINT)
-        assert process.wait(10) == 0
+        assert process.wait(30) == 0  # a killed query worker may be starting again
         assert "Traceback" not in process.stderr.read()
         assert wait_for(lambda: not any(alive(pid) for pid in workers | children(process.pid)),
                         10)
