@@ -498,8 +498,14 @@ def children(pid: int) -> set[int]:
 def start_cli(build: Path, *options: str) -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen([sys.executable, "-m", "kutse_rdf", "serve", "--out", str(build),
                                 "--port", "0", "--quiet", *options], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint)
     return process, process.stdout.readline().strip()
+
+
+def default_sigint() -> None:
+    # as a terminal starts it: an earlier test of the run may have left this process ignoring
+    # SIGINT, which a child inherits (Python then installs no KeyboardInterrupt handler)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def test_the_command_applies_its_limits_and_ctrl_c_ends_its_workers(build):
