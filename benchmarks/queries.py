@@ -57,6 +57,23 @@ def first_code(store, standard: str) -> str:
     return next((row["code"].value for row in found), "B.3.1")
 
 
+def required_params(query, standards: list[str], store, day: str,
+                    standard: str | None = None) -> dict[str, str]:
+    """The values a query is timed with: its required standards the build's first ones (or
+    `standard` for a query that takes one), a date `day`, and for competence-history's code the
+    first competence code of its standard."""
+    params = {p.name: standards[i % len(standards)]
+              for i, p in enumerate(query.params) if p.required and p.type == "standard"}
+    if standard and query.param("standard"):
+        params["standard"] = standard
+    for p in query.params:
+        if p.required and p.type == "date":
+            params[p.name] = day
+        elif p.required and p.type == "string" and p.name == "code" and "standard" in params:
+            params[p.name] = first_code(store, q.resolve_standard(params["standard"], store))
+    return params
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("build", type=Path)
@@ -87,15 +104,7 @@ def main() -> None:
           f"{'rows ms':>8}" + (f" {'full ms':>8}" if full else ""))
     for name, query in queries.items():
         store = data.store_for(query.text)
-        params = {p.name: standards[i % len(standards)]
-                  for i, p in enumerate(query.params) if p.required and p.type == "standard"}
-        if args.standard and query.param("standard"):
-            params["standard"] = args.standard
-        for p in query.params:
-            if p.required and p.type == "date":
-                params[p.name] = args.date
-            elif p.required and p.type == "string" and p.name == "code" and "standard" in params:
-                params[p.name] = first_code(store, q.resolve_standard(params["standard"], store))
+        params = required_params(query, standards, store, args.date, args.standard)
         bindings = q.bind_params(query, params, store)
         substitutions = {ox.Variable(k): v for k, v in bindings.items()} or None
 

@@ -223,8 +223,8 @@ def query_times(corpus_build: Path) -> dict[str, tuple[float, float, float, floa
     with its rows made Python terms (the CLI's table)."""
     import pyoxigraph as ox
 
-    from kutse_rdf.query import BuildData, bind_params, library, resolve_standard, run, standards_in
-    from queries import first_code
+    from kutse_rdf.query import BuildData, bind_params, library, run, standards_in
+    from queries import required_params
 
     data = BuildData(corpus_build / "data" / "all.trig")
     full = data.full()
@@ -241,16 +241,9 @@ def query_times(corpus_build: Path) -> dict[str, tuple[float, float, float, floa
 
     times = {}
     for name, query in library().items():
-        # required parameters as benchmarks/queries.py gives them: the first standards, today's
-        # date (valid-on), the first competence code of the standard (competence-history)
+        # required parameters as benchmarks/queries.py gives them
         store = data.store_for(query.text)
-        params = {p.name: found[i % len(found)] for i, p in enumerate(query.params)
-                  if p.required and p.type == "standard"}
-        for p in query.params:
-            if p.required and p.type == "date":
-                params[p.name] = date.today().isoformat()
-            elif p.required and p.type == "string" and p.name == "code" and "standard" in params:
-                params[p.name] = first_code(store, resolve_standard(params["standard"], store))
+        params = required_params(query, found, store, date.today().isoformat())
         engine = []
         for each in (store, full):
             bound = {ox.Variable(k): v for k, v in bind_params(query, params, each).items()}
