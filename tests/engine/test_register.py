@@ -255,6 +255,39 @@ def test_adding_a_version_rebuilds_only_that_version(tmp_path, monkeypatch):
     assert (A + "/version/5", SCHEMA + "creativeWorkStatus", "expired") in after
 
 
+def test_a_rebuild_takes_over_an_unchanged_works_redirect_pages_and_graph_folders(tmp_path, monkeypatch):
+    import kutse_rdf.engine.works as works
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(FIXTURES / "arborist-tase-4-v5.txt", inputs)
+    shutil.copy(FIXTURES / "arborist-tase-4-esmane-kutse.txt", inputs)
+    out = tmp_path / "out"
+    run_build(sorted(inputs.glob("*.txt")), out, Config(), quiet=True)
+    site = out / "site"
+    redirect = "standard/{}/competence/B.3.1/index.html"
+    variant = [redirect.format("arborist-tase-4-esmane-kutse"),
+               "en/" + redirect.format("arborist-tase-4-esmane-kutse"),
+               "graph/arborist-tase-4-esmane-kutse/index.trig",
+               "graph/arborist-tase-4-esmane-kutse/version/1/index.ttl"]
+    changed = [redirect.format("arborist-tase-4"), "graph/arborist-tase-4/index.trig"]
+    inodes = {path: (site / path).stat().st_ino for path in variant + changed}
+    assert "version/5/competence/B.3.1/" in (site / redirect.format("arborist-tase-4")).read_text()
+    made = []
+    real = works.work_triples
+    monkeypatch.setattr(works, "work_triples", lambda work, *a: made.append(work.slug) or real(work, *a))
+    shutil.copy(FIXTURES / "arborist-tase-4-v6.txt", inputs)
+    run_build(sorted(inputs.glob("*.txt")), out, Config(), quiet=True)
+    # the variant's pages and folders are the previous build's files, moved; its work graph
+    # came from the cache; the work with a new version has all of them made anew
+    assert made == ["arborist-tase-4"]
+    assert all((site / path).stat().st_ino == inodes[path] for path in variant)
+    assert all((site / path).stat().st_ino != inodes[path] for path in changed)
+    assert "version/6/competence/B.3.1/" in (site / redirect.format("arborist-tase-4")).read_text()
+    assert "/version/6>" in (site / "graph/arborist-tase-4/index.trig").read_text()
+
+
 def test_build_as_of_a_day_chooses_the_current_versions(tmp_path, capsys):
     from kutse_rdf.cli import main
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, BinaryIO, Iterable
 
 from kutse_rdf.config import Config
 from kutse_rdf.graph.ntriples import (TURTLE_PREFIXES, Pieces, elm_prefixes, prefix_lines,
-                                      sorted_lines, turtle_body)
+                                      sorted_lines, strip_prefixes, turtle_body)
 from kutse_rdf.graph.uris import Uris
 
 from kutse_rdf.engine.works import version_file, work_file
@@ -215,8 +215,7 @@ def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
         blocks += [b"\n<%s> {\n" % unit.graph_uri.encode(),
                    (unit, "graph_ttl", unit.ttl_prefix_length), b"}\n"]
     for work in works:
-        blocks.append(b"\n<%s> {\n%s}\n" % (work.graph_uri.encode(),
-                                            turtle_body(work.graph_nt, TURTLE_PREFIXES)))
+        blocks.append(b"\n<%s> {\n%s}\n" % (work.graph_uri.encode(), strip_prefixes(work.ttl)))
     for name, nt in (((uris.changes_graph(), changes),) if changes else ()) + (
             ((uris.shared_graph(), shared_graph),) if shared_graph else ()) + (
             (uris.reference_graph(), reference.data("graph_nt")), (inferred_uri, inferred)):

@@ -51,12 +51,27 @@ def group_works(units: list["UnitResult"], base_uri: str, day: date,
     result = []
     for work in works((u.standard for u in units), lambda s: by_standard[id(s)].slug, day):
         members = [by_standard[id(v)] for v in work.versions]
+        # a work's graph depends on its versions' documents (their units' keys hash them, with
+        # the base URI and the code) and on the day: kept in `cache` by those, with its Turtle
+        key = (hashlib.sha256("\n".join(["work graph", day.isoformat(), *(u.key for u in members)])
+                              .encode()).hexdigest()
+               if cache is not None and all(u.key for u in members) else None)
+        graph_nt = cache.load_bytes(WORKS_FOLDER, key + ".nt") if key else None
+        graph_ttl = cache.load_bytes(WORKS_FOLDER, key + ".ttl") if graph_nt is not None else None
+        if graph_nt is None or graph_ttl is None:
+            graph_nt = sorted_nt(work_triples(work, uris, day))
+            graph_ttl = turtle(graph_nt, TURTLE_PREFIXES) if graph_nt else b""
+            if key:
+                cache.store_bytes(WORKS_FOLDER, key + ".nt", graph_nt)
+                cache.store_bytes(WORKS_FOLDER, key + ".ttl", graph_ttl)
         result.append(WorkResult(work.slug, str(uris.work_graph(work.slug)),
                                  str(uris.work(work.slug)), members,
-                                 by_standard[id(work.current)],
-                                 sorted_nt(work_triples(work, uris, day)),
-                                 changes_of(members, uris, cache)))
+                                 by_standard[id(work.current)], graph_nt,
+                                 changes_of(members, uris, cache), graph_ttl))
     return result
+
+
+WORKS_FOLDER = "works"  # in the artifact cache: each work's graph (.nt, .ttl) by its versions and day
 
 
 CHANGES_FOLDER = "changes"  # in the artifact cache: one file of N-Triples per pair of versions

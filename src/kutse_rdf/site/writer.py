@@ -261,12 +261,14 @@ class SiteWriter:
             # once it has its summary (a register's versions are hundreds of MB together)
             shared = self.render_shared_pages(site, standards, rendering.render_inline,
                                               release=rendering.workers is not None)
+            works = self.render_work_pages(site, shared.graph)
             standards.outputs.update(rendering.results())
         finally:
             rendering.close()
         for job in standards.todo:
             book.rendered_standard(job, standards.outputs[job.iri], standards.summaries[job.iri])
         output = self.render_global_pages(site, standards, shared)
+        output.add(works)
         book.take_over(self.out)  # last: a failure before leaves the previous build whole
         return SiteStats(output.pages, output.resources, output.files,
                          reused=len(site.jobs) - len(standards.todo), sitemap=output.sitemap)
@@ -380,6 +382,16 @@ class SiteWriter:
         triples = len(graph.store) - links + sum(p.owned for p in parts)
         return SharedPages(graph, output, triples)
 
+    def render_work_pages(self, site: SiteInputs, graph: SiteGraph) -> Output:
+        """Stage 3b: the pages made from the works' graphs and the manifest alone (the
+        version-independent IRIs' redirect pages, the named graphs' folders). Written here while
+        the workers render the standards (creating files is most of their cost); each work's and
+        each graph's taken over while its input is unchanged."""
+        renderer = self.renderer(graph)
+        self.redirect_pages(renderer, site)
+        self.graph_folders(renderer)
+        return renderer.output
+
     def render_global_pages(self, site: SiteInputs, standards: StandardPages, shared: SharedPages) -> Output:
         """Stage 4: the pages of the whole site (those made from a few known inputs are taken
         over through self.book while those are unchanged); returns the site's whole output."""
@@ -409,11 +421,9 @@ class SiteWriter:
         self.queries_page(renderer, library)
         cards = {lang: {iri: standards.outputs[iri].card.get(lang, {}) for iri in site.listed}
                  for lang in self.languages}
-        self.redirect_pages(renderer, site)
         self.home(renderer, shared.graph, links_of, cards, downloads, description)
         self.changes_feed(renderer, site, standards)
         self.downloads_page(renderer, downloads)
-        self.graph_folders(renderer)
         self.void(renderer, description)
         total.pages += renderer.output.pages
         total.files += renderer.output.files
@@ -472,15 +482,43 @@ class SiteWriter:
             if work in current:
                 pages.append(("coverage/" + self.paths.path_of(work),
                               "coverage/" + self.paths.path_of(current[work])))
-            for source, target in sorted(p for p in pages if p[0] and p[1]):
-                for lang in self.languages:
-                    tree = self.tree(lang)
-                    up = "../" * (tree + source).count("/")
-                    href = up + tree + SiteGraph.href_path(target)
-                    renderer.write(self.out / tree / source / "index.html", template.render(
-                        lang=lang, t=self.i18n[lang], href=href, target=target,
-                        canonical=renderer.url(lang, target),
-                        description=shorten(f"{self.i18n[lang]['redirect_text']} {target}")))
+            pages = sorted(p for p in pages if p[0] and p[1])
+
+            def render(pages=pages) -> None:
+                for source, target in pages:
+                    for lang in self.languages:
+                        tree = self.tree(lang)
+                        up = "../" * (tree + source).count("/")
+                        href = up + tree + SiteGraph.href_path(target)
+                        renderer.write(self.out / tree / source / "index.html", template.render(
+                            lang=lang, t=self.i18n[lang], href=href, target=target,
+                            canonical=renderer.url(lang, target),
+                            description=shorten(f"{self.i18n[lang]['redirect_text']} {target}")))
+
+            entries = self.redirect_entries(work, [source for source, _ in pages])
+            if entries is None:
+                render()
+            else:
+                self.book.global_pages(f"redirects {work}", [graph], entries, render, renderer.output)
+
+    def redirect_entries(self, work: str, sources: list[str]) -> list[str] | None:
+        """What a work's redirect pages occupy in every language tree, to be taken over as a
+        whole: its folder's index.html, the folders beside its versions' (`competence/`,
+        `partial/`, …) and its coverage page; None if one of them would hold other pages."""
+        home = self.paths.path_of(work) or ""
+        entries: set[str] = set()
+        for source in sources:
+            if source == "coverage/" + home:
+                entry = source + "index.html"
+            elif source.startswith(home) and home:
+                first = source[len(home):].split("/", 1)[0]
+                entry = home + (first if first else "index.html")
+                if first == "version":
+                    return None
+            else:
+                return None
+            entries.update(self.tree(lang) + entry for lang in self.languages)
+        return sorted(entries)
 
     def coverage_index(self, renderer: Renderer, links_of: dict[str, list[Link]]) -> None:
         folder = self.root / "reports" / "queries"
@@ -626,35 +664,47 @@ class SiteWriter:
         words = {**self.i18n[lang], "redirect_title": self.i18n[lang]["graph_redirect_title"],
                  "redirect_text": self.i18n[lang]["graph_redirect_text"]}
         prefixes = {k: v for k, v in PREFIXES.items() if k}
-        for entry in read_manifest(self.root):
+        entries = read_manifest(self.root)
+        named = {entry.get("graph", "") for entry in entries}
+        for entry in entries:
             iri, source = entry.get("graph", ""), self.root / "data" / entry.get("file", "")
             rest = iri[len(base):].strip("/") if iri.startswith(base) else ""
             if not rest or not source.is_file():
                 continue
-            folder = self.out / rest
-            nt = read_dump(self.root, entry)  # N-Triples, also of a fixture in another syntax
-            if source.suffix == ".nt":
-                link_or_copy(source, folder / "index.nt")
-            else:
-                renderer.write(folder / "index.nt", nt)
-            for suffix, rdf_format in ((".ttl", ox.RdfFormat.TURTLE),
-                                       (".jsonld", ox.RdfFormat.JSON_LD)):
-                written = source.with_suffix(suffix)
-                if written.is_file() and source.suffix == ".nt":
-                    link_or_copy(written, folder / f"index{suffix}")
-                else:  # straight from the parser: no Python list of a large graph's triples
-                    renderer.write(folder / f"index{suffix}", ox.serialize(
-                        ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=rdf_format,
-                        prefixes=prefixes if suffix == ".ttl" else None))
-            # N-Triples lines are TriG statements as they are: the graph's block needs no parse
-            renderer.write(folder / "index.trig", b"<" + iri.encode() + b"> {\n" + nt + b"}\n")
-            href = "../" * (rest.count("/") + 1) + self.tree(lang) + \
-                SiteGraph.href_path("downloads/")
-            renderer.write(folder / "index.html", template.render(
-                lang=lang, t=words, href=href, target=iri,
-                canonical=renderer.url(lang, "downloads/"), alternates=GRAPH_ALTERNATES,
-                description=shorten(f"{words['redirect_text']} {iri}")))
-            renderer.output.files += 5
+            files = [f"{rest}/index{suffix}" for suffix in (".nt", ".ttl", ".jsonld", ".trig", ".html")]
+            # a graph whose folder holds no other graph's is taken over as one folder
+            leaf = not any(other.startswith(iri + "/") for other in named)
+
+            def render(iri=iri, source=source, rest=rest, entry=entry) -> None:
+                folder = self.out / rest
+                nt = read_dump(self.root, entry)  # N-Triples, also of a fixture in another syntax
+                if source.suffix == ".nt":
+                    link_or_copy(source, folder / "index.nt")
+                    renderer.output.files += 1
+                else:
+                    renderer.write(folder / "index.nt", nt)
+                for suffix, rdf_format in ((".ttl", ox.RdfFormat.TURTLE),
+                                           (".jsonld", ox.RdfFormat.JSON_LD)):
+                    written = source.with_suffix(suffix)
+                    if written.is_file() and source.suffix == ".nt":
+                        link_or_copy(written, folder / f"index{suffix}")
+                        renderer.output.files += 1
+                    else:  # straight from the parser: no Python list of a large graph's triples
+                        renderer.write(folder / f"index{suffix}", ox.serialize(
+                            ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=rdf_format,
+                            prefixes=prefixes if suffix == ".ttl" else None))
+                # N-Triples lines are TriG statements as they are: the graph's block needs no parse
+                renderer.write(folder / "index.trig", b"<" + iri.encode() + b"> {\n" + nt + b"}\n")
+                href = "../" * (rest.count("/") + 1) + self.tree(lang) + \
+                    SiteGraph.href_path("downloads/")
+                renderer.write(folder / "index.html", template.render(
+                    lang=lang, t=words, href=href, target=iri,
+                    canonical=renderer.url(lang, "downloads/"), alternates=GRAPH_ALTERNATES,
+                    description=shorten(f"{words['redirect_text']} {iri}")))
+
+            # the graph's bytes are its folder's input (the dumps beside it are made from them)
+            self.book.global_pages(f"graph folder {iri}", [source.suffix.encode(), source.read_bytes()],
+                                   [rest] if leaf else files, render, renderer.output)
 
     def void(self, renderer: Renderer, description: dict) -> None:
         """void.ttl, .well-known/void and void.jsonld (meta.dataset_description)."""
