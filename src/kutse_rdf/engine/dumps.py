@@ -71,6 +71,13 @@ def _write_merged(data: Path, name: str, units: list["UnitResult"], fields: str,
     _concatenate(data / f"{name}.jsonld", jsonld_array(units, f"{fields}_jsonld", shared.jsonld))
 
 
+def _link_or_write(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links
+        _write(target, source.read_bytes())
+
+
 def _concatenate(path: Path, parts: Iterable[tuple["UnitResult", str, int] | bytes]) -> None:
     """A file of byte strings and unit fields (unit, field, bytes to skip), in order."""
     with _open(path) as out:
@@ -208,7 +215,10 @@ def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
     current = sorted((w.current for w in works), key=lambda u: u.graph_uri)
     if current_shared_nt is None:
         current_shared_nt = shared_lines(current, reference, works)
-    _concatenate(data / "current.nt", [*((u, "union_nt", 0) for u in current), current_shared_nt])
+    if [id(u) for u in current] == [id(u) for u in units] and current_shared_nt == shared.nt:
+        _link_or_write(data / "all.nt", data / "current.nt")  # every version current: the same bytes
+    else:
+        _concatenate(data / "current.nt", [*((u, "union_nt", 0) for u in current), current_shared_nt])
     # TriG: each named graph as a block whose body is the graph's Turtle without its prefixes
     blocks: list = [prefix_lines(TURTLE_PREFIXES)]
     for unit in units:

@@ -237,7 +237,7 @@ class PageReuse:
     def record(self, key: str, output: Output, summary: Summary | None = None,
                folders: list[str] | None = None) -> None:
         summary = summary or Summary()
-        self.records[key] = {"output": asdict(output), "folders": folders or [], "owned": summary.owned,
+        self.records[key] = {"output": shallow(output), "folders": folders or [], "owned": summary.owned,
                              "shared": summary.shared, "links": summary.links,
                              "elm_links": summary.elm_links}
 
@@ -273,16 +273,46 @@ class PageReuse:
             return
         moved: list[tuple[Path, Path]] = []
         try:
-            for _, folders in standards:
-                for folder in folders:
-                    source, target = self.previous / "site" / folder, site / folder
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    os.rename(source, target)
-                    moved.append((source, target))
+            for folder in whole_folders(self.previous / "site", site,
+                                        [folder for _, folders in standards for folder in folders]):
+                source, target = self.previous / "site" / folder, site / folder
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(source, target)
+                moved.append((source, target))
         except BaseException:
             for source, target in reversed(moved):
                 os.rename(target, source)
             raise
+
+
+def shallow(output: Output) -> dict:
+    """Output's fields as a dict (dataclasses.asdict copies every search entry's tuple too)."""
+    return {name: getattr(output, name) for name in output.__dataclass_fields__}
+
+
+def whole_folders(previous: Path, site: Path, paths: list[str]) -> list[str]:
+    """The same moves in fewer renames: a folder of `previous` whose every entry is to be moved,
+    and which `site` does not have, is moved as one (then perhaps its parent, and so on). On an
+    unchanged register that is `standard/`, not a folder per version, competence and language;
+    and the previous build, deleted afterwards, keeps no emptied folders."""
+    moving = {path.strip("/") for path in paths}
+    for depth in range(max((p.count("/") for p in moving), default=0), 0, -1):
+        children: dict[str, set[str]] = {}
+        for path in moving:
+            if path.count("/") == depth:
+                parent, _, name = path.rpartition("/")
+                children.setdefault(parent, set()).add(name)
+        for parent, names in children.items():
+            if (site / parent).exists():
+                continue
+            try:
+                whole = set(os.listdir(previous / parent)) == names
+            except OSError:
+                whole = False
+            if whole:
+                moving -= {f"{parent}/{name}" for name in names}
+                moving.add(parent)
+    return sorted(moving)
 
 
 class PageBook:
