@@ -343,6 +343,8 @@ def test_the_build_has_the_changes_graph(register):
         assert (v(6, f"/competence/{code}"), PROV + "wasRevisionOf", v(5, f"/competence/{code}")) in changes
     # the draft follows version 6: its pair is there too
     assert (v("draft", "#changes-from-6"), KUTSE + "fromVersion", v(6)) in changes
+    # every version current: current.nt is all.nt, the same file; here they differ
+    assert (register / "data" / "current.nt").read_bytes() != (register / "data" / "all.nt").read_bytes()
     # a named graph of all.trig; in all.nt and in current.nt, the default graph of queries
     trig = ox.Dataset(ox.parse(path=str(register / "data" / "all.trig"), format=ox.RdfFormat.TRIG))
     in_trig = {(q.subject.value, q.predicate.value, q.object.value) for q in trig

@@ -695,6 +695,11 @@ def test_downloads_page_download_links_and_triple_counts(seed):
     rows = re.findall(r'<tr><td><a href="\.\./([^"]+)" type="[^"]+" download>.*?</tr>', html)
     files = {p.relative_to(seed).as_posix() for p in (seed / "data").rglob("*") if p.is_file()}
     files |= {p.relative_to(seed).as_posix() for p in (seed / "reports").rglob("*") if p.is_file()}
+    # the version's and the work's graph files are offered in their graph's folder (the graph
+    # IRI's), not linked a second time into data/
+    assert not (seed / "data" / "standards").exists()
+    files |= {f"graph/it-juht-tase-7/{folder}index{suffix}"
+              for folder in ("", "version/draft/") for suffix in (".nt", ".ttl")}
     assert set(rows) == files
     formats = {".nt": "nt", ".ttl": "turtle", ".trig": "trig", ".jsonld": "json-ld"}
     counted = 0
@@ -702,7 +707,7 @@ def test_downloads_page_download_links_and_triple_counts(seed):
         row = re.search(r'<a href="\.\./' + re.escape(rel) + r'".*?</tr>', html).group(0)
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
         suffix = Path(rel).suffix
-        if rel.startswith("data/") and suffix in formats:
+        if rel.startswith(("data/", "graph/")) and suffix in formats:
             graph = rdflib.Dataset() if suffix == ".trig" else rdflib.Graph()
             graph.parse(seed / rel, format=formats[suffix])
             count = sum(1 for _ in graph.quads()) if suffix == ".trig" else len(graph)

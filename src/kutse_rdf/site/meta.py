@@ -6,10 +6,11 @@ the site is complete on its own and its links stay relative.
 """
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import shutil
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -31,6 +32,11 @@ CONTENTS = [("data/all.trig", "dl_all_trig"), ("data/all.*", "dl_all"),
             ("reports/validation.*", "dl_validation"), ("reports/parse.json", "dl_parse")]
 
 
+def contents_of(path: str) -> str | None:
+    """The i18n key of what a file holds (CONTENTS), by its path below the build."""
+    return next((key for pattern, key in CONTENTS if fnmatch.fnmatchcase(path, pattern)), None)
+
+
 def link_or_copy(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -39,8 +45,29 @@ def link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def download_files(root: Path, out: Path, settings: dict) -> list[dict]:
-    """Place every downloadable file inside the site; describe each (site path, size, format)."""
+def graph_folder_files(root: Path, base_uri: str) -> dict[str, str]:
+    """The site paths of the versions' and works' graph files (`data/standards/…`): their
+    graph's folder (SiteWriter.graph_folders) has them already, as index.nt and index.ttl, so
+    they are not linked a second time into site/data/ (two files and a folder fewer per version)."""
+    try:
+        entries = json.loads((root / "data" / "graphs.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    paths = {}
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict) or entry.get("kind") not in ("standard", "work"):
+            continue
+        graph, file = str(entry.get("graph", "")), str(entry.get("file", ""))
+        rest = graph[len(base_uri):].strip("/") if base_uri and graph.startswith(base_uri) else ""
+        if rest and file.endswith(".nt"):
+            for suffix in (".nt", ".ttl"):
+                paths[f"data/{file[:-3]}{suffix}"] = f"{rest}/index{suffix}"
+    return paths
+
+
+def download_files(root: Path, out: Path, settings: dict, base_uri: str = "") -> list[dict]:
+    """Place every downloadable file inside the site; describe each (site path, size, format).
+    A version's or work's graph file is described at its graph's folder (graph_folder_files)."""
     files: list[tuple[Path, str]] = []
     for folder in ("data", "reports"):
         base = root / folder
@@ -52,17 +79,19 @@ def download_files(root: Path, out: Path, settings: dict) -> list[dict]:
         files += [(f, f"data/mappings/{f.name}") for f in sorted(mappings.glob("*.tsv"))]
     entries = []
     counts = TripleCounts(root / "data")
-    for source, path in files:
-        link_or_copy(source, out / path)
+    in_graph_folders = graph_folder_files(root, base_uri)
+    for source, data_path in files:
+        path = in_graph_folders.get(data_path, data_path)
+        if path == data_path:
+            link_or_copy(source, out / path)
         suffix = source.suffix.lower()
         fmt = settings["formats"].get(suffix, {"media_type": "application/octet-stream", "name": suffix[1:]})
-        rdf = suffix in RDF_FORMATS and path.startswith("data/")
+        rdf = suffix in RDF_FORMATS and data_path.startswith("data/")
         entries.append({"path": path, "name": path.split("/", 1)[1], "size": source.stat().st_size,
                         "format": fmt["name"], "media_type": fmt["media_type"], "rdf": rdf,
                         "group": path.split("/", 1)[0],
                         "triples": counts.of(source) if rdf else None,
-                        "contents": next((key for pattern, key in CONTENTS
-                                          if PurePosixPath(path).match(pattern)), None)})
+                        "contents": contents_of(data_path)})
     # the main dumps first, then the rest in path order
     order = {"data/all.trig": 0, "data/all.ttl": 1, "data/all.nt": 2, "data/all.jsonld": 3}
     entries.sort(key=lambda e: (order.get(e["path"], 9), e["group"] != "data", e["path"]))

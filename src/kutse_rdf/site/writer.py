@@ -413,7 +413,7 @@ class SiteWriter:
         self.simple_pages(renderer)
         self.sitemap(renderer, shared.graph, total.sitemap, site.standards)
         self.reports_ready()  # the downloads (hence home, VoID) and the coverage index read reports/
-        downloads = download_files(self.root, self.out, self.settings)
+        downloads = download_files(self.root, self.out, self.settings, self.config.base_uri)
         renderer.output.files += len(downloads)
         description = dataset_description(self.config.base_uri, self.settings, downloads, shared.triples,
                                           read_manifest(self.root))
