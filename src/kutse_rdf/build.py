@@ -656,7 +656,9 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
                                                  config, result, works)
             shared_nt = shared_lines(units, reference, works)
             current = [w.current for w in works]
-            current_nt = shared_lines(current, reference, works)
+            # every version current (a register without history): the same lines
+            current_nt = (shared_nt if len(current) == len(units)
+                          else shared_lines(current, reference, works))
             # the store is made of the units' bytes, so it loads while the dumps are written;
             # the library's reports answer for the current versions
             start_query_reports(root, current, current_nt, predicates[0], cache, environment,

@@ -20,14 +20,15 @@ whole build is ever made for the dumps (docs/benchmarks.md has the measurements)
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Iterable
+from typing import TYPE_CHECKING, BinaryIO, Callable, Iterable
 
 from kutse_rdf.config import Config
 from kutse_rdf.graph.ntriples import (TURTLE_PREFIXES, Pieces, elm_prefixes, prefix_lines,
-                                      sorted_lines, strip_prefixes, turtle_body)
+                                      jsonld_items, sorted_lines, strip_prefixes, turtle_body)
 from kutse_rdf.graph.uris import Uris
 
 from kutse_rdf.engine.works import version_file, work_file
@@ -69,6 +70,31 @@ def _write_merged(data: Path, name: str, units: list["UnitResult"], fields: str,
     _concatenate(data / f"{name}.ttl", [prefix_lines(prefixes), b"\n",
                                         *((u, f"{fields}_ttl", 0) for u in units), shared.ttl])
     _concatenate(data / f"{name}.jsonld", jsonld_array(units, f"{fields}_jsonld", shared.jsonld))
+
+
+def made_once(cache: "ArtifactCache | None", what: str, nt: bytes, make: Callable[[bytes], bytes]) -> bytes:
+    """make(nt), kept in `cache` by `what` and the hash of the lines: the graphs no unit owns
+    (reference, inferred, shared, the works' graphs) are the same build after build, and their
+    Turtle and JSON-LD cost Oxigraph a parse and a serialisation each."""
+    if cache is None or not nt:
+        return make(nt)
+    key = f"{what}-{hashlib.sha256(nt).hexdigest()}"
+    data = cache.load_bytes(MADE_FOLDER, key)
+    if data is None:
+        data = make(nt)
+        cache.store_bytes(MADE_FOLDER, key, data)
+    return data
+
+
+def cached_pieces(nt: bytes, cache: "ArtifactCache | None") -> Pieces:
+    """Pieces.of(nt, TURTLE_PREFIXES), through made_once."""
+    if not nt:
+        return Pieces()
+    return Pieces(nt, made_once(cache, "body", nt, lambda lines: turtle_body(lines, TURTLE_PREFIXES)),
+                  made_once(cache, "jsonld-items", nt, jsonld_items))
+
+
+MADE_FOLDER = "made"  # in the artifact cache
 
 
 def _link_or_write(source: Path, target: Path) -> None:
@@ -176,8 +202,8 @@ def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
     works = sorted(works, key=lambda w: w.graph_uri)
     inferred_uri = str(uris.inferred_graph())
     inferred = sorted_lines(reference.data("inferred_nt"), *(u.data("inferred_nt") for u in units))
-    shared = Pieces.of(shared_nt if shared_nt is not None else shared_lines(units, reference, works),
-                       TURTLE_PREFIXES)
+    shared = cached_pieces(shared_nt if shared_nt is not None else shared_lines(units, reference, works),
+                           cache)
     manifest = []
     files = StandardFiles(root, cache)
     for unit in units:
@@ -229,8 +255,8 @@ def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
     for name, nt in (((uris.changes_graph(), changes),) if changes else ()) + (
             ((uris.shared_graph(), shared_graph),) if shared_graph else ()) + (
             (uris.reference_graph(), reference.data("graph_nt")), (inferred_uri, inferred)):
-        blocks.append(b"\n<%s> {\n%s}\n" % (str(name).encode(),
-                                            turtle_body(nt, TURTLE_PREFIXES)))
+        blocks.append(b"\n<%s> {\n%s}\n" % (str(name).encode(), made_once(
+            cache, "body", nt, lambda lines: turtle_body(lines, TURTLE_PREFIXES))))
     _concatenate(data / "all.trig", blocks)
     # Versions first (in graph-name order), then works, changes, shared, reference and inferred; ELM
     # appends its entry.

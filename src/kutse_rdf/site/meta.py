@@ -87,7 +87,8 @@ def download_files(root: Path, out: Path, settings: dict, base_uri: str = "") ->
         suffix = source.suffix.lower()
         fmt = settings["formats"].get(suffix, {"media_type": "application/octet-stream", "name": suffix[1:]})
         rdf = suffix in RDF_FORMATS and data_path.startswith("data/")
-        entries.append({"path": path, "name": path.split("/", 1)[1], "size": source.stat().st_size,
+        entries.append({"path": path, "file": data_path, "name": path.split("/", 1)[1],
+                        "size": source.stat().st_size,
                         "format": fmt["name"], "media_type": fmt["media_type"], "rdf": rdf,
                         "group": path.split("/", 1)[0],
                         "triples": counts.of(source) if rdf else None,
@@ -162,6 +163,7 @@ def dataset_description(base: str, settings: dict, downloads: list[dict], triple
     ]
     for prefix in ("kutse", "skos", "dct", "prov", "schema"):
         triples.append(ox.Triple(dataset, ox.NamedNode(VOID.vocabulary), ox.NamedNode(PREFIXES[prefix])))
+    site_path = {entry.get("file"): entry["path"] for entry in downloads}  # of data/… files
     for entry in graphs:
         if not (isinstance(entry, dict) and entry.get("graph") and entry.get("file")):
             continue
@@ -171,7 +173,8 @@ def dataset_description(base: str, settings: dict, downloads: list[dict], triple
             ox.Triple(dataset, ox.NamedNode(VOID.subset), subset),
             ox.Triple(subset, ox.NamedNode(RDF.type), ox.NamedNode(VOID.Dataset)),
             ox.Triple(subset, ox.NamedNode(SD + "name"), ox.NamedNode(str(entry["graph"]))),
-            ox.Triple(subset, ox.NamedNode(VOID.dataDump), ox.NamedNode(base + "data/" + str(entry["file"]))),
+            ox.Triple(subset, ox.NamedNode(VOID.dataDump), ox.NamedNode(
+                base + site_path.get(f"data/{entry['file']}", f"data/{entry['file']}"))),
         ]
         if isinstance(entry.get("triples"), int):
             triples.append(ox.Triple(subset, ox.NamedNode(VOID.triples),

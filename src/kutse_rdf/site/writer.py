@@ -120,15 +120,15 @@ def described(nt: bytes) -> dict[bytes, bytes]:
     return {subject: b"".join(lines) for subject, lines in found.items()}
 
 
+_IRI_OBJECT = re.compile(rb" (<[^<>\n]*>) \.$", re.MULTILINE)  # a line's IRI object
+
+
 def about_named(nt: bytes, descriptions: dict[bytes, bytes]) -> bytes:
     """The descriptions of the IRIs that N-Triples lines `nt` name as an object."""
-    named = []
-    for line in nt.splitlines():
-        if line.endswith(b"> ."):
-            start = line.rfind(b" <", 0, -3)
-            subject = line[start + 1:-2] if start > 0 else b""
-            if subject in descriptions and subject not in named:
-                named.append(subject)
+    if len(descriptions) <= 64:  # a few councils and organisations: one substring search each
+        named = {s for s in descriptions if b" " + s + b" .\n" in nt}
+    else:
+        named = descriptions.keys() & set(_IRI_OBJECT.findall(nt))
     return b"".join(descriptions[subject] for subject in sorted(named))
 
 
