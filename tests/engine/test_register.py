@@ -515,3 +515,15 @@ def test_every_named_graph_of_a_register_has_its_folder_on_the_site(register):
         assert len(list(ox.parse(path=str(folder / "index.ttl"),
                                  format=ox.RdfFormat.TURTLE))) == entry["triples"]
         assert (folder / "index.html").is_file()
+
+
+def test_a_damaged_works_record_makes_the_works_graphs_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY)
+    files = [FIXTURES / "arborist-tase-4-v5.txt", FIXTURES / "arborist-tase-4-v6.txt"]
+    out = tmp_path / "out"
+    run_build(files, out, Config(), quiet=True)
+    work = (out / "data" / "standards" / "arborist-tase-4" / "work.nt").read_bytes()
+    (out / ".cache" / "works.pickle").write_bytes(b"\x80\x05not a pickle")
+    result = run_build(files, out, Config(), quiet=True)
+    assert not result.failures
+    assert (out / "data" / "standards" / "arborist-tase-4" / "work.nt").read_bytes() == work

@@ -142,6 +142,24 @@ class ArtifactCache:
     def store_record(self, name: str, data: dict) -> None:
         (self.current / name).write_text(json.dumps(data), encoding="utf-8")
 
+    def load_pieces(self, name: str) -> dict[str, tuple[bytes, ...]]:
+        """Byte pieces by key that the previous build kept in one file (store_pieces); empty
+        when missing or damaged."""
+        try:
+            data = pickle.loads((self.previous / name).read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
+                ImportError, IndexError):
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {key: value for key, value in data.items() if isinstance(key, str)
+                and isinstance(value, tuple) and all(isinstance(v, bytes) for v in value)}
+
+    def store_pieces(self, name: str, pieces: dict[str, tuple[bytes, ...]]) -> None:
+        """Pieces for the next build, in one file (hundreds of small files cost a rebuild more
+        than writing them together)."""
+        (self.current / name).write_bytes(pickle.dumps(pieces, protocol=pickle.HIGHEST_PROTOCOL))
+
     def load_bytes(self, folder: str, key: str) -> bytes | None:
         """A piece the previous build stored under folder/KEY (None when missing); kept for
         the next build. No hash check: the key is a content hash and the piece is rewritten

@@ -48,6 +48,8 @@ def group_works(units: list["UnitResult"], base_uri: str, day: date,
 
     uris = Uris(base_uri)
     by_standard = {id(u.standard): u for u in units}
+    stored = cache.load_pieces(WORKS_RECORD) if cache is not None else {}
+    kept: dict[str, tuple[bytes, ...]] = {}
     result = []
     for work in works((u.standard for u in units), lambda s: by_standard[id(s)].slug, day):
         members = [by_standard[id(v)] for v in work.versions]
@@ -56,24 +58,23 @@ def group_works(units: list["UnitResult"], base_uri: str, day: date,
         key = (hashlib.sha256("\n".join(["work graph", day.isoformat(), *(u.key for u in members)])
                               .encode()).hexdigest()
                if cache is not None and all(u.key for u in members) else None)
-        graph_nt = cache.load_bytes(WORKS_FOLDER, key + ".nt") if key else None
-        graph_ttl = cache.load_bytes(WORKS_FOLDER, key + ".ttl") if graph_nt is not None else None
-        if graph_nt is None or graph_ttl is None:
+        if key in stored and len(stored[key]) == 2:
+            graph_nt, graph_ttl = stored[key]
+        else:
             graph_nt = sorted_nt(work_triples(work, uris, day))
             graph_ttl = turtle(graph_nt, TURTLE_PREFIXES) if graph_nt else b""
-            if key:
-                cache.store_bytes(WORKS_FOLDER, key + ".nt", graph_nt)
-                cache.store_bytes(WORKS_FOLDER, key + ".ttl", graph_ttl)
+        if key:
+            kept[key] = (graph_nt, graph_ttl)
         result.append(WorkResult(work.slug, str(uris.work_graph(work.slug)),
                                  str(uris.work(work.slug)), members,
                                  by_standard[id(work.current)], graph_nt,
                                  changes_of(members, uris, cache), graph_ttl))
+    if cache is not None:
+        cache.store_pieces(WORKS_RECORD, kept)
     return result
 
 
-WORKS_FOLDER = "works"  # in the artifact cache: each work's graph (.nt, .ttl) by its versions and day
-
-
+WORKS_RECORD = "works.pickle"  # in the artifact cache: each work's graph (N-Triples, Turtle) by key
 CHANGES_FOLDER = "changes"  # in the artifact cache: one file of N-Triples per pair of versions
 
 
