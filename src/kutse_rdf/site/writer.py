@@ -24,8 +24,10 @@ What may be taken over, and when, is the business of reuse.PageBook alone.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
+import shutil
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -676,25 +678,36 @@ class SiteWriter:
             leaf = not any(other.startswith(iri + "/") for other in named)
 
             def render(iri=iri, source=source, rest=rest, entry=entry) -> None:
+                # from the N-Triples file without reading it whole where it is one (the ELM
+                # view's and the inferred graph are hundreds of MB on a register)
                 folder = self.out / rest
-                nt = read_dump(self.root, entry)  # N-Triples, also of a fixture in another syntax
-                if source.suffix == ".nt":
+                nt = source if source.suffix == ".nt" else read_dump(self.root, entry)
+                if isinstance(nt, Path):
                     link_or_copy(source, folder / "index.nt")
                     renderer.output.files += 1
-                else:
+                else:  # a fixture in another syntax, as N-Triples
                     renderer.write(folder / "index.nt", nt)
                 for suffix, rdf_format in ((".ttl", ox.RdfFormat.TURTLE),
                                            (".jsonld", ox.RdfFormat.JSON_LD)):
                     written = source.with_suffix(suffix)
-                    if written.is_file() and source.suffix == ".nt":
+                    if written.is_file() and isinstance(nt, Path):
                         link_or_copy(written, folder / f"index{suffix}")
-                        renderer.output.files += 1
-                    else:  # straight from the parser: no Python list of a large graph's triples
-                        renderer.write(folder / f"index{suffix}", ox.serialize(
-                            ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=rdf_format,
-                            prefixes=prefixes if suffix == ".ttl" else None))
+                    else:  # parsed and serialised by Oxigraph, into the file
+                        triples = (ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
+                                   if isinstance(nt, Path) else ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+                        ox.serialize(triples, str(folder / f"index{suffix}"), format=rdf_format,
+                                     prefixes=prefixes if suffix == ".ttl" else None)
+                    renderer.output.files += 1
                 # N-Triples lines are TriG statements as they are: the graph's block needs no parse
-                renderer.write(folder / "index.trig", b"<" + iri.encode() + b"> {\n" + nt + b"}\n")
+                with open(folder / "index.trig", "wb") as trig:
+                    trig.write(b"<" + iri.encode() + b"> {\n")
+                    if isinstance(nt, Path):
+                        with nt.open("rb") as lines:
+                            shutil.copyfileobj(lines, trig, 1 << 20)
+                    else:
+                        trig.write(nt)
+                    trig.write(b"}\n")
+                renderer.output.files += 1
                 href = "../" * (rest.count("/") + 1) + self.tree(lang) + \
                     SiteGraph.href_path("downloads/")
                 renderer.write(folder / "index.html", template.render(
@@ -703,7 +716,9 @@ class SiteWriter:
                     description=shorten(f"{words['redirect_text']} {iri}")))
 
             # the graph's bytes are its folder's input (the dumps beside it are made from them)
-            self.book.global_pages(f"graph folder {iri}", [source.suffix.encode(), source.read_bytes()],
+            with source.open("rb") as handle:  # the ELM view's is hundreds of MB on a register
+                digest = hashlib.file_digest(handle, "sha256").digest()
+            self.book.global_pages(f"graph folder {iri}", [source.suffix.encode(), digest],
                                    [rest] if leaf else files, render, renderer.output)
 
     def void(self, renderer: Renderer, description: dict) -> None:
