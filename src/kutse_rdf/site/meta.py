@@ -23,7 +23,7 @@ from kutse_rdf.site.views import natural_key
 
 RDF_FORMATS = (".ttl", ".trig", ".nt", ".nq", ".jsonld", ".rdf")
 # What a file holds, for the downloads page: (site path pattern, i18n key), the first that matches.
-CONTENTS = [("data/all.trig", "dl_all_trig"), ("data/all.*", "dl_all"),
+CONTENTS = [("data/all.trig", "dl_all_trig"), ("data/all.*", "dl_all"), ("data/current.*", "dl_current"),
             ("data/standards/*", "dl_standard"), ("data/reference.*", "dl_reference"),
             ("data/inferred.*", "dl_inferred"), ("data/elm.*", "dl_elm"),
             ("data/changes.*", "dl_changes"), ("data/shared.*", "dl_shared"),
