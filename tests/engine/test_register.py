@@ -236,13 +236,18 @@ def test_site_version_pages_list_the_versions_and_old_iris_redirect(register):
     assert "standard/arborist-tase-4/version/5/index.html" not in home
 
 
-def test_adding_a_version_rebuilds_only_that_version(tmp_path, monkeypatch):
+def version_5_and_the_variant(tmp_path, monkeypatch) -> tuple[Path, Path]:
+    """(inputs, out): a folder with version 5 and the variant, not yet built."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY)
     inputs = tmp_path / "in"
     inputs.mkdir()
     shutil.copy(FIXTURES / "arborist-tase-4-v5.txt", inputs)
     shutil.copy(FIXTURES / "arborist-tase-4-esmane-kutse.txt", inputs)
-    out = tmp_path / "out"
+    return inputs, tmp_path / "out"
+
+
+def test_adding_a_version_rebuilds_only_that_version(tmp_path, monkeypatch):
+    inputs, out = version_5_and_the_variant(tmp_path, monkeypatch)
     first = run_build(sorted(inputs.glob("*.txt")), out, Config(), quiet=True)
     assert first.cache_hits == 0
     before = nt(out / "data" / "standards" / "arborist-tase-4" / "work.nt")
@@ -258,12 +263,7 @@ def test_adding_a_version_rebuilds_only_that_version(tmp_path, monkeypatch):
 def test_a_rebuild_takes_over_an_unchanged_works_redirect_pages_and_graph_folders(tmp_path, monkeypatch):
     import kutse_rdf.engine.works as works
 
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY)
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    shutil.copy(FIXTURES / "arborist-tase-4-v5.txt", inputs)
-    shutil.copy(FIXTURES / "arborist-tase-4-esmane-kutse.txt", inputs)
-    out = tmp_path / "out"
+    inputs, out = version_5_and_the_variant(tmp_path, monkeypatch)
     run_build(sorted(inputs.glob("*.txt")), out, Config(), quiet=True)
     site = out / "site"
     redirect = "standard/{}/competence/B.3.1/index.html"
