@@ -1384,3 +1384,23 @@ def test_coverage_pages_for_readers(seed):
     assert 'coverage/standard/it-juht-tase-7/version/draft/index.html#h-matrix"' in html
     matrix = (seed / "coverage/standard/it-juht-tase-7/version/draft/index.html").read_text(encoding="utf-8")
     assert matrix.count('<div class="table-wrap sticky"') == 2
+
+
+def test_a_rebuild_takes_over_the_search_files_while_the_entries_are_the_same(tmp_path, seed_path):
+    from kutse_rdf.build import run_build
+    from kutse_rdf.config import Config
+
+    source = tmp_path / "it-juht-tase-7.txt"
+    source.write_text(seed_path.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "build"
+    run_build([source], out, Config(), quiet=True)
+    index, snippets = out / "site/assets/search-index.js", out / "site/assets/search"
+    before = (index.stat().st_ino, snippets.stat().st_ino, index.read_bytes())
+    run_build([source], out, Config(), quiet=True)  # nothing changed: the same files, moved
+    assert (index.stat().st_ino, snippets.stat().st_ino, index.read_bytes()) == before
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("B.3.2. Teenusetaseme haldus", "B.3.2. Teenusetaseme haldus uus"),
+                      encoding="utf-8")
+    run_build([source], out, Config(), quiet=True)  # a competence's title: written again
+    assert index.stat().st_ino != before[0]
+    assert "Teenusetaseme haldus uus" in index.read_text(encoding="utf-8")

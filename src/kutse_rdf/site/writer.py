@@ -410,8 +410,7 @@ class SiteWriter:
         # still be running, and it is then what the build waits for
         library = query_headers(self.config.queries)
         self.index_queries(renderer, library)
-        for name, text in renderer.search.files().items():
-            renderer.write(self.out / "assets" / name, text)
+        self.search_files(renderer)
         self.simple_pages(renderer)
         self.sitemap(renderer, shared.graph, total.sitemap, site.standards)
         self.reports_ready()  # the downloads (hence home, VoID) and the coverage index read reports/
@@ -521,6 +520,19 @@ class SiteWriter:
                 return None
             entries.update(self.tree(lang) + entry for lang in self.languages)
         return sorted(entries)
+
+    def search_files(self, renderer: Renderer) -> None:
+        """assets/search-index.js and the snippet scripts assets/search/N.js, taken over while
+        the site's search entries are the same (JSON of them: the same data gives the same text)."""
+        search = renderer.search
+
+        def render() -> None:
+            for name, text in search.files().items():
+                renderer.write(self.out / "assets" / name, text)
+
+        entries = json.dumps(search.entries, ensure_ascii=False, separators=(",", ":")).encode()
+        self.book.global_pages("search", [entries], ["assets/search-index.js", "assets/search"],
+                               render, renderer.output)
 
     def coverage_index(self, renderer: Renderer, links_of: dict[str, list[Link]]) -> None:
         folder = self.root / "reports" / "queries"
