@@ -28,6 +28,15 @@ CACHE_DIR = ".cache"
 INPUT_FOLDERS = ("ontology", "shapes", "mappings", "queries")  # queries: see query_nt
 
 
+def link_or_copy(source: Path, target: Path) -> None:
+    """`target` as a hard link to `source` (a copy where the file system has none)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def environment_key(config: Config) -> str:
     """Everything but the document a unit's result depends on. Naming the engines here also
     checks them (exit 2 on an unknown one) before any worker process starts."""
@@ -108,10 +117,7 @@ class ArtifactCache:
             self.damaged(source, "its header names another entry")
             return None
         if target != source:  # not when a command reads and adds to a build's own cache
-            try:
-                os.link(source, target)
-            except OSError:
-                shutil.copyfile(source, target)
+            link_or_copy(source, target)
         result.pack = str(target)
         with self.lock:
             self.hits += 1
@@ -164,11 +170,13 @@ class ArtifactCache:
         """A piece the previous build stored under folder/KEY (None when missing); kept for
         the next build. No hash check: the key is a content hash and the piece is rewritten
         whole (store_bytes)."""
+        source, target = self.previous / folder / key, self.current / folder / key
         try:
-            data = (self.previous / folder / key).read_bytes()
+            data = source.read_bytes()
+            if not target.is_file():
+                link_or_copy(source, target)  # the same bytes: linked, not written again
         except OSError:
             return None
-        self.store_bytes(folder, key, data)
         return data
 
     def store_bytes(self, folder: str, key: str, data: bytes) -> None:

@@ -31,6 +31,7 @@ from kutse_rdf.graph.ntriples import (TURTLE_PREFIXES, Pieces, elm_prefixes, pre
                                       jsonld_items, sorted_lines, strip_prefixes, turtle_body)
 from kutse_rdf.graph.uris import Uris
 
+from kutse_rdf.engine.cache import link_or_copy
 from kutse_rdf.engine.works import version_file, work_file
 
 if TYPE_CHECKING:
@@ -86,22 +87,19 @@ def made_once(cache: "ArtifactCache | None", what: str, nt: bytes, make: Callabl
     return data
 
 
+def cached_body(nt: bytes, cache: "ArtifactCache | None") -> bytes:
+    """turtle_body(nt, TURTLE_PREFIXES), through made_once."""
+    return made_once(cache, "body", nt, lambda lines: turtle_body(lines, TURTLE_PREFIXES))
+
+
 def cached_pieces(nt: bytes, cache: "ArtifactCache | None") -> Pieces:
     """Pieces.of(nt, TURTLE_PREFIXES), through made_once."""
     if not nt:
         return Pieces()
-    return Pieces(nt, made_once(cache, "body", nt, lambda lines: turtle_body(lines, TURTLE_PREFIXES)),
-                  made_once(cache, "jsonld-items", nt, jsonld_items))
+    return Pieces(nt, cached_body(nt, cache), made_once(cache, "jsonld-items", nt, jsonld_items))
 
 
 MADE_FOLDER = "made"  # in the artifact cache
-
-
-def _link_or_write(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:  # a file system without hard links
-        _write(target, source.read_bytes())
 
 
 def _concatenate(path: Path, parts: Iterable[tuple["UnitResult", str, int] | bytes]) -> None:
@@ -241,8 +239,8 @@ def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
     current = sorted((w.current for w in works), key=lambda u: u.graph_uri)
     if current_shared_nt is None:
         current_shared_nt = shared_lines(current, reference, works)
-    if [id(u) for u in current] == [id(u) for u in units] and current_shared_nt == shared.nt:
-        _link_or_write(data / "all.nt", data / "current.nt")  # every version current: the same bytes
+    if len(current) == len(units):  # every version current: the same bytes as all.nt
+        link_or_copy(data / "all.nt", data / "current.nt")
     else:
         _concatenate(data / "current.nt", [*((u, "union_nt", 0) for u in current), current_shared_nt])
     # TriG: each named graph as a block whose body is the graph's Turtle without its prefixes
@@ -255,8 +253,7 @@ def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
     for name, nt in (((uris.changes_graph(), changes),) if changes else ()) + (
             ((uris.shared_graph(), shared_graph),) if shared_graph else ()) + (
             (uris.reference_graph(), reference.data("graph_nt")), (inferred_uri, inferred)):
-        blocks.append(b"\n<%s> {\n%s}\n" % (str(name).encode(), made_once(
-            cache, "body", nt, lambda lines: turtle_body(lines, TURTLE_PREFIXES))))
+        blocks.append(b"\n<%s> {\n%s}\n" % (str(name).encode(), cached_body(nt, cache)))
     _concatenate(data / "all.trig", blocks)
     # Versions first (in graph-name order), then works, changes, shared, reference and inferred; ELM
     # appends its entry.

@@ -62,7 +62,8 @@ def group_works(units: list["UnitResult"], base_uri: str, day: date,
             graph_nt, graph_ttl = stored[key]
         else:
             graph_nt = sorted_nt(work_triples(work, uris, day))
-            graph_ttl = turtle(graph_nt, TURTLE_PREFIXES) if graph_nt else b""
+            # made now only to be kept; without a cache WorkResult.ttl makes it when asked
+            graph_ttl = turtle(graph_nt, TURTLE_PREFIXES) if key and graph_nt else b""
         if key:
             kept[key] = (graph_nt, graph_ttl)
         result.append(WorkResult(work.slug, str(uris.work_graph(work.slug)),

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import fnmatch
 import json
-import os
-import shutil
 from pathlib import Path
+from typing import Callable
 
 import pyoxigraph as ox
 
 from kutse_rdf.graph.namespaces import (DCAT, DCTERMS as DCT, FOAF, MEDIA_TYPES, PREFIXES, RDF, VOID, XSD,
                                        prefixes)
+from kutse_rdf.engine.cache import link_or_copy
 from kutse_rdf.graph.convert import build_time
 from kutse_rdf.resources import resource_dir
 from kutse_rdf.site.jsonld import dataset_node
@@ -37,18 +37,11 @@ def contents_of(path: str) -> str | None:
     return next((key for pattern, key in CONTENTS if fnmatch.fnmatchcase(path, pattern)), None)
 
 
-def link_or_copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-
-
-def graph_folder_files(root: Path, base_uri: str) -> dict[str, str]:
+def graph_folder_files(root: Path, folder_of: Callable[[str], str | None]) -> dict[str, str]:
     """The site paths of the versions' and works' graph files (`data/standards/…`): their
-    graph's folder (SiteWriter.graph_folders) has them already, as index.nt and index.ttl, so
-    they are not linked a second time into site/data/ (two files and a folder fewer per version)."""
+    graph's folder (`folder_of` the graph's IRI, as SiteWriter.graph_folders places it) has them
+    already, as index.nt and index.ttl, so they are not linked a second time into site/data/
+    (two files and a folder fewer per version)."""
     try:
         entries = json.loads((root / "data" / "graphs.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -57,15 +50,15 @@ def graph_folder_files(root: Path, base_uri: str) -> dict[str, str]:
     for entry in entries if isinstance(entries, list) else []:
         if not isinstance(entry, dict) or entry.get("kind") not in ("standard", "work"):
             continue
-        graph, file = str(entry.get("graph", "")), str(entry.get("file", ""))
-        rest = graph[len(base_uri):].strip("/") if base_uri and graph.startswith(base_uri) else ""
-        if rest and file.endswith(".nt"):
+        folder, file = folder_of(str(entry.get("graph", ""))), str(entry.get("file", ""))
+        if folder and file.endswith(".nt"):
             for suffix in (".nt", ".ttl"):
-                paths[f"data/{file[:-3]}{suffix}"] = f"{rest}/index{suffix}"
+                paths[f"data/{file[:-3]}{suffix}"] = f"{folder}index{suffix}"
     return paths
 
 
-def download_files(root: Path, out: Path, settings: dict, base_uri: str = "") -> list[dict]:
+def download_files(root: Path, out: Path, settings: dict,
+                   folder_of: Callable[[str], str | None] = lambda iri: None) -> list[dict]:
     """Place every downloadable file inside the site; describe each (site path, size, format).
     A version's or work's graph file is described at its graph's folder (graph_folder_files)."""
     files: list[tuple[Path, str]] = []
@@ -79,7 +72,7 @@ def download_files(root: Path, out: Path, settings: dict, base_uri: str = "") ->
         files += [(f, f"data/mappings/{f.name}") for f in sorted(mappings.glob("*.tsv"))]
     entries = []
     counts = TripleCounts(root / "data")
-    in_graph_folders = graph_folder_files(root, base_uri)
+    in_graph_folders = graph_folder_files(root, folder_of)
     for source, data_path in files:
         path = in_graph_folders.get(data_path, data_path)
         if path == data_path:

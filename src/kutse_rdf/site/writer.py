@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from kutse_rdf.config import Config
+from kutse_rdf.engine.cache import link_or_copy
 from kutse_rdf.graph.convert import build_time
 from kutse_rdf.graph.namespaces import DCAT, ECF_SCHEMES, ESCO_ROOT, KUTSE, PREFIXES
 from kutse_rdf.graph.uris import Uris
@@ -44,7 +45,7 @@ from kutse_rdf.resources import resource_dir
 from kutse_rdf.site.esco import SUGGESTIONS, suggestions_by_standard
 from kutse_rdf.site.graph import SiteGraph, read_dump, read_manifest
 from kutse_rdf.site.jsonld import embed
-from kutse_rdf.site.meta import dataset_description, download_files, link_or_copy
+from kutse_rdf.site.meta import dataset_description, download_files
 from kutse_rdf.site.render import (Output, Renderer, StandardJob, StandardRenderer, Workers,
                                    load_settings, make_environment, owner, page_iris, shorten,
                                    simple_jsonld, standard_folders, worker_count)
@@ -414,7 +415,7 @@ class SiteWriter:
         self.simple_pages(renderer)
         self.sitemap(renderer, shared.graph, total.sitemap, site.standards)
         self.reports_ready()  # the downloads (hence home, VoID) and the coverage index read reports/
-        downloads = download_files(self.root, self.out, self.settings, self.config.base_uri)
+        downloads = download_files(self.root, self.out, self.settings, self.graph_folder)
         renderer.output.files += len(downloads)
         description = dataset_description(self.config.base_uri, self.settings, downloads, shared.triples,
                                           read_manifest(self.root))
@@ -672,49 +673,55 @@ class SiteWriter:
         index.ttl): index.nt (the graph's own file, linked), index.ttl, index.jsonld, index.trig
         (the graph under its name) and index.html, a page sending the reader to the downloads
         page, where every dump is listed. A graph named outside the base URI has no folder."""
-        base = self.config.base_uri
         template = self.env.get_template("redirect.html")
         lang = self.languages[0]
         words = {**self.i18n[lang], "redirect_title": self.i18n[lang]["graph_redirect_title"],
                  "redirect_text": self.i18n[lang]["graph_redirect_text"]}
         prefixes = {k: v for k, v in PREFIXES.items() if k}
         entries = read_manifest(self.root)
-        named = {entry.get("graph", "") for entry in entries}
+        # the IRIs whose folder holds a graph's folder (a work's holds its versions')
+        holders: set[str] = set()
         for entry in entries:
-            iri, source = entry.get("graph", ""), self.root / "data" / entry.get("file", "")
-            rest = iri[len(base):].strip("/") if iri.startswith(base) else ""
-            if not rest or not source.is_file():
+            graph = str(entry.get("graph", ""))
+            while "/" in graph:
+                graph = graph.rsplit("/", 1)[0]
+                holders.add(graph)
+        for entry in entries:
+            iri, source = str(entry.get("graph", "")), self.root / "data" / entry.get("file", "")
+            folder = self.graph_folder(iri)
+            if not folder or not source.is_file():
                 continue
+            rest = folder.rstrip("/")
             files = [f"{rest}/index{suffix}" for suffix in (".nt", ".ttl", ".jsonld", ".trig", ".html")]
             # a graph whose folder holds no other graph's is taken over as one folder
-            leaf = not any(other.startswith(iri + "/") for other in named)
+            leaf = iri not in holders
 
             def render(iri=iri, source=source, rest=rest, entry=entry) -> None:
                 # from the N-Triples file without reading it whole where it is one (the ELM
                 # view's and the inferred graph are hundreds of MB on a register)
                 folder = self.out / rest
-                nt = source if source.suffix == ".nt" else read_dump(self.root, entry)
-                if isinstance(nt, Path):
+                nt = None if source.suffix == ".nt" else read_dump(self.root, entry)  # a fixture's
+                if nt is None:
                     link_or_copy(source, folder / "index.nt")
                     renderer.output.files += 1
-                else:  # a fixture in another syntax, as N-Triples
+                else:
                     renderer.write(folder / "index.nt", nt)
                 for suffix, rdf_format in ((".ttl", ox.RdfFormat.TURTLE),
                                            (".jsonld", ox.RdfFormat.JSON_LD)):
                     written = source.with_suffix(suffix)
-                    if written.is_file() and isinstance(nt, Path):
+                    if nt is None and written.is_file():
                         link_or_copy(written, folder / f"index{suffix}")
                     else:  # parsed and serialised by Oxigraph, into the file
-                        triples = (ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
-                                   if isinstance(nt, Path) else ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+                        triples = (ox.parse(path=str(source), format=ox.RdfFormat.N_TRIPLES) if nt is None
+                                   else ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
                         ox.serialize(triples, str(folder / f"index{suffix}"), format=rdf_format,
                                      prefixes=prefixes if suffix == ".ttl" else None)
                     renderer.output.files += 1
                 # N-Triples lines are TriG statements as they are: the graph's block needs no parse
                 with open(folder / "index.trig", "wb") as trig:
                     trig.write(b"<" + iri.encode() + b"> {\n")
-                    if isinstance(nt, Path):
-                        with nt.open("rb") as lines:
+                    if nt is None:
+                        with source.open("rb") as lines:
                             shutil.copyfileobj(lines, trig, 1 << 20)
                     else:
                         trig.write(nt)
@@ -732,6 +739,11 @@ class SiteWriter:
                 digest = hashlib.file_digest(handle, "sha256").digest()
             self.book.global_pages(f"graph folder {iri}", [source.suffix.encode(), digest],
                                    [rest] if leaf else files, render, renderer.output)
+
+    def graph_folder(self, iri: str) -> str | None:
+        """The site folder of a named graph (`graph/S/version/K/`); None for a graph named
+        outside the base URI, or the base URI itself."""
+        return self.paths.path_of(iri) if iri.startswith(self.config.base_uri) else None
 
     def void(self, renderer: Renderer, description: dict) -> None:
         """void.ttl, .well-known/void and void.jsonld (meta.dataset_description)."""
