@@ -18,20 +18,15 @@ from kutse_rdf import __version__
 from kutse_rdf.config import Config
 from kutse_rdf.errors import DataError
 from kutse_rdf.model import CompetenceChoice, CompetenceRef, Standard
-from kutse_rdf.graph.namespaces import (DCAT, DCTERMS, ECF_SCHEMES, KUTSE, PROV, RDF, RDFS, SCHEMA,
-                                        SKOS, TOOL, XSD, eqf_level, estqf_level, isco_group,
-                                        prefixes)
+from kutse_rdf.graph.namespaces import (DCAT, DCTERMS, ECF_SCHEMES, GROUP_TERMS, KUTSE, PROV, RDF,
+                                        RDFS, SCHEMA, SKOS, TOOL, XSD, eqf_level, estqf_level,
+                                        isco_group, prefixes)
 from kutse_rdf.graph.uris import Uris
 from kutse_rdf.versions import version_key
 
 # Prefixes bound on every graph we make, so Turtle output reads well.
 PREFIXES = prefixes("kutse", "ecf4", "ecf3", "ecfl", "eqf", "isco", "esco", "skos", "dct", "rdfs",
                     "prov", "schema", "xsd", "dcat")
-
-# The model's competence groups (model.GROUPS) -> their individuals. The specialisation group is
-# not kutse:specialisation, which would differ from the class kutse:Specialisation only by case.
-GROUP_TERMS = {"mandatory": KUTSE.mandatory, "optional": KUTSE.optional,
-               "specialisation": KUTSE.specialisationGroup, "transversal": KUTSE.transversal}
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # The template's own words for a standard that cannot be the basis for awarding the qualification

@@ -168,6 +168,12 @@ class KUTSE(DefinedNamespace):
     titleSimilarity: URIRef
 
 
+# The model's competence groups (model.GROUPS) -> their individuals. The specialisation group is
+# not kutse:specialisation, which would differ from the class kutse:Specialisation only by case.
+GROUP_TERMS = {"mandatory": KUTSE.mandatory, "optional": KUTSE.optional,
+               "specialisation": KUTSE.specialisationGroup, "transversal": KUTSE.transversal}
+
+
 class ELM(DefinedNamespace):
     """The European Learning Model: the terms of the EU's LOQ profile (shapes/elm/), the only
     ELM terms the ELM view may write."""

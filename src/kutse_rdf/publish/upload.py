@@ -93,13 +93,7 @@ def require_standards(out: Path, graphs: list[GraphFile]) -> None:
 def shared_base(graphs: list[str]) -> str:
     """The namespace all of a build's graph names share (B graph/): their common prefix, up to
     its last `/` or `#`; "" when they share none."""
-    if not graphs:
-        return ""
-    first, last = min(graphs), max(graphs)
-    common = 0
-    while common < min(len(first), len(last)) and first[common] == last[common]:
-        common += 1
-    prefix = first[:common]
+    prefix = os.path.commonprefix(graphs)  # of strings, character by character
     return prefix[:max(prefix.rfind("/"), prefix.rfind("#")) + 1]
 
 

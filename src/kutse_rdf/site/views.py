@@ -13,7 +13,8 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from kutse_rdf.graph import namespaces
-from kutse_rdf.graph.namespaces import ECF3, ECF4, ECF_SCHEMES, ESCO, ESCO_ROOT
+from kutse_rdf.graph.namespaces import ECF3, ECF4, ECF_SCHEMES, ESCO, ESCO_ROOT, GROUP_TERMS
+from kutse_rdf.model import GROUPS
 from kutse_rdf.site.esco import portal_url
 from kutse_rdf.site.graph import DCT, RDF, RDFS, SKOS, K, SiteGraph, Terms, Value
 from kutse_rdf.versions import _order as version_order
@@ -26,10 +27,7 @@ SCHEMA = Terms(namespaces.SCHEMA)
 MATCH_PROPERTIES = [K.qualifiesFor, SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch,
                     SKOS.relatedMatch]
 INCOMING_LIMIT = 100  # hub resources (an EQF level, a competence group) are cited thousands of times
-GROUPS = ("mandatory", "optional", "specialisation", "transversal")  # i18n group_NAME
-# the competence groups' terms, by name
-GROUP_NAMES = {K.mandatory: "mandatory", K.optional: "optional",
-               K.specialisationGroup: "specialisation", K.transversal: "transversal"}
+GROUP_NAMES = {str(term): name for name, term in GROUP_TERMS.items()}  # i18n group_NAME by term
 E = Terms(ESCO)
 ECF_VERSIONS = (str(ECF4), str(ECF3))  # the e-CF versions' concepts (their crosswalk)
 
