@@ -288,16 +288,20 @@ def write_parse_outputs(root: Path, result: BuildResult, units: list[UnitResult]
     write_json(root / "reports" / "parse.json", report)
 
 
-def query_predicates(cache: ArtifactCache, queries: dict | None = None) -> frozenset[str] | None:
-    """query.predicates_used of the named queries (default: the library), recorded in the
-    cache for the next build."""
+def query_predicates(cache: ArtifactCache, queries: dict | None = None) -> dict:
+    """query.predicates_record of the named queries (default: the library): what they read,
+    recorded in the cache for the next build."""
     from kutse_rdf.query import library_predicates, shipped_predicates
 
-    predicates, record = library_predicates([cache.load_record(PREDICATES_RECORD),
-                                             shipped_predicates()],
-                                            None if queries is None else queries.values())
+    _, record = library_predicates([cache.load_record(PREDICATES_RECORD), shipped_predicates()],
+                                   None if queries is None else queries.values())
     cache.store_record(PREDICATES_RECORD, record)
-    return predicates
+    return record
+
+
+def predicates_of(record: dict) -> frozenset[str] | None:
+    found = record.get("predicates")
+    return None if found is None else frozenset(found)
 
 
 PREDICATES_RECORD = "query-predicates.json"
@@ -360,16 +364,16 @@ def _progress(total: int, wanted: bool):
 
 def standard_units(files: list[Path], cache: ArtifactCache, config: Config, environment: str,
                    built_at: datetime, jobs: int, progress: bool, result: BuildResult,
-                   queries: dict | None = None) -> tuple[list[UnitResult], frozenset[str] | None]:
+                   queries: dict | None = None) -> tuple[list[UnitResult], dict]:
     """The units of the standards to build (distinct_units), from the cache or made and stored
-    there, and the query predicates they were made with. Sets result.standards, .failures and
-    .cache_hits."""
-    predicates = query_predicates(cache, queries)
+    there, and the record of what the queries read (query_predicates) they were made with.
+    Sets result.standards, .failures and .cache_hits."""
+    record = query_predicates(cache, queries)
     units = distinct_units(run_units(files, cache, config, environment, built_at, jobs, progress,
-                                     predicates), result)
+                                     predicates_of(record)), result)
     result.standards = [u.standard for u in units]
     result.cache_hits = cache.hits
-    return units, predicates
+    return units, record
 
 
 def reference_of(cache: ArtifactCache, environment: str, config: Config) -> UnitResult:
@@ -497,10 +501,10 @@ def write_query_reports(root: Path, result: BuildResult, store, queries: dict) -
     return queries_note(len(queries) - len(skipped), skipped)
 
 
-def queries_note(reports: int, skipped: list[str], reused: bool = False) -> str:
+def queries_note(reports: int, skipped: list[str], reused: str = "") -> str:
+    """The build's line on its reports; `reused`: how they came from the previous build's."""
     return (f"queries: {reports} reports in reports/queries/"
-            + (", taken from the previous build (the triples they read are unchanged)"
-               if reused else "")
+            + (f", {reused}" if reused else "")
             + (f" (need parameters, not run: {', '.join(skipped)})" if skipped else ""))
 
 
@@ -556,35 +560,83 @@ def units_store(units: list[UnitResult], reference: UnitResult, config: Config,
     return store
 
 
-def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes,
-                        predicates: frozenset[str] | None, cache: ArtifactCache,
-                        environment: str, result: BuildResult, background: "Background",
-                        named: dict) -> None:
+def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes, read: dict,
+                        cache: ArtifactCache, environment: str, result: BuildResult,
+                        background: "Background", named: dict) -> None:
     """reports/queries/: the library's answers. They can only change when a triple the queries
-    read changes, so the store holds just those (the units' query_nt and the matching shared
-    lines, about half of the triples), and when their hash equals the
-    previous build's the previous reports are linked instead (a rebuild after an edit the
-    queries cannot see runs no query). Otherwise the store is loaded and the queries run in a
-    thread beside the site (see run_build)."""
-    from kutse_rdf.graph.ntriples import with_predicates
+    read (`read`: query_predicates) changes, so the store holds just those (the units'
+    query_nt and the matching shared lines, about half of the triples). When their hash equals
+    the previous build's, the previous reports are linked (a rebuild after an edit the queries
+    cannot see runs no query); when it differs only in the text of names, the previous answers
+    get the new names (query/relabel.py) and only the queries that cannot take them run.
+    Otherwise the store is loaded and the queries run in a thread beside the site (see
+    run_build)."""
+    from kutse_rdf.graph.ntriples import NAME_PREDICATES, with_predicates, without_label_texts
 
+    predicates = predicates_of(read)
     if predicates is None:  # a query can read any predicate: the statements of data/all.nt
         data = b"".join([*(u.data("union_nt") for u in units), shared_nt])
         background.start(lambda: write_query_reports(root, result, query_store(data), named))
         return
     shared = with_predicates(shared_nt, predicates)
     digest = hashlib.sha256(environment.encode() + shared)
+    rows = hashlib.sha256(environment.encode() + without_label_texts(shared))
     for unit in sorted(units, key=lambda u: u.graph_uri):
         digest.update(unit.query_digest.encode())
-    record = {"digest": digest.hexdigest()}
+        rows.update(unit.query_rows_digest.encode())
+    record = {"digest": digest.hexdigest(), "rows": rows.hexdigest()}
+    previous = cache.load_record(REPORTS_RECORD) or {}
     cache.store_record(REPORTS_RECORD, record)
-    note = (link_reports(cache, root, named) if cache.load_record(REPORTS_RECORD) == record
-            else None)
+    # the names the previous reports were answered with (kept for the next build too)
+    earlier = (cache.load_bytes(LABELS_FOLDER, previous["digest"])
+               if previous.get("rows") == record["rows"]
+               and str(previous.get("digest")).isalnum() else None)
+    note = link_reports(cache, root, named) if previous == record else None
     if note is not None:
         background.note = note
         return
-    data = b"".join([*(u.data("query_nt") for u in units), shared])
-    background.start(lambda: write_query_reports(root, result, query_store(data), named))
+    labels = b"".join([*(u.data("label_nt") for u in units),
+                       with_predicates(shared, NAME_PREDICATES)])
+    cache.store_bytes(LABELS_FOLDER, record["digest"], labels)
+
+    def answer() -> str:
+        def store():
+            made = query_store(b"".join([*(u.data("query_nt") for u in units), shared]))
+            if result.keep_store:
+                result.store = made
+            return made
+
+        if earlier is not None:
+            note = reports_with_new_names(cache, root, named, read, earlier, labels, store)
+            if note is not None:
+                return note
+        return write_query_reports(root, result, store(), named)
+
+    background.start(answer)
+
+
+LABELS_FOLDER = "labels"  # the names the reports were answered with, by the reports' digest
+
+
+def reports_with_new_names(cache: ArtifactCache, root: Path, queries: dict, read: dict,
+                           earlier: bytes, labels: bytes, store: Callable) -> str | None:
+    """The previous build's reports with the changed names put in (query/relabel.py); the
+    queries that cannot take them run on `store()`. None when the names changed otherwise (then
+    every query runs)."""
+    from kutse_rdf.query import changed_labels, relabel_reports, report_queries, write_reports
+
+    changed = changed_labels(earlier, labels)
+    if changed is None:
+        return None
+    reported, skipped = report_queries(queries)
+    target = root / "reports" / "queries"
+    again = relabel_reports(target, cache.previous_build / "reports" / "queries", reported,
+                            read.get("labels") or {}, changed, labels)
+    if again:
+        write_reports(target, store(), {name: reported[name] for name in again})
+    return queries_note(len(reported), skipped,
+                        f"the previous build's with {len(changed)} changed name(s) put in"
+                        + (f", {len(again)} run again" if again else ""))
 
 
 def link_reports(cache: ArtifactCache, root: Path, queries: dict) -> str | None:
@@ -603,7 +655,8 @@ def link_reports(cache: ArtifactCache, root: Path, queries: dict) -> str | None:
     except OSError:
         shutil.rmtree(target, ignore_errors=True)
         return None
-    return queries_note(len(reported), skipped, reused=True)
+    return queries_note(len(reported), skipped,
+                        "taken from the previous build (the triples they read are unchanged)")
 
 
 def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
@@ -639,13 +692,13 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
         cache.warnings = result.warnings  # damaged entries
         units: list[UnitResult] = []
 
-        predicates: list[frozenset[str] | None] = []  # what the named queries read
+        predicates: list[dict] = []  # what the named queries read (query_predicates)
 
         def stage_units() -> None:
-            made, used = standard_units(files, cache, config, environment, built_at, jobs,
+            made, read = standard_units(files, cache, config, environment, built_at, jobs,
                                         not quiet, result, named)
             units.extend(made)
-            predicates.append(used)
+            predicates.append(read)
             check_bugs(result)
             if not allow_shrink:
                 check_shrink(out, result)

@@ -144,7 +144,7 @@ def test_bad_parameter_declaration_is_reported_with_line(tmp_path):
 # The query package's modules in the order of its docstring: each may import only those before
 # it (no circle), and nothing of a later stage (site, publish, build, commands, cli).
 QUERY_MODULES = ("tables", "xlsx", "named", "predicates", "store", "params", "execute", "formats",
-                 "reports", "remote")
+                 "reports", "relabel", "remote")
 LATER_STAGES = ("site", "publish", "build", "commands", "cli")
 
 

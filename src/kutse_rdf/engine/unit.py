@@ -19,8 +19,9 @@ from typing import BinaryIO, Iterable
 from rdflib import URIRef
 
 from kutse_rdf.config import Config
-from kutse_rdf.graph.ntriples import (TURTLE_PREFIXES, elm_prefixes, own_pieces, sorted_lines,
-                                      sorted_nt, split_own, strip_prefixes, turtle, with_predicates)
+from kutse_rdf.graph.ntriples import (NAME_PREDICATES, TURTLE_PREFIXES, elm_prefixes, own_pieces,
+                                      sorted_lines, sorted_nt, split_own, strip_prefixes, turtle,
+                                      with_predicates, without_label_texts)
 from kutse_rdf.errors import DocumentError, KutseError
 from kutse_rdf.model import Standard
 from kutse_rdf.processes import die_with_parent
@@ -55,9 +56,13 @@ class UnitResult:
     elm_own_ttl: bytes = b""
     elm_own_jsonld: bytes = b""
     elm_shared_nt: bytes = b""
-    # the own lines the library queries can read (query.predicates_used), and their hash
+    # the own lines the library queries can read (query.predicates_used), and their hash;
+    # the hash with the names' texts left out (query/relabel.py), and the lines naming things
+    # (skos:prefLabel, skos:notation: what the reports' label columns read)
     query_nt: bytes = b""
     query_digest: str = ""
+    query_rows_digest: str = ""
+    label_nt: bytes = b""
     graph_triples: int = 0  # lines of graph_nt
     elm_own_triples: int = 0  # lines of elm_own_nt
     ttl_prefix_length: int = 0  # bytes of graph_ttl's @prefix lines (TriG takes the rest)
@@ -115,6 +120,8 @@ def serialise(result: UnitResult, std: Standard, subject: str, graph: Iterable,
     if query_predicates is not None:
         result.query_nt = with_predicates(union.nt, query_predicates)
         result.query_digest = hashlib.sha256(result.query_nt).hexdigest()
+        result.query_rows_digest = hashlib.sha256(without_label_texts(result.query_nt)).hexdigest()
+        result.label_nt = with_predicates(result.query_nt, NAME_PREDICATES)
     split_elm_view(result, subject)
 
 

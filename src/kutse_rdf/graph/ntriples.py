@@ -3,6 +3,7 @@ ones, and the Turtle and JSON-LD pieces Oxigraph writes from them. Everything th
 unit's bytes (the engine, the dumps, the validation report) uses these."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -11,11 +12,16 @@ from rdflib import Literal
 from rdflib.plugins.serializers.nt import _quoteLiteral
 
 from kutse_rdf.graph.convert import PREFIXES
-from kutse_rdf.graph.namespaces import prefixes
+from kutse_rdf.graph.namespaces import SKOS, prefixes
 from kutse_rdf.graph.uris import owned_by
 
 # The prefixes of the dumps' Turtle and TriG: the graph's, after rdf.
 TURTLE_PREFIXES = prefixes("rdf", *PREFIXES)
+PREF_LABEL = str(SKOS.prefLabel)
+# what the query reports' label columns read (query/tables.py), whatever the queries name
+NAME_PREDICATES = frozenset({PREF_LABEL, str(SKOS.notation)})
+# what a rows digest leaves out of a prefLabel line: the literal's text (not its language)
+_LABEL_TEXT = re.compile(rb'^([^ \n]+ <%s> )"[^\n]*"' % re.escape(PREF_LABEL.encode()), re.M)
 
 
 @dataclass
@@ -73,6 +79,12 @@ def with_predicates(nt: bytes, predicates: frozenset[str]) -> bytes:
     wanted = {f"<{iri}>".encode() for iri in predicates}
     return b"".join(line for line in nt.splitlines(keepends=True)
                     if line.split(b" ", 2)[1] in wanted)
+
+
+def without_label_texts(nt: bytes) -> bytes:
+    """N-Triples lines with each skos:prefLabel's text emptied: what the rows of an answer
+    depend on when the queries read names only through label joins."""
+    return _LABEL_TEXT.sub(rb'\1""', nt)
 
 
 def own_pieces(nt: bytes, subject: str, prefixes: dict[str, str]) -> tuple[Pieces, bytes]:

@@ -5,7 +5,7 @@ The modules, each importing only those above it (tables.py and xlsx.py import no
 - named.py: the named queries (queries/*.rq and a publisher's extra folder), their header
   (title, questions, typed parameters), finding one by name;
 - predicates.py: the predicates the named queries can read (the build's query store keeps only
-  those triples);
+  those triples), and how they read names (a renamed resource need not run them again);
 - store.py: the Oxigraph stores queries run on, from a build's dump or an rdflib Dataset;
 - params.py: `--param KEY=VALUE` text bound as RDF terms (a standard by IRI, slug or file);
 - execute.py: running a query in Oxigraph (and in rdflib, the reference) and its answer;
@@ -14,6 +14,8 @@ The modules, each importing only those above it (tables.py and xlsx.py import no
 - formats.py: the answer as W3C JSON / CSV, labelled tables, a readable table, Markdown,
   N-Triples;
 - reports.py: the build's reports/queries/NAME.csv and .json;
+- relabel.py: those reports after an edit that changed only names: the previous answers with
+  the new names put in;
 - remote.py: a query on a store loaded by `kutse-rdf publish`, over HTTP (`query --endpoint`).
 
 The names below are the package's public surface: callers outside the package import from here.
@@ -37,6 +39,7 @@ from kutse_rdf.query.formats import (LABEL_PREDICATES, PREFIXES, labels_for, rea
                                      render, to_csv, to_json, to_labelled, to_markdown, to_table,
                                      to_xlsx, triples_text)
 from kutse_rdf.query.reports import REPORT_SUFFIXES, report_queries, write_reports
+from kutse_rdf.query.relabel import changed_labels, relabel_reports
 from kutse_rdf.query.remote import Remote
 
 __all__ = [
@@ -55,5 +58,6 @@ __all__ = [
     "to_labelled", "to_markdown", "to_table", "to_xlsx", "triples_text",
     "XLSX_MEDIA_TYPE", "TooLarge", "workbook",
     "REPORT_SUFFIXES", "report_queries", "write_reports",
+    "changed_labels", "relabel_reports",
     "Remote",
 ]

@@ -5,20 +5,20 @@ store of the triples the queries can read (docs/performance.md), and a rebuild w
 of them reuses the previous reports. Working the set out needs rdflib to parse every query, a
 noticeable share of a small build, so the set is recorded with a hash of the query texts:
 queries/predicates.json for the shipped library, the build cache's record for the last build.
+The record also says how each query reads names (label_uses, for relabel.py).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from typing import Iterable
 
 from kutse_rdf.errors import InputError
-from kutse_rdf.graph.namespaces import SKOS
+from kutse_rdf.graph.ntriples import NAME_PREDICATES, PREF_LABEL
 from kutse_rdf.query.named import QueryFile, check_syntax, library
 from kutse_rdf.resources import resource_dir
 
-# What the reports' label columns read (tables.label), whatever the queries name.
-LABEL_PREDICATES_READ = (str(SKOS.prefLabel), str(SKOS.notation))
 PREDICATES_FILE = "predicates.json"  # queries/: predicates_used of the shipped library
 
 
@@ -27,7 +27,6 @@ def predicates_used(queries: Iterable[QueryFile]) -> frozenset[str] | None:
     None when one of them can match a predicate it does not name (a variable in the predicate
     position, a negated property set). A query rdflib cannot parse is an InputError."""
     from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
-    from rdflib.plugins.sparql import prepareQuery
     from rdflib.plugins.sparql.parserutils import CompValue
     from rdflib.term import URIRef
 
@@ -82,24 +81,37 @@ def predicates_used(queries: Iterable[QueryFile]) -> frozenset[str] | None:
         return True
 
     for query in queries:
-        try:
-            algebra = prepareQuery(query.text).algebra
-        except Exception as exc:  # noqa: BLE001 (rdflib raises several kinds)
-            check_syntax(query)  # a syntax error: the InputError naming the line
-            raise InputError(f"SPARQL error: {exc}", file=str(query.path)) from None
-        if not walk(algebra):
+        if not walk(algebra_of(query)):
             return None
     return frozenset(found)
 
 
+def algebra_of(query: QueryFile):
+    """rdflib's algebra of the query (an InputError naming the line when it cannot parse it)."""
+    try:
+        return _algebras(query.text)
+    except Exception as exc:  # noqa: BLE001 (rdflib raises several kinds)
+        check_syntax(query)  # a syntax error: the InputError naming the line
+        raise InputError(f"SPARQL error: {exc}", file=str(query.path)) from None
+
+
+@functools.lru_cache(maxsize=64)
+def _algebras(text: str):
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery(text).algebra
+
+
 def predicates_record(queries: Iterable[QueryFile]) -> dict:
-    """{"queries": hash of the query texts, "predicates": sorted predicates_used or None}."""
+    """{"queries": hash of the query texts, "predicates": sorted predicates_used or None,
+    "labels": {name: relabel.label_uses of the query}}."""
     queries = list(queries)
     found = predicates_used(queries)
     if found is not None:  # and what the label columns of the reports read (tables.py)
-        found = found | set(LABEL_PREDICATES_READ)
+        found = found | NAME_PREDICATES
     return {"queries": library_digest(queries),
-            "predicates": None if found is None else sorted(found)}
+            "predicates": None if found is None else sorted(found),
+            "labels": {q.name: label_uses(algebra_of(q)) for q in queries}}
 
 
 def library_digest(queries: Iterable[QueryFile]) -> str:
@@ -133,3 +145,77 @@ def write_predicates_file() -> None:
     record = predicates_record(library().values())
     (resource_dir("queries") / PREDICATES_FILE).write_text(
         json.dumps(record, indent=1) + "\n", encoding="utf-8")
+
+
+def label_uses(algebra) -> dict | None:
+    """{"pure": {V: [S, L]}, "sorted": {V: [S, L]}} of a query's rdflib algebra (see the
+    module's docstring), or None when it reads skos:prefLabel some other way."""
+    from rdflib.paths import Path as RdfPath
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Literal, URIRef, Variable
+
+    label = URIRef(PREF_LABEL)
+    joins: dict[str, set[tuple[str, str]]] = {}
+    uses: dict[str, set[str]] = {}  # variable -> "sorted" / "other"
+    opaque = []
+
+    def label_join(node) -> tuple[str, str, str] | None:
+        """(S, V, L) when `node` is LeftJoin(_, BGP[(?S prefLabel ?V)], lang(?V) = "L")."""
+        p2, expr = node.get("p2"), node.get("expr")
+        if not (isinstance(p2, CompValue) and p2.name == "BGP" and len(p2.triples) == 1):
+            return None
+        s, p, v = p2.triples[0]
+        if not (p == label and isinstance(s, Variable) and isinstance(v, Variable)):
+            return None
+        if (isinstance(expr, CompValue) and expr.name == "RelationalExpression" and expr.op == "="
+                and isinstance(expr.expr, CompValue) and expr.expr.name == "Builtin_LANG"
+                and expr.expr.arg == v and isinstance(expr.other, Literal)):
+            return str(s), str(v), str(expr.other)
+        return None
+
+    def walk(node, context: str, projects: tuple) -> None:
+        if isinstance(node, CompValue):
+            if node.name == "LeftJoin":
+                found = label_join(node)
+                if found is not None:
+                    s, v, lang = found
+                    # every subquery that passes ?V on must pass its ?S on too
+                    if any(v in pv and s not in pv for pv in projects):
+                        opaque.append(v)
+                    joins.setdefault(v, set()).add((s, lang))
+                    walk(node.p1, context, projects)
+                    return
+            if node.name == "Project":
+                projects = (*projects, {str(x) for x in node.PV})
+            for key, value in node.items():
+                if key.startswith("_") or (key == "PV" and (node.name == "Project"
+                                                            or node.name.endswith("Query"))):
+                    continue
+                if node.name == "BGP" and key == "triples":
+                    for triple in value:
+                        if label in triple or any(isinstance(t, RdfPath) and label in str(t)
+                                                  for t in triple):
+                            opaque.append("prefLabel")
+                walk(value, "sorted" if node.name == "OrderBy" and key == "expr" else context,
+                     projects)
+        elif isinstance(node, (list, tuple, set)):
+            for item in node:
+                walk(item, context, projects)
+        elif isinstance(node, dict):
+            for item in node.values():
+                walk(item, context, projects)
+        elif isinstance(node, Variable):
+            uses.setdefault(str(node), set()).add(context)
+        elif isinstance(node, RdfPath) and label in str(node):
+            opaque.append("prefLabel")
+
+    walk(algebra, "other", ())
+    if opaque:
+        return None
+    result: dict[str, dict[str, list[str]]] = {"pure": {}, "sorted": {}}
+    for v, sources in joins.items():
+        if len(sources) != 1 or "other" in uses.get(v, ()):
+            return None  # ?V filtered, grouped, bound again … or the name of two things
+        kind = "sorted" if uses.get(v) else "pure"
+        result[kind][v] = list(next(iter(sources)))
+    return result

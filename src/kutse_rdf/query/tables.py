@@ -7,7 +7,7 @@ the other, else any, else its skos:notation; for the ontology's named individual
 competence groups: kutse:mandatory is "kohustuslik" / "mandatory") their rdfs:label in
 ontology/kutse.ttl; else the IRI as a prefixed name (kutse:qualifiesFor). Only these two
 predicates from the store: the build's query store keeps them
-(predicates.LABEL_PREDICATES_READ), and not rdfs:label, the text of every indicator and
+(graph/ntriples.py NAME_PREDICATES), and not rdfs:label, the text of every indicator and
 knowledge item, whose edits would otherwise make the build run its reports again.
 
 excel-csv is the dialect Excel opens by double-click in a European locale: UTF-8 with a
