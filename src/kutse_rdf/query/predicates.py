@@ -52,16 +52,6 @@ def predicates_used(queries: Iterable[QueryFile]) -> frozenset[str] | None:
                 return False
         return True
 
-    def values_iris(node) -> dict:
-        """{variable: IRIs} of a VALUES block that binds the variable to an IRI in every row."""
-        if not (isinstance(node, CompValue) and node.name == "ToMultiSet"
-                and isinstance(node.p, CompValue) and node.p.name == "values"):
-            return {}
-        rows = node.p.res
-        names = set().union(*(row.keys() for row in rows)) if rows else set()
-        return {v: {str(row[v]) for row in rows} for v in names
-                if all(isinstance(row.get(v), URIRef) for row in rows)}
-
     def walk(node) -> bool:
         if isinstance(node, CompValue):
             if node.name == "BGP":
@@ -72,7 +62,7 @@ def predicates_used(queries: Iterable[QueryFile]) -> frozenset[str] | None:
                 return False  # a pattern not in algebra form: cannot tell, read everything
             if node.name == "Join":  # BGP joined with VALUES: the VALUES limit its variables
                 for side, other in ((node.p1, node.p2), (node.p2, node.p1)):
-                    allowed = values_iris(other)
+                    allowed = _values_iris(other)
                     if allowed and isinstance(side, CompValue) and side.name == "BGP":
                         return bgp(side, allowed)
             return all(walk(value) for value in node.values())
@@ -84,6 +74,20 @@ def predicates_used(queries: Iterable[QueryFile]) -> frozenset[str] | None:
         if not walk(algebra_of(query)):
             return None
     return frozenset(found)
+
+
+def _values_iris(node) -> dict:
+    """{variable: IRIs} of a VALUES block that binds the variable to an IRI in every row."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import URIRef
+
+    if not (isinstance(node, CompValue) and node.name == "ToMultiSet"
+            and isinstance(node.p, CompValue) and node.p.name == "values"):
+        return {}
+    rows = node.p.res
+    names = set().union(*(row.keys() for row in rows)) if rows else set()
+    return {v: {str(row[v]) for row in rows} for v in names
+            if all(isinstance(row.get(v), URIRef) for row in rows)}
 
 
 def algebra_of(query: QueryFile):
@@ -150,7 +154,7 @@ def write_predicates_file() -> None:
 def label_uses(algebra) -> dict | None:
     """{"pure": {V: [S, L]}, "sorted": {V: [S, L]}} of a query's rdflib algebra (see the
     module's docstring), or None when it reads skos:prefLabel some other way."""
-    from rdflib.paths import Path as RdfPath
+    from rdflib.paths import NegatedPath, Path as RdfPath
     from rdflib.plugins.sparql.parserutils import CompValue
     from rdflib.term import Literal, URIRef, Variable
 
@@ -158,6 +162,7 @@ def label_uses(algebra) -> dict | None:
     joins: dict[str, set[tuple[str, str]]] = {}
     uses: dict[str, set[str]] = {}  # variable -> "sorted" / "other"
     opaque = []
+    bound: dict[int, dict] = {}  # id of a BGP -> the IRIs VALUES binds its variables to
 
     def label_join(node) -> tuple[str, str, str] | None:
         """(S, V, L) when `node` is LeftJoin(_, BGP[(?S prefLabel ?V)], lang(?V) = "L")."""
@@ -187,14 +192,22 @@ def label_uses(algebra) -> dict | None:
                     return
             if node.name == "Project":
                 projects = (*projects, {str(x) for x in node.PV})
+            if node.name == "Join":  # a BGP joined with VALUES: its predicate variables' IRIs
+                for side, other in ((node.p1, node.p2), (node.p2, node.p1)):
+                    if isinstance(side, CompValue) and side.name == "BGP":
+                        bound[id(side)] = _values_iris(other)
             for key, value in node.items():
                 if key.startswith("_") or (key == "PV" and (node.name == "Project"
                                                             or node.name.endswith("Query"))):
                     continue
                 if node.name == "BGP" and key == "triples":
-                    for triple in value:
-                        if label in triple or any(isinstance(t, RdfPath) and label in str(t)
-                                                  for t in triple):
+                    allowed = bound.get(id(node), {})
+                    for _, predicate, _ in value:  # a name read, or perhaps read
+                        if isinstance(predicate, Variable) and predicate in allowed:
+                            if PREF_LABEL in allowed[predicate]:
+                                opaque.append("prefLabel")
+                        elif (predicate == label or isinstance(predicate, (Variable, NegatedPath))
+                              or isinstance(predicate, RdfPath) and label in str(predicate)):
                             opaque.append("prefLabel")
                 walk(value, "sorted" if node.name == "OrderBy" and key == "expr" else context,
                      projects)

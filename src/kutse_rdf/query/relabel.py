@@ -13,7 +13,10 @@ previous build's.
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 from pathlib import Path
 from typing import Iterable
 
@@ -48,97 +51,153 @@ def _names(lines: bytes) -> dict[tuple[str, str], str] | None:
     return found
 
 
+# how reports.py's answers are laid out (Oxigraph's JSON writer): the rows between these
+_HEAD, _ROWS, _END = b'{"head":', b',"results":{"bindings":[', b"]}}\n"
+_BETWEEN_ROWS = b'}},{"'  # a row's last cell closing, the next row opening: never in a string
+_SUBJECT_LINE = re.compile(rb"^<([^>\n]*)> [^\n]*\n", re.M)  # an N-Triples line, its subject
+
+
 def relabelled(previous: bytes, uses: dict, changed: dict[tuple[str, str], str],
-               ) -> bytes | None:
-    """A report's W3C JSON answer (as reports.py writes it) with the changed names put in, or
-    None when the query must be run again (a sorted name changed, an answer this module did
-    not write the way Oxigraph does)."""
+               ) -> tuple[bytes, dict[int, dict]] | None:
+    """A report's W3C JSON answer (as reports.py writes it) with the changed names put in, and
+    the rows that name a renamed resource by their index (their CSV lines change); None when
+    the query must be run again (a sorted name changed, an answer not laid out as Oxigraph
+    writes it). Only those rows are read: an answer is megabytes on a register."""
+    if not (previous.startswith(_HEAD) and previous.endswith(_END) and _ROWS in previous):
+        return None
+    head_end = previous.index(_ROWS)
     try:
-        answer = json.loads(previous)
-    except ValueError:
+        head = set(json.loads(previous[len(_HEAD):head_end])["vars"])
+    except (ValueError, KeyError, TypeError):
         return None
-    if _dumps(answer) != previous:
-        return None
-    head = set(answer["head"]["vars"])
-    rows = answer["results"]["bindings"]
     for kind in ("pure", "sorted"):
         for variable, (subject, _) in uses[kind].items():
             if variable in head and subject not in head:
                 return None
-    for variable, (subject, lang) in uses["sorted"].items():
-        if any((row[subject]["value"], lang) in changed for row in rows if subject in row):
+    first, last = head_end + len(_ROWS), len(previous) - len(_END)
+    starts: set[int] = set()
+    for iri in {iri for iri, _ in changed}:
+        cell = b'{"type":"uri","value":' + json.dumps(iri, ensure_ascii=False).encode() + b"}"
+        at = previous.find(cell, first, last)
+        while at >= 0:
+            start = previous.rfind(_BETWEEN_ROWS, first, at)
+            starts.add(first if start < 0 else start + 3)
+            at = previous.find(cell, at + len(cell), last)
+    pieces, rows, done, index = [previous[:first]], {}, first, 0
+    for start in sorted(starts):
+        end = previous.find(_BETWEEN_ROWS, start, last)
+        end = last if end < 0 else end + 2
+        text = previous[start:end]
+        try:
+            row = json.loads(text)
+        except ValueError:
             return None
-    for variable, (subject, lang) in uses["pure"].items():
-        if variable not in head:
-            continue
-        for row in rows:
+        if _dumps(row) != text:
+            return None
+        for variable, (subject, lang) in uses["sorted"].items():
+            if subject in row and (row[subject]["value"], lang) in changed:
+                return None
+        for variable, (subject, lang) in uses["pure"].items():
             name = changed.get((row[subject]["value"], lang)) if subject in row else None
-            if name is not None:
+            if name is not None and variable in head:
                 if variable not in row:
                     return None
                 row[variable]["value"] = name
-    return _dumps(answer)
+        # the rows before this one: separators since the last row read (its own included)
+        index += previous.count(_BETWEEN_ROWS, max(done - 2, first), start + 2)
+        rows[index] = row
+        pieces += [previous[done:start], _dumps(row)]
+        done = end
+    return b"".join([*pieces, previous[done:]]), rows
 
 
-def _dumps(answer) -> bytes:
-    """JSON as Oxigraph writes a SPARQL answer (compact, UTF-8), with the build's newline."""
-    return json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+def _dumps(value) -> bytes:
+    """JSON as Oxigraph writes a SPARQL answer (compact, UTF-8)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def names_renamed(answer: bytes, changed: dict[tuple[str, str], str]) -> bool:
-    """Whether an answer's IRI cells include a renamed resource (its CSV's label columns)."""
-    renamed = {iri for iri, _ in changed}
-    return any(cell.get("type") == "uri" and cell.get("value") in renamed
-               for row in json.loads(answer)["results"]["bindings"] for cell in row.values())
+def relabelled_table(previous: bytes, rows: dict[int, dict], count: int, variables: list[str],
+                     name_of) -> bytes | None:
+    """A report's CSV (reports.py) of `count` rows with the lines of `rows` (index -> JSON row)
+    written again, their label columns by `name_of(IRI)`; None when its lines cannot be told
+    apart (a cell with a line break)."""
+    lines = previous.split(b"\r\n")
+    if (lines[-1] != b"" or len(lines) != count + 2
+            or previous.count(b"\n") != len(lines) - 1):
+        return None
+    header = next(csv.reader([lines[0].decode("utf-8")]))
+    for index, row in rows.items():
+        if index + 1 >= len(lines) - 1:
+            return None
+        cells = []
+        for name in variables:
+            cell = row.get(name)
+            value = ("" if cell is None else
+                     "_:" + cell["value"] if cell["type"] == "bnode" else cell["value"])
+            cells.append(value)
+            if f"{name}Label" in header and f"{name}Label" not in variables:
+                cells.append(name_of(value) if cell is not None and cell["type"] == "uri" else "")
+        if len(cells) != len(header):
+            return None
+        out = io.StringIO()
+        csv.writer(out, lineterminator="").writerow(cells)
+        lines[index + 1] = out.getvalue().encode("utf-8")
+    return b"\r\n".join(lines)
 
 
 def relabel_reports(out_dir: Path, previous_dir: Path, names: Iterable[str],
                     uses: dict[str, dict | None], changed: dict[tuple[str, str], str],
                     label_lines: bytes) -> list[str]:
     """Write each report of `names` from the previous build's (previous_dir) with the changed
-    names; return the names of those that must be run again. A report's CSV is made again
-    from its answer when a renamed resource is in it (its label columns), else linked."""
+    names; return the names of those that must be run again. A report's CSV is linked when no
+    row names a renamed resource, else its lines that do are written again."""
     from kutse_rdf.engine.cache import link_or_copy
-    from kutse_rdf.query.execute import TSV
-    from kutse_rdf.query.tables import labelled_answer, pref_labels, write_table
+    from kutse_rdf.query.tables import label
 
     out_dir.mkdir(parents=True, exist_ok=True)
     again: list[str] = []
-    label_store: list = []  # made once, when a CSV is made again
-    cache: dict[str, str] = {}
+    answers: dict[str, tuple[bytes, dict[int, dict]]] = {}
     for name in names:
         use = uses.get(name)
         try:
             previous = (previous_dir / f"{name}.json").read_bytes()
         except OSError:
             previous = None
-        answer = None if use is None or previous is None else relabelled(previous, use, changed)
-        if answer is None:
+        made = None if use is None or previous is None else relabelled(previous, use, changed)
+        if made is None:
             again.append(name)
-            continue
-        (out_dir / f"{name}.json").write_bytes(answer)
-        if answer == previous and not names_renamed(answer, changed):
-            try:
-                link_or_copy(previous_dir / f"{name}.csv", out_dir / f"{name}.csv")
+        else:
+            answers[name] = made
+    # the names the changed lines show, from a store of just the lines about their resources
+    named = {cell["value"] for _, rows in answers.values() for row in rows.values()
+             for cell in row.values() if cell["type"] == "uri"}
+    store = ox.Store()
+    if named:
+        wanted = {iri.encode() for iri in named}
+        lines = [m.group(0) for m in _SUBJECT_LINE.finditer(label_lines) if m.group(1) in wanted]
+        store.bulk_load(b"".join(lines), format=ox.RdfFormat.N_TRIPLES)
+    names_of: dict[str, str] = {}
+
+    def name_of(iri: str) -> str:
+        if iri not in names_of:
+            names_of[iri] = label(store, ox.NamedNode(iri), "et")
+        return names_of[iri]
+
+    for name, (answer, rows) in answers.items():
+        try:
+            if not rows:  # no renamed resource in it: the same files
+                for suffix in ("json", "csv"):
+                    link_or_copy(previous_dir / f"{name}.{suffix}", out_dir / f"{name}.{suffix}")
                 continue
-            except OSError:
-                pass
-        if not label_store:
-            store = ox.Store()
-            store.bulk_load(label_lines, format=ox.RdfFormat.N_TRIPLES)
-            label_store[:] = [store, pref_labels(store)]
-        variables, tsv, csv_text = _texts(answer[:-1], (TSV, ox.QueryResultsFormat.CSV))
-        columns, rows = labelled_answer(variables, tsv, csv_text, label_store[0], "et", cache,
-                                        label_store[1])
-        (out_dir / f"{name}.csv").write_bytes(write_table(columns, rows, "csv"))
+            variables = json.loads(answer[len(_HEAD):answer.index(_ROWS)])["vars"]
+            count = answer.count(_BETWEEN_ROWS) + 1  # rows: some are changed, so not none
+            table = relabelled_table((previous_dir / f"{name}.csv").read_bytes(), rows, count,
+                                     variables, name_of)
+        except OSError:
+            table = None
+        if table is None:
+            again.append(name)  # written again by the caller, both files
+        else:
+            (out_dir / f"{name}.json").write_bytes(answer)
+            (out_dir / f"{name}.csv").write_bytes(table)
     return again
-
-
-def _texts(answer: bytes, formats) -> tuple[list[str], bytes, bytes]:
-    """The answer's variables and its serialisations in `formats` (TSV, CSV), by Oxigraph."""
-    texts = []
-    for form in formats:
-        parsed = ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON)
-        variables = [v.value for v in parsed.variables]
-        texts.append(parsed.serialize(format=form))
-    return variables, *texts
