@@ -147,7 +147,8 @@ def test_a_query_reading_any_predicate_gets_the_whole_union(tmp_path, seed_path,
     units' own statements, the shared ones and the works' graphs, nothing less."""
     from kutse_rdf import build
 
-    monkeypatch.setattr(build, "query_predicates", lambda cache, queries=None: None)
+    monkeypatch.setattr(build, "query_predicates",
+                        lambda cache, queries=None: {"predicates": None, "labels": {}})
     out = tmp_path / "build"
     result = run_build([seed_path], out, Config(), quiet=True, keep_store=True)
     assert set(result.store) == set(ox.parse(path=str(out / "data" / "current.nt"),
