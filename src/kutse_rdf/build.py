@@ -30,7 +30,6 @@ from kutse_rdf.graph.convert import build_time
 from kutse_rdf.errors import (DISK_ERRNOS, BuildKept, DataError, DocumentError, InputError,
                               KutseError)
 from kutse_rdf.model import Standard
-from kutse_rdf.processes import return_free_memory
 from kutse_rdf.engine.unit import (UnitContext, UnitResult, init_worker, reference_unit,
                                    run_in_worker)
 
@@ -68,7 +67,6 @@ class Background:
                 self.note = work()
             except BaseException as exc:  # noqa: BLE001 (re-raised in the main thread by wait)
                 self.error = exc
-            return_free_memory()  # what the work held (the query store) is freed by now
             self.timings[self.name] = time.perf_counter() - started
 
         self.thread = threading.Thread(target=run, name=self.name, daemon=True)
@@ -487,7 +485,6 @@ def write_site(root: Path, result: BuildResult, config: Config, previous: Path |
     `reports_ready` returns once reports/queries/ is written."""
     from kutse_rdf.site.writer import build_site
 
-    return_free_memory()  # the dumps' buffers, before the site's workers start beside this process
     stats = build_site(root, config, previous=previous,  # reused pages
                        reports_ready=reports_ready)
     result.notes.append(f"site: {stats.pages} pages, {stats.resources} resources in site/")

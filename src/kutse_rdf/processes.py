@@ -3,7 +3,6 @@ render workers, the SPARQL workers of `serve`)."""
 from __future__ import annotations
 
 import os
-import sys
 
 
 def die_with_parent(parent: int) -> None:
@@ -33,17 +32,3 @@ def die_with_parent(parent: int) -> None:
             os._exit(1)
 
         threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
-def return_free_memory() -> None:
-    """Hand the memory this process has freed back to the system (glibc's malloc_trim): a
-    build's query store and merged dumps leave hundreds of MB of freed heap on a register,
-    which otherwise still count while the site's workers run. Nothing elsewhere."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
-        pass
