@@ -405,7 +405,8 @@ class SiteWriter:
         renderer = self.renderer(shared.graph)
         self.copy_assets(renderer)
         renderer.search.entries = total.search
-        links_of = {lang: [Link(*standards.outputs[iri].link[lang]) for iri in site.listed]
+        listed = site.listed  # a pass over every work's graph: once, not per language and use
+        links_of = {lang: [Link(*standards.outputs[iri].link[lang]) for iri in listed]
                     for lang in self.languages}
         # first what the query reports do not change: on a rebuild the build's query thread may
         # still be running, and it is then what the build waits for
@@ -421,7 +422,7 @@ class SiteWriter:
                                           read_manifest(self.root))
         self.coverage_index(renderer, links_of)
         self.queries_page(renderer, library)
-        cards = {lang: {iri: standards.outputs[iri].card.get(lang, {}) for iri in site.listed}
+        cards = {lang: {iri: standards.outputs[iri].card.get(lang, {}) for iri in listed}
                  for lang in self.languages}
         self.home(renderer, shared.graph, links_of, cards, downloads, description)
         self.changes_feed(renderer, site, standards)
