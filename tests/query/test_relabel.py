@@ -55,6 +55,11 @@ def test_label_joins_projected_or_sorted_are_found():
     # a name read in a plain pattern or a path
     'SELECT ?c WHERE { ?c skos:prefLabel "Juht"@et }',
     "SELECT ?c ?n WHERE { ?c skos:broader/skos:prefLabel ?n }",
+    # a name read inside FILTER (NOT) EXISTS or MINUS
+    'SELECT ?c WHERE { ?c a skos:Concept FILTER EXISTS { ?c skos:prefLabel "Juht"@et } }',
+    'SELECT ?c WHERE { ?c a skos:Concept FILTER NOT EXISTS { ?c skos:prefLabel ?n '
+    'FILTER(CONTAINS(?n, "x")) } }',
+    'SELECT ?c WHERE { ?c a skos:Concept MINUS { ?c skos:prefLabel "Juht"@et } }',
     # a variable predicate or a negated property set may match skos:prefLabel
     "SELECT ?c ?p ?n WHERE { ?c ?p ?n }",
     "SELECT ?c ?n WHERE { ?c !skos:broader ?n }",

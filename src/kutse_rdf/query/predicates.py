@@ -152,8 +152,8 @@ def write_predicates_file() -> None:
 
 
 def label_uses(algebra) -> dict | None:
-    """{"pure": {V: [S, L]}, "sorted": {V: [S, L]}} of a query's rdflib algebra (see the
-    module's docstring), or None when it reads skos:prefLabel some other way."""
+    """{"pure": {V: [S, L]}, "sorted": {V: [S, L]}} of a query's rdflib algebra (see
+    relabel.py's docstring), or None when it reads skos:prefLabel some other way."""
     from rdflib.paths import NegatedPath, Path as RdfPath
     from rdflib.plugins.sparql.parserutils import CompValue
     from rdflib.term import Literal, URIRef, Variable
@@ -180,6 +180,13 @@ def label_uses(algebra) -> dict | None:
 
     def walk(node, context: str, projects: tuple) -> None:
         if isinstance(node, CompValue):
+            if node.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
+                # rdflib translates the pattern on attribute access (as in predicates_used)
+                walk(node.graph, context, projects)
+                return
+            if node.name in ("TriplesBlock", "GroupGraphPatternSub"):
+                opaque.append("pattern")  # not in algebra form: cannot tell what it reads
+                return
             if node.name == "LeftJoin":
                 found = label_join(node)
                 if found is not None:
