@@ -23,6 +23,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from kutse_rdf.graph.ntriples import PREF_LABEL
+from kutse_rdf.query.reports import REPORT_SUFFIXES
 
 
 def changed_labels(old: bytes, new: bytes) -> dict[tuple[str, str], str] | None:
@@ -34,7 +35,7 @@ def changed_labels(old: bytes, new: bytes) -> dict[tuple[str, str], str] | None:
     before, after = _names(b"".join(sorted(gone - came))), _names(b"".join(sorted(came - gone)))
     if before is None or after is None or before.keys() != after.keys():
         return None
-    return {key: value for key, value in after.items()}
+    return after
 
 
 def _names(lines: bytes) -> dict[tuple[str, str], str] | None:
@@ -65,16 +66,15 @@ def relabelled(previous: bytes, uses: dict, changed: dict[tuple[str, str], str],
     writes it). Only those rows are read: an answer is megabytes on a register."""
     if not (previous.startswith(_HEAD) and previous.endswith(_END) and _ROWS in previous):
         return None
-    head_end = previous.index(_ROWS)
     try:
-        head = set(json.loads(previous[len(_HEAD):head_end])["vars"])
+        head = set(_variables(previous))
     except (ValueError, KeyError, TypeError):
         return None
     for kind in ("pure", "sorted"):
         for variable, (subject, _) in uses[kind].items():
             if variable in head and subject not in head:
                 return None
-    first, last = head_end + len(_ROWS), len(previous) - len(_END)
+    first, last = previous.index(_ROWS) + len(_ROWS), len(previous) - len(_END)
     starts: set[int] = set()
     for iri in {iri for iri, _ in changed}:
         cell = b'{"type":"uri","value":' + json.dumps(iri, ensure_ascii=False).encode() + b"}"
@@ -109,6 +109,11 @@ def relabelled(previous: bytes, uses: dict, changed: dict[tuple[str, str], str],
         pieces += [previous[done:start], _dumps(row)]
         done = end
     return b"".join([*pieces, previous[done:]]), rows
+
+
+def _variables(answer: bytes) -> list[str]:
+    """The variables of an answer laid out as relabelled() expects (its head)."""
+    return json.loads(answer[len(_HEAD):answer.index(_ROWS)])["vars"]
 
 
 def _dumps(value) -> bytes:
@@ -169,11 +174,10 @@ def relabel_reports(out_dir: Path, previous_dir: Path, names: Iterable[str],
         else:
             answers[name] = made
     # the names the changed lines show, from a store of just the lines about their resources
-    named = {cell["value"] for _, rows in answers.values() for row in rows.values()
-             for cell in row.values() if cell["type"] == "uri"}
+    wanted = {cell["value"].encode() for _, rows in answers.values() for row in rows.values()
+              for cell in row.values() if cell["type"] == "uri"}
     store = ox.Store()
-    if named:
-        wanted = {iri.encode() for iri in named}
+    if wanted:
         lines = [m.group(0) for m in _SUBJECT_LINE.finditer(label_lines) if m.group(1) in wanted]
         store.bulk_load(b"".join(lines), format=ox.RdfFormat.N_TRIPLES)
     names_of: dict[str, str] = {}
@@ -186,10 +190,10 @@ def relabel_reports(out_dir: Path, previous_dir: Path, names: Iterable[str],
     for name, (answer, rows) in answers.items():
         try:
             if not rows:  # no renamed resource in it: the same files
-                for suffix in ("json", "csv"):
+                for suffix in REPORT_SUFFIXES:
                     link_or_copy(previous_dir / f"{name}.{suffix}", out_dir / f"{name}.{suffix}")
                 continue
-            variables = json.loads(answer[len(_HEAD):answer.index(_ROWS)])["vars"]
+            variables = _variables(answer)
             count = answer.count(_BETWEEN_ROWS) + 1  # rows: some are changed, so not none
             table = relabelled_table((previous_dir / f"{name}.csv").read_bytes(), rows, count,
                                      variables, name_of)
