@@ -676,7 +676,7 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
 
 def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: int | None,
                allow_shrink: bool, as_of=None, keep_store: bool = False) -> BuildResult:
-    from kutse_rdf.engine.dumps import shared_lines, write_dumps, write_elm_dumps
+    from kutse_rdf.engine.dumps import shared_lines, write_elm_dumps, write_graph_files
     from kutse_rdf.engine.works import group_works
     from kutse_rdf.query import library
 
@@ -716,7 +716,9 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
             # the library's reports answer for the current versions
             start_query_reports(root, current, current_nt, predicates[0], cache, environment,
                                 result, queries, named)
-            write_dumps(root, units, reference, config, cache, shared_nt, works, current_nt)
+            merged = write_graph_files(root, units, reference, config, cache, shared_nt, works,
+                                       current_nt)
+            dumps.start(merged)  # ~600 MB of copies in the kernel, beside the site's Python
             result.notes.append(write_elm_dumps(root, units, config))
             # the counts write_dumps put in the manifest
             manifest = json.loads((root / "data" / "graphs.json").read_text(encoding="utf-8"))
@@ -730,6 +732,11 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
         # The query store and reports run in a thread beside the site: pyoxigraph releases the
         # GIL while it loads and queries, and the site is Python, so on 2 cores they overlap.
         queries = Background("queries", result.timings, result.notes)
+        dumps = Background("dumps", result.timings, result.notes)  # the merged files
+
+        def outputs_ready() -> None:  # what the site's downloads, home and VoID read
+            dumps.wait()
+            queries.wait()
         stages = [
             ("units", stage_units),  # parse, convert, reason, validate, ELM per standard
             ("data", stage_data),  # data/* dumps, ELM view; starts the queries
@@ -737,8 +744,8 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
             ("validate", lambda: write_validation(root, units, result)),
             ("esco", lambda: write_esco_suggestions(root, result, config)),
             ("site", lambda: write_site(root, result, config, previous=out,
-                                        reports_ready=queries.wait)),
-            ("queries-wait", queries.wait),
+                                        reports_ready=outputs_ready)),
+            ("queries-wait", outputs_ready),
         ]
         try:
             index = 0
@@ -753,8 +760,9 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
                     # a bug met while rendering some standards (the site): those fail, and
                     # what follows the units is written again without them
                     queries.join()
+                    dumps.join()
                     drop_standards(exc, units, result, config)
-                    restart_outputs(root, result, queries)
+                    restart_outputs(root, result, queries, dumps)
                     check_bugs(result)
                     if not allow_shrink:
                         check_shrink(out, result)
@@ -763,7 +771,8 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
                 result.timings[name] = time.perf_counter() - started
                 index += 1
         finally:
-            queries.join()  # never leave the thread writing into a folder being removed
+            queries.join()  # never leave a thread writing into a folder being removed
+            dumps.join()
     return result
 
 
@@ -784,7 +793,7 @@ def drop_standards(error: DocumentError, units: list[UnitResult], result: BuildR
     result.standards = [u.standard for u in units]
 
 
-def restart_outputs(root: Path, result: BuildResult, queries: Background) -> None:
+def restart_outputs(root: Path, result: BuildResult, *threads: Background) -> None:
     """Empty the build folder but for the units' cache entries, for another pass of the
     stages after the units."""
     for path in root.iterdir():
@@ -794,7 +803,8 @@ def restart_outputs(root: Path, result: BuildResult, queries: Background) -> Non
     result.notes.clear()
     result.problems = 0
     result.store = None
-    queries.thread = queries.error = queries.note = None
+    for thread in threads:
+        thread.thread = thread.error = thread.note = None
 
 
 def without_foreign_mappings(reference: UnitResult, units: list[UnitResult], config: Config,

@@ -12,6 +12,7 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 from support.build import assert_answers_equal
 
+from kutse_rdf import build as build_module
 from kutse_rdf.build import BuildResult, run_build
 from kutse_rdf.config import Config
 from kutse_rdf.engine import dumps
@@ -163,13 +164,13 @@ def test_failed_build_leaves_the_previous_build_intact(built, tmp_path, monkeypa
     out = tmp_path / "build"
     shutil.copytree(built[0], out)
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    real_write = dumps.write_dumps
+    real_write = dumps.write_graph_files
 
     def write_then_fail(*args, **kwargs):
-        real_write(*args, **kwargs)  # half of the new build is on disk ...
+        real_write(*args, **kwargs)()  # half of the new build is on disk ...
         raise RuntimeError("stage failed")  # ... when a later step fails
 
-    monkeypatch.setattr(dumps, "write_dumps", write_then_fail)
+    monkeypatch.setattr(dumps, "write_graph_files", write_then_fail)
     with pytest.raises(RuntimeError, match="stage failed"):
         run_build([seed_path], out, Config(), quiet=True)
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
@@ -194,6 +195,41 @@ def test_failed_query_thread_fails_the_build_and_leaves_the_previous_one(built, 
     monkeypatch.setattr(build, "write_query_reports", fail)
     with pytest.raises(RuntimeError, match="query stage failed"):
         run_build([seed_path], out, Config(), quiet=True)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in tmp_path.iterdir()] == ["build"]
+
+
+def test_full_disk_while_the_merged_dumps_are_written_fails_the_build_and_keeps_the_previous(
+        built, tmp_path, monkeypatch, seed_path):
+    """all.nt, .ttl, .jsonld, .trig and current.nt are written in a thread beside the site: a
+    full disk there is still the build's one-line error (exit 2), raised before anything
+    replaces the previous build, and nothing of the new build is left."""
+    import errno
+
+    from kutse_rdf.errors import InputError
+
+    out = tmp_path / "build"
+    shutil.copytree(built[0], out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    site_ran = []
+    real_concatenate, real_site = dumps._concatenate, build_module.write_site
+
+    def full(path, parts):
+        if path.name == "all.trig":
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real_concatenate(path, parts)
+
+    def site(*args, **kwargs):
+        site_ran.append(True)
+        real_site(*args, **kwargs)
+
+    monkeypatch.setattr(dumps, "_concatenate", full)
+    monkeypatch.setattr(build_module, "write_site", site)
+    with pytest.raises(InputError, match="No space left on device") as raised:
+        run_build([seed_path], out, Config(), quiet=True)
+    assert raised.value.file.endswith("all.trig")
+    assert site_ran  # the thread's error surfaced where the site waits for its files
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert [p.name for p in tmp_path.iterdir()] == ["build"]

@@ -194,14 +194,24 @@ def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
     union of all graphs, each triple once); data/current.nt is the same of the current
     versions (with the reference, the works' graphs and the changes graph): what queries read
     by default. data/changes.nt: the changes graph, when a work has two versions."""
+    write_graph_files(root, units, reference, config, cache, shared_nt, works, current_shared_nt)()
+    return root / "data" / "all.nt"
+
+
+def write_graph_files(root: Path, units: list["UnitResult"], reference: "UnitResult",
+                      config: Config, cache: "ArtifactCache | None" = None,
+                      shared_nt: bytes | None = None, works: "list[WorkResult]" = (),
+                      current_shared_nt: bytes | None = None) -> Callable[[], None]:
+    """write_dumps's first part: each graph's own file and data/graphs.json, what the rest of a
+    build reads. Returns its second part, the merged files (all.nt, .ttl, .jsonld, .trig and
+    current.nt), which nothing in a build reads before the site lists its downloads: the build
+    writes them in a thread beside the site."""
     uris = Uris(config.base_uri)
     data = root / "data"
     units = sorted(units, key=lambda u: u.graph_uri)
     works = sorted(works, key=lambda w: w.graph_uri)
     inferred_uri = str(uris.inferred_graph())
     inferred = sorted_lines(reference.data("inferred_nt"), *(u.data("inferred_nt") for u in units))
-    shared = cached_pieces(shared_nt if shared_nt is not None else shared_lines(units, reference, works),
-                           cache)
     manifest = []
     files = StandardFiles(root, cache)
     for unit in units:
@@ -235,31 +245,36 @@ def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
     manifest.append({"graph": inferred_uri, "file": "inferred.nt",
                      "triples": inferred.count(b"\n"), "kind": "inferred"})
 
-    _write_merged(data, "all", units, "union", shared, TURTLE_PREFIXES)
-    current = sorted((w.current for w in works), key=lambda u: u.graph_uri)
-    if current_shared_nt is None:
-        current_shared_nt = shared_lines(current, reference, works)
-    if len(current) == len(units):  # every version current: the same bytes as all.nt
-        link_or_copy(data / "all.nt", data / "current.nt")
-    else:
-        _concatenate(data / "current.nt", [*((u, "union_nt", 0) for u in current), current_shared_nt])
-    # TriG: each named graph as a block whose body is the graph's Turtle without its prefixes
-    blocks: list = [prefix_lines(TURTLE_PREFIXES)]
-    for unit in units:
-        blocks += [b"\n<%s> {\n" % unit.graph_uri.encode(),
-                   (unit, "graph_ttl", unit.ttl_prefix_length), b"}\n"]
-    for work in works:
-        blocks.append(b"\n<%s> {\n%s}\n" % (work.graph_uri.encode(), strip_prefixes(work.ttl)))
-    for name, nt in (((uris.changes_graph(), changes),) if changes else ()) + (
-            ((uris.shared_graph(), shared_graph),) if shared_graph else ()) + (
-            (uris.reference_graph(), reference.data("graph_nt")), (inferred_uri, inferred)):
-        blocks.append(b"\n<%s> {\n%s}\n" % (str(name).encode(), cached_body(nt, cache)))
-    _concatenate(data / "all.trig", blocks)
     # Versions first (in graph-name order), then works, changes, shared, reference and inferred; ELM
     # appends its entry.
     (data / "graphs.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                       encoding="utf-8")
-    return data / "all.nt"
+    current = sorted((w.current for w in works), key=lambda u: u.graph_uri)
+
+    def write_merged_files() -> None:
+        shared = cached_pieces(shared_nt if shared_nt is not None else shared_lines(units, reference, works),
+                               cache)
+        _write_merged(data, "all", units, "union", shared, TURTLE_PREFIXES)
+        if len(current) == len(units):  # every version current: the same bytes as all.nt
+            link_or_copy(data / "all.nt", data / "current.nt")
+        else:
+            current_shared = (current_shared_nt if current_shared_nt is not None
+                              else shared_lines(current, reference, works))
+            _concatenate(data / "current.nt", [*((u, "union_nt", 0) for u in current), current_shared])
+        # TriG: each named graph as a block whose body is the graph's Turtle without its prefixes
+        blocks: list = [prefix_lines(TURTLE_PREFIXES)]
+        for unit in units:
+            blocks += [b"\n<%s> {\n" % unit.graph_uri.encode(),
+                       (unit, "graph_ttl", unit.ttl_prefix_length), b"}\n"]
+        for work in works:
+            blocks.append(b"\n<%s> {\n%s}\n" % (work.graph_uri.encode(), strip_prefixes(work.ttl)))
+        for name, nt in (((uris.changes_graph(), changes),) if changes else ()) + (
+                ((uris.shared_graph(), shared_graph),) if shared_graph else ()) + (
+                (uris.reference_graph(), reference.data("graph_nt")), (inferred_uri, inferred)):
+            blocks.append(b"\n<%s> {\n%s}\n" % (str(name).encode(), cached_body(nt, cache)))
+        _concatenate(data / "all.trig", blocks)
+
+    return write_merged_files
 
 
 def version_of(unit: "UnitResult") -> str:
