@@ -64,3 +64,31 @@ def test_a_cache_read_and_added_to_in_place(tmp_path):
     again = ArtifactCache(tmp_path, tmp_path).load("k1")
     assert again is not None and again.data("graph_nt") == b"<a> <b> <c> .\n"
     assert [p.name for p in (tmp_path / ".cache").iterdir()] == ["k1.unit"]
+
+
+def test_turtle_and_jsonld_made_chunk_by_chunk_are_the_bytes_made_whole(seed_standard, tmp_path):
+    """The merged dumps' lines that no unit owns are serialised per chunk of subjects and cached
+    per chunk (dumps.made_in_chunks): the joined chunks must be what one serialisation gives,
+    and a changed subject must leave every other chunk as it was (so they come from the cache)."""
+    from kutse_rdf.engine.cache import ArtifactCache
+    from kutse_rdf.engine.dumps import cached_pieces, subject_chunks
+    from kutse_rdf.graph.ntriples import TURTLE_PREFIXES, Pieces
+
+    whole = sorted_nt(list(standard_graph(seed_standard, Config())))
+    nt = b"".join(line for line in whole.splitlines(keepends=True) if b"_:" not in line)
+    chunks = subject_chunks(nt, average=4)
+    assert len(chunks) > 20 and b"".join(chunks) == nt
+    cache = ArtifactCache(tmp_path / "previous", tmp_path / "current")
+    assert cached_pieces(nt, cache) == Pieces.of(nt, TURTLE_PREFIXES)
+    assert cached_pieces(nt, cache) == Pieces.of(nt, TURTLE_PREFIXES)  # now from the cache
+    # a literal of one subject changed: only the chunk holding it differs
+    line = next(l for l in nt.splitlines(keepends=True) if b'"@et .' in l)
+    renamed = nt.replace(line, line.replace(b'"@et .', b' uus"@et .'), 1)
+    assert cached_pieces(renamed, cache) == Pieces.of(renamed, TURTLE_PREFIXES)
+    changed = [a for a, b in zip(chunks, subject_chunks(renamed, average=4)) if a != b]
+    assert len(subject_chunks(renamed, average=4)) == len(chunks) and len(changed) == 1
+    # blank nodes may be nested by a serialiser: such lines are one chunk
+    with_blank = b'<https://example.org/a> <https://example.org/p> _:b .\n_:b <https://example.org/p> "x" .\n'
+    assert subject_chunks(with_blank, average=1) == [with_blank]
+    assert len(subject_chunks(with_blank.replace(b"_:b", b"<https://example.org/b>"), average=1)) == 2
+    assert subject_chunks(b"") == []

@@ -1404,3 +1404,28 @@ def test_a_rebuild_takes_over_the_search_files_while_the_entries_are_the_same(tm
     run_build([source], out, Config(), quiet=True)  # a competence's title: written again
     assert index.stat().st_ino != before[0]
     assert "Teenusetaseme haldus uus" in index.read_text(encoding="utf-8")
+
+
+def test_version_lines_are_the_lines_naming_and_dating_that_version_in_their_order():
+    """A version's page lists its siblings by these lines; they are found by a search per
+    predicate, so check the edges a line-by-line pass handled: the first line, the last line
+    without its newline, another subject, a predicate that only begins the same."""
+    from kutse_rdf.graph.ntriples import lines_starting
+    from kutse_rdf.site.writer import version_lines
+
+    version = "https://example.org/standard/s/version/2"
+    dcat, kutse = "http://www.w3.org/ns/dcat#", "https://w3id.org/kutse-rdf/ontology#"
+    graph = (f'<{version}> <{dcat}version> "2" .\n'
+             f'<{version}> <{dcat}versionNotes> "not a name" .\n'
+             f'<{version}/competence/B.3.1> <{dcat}version> "2" .\n'
+             f'<{version}> <{kutse}decisionDate> "2024-01-02"^^<http://www.w3.org/2001/XMLSchema#date> .\n'
+             f'<https://example.org/standard/s/version/1> <{dcat}version> "1" .\n'
+             f'<{version}> <{kutse}validUntil> "2029-01-01"^^<http://www.w3.org/2001/XMLSchema#date> .').encode()
+    assert version_lines(version, graph).decode().splitlines() == [
+        f'<{version}> <{dcat}version> "2" .',
+        f'<{version}> <{kutse}decisionDate> "2024-01-02"^^<http://www.w3.org/2001/XMLSchema#date> .',
+        f'<{version}> <{kutse}validUntil> "2029-01-01"^^<http://www.w3.org/2001/XMLSchema#date> .']
+    assert version_lines(version, graph).endswith(b" .\n")  # the last line gets its newline
+    assert version_lines(version, b"") == b""
+    assert list(lines_starting(b"ab\nab c\nxab\nab", b"ab ")) == [(3, b"ab c\n")]
+    assert list(lines_starting(b"ab\nab c\nxab\nab", b"ab")) == [(0, b"ab\n"), (3, b"ab c\n"), (12, b"ab\n")]

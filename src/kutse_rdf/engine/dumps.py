@@ -23,12 +23,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Callable, Iterable
 
 from kutse_rdf.config import Config
-from kutse_rdf.graph.ntriples import (TURTLE_PREFIXES, Pieces, elm_prefixes, prefix_lines,
-                                      jsonld_items, sorted_lines, strip_prefixes, turtle_body)
+from kutse_rdf.graph.ntriples import (TURTLE_PREFIXES, Pieces, elm_prefixes, jsonld_items,
+                                      lines_starting, prefix_lines, sorted_lines, strip_prefixes,
+                                      turtle_body)
 from kutse_rdf.graph.uris import Uris
 
 from kutse_rdf.engine.cache import link_or_copy
@@ -87,16 +89,42 @@ def made_once(cache: "ArtifactCache | None", what: str, nt: bytes, make: Callabl
     return data
 
 
+def made_in_chunks(cache: "ArtifactCache | None", what: str, nt: bytes,
+                   make: Callable[[bytes], bytes], separator: bytes = b"") -> bytes:
+    """make(nt) as made_once of each of its subject_chunks, joined by `separator`: after one
+    standard changed, only its chunks are made again (Oxigraph writes Turtle and JSON-LD a
+    subject at a time, so the joined pieces are the same bytes as make(nt))."""
+    return separator.join(made_once(cache, what, chunk, make) for chunk in subject_chunks(nt))
+
+
+def subject_chunks(nt: bytes, average: int = 1024) -> list[bytes]:
+    """Sorted N-Triples lines cut into chunks of about `average` subjects, each cut before a
+    subject IRI chosen by its own hash, so that a changed subject moves no other cut; the
+    blank nodes' lines (sorted last) stay in the last chunk, and lines that name a blank node
+    anywhere are not cut at all (a serialiser may nest a blank node in its referrer)."""
+    if b"_:" in nt:
+        return [nt] if nt else []
+    chunks, begin, subject = [], 0, b""
+    for line in lines_starting(nt, b"<"):
+        at, this = line[0], line[1][:line[1].find(b">") + 1]
+        if this != subject and at > begin and zlib.crc32(this) % average == 0:
+            chunks.append(nt[begin:at])
+            begin = at
+        subject = this
+    return chunks + [nt[begin:]] if begin < len(nt) else chunks
+
+
 def cached_body(nt: bytes, cache: "ArtifactCache | None") -> bytes:
-    """turtle_body(nt, TURTLE_PREFIXES), through made_once."""
-    return made_once(cache, "body", nt, lambda lines: turtle_body(lines, TURTLE_PREFIXES))
+    """turtle_body(nt, TURTLE_PREFIXES), chunk by chunk through made_once."""
+    return made_in_chunks(cache, "body", nt, lambda lines: turtle_body(lines, TURTLE_PREFIXES))
 
 
 def cached_pieces(nt: bytes, cache: "ArtifactCache | None") -> Pieces:
-    """Pieces.of(nt, TURTLE_PREFIXES), through made_once."""
+    """Pieces.of(nt, TURTLE_PREFIXES), chunk by chunk through made_once."""
     if not nt:
         return Pieces()
-    return Pieces(nt, cached_body(nt, cache), made_once(cache, "jsonld-items", nt, jsonld_items))
+    return Pieces(nt, cached_body(nt, cache),
+                  made_in_chunks(cache, "jsonld-items", nt, jsonld_items, separator=b","))
 
 
 MADE_FOLDER = "made"  # in the artifact cache

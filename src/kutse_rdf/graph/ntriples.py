@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import Literal
@@ -44,6 +44,22 @@ def sorted_lines(*texts: bytes) -> bytes:
     """N-Triples texts merged: each line once, sorted as bytes."""
     lines = {line for text in texts for line in text.splitlines() if line}
     return b"\n".join(sorted(lines)) + b"\n" if lines else b""
+
+
+def lines_starting(data: bytes, start: bytes) -> Iterator[tuple[int, bytes]]:
+    """(position, line with its newline) of each line of `data` that begins with `start`."""
+    newline = -1  # the newline before the line looked at (-1: the start of data)
+    while True:
+        if not data.startswith(start, newline + 1):
+            newline = data.find(b"\n" + start, newline + 1)
+            if newline < 0:
+                return
+        begin = newline + 1
+        newline = data.find(b"\n", begin)
+        if newline < 0:
+            yield begin, data[begin:] + b"\n"
+            return
+        yield begin, data[begin:newline + 1]
 
 
 def sorted_nt(triples: Iterable) -> bytes:

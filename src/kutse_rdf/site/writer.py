@@ -40,6 +40,7 @@ from kutse_rdf.config import Config
 from kutse_rdf.engine.cache import link_or_copy
 from kutse_rdf.graph.convert import build_time
 from kutse_rdf.graph.namespaces import DCAT, ECF_SCHEMES, ESCO_ROOT, KUTSE, PREFIXES
+from kutse_rdf.graph.ntriples import lines_starting
 from kutse_rdf.graph.uris import Uris
 from kutse_rdf.resources import resource_dir
 from kutse_rdf.site.esco import SUGGESTIONS, suggestions_by_standard
@@ -137,8 +138,10 @@ def about_named(nt: bytes, descriptions: dict[bytes, bytes]) -> bytes:
 
 def version_lines(iri: str, graph: bytes) -> bytes:
     """The lines of a version's graph that name and date it (its siblings' pages list it)."""
-    starts = tuple(b"<%s> <%s>" % (iri.encode(), p) for p in _VERSION_NAMES)
-    return b"".join(line + b"\n" for line in graph.splitlines() if line.startswith(starts))
+    starts = (b"<%s> <%s>" % (iri.encode(), p) for p in _VERSION_NAMES)
+    # a search per predicate, not a pass over every line; the lines keep their order
+    return b"".join(line for _, line in sorted(
+        found for start in starts for found in lines_starting(graph, start)))
 
 
 @dataclass
@@ -262,9 +265,14 @@ class SiteWriter:
         try:
             # the workers have their jobs' bytes in their input files: a job's are dropped here
             # once it has its summary (a register's versions are hundreds of MB together)
-            shared = self.render_shared_pages(site, standards, rendering.render_inline,
+            works = Output()
+
+            def meanwhile() -> None:  # while the shared pages' graph loads
+                rendering.render_inline()
+                works.add(self.render_work_pages(site))
+
+            shared = self.render_shared_pages(site, standards, meanwhile,
                                               release=rendering.workers is not None)
-            works = self.render_work_pages(site, shared.graph)
             standards.outputs.update(rendering.results())
         finally:
             rendering.close()
@@ -349,7 +357,8 @@ class SiteWriter:
         """Stage 3: the pages no standard owns, made from the reference graph and the standards'
         summaries: taken over whole while those are unchanged, else page by page while what each
         page read is unchanged. Their graph loads in a thread (Oxigraph releases the GIL) while
-        `meanwhile` runs (the changed standards, when they are rendered here)."""
+        `meanwhile` runs (the changed standards, when they are rendered here, and the works'
+        pages)."""
         base, book = self.config.base_uri, self.book
         for job in standards.todo:
             standards.summaries[job.iri] = summarise(job.iri, job.graph, job.elm, base)
@@ -385,12 +394,13 @@ class SiteWriter:
         triples = len(graph.store) - links + sum(p.owned for p in parts)
         return SharedPages(graph, output, triples)
 
-    def render_work_pages(self, site: SiteInputs, graph: SiteGraph) -> Output:
+    def render_work_pages(self, site: SiteInputs) -> Output:
         """Stage 3b: the pages made from the works' graphs and the manifest alone (the
-        version-independent IRIs' redirect pages, the named graphs' folders). Written here while
-        the workers render the standards (creating files is most of their cost); each work's and
-        each graph's taken over while its input is unchanged."""
-        renderer = self.renderer(graph)
+        version-independent IRIs' redirect pages, the named graphs' folders). Written while
+        the workers render the standards and the shared pages' graph loads (creating files is
+        most of their cost); each work's and each graph's taken over while its input is
+        unchanged. Their renderer needs no graph but the base URI's."""
+        renderer = self.renderer(self.paths)
         self.redirect_pages(renderer, site)
         self.graph_folders(renderer)
         return renderer.output
