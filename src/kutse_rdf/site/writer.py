@@ -86,6 +86,9 @@ class SiteInputs:
     works: dict[str, bytes] = field(default_factory=dict)  # work IRI -> its graph, N-Triples
     changes: bytes = b""  # the changes graph (graph/changes.py), N-Triples
     versions: list[dict] = field(default_factory=list)  # graphs.json's entries of the versions
+    # what the versions say about the councils and organisations they name (the shared graph,
+    # by subject): a version's pages read the descriptions its graph names (about_named)
+    described: dict[bytes, bytes] = field(default_factory=dict)
 
     @property
     def standards(self) -> list[str]:
@@ -257,8 +260,12 @@ class SiteWriter:
     def build(self) -> SiteStats:
         self.out.mkdir(parents=True, exist_ok=True)
         site = self.gather_standards()
+        # every standard's pages are keyed by the descriptions too: a version's graph names
+        # few of them, and searching each graph for them all cost more than rendering again
+        # the rare time one changes
         book = self.book = PageBook(self.previous, self.root, self.languages, self.config.base_uri,
-                                    site.reference, self.config.templates)
+                                    [*site.reference, *(site.described[s] for s in sorted(site.described))],
+                                    self.config.templates)
         standards = self.unchanged_standards(site)
         rendering = StandardsRendering(standards.todo, self.out, self.config.base_uri, site.reference,
                                        self.root / CACHE_DIR, self.config.templates)
@@ -305,10 +312,9 @@ class SiteWriter:
                     works[str(iri)] = read_dump(self.root, entry)
         # what the versions say about the councils and organisations they name sits in the
         # shared graph (one graph for all): each version's page reads it with its own graph
+        # (added to the versions that are rendered: unchanged_standards)
         shared = described(b"".join(read_dump(self.root, e) for e in entries
                                     if e.get("kind") == "shared"))
-        if shared:
-            graphs = [(iri, data + about_named(data, shared)) for iri, data in graphs]
         elm = b"".join(read_dump(self.root, e) for e in entries if e.get("kind") == "elm")
         parts, rest = split_elm(elm, {iri for iri, _ in graphs})
         # each version's page lists its work's versions: the work's graph and their names
@@ -337,7 +343,7 @@ class SiteWriter:
                                     versions=works.get(work, b"") + b"".join(names[work]),
                                     changes=b"".join(changes_of.get(work, []))))
         return SiteInputs(reference, jobs, b"".join(rest), works, changes,
-                          [e for e in entries if e.get("kind") == "standard"])
+                          [e for e in entries if e.get("kind") == "standard"], shared)
 
     def unchanged_standards(self, site: SiteInputs) -> StandardPages:
         """Stage 2, first half: the standards whose pages the previous build has for the same
@@ -349,6 +355,8 @@ class SiteWriter:
                 standards.outputs[job.iri], standards.summaries[job.iri] = found
                 job.release()  # keyed: nothing reads its bytes again
             else:
+                if site.described:
+                    job.graph += about_named(job.graph, site.described)
                 standards.todo.append(job)
         return standards
 
