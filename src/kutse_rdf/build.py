@@ -25,7 +25,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import datetime
 from multiprocessing import get_context
 
-from kutse_rdf.engine.cache import ArtifactCache, environment_key, reference_key, unit_key
+from kutse_rdf.engine.cache import (ArtifactCache, environment_key, record_verified, reference_key,
+                                    unit_key)
 from kutse_rdf.config import Config
 from kutse_rdf.graph.convert import build_time
 from kutse_rdf.errors import (DISK_ERRNOS, BuildKept, DataError, DocumentError, InputError,
@@ -688,7 +689,12 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
         check_output(out)
     with output_errors(out), build_lock(out, wait), few_collections():
         remove_stale(out)
-        return _run_build(files, out, config, quiet, jobs, allow_shrink, as_of, keep_store)
+        result = _run_build(files, out, config, quiet, jobs, allow_shrink, as_of, keep_store)
+        try:
+            record_verified(out)  # the next build trusts these entries without hashing them
+        except OSError:
+            pass  # an optional record: without it the next build checks every entry
+        return result
 
 
 def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: int | None,

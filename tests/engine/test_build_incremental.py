@@ -92,6 +92,47 @@ def test_a_damaged_cache_entry_is_a_miss_not_an_error(tmp_path, seed_path):
     assert result.cache_hits == 0 and not result.failures
 
 
+def test_an_entry_checked_by_the_previous_build_is_trusted_until_its_file_is_touched(
+        tmp_path, seed_path, monkeypatch):
+    """Each build records its cache entries' inode, size and times once it has replaced the
+    previous build; the next reads an entry with the same four without hashing it again. A
+    write in place, even of the same length with the modification time put back, changes the
+    change time: that entry is hashed, found damaged and made again."""
+    import json
+
+    from kutse_rdf.engine import cache
+
+    out = tmp_path / "build"
+    run_build([seed_path], out, Config(), quiet=True)
+    entries = sorted((out / ".cache").glob("*.unit"))
+    record = json.loads((out / ".cache" / cache.VERIFIED).read_text(encoding="utf-8"))
+    assert sorted(record) == [e.name for e in entries] and len(entries) == 2
+    hashed = []
+    real_digest = cache.content_digest
+    monkeypatch.setattr(cache, "content_digest", lambda path, length: hashed.append(path.name)
+                        or real_digest(path, length))
+    result = run_build([seed_path], out, Config(), quiet=True)
+    assert result.cache_hits == 1 and hashed == []  # the seed's unit; the reference is read alike
+
+    iri = b"<https://w3id.org/kutse-rdf/id/standard/"
+    entry = next(e for e in sorted((out / ".cache").glob("*.unit")) if iri in e.read_bytes())
+    before = entry.stat()
+    data = entry.read_bytes()
+    index = data.index(iri)
+    entry.write_bytes(data[:index + 1] + b"H" + data[index + 2:])  # same length, one byte
+    os.utime(entry, ns=(before.st_atime_ns, before.st_mtime_ns))
+    result = run_build([seed_path], out, Config(), quiet=True)
+    assert entry.name in hashed
+    assert any("damaged cache entry" in w and entry.name in w for w in result.warnings)
+    assert "Https://" not in (out / "data" / "all.nt").read_text(encoding="utf-8")
+
+    # without the record every entry is hashed
+    (out / ".cache" / cache.VERIFIED).unlink()
+    hashed.clear()
+    run_build([seed_path], out, Config(), quiet=True)
+    assert sorted(hashed) == sorted(e.name for e in (out / ".cache").glob("*.unit"))
+
+
 def test_worker_processes_give_the_same_data_as_one_process(tmp_path, corpus, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     files = sorted(corpus.glob("*.txt"))

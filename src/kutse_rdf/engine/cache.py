@@ -82,7 +82,12 @@ class ArtifactCache:
     """One file per unit, `KEY.unit`: the unit's byte fields one after the other, then a header
     (the unit without those bytes, pickled, with each field's offset and length), its length,
     the sha256 of all that and MAGIC. Loading an entry checks the hash and unpickles the header
-    only; later stages read or copy the byte ranges they need (UnitResult.data / copy)."""
+    only; later stages read or copy the byte ranges they need (UnitResult.data / copy).
+
+    The hash is checked once: a build that ended records each entry's inode, size and
+    modification and change times (VERIFIED, record_verified), and the next build trusts an
+    entry whose four are the same (any write sets the change time, and no program can set it
+    back). A file system whose times have no fraction of a second is always checked."""
 
     def __init__(self, previous: Path, current: Path):
         """`previous`: the build being replaced (read only); `current`: the build being
@@ -93,6 +98,7 @@ class ArtifactCache:
         self.current = current / CACHE_DIR
         self.current.mkdir(parents=True, exist_ok=True)
         self.hits = 0
+        self.verified = self._verified()  # entry name -> its stat when last checked
         self.lock = threading.Lock()
         self.warnings: list[str] = []  # damaged entries, one line each
 
@@ -106,7 +112,7 @@ class ArtifactCache:
         source = self.previous / f"{key}.unit"
         target = self.current / source.name
         try:
-            result = read_header(source)
+            result = read_header(source, check=self.verified.get(source.name) != stat_key(source))
         except FileNotFoundError:
             return None
         except Exception as exc:  # a damaged or foreign entry is a miss, never an error
@@ -132,6 +138,13 @@ class ArtifactCache:
 
         with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
             return list(pool.map(self.load, keys))
+
+    def _verified(self) -> dict[str, list[int]]:
+        try:
+            record = json.loads((self.previous / VERIFIED).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return record if isinstance(record, dict) else {}
 
     def damaged(self, path: Path, why: str) -> None:
         self.warnings.append(f"kutse-rdf: {path}: warning: damaged cache entry ({why}); "
@@ -224,9 +237,42 @@ def content_digest(path: Path, length: int) -> bytes:
     return digest.digest()
 
 
-def read_header(path: Path) -> UnitResult:
+VERIFIED = "verified.json"  # in the cache folder: see ArtifactCache
+
+
+def stat_key(path: Path) -> list[int] | None:
+    """What says a file is the one checked before: inode, size, modification and change time
+    (None where the times have no fraction of a second: a write in the same second would keep
+    them)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    if info.st_ctime_ns % 1_000_000_000 == 0:
+        return None
+    return [info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+
+
+def record_verified(out: Path) -> None:
+    """After a build has replaced `out`: every entry of its cache was checked or written by it;
+    their stat_key for the next build. Made after the previous build's folder is deleted (that
+    removes a link to each entry, which changes its change time). A build killed before this
+    leaves no record, and the next checks every hash."""
+    folder = out / CACHE_DIR
+    record = {}
+    for entry in sorted(folder.glob("*.unit")):
+        key = stat_key(entry)
+        if key is not None:
+            record[entry.name] = key
+    partial = folder / f"{VERIFIED}.part"
+    partial.write_text(json.dumps(record), encoding="utf-8")
+    os.replace(partial, folder / VERIFIED)
+
+
+def read_header(path: Path, check: bool = True) -> UnitResult:
     """The unit of a cache file, once the file's content hash is checked (a damaged entry
-    raises ValueError: a single altered byte of a literal or IRI must not reach a build)."""
+    raises ValueError: a single altered byte of a literal or IRI must not reach a build);
+    `check` False: an entry known to be the one checked before (ArtifactCache)."""
     tail_length = 8 + DIGEST_SIZE + len(MAGIC)
     with path.open("rb") as handle:
         size = handle.seek(0, os.SEEK_END)
@@ -241,6 +287,6 @@ def read_header(path: Path) -> UnitResult:
             raise ValueError("its header is longer than the file")
         handle.seek(size - tail_length - length)
         header = handle.read(length)
-    if content_digest(path, size - DIGEST_SIZE - len(MAGIC)) != tail[8:8 + DIGEST_SIZE]:
+    if check and content_digest(path, size - DIGEST_SIZE - len(MAGIC)) != tail[8:8 + DIGEST_SIZE]:
         raise ValueError("its content hash differs")
     return pickle.loads(header)
