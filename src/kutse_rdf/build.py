@@ -279,14 +279,18 @@ def write_json(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def write_parse_outputs(root: Path, result: BuildResult, units: list[UnitResult]) -> None:
-    """data/model/NAME.json per standard (its model as JSON, made by its unit) and
-    reports/parse.json."""
-    folder = root / "data" / "model"
-    folder.mkdir(parents=True, exist_ok=True)
+def write_parse_outputs(root: Path, result: BuildResult, units: list[UnitResult],
+                        cache: ArtifactCache | None = None) -> None:
+    """data/model/NAME.json per standard (its model as JSON, made by its unit; linked from the
+    previous build when made by the same unit) and reports/parse.json."""
+    from kutse_rdf.engine.dumps import StandardFiles
+
+    (root / "data" / "model").mkdir(parents=True, exist_ok=True)
+    files = StandardFiles(root, cache, record="model-files.json")
     for unit in units:
-        with open(folder / f"{Path(unit.source_file).stem}.json", "wb", buffering=0) as out:
-            unit.copy("model_json", out)
+        stem = f"model/{Path(unit.source_file).stem}"
+        files.put(stem, unit.key, [(f"{stem}.json", lambda out, unit=unit: unit.copy("model_json", out))])
+    files.close()
     report = {
         "standards": [
             {
@@ -763,7 +767,7 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
         stages = [
             ("units", stage_units),  # parse, convert, reason, validate, ELM per standard
             ("data", stage_data),  # data/* dumps, ELM view; starts the queries
-            ("model", lambda: write_parse_outputs(root, result, units)),
+            ("model", lambda: write_parse_outputs(root, result, units, cache)),
             ("validate", lambda: write_validation(root, units, result)),
             ("esco", lambda: write_esco_suggestions(root, result, config)),
             ("site", lambda: write_site(root, result, config, previous=out,

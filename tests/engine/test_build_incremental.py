@@ -57,18 +57,25 @@ def test_a_changed_document_is_rebuilt_and_the_others_reused(tmp_path, corpus):
     first_indicator = next(line for line in text.splitlines() if line[:2] == "1.")
     files[0].write_text(text.replace(first_indicator, first_indicator + " Muudetud.", 1),
                         encoding="utf-8")
-    folder = out / "data" / "standards"
-    # each version's files (standards/SLUG/version/KEY.*); a work's small graph is written anew
-    standards = sorted(folder.glob("*/version/*"))
-    inodes = {str(p.relative_to(folder)): p.stat().st_ino for p in standards}
-    before = {str(p.relative_to(folder)): p.read_bytes() for p in standards}
+    folder = out / "data"
+    # each version's files (standards/SLUG/version/KEY.*), each work's graph, each model
+    def made_from_one_input():
+        return sorted([*folder.glob("standards/*/version/*"), *folder.glob("standards/*/work.*"),
+                       *folder.glob("model/*.json")])
+
+    inodes = {str(p.relative_to(folder)): p.stat().st_ino for p in made_from_one_input()}
+    before = {str(p.relative_to(folder)): p.read_bytes() for p in made_from_one_input()}
+    assert len(before) == 5 * len(files)
     result = run_build(files, out, Config(), quiet=True)
     assert result.cache_hits == len(files) - 1
     assert "Muudetud." in (out / "data" / "all.nt").read_text(encoding="utf-8")
-    # the unchanged standards' files are the previous build's (linked), the changed one new
-    after = {str(p.relative_to(folder)): p for p in sorted(folder.glob("*/version/*"))}
+    # the unchanged files are the previous build's (linked), the changed ones new
+    after = {str(p.relative_to(folder)): p for p in made_from_one_input()}
+    assert after.keys() == before.keys()
     changed = [name for name, path in after.items() if path.read_bytes() != before[name]]
-    assert len(changed) == 2 and {Path(n).suffix for n in changed} == {".nt", ".ttl"}
+    assert {Path(n).suffix for n in changed if "/version/" in n} == {".nt", ".ttl"}
+    assert [n for n in changed if n.startswith("model/")] == [f"model/{files[0].stem}.json"]
+    assert len(changed) == 3  # an indicator's text is not in the work's graph
     assert all(after[n].stat().st_ino == inodes[n] for n in after if n not in changed)
     assert all(after[n].stat().st_ino != inodes[n] for n in changed)
 

@@ -141,27 +141,34 @@ def _concatenate(path: Path, parts: Iterable[tuple["UnitResult", str, int] | byt
 
 
 class StandardFiles:
-    """data/standards/SLUG/version/KEY.nt and .ttl (works.version_file). A standard whose unit is the one the previous build
-    wrote them from (same cache key, in the cache record RECORD) gets hard links to the
-    previous build's files instead of writing the same bytes again."""
+    """Files of data/ made from one unit or work each: data/standards/SLUG/version/KEY.nt and
+    .ttl (works.version_file), each work's work.nt and .ttl, data/model/NAME.json. Files the
+    previous build wrote from the same input (a unit's cache key, a hash of a work's graph; in
+    the cache record `record`) are hard links to the previous build's instead of the same
+    bytes written again (on a busy disk creating a file costs several times a link)."""
 
     RECORD = "standard-files.json"
 
-    def __init__(self, root: Path, cache: "ArtifactCache | None"):
+    def __init__(self, root: Path, cache: "ArtifactCache | None", record: str = RECORD):
         self.root = root
         self.cache = cache
+        self.record = record
         self.written: dict[str, str] = {}
-        self.before = (cache.load_record(self.RECORD) if cache else None) or {}
+        self.before = (cache.load_record(record) if cache else None) or {}
 
     def write(self, unit: "UnitResult") -> None:
         stem = version_file(unit)
-        names = [f"{stem}.nt", f"{stem}.ttl"]
-        unchanged = bool(unit.key) and self.before.get(stem) == unit.key
-        if not (unchanged and self._link(names)):
-            for name, field in zip(names, ("graph_nt", "graph_ttl")):
+        self.put(stem, unit.key, [(f"{stem}.nt", lambda out: unit.copy("graph_nt", out)),
+                                  (f"{stem}.ttl", lambda out: unit.copy("graph_ttl", out))])
+
+    def put(self, stem: str, key: str, files: list[tuple[str, Callable[[BinaryIO], None]]]) -> None:
+        """data/NAME for each (NAME, what writes it) of `files`, all made from what `key` names."""
+        unchanged = bool(key) and self.before.get(stem) == key
+        if not (unchanged and self._link([name for name, _ in files])):
+            for name, write in files:
                 with _open(self.root / "data" / name) as out:
-                    unit.copy(field, out)
-        self.written[stem] = unit.key
+                    write(out)
+        self.written[stem] = key
 
     def _link(self, names: list[str]) -> bool:
         done = []
@@ -179,7 +186,7 @@ class StandardFiles:
 
     def close(self) -> None:
         if self.cache is not None:
-            self.cache.store_record(self.RECORD, self.written)
+            self.cache.store_record(self.record, self.written)
 
 
 def shared_lines(units: list["UnitResult"], reference: "UnitResult",
@@ -249,13 +256,15 @@ def write_graph_files(root: Path, units: list["UnitResult"], reference: "UnitRes
                          "version": version_of(unit),
                          "valid_from": unit.standard.decision_date,
                          "valid_through": unit.standard.valid_until})
-    files.close()
     for work in works:
-        _write(data / f"{work_file(work.slug)}.nt", work.graph_nt)
-        _write(data / f"{work_file(work.slug)}.ttl", work.ttl)
+        stem = work_file(work.slug)
+        files.put(stem, hashlib.sha256(work.graph_nt + b"\0" + work.ttl).hexdigest(),
+                  [(f"{stem}.nt", lambda out, work=work: out.write(work.graph_nt)),
+                   (f"{stem}.ttl", lambda out, work=work: out.write(work.ttl))])
         manifest.append({"graph": work.graph_uri, "file": f"{work_file(work.slug)}.nt",
                          "triples": work.graph_nt.count(b"\n"), "kind": "work",
                          "work": work.slug, "current": version_of(work.current)})
+    files.close()
     changes = changes_lines(works)
     if changes:  # a register of single versions has none: no file, no entry
         _write(data / "changes.nt", changes)
