@@ -103,6 +103,7 @@ class TripleCounts:
     def __init__(self, data: Path):
         self.data = data
         self.manifest: dict[Path, int] = {}
+        self.counted: dict[tuple[int, int], int] = {}  # lines of a file, by its inode
         self.quads = 0
         try:
             entries = json.loads((data / "graphs.json").read_text(encoding="utf-8"))
@@ -123,12 +124,15 @@ class TripleCounts:
             return self.manifest[nt]
         if not nt.is_file():
             return None
-        count = 0
-        with nt.open("rb") as handle:
-            while chunk := handle.read(1 << 22):
-                count += chunk.count(b"\n")
-        self.manifest[nt] = count
-        return count
+        inode = (nt.stat().st_dev, nt.stat().st_ino)  # current.nt is often all.nt, linked
+        if inode not in self.counted:
+            count = 0
+            with nt.open("rb") as handle:
+                while chunk := handle.read(1 << 22):
+                    count += chunk.count(b"\n")
+            self.counted[inode] = count
+        self.manifest[nt] = self.counted[inode]
+        return self.manifest[nt]
 
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
