@@ -111,8 +111,9 @@ class ArtifactCache:
     def load(self, key: str) -> UnitResult | None:
         source = self.previous / f"{key}.unit"
         target = self.current / source.name
+        known = stat_key(source)
         try:
-            result = read_header(source, check=self.verified.get(source.name) != stat_key(source))
+            result = read_header(source, check=known is None or self.verified.get(source.name) != known)
         except FileNotFoundError:
             return None
         except Exception as exc:  # a damaged or foreign entry is a miss, never an error
