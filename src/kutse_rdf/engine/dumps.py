@@ -103,7 +103,7 @@ def subject_chunks(nt: bytes, average: int = 1024) -> list[bytes]:
     blank nodes' lines (sorted last) stay in the last chunk, and lines that name a blank node
     anywhere are not cut at all (a serialiser may nest a blank node in its referrer)."""
     if b"_:" in nt:
-        return [nt] if nt else []
+        return [nt]
     chunks, begin, subject = [], 0, b""
     for line in lines_starting(nt, b"<"):
         at, this = line[0], line[1][:line[1].find(b">") + 1]

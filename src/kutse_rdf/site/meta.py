@@ -124,7 +124,8 @@ class TripleCounts:
             return self.manifest[nt]
         if not nt.is_file():
             return None
-        inode = (nt.stat().st_dev, nt.stat().st_ino)  # current.nt is often all.nt, linked
+        info = nt.stat()
+        inode = (info.st_dev, info.st_ino)  # current.nt is often all.nt, linked
         if inode not in self.counted:
             count = 0
             with nt.open("rb") as handle:
