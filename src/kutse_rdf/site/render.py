@@ -390,9 +390,11 @@ class Renderer:
         self.folders: set[Path] = set()
         self.written: list[Path] | None = None  # set to note the files written (a shared page's)
         self.templates: dict[str, jinja2.Template] = {}
+        # the header links to the ontology's page when this graph gives it one: a value of this
+        # renderer's pages, not of the environment other renderers share
         ontology = str(ONTOLOGY)
-        env.globals["ontology_path"] = (graph.path_of(ontology)
-                                        if graph.has_page(ontology) or graph.parts(ontology) else None)
+        self.ontology_path = (graph.path_of(ontology)
+                              if graph.has_page(ontology) or graph.parts(ontology) else None)
 
     def tree(self, lang: str) -> str:
         return "" if lang == self.languages[0] else f"{lang}/"
@@ -444,7 +446,7 @@ class Renderer:
             lang=lang, t=t, up=up, tree=tree, path=path, others=others,
             jsonld=jsonld, title=title, alternates=alternates,
             alt_prefix=up + SiteGraph.href_path(path).removesuffix("index.html"),
-            canonical=self.url(lang, path), hreflang=hreflang,
+            canonical=self.url(lang, path), hreflang=hreflang, ontology_path=self.ontology_path,
             description=description or shorten(f"{title} · {t['site']}. {t['tagline']}"),
             **context)
         self.write(self.out / tree / path / "index.html", html)

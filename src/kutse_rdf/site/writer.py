@@ -396,7 +396,7 @@ class SiteWriter:
             # the works' folders hold the versions' and the redirect pages (redirect_pages)
             book.render_shared_pages(graph, renderer,
                                      page_iris(graph, skip={*site.standards, *site.works}),
-                                     site.shared_elm, self.env.globals["ontology_path"], summaries)
+                                     site.shared_elm, renderer.ontology_path, summaries)
             output = renderer.output
             book.rendered_shared_pages(output, self.movable(graph, output.sitemap, site.standards))
         triples = len(graph.store) - links + sum(p.owned for p in parts)
