@@ -105,8 +105,8 @@ def subject_chunks(nt: bytes, average: int = 1024) -> list[bytes]:
     if b"_:" in nt:
         return [nt]
     chunks, begin, subject = [], 0, b""
-    for line in lines_starting(nt, b"<"):
-        at, this = line[0], line[1][:line[1].find(b">") + 1]
+    for at, line in lines_starting(nt, b"<"):
+        this = line[:line.find(b">") + 1]
         if this != subject and at > begin and zlib.crc32(this) % average == 0:
             chunks.append(nt[begin:at])
             begin = at

@@ -132,8 +132,7 @@ class TripleCounts:
                 while chunk := handle.read(1 << 22):
                     count += chunk.count(b"\n")
             self.counted[inode] = count
-        self.manifest[nt] = self.counted[inode]
-        return self.manifest[nt]
+        return self.counted[inode]
 
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
