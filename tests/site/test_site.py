@@ -1429,3 +1429,75 @@ def test_version_lines_are_the_lines_naming_and_dating_that_version_in_their_ord
     assert version_lines(version, b"") == b""
     assert list(lines_starting(b"ab\nab c\nxab\nab", b"ab ")) == [(3, b"ab c\n")]
     assert list(lines_starting(b"ab\nab c\nxab\nab", b"ab")) == [(0, b"ab\n"), (3, b"ab c\n"), (12, b"ab\n")]
+
+
+def test_a_data_file_is_hashed_again_only_when_its_inode_size_or_time_differ(tmp_path, monkeypatch):
+    """The graph folders are keyed by their graph file's hash; a rebuild takes it from the
+    previous build's record while the file is the one hashed (a link keeps inode, size and
+    modification time), and hashes a file written anew, one rewritten in place, or any file
+    when the record is damaged."""
+    import hashlib
+
+    from kutse_rdf.site import reuse
+
+    previous, current = tmp_path / "previous", tmp_path / "current"
+    graph = tmp_path / "v1.nt"
+    graph.write_bytes(b"<urn:a> <urn:b> <urn:c> .\n")
+    first = reuse.PageReuse(None, previous, ["et"])
+    assert first.file_digest(graph, "data/v1.nt") == hashlib.sha256(graph.read_bytes()).digest()
+    first.save()
+
+    hashed: list[str] = []
+    real = hashlib.file_digest
+
+    def counting(handle, name):
+        hashed.append(handle.name)
+        return real(handle, name)
+
+    monkeypatch.setattr(reuse.hashlib, "file_digest", counting)
+    linked = tmp_path / "linked.nt"
+    os.link(graph, linked)  # what a rebuild does with an unchanged graph
+    again = reuse.PageReuse(previous, current, ["et"])
+    assert again.file_digest(linked, "data/v1.nt") == hashlib.sha256(graph.read_bytes()).digest()
+    assert hashed == []
+    # the same inode and size, other bytes: the modification time tells
+    stat = graph.stat()
+    graph.write_bytes(b"<urn:a> <urn:b> <urn:d> .\n")
+    os.utime(graph, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_001))
+    assert again.file_digest(graph, "data/v1.nt") == hashlib.sha256(b"<urn:a> <urn:b> <urn:d> .\n").digest()
+    assert hashed == [str(graph)]
+    # a damaged record: every file is hashed
+    (previous / reuse.CACHE_DIR / reuse.DIGESTS).write_text("{not json", encoding="utf-8")
+    damaged = reuse.PageReuse(previous, tmp_path / "third", ["et"])
+    damaged.file_digest(linked, "data/v1.nt")
+    assert hashed == [str(graph), str(linked)]
+
+
+def test_a_rebuild_with_nothing_changed_hashes_no_graph_file_and_keeps_the_graph_folders(tmp_path, seed_path):
+    from kutse_rdf.build import run_build
+    from kutse_rdf.config import Config
+    from kutse_rdf.site import reuse
+
+    source = tmp_path / "it-juht-tase-7.txt"
+    source.write_text(seed_path.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "build"
+    run_build([source], out, Config(), quiet=True)
+    folder = out / "site/graph/it-juht-tase-7/version/draft"
+    before = (folder.stat().st_ino, (folder / "index.trig").read_bytes())
+    recorded = json.loads((out / reuse.CACHE_DIR / reuse.DIGESTS).read_text(encoding="utf-8"))
+    assert "data/standards/it-juht-tase-7/version/draft.nt" in recorded
+    graphs = json.loads((out / "data/graphs.json").read_text(encoding="utf-8"))
+    inodes = {f"data/{e['file']}": (out / "data" / e["file"]).stat().st_ino for e in graphs}
+    hashed: list[str] = []
+    real = reuse.hashlib.file_digest
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reuse.hashlib, "file_digest",
+                      lambda handle, name: hashed.append(handle.name) or real(handle, name))
+        run_build([source], out, Config(), quiet=True)
+    # hashed: the files written anew (the seed's shared, reference, inferred and ELM lines are),
+    # not those linked from the previous build (the version's and the work's graphs)
+    hashed_names = {"data/" + h.rsplit("/data/", 1)[1] for h in hashed}
+    assert hashed_names == {name for name, inode in inodes.items()
+                            if (out / name).stat().st_ino != inode}
+    assert "data/standards/it-juht-tase-7/version/draft.nt" not in hashed_names
+    assert (folder.stat().st_ino, (folder / "index.trig").read_bytes()) == before  # moved over

@@ -52,6 +52,7 @@ from kutse_rdf.site.summary import Summary
 
 CACHE_DIR = Path(".cache") / "site"
 SHARED_PAGES = "shared-pages.json"
+DIGESTS = "digests.json"  # the build's files hashed as pages' inputs: PageReuse.file_digest
 RECORDS = "records.pickle"
 
 
@@ -165,6 +166,8 @@ class PageReuse:
         (current / CACHE_DIR).mkdir(parents=True, exist_ok=True)
         self.records: dict[str, dict] = {}  # this build's, by key (see save)
         self._previous: dict | None = None
+        self.digests: dict[str, list] = {}  # this build's file_digest answers, by file
+        self._previous_digests: dict | None = None
 
     def shared_pages(self, state: str) -> SharedPagesRecord | None:
         """The previous build's record of its shared pages, if made in the same state."""
@@ -245,6 +248,37 @@ class PageReuse:
         """Write this build's records (those taken over and those made)."""
         (self.current / CACHE_DIR / RECORDS).write_bytes(
             pickle.dumps(self.records, protocol=pickle.HIGHEST_PROTOCOL))
+        (self.current / CACHE_DIR / DIGESTS).write_text(json.dumps(self.digests), encoding="utf-8")
+
+    def file_digest(self, path: Path, name: str) -> bytes:
+        """The sha256 of a file of the build being assembled (`name`: its path in the build).
+        A build writes each of its data files anew or links the previous build's: a file with
+        the inode, size and modification time the previous build recorded for `name` is the one
+        it hashed (the change time is no help here: linking changes it). A file system whose
+        times have no fraction of a second is always hashed."""
+        info = os.stat(path)
+        stat = [info.st_ino, info.st_size, info.st_mtime_ns]
+        known = self._digests_before().get(name)
+        if (info.st_mtime_ns % 1_000_000_000 and isinstance(known, list) and len(known) == 4
+                and known[:3] == stat and isinstance(known[3], str)):
+            digest = bytes.fromhex(known[3])
+        else:
+            with path.open("rb") as handle:  # the ELM view's is hundreds of MB on a register
+                digest = hashlib.file_digest(handle, "sha256").digest()
+        self.digests[name] = [*stat, digest.hex()]
+        return digest
+
+    def _digests_before(self) -> dict:
+        if self._previous_digests is None:
+            self._previous_digests = {}
+            if self.previous is not None:
+                try:
+                    data = json.loads((self.previous / CACHE_DIR / DIGESTS).read_text(encoding="utf-8"))
+                except (OSError, ValueError, UnicodeDecodeError):
+                    data = None  # missing or damaged: every file is hashed
+                if isinstance(data, dict):
+                    self._previous_digests = data
+        return self._previous_digests
 
     def _previous_records(self) -> dict:
         if self._previous is None:
@@ -396,24 +430,36 @@ class PageBook:
             self.reuse.record(self.shared_key, output, folders=folders)
 
     # -- pages made from a few known inputs --------------------------------------------------------
-    def global_pages(self, name: str, inputs: list[bytes], paths: list[str], render: Callable[[], None],
+    def global_pages(self, name: str, inputs: list[bytes],
+                     paths: list[str] | Callable[[], list[str] | None], render: Callable[[], None],
                      output: Output) -> None:
         """Pages made from a few known inputs (the validation report, the query results, the
         sitemap's URLs): taken over when a hash of those inputs is unchanged, else `render` writes
-        them (counted in `output`)."""
+        them (counted in `output`). `paths`, the folders and files they occupy, may be a function
+        of those inputs, called only when they are rendered (on a hit the record's are the same);
+        when it gives None they are rendered and not recorded (their folders hold other pages)."""
         h = hashlib.sha256(f"{name}\0{self.digest}".encode())
         for part in inputs:
-            h.update(len(part).to_bytes(8, "big") + part)
+            h.update(len(part).to_bytes(8, "big"))
+            h.update(part)
         key = h.hexdigest()
         found = self.reuse.lookup(key)
-        if found is not None and found[2] == paths:
-            self.taken_over.append((key, paths))
+        if found is not None and (callable(paths) or found[2] == paths):
+            self.taken_over.append((key, found[2]))
             output.pages += found[0].pages
             output.files += found[0].files
             return
+        if callable(paths):
+            paths = paths()
         pages, files = output.pages, output.files
         render()
-        self.reuse.record(key, Output(pages=output.pages - pages, files=output.files - files), folders=paths)
+        if paths is not None:
+            self.reuse.record(key, Output(pages=output.pages - pages, files=output.files - files),
+                              folders=paths)
+
+    def file_digest(self, path: Path, name: str) -> bytes:
+        """PageReuse.file_digest: a data file's hash, as an input of the pages made from it."""
+        return self.reuse.file_digest(path, name)
 
     # -- the end ---------------------------------------------------------------------------------
     def take_over(self, site: Path) -> None:

@@ -24,7 +24,6 @@ What may be taken over, and when, is the business of reuse.PageBook alone.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import re
 import shutil
@@ -485,25 +484,14 @@ class SiteWriter:
         page (meta refresh, a link, rel=canonical), so the IRIs of a lone standard keep
         resolving. A resource the current version no longer has goes to the newest version
         that has it."""
-        from kutse_rdf.versions import _order
-
         uris = Uris(self.config.base_uri)
         template = self.env.get_template("redirect.html")
         for work, graph in sorted(site.works.items()):
-            current = dict(links(graph, HAS_CURRENT))
-            targets: dict[str, str] = {}
-            for independent, version in links(graph, HAS_VERSION):
-                if independent not in current:
-                    known = targets.get(independent)
-                    key = _order(uris.version_of(version)[1])
-                    if known is None or key > _order(uris.version_of(known)[1]):
-                        targets[independent] = version
-            targets.update(current)
-            pages = [(self.paths.path_of(i), self.paths.path_of(t)) for i, t in targets.items()]
-            if work in current:
-                pages.append(("coverage/" + self.paths.path_of(work),
-                              "coverage/" + self.paths.path_of(current[work])))
-            pages = sorted(p for p in pages if p[0] and p[1])
+            pages: list[tuple[str, str]] = []  # (the IRI's folder, its target's), made on a miss
+
+            def occupied(work=work, graph=graph, pages=pages) -> list[str] | None:
+                pages.extend(self.redirects(uris, work, graph))
+                return self.redirect_entries(work, [source for source, _ in pages])
 
             def render(pages=pages) -> None:
                 for source, target in pages:
@@ -516,11 +504,29 @@ class SiteWriter:
                             canonical=renderer.url(lang, target),
                             description=shorten(f"{self.i18n[lang]['redirect_text']} {target}")))
 
-            entries = self.redirect_entries(work, [source for source, _ in pages])
-            if entries is None:
-                render()
-            else:
-                self.book.global_pages(f"redirects {work}", [graph], entries, render, renderer.output)
+            # the pages are a function of the work's graph: a work whose graph is unchanged
+            # has them in the previous build, where they are found without working them out
+            self.book.global_pages(f"redirects {work}", [graph], occupied, render, renderer.output)
+
+    def redirects(self, uris: Uris, work: str, graph: bytes) -> list[tuple[str, str]]:
+        """A work's redirect pages: (the folder of a version-independent IRI, the folder of the
+        version it sends to), sorted."""
+        from kutse_rdf.versions import _order
+
+        current = dict(links(graph, HAS_CURRENT))
+        targets: dict[str, str] = {}
+        for independent, version in links(graph, HAS_VERSION):
+            if independent not in current:
+                known = targets.get(independent)
+                key = _order(uris.version_of(version)[1])
+                if known is None or key > _order(uris.version_of(known)[1]):
+                    targets[independent] = version
+        targets.update(current)
+        pages = [(self.paths.path_of(i), self.paths.path_of(t)) for i, t in targets.items()]
+        if work in current:
+            pages.append(("coverage/" + self.paths.path_of(work),
+                          "coverage/" + self.paths.path_of(current[work])))
+        return sorted(p for p in pages if p[0] and p[1])
 
     def redirect_entries(self, work: str, sources: list[str]) -> list[str] | None:
         """What a work's redirect pages occupy in every language tree, to be taken over as a
@@ -754,8 +760,7 @@ class SiteWriter:
                     description=shorten(f"{words['redirect_text']} {iri}")))
 
             # the graph's bytes are its folder's input (the dumps beside it are made from them)
-            with source.open("rb") as handle:  # the ELM view's is hundreds of MB on a register
-                digest = hashlib.file_digest(handle, "sha256").digest()
+            digest = self.book.file_digest(source, f"data/{entry.get('file', '')}")
             self.book.global_pages(f"graph folder {iri}", [source.suffix.encode(), digest],
                                    [rest] if leaf else files, render, renderer.output)
 
