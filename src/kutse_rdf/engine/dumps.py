@@ -155,6 +155,7 @@ class StandardFiles:
         self.record = record
         self.written: dict[str, str] = {}
         self.before = (cache.load_record(record) if cache else None) or {}
+        self.folders: set[Path] = set()  # made already: a folder holds several files
 
     def write(self, unit: "UnitResult") -> None:
         stem = version_file(unit)
@@ -175,7 +176,9 @@ class StandardFiles:
         try:
             for name in names:
                 target = self.root / "data" / name
-                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.parent not in self.folders:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    self.folders.add(target.parent)
                 os.link(self.cache.previous_build / "data" / name, target)
                 done.append(target)
         except OSError:  # another file system, or the file is gone: write instead
