@@ -235,6 +235,15 @@ class StandardsRendering:
             self.workers.close()
 
 
+@dataclass
+class WholeSitePages:
+    """The renderer of the pages of the whole site, and what their first half gave the second
+    (SiteWriter.pages_of_the_build: the downloads and the dataset's description)."""
+    renderer: Renderer
+    downloads: list[dict] = field(default_factory=list)
+    description: dict | None = None
+
+
 class SiteWriter:
     def __init__(self, root: Path, config: Config, previous: Path | None = None,
                  reports_ready: Callable[[], None] = lambda: None):
@@ -279,12 +288,15 @@ class SiteWriter:
 
             shared = self.render_shared_pages(site, standards, meanwhile,
                                               release=rendering.workers is not None)
+            whole = WholeSitePages(self.renderer(shared.graph))
+            if rendering.workers is not None:  # this process would wait for them: meanwhile
+                self.pages_of_the_build(whole, shared)
             standards.outputs.update(rendering.results())
         finally:
             rendering.close()
         for job in standards.todo:
             book.rendered_standard(job, standards.outputs[job.iri], standards.summaries[job.iri])
-        output = self.render_global_pages(site, standards, shared)
+        output = self.render_global_pages(site, standards, shared, whole)
         output.add(works)
         book.take_over(self.out)  # last: a failure before leaves the previous build whole
         return SiteStats(output.pages, output.resources, output.files,
@@ -412,39 +424,48 @@ class SiteWriter:
         self.graph_folders(renderer)
         return renderer.output
 
-    def render_global_pages(self, site: SiteInputs, standards: StandardPages, shared: SharedPages) -> Output:
+    def pages_of_the_build(self, whole: "WholeSitePages", shared: SharedPages) -> None:
+        """Stage 4, first half: the pages of the whole site that no standard's pages feed (the
+        assets, validation, search and 404 pages, the downloads, queries and VoID), made from
+        the build's reports and dumps. Rendered while the site's workers render the standards
+        when there are workers, else at the start of render_global_pages."""
+        renderer = whole.renderer
+        self.copy_assets(renderer)
+        self.simple_pages(renderer)
+        self.reports_ready()  # the downloads (hence home, VoID) and the queries page read reports/
+        whole.downloads = download_files(self.root, self.out, self.settings, self.graph_folder)
+        renderer.output.files += len(whole.downloads)
+        whole.description = dataset_description(self.config.base_uri, self.settings, whole.downloads,
+                                                shared.triples, read_manifest(self.root))
+        self.queries_page(renderer, query_headers(self.config.queries))
+        self.downloads_page(renderer, whole.downloads)
+        self.void(renderer, whole.description)
+
+    def render_global_pages(self, site: SiteInputs, standards: StandardPages, shared: SharedPages,
+                            whole: "WholeSitePages") -> Output:
         """Stage 4: the pages of the whole site (those made from a few known inputs are taken
         over through self.book while those are unchanged); returns the site's whole output."""
         total = Output()
         total.add(shared.output)
         for iri in site.standards:
             total.add(standards.outputs[iri])
-        renderer = self.renderer(shared.graph)
-        self.copy_assets(renderer)
-        renderer.search.entries = total.search
+        renderer = whole.renderer
         listed = site.listed  # a pass over every work's graph: once, not per language and use
         links_of = {lang: [Link(*standards.outputs[iri].link[lang]) for iri in listed]
                     for lang in self.languages}
         # first what the query reports do not change: on a rebuild the build's query thread may
         # still be running, and it is then what the build waits for
-        library = query_headers(self.config.queries)
-        self.index_queries(renderer, library)
+        renderer.search.entries = total.search
+        self.index_queries(renderer, query_headers(self.config.queries))
         self.search_files(renderer)
-        self.simple_pages(renderer)
         self.sitemap(renderer, shared.graph, total.sitemap, site.standards)
-        self.reports_ready()  # the downloads (hence home, VoID) and the coverage index read reports/
-        downloads = download_files(self.root, self.out, self.settings, self.graph_folder)
-        renderer.output.files += len(downloads)
-        description = dataset_description(self.config.base_uri, self.settings, downloads, shared.triples,
-                                          read_manifest(self.root))
+        if whole.description is None:
+            self.pages_of_the_build(whole, shared)
         self.coverage_index(renderer, links_of)
-        self.queries_page(renderer, library)
         cards = {lang: {iri: standards.outputs[iri].card.get(lang, {}) for iri in listed}
                  for lang in self.languages}
-        self.home(renderer, shared.graph, links_of, cards, downloads, description)
+        self.home(renderer, shared.graph, links_of, cards, whole.downloads, whole.description)
         self.changes_feed(renderer, site, standards)
-        self.downloads_page(renderer, downloads)
-        self.void(renderer, description)
         total.pages += renderer.output.pages
         total.files += renderer.output.files
         return total
