@@ -237,9 +237,11 @@ class StandardsRendering:
 
 @dataclass
 class WholeSitePages:
-    """The renderer of the pages of the whole site, and what their first half gave the second
-    (SiteWriter.pages_of_the_build: the downloads and the dataset's description)."""
+    """The renderer of the pages of the whole site, the query library both halves list, and
+    what the first half gave the second (SiteWriter.pages_of_the_build: the downloads and the
+    dataset's description)."""
     renderer: Renderer
+    library: dict
     downloads: list[dict] = field(default_factory=list)
     description: dict | None = None
 
@@ -288,7 +290,7 @@ class SiteWriter:
 
             shared = self.render_shared_pages(site, standards, meanwhile,
                                               release=rendering.workers is not None)
-            whole = WholeSitePages(self.renderer(shared.graph))
+            whole = WholeSitePages(self.renderer(shared.graph), query_headers(self.config.queries))
             if rendering.workers is not None:  # this process would wait for them: meanwhile
                 self.pages_of_the_build(whole, shared)
             standards.outputs.update(rendering.results())
@@ -424,7 +426,7 @@ class SiteWriter:
         self.graph_folders(renderer)
         return renderer.output
 
-    def pages_of_the_build(self, whole: "WholeSitePages", shared: SharedPages) -> None:
+    def pages_of_the_build(self, whole: WholeSitePages, shared: SharedPages) -> None:
         """Stage 4, first half: the pages of the whole site that no standard's pages feed (the
         assets, validation, search and 404 pages, the downloads, queries and VoID), made from
         the build's reports and dumps. Rendered while the site's workers render the standards
@@ -437,12 +439,12 @@ class SiteWriter:
         renderer.output.files += len(whole.downloads)
         whole.description = dataset_description(self.config.base_uri, self.settings, whole.downloads,
                                                 shared.triples, read_manifest(self.root))
-        self.queries_page(renderer, query_headers(self.config.queries))
+        self.queries_page(renderer, whole.library)
         self.downloads_page(renderer, whole.downloads)
         self.void(renderer, whole.description)
 
     def render_global_pages(self, site: SiteInputs, standards: StandardPages, shared: SharedPages,
-                            whole: "WholeSitePages") -> Output:
+                            whole: WholeSitePages) -> Output:
         """Stage 4: the pages of the whole site (those made from a few known inputs are taken
         over through self.book while those are unchanged); returns the site's whole output."""
         total = Output()
@@ -456,12 +458,12 @@ class SiteWriter:
         # first what the query reports do not change: on a rebuild the build's query thread may
         # still be running, and it is then what the build waits for
         renderer.search.entries = total.search
-        self.index_queries(renderer, query_headers(self.config.queries))
+        self.index_queries(renderer, whole.library)
         self.search_files(renderer)
         self.sitemap(renderer, shared.graph, total.sitemap, site.standards)
         if whole.description is None:
             self.pages_of_the_build(whole, shared)
-        self.coverage_index(renderer, links_of)
+        self.coverage_index(renderer, links_of, whole.library)
         cards = {lang: {iri: standards.outputs[iri].card.get(lang, {}) for iri in listed}
                  for lang in self.languages}
         self.home(renderer, shared.graph, links_of, cards, whole.downloads, whole.description)
@@ -581,9 +583,9 @@ class SiteWriter:
         self.book.global_pages("search", [entries], ["assets/search-index.js", "assets/search"],
                                render, renderer.output)
 
-    def coverage_index(self, renderer: Renderer, links_of: dict[str, list[Link]]) -> None:
+    def coverage_index(self, renderer: Renderer, links_of: dict[str, list[Link]], library: dict) -> None:
         folder = self.root / "reports" / "queries"
-        inputs = [repr(sorted(links_of.items())).encode(), repr(query_headers(self.config.queries)).encode()]
+        inputs = [repr(sorted(links_of.items())).encode(), repr(library).encode()]
         for file in sorted(folder.glob("*.json")) if folder.is_dir() else []:
             data = file.with_suffix(".csv") if file.with_suffix(".csv").is_file() else file
             inputs += [data.name.encode(), data.read_bytes()]
