@@ -2,6 +2,7 @@
 
     python benchmarks/queries.py BUILD_DIR [--repeat 3] [--full] [--queries DIR]
                                            [--standard SLUG] [--stage]
+    python benchmarks/queries.py BUILD_DIR --vs OTHER_BUILD [--vs-queries DIR] [--repeat 9]
 
 Loads BUILD_DIR/data/all.trig the way `kutse-rdf query --data` and `serve` do (query.BuildData: a
 query that names no graph runs on the union alone, data/all.nt; every library query is one),
@@ -23,11 +24,17 @@ A query's required parameters get the build's first standards, --date (today by 
 for competence-history's code, the first competence code of its standard. --stage also times
 the build's query stage (query.write_reports: every query without required parameters, CSV +
 JSON files in a temporary folder).
+--vs OTHER_BUILD compares instead: every query without required parameters of each side (this
+build with --queries or the library; OTHER_BUILD with --vs-queries, e.g. an older checkout's
+queries/, else the library too) on its own build's store, `engine` only, the
+two sides' queries taking turns for --repeat rounds in one process, so that both meet the same
+moments of a noisy machine; prints each query's min and median and the ratio of the slowest.
 Not a test: the machines are shared and noisy, so people read these numbers.
 """
 from __future__ import annotations
 
 import argparse
+import statistics
 import tempfile
 import time
 from datetime import date
@@ -83,7 +90,12 @@ def main() -> None:
     parser.add_argument("--standard")
     parser.add_argument("--stage", action="store_true")
     parser.add_argument("--date", default=date.today().isoformat())
+    parser.add_argument("--vs", type=Path, metavar="OTHER_BUILD")
+    parser.add_argument("--vs-queries", type=Path, metavar="DIR")
     args = parser.parse_args()
+    if args.vs:
+        compare(args)
+        return
 
     data = q.BuildData(args.build / "data" / "all.trig")
     queries = ({p.stem: q.read_query(p) for p in sorted(args.queries.glob("*.rq"))}
@@ -130,6 +142,37 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             stage_s, _ = best_of(args.repeat, lambda: q.write_reports(Path(folder), store))
         print(f"query stage (write_reports): {stage_s:.2f} s")
+
+
+def reported(build: Path, folder: Path | None) -> list[tuple[str, str, ox.Store]]:
+    """(name, text, store) of each query without required parameters, on the build's store."""
+    data = q.BuildData(build / "data" / "all.trig")
+    queries = ({p.stem: q.read_query(p) for p in sorted(folder.glob("*.rq"))}
+               if folder else q.library())
+    return [(name, query.text, data.store_for(query.text)) for name, query in queries.items()
+            if not any(p.required for p in query.params)]
+
+
+def compare(args) -> None:
+    sides = {"this": reported(args.build, args.queries),
+             "other": reported(args.vs, args.vs_queries)}
+    times: dict[tuple[str, str], list[float]] = {}
+    for round_ in range(args.repeat + 1):  # the first round warms up
+        for side, queries in sides.items():
+            for name, text, store in queries:
+                started = time.perf_counter()
+                store.query(text).serialize(format=ox.QueryResultsFormat.JSON)
+                if round_:
+                    times.setdefault((name, side), []).append(time.perf_counter() - started)
+    print(f"{'query':24} {'side':6} {'min ms':>7} {'median ms':>10}")
+    for (name, side), spent in sorted(times.items()):
+        print(f"{name:24} {side:6} {min(spent) * 1000:7.0f} {statistics.median(spent) * 1000:10.0f}")
+    for label, pick in (("min", min), ("median", statistics.median)):
+        slowest = {side: max((pick(s), n) for (n, sd), s in times.items() if sd == side)
+                   for side in sides}
+        (this_ms, this_name), (other_ms, other_name) = slowest["this"], slowest["other"]
+        print(f"slowest by {label}: {this_name} {this_ms * 1000:.0f} ms against {other_name} "
+              f"{other_ms * 1000:.0f} ms, ratio {this_ms / other_ms:.2f}")
 
 
 if __name__ == "__main__":
