@@ -179,3 +179,29 @@ def test_a_document_that_fails_ends_the_query(capsys, tmp_path):
                          str(tmp_path / "build"))
     assert code == 2 and out == ""
     assert err.startswith(f"kutse-rdf: {empty}: ") and len(err.strip().splitlines()) == 1
+
+
+def test_the_query_benchmark_compares_two_builds_in_turn(seed_build, tmp_path):
+    """benchmarks/queries.py --vs: each side's reported queries on its own build's store, a line
+    per query and side, and the ratio of the two sides' slowest."""
+    import subprocess
+    import sys
+
+    from kutse_rdf.query import library
+
+    other = tmp_path / "queries"
+    other.mkdir()
+    for name in ("shared-competences", "unique-competences"):
+        (other / f"{name}.rq").write_text((ROOT / "queries" / f"{name}.rq").read_text(encoding="utf-8"),
+                                          encoding="utf-8")
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "queries.py"), str(seed_build),
+                           "--vs", str(seed_build), "--vs-queries", str(other), "--repeat", "2"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    rows = {tuple(line.split()[:2]) for line in done.stdout.splitlines()[1:] if not line.startswith("slowest")}
+    reported = {name for name, q in library().items() if not any(p.required for p in q.params)}
+    assert rows == {(name, "this") for name in reported} | {
+        ("shared-competences", "other"), ("unique-competences", "other")}
+    summary = [line for line in done.stdout.splitlines() if line.startswith("slowest")]
+    assert [line.split(":")[0] for line in summary] == ["slowest by min", "slowest by median"]
+    assert all(" ms against " in line and ", ratio " in line for line in summary)
