@@ -98,8 +98,7 @@ def main() -> None:
         return
 
     data = q.BuildData(args.build / "data" / "all.trig")
-    queries = ({p.stem: q.read_query(p) for p in sorted(args.queries.glob("*.rq"))}
-               if args.queries else q.library())
+    queries = queries_in(args.queries)
     for name, query in queries.items():
         started = time.perf_counter()
         data.store_for(query.text)
@@ -144,13 +143,18 @@ def main() -> None:
         print(f"query stage (write_reports): {stage_s:.2f} s")
 
 
+def queries_in(folder: Path | None) -> dict[str, q.QueryFile]:
+    """The .rq files of `folder` by name, else the library."""
+    return ({p.stem: q.read_query(p) for p in sorted(folder.glob("*.rq"))} if folder
+            else q.library())
+
+
 def reported(build: Path, folder: Path | None) -> list[tuple[str, str, ox.Store]]:
-    """(name, text, store) of each query without required parameters, on the build's store."""
+    """(name, text, store) of each query a build reports (query.report_queries), on the
+    build's store."""
     data = q.BuildData(build / "data" / "all.trig")
-    queries = ({p.stem: q.read_query(p) for p in sorted(folder.glob("*.rq"))}
-               if folder else q.library())
-    return [(name, query.text, data.store_for(query.text)) for name, query in queries.items()
-            if not any(p.required for p in query.params)]
+    queries, _ = q.report_queries(queries_in(folder))
+    return [(name, query.text, data.store_for(query.text)) for name, query in queries.items()]
 
 
 def compare(args) -> None:
