@@ -258,11 +258,30 @@ def cell_rows(context, rows):
         "<tr>" + "".join(f"<td>{cell(value)}</td>" for value in row) + "</tr>" for row in rows))
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class SiteEnvironment(jinja2.Environment):
+    """jinja2's environment, with `d.key` on a plain dict looked up as an item first. jinja tries
+    the attribute first and takes the item when that raises AttributeError; the templates read
+    their words and view dicts that way thousands of times per standard, and raising and catching
+    each AttributeError cost more than the rest of the lookup. A dict has no attribute but its
+    class's, so the answer is the same: a name of dict's own (`d.items`) still goes to jinja's."""
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 def make_environment(templates: Path | None = None) -> jinja2.Environment:
     """The templates' environment: the shipped site_templates/, each overridden by a file of the
     same name in `templates` (the config's `templates` folder), if given."""
     folders = [templates] if templates is not None else []
-    env = jinja2.Environment(
+    env = SiteEnvironment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(folder))
                                     for folder in [*folders, resource_dir("site_templates")]]),
         autoescape=True,  # every document text is escaped; no template marks anything safe
