@@ -145,6 +145,7 @@ class SiteGraph:
         self._described: dict[str, dict[str, list]] = {}
         self._paths: dict[str, str | None] = {}
         self._curies: dict[str, str] = {}
+        self._literals: dict[tuple, Value | None] = {}  # literal()'s answers
         self._esco: dict[str, tuple[bool, frozenset[str]]] = {}  # esco_linked's answers
         # a standard's suggested ESCO mappings, subject -> [(concept, label, confidence)] (esco.py)
         self.suggested: dict[str, list[tuple[str, str, float | None]]] = {}
@@ -310,7 +311,18 @@ class SiteGraph:
         return {o.value for o in self.objects(iri, RDF_TYPE.value)}
 
     def literal(self, iri: str, predicate: str, lang: str | None = None) -> Value | None:
-        """One literal of `predicate`, preferring language `lang`, then Estonian, English, any."""
+        """One literal of `predicate`, preferring language `lang`, then Estonian, English, any.
+        Kept once worked out: a standard's pages ask ~7,000 times for ~4,300 answers (codes and
+        source order of the same links, again for each page and language)."""
+        key = (iri, predicate, lang)
+        if key in self._literals:
+            if self.reads is not None:
+                self.reads.subjects.add(iri)  # as statements() notes it
+            return self._literals[key]
+        value = self._literals[key] = self._literal(iri, predicate, lang)
+        return value
+
+    def _literal(self, iri: str, predicate: str, lang: str | None) -> Value | None:
         values = [o for o in self.objects(iri, predicate) if isinstance(o, ox.Literal)]
         if not values:
             return None
