@@ -71,8 +71,9 @@ class Page:
 
 
 @lru_cache(maxsize=65536)
+@lru_cache(maxsize=65536)
 def code_key(text: str | None) -> tuple:
-    """Sort key of a notation: "B.3.10" after "B.3.9"."""
+    """Sort key of a notation: "B.3.10" after "B.3.9". Kept: the same codes sort every list."""
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"[.\-]", text or ""))
 
 
