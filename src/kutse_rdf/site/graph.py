@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -194,8 +195,10 @@ class SiteGraph:
         return path + ("#" + fragment if fragment else "")
 
     @staticmethod
+    @lru_cache(maxsize=65536)
     def href_path(path: str) -> str:
-        """A folder path as used inside an href (percent-encoded, fragment kept)."""
+        """A folder path as used inside an href (percent-encoded, fragment kept). Kept: each
+        link of a standard's pages is made once per language, and urllib's quote is slow."""
         folder, hash_, fragment = path.partition("#")
         return quote(folder) + "index.html" + (hash_ + quote(fragment) if hash_ else "")
 
