@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -119,9 +120,8 @@ class ReadSet:
                     and self.documents.isdisjoint(other.documents))
 
 
-@dataclass(frozen=True)
-class Value:
-    """One object of a statement, ready for a template."""
+class Value(NamedTuple):
+    """One object of a statement, ready for a template (a named tuple: see views.Link)."""
 
     text: str
     lang: str | None = None  # language tag of a literal

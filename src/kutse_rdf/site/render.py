@@ -16,7 +16,7 @@ import pickle
 import subprocess
 import sys
 import tomllib
-from dataclasses import asdict, astuple, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import quote
@@ -153,7 +153,7 @@ def row_writers(a, lit, val) -> dict:
         link = st.property
         plain = context["t"].get("term " + st.curie) if st.curie else None
         if plain:
-            link = replace(link, text=plain, lang=None)
+            link = link._replace(text=plain, lang=None)
         hint = (f' <code class="curie">{markupsafe.escape(st.curie)}</code>'
                 if st.curie and st.curie != link.text else "")
         return f"{a(context, link)}{hint}"
@@ -588,7 +588,7 @@ class StandardRenderer:
         for iri in page_iris(graph, within=job.iri):
             renderer.resource_page(iri)
         renderer.coverage_page(job.iri)
-        renderer.output.link = {lang: list(astuple(renderer.views[lang].link(job.iri)))
+        renderer.output.link = {lang: list(renderer.views[lang].link(job.iri))
                                 for lang in renderer.languages}
         renderer.output.card = {lang: renderer.views[lang].standard_card(job.iri) for lang in renderer.languages}
         return renderer.output

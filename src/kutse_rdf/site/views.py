@@ -7,7 +7,8 @@ Estonian only; each keeps its own language tag for the template's `lang` attribu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import NamedTuple
 from functools import lru_cache
 
 import pyoxigraph as ox
@@ -32,8 +33,10 @@ E = Terms(ESCO)
 ECF_VERSIONS = (str(ECF4), str(ECF3))  # the e-CF versions' concepts (their crosswalk)
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
+    """A link to a resource, ready for a template. A named tuple, not a frozen dataclass: a
+    standard's pages make, hash and compare tens of thousands, and a tuple does that in C."""
+
     text: str
     lang: str | None = None
     path: str | None = None  # site folder; None when the site has no page for it
@@ -470,7 +473,7 @@ class Views:
     @staticmethod
     def codes(links: list[Link]) -> list[Link]:
         """Links shown by their code alone ("e-2", not "e-2 e-CF proficiency level e-2")."""
-        return [replace(l, text=l.notation, lang=None) if l.notation else l for l in links]
+        return [l._replace(text=l.notation, lang=None) if l.notation else l for l in links]
 
     def framework(self, iri: str) -> dict:
         """The e-CF version a concept is of (its scheme) and where that is published: the
@@ -481,7 +484,7 @@ class Views:
             return {"scheme": None}
         title = self.text(scheme, DCT.title)
         return {"scheme": self.link(scheme),
-                "scheme_titled": replace(self.link(scheme), text=title.text, lang=title.lang) if title else self.link(scheme),
+                "scheme_titled": self.link(scheme)._replace(text=title.text, lang=title.lang) if title else self.link(scheme),
                 "source": self.text(scheme, DCT.source),
                 "note": self.text(scheme, RDFS.comment),
                 "publisher": self.text(scheme, DCT.publisher),
