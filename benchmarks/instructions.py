@@ -18,7 +18,6 @@ valgrind); exit 2 without it. Not a test.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import subprocess
@@ -64,9 +63,10 @@ def counted(stage: str, source: Path, count: int) -> int:
     """Instructions of this script run with --count `count` under cachegrind."""
     command = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
                sys.executable, __file__, stage, str(source), "--count", str(count)]
-    done = subprocess.run(command, capture_output=True, text=True, env=os.environ)
+    done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
-        raise SystemExit(f"valgrind run failed (exit {done.returncode}): {done.stderr.strip().splitlines()[-1:]}")
+        last = (done.stderr.strip().splitlines() or [""])[-1]
+        raise SystemExit(f"valgrind run failed (exit {done.returncode}): {last}")
     found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
     if found is None:
         raise SystemExit("valgrind printed no instruction count")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from functools import lru_cache
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -74,9 +74,8 @@ class Page:
 
 
 @lru_cache(maxsize=65536)
-@lru_cache(maxsize=65536)
 def code_key(text: str | None) -> tuple:
-    """Sort key of a notation: "B.3.10" after "B.3.9". Kept: the same codes sort every list."""
+    """Sort key of a notation: "B.3.10" after "B.3.9"."""
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"[.\-]", text or ""))
 
 
