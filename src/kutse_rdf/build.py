@@ -18,6 +18,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -743,10 +744,15 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
             # the library's reports answer for the current versions
             start_query_reports(root, current, current_nt, predicates[0], cache, environment,
                                 result, queries, named)
-            merged = write_graph_files(root, units, reference, config, cache, shared_nt, works,
-                                       current_nt)
-            dumps.start(merged)  # ~600 MB of copies in the kernel, beside the site's Python
-            result.notes.append(write_elm_dumps(root, units, config))
+            merged = [write_graph_files(root, units, reference, config, cache, shared_nt, works,
+                                        current_nt)]
+            # the site reads elm.nt; its Turtle and JSON-LD join the merged files' thread
+            result.notes.append(write_elm_dumps(root, units, config, later=merged))
+
+            def write_merged() -> None:  # ~1.6 GB of kernel copies on a register
+                for write in merged:
+                    write()
+            dumps.start(write_merged)  # beside the site's Python
             # the counts write_dumps put in the manifest
             manifest = json.loads((root / "data" / "graphs.json").read_text(encoding="utf-8"))
             asserted = sum(e["triples"] for e in manifest if e["kind"] in ("standard", "shared"))
@@ -847,10 +853,16 @@ def without_foreign_mappings(reference: UnitResult, units: list[UnitResult], con
     from kutse_rdf.graph.vocab import load_mappings
 
     uris = Uris(config.base_uri)
-    graphs = {str(uris.standard(u.standard)): u.data("graph_nt") for u in units}
-    graphs.update((w.iri, w.graph_nt) for w in works)
+    # read only when a row names them (a register's graphs are hundreds of MB)
+    graphs: dict[str, Callable[[], bytes]] = {
+        str(uris.standard(u.standard)): lambda u=u: u.data("graph_nt") for u in units}
+    graphs.update((w.iri, lambda w=w: w.graph_nt) for w in works)
     roots = {uris.base + "standard/"}
     known: dict[str, bool] = {}
+
+    @lru_cache(maxsize=8)  # a mapping file's rows come a standard at a time
+    def graph_of(owner: str) -> bytes:
+        return graphs[owner]() if owner in graphs else b""
 
     def in_build(uri: str) -> bool:
         """Whether the standard `uri` belongs to is built and states something about it;
@@ -864,7 +876,7 @@ def without_foreign_mappings(reference: UnitResult, units: list[UnitResult], con
             owner = (f"{uris.base}standard/{work}"
                      + (f"/version/{version[1]}" if version is not None else ""))
             subject = b"<%s> " % uri.encode()
-            graph = graphs.get(owner, b"")
+            graph = graph_of(owner)
             known[uri] = graph.startswith(subject) or b"\n" + subject in graph
         return known[uri]
 

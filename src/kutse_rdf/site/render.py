@@ -15,6 +15,7 @@ import re
 import pickle
 import subprocess
 import sys
+import threading
 import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -36,7 +37,7 @@ from kutse_rdf.site.kinds import kind_of, make_page
 from kutse_rdf.site.search import SearchIndex
 from kutse_rdf.site.views import Link, Page, Views
 
-MARKUP_CACHE_LIMIT = 200_000  # rendered links and literals kept per process (tens of MB at most)
+MARKUP_CACHE_LIMIT = 20_000  # rendered links and literals kept per process (~1,000 new per version)
 DESCRIPTION_LENGTH = 160  # a meta description's characters; search engines show about this many
 # statements that say what a resource is, in the order a page's description prefers them
 DESCRIBING = (SKOS.definition, DCT.description, SCHEMA.description, RDFS.comment, SKOS.scopeNote)
@@ -618,6 +619,8 @@ class Workers:
             p for p in (package_root, os.environ.get("PYTHONPATH")) if p),
                PARENT_VARIABLE: str(os.getpid())}  # the worker dies with this process
         self.procs: list[tuple[subprocess.Popen, Path]] = []
+        self.readers: list[threading.Thread] = []
+        self.answers: dict[str, dict] = {}  # standard -> its Output's fields, or its failure
         try:
             for n, share in enumerate(s for s in shares if s):
                 file = scratch / f"site-jobs-{n}.pickle"
@@ -633,26 +636,40 @@ class Workers:
                     proc = subprocess.Popen([sys.executable, "-m", "kutse_rdf.site.render"],
                                             stdin=stdin, stdout=subprocess.PIPE, env=env)
                 self.procs.append((proc, file))
+                # its answers read as they come (the pipe never fills; reading releases the GIL)
+                reader = threading.Thread(target=self._read, args=(proc,), daemon=True,
+                                          name=f"site-worker-{n}")
+                reader.start()
+                self.readers.append(reader)
         except BaseException:
             self.close()
             raise
 
+    def _read(self, proc: subprocess.Popen) -> None:
+        try:
+            for iri, fields in jobs_of(proc.stdout):
+                self.answers[iri] = fields
+        except (pickle.UnpicklingError, ValueError, OSError):
+            pass  # a worker that died mid-answer: results() reports its exit code
+
     def results(self) -> dict[str, Output]:
         outputs: dict[str, Output] = {}
         failed: dict[str, tuple[str, str]] = {}  # standard -> (message, exception type)
+        for reader in self.readers:
+            reader.join()
         for proc, file in self.procs:
-            data, _ = proc.communicate()
+            proc.wait()
             file.unlink(missing_ok=True)
             if proc.returncode != 0:
                 raise RuntimeError(f"a site worker process failed (exit code {proc.returncode}); "
                                    "its message is above")
-            for iri, fields in pickle.loads(data).items():
-                if "oserror" in fields:
-                    raise OSError(*fields["oserror"])
-                if "failed" in fields:
-                    failed[iri] = fields["failed"]
-                else:
-                    outputs[iri] = Output(**fields)
+        for iri, fields in self.answers.items():
+            if "oserror" in fields:
+                raise OSError(*fields["oserror"])
+            if "failed" in fields:
+                failed[iri] = fields["failed"]
+            else:
+                outputs[iri] = Output(**fields)
         if failed:
             message, kind = failed[min(failed)]
             raise DocumentError(message, kind=kind, standards=sorted(failed))
@@ -691,16 +708,20 @@ def worker_main() -> None:
         die_with_parent(int(os.environ[PARENT_VARIABLE]))
     out, base_uri, reference, templates = pickle.load(sys.stdin.buffer)
     renderer = StandardRenderer(Path(out), base_uri, reference, Path(templates) if templates else None)
-    results = {}
+    answers = sys.stdout.buffer
     for iri, graph, elm, suggestions, versions, changes in jobs_of(sys.stdin.buffer):
+        # each job's answer as soon as it is made: kept here, a register's share of outputs
+        # (search texts, cards, sitemap rows) grew a worker by ~0.7 MB per version
         try:
-            results[iri] = asdict(renderer.render(StandardJob(iri, graph, elm, suggestions, versions, changes)))
+            result = asdict(renderer.render(StandardJob(iri, graph, elm, suggestions, versions, changes)))
         except DocumentError as exc:  # that standard fails, the others are rendered
-            results[iri] = {"failed": (exc.message, exc.kind)}
+            result = {"failed": (exc.message, exc.kind)}
         except OSError as exc:  # a full or read-only output: the build says so (exit 2)
-            results[iri] = {"oserror": (exc.errno, exc.strerror, exc.filename)}
+            result = {"oserror": (exc.errno, exc.strerror, exc.filename)}
+        pickle.dump((iri, result), answers, protocol=pickle.HIGHEST_PROTOCOL)
+        answers.flush()
+        if "oserror" in result:
             break
-    sys.stdout.buffer.write(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def worker_count(standards: int) -> int:

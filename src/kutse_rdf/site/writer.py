@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import shutil
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +36,7 @@ import pyoxigraph as ox
 
 from kutse_rdf.config import Config
 from kutse_rdf.engine.cache import link_or_copy
+from kutse_rdf.engine.unit import copy_range
 from kutse_rdf.graph.convert import build_time
 from kutse_rdf.graph.namespaces import DCAT, ECF_SCHEMES, ESCO_ROOT, KUTSE, PREFIXES
 from kutse_rdf.graph.ntriples import lines_starting
@@ -59,6 +59,9 @@ QUERIES = "queries"  # the site folder of the queries page and the library's .rq
 ECF_SCHEME_IRIS = {str(ns) for ns in ECF_SCHEMES.values()}  # the e-CF versions, on the home page
 
 
+# the graphs whose Turtle and JSON-LD files a build writes in a thread beside the site
+# (engine/dumps.py): their folders are made after it ended
+LATE_GRAPHS = ("elm", "inferred", "changes")
 # a named graph's page (graph_folders) names its dumps, the files beside it
 GRAPH_ALTERNATES = [("text/turtle", "index.ttl"), ("application/ld+json", "index.jsonld"),
                     ("application/n-triples", "index.nt"), ("application/trig", "index.trig")]
@@ -330,6 +333,7 @@ class SiteWriter:
                                     if e.get("kind") == "shared"))
         elm = b"".join(read_dump(self.root, e) for e in entries if e.get("kind") == "elm")
         parts, rest = split_elm(elm, {iri for iri, _ in graphs})
+        del elm  # the parts are copies: hundreds of MB on a register, not held twice
         # each version's page lists its work's versions: the work's graph and their names
         def work_of(iri: str) -> str:
             version = uris.version_of(iri)
@@ -351,7 +355,9 @@ class SiteWriter:
         jobs = []
         for iri, data in sorted(graphs):
             work = work_of(iri)
-            jobs.append(StandardJob(iri, data, b"".join(parts[iri]),
+            # each version's lines joined and their pieces let go at once (a register's ELM
+            # view would otherwise be held twice)
+            jobs.append(StandardJob(iri, data, b"".join(parts.pop(iri)),
                                     suggestions=suggestions.get(work, b""),
                                     versions=works.get(work, b"") + b"".join(names[work]),
                                     changes=b"".join(changes_of.get(work, []))))
@@ -423,7 +429,7 @@ class SiteWriter:
         unchanged. Their renderer needs no graph but the base URI's."""
         renderer = self.renderer(self.paths)
         self.redirect_pages(renderer, site)
-        self.graph_folders(renderer)
+        self.graph_folders(renderer, late=False)
         return renderer.output
 
     def pages_of_the_build(self, whole: WholeSitePages, shared: SharedPages) -> None:
@@ -435,6 +441,7 @@ class SiteWriter:
         self.copy_assets(renderer)
         self.simple_pages(renderer)
         self.reports_ready()  # the downloads (hence home, VoID) and the queries page read reports/
+        self.graph_folders(renderer, late=True)
         whole.downloads = download_files(self.root, self.out, self.settings, self.graph_folder)
         renderer.output.files += len(whole.downloads)
         whole.description = dataset_description(self.config.base_uri, self.settings, whole.downloads,
@@ -714,13 +721,15 @@ class SiteWriter:
                             licence_name=self.settings["licence_name"],
                             description=shorten(f'{t["downloads_title"]}: {t["downloads_what"]}'))
 
-    def graph_folders(self, renderer: Renderer) -> None:
+    def graph_folders(self, renderer: Renderer, late: bool | None = None) -> None:
         """Every named graph's IRI (`B graph/S/version/K`, `B graph/S`, `B graph/reference`, …,
         docs/knowledge-graph.md) as a folder of the site holding that graph's dump, so that the
         IRI resolves as a resource IRI does (serve and deploy/ negotiate a folder with
         index.ttl): index.nt (the graph's own file, linked), index.ttl, index.jsonld, index.trig
         (the graph under its name) and index.html, a page sending the reader to the downloads
-        page, where every dump is listed. A graph named outside the base URI has no folder."""
+        page, where every dump is listed. A graph named outside the base URI has no folder.
+        `late` True: only the graphs whose Turtle and JSON-LD a build writes beside the site
+        (LATE_GRAPHS, once `reports_ready` returned); False: the others; None: all."""
         template = self.env.get_template("redirect.html")
         lang = self.languages[0]
         words = {**self.i18n[lang], "redirect_title": self.i18n[lang]["graph_redirect_title"],
@@ -735,6 +744,8 @@ class SiteWriter:
                 graph = graph.rsplit("/", 1)[0]
                 holders.add(graph)
         for entry in entries:
+            if late is not None and (entry.get("kind") in LATE_GRAPHS) != late:
+                continue
             iri, source = str(entry.get("graph", "")), self.root / "data" / entry.get("file", "")
             folder = self.graph_folder(iri)
             if not folder or not source.is_file():
@@ -766,11 +777,11 @@ class SiteWriter:
                                      prefixes=prefixes if suffix == ".ttl" else None)
                     renderer.output.files += 1
                 # N-Triples lines are TriG statements as they are: the graph's block needs no parse
-                with open(folder / "index.trig", "wb") as trig:
+                with open(folder / "index.trig", "wb", buffering=0) as trig:
                     trig.write(b"<" + iri.encode() + b"> {\n")
-                    if nt is None:
+                    if nt is None:  # copied by the kernel (the ELM view's: 180 MB on a register)
                         with source.open("rb") as lines:
-                            shutil.copyfileobj(lines, trig, 1 << 20)
+                            copy_range(lines.fileno(), trig.fileno(), 0, source.stat().st_size)
                     else:
                         trig.write(nt)
                     trig.write(b"}\n")
