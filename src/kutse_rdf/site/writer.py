@@ -403,8 +403,8 @@ class SiteWriter:
                 links = 0
             else:
                 loading = loader.submit(SiteGraph.from_parts, base,
-                                        [*site.reference, *(p.shared + p.links for p in parts)],
-                                        site.shared_elm + b"".join(p.elm_links for p in parts))
+                                        [*site.reference, *(t for p in parts for t in (p.shared, p.links))],
+                                        [site.shared_elm, *(p.elm_links for p in parts)])
                 links = sum(p.links.count(b"\n") for p in parts)
             meanwhile()
             graph = loading.result()
