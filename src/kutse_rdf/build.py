@@ -744,15 +744,10 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
             # the library's reports answer for the current versions
             start_query_reports(root, current, current_nt, predicates[0], cache, environment,
                                 result, queries, named)
-            merged = [write_graph_files(root, units, reference, config, cache, shared_nt, works,
-                                        current_nt)]
-            # the site reads elm.nt; its Turtle and JSON-LD join the merged files' thread
-            result.notes.append(write_elm_dumps(root, units, config, later=merged))
-
-            def write_merged() -> None:  # ~1.6 GB of kernel copies on a register
-                for write in merged:
-                    write()
-            dumps.start(write_merged)  # beside the site's Python
+            merged = write_graph_files(root, units, reference, config, cache, shared_nt, works,
+                                       current_nt)
+            dumps.start(merged)  # ~600 MB of copies in the kernel, beside the site's Python
+            result.notes.append(write_elm_dumps(root, units, config))
             # the counts write_dumps put in the manifest
             manifest = json.loads((root / "data" / "graphs.json").read_text(encoding="utf-8"))
             asserted = sum(e["triples"] for e in manifest if e["kind"] in ("standard", "shared"))

@@ -66,11 +66,10 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _write_merged(data: Path, name: str, units: list["UnitResult"], fields: str,
-                  shared: Pieces, prefixes: dict[str, str], nt: bool = True) -> None:
+                  shared: Pieces, prefixes: dict[str, str]) -> None:
     """data/NAME.nt, .ttl, .jsonld: each unit's pieces (fields FIELDS_nt, _ttl, _jsonld) in
-    order, then the shared ones (`nt` False: written already, the other two only)."""
-    if nt:
-        _concatenate(data / f"{name}.nt", [*((u, f"{fields}_nt", 0) for u in units), shared.nt])
+    order, then the shared ones."""
+    _concatenate(data / f"{name}.nt", [*((u, f"{fields}_nt", 0) for u in units), shared.nt])
     _concatenate(data / f"{name}.ttl", [prefix_lines(prefixes), b"\n",
                                         *((u, f"{fields}_ttl", 0) for u in units), shared.ttl])
     _concatenate(data / f"{name}.jsonld", jsonld_array(units, f"{fields}_jsonld", shared.jsonld))
@@ -309,22 +308,11 @@ def write_graph_files(root: Path, units: list["UnitResult"], reference: "UnitRes
                        (unit, "graph_ttl", unit.ttl_prefix_length), b"}\n"]
         for work in works:
             blocks.append(b"\n<%s> {\n%s}\n" % (work.graph_uri.encode(), strip_prefixes(work.ttl)))
-        bodies = {}
         for name, nt in (((uris.changes_graph(), changes),) if changes else ()) + (
                 ((uris.shared_graph(), shared_graph),) if shared_graph else ()) + (
                 (uris.reference_graph(), reference.data("graph_nt")), (inferred_uri, inferred)):
-            bodies[str(name)] = cached_body(nt, cache)
-            blocks.append(b"\n<%s> {\n%s}\n" % (str(name).encode(), bodies[str(name)]))
+            blocks.append(b"\n<%s> {\n%s}\n" % (str(name).encode(), cached_body(nt, cache)))
         _concatenate(data / "all.trig", blocks)
-        # the Turtle and JSON-LD beside the two large graphs no unit owns, from the same cached
-        # chunks (the site's folders of those graphs link them): made whole by Oxigraph they
-        # cost a register's rebuild ~3 s
-        for stem, name, nt in (("changes", uris.changes_graph(), changes),
-                               ("inferred", inferred_uri, inferred)):
-            if nt:
-                _write(data / f"{stem}.ttl", prefix_lines(TURTLE_PREFIXES) + b"\n" + bodies[str(name)])
-                items = made_in_chunks(cache, "jsonld-items", nt, jsonld_items, separator=b",")
-                _write(data / f"{stem}.jsonld", b"[" + items + b"]\n")
 
     return write_merged_files
 
@@ -335,23 +323,16 @@ def version_of(unit: "UnitResult") -> str:
     return version_key(unit.standard)
 
 
-def write_elm_dumps(root: Path, units: list["UnitResult"], config: Config,
-                    later: list[Callable[[], None]] | None = None) -> str:
+def write_elm_dumps(root: Path, units: list["UnitResult"], config: Config) -> str:
     """data/elm.nt, elm.ttl, elm.jsonld from the standards' ELM pieces, and its graphs.json
-    entry. What two standards share (the council, e-CF skills) is stated once. With `later`,
-    the Turtle and JSON-LD files are left to the function appended to it (nothing in a build
-    reads them before the site's downloads: the build writes them in its dumps' thread)."""
+    entry. What two standards share (the council, e-CF skills) is stated once."""
     from kutse_rdf.graph.elm import update_manifest
 
     units = sorted(units, key=lambda u: u.graph_uri)
     prefixes = elm_prefixes()
     shared = Pieces.of(sorted_lines(*(u.data("elm_shared_nt") for u in units)), prefixes)
     data = root / "data"
-    if later is None:
-        _write_merged(data, "elm", units, "elm_own", shared, prefixes)
-    else:
-        _concatenate(data / "elm.nt", [*((u, "elm_own_nt", 0) for u in units), shared.nt])
-        later.append(lambda: _write_merged(data, "elm", units, "elm_own", shared, prefixes, nt=False))
+    _write_merged(data, "elm", units, "elm_own", shared, prefixes)
     triples = sum(u.elm_own_triples for u in units) + shared.nt.count(b"\n")
     update_manifest(data, {"graph": str(Uris(config.base_uri).elm_graph()), "file": "elm.nt",
                            "triples": triples, "kind": "elm"})

@@ -59,9 +59,6 @@ QUERIES = "queries"  # the site folder of the queries page and the library's .rq
 ECF_SCHEME_IRIS = {str(ns) for ns in ECF_SCHEMES.values()}  # the e-CF versions, on the home page
 
 
-# the graphs whose Turtle and JSON-LD files a build writes in a thread beside the site
-# (engine/dumps.py): their folders are made after it ended
-LATE_GRAPHS = ("elm", "inferred", "changes")
 # a named graph's page (graph_folders) names its dumps, the files beside it
 GRAPH_ALTERNATES = [("text/turtle", "index.ttl"), ("application/ld+json", "index.jsonld"),
                     ("application/n-triples", "index.nt"), ("application/trig", "index.trig")]
@@ -429,7 +426,7 @@ class SiteWriter:
         unchanged. Their renderer needs no graph but the base URI's."""
         renderer = self.renderer(self.paths)
         self.redirect_pages(renderer, site)
-        self.graph_folders(renderer, late=False)
+        self.graph_folders(renderer)
         return renderer.output
 
     def pages_of_the_build(self, whole: WholeSitePages, shared: SharedPages) -> None:
@@ -441,7 +438,6 @@ class SiteWriter:
         self.copy_assets(renderer)
         self.simple_pages(renderer)
         self.reports_ready()  # the downloads (hence home, VoID) and the queries page read reports/
-        self.graph_folders(renderer, late=True)
         whole.downloads = download_files(self.root, self.out, self.settings, self.graph_folder)
         renderer.output.files += len(whole.downloads)
         whole.description = dataset_description(self.config.base_uri, self.settings, whole.downloads,
@@ -721,15 +717,13 @@ class SiteWriter:
                             licence_name=self.settings["licence_name"],
                             description=shorten(f'{t["downloads_title"]}: {t["downloads_what"]}'))
 
-    def graph_folders(self, renderer: Renderer, late: bool | None = None) -> None:
+    def graph_folders(self, renderer: Renderer) -> None:
         """Every named graph's IRI (`B graph/S/version/K`, `B graph/S`, `B graph/reference`, …,
         docs/knowledge-graph.md) as a folder of the site holding that graph's dump, so that the
         IRI resolves as a resource IRI does (serve and deploy/ negotiate a folder with
         index.ttl): index.nt (the graph's own file, linked), index.ttl, index.jsonld, index.trig
         (the graph under its name) and index.html, a page sending the reader to the downloads
-        page, where every dump is listed. A graph named outside the base URI has no folder.
-        `late` True: only the graphs whose Turtle and JSON-LD a build writes beside the site
-        (LATE_GRAPHS, once `reports_ready` returned); False: the others; None: all."""
+        page, where every dump is listed. A graph named outside the base URI has no folder."""
         template = self.env.get_template("redirect.html")
         lang = self.languages[0]
         words = {**self.i18n[lang], "redirect_title": self.i18n[lang]["graph_redirect_title"],
@@ -744,8 +738,6 @@ class SiteWriter:
                 graph = graph.rsplit("/", 1)[0]
                 holders.add(graph)
         for entry in entries:
-            if late is not None and (entry.get("kind") in LATE_GRAPHS) != late:
-                continue
             iri, source = str(entry.get("graph", "")), self.root / "data" / entry.get("file", "")
             folder = self.graph_folder(iri)
             if not folder or not source.is_file():
