@@ -138,7 +138,7 @@ def copy_range(source: int, target: int, offset: int, length: int) -> None:
         while length > 0:
             copied = os.copy_file_range(source, target, length, offset)
             if copied == 0:
-                raise OSError(f"cache file ends {length} bytes early")
+                raise OSError(f"the file copied from ends {length} bytes early")  # (a cache or data file)
             offset, length = offset + copied, length - copied
     except OSError as exc:
         if exc.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):

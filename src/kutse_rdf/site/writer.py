@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -773,7 +774,7 @@ class SiteWriter:
                     trig.write(b"<" + iri.encode() + b"> {\n")
                     if nt is None:  # copied by the kernel (the ELM view's: 180 MB on a register)
                         with source.open("rb") as lines:
-                            copy_range(lines.fileno(), trig.fileno(), 0, source.stat().st_size)
+                            copy_range(lines.fileno(), trig.fileno(), 0, os.fstat(lines.fileno()).st_size)
                     else:
                         trig.write(nt)
                     trig.write(b"}\n")
