@@ -503,13 +503,14 @@ def write_esco_suggestions(root: Path, result: BuildResult, config: Config) -> N
 
 
 def write_site(root: Path, result: BuildResult, config: Config, previous: Path | None = None,
-               reports_ready: Callable[[], None] = lambda: None) -> None:
+               reports_ready: Callable[[], None] = lambda: None,
+               cache: ArtifactCache | None = None) -> None:
     """[site] The static site (root/site/) from data/, reports/ and site_templates/.
     `reports_ready` returns once reports/queries/ is written."""
     from kutse_rdf.site.writer import build_site
 
     stats = build_site(root, config, previous=previous,  # reused pages
-                       reports_ready=reports_ready)
+                       reports_ready=reports_ready, cache=cache)
     result.notes.append(f"site: {stats.pages} pages, {stats.resources} resources in site/")
 
 
@@ -772,7 +773,7 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
             ("validate", lambda: write_validation(root, units, result)),
             ("esco", lambda: write_esco_suggestions(root, result, config)),
             ("site", lambda: write_site(root, result, config, previous=out,
-                                        reports_ready=outputs_ready)),
+                                        reports_ready=outputs_ready, cache=cache)),
             ("queries-wait", outputs_ready),
         ]
         try:

@@ -92,3 +92,38 @@ def test_turtle_and_jsonld_made_chunk_by_chunk_are_the_bytes_made_whole(seed_sta
     assert subject_chunks(with_blank, average=1) == [with_blank]
     assert len(subject_chunks(with_blank.replace(b"_:b", b"<https://example.org/b>"), average=1)) == 2
     assert subject_chunks(b"") == []
+
+
+def test_a_large_graphs_turtle_and_jsonld_files_remake_only_changed_chunks(tmp_path, monkeypatch):
+    """The site's folders of the graphs no unit owns (the inferred graph: ~60 MB on the
+    benchmark's register) are written by dumps.write_serialisations: the files hold exactly the
+    N-Triples' triples, and the next build, after one subject changed, serialises only the chunk
+    holding it; the others come from the previous build's cache."""
+    import pyoxigraph as ox
+
+    from kutse_rdf.engine import dumps
+    from kutse_rdf.engine.cache import ArtifactCache
+
+    made = []
+    for name in ("turtle_body", "jsonld_items"):
+        real = getattr(dumps, name)
+        monkeypatch.setattr(dumps, name, lambda *a, real=real, name=name: made.append(name) or real(*a))
+    lines = sorted(f'<https://example.org/s{n}> <http://www.w3.org/2000/01/rdf-schema#label> "s{n}"@et .\n'
+                   for n in range(20000))
+    nt = "".join(lines).encode()
+    assert len(dumps.subject_chunks(nt)) > 10
+
+    def written(build, previous, text: bytes) -> set:
+        cache = ArtifactCache(previous, build)
+        made.clear()
+        dumps.write_serialisations(text, build / "g.ttl", build / "g.jsonld", cache)
+        expected = set(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
+        for name, rdf_format in (("g.ttl", ox.RdfFormat.TURTLE), ("g.jsonld", ox.RdfFormat.JSON_LD)):
+            assert set(ox.parse(path=str(build / name), format=rdf_format)) == expected
+        return set(made)
+
+    written(tmp_path / "first", tmp_path / "none", nt)
+    assert len(made) == 2 * len(dumps.subject_chunks(nt))
+    changed = nt.replace(b'"s123"@et', b'"s123 uus"@et')
+    written(tmp_path / "second", tmp_path / "first", changed)
+    assert sorted(made) == ["jsonld_items", "turtle_body"]  # the one chunk holding s123

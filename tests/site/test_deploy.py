@@ -336,7 +336,7 @@ def test_w3id_rules_send_the_default_bases_iris_to_the_site(apache, iri_path, ac
 # (docs/knowledge-graph.md: a version's graph, its work's graph, the reference, inferred and ELM
 # graphs; the seed has one version, so no changes graph: tests/engine/test_register.py checks
 # that a register's build writes its folder too)
-GRAPHS = ["/graph/it-juht-tase-7/version/draft", "/graph/it-juht-tase-7", "/graph/reference",
+GRAPHS = ["/graph/it-juht-tase-7/version/draft", "/graph/it-juht-tase-7", "/graph/reference", "/graph/shared",
           "/graph/inferred", "/graph/elm"]
 GRAPH_ACCEPT = [
     (None, "/"),

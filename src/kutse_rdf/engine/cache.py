@@ -198,7 +198,8 @@ class ArtifactCache:
         if target.is_file():
             return
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".part")
+        # the dumps' thread and the site may make the same piece at once: a part file each
+        partial = target.with_name(f"{target.name}.{os.getpid()}-{threading.get_ident()}.part")
         partial.write_bytes(data)
         os.replace(partial, target)
 

@@ -119,6 +119,22 @@ def cached_body(nt: bytes, cache: "ArtifactCache | None") -> bytes:
     return made_in_chunks(cache, "body", nt, lambda lines: turtle_body(lines, TURTLE_PREFIXES))
 
 
+def write_serialisations(nt: bytes, ttl: Path, jsonld: Path, cache: "ArtifactCache | None") -> None:
+    """Sorted N-Triples lines as a Turtle file and a JSON-LD file, chunk by chunk through
+    made_once (a graph of hundreds of MB, the inferred one, costs a rebuild only its changed
+    chunks), written as made: never the whole text in memory."""
+    chunks = subject_chunks(nt)
+    with _open(ttl) as out:
+        out.write(prefix_lines(TURTLE_PREFIXES) + b"\n")
+        for chunk in chunks:
+            out.write(made_once(cache, "body", chunk, lambda lines: turtle_body(lines, TURTLE_PREFIXES)))
+    with _open(jsonld) as out:
+        out.write(b"[")
+        for number, chunk in enumerate(chunks):
+            out.write((b"," if number else b"") + made_once(cache, "jsonld-items", chunk, jsonld_items))
+        out.write(b"]\n")
+
+
 def cached_pieces(nt: bytes, cache: "ArtifactCache | None") -> Pieces:
     """Pieces.of(nt, TURTLE_PREFIXES), chunk by chunk through made_once."""
     if not nt:

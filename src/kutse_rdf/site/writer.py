@@ -30,13 +30,14 @@ import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
 from kutse_rdf.config import Config
 from kutse_rdf.engine.cache import link_or_copy
+from kutse_rdf.engine.dumps import write_serialisations
 from kutse_rdf.engine.unit import copy_range
 from kutse_rdf.graph.convert import build_time
 from kutse_rdf.graph.namespaces import DCAT, ECF_SCHEMES, ESCO_ROOT, KUTSE, PREFIXES
@@ -55,12 +56,18 @@ from kutse_rdf.site.search import BODY, NOTATION, TITLE
 from kutse_rdf.site.summary import Summary, summarise
 from kutse_rdf.site.views import Link, code_key, natural_key
 
+if TYPE_CHECKING:
+    from kutse_rdf.engine.cache import ArtifactCache
+
 QUERY_ROWS_SHOWN = 100
 QUERIES = "queries"  # the site folder of the queries page and the library's .rq files
 ECF_SCHEME_IRIS = {str(ns) for ns in ECF_SCHEMES.values()}  # the e-CF versions, on the home page
 
 
 # a named graph's page (graph_folders) names its dumps, the files beside it
+# graphs.json kinds whose folder's Turtle and JSON-LD are made in cached chunks: the sorted
+# files data/ writes of graphs no unit owns (the inferred one is ~60 MB on a register)
+CHUNKED_GRAPHS = ("inferred", "changes", "shared", "reference")
 GRAPH_ALTERNATES = [("text/turtle", "index.ttl"), ("application/ld+json", "index.jsonld"),
                     ("application/n-triples", "index.nt"), ("application/trig", "index.trig")]
 
@@ -249,8 +256,10 @@ class WholeSitePages:
 
 class SiteWriter:
     def __init__(self, root: Path, config: Config, previous: Path | None = None,
-                 reports_ready: Callable[[], None] = lambda: None):
+                 reports_ready: Callable[[], None] = lambda: None,
+                 cache: "ArtifactCache | None" = None):
         self.root = root
+        self.cache = cache  # the build's: the large graphs' Turtle and JSON-LD chunks
         self.reports_ready = reports_ready  # returns once reports/queries/ is written
         self.out = root / "site"
         self.config = config
@@ -758,17 +767,23 @@ class SiteWriter:
                     renderer.output.files += 1
                 else:
                     renderer.write(folder / "index.nt", nt)
-                for suffix, rdf_format in ((".ttl", ox.RdfFormat.TURTLE),
-                                           (".jsonld", ox.RdfFormat.JSON_LD)):
-                    written = source.with_suffix(suffix)
-                    if nt is None and written.is_file():
-                        link_or_copy(written, folder / f"index{suffix}")
-                    else:  # parsed and serialised by Oxigraph, into the file
-                        triples = (ox.parse(path=str(source), format=ox.RdfFormat.N_TRIPLES) if nt is None
-                                   else ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
-                        ox.serialize(triples, str(folder / f"index{suffix}"), format=rdf_format,
-                                     prefixes=prefixes if suffix == ".ttl" else None)
-                    renderer.output.files += 1
+                if nt is None and entry.get("kind") in CHUNKED_GRAPHS:
+                    # no unit's, and large on a register: a rebuild makes its changed chunks only
+                    write_serialisations(source.read_bytes(), folder / "index.ttl",
+                                         folder / "index.jsonld", self.cache)
+                    renderer.output.files += 2
+                else:
+                    for suffix, rdf_format in ((".ttl", ox.RdfFormat.TURTLE),
+                                               (".jsonld", ox.RdfFormat.JSON_LD)):
+                        written = source.with_suffix(suffix)
+                        if nt is None and written.is_file():
+                            link_or_copy(written, folder / f"index{suffix}")
+                        else:  # parsed and serialised by Oxigraph, into the file
+                            triples = (ox.parse(path=str(source), format=ox.RdfFormat.N_TRIPLES)
+                                       if nt is None else ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+                            ox.serialize(triples, str(folder / f"index{suffix}"), format=rdf_format,
+                                         prefixes=prefixes if suffix == ".ttl" else None)
+                        renderer.output.files += 1
                 # N-Triples lines are TriG statements as they are: the graph's block needs no parse
                 with open(folder / "index.trig", "wb", buffering=0) as trig:
                     trig.write(b"<" + iri.encode() + b"> {\n")
@@ -949,9 +964,10 @@ def validation_view(report) -> dict | None:
 
 
 def build_site(root: Path, config: Config, previous: Path | None = None,
-               reports_ready: Callable[[], None] = lambda: None) -> SiteStats:
+               reports_ready: Callable[[], None] = lambda: None,
+               cache: "ArtifactCache | None" = None) -> SiteStats:
     """Write root/site/ from root/data/ and root/reports/ (the [site] stage of the build).
     `previous` is the build being replaced, whose unchanged pages are taken over;
     `reports_ready` returns once reports/queries/ is complete (the build writes it in a thread
     while the site starts)."""
-    return SiteWriter(root, config, previous, reports_ready).build()
+    return SiteWriter(root, config, previous, reports_ready, cache).build()
