@@ -51,8 +51,9 @@ def pipeline_dataset(tmp_path_factory):
             graphs = [(URIRef(u.graph_uri), [u.data("graph_nt")]) for u in made.units]
             graphs += [(uris.shared_graph(), [shared_graph_lines(made.units, reference)]),
                        (uris.reference_graph(), [reference.data("graph_nt")]),
-                       (uris.inferred_graph(), [reference.data("inferred_nt"),
-                                                *(u.data("inferred_nt") for u in made.units)])]
+                       (uris.inferred_graph(), [reference.data("inferred_shared_nt"),
+                                                *(u.data(name) for u in made.units for name in
+                                                  ("inferred_nt", "inferred_shared_nt"))])]
             for name, parts in graphs:
                 graph = dataset.graph(name)
                 for nt in parts:

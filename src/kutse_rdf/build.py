@@ -569,8 +569,9 @@ def units_store(units: list[UnitResult], reference: UnitResult, config: Config,
                                   shared_lines(picked, reference, works)]))
     if named_graphs:
         uris = Uris(config.base_uri)
-        inferred = sorted_lines(reference.data("inferred_nt"),
-                                *(u.data("inferred_nt") for u in units))
+        inferred = sorted_lines(reference.data("inferred_shared_nt"),
+                                *(u.data(name) for u in units
+                                  for name in ("inferred_nt", "inferred_shared_nt")))
         changes = sorted_lines(*(w.changes_nt for w in works))
         shared = shared_graph_lines(units, reference)
         graphs = [*((u.graph_uri, u.data("graph_nt")) for u in units),
@@ -901,4 +902,4 @@ def without_foreign_mappings(reference: UnitResult, units: list[UnitResult], con
 
     graph_nt = keep(reference.data("graph_nt"))
     return replace(reference, graph_nt=graph_nt, graph_triples=graph_nt.count(b"\n"),
-                   inferred_nt=keep(reference.data("inferred_nt")))
+                   inferred_shared_nt=keep(reference.data("inferred_shared_nt")))

@@ -507,6 +507,8 @@ def test_every_named_graph_of_a_register_has_its_folder_on_the_site(register):
     for entry in entries:
         folder = out / "site" / entry["graph"].removeprefix(base)
         assert (folder / "index.nt").read_bytes() == (out / "data" / entry["file"]).read_bytes()
+        lines = (folder / "index.nt").read_bytes().splitlines()
+        assert len(set(lines)) == len(lines) == entry["triples"], entry["file"]  # each once
         trig = list(ox.parse(path=str(folder / "index.trig"), format=ox.RdfFormat.TRIG))
         assert len(trig) == entry["triples"]
         assert {q.graph_name.value for q in trig} == {entry["graph"]}

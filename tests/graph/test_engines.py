@@ -119,7 +119,8 @@ def test_units_infer_the_same_with_either_engine(monkeypatch):
     for engine in reason.ENGINES:
         monkeypatch.setenv(reason.ENGINE_VARIABLE, engine)
         unit = UnitContext(Config(), datetime.now(timezone.utc)).run(SEED)
-        inferred[engine] = (unit.inferred_nt, reference_unit(Config()).inferred_nt)
+        inferred[engine] = (unit.inferred_nt + unit.inferred_shared_nt,
+                            reference_unit(Config()).inferred_shared_nt)
     assert inferred["reasonable"] == inferred["owlrl"]
     assert b"isRequiredBy" in inferred["owlrl"][0] and inferred["owlrl"][1]
 

@@ -214,7 +214,7 @@ def shared_lines(units: list["UnitResult"], reference: "UnitResult",
     inferences, what standards say about shared resources, the works' graphs and the changes
     between their versions (no unit states their lines), once each (sorted). From these and
     the units' own lines the build makes its query store."""
-    return sorted_lines(reference.data("graph_nt"), reference.data("inferred_nt"),
+    return sorted_lines(reference.data("graph_nt"), reference.data("inferred_shared_nt"),
                         *(u.data("shared_nt") for u in units), *(w.graph_nt for w in works),
                         *(w.changes_nt for w in works))
 
@@ -265,7 +265,9 @@ def write_graph_files(root: Path, units: list["UnitResult"], reference: "UnitRes
     units = sorted(units, key=lambda u: u.graph_uri)
     works = sorted(works, key=lambda w: w.graph_uri)
     inferred_uri = str(uris.inferred_graph())
-    inferred = sorted_lines(reference.data("inferred_nt"), *(u.data("inferred_nt") for u in units))
+    # each unit's own inferences as they are (no other unit states them), then the rest once
+    inferred_shared = sorted_lines(reference.data("inferred_shared_nt"),
+                                   *(u.data("inferred_shared_nt") for u in units))
     manifest = []
     files = StandardFiles(root, cache)
     for unit in units:
@@ -297,9 +299,9 @@ def write_graph_files(root: Path, units: list["UnitResult"], reference: "UnitRes
     _write(data / "reference.nt", reference.data("graph_nt"))
     manifest.append({"graph": str(uris.reference_graph()), "file": "reference.nt",
                      "triples": reference.graph_triples, "kind": "reference"})
-    _write(data / "inferred.nt", inferred)
-    manifest.append({"graph": inferred_uri, "file": "inferred.nt",
-                     "triples": inferred.count(b"\n"), "kind": "inferred"})
+    _concatenate(data / "inferred.nt", [*((u, "inferred_nt", 0) for u in units), inferred_shared])
+    manifest.append({"graph": inferred_uri, "file": "inferred.nt", "kind": "inferred",
+                     "triples": sum(u.inferred_triples for u in units) + inferred_shared.count(b"\n")})
 
     # Versions first (in graph-name order), then works, changes, shared, reference and inferred; ELM
     # appends its entry.
@@ -326,7 +328,8 @@ def write_graph_files(root: Path, units: list["UnitResult"], reference: "UnitRes
             blocks.append(b"\n<%s> {\n%s}\n" % (work.graph_uri.encode(), strip_prefixes(work.ttl)))
         for name, nt in (((uris.changes_graph(), changes),) if changes else ()) + (
                 ((uris.shared_graph(), shared_graph),) if shared_graph else ()) + (
-                (uris.reference_graph(), reference.data("graph_nt")), (inferred_uri, inferred)):
+                (uris.reference_graph(), reference.data("graph_nt")),
+                (inferred_uri, (data / "inferred.nt").read_bytes())):
             blocks.append(b"\n<%s> {\n%s}\n" % (str(name).encode(), cached_body(nt, cache)))
         _concatenate(data / "all.trig", blocks)
 

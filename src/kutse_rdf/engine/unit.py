@@ -41,7 +41,11 @@ class UnitResult:
     # organisations, the tool): these go to the shared graph (B/graph/shared), not graph_nt
     graph_shared_nt: bytes = b""
     graph_ttl: bytes = b""
-    inferred_nt: bytes = b""  # what the reasoner adds for this standard
+    # what the reasoner adds for this standard: the lines about it and its parts (no other unit
+    # states them: data/inferred.nt concatenates them as they are), and the other lines
+    # (the reference unit's are all here: it owns no subject)
+    inferred_nt: bytes = b""
+    inferred_shared_nt: bytes = b""
     validation: dict = field(default_factory=dict)  # ValidationReport.to_json()
     validation_ttl: bytes = b""  # its report graph as a Turtle body (turtle_body)
     elm_nt: bytes = b""  # this standard's part of the ELM view
@@ -65,6 +69,7 @@ class UnitResult:
     label_nt: bytes = b""
     graph_triples: int = 0  # lines of graph_nt
     elm_own_triples: int = 0  # lines of elm_own_nt
+    inferred_triples: int = 0  # lines of inferred_nt
     ttl_prefix_length: int = 0  # bytes of graph_ttl's @prefix lines (TriG takes the rest)
     # Once stored in the cache (cache.py), the byte fields above are read from its file:
     pack: str = ""  # that file
@@ -107,14 +112,16 @@ def serialise(result: UnitResult, std: Standard, subject: str, graph: Iterable,
     whole = sorted_nt(graph)
     result.graph_nt, result.graph_shared_nt = split_own(whole, subject)
     result.graph_ttl = turtle(result.graph_nt, TURTLE_PREFIXES)
-    result.inferred_nt = sorted_nt(inferred)
+    result.inferred_nt, result.inferred_shared_nt = split_own(sorted_nt(inferred), subject)
+    result.inferred_triples = result.inferred_nt.count(b"\n")
     result.validation = report.to_json()
     result.validation_ttl = report.turtle_body()
     result.elm_nt = sorted_nt(elm)
     result.model_json = (json.dumps(std.to_json(), ensure_ascii=False, indent=2) + "\n").encode()
     result.graph_triples = result.graph_nt.count(b"\n")
     result.ttl_prefix_length = len(result.graph_ttl) - len(strip_prefixes(result.graph_ttl))
-    union, result.shared_nt = own_pieces(sorted_lines(whole, result.inferred_nt),
+    union, result.shared_nt = own_pieces(sorted_lines(whole, result.inferred_nt,
+                                                      result.inferred_shared_nt),
                                          subject, TURTLE_PREFIXES)
     result.union_nt, result.union_ttl, result.union_jsonld = union.nt, union.ttl, union.jsonld
     if query_predicates is not None:
@@ -218,7 +225,7 @@ def reference_unit(config: Config) -> UnitResult:
     graph_nt = sorted_nt(reference)
     return UnitResult(source_file="(reference)", path="", graph_nt=graph_nt,
                       graph_triples=graph_nt.count(b"\n"),
-                      inferred_nt=sorted_nt(reasoner.infer_beyond(reference, reference)))
+                      inferred_shared_nt=sorted_nt(reasoner.infer_beyond(reference, reference)))
 
 
 # The context of a worker process (set by init_worker; fork start: inherits loaded modules).
