@@ -278,10 +278,25 @@ def test_base_uri_reaches_the_dumps(tmp_path, seed_path):
     assert "https://w3id.org/kutse-rdf/id/" not in text
 
 
+def test_the_inferred_graphs_turtle_and_jsonld_hold_its_ntriples(built):
+    """data/inferred.ttl and .jsonld are the units' own inferences' pieces, then the rest's
+    (engine/dumps.py): the same triples as inferred.nt, each once."""
+    out, _ = built
+    data = out / "data"
+    lines = (data / "inferred.nt").read_bytes().splitlines()
+    assert len(set(lines)) == len(lines) > 0
+    expected = set(ox.parse(path=str(data / "inferred.nt"), format=ox.RdfFormat.N_TRIPLES))
+    for name in ("inferred.ttl", "inferred.jsonld"):
+        path = data / name
+        parsed = list(ox.parse(path=str(path), format=FORMATS[path.suffix][1]))
+        assert len(parsed) == len(expected) and set(parsed) == expected, name
+        assert rdflib_count(path) == len(expected), name
+
+
 def test_rebuild_of_the_same_input_gives_the_same_files(tmp_path, monkeypatch, seed_path):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     mine = ("all.trig", "all.ttl", "all.nt", "all.jsonld", "reference.nt", "inferred.nt",
-            "current.nt", f"{V}.ttl", f"{V}.nt", "standards/it-juht-tase-7/work.nt")
+            "inferred.ttl", "inferred.jsonld", "current.nt", f"{V}.ttl", f"{V}.nt", "standards/it-juht-tase-7/work.nt")
     files = []
     for name in ("one", "two"):
         graph_stage_only([seed_path], tmp_path / name, Config())

@@ -1,8 +1,8 @@
 """build/data/: the data dumps of a build, from each standard's unit result (unit.py).
 
-The merged files (all.nt, all.ttl, all.jsonld, all.trig, elm.*) are concatenations of pieces
-each unit serialised once, in its worker, and the artifact cache keeps: a rebuild after one
-changed standard serialises one standard again and only copies bytes for the other 499.
+The merged files (all.nt, all.ttl, all.jsonld, all.trig, elm.*, inferred.*) are concatenations
+of pieces each unit serialised once, in its worker, and the artifact cache keeps: a rebuild after
+one changed standard serialises one standard again and only copies bytes for the other 499.
 
 That works because a standard's statements split in two (`split_own`):
 - its own lines, whose subject is the standard or one of its parts (its URI, or below it after
@@ -299,7 +299,8 @@ def write_graph_files(root: Path, units: list["UnitResult"], reference: "UnitRes
     _write(data / "reference.nt", reference.data("graph_nt"))
     manifest.append({"graph": str(uris.reference_graph()), "file": "reference.nt",
                      "triples": reference.graph_triples, "kind": "reference"})
-    _concatenate(data / "inferred.nt", [*((u, "inferred_nt", 0) for u in units), inferred_shared])
+    inferred_rest = cached_pieces(inferred_shared, cache)
+    _write_merged(data, "inferred", units, "inferred", inferred_rest, TURTLE_PREFIXES)
     manifest.append({"graph": inferred_uri, "file": "inferred.nt", "kind": "inferred",
                      "triples": sum(u.inferred_triples for u in units) + inferred_shared.count(b"\n")})
 
@@ -328,9 +329,10 @@ def write_graph_files(root: Path, units: list["UnitResult"], reference: "UnitRes
             blocks.append(b"\n<%s> {\n%s}\n" % (work.graph_uri.encode(), strip_prefixes(work.ttl)))
         for name, nt in (((uris.changes_graph(), changes),) if changes else ()) + (
                 ((uris.shared_graph(), shared_graph),) if shared_graph else ()) + (
-                (uris.reference_graph(), reference.data("graph_nt")),
-                (inferred_uri, (data / "inferred.nt").read_bytes())):
+                (uris.reference_graph(), reference.data("graph_nt")),):
             blocks.append(b"\n<%s> {\n%s}\n" % (str(name).encode(), cached_body(nt, cache)))
+        blocks += [b"\n<%s> {\n" % inferred_uri.encode(),
+                   *((u, "inferred_ttl", 0) for u in units), inferred_rest.ttl, b"}\n"]
         _concatenate(data / "all.trig", blocks)
 
     return write_merged_files

@@ -45,6 +45,8 @@ class UnitResult:
     # states them: data/inferred.nt concatenates them as they are), and the other lines
     # (the reference unit's are all here: it owns no subject)
     inferred_nt: bytes = b""
+    inferred_ttl: bytes = b""  # inferred_nt's pieces of data/inferred.ttl and .jsonld
+    inferred_jsonld: bytes = b""
     inferred_shared_nt: bytes = b""
     validation: dict = field(default_factory=dict)  # ValidationReport.to_json()
     validation_ttl: bytes = b""  # its report graph as a Turtle body (turtle_body)
@@ -112,8 +114,9 @@ def serialise(result: UnitResult, std: Standard, subject: str, graph: Iterable,
     whole = sorted_nt(graph)
     result.graph_nt, result.graph_shared_nt = split_own(whole, subject)
     result.graph_ttl = turtle(result.graph_nt, TURTLE_PREFIXES)
-    result.inferred_nt, result.inferred_shared_nt = split_own(sorted_nt(inferred), subject)
-    result.inferred_triples = result.inferred_nt.count(b"\n")
+    own, result.inferred_shared_nt = own_pieces(sorted_nt(inferred), subject, TURTLE_PREFIXES)
+    result.inferred_nt, result.inferred_ttl, result.inferred_jsonld = own.nt, own.ttl, own.jsonld
+    result.inferred_triples = own.nt.count(b"\n")
     result.validation = report.to_json()
     result.validation_ttl = report.turtle_body()
     result.elm_nt = sorted_nt(elm)
