@@ -208,6 +208,17 @@ class StandardFiles:
             self.cache.store_record(self.record, self.written)
 
 
+def unit_keys(cache: "ArtifactCache") -> dict[str, str]:
+    """data/'s version files (`standards/S/version/K.nt`, as graphs.json names them) -> the cache
+    key of the unit each was written from, as this build's StandardFiles recorded them."""
+    try:
+        record = json.loads((cache.current / StandardFiles.RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {f"{stem}.nt": key for stem, key in record.items()
+            if isinstance(key, str)} if isinstance(record, dict) else {}
+
+
 def shared_lines(units: list["UnitResult"], reference: "UnitResult",
                  works: "list[WorkResult]" = ()) -> bytes:
     """The lines of data/all.nt that no unit holds as its own: the reference graph, its own

@@ -19,7 +19,7 @@ import threading
 import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import quote
 
 import jinja2
@@ -546,10 +546,22 @@ class StandardJob:
     # its work's graph and the other versions' names and validity: its page lists the versions
     versions: bytes = b""
     changes: bytes = b""  # the changes graph's lines about its work's versions (feed.py reads them)
+    # its unit's cache key, its work graph's hash and its siblings' keys, when all are known:
+    # they name `graph`, `elm` and `versions` (reuse.standard_key), which are then read only
+    # for a version that is rendered (`source`, by load)
+    inputs_key: str = ""
+    source: Callable[[], tuple[bytes, bytes]] | None = field(default=None, repr=False)
+
+    def load(self) -> None:
+        """Read `graph` and `versions` (once)."""
+        if self.source is not None:
+            self.graph, self.versions = self.source()
+            self.source = None
 
     def release(self) -> None:
         """Drop the bytes (once keyed, summarised and handed to a worker)."""
         self.graph = self.elm = self.suggestions = self.versions = self.changes = b""
+        self.source = None
 
 
 def standard_folders(base_path: str, languages: list[str]) -> list[str]:

@@ -73,7 +73,10 @@ def inputs_digest(base_uri: str, reference: list[bytes], templates: Path | None 
 
 def standard_key(digest: str, job) -> str:
     h = hashlib.sha256(digest.encode())
-    for part in (job.iri.encode(), job.graph, job.elm, job.versions):
+    # a unit's cache key names its graph and ELM lines (engine/cache.py: the document, the
+    # code, the configuration): with its work's, they stand for the bytes, unread
+    keyed = (job.inputs_key.encode(),) if job.inputs_key else (job.graph, job.elm, job.versions)
+    for part in (job.iri.encode(), *keyed):
         h.update(len(part).to_bytes(8, "big") + part)
     if job.changes:  # the changes into its versions (a work of one version has none)
         h.update(b"changes\0" + job.changes)

@@ -24,6 +24,7 @@ What may be taken over, and when, is the business of reuse.PageBook alone.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import re
@@ -37,7 +38,7 @@ import pyoxigraph as ox
 
 from kutse_rdf.config import Config
 from kutse_rdf.engine.cache import link_or_copy
-from kutse_rdf.engine.dumps import write_serialisations
+from kutse_rdf.engine.dumps import unit_keys, write_serialisations
 from kutse_rdf.engine.unit import copy_range
 from kutse_rdf.graph.convert import build_time
 from kutse_rdf.graph.namespaces import DCAT, ECF_SCHEMES, ESCO_ROOT, KUTSE, PREFIXES
@@ -261,6 +262,7 @@ class SiteWriter:
                  cache: "ArtifactCache | None" = None):
         self.root = root
         self.cache = cache  # the build's: the large graphs' Turtle and JSON-LD chunks
+        self.unit_keys = unit_keys(cache) if cache is not None else {}  # data file -> unit key
         self.reports_ready = reports_ready  # returns once reports/queries/ is written
         self.out = root / "site"
         self.config = config
@@ -321,7 +323,7 @@ class SiteWriter:
         entries = read_manifest(self.root)
         reference = [read_dump(self.root, e) for e in entries if e.get("kind") == "reference"]
         uris = Uris(self.config.base_uri)
-        graphs = []
+        versions: list[tuple[str, dict]] = []
         works: dict[str, bytes] = {}
         for entry in entries:
             if entry.get("kind") == "standard":
@@ -329,7 +331,7 @@ class SiteWriter:
                 graph = str(entry.get("graph", ""))
                 iri = uris.standard_of_graph(graph) or uris.work_of_graph(graph)
                 if iri is not None:
-                    graphs.append((str(iri), read_dump(self.root, entry)))
+                    versions.append((str(iri), entry))
             elif entry.get("kind") == "work":
                 iri = uris.work_of_graph(str(entry.get("graph", "")))
                 if iri is not None:
@@ -340,18 +342,23 @@ class SiteWriter:
         shared = described(b"".join(read_dump(self.root, e) for e in entries
                                     if e.get("kind") == "shared"))
         elm = b"".join(read_dump(self.root, e) for e in entries if e.get("kind") == "elm")
-        parts, rest = split_elm(elm, {iri for iri, _ in graphs})
+        parts, rest = split_elm(elm, {iri for iri, _ in versions})
+        # each version's graph and ELM lines are its unit's output, named by the unit's cache
+        # key: with every key known the pages are keyed by them and only the versions rendered
+        # are read (a register's versions are hundreds of MB); else every graph is read and hashed
+        unit_keys = {iri: self.unit_keys.get(str(entry.get("file", ""))) for iri, entry in versions}
+        keyed = all(unit_keys.values()) and b"_:" not in elm  # blank lines go to every version
         del elm  # the parts are copies: hundreds of MB on a register, not held twice
         # each version's page lists its work's versions: the work's graph and their names
         def work_of(iri: str) -> str:
             version = uris.version_of(iri)
             return str(uris.work(version[0])) if version else iri
 
-        names: dict[str, list[bytes]] = {}
-        for iri, data in graphs:
-            names.setdefault(work_of(iri), []).append(version_lines(iri, data))
+        of_work: dict[str, list[tuple[str, dict]]] = {}
+        for iri, entry in versions:
+            of_work.setdefault(work_of(iri), []).append((iri, entry))
         # the suggestions name version-independent resources: each version of the work gets them
-        work_iris = set(names)
+        work_iris = set(of_work)
         suggestions = suggestions_by_standard(self.root / "reports" / SUGGESTIONS, self.config.base_uri,
                                               lambda iri: owner(iri, work_iris))
         changes = b"".join(read_dump(self.root, e) for e in entries if e.get("kind") == "changes")
@@ -360,15 +367,27 @@ class SiteWriter:
         for line in changes.splitlines(keepends=True):
             subject = line[1:line.find(b">")].decode("utf-8", "replace")
             changes_of.setdefault(work_of(subject), []).append(line)
+
+        def siblings(work: str) -> bytes:  # the work's graph and its versions' names and dates
+            return works.get(work, b"") + b"".join(
+                version_lines(iri, read_dump(self.root, entry)) for iri, entry in of_work[work])
+
         jobs = []
-        for iri, data in sorted(graphs):
+        for iri, entry in sorted(versions, key=lambda version: version[0]):
             work = work_of(iri)
             # each version's lines joined and their pieces let go at once (a register's ELM
             # view would otherwise be held twice)
-            jobs.append(StandardJob(iri, data, b"".join(parts.pop(iri)),
-                                    suggestions=suggestions.get(work, b""),
-                                    versions=works.get(work, b"") + b"".join(names[work]),
-                                    changes=b"".join(changes_of.get(work, []))))
+            job = StandardJob(iri, b"", b"".join(parts.pop(iri)),
+                              suggestions=suggestions.get(work, b""),
+                              changes=b"".join(changes_of.get(work, [])))
+            job.source = lambda entry=entry, work=work: (read_dump(self.root, entry), siblings(work))
+            if keyed:
+                job.inputs_key = "\n".join([
+                    unit_keys[iri], hashlib.sha256(works.get(work, b"")).hexdigest(),
+                    *sorted(f"{sibling} {unit_keys[sibling]}" for sibling, _ in of_work[work])])
+            else:
+                job.load()
+            jobs.append(job)
         return SiteInputs(reference, jobs, b"".join(rest), works, changes,
                           [e for e in entries if e.get("kind") == "standard"], shared)
 
@@ -382,6 +401,7 @@ class SiteWriter:
                 standards.outputs[job.iri], standards.summaries[job.iri] = found
                 job.release()  # keyed: nothing reads its bytes again
             else:
+                job.load()
                 if site.described:
                     job.graph += about_named(job.graph, site.described)
                 standards.todo.append(job)
