@@ -24,3 +24,21 @@ def test_a_blank_node_named_in_two_parts_stays_one_node():
     nodes = {q.subject for q in graph.store if q.object.value == "N"}
     linked = {q.object for q in graph.store if q.predicate.value.endswith("relation")}
     assert len(nodes) == 1 and nodes == linked
+
+
+def test_split_elm_takes_each_versions_run_and_no_more():
+    """The ELM view's lines by the version whose pages show them (writer.split_elm): version 1's
+    run stops where version 10's begins though one IRI begins the other, and lines about a
+    resource no version owns go to the shared pages."""
+    from kutse_rdf.site.writer import split_elm
+
+    v1, v10 = "https://x.example/standard/a/version/1", "https://x.example/standard/a/version/10"
+    lines = [b'<%s> <https://x.example/p> "a" .\n' % v1.encode(),
+             b'<%s#k> <https://x.example/p> "b" .\n' % v1.encode(),
+             b'<%s/sub> <https://x.example/p> "c" .\n' % v1.encode(),
+             b'<%s#k> <https://x.example/p> "d" .\n' % v10.encode(),
+             b'<https://x.example/skill/1> <https://x.example/p> "e" .\n']
+    parts, rest = split_elm(b"".join(lines), {v1, v10})
+    assert b"".join(parts[v1]) == b"".join(lines[:3])
+    assert b"".join(parts[v10]) == lines[3]
+    assert rest == [lines[4]]
