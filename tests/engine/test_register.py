@@ -539,6 +539,10 @@ def test_every_named_graph_of_a_register_has_its_folder_on_the_site(register):
         assert len(list(ox.parse(path=str(folder / "index.ttl"),
                                  format=ox.RdfFormat.TURTLE))) == entry["triples"]
         assert (folder / "index.html").is_file()
+    # the merged dumps too: every line once (the changes graph's lines are joined, not sorted)
+    for name in ("all.nt", "current.nt"):
+        lines = (out / "data" / name).read_bytes().splitlines()
+        assert len(set(lines)) == len(lines), name
 
 
 def test_a_damaged_works_record_makes_the_works_graphs_again(tmp_path, monkeypatch):
