@@ -127,3 +127,27 @@ def test_a_large_graphs_turtle_and_jsonld_files_remake_only_changed_chunks(tmp_p
     changed = nt.replace(b'"s123"@et', b'"s123 uus"@et')
     written(tmp_path / "second", tmp_path / "first", changed)
     assert sorted(made) == ["jsonld_items", "turtle_body"]  # the one chunk holding s123
+
+
+def test_shared_lines_join_the_works_lines_and_state_each_line_once():
+    """dumps.shared_lines: the reference's and the standards' shared lines sorted once each, then
+    each work's graph and changes in the works' order as they are (not sorted again), less a
+    line the sorted part holds already (a mapping the reference states about a work's
+    resource, say)."""
+    from kutse_rdf.engine.dumps import shared_lines
+    from kutse_rdf.engine.unit import UnitResult
+    from kutse_rdf.engine.works import WorkResult
+
+    def line(s: str, o: str) -> bytes:
+        return b'<https://x.example/%s> <https://x.example/p> "%s" .\n' % (s.encode(), o.encode())
+
+    reference = UnitResult(source_file="(reference)", path="", graph_nt=line("b/1", "r") + line("z", "r"))
+    unit = UnitResult(source_file="a.txt", path="a.txt", shared_nt=line("council", "c"))
+    a = WorkResult("a", "https://x.example/graph/a", "https://x.example/a", [unit], unit,
+                   graph_nt=line("a/1", "w") + line("a/2", "w"), changes_nt=line("a/1#c", "x"))
+    b = WorkResult("b", "https://x.example/graph/b", "https://x.example/b", [unit], unit,
+                   graph_nt=line("b/1", "r") + line("b/1", "w"))
+    lines = shared_lines([unit], reference, [b, a])
+    assert lines == (line("b/1", "r") + line("council", "c") + line("z", "r")  # sorted, once
+                     + line("a/1", "w") + line("a/2", "w") + line("b/1", "w")  # work a, then b
+                     + line("a/1#c", "x"))  # the changes

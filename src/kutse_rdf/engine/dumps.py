@@ -222,12 +222,18 @@ def unit_keys(cache: "ArtifactCache") -> dict[str, str]:
 def shared_lines(units: list["UnitResult"], reference: "UnitResult",
                  works: "list[WorkResult]" = ()) -> bytes:
     """The lines of data/all.nt that no unit holds as its own: the reference graph, its own
-    inferences, what standards say about shared resources, the works' graphs and the changes
-    between their versions (no unit states their lines), once each: sorted, then the changes
-    graph (changes_lines). From these and the units' own lines the build makes its query store."""
-    return sorted_lines(reference.data("graph_nt"), reference.data("inferred_shared_nt"),
-                        *(u.data("shared_nt") for u in units),
-                        *(w.graph_nt for w in works)) + changes_lines(works)
+    inferences and what standards say about shared resources, once each (sorted); then each
+    work's graph and the changes between its versions (no unit states their lines), as they are
+    (changes_lines). A work's lines are about its own resources and versions, so no two works
+    share one; a line the sorted part holds already is left out. From these and the units' own
+    lines the build makes its query store."""
+    head = sorted_lines(reference.data("graph_nt"), reference.data("inferred_shared_nt"),
+                        *(u.data("shared_nt") for u in units))
+    known = set(head.splitlines())
+    works = sorted(works, key=lambda w: w.graph_uri)
+    graphs = [line for w in works for line in w.graph_nt.splitlines(keepends=True)
+              if line.rstrip(b"\n") not in known]
+    return head + b"".join(graphs) + changes_lines(works)
 
 
 def shared_graph_lines(units: list["UnitResult"], reference: "UnitResult") -> bytes:
