@@ -66,11 +66,11 @@ QUERIES = "queries"  # the site folder of the queries page and the library's .rq
 ECF_SCHEME_IRIS = {str(ns) for ns in ECF_SCHEMES.values()}  # the e-CF versions, on the home page
 
 
-# a named graph's page (graph_folders) names its dumps, the files beside it
 # graphs.json kinds whose folder's Turtle and JSON-LD are made in cached chunks: the sorted
 # files data/ writes of graphs no unit owns (the changes graph is ~30 MB on a register; the
 # inferred graph's are data/inferred.ttl and .jsonld, the units' pieces: linked)
 CHUNKED_GRAPHS = ("changes", "shared", "reference")
+# a named graph's page (graph_folders) names its dumps, the files beside it
 GRAPH_ALTERNATES = [("text/turtle", "index.ttl"), ("application/ld+json", "index.jsonld"),
                     ("application/n-triples", "index.nt"), ("application/trig", "index.trig")]
 
