@@ -554,7 +554,7 @@ def units_store(units: list[UnitResult], reference: UnitResult, config: Config,
     names."""
     import pyoxigraph as ox
 
-    from kutse_rdf.engine.dumps import shared_graph_lines, shared_lines
+    from kutse_rdf.engine.dumps import changes_lines, shared_graph_lines, shared_lines
     from kutse_rdf.engine.works import group_works, select_versions
     from kutse_rdf.graph.convert import build_time
     from kutse_rdf.graph.ntriples import sorted_lines
@@ -572,7 +572,7 @@ def units_store(units: list[UnitResult], reference: UnitResult, config: Config,
         inferred = sorted_lines(reference.data("inferred_shared_nt"),
                                 *(u.data(name) for u in units
                                   for name in ("inferred_nt", "inferred_shared_nt")))
-        changes = sorted_lines(*(w.changes_nt for w in works))
+        changes = changes_lines(works)
         shared = shared_graph_lines(units, reference)
         graphs = [*((u.graph_uri, u.data("graph_nt")) for u in units),
                   *((w.graph_uri, w.graph_nt) for w in works),

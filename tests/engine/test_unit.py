@@ -68,7 +68,7 @@ def test_a_cache_read_and_added_to_in_place(tmp_path):
 
 def test_turtle_and_jsonld_made_chunk_by_chunk_are_the_bytes_made_whole(seed_standard, tmp_path):
     """The merged dumps' lines that no unit owns are serialised per chunk of subjects and cached
-    per chunk (dumps.made_in_chunks): the joined chunks must be what one serialisation gives,
+    per chunk (dumps.made_pieces): the joined chunks must be what one serialisation gives,
     and a changed subject must leave every other chunk as it was (so they come from the cache)."""
     from kutse_rdf.engine.cache import ArtifactCache
     from kutse_rdf.engine.dumps import cached_pieces, subject_chunks

@@ -25,7 +25,7 @@ import json
 import os
 import zlib
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Callable, Iterable
+from typing import TYPE_CHECKING, BinaryIO, Callable, Iterable, Iterator
 
 from kutse_rdf.config import Config
 from kutse_rdf.graph.ntriples import (TURTLE_PREFIXES, Pieces, elm_prefixes, jsonld_items,
@@ -89,12 +89,21 @@ def made_once(cache: "ArtifactCache | None", what: str, nt: bytes, make: Callabl
     return data
 
 
-def made_in_chunks(cache: "ArtifactCache | None", what: str, nt: bytes,
-                   make: Callable[[bytes], bytes], separator: bytes = b"") -> bytes:
-    """make(nt) as made_once of each of its subject_chunks, joined by `separator`: after one
-    standard changed, only its chunks are made again (Oxigraph writes Turtle and JSON-LD a
-    subject at a time, so the joined pieces are the same bytes as make(nt))."""
-    return separator.join(made_once(cache, what, chunk, make) for chunk in subject_chunks(nt))
+def made_pieces(cache: "ArtifactCache | None", what: str, chunks: list[bytes]) -> Iterator[bytes]:
+    """Each chunk's Turtle body (`what` "body") or JSON-LD node objects ("jsonld-items"),
+    through made_once: after one standard changed, only its chunks are made again (Oxigraph
+    writes Turtle and JSON-LD a subject at a time, so the joined pieces are the same bytes as
+    the whole made at once)."""
+    make = _turtle_chunk if what == "body" else _jsonld_chunk
+    return (made_once(cache, what, chunk, make) for chunk in chunks)
+
+
+def _turtle_chunk(lines: bytes) -> bytes:
+    return turtle_body(lines, TURTLE_PREFIXES)
+
+
+def _jsonld_chunk(lines: bytes) -> bytes:
+    return jsonld_items(lines)
 
 
 def subject_chunks(nt: bytes, average: int = 1024) -> list[bytes]:
@@ -115,32 +124,33 @@ def subject_chunks(nt: bytes, average: int = 1024) -> list[bytes]:
 
 
 def cached_body(nt: bytes, cache: "ArtifactCache | None") -> bytes:
-    """turtle_body(nt, TURTLE_PREFIXES), chunk by chunk through made_once."""
-    return made_in_chunks(cache, "body", nt, lambda lines: turtle_body(lines, TURTLE_PREFIXES))
+    """turtle_body(nt, TURTLE_PREFIXES), chunk by chunk (made_pieces)."""
+    return b"".join(made_pieces(cache, "body", subject_chunks(nt)))
 
 
 def write_serialisations(nt: bytes, ttl: Path, jsonld: Path, cache: "ArtifactCache | None") -> None:
-    """Sorted N-Triples lines as a Turtle file and a JSON-LD file, chunk by chunk through
-    made_once (a graph of hundreds of MB, the inferred one, costs a rebuild only its changed
-    chunks), written as made: never the whole text in memory."""
+    """Sorted N-Triples lines as a Turtle file and a JSON-LD file, chunk by chunk (made_pieces:
+    a rebuild makes only the chunks it changed), written as made: never the whole text in
+    memory."""
     chunks = subject_chunks(nt)
     with _open(ttl) as out:
         out.write(prefix_lines(TURTLE_PREFIXES) + b"\n")
-        for chunk in chunks:
-            out.write(made_once(cache, "body", chunk, lambda lines: turtle_body(lines, TURTLE_PREFIXES)))
+        for piece in made_pieces(cache, "body", chunks):
+            out.write(piece)
     with _open(jsonld) as out:
         out.write(b"[")
-        for number, chunk in enumerate(chunks):
-            out.write((b"," if number else b"") + made_once(cache, "jsonld-items", chunk, jsonld_items))
+        for number, piece in enumerate(made_pieces(cache, "jsonld-items", chunks)):
+            out.write((b"," if number else b"") + piece)
         out.write(b"]\n")
 
 
 def cached_pieces(nt: bytes, cache: "ArtifactCache | None") -> Pieces:
-    """Pieces.of(nt, TURTLE_PREFIXES), chunk by chunk through made_once."""
+    """Pieces.of(nt, TURTLE_PREFIXES), chunk by chunk (made_pieces)."""
     if not nt:
         return Pieces()
-    return Pieces(nt, cached_body(nt, cache),
-                  made_in_chunks(cache, "jsonld-items", nt, jsonld_items, separator=b","))
+    chunks = subject_chunks(nt)
+    return Pieces(nt, b"".join(made_pieces(cache, "body", chunks)),
+                  b",".join(made_pieces(cache, "jsonld-items", chunks)))
 
 
 MADE_FOLDER = "made"  # in the artifact cache
