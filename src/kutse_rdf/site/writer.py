@@ -378,9 +378,24 @@ class SiteWriter:
                 work = work_of_document[document] = work_of(document.decode("utf-8", "replace"))
             changes_of.setdefault(work, []).append(line)
 
+        # each version's graph read once: a version's names and dates are taken when it is read
+        # (its siblings' pages list them); a sibling read for them first keeps its graph
+        # until its own job takes it
+        names: dict[str, bytes] = {}
+        read_ahead: dict[str, bytes] = {}
+
+        def graph_of(iri: str, entry: dict) -> bytes:
+            graph = read_ahead.pop(iri, None)
+            if graph is None:
+                graph = read_dump(self.root, entry)
+                names[iri] = version_lines(iri, graph)
+            return graph
+
         def siblings(work: str) -> bytes:  # the work's graph and its versions' names and dates
-            return works.get(work, b"") + b"".join(
-                version_lines(iri, read_dump(self.root, entry)) for iri, entry in of_work[work])
+            for iri, entry in of_work[work]:
+                if iri not in names:
+                    read_ahead[iri] = graph_of(iri, entry)
+            return works.get(work, b"") + b"".join(names[iri] for iri, _ in of_work[work])
 
         jobs = []
         for iri, entry in sorted(versions, key=lambda version: version[0]):
@@ -390,7 +405,7 @@ class SiteWriter:
             job = StandardJob(iri, b"", b"".join(parts.pop(iri)),
                               suggestions=suggestions.get(work, b""),
                               changes=b"".join(changes_of.get(work, [])))
-            job.source = lambda entry=entry, work=work: (read_dump(self.root, entry), siblings(work))
+            job.source = lambda iri=iri, entry=entry, work=work: (graph_of(iri, entry), siblings(work))
             if keyed:
                 job.inputs_key = "\n".join([
                     unit_keys[iri], hashlib.sha256(works.get(work, b"")).hexdigest(),
