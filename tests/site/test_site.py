@@ -1114,6 +1114,37 @@ def test_a_damaged_site_record_renders_again(seed, tmp_path):
         assert site_files(root / "site") == expected
 
 
+def test_a_standards_summary_is_linked_into_the_next_build_and_a_damaged_one_renders_again(seed, tmp_path):
+    """The summary recorded with a standard's pages (.cache/site/summaries/KEY) is the same file
+    in the build that takes the pages over (a link: not written again); cut short or missing,
+    that standard is rendered again, with the same pages."""
+    from kutse_rdf.config import Config
+    from kutse_rdf.site.writer import build_site
+
+    first = copy_inputs(seed.parent, tmp_path / "first")
+    build_site(first, Config())
+    expected = site_files(first / "site")
+    summaries = sorted((first / ".cache" / "site" / "summaries").iterdir())
+    assert summaries and all(f.stat().st_size > 0 for f in summaries)
+    second = copy_inputs(seed.parent, tmp_path / "second")
+    assert build_site(second, Config(), previous=first).reused == 1
+    for file in summaries:
+        assert (second / ".cache" / "site" / "summaries" / file.name).stat().st_ino == file.stat().st_ino
+    # the standard's summary holds its links to the shared pages: a summary whose lengths do
+    # not add up is no summary
+    standard = max(summaries, key=lambda f: f.stat().st_size)
+    for damage in (lambda f: f.write_bytes(f.read_bytes()[:-1]), lambda f: f.unlink()):
+        copy = (second / ".cache" / "site" / "summaries" / standard.name)
+        data = copy.read_bytes()
+        copy.unlink()  # a link: the first build's file stays whole
+        copy.write_bytes(data)
+        damage(copy)
+        third = copy_inputs(seed.parent, tmp_path / f"third-{copy.exists()}")
+        assert build_site(third, Config(), previous=second).reused == 0
+        assert site_files(third / "site") == expected
+        second = third
+
+
 def test_the_site_spells_no_namespace_iri_and_fails_on_a_misspelt_term():
     """Every IRI of a vocabulary the site code uses is a term of graph/namespaces.py: no string
     constant in site/ starts with a namespace of the prefix table, and a misspelt term raises."""

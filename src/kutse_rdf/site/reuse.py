@@ -6,8 +6,10 @@ language trees) depend only on its own graph, its ELM nodes, the reference graph
 and templates (the shipped ones and the config's `templates` folder) and the base URI (render.py
 renders them from exactly that). The content hash
 of those inputs is the key; `.cache/site/records.pickle` in the build holds, by key, what rendering
-them gave (counts, search entries, sitemap IRIs, the standard's links) and its summary for the
-shared pages: one file for all standards, read once (not a file per standard).
+them gave (counts, search entries, sitemap IRIs, the standard's links): one file for all
+standards, read once. Each key's summary for the shared pages (most of a register's 110 MB)
+is a file of its own in `.cache/site/summaries/`, written once and linked into each later build
+that takes its pages over, not pickled again by every build.
 A build whose previous build has the same key takes the folders over instead of rendering them.
 Never timestamps: a touched but unchanged standard is reused, a changed template re-renders
 everything.
@@ -45,6 +47,7 @@ from pathlib import Path
 from typing import Callable
 
 from kutse_rdf import __version__
+from kutse_rdf.engine.cache import link_or_copy
 from kutse_rdf.resources import resource_dir
 from kutse_rdf.site.graph import ReadSet, SiteGraph, document_of
 from kutse_rdf.site.render import Output
@@ -54,6 +57,7 @@ CACHE_DIR = Path(".cache") / "site"
 SHARED_PAGES = "shared-pages.json"
 DIGESTS = "digests.json"  # the build's files hashed as pages' inputs: PageReuse.file_digest
 RECORDS = "records.pickle"
+SUMMARIES = "summaries"  # a file per key: the summary recorded with its pages (PageReuse.record)
 
 
 def inputs_digest(base_uri: str, reference: list[bytes], templates: Path | None = None) -> str:
@@ -243,12 +247,17 @@ class PageReuse:
     def record(self, key: str, output: Output, summary: Summary | None = None,
                folders: list[str] | None = None) -> None:
         summary = summary or Summary()
-        self.records[key] = {"output": shallow(output), "folders": folders or [], "owned": summary.owned,
-                             "shared": summary.shared, "links": summary.links,
-                             "elm_links": summary.elm_links}
+        self.records[key] = {"output": shallow(output), "folders": folders or [], "owned": summary.owned}
+        write_summary(self.current / CACHE_DIR / SUMMARIES / key, summary)
 
     def save(self) -> None:
-        """Write this build's records (those taken over and those made)."""
+        """Write this build's records (those taken over and those made); the summaries of those
+        taken over are linked from the previous build's (those made are written by record)."""
+        folder = self.current / CACHE_DIR / SUMMARIES
+        folder.mkdir(parents=True, exist_ok=True)
+        for key in self.records:
+            if not (folder / key).exists():
+                link_or_copy(self.previous / CACHE_DIR / SUMMARIES / key, folder / key)
         (self.current / CACHE_DIR / RECORDS).write_bytes(
             pickle.dumps(self.records, protocol=pickle.HIGHEST_PROTOCOL))
         (self.current / CACHE_DIR / DIGESTS).write_text(json.dumps(self.digests), encoding="utf-8")
@@ -299,10 +308,9 @@ class PageReuse:
     def _summary(self, key: str) -> Summary | None:
         """The summary the previous build recorded under `key`; None without a whole record."""
         record = self._previous_records().get(key)
-        try:
-            return Summary(record["shared"], record["links"], record["elm_links"], record["owned"])
-        except (KeyError, TypeError):
+        if not isinstance(record, dict) or not isinstance(record.get("owned"), int) or self.previous is None:
             return None
+        return read_summary(self.previous / CACHE_DIR / SUMMARIES / key, record["owned"])
 
     def take_over(self, site: Path, standards: list[tuple[str, list[str]]]) -> None:
         """Move the folders of reused standards from the previous build's site into `site`."""
@@ -320,6 +328,27 @@ class PageReuse:
             for source, target in reversed(moved):
                 os.rename(target, source)
             raise
+
+
+def write_summary(path: Path, summary: Summary) -> None:
+    """A summary as a file: the three parts' lengths on the first line, then the parts."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    parts = (summary.shared, summary.links, summary.elm_links)
+    path.write_bytes(b" ".join(b"%d" % len(p) for p in parts) + b"\n" + b"".join(parts))
+
+
+def read_summary(path: Path, owned: int) -> Summary | None:
+    """write_summary's file; None when it is missing or its lengths do not add up."""
+    try:
+        data = path.read_bytes()
+        head, _, body = data.partition(b"\n")
+        lengths = [int(n) for n in head.split(b" ")]
+    except (OSError, ValueError):
+        return None
+    if len(lengths) != 3 or min(lengths) < 0 or sum(lengths) != len(body):
+        return None
+    shared, links = body[:lengths[0]], body[lengths[0]:lengths[0] + lengths[1]]
+    return Summary(shared, links, body[lengths[0] + lengths[1]:], owned)
 
 
 def shallow(output: Output) -> dict:
