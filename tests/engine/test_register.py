@@ -236,6 +236,33 @@ def test_site_version_pages_list_the_versions_and_old_iris_redirect(register):
     assert "standard/arborist-tase-4/version/5/index.html" not in home
 
 
+def test_the_shared_pages_list_what_the_current_versions_cite(register):
+    """An e-CF competence's page lists the competences of each work's current version citing it
+    (fixtures: on DAY version 6 of "Arborist, tase 4" and version 1 of the esmane kutse): E.8 is
+    cited by 6's B.3.4, by 5's and the draft's B.3.3 and the draft's B.3.4, and by the esmane
+    kutse's B.3.3; E.6 by B.3.1 and B.3.2 of each. Not once per version under one name."""
+    import re
+
+    site = register / "site"
+
+    def cited(path: str) -> list[str]:
+        html = (site / path / "index.html").read_text(encoding="utf-8")
+        return sorted(set(re.findall(r'href="(?:\.\./)*(standard/[^"#]+)/index\.html"', html)))
+
+    assert cited("ecf/4.0/E.8") == ["standard/arborist-tase-4-esmane-kutse/version/1",
+                                    "standard/arborist-tase-4-esmane-kutse/version/1/competence/B.3.3",
+                                    "standard/arborist-tase-4/version/6",
+                                    "standard/arborist-tase-4/version/6/competence/B.3.4"]
+    assert cited("ecf/4.0/E.6") == ["standard/arborist-tase-4-esmane-kutse/version/1",
+                                    "standard/arborist-tase-4-esmane-kutse/version/1/competence/B.3.1",
+                                    "standard/arborist-tase-4/version/6",
+                                    "standard/arborist-tase-4/version/6/competence/B.3.1",
+                                    "standard/arborist-tase-4/version/6/competence/B.3.2"]
+    # the older versions' pages are still there, and still name their e-CF competences
+    old = (site / "standard/arborist-tase-4/version/5/competence/B.3.3/index.html").read_text(encoding="utf-8")
+    assert "ecf/4.0/E.8/index.html" in old
+
+
 def version_5_and_the_variant(tmp_path, monkeypatch) -> tuple[Path, Path]:
     """(inputs, out): a folder with version 5 and the variant, not yet built."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY)

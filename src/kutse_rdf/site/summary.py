@@ -14,10 +14,16 @@ kind, scheme, order) to the things involved. So of a standard S's graph they nee
 - `elm_links`: the same for S's lines of the ELM view (the view's lines about resources no
   standard owns go to the shared pages whole, see writer.split_elm).
 
+Of a register's versions only each work's current one cites the shared pages (as the home and
+coverage pages list the current ones): an e-CF competence's page lists the competences of the
+current versions that cite it, not the same competence once per version under one standard's
+name. A superseded version's summary keeps its `shared` lines and the links they need.
+
 Anything else of S (indicators, knowledge, texts) is only on S's own pages. A linked resource
 whose statements have none of LINK_PROPERTIES keeps its first statement, so that it is still
 "described" (it gets a link) as in the whole graph. The shared pages made from the summaries are
-the same as made from the whole graph (a test and a `diff -r` of a 500-standard site check it).
+the same as made from the whole graph of the current versions (a test and a `diff -r` of a
+500-standard site checked it before versions).
 `owned` counts S's own distinct statements: the VoID triple count is that of the whole graph.
 """
 from __future__ import annotations
@@ -45,7 +51,10 @@ def page_prefixes(base_uri: str) -> tuple[bytes, ...]:
     return tuple(p.encode() for p in (base_uri, PROJECT, *EXTERNAL_FOLDERS))
 
 
-def summarise(standard: str, graph: bytes, elm: bytes, base_uri: str) -> Summary:
+def summarise(standard: str, graph: bytes, elm: bytes, base_uri: str, current: bool = True) -> Summary:
+    """S's summary; a version that is not its work's current one (`current` False) cites
+    nothing on the shared pages: its statements pointing at them are left out (its `shared`
+    lines and what they link stay)."""
     # Plain byte operations on the N-Triples lines (one statement a line, `<s> <p> <o> .` or
     # `<s> <p> "literal" .`): this runs in the main process for every standard rendered, beside
     # the workers, so it is kept to byte operations.
@@ -75,10 +84,10 @@ def summarise(standard: str, graph: bytes, elm: bytes, base_uri: str) -> Summary
                 continue
             if not is_elm:
                 own_lines.append(line)
-                if line.startswith(names) and obj > 0:
+                if current and line.startswith(names) and obj > 0:
                     kept[line] = None
                     linked.add(line[obj + 1:-4])
-            if (obj > 0 and not is_own(line[obj:]) and line.startswith(prefixes, obj + 1)
+            if (current and obj > 0 and not is_own(line[obj:]) and line.startswith(prefixes, obj + 1)
                     and b"#" not in line[obj:]):
                 kept[line] = None
                 linked.add(line[1:line.index(b">")])

@@ -440,8 +440,10 @@ class SiteWriter:
         `meanwhile` runs (the changed standards, when they are rendered here, and the works'
         pages)."""
         base, book = self.config.base_uri, self.book
+        listed = set(site.listed)
         for job in standards.todo:
-            standards.summaries[job.iri] = summarise(job.iri, job.graph, job.elm, base)
+            standards.summaries[job.iri] = summarise(job.iri, job.graph, job.elm, base,
+                                                     current=job.iri in listed)
             if release:
                 job.release()
         summaries = {iri: standards.summaries[iri] for iri in site.standards}
