@@ -263,6 +263,38 @@ def test_the_shared_pages_list_what_the_current_versions_cite(register):
     assert "ecf/4.0/E.8/index.html" in old
 
 
+def test_a_superseded_versions_links_resolve(tmp_path, monkeypatch):
+    """Version 5 names another ISCO group (1330, which the shipped reference describes: it has
+    a page while something points at it) than the current version 6 (6210, no page: a link to
+    the ESCO portal): the shared pages list what the current versions cite, yet 5's link to
+    its group's page resolves (a page only a superseded version points at is still made), as
+    does every other internal link of the register's site."""
+    from urllib.parse import unquote, urlparse
+
+    from support.site import html_pages, parse_page
+
+    inputs = tmp_path / "in"
+    shutil.copytree(FIXTURES, inputs, ignore=shutil.ignore_patterns("duplicate"))
+    v5 = inputs / "arborist-tase-4-v5.txt"
+    v5.write_text(v5.read_text(encoding="utf-8").replace("6210 Metsatöötajad", "1330 IKT-juhid"),
+                  encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY)
+    out = tmp_path / "build"
+    assert not run_build(sorted(inputs.glob("*.txt")), out, Config(), quiet=True).failures
+    site = out / "site"
+    qualification = site / "standard/arborist-tase-4/version/5/qualification/index.html"
+    assert "esco/isco/C1330/index.html" in qualification.read_text(encoding="utf-8")
+    assert (site / "esco/isco/C1330/index.html").is_file()
+    for page in html_pages(site):
+        if page.name == "404.html":
+            continue  # its one link is to the host root
+        for href in parse_page(page).links:
+            url = urlparse(href)
+            if url.scheme or href.startswith("//") or not url.path:
+                continue
+            assert (page.parent / unquote(url.path)).resolve().is_file(), (page, href)
+
+
 def version_5_and_the_variant(tmp_path, monkeypatch) -> tuple[Path, Path]:
     """(inputs, out): a folder with version 5 and the variant, not yet built."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY)

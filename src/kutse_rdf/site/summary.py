@@ -17,7 +17,9 @@ kind, scheme, order) to the things involved. So of a standard S's graph they nee
 Of a register's versions only each work's current one cites the shared pages (as the home and
 coverage pages list the current ones): an e-CF competence's page lists the competences of the
 current versions that cite it, not the same competence once per version under one standard's
-name. A superseded version's summary keeps its `shared` lines and the links they need.
+name. A superseded version's summary keeps its `shared` lines and the links they need, and its
+statements pointing at ESCO concepts: such a concept has a page only while something points at
+it, and the version's own pages link it.
 
 Anything else of S (indicators, knowledge, texts) is only on S's own pages. A linked resource
 whose statements have none of LINK_PROPERTIES keeps its first statement, so that it is still
@@ -30,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kutse_rdf.graph.namespaces import PROJECT
+from kutse_rdf.graph.namespaces import ESCO_ROOT, PROJECT
 from kutse_rdf.graph.uris import owned_by
 from kutse_rdf.site.graph import EXTERNAL_FOLDERS, LABEL_PROPERTIES, RDF, SKOS, K
 
@@ -54,12 +56,14 @@ def page_prefixes(base_uri: str) -> tuple[bytes, ...]:
 def summarise(standard: str, graph: bytes, elm: bytes, base_uri: str, current: bool = True) -> Summary:
     """S's summary; a version that is not its work's current one (`current` False) cites
     nothing on the shared pages: its statements pointing at them are left out (its `shared`
-    lines and what they link stay)."""
+    lines and what they link stay), but for those pointing at ESCO concepts, which have a page
+    only while something points at them (SiteGraph.esco_linked) and which S's pages link."""
     # Plain byte operations on the N-Triples lines (one statement a line, `<s> <p> <o> .` or
     # `<s> <p> "literal" .`): this runs in the main process for every standard rendered, beside
     # the workers, so it is kept to byte operations.
     is_own = owned_by(standard)  # of a line's subject, or of an IRI with its `<`
     prefixes = page_prefixes(base_uri)
+    esco = ESCO_ROOT.encode()
 
     shared: list[bytes] = []
     keep: dict[bytes, None] = {}  # lines of `links`, in order, once
@@ -87,8 +91,8 @@ def summarise(standard: str, graph: bytes, elm: bytes, base_uri: str, current: b
                 if current and line.startswith(names) and obj > 0:
                     kept[line] = None
                     linked.add(line[obj + 1:-4])
-            if (current and obj > 0 and not is_own(line[obj:]) and line.startswith(prefixes, obj + 1)
-                    and b"#" not in line[obj:]):
+            if (obj > 0 and not is_own(line[obj:]) and line.startswith(prefixes, obj + 1)
+                    and b"#" not in line[obj:] and (current or line.startswith(esco, obj + 1))):
                 kept[line] = None
                 linked.add(line[1:line.index(b">")])
     for rows, kept in ((lines, keep), (view, keep_elm)):
