@@ -170,7 +170,7 @@ class PageReuse:
         self.previous = previous
         self.current = current
         self.languages = languages
-        (current / CACHE_DIR).mkdir(parents=True, exist_ok=True)
+        (current / CACHE_DIR / SUMMARIES).mkdir(parents=True, exist_ok=True)
         self.records: dict[str, dict] = {}  # this build's, by key (see save)
         self._previous: dict | None = None
         self.digests: dict[str, list] = {}  # this build's file_digest answers, by file
@@ -254,7 +254,6 @@ class PageReuse:
         """Write this build's records (those taken over and those made); the summaries of those
         taken over are linked from the previous build's (those made are written by record)."""
         folder = self.current / CACHE_DIR / SUMMARIES
-        folder.mkdir(parents=True, exist_ok=True)
         for key in self.records:
             if not (folder / key).exists():
                 link_or_copy(self.previous / CACHE_DIR / SUMMARIES / key, folder / key)
@@ -308,8 +307,8 @@ class PageReuse:
     def _summary(self, key: str) -> Summary | None:
         """The summary the previous build recorded under `key`; None without a whole record."""
         record = self._previous_records().get(key)
-        if not isinstance(record, dict) or not isinstance(record.get("owned"), int) or self.previous is None:
-            return None
+        if not isinstance(record, dict) or not isinstance(record.get("owned"), int):
+            return None  # (no previous build: no records)
         return read_summary(self.previous / CACHE_DIR / SUMMARIES / key, record["owned"])
 
     def take_over(self, site: Path, standards: list[tuple[str, list[str]]]) -> None:
@@ -332,7 +331,6 @@ class PageReuse:
 
 def write_summary(path: Path, summary: Summary) -> None:
     """A summary as a file: the three parts' lengths on the first line, then the parts."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     parts = (summary.shared, summary.links, summary.elm_links)
     path.write_bytes(b" ".join(b"%d" % len(p) for p in parts) + b"\n" + b"".join(parts))
 

@@ -104,10 +104,11 @@ class SiteInputs:
     def standards(self) -> list[str]:
         return [job.iri for job in self.jobs]
 
-    @property
+    @functools.cached_property
     def listed(self) -> list[str]:
-        """The versions the home and coverage pages list: each work's current one (every
-        version when the data has no work graphs)."""
+        """The versions the home, coverage and shared pages list: each work's current one
+        (every version when the data has no work graphs); a pass over every work's graph, made
+        once."""
         current = {o for graph in self.works.values() for _, o in links(graph, HAS_CURRENT)}
         return [iri for iri in self.standards if iri in current] if self.works else self.standards
 
@@ -513,7 +514,7 @@ class SiteWriter:
         for iri in site.standards:
             total.add(standards.outputs[iri])
         renderer = whole.renderer
-        listed = site.listed  # a pass over every work's graph: once, not per language and use
+        listed = site.listed
         links_of = {lang: [Link(*standards.outputs[iri].link[lang]) for iri in listed]
                     for lang in self.languages}
         # first what the query reports do not change: on a rebuild the build's query thread may
