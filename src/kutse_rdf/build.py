@@ -50,6 +50,9 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)  # one-line summaries printed after the build
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
     warnings: list[str] = field(default_factory=list)  # one-line warnings, printed even when quiet
+    # lines of the merged N-Triples files (data/all.nt, current.nt), known from their pieces:
+    # the site's downloads list them without reading ~600 MB
+    merged_triples: dict[str, int] = field(default_factory=dict)
 
 
 class Background:
@@ -510,7 +513,7 @@ def write_site(root: Path, result: BuildResult, config: Config, previous: Path |
     from kutse_rdf.site.writer import build_site
 
     stats = build_site(root, config, previous=previous,  # reused pages
-                       reports_ready=reports_ready, cache=cache)
+                       reports_ready=reports_ready, cache=cache, merged_triples=result.merged_triples)
     result.notes.append(f"site: {stats.pages} pages, {stats.resources} resources in site/")
 
 
@@ -603,28 +606,32 @@ def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes, r
         data = b"".join([*(u.data("union_nt") for u in units), shared_nt])
         background.start(lambda: write_query_reports(root, result, query_store(data), named))
         return
-    shared = with_predicates(shared_nt, predicates)
-    digest = hashlib.sha256(environment.encode() + shared)
-    rows = hashlib.sha256(environment.encode() + without_label_texts(shared))
-    for unit in sorted(units, key=lambda u: u.graph_uri):
-        digest.update(unit.query_digest.encode())
-        rows.update(unit.query_rows_digest.encode())
-    record = {"digest": digest.hexdigest(), "rows": rows.hexdigest()}
-    previous = cache.load_record(REPORTS_RECORD) or {}
-    cache.store_record(REPORTS_RECORD, record)
-    # the names the previous reports were answered with (kept for the next build too)
-    earlier = (cache.load_bytes(LABELS_FOLDER, previous["digest"])
-               if previous.get("rows") == record["rows"]
-               and str(previous.get("digest")).isalnum() else None)
-    note = link_reports(cache, root, named) if previous == record else None
-    if note is not None:
-        background.note = note
-        return
-    labels = b"".join([*(u.data("label_nt") for u in units),
-                       with_predicates(shared, NAME_PREDICATES)])
-    cache.store_bytes(LABELS_FOLDER, record["digest"], labels)
+    units = sorted(units, key=lambda u: u.graph_uri)
 
     def answer() -> str:
+        # all of it in the thread, the filtering and hashing of the shared lines too (the
+        # changes graph is most of them: ~30 MB on the benchmark's register)
+        shared = with_predicates(shared_nt, predicates)
+        digest = hashlib.sha256(environment.encode() + shared)
+        rows = hashlib.sha256(environment.encode() + without_label_texts(shared))
+        for unit in units:
+            digest.update(unit.query_digest.encode())
+            rows.update(unit.query_rows_digest.encode())
+        record = {"digest": digest.hexdigest(), "rows": rows.hexdigest()}
+        previous = cache.load_record(REPORTS_RECORD) or {}
+        cache.store_record(REPORTS_RECORD, record)
+        # the names the previous reports were answered with (kept for the next build too)
+        earlier = (cache.load_bytes(LABELS_FOLDER, previous["digest"])
+                   if previous.get("rows") == record["rows"]
+                   and str(previous.get("digest")).isalnum() else None)
+        if previous == record:
+            note = link_reports(cache, root, named)
+            if note is not None:
+                return note
+        labels = b"".join([*(u.data("label_nt") for u in units),
+                           with_predicates(shared, NAME_PREDICATES)])
+        cache.store_bytes(LABELS_FOLDER, record["digest"], labels)
+
         def store():
             made = query_store(b"".join([*(u.data("query_nt") for u in units), shared]))
             if result.keep_store:
@@ -742,6 +749,9 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
             # every version current (a register without history): the same lines
             current_nt = (shared_nt if len(current) == len(units)
                           else shared_lines(current, reference, works))
+            result.merged_triples = {
+                "all.nt": sum(u.union_triples for u in units) + shared_nt.count(b"\n"),
+                "current.nt": sum(u.union_triples for u in current) + current_nt.count(b"\n")}
             # the store is made of the units' bytes, so it loads while the dumps are written;
             # the library's reports answer for the current versions
             start_query_reports(root, current, current_nt, predicates[0], cache, environment,

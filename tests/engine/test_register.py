@@ -614,3 +614,39 @@ def test_a_damaged_works_record_makes_the_works_graphs_again(tmp_path, monkeypat
     result = run_build(files, out, Config(), quiet=True)
     assert not result.failures
     assert (out / "data" / "standards" / "arborist-tase-4" / "work.nt").read_bytes() == work
+
+
+def test_the_downloads_count_the_merged_files_lines(register):
+    """data/all.nt and data/current.nt (every version, and the current ones: different files
+    on a register) are listed with their statements, which the build knows from the pieces it
+    joined: each count is the file's number of lines, and each line one distinct statement."""
+    import re
+
+    html = (register / "site" / "downloads" / "index.html").read_text(encoding="utf-8")
+    counts = {}
+    for name in ("all.nt", "current.nt"):
+        lines = (register / "data" / name).read_bytes().splitlines()
+        assert len(set(lines)) == len(lines) == len(nt(register / "data" / name))
+        row = re.search(r'<a href="\.\./data/' + re.escape(name) + r'".*?</tr>', html).group(0)
+        counts[name] = re.findall(r"<td[^>]*>(.*?)</td>", row)[-1]
+        assert counts[name] == f"{len(lines):,}".replace(",", "\u202f"), name
+    assert counts["all.nt"] != counts["current.nt"]
+
+
+def test_the_feeds_summaries_read_only_the_change_statements(register):
+    """The feed counts each version's changes from the lines naming a change's kind and order
+    (summary_only): the same summaries as from the whole changes graph, here the register's
+    version 6 against 5 (a competence renamed, indicators reworded, ...). A literal that
+    happens to hold such a predicate is not taken for a statement."""
+    from kutse_rdf.site.feed import summary_lines, version_changes
+
+    changes = (register / "data" / "changes.nt").read_bytes()
+    whole, summaries = version_changes(changes), version_changes(changes, summary_only=True)
+    assert {iri: (c.older_key, c.kinds) for iri, c in whole.items()} == \
+        {iri: (c.older_key, c.kinds) for iri, c in summaries.items()}
+    assert summaries[A + "/version/6"].older_key == "5"
+    assert sum(summaries[A + "/version/6"].kinds.values()) >= 4
+    kind = f"<{KUTSE}changeKind>"
+    trap = f'<{A}/version/6#x> <{KUTSE}newValue> "a > {kind} \\"added\\" ." .\n'.encode()
+    real = f'<{A}/version/6#x> {kind} "added" .\n'.encode()
+    assert summary_lines(trap + real) == real

@@ -72,6 +72,7 @@ class UnitResult:
     graph_triples: int = 0  # lines of graph_nt
     elm_own_triples: int = 0  # lines of elm_own_nt
     inferred_triples: int = 0  # lines of inferred_nt
+    union_triples: int = 0  # lines of union_nt
     ttl_prefix_length: int = 0  # bytes of graph_ttl's @prefix lines (TriG takes the rest)
     # Once stored in the cache (cache.py), the byte fields above are read from its file:
     pack: str = ""  # that file
@@ -127,6 +128,7 @@ def serialise(result: UnitResult, std: Standard, subject: str, graph: Iterable,
                                                       result.inferred_shared_nt),
                                          subject, TURTLE_PREFIXES)
     result.union_nt, result.union_ttl, result.union_jsonld = union.nt, union.ttl, union.jsonld
+    result.union_triples = union.nt.count(b"\n")
     if query_predicates is not None:
         result.query_nt = with_predicates(union.nt, query_predicates)
         result.query_digest = hashlib.sha256(result.query_nt).hexdigest()

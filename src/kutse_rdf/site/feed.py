@@ -35,8 +35,36 @@ class VersionChanges:
     items: list[dict] = field(default_factory=list)  # each change's fields, in order
 
 
-def version_changes(changes_nt: bytes) -> dict[str, VersionChanges]:
-    """The changes graph's changes by the IRI of the newer version."""
+# the statements a feed's summaries read (version_changes's `summary_only`): on a register the
+# changes graph is ~30 MB, most of it lineage and the changed words, which the feed never shows
+_SUMMARY_NEEDLES = [f"> <{KUTSE}{name}> ".encode()
+                    for name in ("hasChange", "fromVersionKey", "toVersion", "order", "changeKind")]
+_SUMMARY_NEEDLES.append(f"> <{RDF.type}> <{KUTSE}VersionChange> .".encode())
+
+
+def summary_lines(changes_nt: bytes) -> bytes:
+    """The lines of `changes_nt` whose predicate is one of _SUMMARY_NEEDLES's (and object, for
+    rdf:type), in their order: found with bytes.find, not a line at a time in Python. A hit
+    counts only where the text before it on its line is one IRI (the subject: an N-Triples
+    IRI holds no space), never inside a literal."""
+    spans = []
+    for needle in _SUMMARY_NEEDLES:
+        at = changes_nt.find(needle)
+        while at >= 0:
+            start = changes_nt.rfind(b"\n", 0, at) + 1
+            end = changes_nt.find(b"\n", at)
+            end = len(changes_nt) if end < 0 else end + 1
+            if changes_nt.startswith(b"<", start) and b" " not in changes_nt[start:at]:
+                spans.append((start, end))
+            at = changes_nt.find(needle, end)
+    return b"".join(changes_nt[start:end] for start, end in sorted(spans))
+
+
+def version_changes(changes_nt: bytes, summary_only: bool = False) -> dict[str, VersionChanges]:
+    """The changes graph's changes by the IRI of the newer version. `summary_only`: each
+    change's fields are only its kind and order (what the feed's summaries count)."""
+    if summary_only:
+        changes_nt = summary_lines(changes_nt)
     if not changes_nt:
         return {}
     values: dict[str, dict[str, str]] = {}

@@ -58,9 +58,11 @@ def graph_folder_files(root: Path, folder_of: Callable[[str], str | None]) -> di
 
 
 def download_files(root: Path, out: Path, settings: dict,
-                   folder_of: Callable[[str], str | None] = lambda iri: None) -> list[dict]:
+                   folder_of: Callable[[str], str | None] = lambda iri: None,
+                   known: dict[str, int] | None = None) -> list[dict]:
     """Place every downloadable file inside the site; describe each (site path, size, format).
-    A version's or work's graph file is described at its graph's folder (graph_folder_files)."""
+    A version's or work's graph file is described at its graph's folder (graph_folder_files).
+    `known`: triples of data/'s N-Triples files by name, where the build knows them."""
     files: list[tuple[Path, str]] = []
     for folder in ("data", "reports"):
         base = root / folder
@@ -71,7 +73,7 @@ def download_files(root: Path, out: Path, settings: dict,
     if mappings.is_dir():
         files += [(f, f"data/mappings/{f.name}") for f in sorted(mappings.glob("*.tsv"))]
     entries = []
-    counts = TripleCounts(root / "data")
+    counts = TripleCounts(root / "data", known)
     in_graph_folders = graph_folder_files(root, folder_of)
     for source, data_path in files:
         path = in_graph_folders.get(data_path, data_path)
@@ -97,11 +99,13 @@ class TripleCounts:
     graph's; an N-Triples file has one per line; a Turtle or JSON-LD dump holds what the
     N-Triples file of the same name holds; all.trig holds every graph but the ELM view: the
     standards' versions', works', changes, shared, reference and inferred graphs
-    (engine/dumps.py).
+    (engine/dumps.py). `known`: N-Triples files' lines by file name, which the build knows
+    from their pieces (the merged all.nt and current.nt: ~600 MB to count on a register).
     None where none of these tells."""
 
-    def __init__(self, data: Path):
+    def __init__(self, data: Path, known: dict[str, int] | None = None):
         self.data = data
+        self.known = {data / name: count for name, count in (known or {}).items()}
         self.manifest: dict[Path, int] = {}
         self.counted: dict[tuple[int, int], int] = {}  # lines of a file, by its inode
         self.quads = 0
@@ -122,6 +126,8 @@ class TripleCounts:
         nt = file.with_suffix(".nt")
         if nt in self.manifest:
             return self.manifest[nt]
+        if nt in self.known:
+            return self.known[nt]
         if not nt.is_file():
             return None
         info = nt.stat()

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Callable
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
+from markupsafe import Markup, escape
 
 from kutse_rdf.config import Config
 from kutse_rdf.engine.cache import link_or_copy
@@ -266,8 +267,9 @@ class WholeSitePages:
 class SiteWriter:
     def __init__(self, root: Path, config: Config, previous: Path | None = None,
                  reports_ready: Callable[[], None] = lambda: None,
-                 cache: "ArtifactCache | None" = None):
+                 cache: "ArtifactCache | None" = None, merged_triples: dict[str, int] | None = None):
         self.root = root
+        self.merged_triples = merged_triples or {}
         self.cache = cache  # the build's: the large graphs' Turtle and JSON-LD chunks
         self.unit_keys = unit_keys(cache) if cache is not None else {}  # data file -> unit key
         self.reports_ready = reports_ready  # returns once reports/queries/ is written
@@ -497,7 +499,8 @@ class SiteWriter:
         self.copy_assets(renderer)
         self.simple_pages(renderer)
         self.reports_ready()  # the downloads (hence home, VoID) and the queries page read reports/
-        whole.downloads = download_files(self.root, self.out, self.settings, self.graph_folder)
+        whole.downloads = download_files(self.root, self.out, self.settings, self.graph_folder,
+                                          self.merged_triples)
         renderer.output.files += len(whole.downloads)
         whole.description = dataset_description(self.config.base_uri, self.settings, whole.downloads,
                                                 shared.triples, read_manifest(self.root))
@@ -722,7 +725,7 @@ class SiteWriter:
         from kutse_rdf.site.feed import FEED_FILE, FeedEntry, atom_feed, version_changes
 
         uris = Uris(self.config.base_uri)
-        changes = version_changes(site.changes)
+        changes = version_changes(site.changes, summary_only=True)
         built = build_time()
         for lang in self.languages:
             first = lang == self.languages[0]
@@ -1007,16 +1010,27 @@ def validation_view(report) -> dict | None:
                    for r in std.get("results", []) if isinstance(r, dict)] or report.get("results") or []
         columns, rows = table_of(results)
         return {"conforms": report.get("conforms"), "columns": columns, "rows": rows,
+                "body": table_body(rows),
                 "summary": {k: v for k, v in report.items() if isinstance(v, (int, float, str, bool))}}
     columns, rows = table_of(report)
-    return {"conforms": not rows, "columns": columns, "rows": rows, "summary": {}}
+    return {"conforms": not rows, "columns": columns, "rows": rows, "body": table_body(rows),
+            "summary": {}}
+
+
+def table_body(rows: list[list[str]]) -> Markup:
+    """A table's rows as HTML, each cell escaped: made once for every language's page, in
+    Python rather than a template loop (a register's validation report has ~9,000 rows)."""
+    return Markup("".join("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>"
+                          for row in rows))
 
 
 def build_site(root: Path, config: Config, previous: Path | None = None,
                reports_ready: Callable[[], None] = lambda: None,
-               cache: "ArtifactCache | None" = None) -> SiteStats:
+               cache: "ArtifactCache | None" = None,
+               merged_triples: dict[str, int] | None = None) -> SiteStats:
     """Write root/site/ from root/data/ and root/reports/ (the [site] stage of the build).
     `previous` is the build being replaced, whose unchanged pages are taken over;
     `reports_ready` returns once reports/queries/ is complete (the build writes it in a thread
-    while the site starts)."""
-    return SiteWriter(root, config, previous, reports_ready, cache).build()
+    while the site starts); `merged_triples`: the lines of data/'s merged N-Triples files
+    by name, where the build knows them (else they are counted)."""
+    return SiteWriter(root, config, previous, reports_ready, cache, merged_triples).build()
