@@ -154,3 +154,22 @@ def test_every_reported_query_relabelled_equals_its_answer_after_renaming(tmp_pa
             assert made == (after / f"{name}.{suffix}").read_bytes(), (name, suffix)
     assert sum((folder / f"{n}.csv").read_bytes() != (after / f"{n}.csv").read_bytes()
                for n in reported) >= 5
+
+
+def test_label_texts_are_emptied_exactly_where_a_line_names_something():
+    """Only a statement's own skos:prefLabel literal is emptied (its language tag or datatype
+    kept): not one quoted inside another literal, not a line without a closing quote; written
+    out by hand."""
+    label = f"<{PREF_LABEL}>"
+    nt = (f'<{EX}a> {label} "Õpetamine \\"x\\""@et .\n'
+          f'_:b {label} "Nimi"^^<http://www.w3.org/2001/XMLSchema#string> .\n'
+          f'<{EX}c> <{EX}note> "see {label} \\"ei\\" ole nimi" .\n'
+          f'<{EX}d> {label} "lõpetamata .\n'
+          f'<{EX}e> {label} "viimane"@en .').encode()
+    assert without_label_texts(nt) == (
+        f'<{EX}a> {label} ""@et .\n'
+        f'_:b {label} ""^^<http://www.w3.org/2001/XMLSchema#string> .\n'
+        f'<{EX}c> <{EX}note> "see {label} \\"ei\\" ole nimi" .\n'
+        f'<{EX}d> {label} "lõpetamata .\n'
+        f'<{EX}e> {label} ""@en .').encode()
+    assert without_label_texts(b"") == b""

@@ -546,6 +546,7 @@ class StandardJob:
     # its work's graph and the other versions' names and validity: its page lists the versions
     versions: bytes = b""
     changes: bytes = b""  # the changes graph's lines about its work's versions (feed.py reads them)
+    changes_digest: str = ""  # their sha256, made once per work (reuse.standard_key), or ""
     # its unit's cache key, its work graph's hash and its siblings' keys, when all are known:
     # they name `graph`, `elm` and `versions` (reuse.standard_key), which are then read only
     # for a version that is rendered (`source`, by load)

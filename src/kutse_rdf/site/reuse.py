@@ -83,7 +83,8 @@ def standard_key(digest: str, job) -> str:
     for part in (job.iri.encode(), *keyed):
         h.update(len(part).to_bytes(8, "big") + part)
     if job.changes:  # the changes into its versions (a work of one version has none)
-        h.update(b"changes\0" + job.changes)
+        # their hash, made once for all the work's versions (~30 MB of lines on a register)
+        h.update(b"changes\0" + (job.changes_digest or hashlib.sha256(job.changes).hexdigest()).encode())
     if job.suggestions:  # its suggested ESCO mappings (only with an imported release)
         h.update(b"suggestions\0" + job.suggestions)
     return h.hexdigest()

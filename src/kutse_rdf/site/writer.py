@@ -380,6 +380,10 @@ class SiteWriter:
             if work is None:
                 work = work_of_document[document] = work_of(document.decode("utf-8", "replace"))
             changes_of.setdefault(work, []).append(line)
+        # one bytes object and one hash per work, for all its versions' jobs
+        work_changes = {work: b"".join(lines) for work, lines in changes_of.items()}
+        del changes_of
+        changes_digests = {work: hashlib.sha256(lines).hexdigest() for work, lines in work_changes.items()}
 
         # each version's graph read once: a version's names and dates are taken when it is read
         # (its siblings' pages list them); a sibling read for them first keeps its graph
@@ -407,7 +411,8 @@ class SiteWriter:
             # view would otherwise be held twice)
             job = StandardJob(iri, b"", b"".join(parts.pop(iri)),
                               suggestions=suggestions.get(work, b""),
-                              changes=b"".join(changes_of.get(work, [])))
+                              changes=work_changes.get(work, b""),
+                              changes_digest=changes_digests.get(work, ""))
             job.source = lambda iri=iri, entry=entry, work=work: (graph_of(iri, entry), siblings(work))
             if keyed:
                 job.inputs_key = "\n".join([
