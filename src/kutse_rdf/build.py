@@ -480,10 +480,11 @@ def distinct_units(units: list[UnitResult], result: BuildResult) -> list[UnitRes
 
 def write_validation(root: Path, units: list[UnitResult], result: BuildResult) -> None:
     """reports/validation.ttl + .json from each standard's report; violations are problems."""
-    from kutse_rdf.graph.validate import write_report_files
+    from kutse_rdf.graph.validate import write_report_entries
 
-    violations, warnings = write_report_files(
-        [u.validation for u in units], [u.data("validation_ttl") for u in units], root / "reports")
+    violations, warnings = write_report_entries(
+        [(u.data("validation_entry"), *u.validation_counts) for u in units],
+        [u.data("validation_ttl") for u in units], root / "reports")
     result.problems += violations
     result.notes.append(f"validation: {violations} violation(s), {warnings} warning(s) "
                         "(reports/validation.json; details: kutse-rdf validate)")

@@ -142,7 +142,7 @@ def made(tmp_path_factory, pipeline_dataset):
         path = seed(broken, folder)
         with cached_units([path], folder / "build", Config(), jobs=1) as units:
             [unit] = units.units
-            report = validate.ValidationReport.from_json(unit.validation)
+            report = validate.ValidationReport.from_json(unit.validation_report())
         return report, pipeline_dataset([path])
     return make
 

@@ -103,6 +103,29 @@ def test_write_report_files(tmp_path):
     assert len(list(graph.objects(None, SH.result))) == 1
 
 
+def test_validation_json_is_joined_from_the_standards_entries(tmp_path):
+    """A build joins each standard's entry, made once by its unit (report_entry), into
+    validation.json: the same text as the whole report written by json.dumps with indent 2,
+    for no standard, one, and two with quotes, newlines and non-ASCII in their results."""
+    first = {"conforms": False, "source_file": "a.txt", "title": "Õpetaja, tase 6",
+             "subject": "https://example.org/a", "report_graph": "",
+             "results": [{"severity": "violation", "message": 'puudub "B.3.2"\nrida', "line": 4},
+                         {"severity": "warning", "message": "ä <b>", "line": None}]}
+    second = {"conforms": True, "source_file": "b.txt", "title": "B", "subject": "https://example.org/b",
+              "report_graph": "", "results": []}
+    for reports in ([], [first], [first, second]):
+        assert validate.write_report_files(reports, [], tmp_path) == (
+            sum(r is first for r in reports), sum(r is first for r in reports))
+        whole = {"conforms": all(r["conforms"] for r in reports),
+                 "violations": sum(r is first for r in reports),
+                 "warnings": sum(r is first for r in reports),
+                 "standards": [{"file": r["source_file"], "title": r["title"], "standard": r["subject"],
+                                "conforms": r["conforms"], "violations": int(r is first),
+                                "warnings": int(r is first), "results": r["results"]} for r in reports]}
+        assert (tmp_path / "validation.json").read_text(encoding="utf-8") == \
+            json.dumps(whole, ensure_ascii=False, indent=2) + "\n"
+
+
 def test_report_blank_nodes_are_named_by_content():
     """validation.ttl is the same bytes in every build: blank nodes are named from what they say
     and the standard (the salt), whatever labels and order the validator produced; two results

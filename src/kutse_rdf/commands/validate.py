@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
         skipped = made.result.failures
         for failure in skipped:
             warn(f"kutse-rdf: skipped: {failure}")
-        reports = [ValidationReport.from_json(u.validation) for u in made.units]
+        reports = [ValidationReport.from_json(u.validation_report()) for u in made.units]
         sys.stdout.write(format_report(reports))
         write_validation(out, made.units, made.result)
     folder = out / "reports"

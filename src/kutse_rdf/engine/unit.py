@@ -48,7 +48,12 @@ class UnitResult:
     inferred_ttl: bytes = b""  # inferred_nt's pieces of data/inferred.ttl and .jsonld
     inferred_jsonld: bytes = b""
     inferred_shared_nt: bytes = b""
-    validation: dict = field(default_factory=dict)  # ValidationReport.to_json()
+    # ValidationReport.to_json() as JSON (validation_report()), and the standard's entry of
+    # reports/validation.json as written there with its counts (validate.report_entry): bytes,
+    # not a dict in the header, which every rebuild unpickles for every standard
+    validation_json: bytes = b""
+    validation_entry: bytes = b""
+    validation_counts: tuple[int, int, bool] = (0, 0, True)  # violations, warnings, conforms
     validation_ttl: bytes = b""  # its report graph as a Turtle body (turtle_body)
     elm_nt: bytes = b""  # this standard's part of the ELM view
     model_json: bytes = b""  # data/model/NAME.json
@@ -77,6 +82,10 @@ class UnitResult:
     # Once stored in the cache (cache.py), the byte fields above are read from its file:
     pack: str = ""  # that file
     sections: dict[str, tuple[int, int]] = field(default_factory=dict)  # field -> offset, length
+
+    def validation_report(self) -> dict:
+        """ValidationReport.to_json() of the standard's graph."""
+        return json.loads(self.data("validation_json"))
 
     def _section(self, name: str) -> tuple[int, int] | None:
         """(offset, length) of a byte field in the cache file, None while it is in memory."""
@@ -118,7 +127,12 @@ def serialise(result: UnitResult, std: Standard, subject: str, graph: Iterable,
     own, result.inferred_shared_nt = own_pieces(sorted_nt(inferred), subject, TURTLE_PREFIXES)
     result.inferred_nt, result.inferred_ttl, result.inferred_jsonld = own.nt, own.ttl, own.jsonld
     result.inferred_triples = own.nt.count(b"\n")
-    result.validation = report.to_json()
+    from kutse_rdf.graph.validate import report_entry
+
+    validation = report.to_json()
+    result.validation_json = json.dumps(validation, ensure_ascii=False).encode()
+    result.validation_entry, *counts = report_entry(validation)
+    result.validation_counts = tuple(counts)
     result.validation_ttl = report.turtle_body()
     result.elm_nt = sorted_nt(elm)
     result.model_json = (json.dumps(std.to_json(), ensure_ascii=False, indent=2) + "\n").encode()

@@ -452,25 +452,43 @@ def write_report_files(reports: list[dict], turtle_bodies: list[bytes],
     Turtle bodies (`turtle_body`): what a build has of each standard, worked out in its worker
     or taken from the cache, so merging the reports is concatenation, not an rdflib merge.
     Returns the numbers of violations and warnings."""
+    return write_report_entries([report_entry(r) for r in reports], turtle_bodies, folder)
+
+
+def report_entry(report: dict) -> tuple[bytes, int, int, bool]:
+    """A standard's entry of validation.json from its report (`to_json`), as the file holds it
+    (JSON indented for its place in the list), with its violations, warnings and conformance:
+    a build joins the entries its units made (write_report_entries) instead of writing
+    ~9,000 results of a register as JSON again."""
+    violations, warnings = _severity_count(report, "violation"), _severity_count(report, "warning")
+    entry = {"file": report["source_file"], "title": report["title"], "standard": report["subject"],
+             "conforms": report["conforms"], "violations": violations, "warnings": warnings,
+             "results": report["results"]}
+    text = json.dumps(entry, ensure_ascii=False, indent=2)
+    # two levels down (the top object, its "standards" list): json.dumps indents by level only
+    return ("    " + text.replace("\n", "\n    ")).encode(), violations, warnings, report["conforms"]
+
+
+def write_report_entries(entries: list[tuple[bytes, int, int, bool]], turtle_bodies: list[bytes],
+                         folder: Path) -> tuple[int, int]:
+    """write_report_files from the standards' entries (report_entry): the same bytes as
+    json.dumps(..., indent=2) of the whole report."""
     folder.mkdir(parents=True, exist_ok=True)
     from kutse_rdf.graph.ntriples import prefix_lines
 
     turtle = b"".join([prefix_lines(REPORT_PREFIXES), b"\n", *turtle_bodies])
     _write_atomic(folder / "validation.ttl", turtle.decode("utf-8"))
-    data = {
-        "conforms": all(r["conforms"] for r in reports),
-        "violations": sum(_severity_count(r, "violation") for r in reports),
-        "warnings": sum(_severity_count(r, "warning") for r in reports),
-        "standards": [
-            {"file": r["source_file"], "title": r["title"], "standard": r["subject"],
-             "conforms": r["conforms"], "violations": _severity_count(r, "violation"),
-             "warnings": _severity_count(r, "warning"), "results": r["results"]}
-            for r in reports
-        ],
-    }
-    _write_atomic(folder / "validation.json",
-                  json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    return data["violations"], data["warnings"]
+    violations = sum(e[1] for e in entries)
+    warnings = sum(e[2] for e in entries)
+    head = json.dumps({"conforms": all(e[3] for e in entries), "violations": violations,
+                       "warnings": warnings}, indent=2)[:-2]  # without its closing "\n}"
+    standards = (b'"standards": [\n' + b",\n".join(e[0] for e in entries) + b"\n  ]"
+                 if entries else b'"standards": []')
+    text = head.encode() + b",\n  " + standards + b"\n}\n"
+    tmp = folder / "validation.json.tmp"
+    tmp.write_bytes(text)
+    tmp.replace(folder / "validation.json")
+    return violations, warnings
 
 
 def _severity_count(report: dict, severity: str) -> int:
