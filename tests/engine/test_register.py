@@ -319,6 +319,35 @@ def test_adding_a_version_rebuilds_only_that_version(tmp_path, monkeypatch):
     assert (A + "/version/5", SCHEMA + "creativeWorkStatus", "expired") in after
 
 
+def test_a_new_version_is_made_in_a_worker_while_the_cached_ones_are_read(tmp_path, monkeypatch):
+    """On a rebuild the unit the cache lacks is made in a worker process started before the
+    cached entries are read (on a register: beside ~1,000 of them; here the threshold is
+    lowered to the two cached ones): the build is the same as one made from scratch."""
+    import kutse_rdf.build as build
+
+    inputs, out = version_5_and_the_variant(tmp_path, monkeypatch)
+    run_build(sorted(inputs.glob("*.txt")), out, Config(), quiet=True)
+    shutil.copy(FIXTURES / "arborist-tase-4-v6.txt", inputs)
+    pools = []
+
+    class Pool(build.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(kwargs["max_workers"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(build, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(build, "EARLY_UNITS_BESIDE", 2)
+    second = run_build(sorted(inputs.glob("*.txt")), out, Config(), quiet=True)
+    assert pools == [1] and second.cache_hits == 2 and not second.failures
+    scratch = run_build(sorted(inputs.glob("*.txt")), tmp_path / "scratch", Config(), quiet=True,
+                        jobs=1)  # every unit made in this process
+    assert pools == [1] and scratch.cache_hits == 0
+    for name in ("all.nt", "current.nt", "changes.nt", "graphs.json"):
+        assert (out / "data" / name).read_bytes() == (tmp_path / "scratch" / "data" / name).read_bytes()
+    page = Path("site/standard/arborist-tase-4/version/6/index.html")
+    assert (out / page).read_bytes() == (tmp_path / "scratch" / page).read_bytes()
+
+
 def test_a_rebuild_takes_over_an_unchanged_works_redirect_pages_and_graph_folders(tmp_path, monkeypatch):
     import kutse_rdf.engine.works as works
 

@@ -130,6 +130,10 @@ class ArtifactCache:
             self.hits += 1
         return result
 
+    def has(self, key: str) -> bool:
+        """Whether the previous build left an entry for `key` (load may still find it damaged)."""
+        return (self.previous / f"{key}.unit").is_file()
+
     def load_all(self, keys: list[str]) -> list[UnitResult | None]:
         """load() of each key, in threads: checking an entry's hash reads all of it (~1.5 MB a
         standard), and hashlib releases the GIL while it hashes."""
