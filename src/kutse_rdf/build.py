@@ -665,7 +665,43 @@ def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes, r
                 return note
         return write_query_reports(root, result, store(), named)
 
-    background.start(answer)
+    # in a forked process: the reports' own Python (labels, CSV) and dropping the store then
+    # hold no lock the site's Python waits for (a test that keeps the store answers here)
+    background.start(answer if result.keep_store else lambda: run_forked(answer))
+
+
+def run_forked(work: Callable[[], str]) -> str:
+    """work() in a forked child process (it sees this process's memory as it is): its result,
+    or its error raised here."""
+    context = get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    parent = os.getpid()
+
+    def child() -> None:
+        from kutse_rdf.processes import die_with_parent
+
+        die_with_parent(parent)
+        try:
+            outcome = (True, work())
+        except BaseException as exc:  # noqa: BLE001 (raised again in the parent)
+            outcome = (False, exc)
+        try:
+            send.send(outcome)
+        except Exception:  # noqa: BLE001 (an error that does not pickle: its text)
+            send.send((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]}")))
+
+    process = context.Process(target=child, name="queries", daemon=True)
+    process.start()
+    send.close()
+    try:
+        ok, value = receive.recv()
+    except EOFError:
+        process.join()
+        raise RuntimeError(f"the query reports' process ended with exit code {process.exitcode}") from None
+    process.join()
+    if ok:
+        return value
+    raise value
 
 
 LABELS_FOLDER = "labels"  # the names the reports were answered with, by the reports' digest
