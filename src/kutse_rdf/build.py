@@ -665,9 +665,13 @@ def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes, r
                 return note
         return write_query_reports(root, result, store(), named)
 
-    # in a forked process: the reports' own Python (labels, CSV) and dropping the store then
-    # hold no lock the site's Python waits for (a test that keeps the store answers here)
-    background.start(answer if result.keep_store else lambda: run_forked(answer))
+    # On a rebuild in a forked process: the reports' own Python (labels, CSV) and dropping the
+    # store then take no turns at the interpreter lock from the site's Python. Not in a cold
+    # build, where the site renders in workers: there the child's copy of this process's pages
+    # counts again in the process tree's resident memory (~175 MB on the register, 2 GB
+    # allowed). A test that keeps the store answers here too.
+    forked = result.cache_hits > 0 and not result.keep_store
+    background.start((lambda: run_forked(answer)) if forked else answer)
 
 
 def run_forked(work: Callable[[], str]) -> str:

@@ -348,6 +348,41 @@ def test_a_new_version_is_made_in_a_worker_while_the_cached_ones_are_read(tmp_pa
     assert (out / page).read_bytes() == (tmp_path / "scratch" / page).read_bytes()
 
 
+def test_a_rebuilds_query_reports_are_answered_in_a_forked_process(tmp_path, monkeypatch):
+    """A rebuild answers the library's reports in a child process (run_forked), a cold build in
+    a thread: the same files; an error in the child is the build's error, one line."""
+    import os
+
+    import kutse_rdf.build as build
+    from kutse_rdf.errors import InputError
+
+    inputs, out = version_5_and_the_variant(tmp_path, monkeypatch)
+    forks = []
+    real_fork = build.run_forked
+    monkeypatch.setattr(build, "run_forked", lambda work: forks.append(os.getpid()) or real_fork(work))
+    run_build(sorted(inputs.glob("*.txt")), out, Config(), quiet=True)
+    assert forks == []  # cold: in a thread
+    shutil.copy(FIXTURES / "arborist-tase-4-v6.txt", inputs)
+    run_build(sorted(inputs.glob("*.txt")), out, Config(), quiet=True)
+    assert forks == [os.getpid()]
+    scratch = tmp_path / "scratch"
+    run_build(sorted(inputs.glob("*.txt")), scratch, Config(), quiet=True)
+    reports = sorted(p.name for p in (out / "reports" / "queries").iterdir())
+    assert reports and reports == sorted(p.name for p in (scratch / "reports" / "queries").iterdir())
+    for name in reports:
+        assert (out / "reports" / "queries" / name).read_bytes() == \
+            (scratch / "reports" / "queries" / name).read_bytes(), name
+
+    def broken(root, result, store, named):
+        raise InputError("the child's error", file="q.rq", line=3)
+
+    monkeypatch.setattr(build, "write_query_reports", broken)
+    (inputs / "arborist-tase-4-v6.txt").unlink()
+    with pytest.raises(InputError) as raised:
+        run_build(sorted(inputs.glob("*.txt")), out, Config(), quiet=True)
+    assert str(raised.value) == "q.rq:3: the child's error" and len(forks) == 2
+
+
 def test_a_rebuild_takes_over_an_unchanged_works_redirect_pages_and_graph_folders(tmp_path, monkeypatch):
     import kutse_rdf.engine.works as works
 
