@@ -671,12 +671,13 @@ def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes, r
     # counts again in the process tree's resident memory (~175 MB on the register, 2 GB
     # allowed). A test that keeps the store answers here too.
     forked = result.cache_hits > 0 and not result.keep_store
-    background.start((lambda: run_forked(answer)) if forked else answer)
+    background.start(start_forked(answer) if forked else answer)
 
 
-def run_forked(work: Callable[[], str]) -> str:
-    """work() in a forked child process (it sees this process's memory as it is): its result,
-    or its error raised here."""
+def start_forked(work: Callable[[], str]) -> Callable[[], str]:
+    """Start work() in a forked child process (it sees this process's memory as it is) and
+    return what waits for it: its result, or its error raised in this process. Called from the
+    main thread before the build starts other threads, so no lock is held in the copy."""
     context = get_context("fork")
     receive, send = context.Pipe(duplex=False)
     parent = os.getpid()
@@ -697,15 +698,19 @@ def run_forked(work: Callable[[], str]) -> str:
     process = context.Process(target=child, name="queries", daemon=True)
     process.start()
     send.close()
-    try:
-        ok, value = receive.recv()
-    except EOFError:
+
+    def wait() -> str:
+        try:
+            ok, value = receive.recv()
+        except EOFError:
+            process.join()
+            raise RuntimeError(f"the query reports' process ended with exit code {process.exitcode}") from None
         process.join()
-        raise RuntimeError(f"the query reports' process ended with exit code {process.exitcode}") from None
-    process.join()
-    if ok:
-        return value
-    raise value
+        if ok:
+            return value
+        raise value
+
+    return wait
 
 
 LABELS_FOLDER = "labels"  # the names the reports were answered with, by the reports' digest

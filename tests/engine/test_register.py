@@ -349,7 +349,7 @@ def test_a_new_version_is_made_in_a_worker_while_the_cached_ones_are_read(tmp_pa
 
 
 def test_a_rebuilds_query_reports_are_answered_in_a_forked_process(tmp_path, monkeypatch):
-    """A rebuild answers the library's reports in a child process (run_forked), a cold build in
+    """A rebuild answers the library's reports in a child process (start_forked), a cold build in
     a thread: the same files; an error in the child is the build's error, one line."""
     import os
 
@@ -358,8 +358,8 @@ def test_a_rebuilds_query_reports_are_answered_in_a_forked_process(tmp_path, mon
 
     inputs, out = version_5_and_the_variant(tmp_path, monkeypatch)
     forks = []
-    real_fork = build.run_forked
-    monkeypatch.setattr(build, "run_forked", lambda work: forks.append(os.getpid()) or real_fork(work))
+    real_fork = build.start_forked
+    monkeypatch.setattr(build, "start_forked", lambda work: forks.append(os.getpid()) or real_fork(work))
     run_build(sorted(inputs.glob("*.txt")), out, Config(), quiet=True)
     assert forks == []  # cold: in a thread
     shutil.copy(FIXTURES / "arborist-tase-4-v6.txt", inputs)
