@@ -22,8 +22,7 @@
       .filter(function (t) { return t.length > 0; });
   }
   var termList = Object.keys(index.terms);
-  var hasTexts = {};
-  index.texts.forEach(function (n) { hasTexts[n] = true; });
+  var textFiles = index.texts;  // a standard's doc -> the name of its snippet script
 
   function parentOf(d) { return d.length > 6 ? d[6] : -1; }
   // a doc's path from the tree's root: relative to its standard's, unless it starts with "/"
@@ -101,14 +100,15 @@
   // -- snippets: the text a competence was found by, its matched words marked ----------------
   var loaded = {}, waiting = {};
   function withTexts(chunk, done) {
-    if (!hasTexts[chunk]) { return; }
+    var name = textFiles[chunk];
+    if (!name) { return; }
     if (loaded[chunk]) { done(loaded[chunk]); return; }
     if (waiting[chunk]) { waiting[chunk].push(done); return; }
     waiting[chunk] = [done];
     var script = document.createElement("script");
-    script.src = list.getAttribute("data-assets") + "search/" + chunk + ".js";
+    script.src = list.getAttribute("data-assets") + "search/" + name + ".js";
     script.onload = function () {
-      loaded[chunk] = (window.KUTSE_SEARCH_TEXT || {})[chunk] || {};
+      loaded[chunk] = (window.KUTSE_SEARCH_TEXT || {})[name] || {};
       waiting[chunk].forEach(function (f) { f(loaded[chunk]); });
       delete waiting[chunk];
     };
@@ -206,8 +206,9 @@
       about.appendChild(other);
     });
     li.appendChild(about);
-    withTexts(up >= 0 ? up : 0, function (texts) {
-      var own = texts[hit.n];
+    var chunk = up >= 0 ? up : 0;  // its texts are numbered from their standard's doc
+    withTexts(chunk, function (texts) {
+      var own = texts[hit.n - chunk];
       var p = own && snippet(own, query);
       if (p) { li.appendChild(p); }
     });

@@ -383,6 +383,27 @@ def test_a_rebuilds_query_reports_are_answered_in_a_forked_process(tmp_path, mon
     assert str(raised.value) == "q.rq:3: the child's error" and len(forks) == 2
 
 
+def test_a_new_versions_rebuild_links_the_other_standards_snippet_scripts(tmp_path, monkeypatch):
+    """The search's snippet scripts are named by their texts, numbered from their standard's
+    result: after version 6 arrives the other versions' scripts are the previous build's files
+    (linked), and the index names a script for every standard with texts."""
+    inputs, out = version_5_and_the_variant(tmp_path, monkeypatch)
+    run_build(sorted(inputs.glob("*.txt")), out, Config(), quiet=True)
+    folder = out / "site" / "assets" / "search"
+    before = {p.name: p.stat().st_ino for p in folder.iterdir()}
+    shutil.copy(FIXTURES / "arborist-tase-4-v6.txt", inputs)
+    run_build(sorted(inputs.glob("*.txt")), out, Config(), quiet=True)
+    after = {p.name: p.stat().st_ino for p in folder.iterdir()}
+    kept = set(before) & set(after)
+    assert len(kept) >= 2 and all(before[name] == after[name] for name in kept)
+    assert len(after) == len(before) + 1  # version 6's
+    index = (out / "site" / "assets" / "search-index.js").read_text(encoding="utf-8")
+    data = json.loads(index.removeprefix("window.KUTSE_SEARCH = ").rstrip().rstrip(";"))
+    assert {f"{name}.js" for name in data["texts"].values()} == set(after)
+    assert {data["docs"][int(doc)][0] for doc in data["texts"] if doc != "0"} >= {
+        "standard/arborist-tase-4/version/5/", "standard/arborist-tase-4/version/6/"}
+
+
 def test_a_rebuild_takes_over_an_unchanged_works_redirect_pages_and_graph_folders(tmp_path, monkeypatch):
     import kutse_rdf.engine.works as works
 

@@ -4,6 +4,7 @@ coverage numbers and the search index. Expected values come from the seed docume
 from __future__ import annotations
 
 import html as html_module
+import hashlib
 import json
 import os
 import re
@@ -536,12 +537,14 @@ def test_search_index(seed):
     assert docs_with == {"standard/it-juht-tase-7/version/draft/competence/B.3.18/"}
     # ... and shown from the standard's snippet script, not held in the index
     standard = data["paths"].index("standard/it-juht-tase-7/version/draft/")
-    assert standard in data["texts"]
+    name = data["texts"][str(standard)]
     assert "Uuendab ja kaasajastab" not in (seed / "assets" / "search-index.js").read_text(encoding="utf-8")
-    snippets = (seed / "assets" / "search" / f"{standard}.js").read_text(encoding="utf-8")
+    snippets = (seed / "assets" / "search" / f"{name}.js").read_text(encoding="utf-8")
+    assert snippets.startswith(f'(window.KUTSE_SEARCH_TEXT = window.KUTSE_SEARCH_TEXT || {{}})["{name}"] = ')
     texts = json.loads(snippets[snippets.index("] = ") + 4:].rstrip().rstrip(";"))
     b318 = data["paths"].index("standard/it-juht-tase-7/version/draft/competence/B.3.18/")
-    assert any(t.startswith("Uuendab ja kaasajastab infoturvastrateegiad") for t in texts[str(b318)])
+    # numbered from the standard's doc
+    assert any(t.startswith("Uuendab ja kaasajastab infoturvastrateegiad") for t in texts[str(b318 - standard)])
     # a competence names its standard; one result per thing: e-CF 3.0's E.8 is folded into
     # 4.0's, the qualification into the standard of the same name
     assert by_path["standard/it-juht-tase-7/version/draft/competence/B.3.18/"][6] == standard
@@ -573,7 +576,31 @@ def test_search_index_entries_fold_bound_and_never_title_by_an_iri():
     assert docs[2][1] == "a thing"
     assert docs[0][7] == [["old/3/", data["kinds"].index("ecf"), "3"]]
     assert "kaks" in data["terms"] and data["terms"]["kaks"] == [4, 4]
-    assert set(files) == {"search-index.js", "search/0.js"}
+    name = data["texts"]["0"]
+    assert set(files) == {"search-index.js", f"search/{name}.js"}
+    assert name == hashlib.sha256(b'{"1":["Teeb t\xc3\xb6\xc3\xb6d."]}').hexdigest()[:20]
+
+
+def test_a_standards_snippet_script_keeps_its_name_when_results_before_it_change():
+    """A snippet script is named by a hash of its texts, each doc numbered from its standard's:
+    a standard added before another renumbers the other's results, not its script."""
+    from kutse_rdf.site.search import SearchIndex
+
+    def scripts(standards):
+        index = SearchIndex()
+        index.add("home/", "Avaleht", "et", "page", None, [("avaleht", 4)])
+        for s in standards:
+            index.add(f"{s}/", s, "et", "standard", None, [(s, 4)])
+            index.add(f"{s}/c/1/", "Üks", "et", "competence", "B.1", [], parent=f"{s}/",
+                      texts=[f"Teeb {s} tööd."])
+        files = index.files()
+        data = json.loads(files["search-index.js"].removeprefix("window.KUTSE_SEARCH = ").rstrip().rstrip(";"))
+        paths = [d[0] for d in data["docs"]]
+        return {paths[int(doc)]: files[f"search/{name}.js"] for doc, name in data["texts"].items()}
+
+    before, after = scripts(["b", "c"]), scripts(["a", "b", "c"])
+    assert before["b/"] == after["b/"] and before["c/"] == after["c/"]
+    assert '{"1":["Teeb c tööd."]}' in after["c/"]  # the competence: the doc after its standard's
 
 
 # -- dataset description ----------------------------------------------------------------------

@@ -9,11 +9,14 @@ One result per thing: a page that is the same thing as another (an e-CF 3.0 comp
 4.0 counterpart, a qualification and the standard of the same name) is folded into that one's
 result, which lists it as "also". The texts a result is found by (a competence's indicators and
 knowledge) are not in the index: they are shown as snippets, and search.js loads them for the
-results it shows from one small script per standard (assets/search/N.js, N the standard's result
-number), so the index stays about the size of the titles and postings.
+results it shows from one small script per standard (assets/search/NAME.js), so the index stays
+about the size of the titles and postings. A script's name is a hash of what it holds, and its
+docs are numbered from its standard's: a new version renumbers the results after it, not the
+other standards' scripts, which a rebuild then links from the previous build.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -90,9 +93,11 @@ class SearchIndex:
         starts with "/"); `also` lists the pages
         folded into this result as [path, kind number, notation]; `titles` the doc's title in
         other interface languages, {language: [title, title's language]}. Postings are doc, weight, doc,
-        weight, ... (docs ascending). `texts` are the docs (standards) that have a snippet
-        script, search/N.js: {doc: [text, ...]} for their docs (0.js also holds those of the docs
-        without a standard)."""
+        weight, ... (docs ascending). `texts`: {doc: NAME} for the docs (standards) that have a
+        snippet script, search/NAME.js: {offset: [text, ...]} for their docs, each doc by its
+        number less the standard's (doc 0's script also holds those of the docs without a
+        standard, by their own numbers); NAME is the start of the sha256 of that JSON, and the
+        script puts it into window.KUTSE_SEARCH_TEXT under NAME."""
         entries = self.entries
         paths = {entry[0] for entry in entries}
         # folded into another result: only onto a page that is itself a result of its own
@@ -132,8 +137,9 @@ class SearchIndex:
             if other:
                 row.append(other)
             docs.append(row)
-            if own:  # with its standard's texts; those of docs without one together, in 0.js
-                texts.setdefault(up if up >= 0 else 0, {})[doc] = own
+            if own:  # with its standard's texts; those of docs without one together, with doc 0's
+                base = up if up >= 0 else 0
+                texts.setdefault(base, {})[doc - base] = own
         postings: dict[str, list[int]] = {}
         for doc, best in enumerate(best_of):
             for token, weight in best.items():
@@ -142,10 +148,12 @@ class SearchIndex:
                     postings[token] = [doc, weight]
                 else:
                     found += (doc, weight)
+        snippets, names = {}, {}
+        for base, by_offset in sorted(texts.items()):
+            data = json.dumps(by_offset, ensure_ascii=False, separators=(",", ":"))
+            name = names[base] = hashlib.sha256(data.encode()).hexdigest()[:20]
+            snippets[f"{TEXT_FOLDER}/{name}.js"] = script(
+                f'(window.KUTSE_SEARCH_TEXT = window.KUTSE_SEARCH_TEXT || {{}})["{name}"] = ', by_offset)
         index = {"kinds": kinds, "docs": docs, "terms": dict(sorted(postings.items())),
-                 "texts": sorted(texts)}
-        files = {"search-index.js": script("window.KUTSE_SEARCH = ", index)}
-        for chunk, by_doc in texts.items():
-            files[f"{TEXT_FOLDER}/{chunk}.js"] = script(
-                f"(window.KUTSE_SEARCH_TEXT = window.KUTSE_SEARCH_TEXT || {{}})[{chunk}] = ", by_doc)
-        return files
+                 "texts": {str(base): name for base, name in names.items()}}
+        return {"search-index.js": script("window.KUTSE_SEARCH = ", index), **snippets}

@@ -55,7 +55,7 @@ from kutse_rdf.site.render import (Output, Renderer, StandardJob, StandardRender
                                    load_settings, make_environment, owner, page_iris, shorten,
                                    simple_jsonld, standard_folders, worker_count)
 from kutse_rdf.site.reuse import CACHE_DIR, PageBook
-from kutse_rdf.site.search import BODY, NOTATION, TITLE
+from kutse_rdf.site.search import BODY, NOTATION, TEXT_FOLDER, TITLE
 from kutse_rdf.site.summary import Summary, summarise
 from kutse_rdf.site.views import Link, code_key, natural_key
 
@@ -641,13 +641,27 @@ class SiteWriter:
         return sorted(entries)
 
     def search_files(self, renderer: Renderer) -> None:
-        """assets/search-index.js and the snippet scripts assets/search/N.js, taken over while
-        the site's search entries are the same (JSON of them: the same data gives the same text)."""
+        """assets/search-index.js and the snippet scripts assets/search/NAME.js, taken over while
+        the site's search entries are the same (JSON of them: the same data gives the same text).
+        Else a snippet script the previous build has is linked (its name is a hash of its
+        text): after a new version, most standards' scripts."""
         search = renderer.search
+        before = self.previous / "site" / "assets" if self.previous is not None else None
 
         def render() -> None:
             for name, text in search.files().items():
-                renderer.write(self.out / "assets" / name, text)
+                target = self.out / "assets" / name
+                if before is not None and name.startswith(f"{TEXT_FOLDER}/"):
+                    if target.parent not in renderer.folders:
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        renderer.folders.add(target.parent)
+                    try:
+                        os.link(before / name, target)
+                        renderer.output.files += 1
+                        continue
+                    except OSError:
+                        pass  # not there (or another file system): written
+                renderer.write(target, text)
 
         entries = json.dumps(search.entries, ensure_ascii=False, separators=(",", ":")).encode()
         self.book.global_pages("search", [entries], ["assets/search-index.js", "assets/search"],
