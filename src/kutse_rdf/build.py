@@ -825,7 +825,7 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
             merged = write_graph_files(root, units, reference, config, cache, shared_nt, works,
                                        current_nt)
             dumps.start(merged)  # ~600 MB of copies in the kernel, beside the site's Python
-            result.notes.append(write_elm_dumps(root, units, config))
+            result.notes.append(write_elm_dumps(root, units, config, cache))
             # the counts write_dumps put in the manifest
             manifest = json.loads((root / "data" / "graphs.json").read_text(encoding="utf-8"))
             asserted = sum(e["triples"] for e in manifest if e["kind"] in ("standard", "shared"))

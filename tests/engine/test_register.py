@@ -404,6 +404,55 @@ def test_a_new_versions_rebuild_links_the_other_standards_snippet_scripts(tmp_pa
         "standard/arborist-tase-4/version/5/", "standard/arborist-tase-4/version/6/"}
 
 
+def test_the_site_reads_each_versions_elm_lines_where_the_dumps_put_them(tmp_path, monkeypatch):
+    """The site takes each version's ELM lines from where data/elm.nt has them (the dumps'
+    record) instead of splitting the whole file: the same site as split_elm's, page for page;
+    a record that does not fit the file is not used."""
+    import filecmp
+
+    import kutse_rdf.site.writer as writer
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY)
+    files = sorted(FIXTURES.glob("*.txt"))
+    read = []
+    real = writer.SiteWriter.elm_parts
+
+    def spy(self, *args):
+        found = real(self, *args)
+        read.append(None if found is None else (len(found[0]), found[2]))
+        return found
+
+    monkeypatch.setattr(writer.SiteWriter, "elm_parts", spy)
+    run_build(files, tmp_path / "layout", Config(), quiet=True)
+    assert read == [(4, False)]  # the four versions' lines, no blank node
+    monkeypatch.setattr(writer.SiteWriter, "elm_parts", lambda self, *args: None)
+    run_build(files, tmp_path / "split", Config(), quiet=True)
+
+    def differences(a: Path, b: Path) -> list[str]:
+        compared = filecmp.dircmp(a, b)
+        found = [str(a / n) for n in compared.left_only + compared.right_only + compared.diff_files]
+        return found + [d for sub in compared.common_dirs for d in differences(a / sub, b / sub)]
+
+    assert differences(tmp_path / "layout" / "site", tmp_path / "split" / "site") == []
+    # each version's lines, byte for byte, and the rest
+    from kutse_rdf.engine.cache import ArtifactCache
+
+    monkeypatch.setattr(writer.SiteWriter, "elm_parts", real)
+    out = tmp_path / "layout"
+    manifest = json.loads((out / "data" / "graphs.json").read_text(encoding="utf-8"))
+    graphs = {e["graph"].replace("/graph/", "/standard/"): e["graph"]
+              for e in manifest if e["kind"] == "standard"}
+    site = writer.SiteWriter(out, Config(), cache=ArtifactCache(out, out))
+    parts, rest, blank = site.elm_parts([e for e in manifest if e["kind"] == "elm"], graphs)
+    split, split_rest = writer.split_elm((out / "data" / "elm.nt").read_bytes(), set(graphs))
+    assert {iri: read() for iri, read in parts.items()} == {iri: b"".join(lines) for iri, lines in split.items()}
+    assert rest == split_rest and all(split.values()) and not blank
+    # no record for this file: split as before
+    assert writer.SiteWriter(out, Config(), cache=None).elm_parts([{"file": "elm.nt"}], {}) is None
+    (out / "data" / "elm.nt").write_bytes(b"")
+    assert site.elm_parts([e for e in manifest if e["kind"] == "elm"], graphs) is None
+
+
 def test_a_rebuild_takes_over_an_unchanged_works_redirect_pages_and_graph_folders(tmp_path, monkeypatch):
     import kutse_rdf.engine.works as works
 

@@ -374,9 +374,16 @@ def version_of(unit: "UnitResult") -> str:
     return version_key(unit.standard)
 
 
-def write_elm_dumps(root: Path, units: list["UnitResult"], config: Config) -> str:
+ELM_LAYOUT = "elm-layout.json"  # in the build's cache: where each version's lines are in elm.nt
+
+
+def write_elm_dumps(root: Path, units: list["UnitResult"], config: Config,
+                    cache: "ArtifactCache | None" = None) -> str:
     """data/elm.nt, elm.ttl, elm.jsonld from the standards' ELM pieces, and its graphs.json
-    entry. What two standards share (the council, e-CF skills) is stated once."""
+    entry. What two standards share (the council, e-CF skills) is stated once. With `cache`,
+    the record ELM_LAYOUT says where in elm.nt each version's own lines are (by its graph's
+    name) and where the shared ones begin: the site then reads the lines of the versions it
+    renders, not all of the file (180 MB on a register)."""
     from kutse_rdf.graph.elm import update_manifest
 
     units = sorted(units, key=lambda u: u.graph_uri)
@@ -384,6 +391,13 @@ def write_elm_dumps(root: Path, units: list["UnitResult"], config: Config) -> st
     shared = Pieces.of(sorted_lines(*(u.data("elm_shared_nt") for u in units)), prefixes)
     data = root / "data"
     _write_merged(data, "elm", units, "elm_own", shared, prefixes)
+    if cache is not None:
+        pieces, offset = {}, 0
+        for unit in units:
+            pieces[unit.graph_uri] = [offset, unit.size("elm_own_nt")]
+            offset += unit.size("elm_own_nt")
+        cache.store_record(ELM_LAYOUT, {"size": offset + len(shared.nt), "shared": offset,
+                                        "pieces": pieces})
     triples = sum(u.elm_own_triples for u in units) + shared.nt.count(b"\n")
     update_manifest(data, {"graph": str(Uris(config.base_uri).elm_graph()), "file": "elm.nt",
                            "triples": triples, "kind": "elm"})

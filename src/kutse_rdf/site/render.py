@@ -552,17 +552,20 @@ class StandardJob:
     # for a version that is rendered (`source`, by load)
     inputs_key: str = ""
     source: Callable[[], tuple[bytes, bytes]] | None = field(default=None, repr=False)
+    elm_source: Callable[[], bytes] | None = field(default=None, repr=False)  # reads `elm`
 
     def load(self) -> None:
-        """Read `graph` and `versions` (once)."""
+        """Read `graph` and `versions`, and `elm` where it is read later too (once)."""
         if self.source is not None:
             self.graph, self.versions = self.source()
             self.source = None
+        if self.elm_source is not None:
+            self.elm, self.elm_source = self.elm_source(), None
 
     def release(self) -> None:
         """Drop the bytes (once keyed, summarised and handed to a worker)."""
         self.graph = self.elm = self.suggestions = self.versions = self.changes = b""
-        self.source = None
+        self.source = self.elm_source = None
 
 
 def standard_folders(base_path: str, languages: list[str]) -> list[str]:

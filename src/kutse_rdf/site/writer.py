@@ -23,10 +23,12 @@ What may be taken over, and when, is the business of reuse.PageBook alone.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import hashlib
 import json
+import mmap
 import os
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -350,14 +352,20 @@ class SiteWriter:
         # (added to the versions that are rendered: unchanged_standards)
         shared = described(b"".join(read_dump(self.root, e) for e in entries
                                     if e.get("kind") == "shared"))
-        elm = b"".join(read_dump(self.root, e) for e in entries if e.get("kind") == "elm")
-        parts, rest = split_elm(elm, {iri for iri, _ in versions})
+        elm_parts = self.elm_parts([e for e in entries if e.get("kind") == "elm"],
+                                   {iri: str(entry.get("graph", "")) for iri, entry in versions})
+        if elm_parts is None:
+            elm = b"".join(read_dump(self.root, e) for e in entries if e.get("kind") == "elm")
+            parts, rest = split_elm(elm, {iri for iri, _ in versions})
+            blank = b"_:" in elm
+            del elm  # the parts are copies: hundreds of MB on a register, not held twice
+        else:
+            parts, rest, blank = elm_parts
         # each version's graph and ELM lines are its unit's output, named by the unit's cache
         # key: with every key known the pages are keyed by them and only the versions rendered
         # are read (a register's versions are hundreds of MB); else every graph is read and hashed
         unit_keys = {iri: self.unit_keys.get(str(entry.get("file", ""))) for iri, entry in versions}
-        keyed = all(unit_keys.values()) and b"_:" not in elm  # blank lines go to every version
-        del elm  # the parts are copies: hundreds of MB on a register, not held twice
+        keyed = all(unit_keys.values()) and not blank  # blank lines go to every version
         # each version's page lists its work's versions: the work's graph and their names
         def work_of(iri: str) -> str:
             version = uris.version_of(iri)
@@ -409,10 +417,12 @@ class SiteWriter:
             work = work_of(iri)
             # each version's lines joined and their pieces let go at once (a register's ELM
             # view would otherwise be held twice)
-            job = StandardJob(iri, b"", b"".join(parts.pop(iri)),
+            own = parts.pop(iri)
+            job = StandardJob(iri, b"", b"" if callable(own) else b"".join(own),
                               suggestions=suggestions.get(work, b""),
                               changes=work_changes.get(work, b""),
-                              changes_digest=changes_digests.get(work, ""))
+                              changes_digest=changes_digests.get(work, ""),
+                              elm_source=own if callable(own) else None)
             job.source = lambda iri=iri, entry=entry, work=work: (graph_of(iri, entry), siblings(work))
             if keyed:
                 job.inputs_key = "\n".join([
@@ -423,6 +433,43 @@ class SiteWriter:
             jobs.append(job)
         return SiteInputs(reference, jobs, b"".join(rest), works, changes,
                           [e for e in entries if e.get("kind") == "standard"], shared)
+
+    def elm_parts(self, entries: list[dict], graphs: dict[str, str]):
+        """split_elm's parts of data/elm.nt without reading all of it, from where the dumps
+        put each version's own lines (dumps.ELM_LAYOUT, in this build's cache): (each
+        version's lines, as a function that reads them, the lines about resources no version
+        owns, whether the file names a blank node). The shared lines after the versions' are
+        split as split_elm would (a line there about a version's resource goes with it).
+        None where the record does not describe this file (then all of it is split)."""
+        from kutse_rdf.engine.dumps import ELM_LAYOUT
+
+        if self.cache is None or len(entries) != 1 or entries[0].get("file") != "elm.nt":
+            return None
+        path = self.root / "data" / "elm.nt"
+        try:
+            layout = json.loads((self.cache.current / ELM_LAYOUT).read_text(encoding="utf-8"))
+            size = path.stat().st_size
+            pieces = {iri: layout["pieces"][graph] for iri, graph in graphs.items()}
+            shared = int(layout["shared"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if layout.get("size") != size or not 0 <= shared <= size:
+            return None
+        with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) \
+                if size else contextlib.nullcontext(b"") as view:
+            blank = view.find(b"_:") >= 0
+            tail = view[shared:size]
+        extra, rest = split_elm(tail, set(graphs))
+
+        def reader(iri: str) -> Callable[[], bytes]:
+            offset, length = pieces[iri]
+
+            def read() -> bytes:
+                with path.open("rb") as handle:
+                    return os.pread(handle.fileno(), length, offset) + b"".join(extra[iri])
+            return read
+
+        return {iri: reader(iri) for iri in graphs}, rest, blank
 
     def unchanged_standards(self, site: SiteInputs) -> StandardPages:
         """Stage 2, first half: the standards whose pages the previous build has for the same
