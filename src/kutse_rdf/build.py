@@ -358,9 +358,7 @@ def run_units(files: list[Path], cache: ArtifactCache, config: Config, environme
     early = {index: key for index, key in keys.items() if not cache.has(key)}
     if not (early and jobs > 1 and len(keys) - len(early) >= EARLY_UNITS_BESIDE):
         early = {}
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(early)), mp_context=get_context("fork"),
-                               initializer=init_worker,
-                               initargs=(config, built_at, query_predicates)) if early else None
+    pool = unit_workers(min(jobs, len(early)), config, built_at, query_predicates) if early else None
     try:
         futures = {pool.submit(run_in_worker, files[index], key, cache): index
                    for index, key in early.items()} if pool else {}
@@ -381,9 +379,7 @@ def run_units(files: list[Path], cache: ArtifactCache, config: Config, environme
         for index, path, key in todo:
             _finish(context.build(path, key, cache), results, index, bar)
     elif todo:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"),
-                                 initializer=init_worker,
-                                 initargs=(config, built_at, query_predicates)) as pool:
+        with unit_workers(jobs, config, built_at, query_predicates) as pool:
             futures = {pool.submit(run_in_worker, path, key, cache): index
                        for index, path, key in todo}
             for future in as_completed(futures):  # each stored in the cache by its worker
@@ -391,6 +387,13 @@ def run_units(files: list[Path], cache: ArtifactCache, config: Config, environme
     if bar is not None:
         bar.close()
     return [results[i] for i in sorted(results)]
+
+
+def unit_workers(count: int, config: Config, built_at: datetime,
+                 query_predicates: frozenset[str] | None) -> ProcessPoolExecutor:
+    """`count` forked processes that make units (unit.run_in_worker)."""
+    return ProcessPoolExecutor(max_workers=count, mp_context=get_context("fork"),
+                               initializer=init_worker, initargs=(config, built_at, query_predicates))
 
 
 def _finish(unit: UnitResult, results: dict, index: int, bar) -> None:

@@ -484,10 +484,7 @@ def write_report_entries(entries: list[tuple[bytes, int, int, bool]], turtle_bod
                        "warnings": warnings}, indent=2)[:-2]  # without its closing "\n}"
     standards = (b'"standards": [\n' + b",\n".join(e[0] for e in entries) + b"\n  ]"
                  if entries else b'"standards": []')
-    text = head.encode() + b",\n  " + standards + b"\n}\n"
-    tmp = folder / "validation.json.tmp"
-    tmp.write_bytes(text)
-    tmp.replace(folder / "validation.json")
+    _write_atomic(folder / "validation.json", head.encode() + b",\n  " + standards + b"\n}\n")
     return violations, warnings
 
 
@@ -495,7 +492,7 @@ def _severity_count(report: dict, severity: str) -> int:
     return sum(1 for r in report["results"] if r["severity"] == severity)
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def _write_atomic(path: Path, text: str | bytes) -> None:
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
     tmp.replace(path)

@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 import pyoxigraph as ox
 
 from kutse_rdf.graph.namespaces import KUTSE, PROV, RDF
+from kutse_rdf.graph.ntriples import statements_with
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_FILE = "changes.atom"
@@ -44,20 +45,12 @@ _SUMMARY_NEEDLES.append(f"> <{RDF.type}> <{KUTSE}VersionChange> .".encode())
 
 def summary_lines(changes_nt: bytes) -> bytes:
     """The lines of `changes_nt` whose predicate is one of _SUMMARY_NEEDLES's (and object, for
-    rdf:type), in their order: found with bytes.find, not a line at a time in Python. A hit
-    counts only where the text before it on its line is one IRI (the subject: an N-Triples
-    IRI holds no space), never inside a literal."""
-    spans = []
-    for needle in _SUMMARY_NEEDLES:
-        at = changes_nt.find(needle)
-        while at >= 0:
-            start = changes_nt.rfind(b"\n", 0, at) + 1
-            end = changes_nt.find(b"\n", at)
-            end = len(changes_nt) if end < 0 else end + 1
-            if changes_nt.startswith(b"<", start) and b" " not in changes_nt[start:at]:
-                spans.append((start, end))
-            at = changes_nt.find(needle, end)
-    return b"".join(changes_nt[start:end] for start, end in sorted(spans))
+    rdf:type) right after an IRI subject (ntriples.statements_with: never inside a
+    literal), in their order."""
+    spans = sorted((start, end) for needle in _SUMMARY_NEEDLES
+                   for start, _, end in statements_with(changes_nt, needle)
+                   if changes_nt.startswith(b"<", start))
+    return b"".join(changes_nt[start:end] + b"\n" for start, end in spans)
 
 
 def version_changes(changes_nt: bytes, summary_only: bool = False) -> dict[str, VersionChanges]:

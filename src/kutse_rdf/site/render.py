@@ -419,11 +419,25 @@ class Renderer:
     def tree(self, lang: str) -> str:
         return "" if lang == self.languages[0] else f"{lang}/"
 
-    def write(self, path: Path, data: str | bytes) -> None:
+    def _folder(self, path: Path) -> None:
         # one mkdir per folder, not per file: on a busy disk creating entries is what costs
         if path.parent not in self.folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.folders.add(path.parent)
+
+    def link(self, source: Path, path: Path) -> bool:
+        """`path` as a hard link to `source` (a file of the previous build), counted as
+        written; False where there is no such file (or no link across file systems)."""
+        self._folder(path)
+        try:
+            os.link(source, path)
+        except OSError:
+            return False
+        self.output.files += 1
+        return True
+
+    def write(self, path: Path, data: str | bytes) -> None:
+        self._folder(path)
         if isinstance(data, str):
             data = data.encode("utf-8")
         # os.open/os.write rather than open(): no fstat, isatty and lseek per file (64k files on

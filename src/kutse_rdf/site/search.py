@@ -57,7 +57,10 @@ def readable_title(title: str) -> str:
 
 
 def script(variable: str, data) -> str:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return script_of_json(variable, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def script_of_json(variable: str, text: str) -> str:
     # the index is a script: keep any "</script>" in document text from mattering to HTML tools
     return f"{variable}{text.replace('<', chr(92) + 'u003c')};\n"
 
@@ -152,8 +155,8 @@ class SearchIndex:
         for base, by_offset in sorted(texts.items()):
             data = json.dumps(by_offset, ensure_ascii=False, separators=(",", ":"))
             name = names[base] = hashlib.sha256(data.encode()).hexdigest()[:20]
-            snippets[f"{TEXT_FOLDER}/{name}.js"] = script(
-                f'(window.KUTSE_SEARCH_TEXT = window.KUTSE_SEARCH_TEXT || {{}})["{name}"] = ', by_offset)
+            snippets[f"{TEXT_FOLDER}/{name}.js"] = script_of_json(
+                f'(window.KUTSE_SEARCH_TEXT = window.KUTSE_SEARCH_TEXT || {{}})["{name}"] = ', data)
         index = {"kinds": kinds, "docs": docs, "terms": dict(sorted(postings.items())),
                  "texts": {str(base): name for base, name in names.items()}}
         return {"search-index.js": script("window.KUTSE_SEARCH = ", index), **snippets}
