@@ -782,7 +782,7 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
 
 def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: int | None,
                allow_shrink: bool, as_of=None, keep_store: bool = False) -> BuildResult:
-    from kutse_rdf.engine.dumps import shared_lines, write_elm_dumps, write_graph_files
+    from kutse_rdf.engine.dumps import ElmDumps, shared_lines, write_graph_files
     from kutse_rdf.engine.works import group_works
     from kutse_rdf.query import library
 
@@ -825,10 +825,14 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
             # the library's reports answer for the current versions
             start_query_reports(root, current, current_nt, predicates[0], cache, environment,
                                 result, queries, named)
+            # the ELM view's files (~400 MB of copies on a register) while the graph files are
+            # made; the site reads them first thing
+            elm = ElmDumps(root, units)
+            elm_files.start(elm.write_files)
             merged = write_graph_files(root, units, reference, config, cache, shared_nt, works,
                                        current_nt)
             dumps.start(merged)  # ~600 MB of copies in the kernel, beside the site's Python
-            result.notes.append(write_elm_dumps(root, units, config, cache))
+            result.notes.append(elm.record(config, cache))
             # the counts write_dumps put in the manifest
             manifest = json.loads((root / "data" / "graphs.json").read_text(encoding="utf-8"))
             asserted = sum(e["triples"] for e in manifest if e["kind"] in ("standard", "shared"))
@@ -842,6 +846,11 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
         # GIL while it loads and queries, and the site is Python, so on 2 cores they overlap.
         queries = Background("queries", result.timings, result.notes)
         dumps = Background("dumps", result.timings, result.notes)  # the merged files
+        elm_files = Background("elm-files", result.timings, result.notes)
+
+        def site() -> None:
+            elm_files.wait()
+            write_site(root, result, config, previous=out, reports_ready=outputs_ready, cache=cache)
 
         def outputs_ready() -> None:  # what the site's downloads, home and VoID read
             dumps.wait()
@@ -852,8 +861,7 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
             ("model", lambda: write_parse_outputs(root, result, units, cache)),
             ("validate", lambda: write_validation(root, units, result)),
             ("esco", lambda: write_esco_suggestions(root, result, config)),
-            ("site", lambda: write_site(root, result, config, previous=out,
-                                        reports_ready=outputs_ready, cache=cache)),
+            ("site", site),
             ("queries-wait", outputs_ready),
         ]
         try:
@@ -868,10 +876,10 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
                         raise
                     # a bug met while rendering some standards (the site): those fail, and
                     # what follows the units is written again without them
-                    queries.join()
-                    dumps.join()
+                    for thread in (queries, dumps, elm_files):
+                        thread.join()
                     drop_standards(exc, units, result, config)
-                    restart_outputs(root, result, queries, dumps)
+                    restart_outputs(root, result, queries, dumps, elm_files)
                     check_bugs(result)
                     if not allow_shrink:
                         check_shrink(out, result)
@@ -881,8 +889,8 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
                 index += 1
                 gc.freeze()  # what the stages so far made lives to the end: see few_collections
         finally:
-            queries.join()  # never leave a thread writing into a folder being removed
-            dumps.join()
+            for thread in (queries, dumps, elm_files):  # never leave a thread writing into a
+                thread.join()  # folder being removed
     return result
 
 

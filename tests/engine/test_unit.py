@@ -2,6 +2,7 @@
 not change when the unit gets faster)."""
 from dataclasses import asdict
 
+import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
@@ -151,3 +152,20 @@ def test_shared_lines_join_the_works_lines_and_state_each_line_once():
     assert lines == (line("b/1", "r") + line("council", "c") + line("z", "r")  # sorted, once
                      + line("a/1", "w") + line("a/2", "w") + line("b/1", "w")  # work a, then b
                      + line("a/1#c", "x"))  # the changes
+
+
+def test_link_or_copy_makes_a_missing_folder_and_never_one_for_a_missing_source(tmp_path):
+    from kutse_rdf.engine.cache import link_or_copy
+
+    source = tmp_path / "a.nt"
+    source.write_bytes(b"<s> <p> <o> .\n")
+    link_or_copy(source, tmp_path / "x" / "y" / "a.nt")  # the folders did not exist
+    assert (tmp_path / "x" / "y" / "a.nt").stat().st_ino == source.stat().st_ino
+    link_or_copy(source, tmp_path / "x" / "b.nt")  # into a folder that exists
+    assert (tmp_path / "x" / "b.nt").stat().st_ino == source.stat().st_ino
+    (tmp_path / "c.nt").write_bytes(b"old\n")
+    link_or_copy(source, tmp_path / "c.nt")  # a file in the way: copied over it
+    assert (tmp_path / "c.nt").read_bytes() == source.read_bytes()
+    with pytest.raises(FileNotFoundError):
+        link_or_copy(tmp_path / "gone.nt", tmp_path / "z" / "gone.nt")
+    assert not (tmp_path / "z").exists()

@@ -29,8 +29,18 @@ INPUT_FOLDERS = ("ontology", "shapes", "mappings", "queries")  # queries: see qu
 
 
 def link_or_copy(source: Path, target: Path) -> None:
-    """`target` as a hard link to `source` (a copy where the file system has none)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """`target` as a hard link to `source` (a copy where the file system has none). Its
+    folder is made only when missing: a rebuild links ~10,000 files into folders that exist."""
+    try:
+        os.link(source, target)
+        return
+    except FileNotFoundError:
+        if not source.exists():
+            raise
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        shutil.copyfile(source, target)
+        return
     try:
         os.link(source, target)
     except OSError:

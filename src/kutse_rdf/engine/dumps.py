@@ -379,26 +379,43 @@ ELM_LAYOUT = "elm-layout.json"  # in the build's cache: where each version's lin
 
 def write_elm_dumps(root: Path, units: list["UnitResult"], config: Config,
                     cache: "ArtifactCache | None" = None) -> str:
-    """data/elm.nt, elm.ttl, elm.jsonld from the standards' ELM pieces, and its graphs.json
-    entry. What two standards share (the council, e-CF skills) is stated once. With `cache`,
-    the record ELM_LAYOUT says where in elm.nt each version's own lines are (by its graph's
-    name) and where the shared ones begin: the site then reads the lines of the versions it
-    renders, not all of the file (180 MB on a register)."""
-    from kutse_rdf.graph.elm import update_manifest
+    """data/elm.nt, elm.ttl, elm.jsonld and their graphs.json entry (ElmDumps, in one go)."""
+    dumps = ElmDumps(root, units)
+    dumps.write_files()
+    return dumps.record(config, cache)
 
-    units = sorted(units, key=lambda u: u.graph_uri)
-    prefixes = elm_prefixes()
-    shared = Pieces.of(sorted_lines(*(u.data("elm_shared_nt") for u in units)), prefixes)
-    data = root / "data"
-    _write_merged(data, "elm", units, "elm_own", shared, prefixes)
-    if cache is not None:
-        pieces, offset = {}, 0
-        for unit in units:
-            pieces[unit.graph_uri] = [offset, unit.size("elm_own_nt")]
-            offset += unit.size("elm_own_nt")
-        cache.store_record(ELM_LAYOUT, {"size": offset + len(shared.nt), "shared": offset,
-                                        "pieces": pieces})
-    triples = sum(u.elm_own_triples for u in units) + shared.nt.count(b"\n")
-    update_manifest(data, {"graph": str(Uris(config.base_uri).elm_graph()), "file": "elm.nt",
-                           "triples": triples, "kind": "elm"})
-    return f"ELM view: {triples} triples in data/elm.ttl, elm.jsonld, elm.nt"
+
+class ElmDumps:
+    """data/elm.nt, elm.ttl, elm.jsonld from the standards' ELM pieces, and its graphs.json
+    entry. What two standards share (the council, e-CF skills) is stated once. In two steps: the
+    files (kernel copies, ~400 MB on a register: a build runs them in a thread) and the record,
+    which needs only the pieces' sizes (after the graph files' manifest)."""
+
+    def __init__(self, root: Path, units: list["UnitResult"]):
+        self.data = root / "data"
+        self.units = sorted(units, key=lambda u: u.graph_uri)
+        self.prefixes = elm_prefixes()
+        self.shared = Pieces.of(sorted_lines(*(u.data("elm_shared_nt") for u in self.units)),
+                                self.prefixes)
+
+    def write_files(self) -> None:
+        _write_merged(self.data, "elm", self.units, "elm_own", self.shared, self.prefixes)
+
+    def record(self, config: Config, cache: "ArtifactCache | None" = None) -> str:
+        """The graphs.json entry; with `cache`, the record ELM_LAYOUT of where in elm.nt each
+        version's own lines are (by its graph's name) and where the shared ones begin: the site
+        then reads the lines of the versions it renders, not all of the file (180 MB on a
+        register)."""
+        from kutse_rdf.graph.elm import update_manifest
+
+        if cache is not None:
+            pieces, offset = {}, 0
+            for unit in self.units:
+                pieces[unit.graph_uri] = [offset, unit.size("elm_own_nt")]
+                offset += unit.size("elm_own_nt")
+            cache.store_record(ELM_LAYOUT, {"size": offset + len(self.shared.nt), "shared": offset,
+                                            "pieces": pieces})
+        triples = sum(u.elm_own_triples for u in self.units) + self.shared.nt.count(b"\n")
+        update_manifest(self.data, {"graph": str(Uris(config.base_uri).elm_graph()),
+                                    "file": "elm.nt", "triples": triples, "kind": "elm"})
+        return f"ELM view: {triples} triples in data/elm.ttl, elm.jsonld, elm.nt"

@@ -173,6 +173,7 @@ class PageReuse:
         self.languages = languages
         (current / CACHE_DIR / SUMMARIES).mkdir(parents=True, exist_ok=True)
         self.records: dict[str, dict] = {}  # this build's, by key (see save)
+        self.made: set[str] = set()  # the keys whose summary this build wrote
         self._previous: dict | None = None
         self.digests: dict[str, list] = {}  # this build's file_digest answers, by file
         self._previous_digests: dict | None = None
@@ -249,15 +250,15 @@ class PageReuse:
                folders: list[str] | None = None) -> None:
         summary = summary or Summary()
         self.records[key] = {"output": shallow(output), "folders": folders or [], "owned": summary.owned}
+        self.made.add(key)
         write_summary(self.current / CACHE_DIR / SUMMARIES / key, summary)
 
     def save(self) -> None:
         """Write this build's records (those taken over and those made); the summaries of those
         taken over are linked from the previous build's (those made are written by record)."""
         folder = self.current / CACHE_DIR / SUMMARIES
-        for key in self.records:
-            if not (folder / key).exists():
-                link_or_copy(self.previous / CACHE_DIR / SUMMARIES / key, folder / key)
+        for key in self.records.keys() - self.made:
+            link_or_copy(self.previous / CACHE_DIR / SUMMARIES / key, folder / key)
         (self.current / CACHE_DIR / RECORDS).write_bytes(
             pickle.dumps(self.records, protocol=pickle.HIGHEST_PROTOCOL))
         (self.current / CACHE_DIR / DIGESTS).write_text(json.dumps(self.digests), encoding="utf-8")
