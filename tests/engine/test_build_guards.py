@@ -271,7 +271,8 @@ def dead_pid() -> int:
 def test_the_next_build_removes_what_killed_builds_left(tmp_path):
     out = tmp_path / "build"
     gone = dead_pid()
-    stale = [tmp_path / f".build.tmp-{gone}-x1y2z3", tmp_path / f".build.old-{gone}"]
+    stale = [tmp_path / f".build.tmp-{gone}-x1y2z3", tmp_path / f".build.old-{gone}",
+             tmp_path / f".build.old-{gone}-k3j4l5"]  # a replaced build it was removing
     alive = tmp_path / f".build.tmp-{os.getpid()}-a1b2c3"  # this test's process: running
     other = tmp_path / f".other.tmp-{gone}-q"  # another output's
     for folder in (*stale, alive, other):
@@ -601,3 +602,25 @@ def test_the_shipped_standard_uses_every_shipped_mapping(tmp_path, seed_path):
     assert result.warnings == []
     text = (tmp_path / "build" / "data" / "reference.nt").read_text(encoding="utf-8")
     assert text.count("<https://w3id.org/kutse-rdf/id/standard/it-juht-tase-7/") == 28
+
+
+def test_a_replaced_build_is_removed_after_the_new_one_is_in_place(tmp_path, monkeypatch):
+    """The replaced build goes in the background (rm, not waited for): builds one after another
+    in one process each get a folder of their own for it, and soon nothing is left beside."""
+    from kutse_rdf import build as build_module
+
+    out = tmp_path / "build"
+    for _ in range(3):
+        run_build([PUUSEPP], out, Config(), quiet=True)
+        assert (out / "data" / "all.nt").is_file()
+    deadline = time.monotonic() + 60
+    while sorted(p.name for p in tmp_path.iterdir()) != ["build"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
+
+    def no_shell(*args, **kwargs):
+        raise FileNotFoundError("/bin/sh")
+
+    monkeypatch.setattr(build_module.subprocess, "run", no_shell)
+    run_build([PUUSEPP], out, Config(), quiet=True)  # without a shell: removed before it returns
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
