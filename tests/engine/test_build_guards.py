@@ -624,3 +624,22 @@ def test_a_replaced_build_is_removed_after_the_new_one_is_in_place(tmp_path, mon
     monkeypatch.setattr(build_module.subprocess, "run", no_shell)
     run_build([PUUSEPP], out, Config(), quiet=True)  # without a shell: removed before it returns
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own priority is Linux's")
+def test_the_dumps_and_reports_threads_yield_the_cpu_to_the_rest():
+    import threading
+
+    from kutse_rdf.build import Background
+
+    def priority() -> str:
+        return str(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    own = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    notes: list[str] = []
+    for yielding in (True, False):
+        stage = Background("x", {}, notes, yielding=yielding)
+        stage.start(priority)
+        stage.wait()
+    assert notes == [str(min(own + 10, 19)), str(own)]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == own  # not this thread's
