@@ -153,9 +153,10 @@ def few_collections() -> Iterator[None]:
     finished stages made (gc.freeze after each: the units, the site's records). By default a
     full pass walks every live object each time the heap grows by a quarter, and a build's
     heap is mostly long-lived data: 0.5-0.9 s of a 500-standard rebuild went to it (see
-    docs/benchmarks.md). Cyclic garbage is still collected, in larger batches."""
+    docs/benchmarks.md). Cyclic garbage is still collected, in larger batches: young cycles by
+    each young pass (every 100,000 allocations), older ones by the rarer passes over more."""
     threshold = gc.get_threshold()
-    gc.set_threshold(10_000, 10, 10)
+    gc.set_threshold(100_000, 20, 100)
     try:
         yield
     finally:
@@ -864,7 +865,7 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
                                 result, queries, named)
             # the ELM view's files (~400 MB of copies on a register) while the graph files are
             # made; the site reads them first thing
-            elm = ElmDumps(root, units)
+            elm = ElmDumps(root, units, keyed=True)
             elm_files.start(elm.write_files)
             merged = write_graph_files(root, units, reference, config, cache, shared_nt, works,
                                        current_nt)

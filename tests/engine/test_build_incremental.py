@@ -308,3 +308,50 @@ def test_a_missing_previous_standard_file_is_written_not_linked(tmp_path, seed_p
     nt.unlink()
     result = run_build([seed_path], out, Config(), quiet=True)
     assert result.cache_hits == 1 and nt.read_bytes() == expected
+
+
+def test_the_elm_view_and_inferred_graph_are_keyed_by_what_they_were_made_of(tmp_path, corpus):
+    """elm.nt and inferred.nt carry a key of their inputs (the units' keys and the lines no
+    unit owns) while they are the files written: the same for the same documents, another
+    when one changes, none for a file written since; the site's graph folders use it instead
+    of hashing the files."""
+    from kutse_rdf.engine.cache import content_key
+
+    out = tmp_path / "build"
+    files = sorted(corpus.glob("*.txt"))
+    run_build(files, out, Config(), quiet=True)
+    first = {name: content_key(out, out / "data" / name) for name in ("elm.nt", "inferred.nt")}
+    assert all(key and len(key) == 64 for key in first.values()) and len(set(first.values())) == 2
+    run_build(files, out, Config(), quiet=True)
+    assert {name: content_key(out, out / "data" / name) for name in first} == first
+    text = files[1].read_text(encoding="utf-8")
+    files[1].write_text(text.replace("Analüüsib", "Analüüsib põhjalikult", 1), encoding="utf-8")
+    run_build(files, out, Config(), quiet=True)
+    again = {name: content_key(out, out / "data" / name) for name in first}
+    assert all(again[name] not in (None, first[name]) for name in first)
+    # a file written since (another inode) has no key: the site hashes it
+    elm = out / "data" / "elm.nt"
+    data = elm.read_bytes()
+    elm.unlink()
+    elm.write_bytes(data)
+    assert content_key(out, elm) is None
+
+
+def test_only_standards_pages_keep_a_summary_file(tmp_path, corpus):
+    """The site's records of pages without a summary (graph folders, global and shared pages)
+    keep no file for it, and a rebuild still takes every page over."""
+    import pickle
+
+    out = tmp_path / "build"
+    files = sorted(corpus.glob("*.txt"))
+    run_build(files, out, Config(), quiet=True)
+    records = pickle.loads((out / ".cache" / "site" / "records.pickle").read_bytes())
+    without = {key for key, record in records.items() if record.get("summary") is False}
+    kept = {p.name for p in (out / ".cache" / "site" / "summaries").iterdir()}
+    assert without and kept and kept == set(records) - without
+    assert len(kept) == len(files)  # a summary per standard's pages
+    graph_pages = {p: p.stat().st_ino for p in (out / "site" / "graph").rglob("index.html")}
+    assert len(graph_pages) > len(files)  # each version's graph, the reference, the ELM view, …
+    run_build(files, out, Config(), quiet=True)
+    assert {p: p.stat().st_ino for p in graph_pages} == graph_pages  # taken over, not rendered
+    assert pickle.loads((out / ".cache" / "site" / "records.pickle").read_bytes()) == records

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import pickle
+import re
 import shutil
 import threading
 from dataclasses import asdict, fields
@@ -254,6 +255,32 @@ def content_digest(path: Path, length: int) -> bytes:
 
 
 VERIFIED = "verified.json"  # in the cache folder: see ArtifactCache
+CONTENT_KEY = "content-{}.json"  # in the cache folder: see store_content_key
+
+
+def store_content_key(root: Path, path: Path, key: str) -> None:
+    """Record that the file `path`, just written whole into the build `root`, holds what `key`
+    names: a hash of what it was made of (units' keys, the lines no unit owns), not of its
+    bytes. The site keys a graph's folder by its file's content (PageReuse.file_digest), and
+    the ELM view and the inferred graph are ~250 MB a register's rebuild would hash again."""
+    info = os.stat(path)
+    (root / CACHE_DIR / CONTENT_KEY.format(path.name)).write_text(
+        json.dumps([info.st_ino, info.st_size, info.st_mtime_ns, key]), encoding="utf-8")
+
+
+def content_key(root: Path, path: Path) -> str | None:
+    """store_content_key's key for `path` while it is the file then written (the same inode,
+    size and modification time); None otherwise."""
+    try:
+        record = json.loads((root / CACHE_DIR / CONTENT_KEY.format(path.name)).read_text(encoding="utf-8"))
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    if (isinstance(record, list) and len(record) == 4 and isinstance(record[3], str)
+            and re.fullmatch(r"[0-9a-f]{64}", record[3])
+            and record[:3] == [info.st_ino, info.st_size, info.st_mtime_ns]):
+        return record[3]
+    return None
 
 
 def stat_key(path: Path) -> list[int] | None:

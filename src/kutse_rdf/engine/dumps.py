@@ -33,7 +33,7 @@ from kutse_rdf.graph.ntriples import (TURTLE_PREFIXES, Pieces, elm_prefixes, jso
                                       turtle_body)
 from kutse_rdf.graph.uris import Uris
 
-from kutse_rdf.engine.cache import link_or_copy
+from kutse_rdf.engine.cache import link_or_copy, store_content_key
 from kutse_rdf.engine.works import version_file, work_file
 
 if TYPE_CHECKING:
@@ -66,10 +66,17 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _write_merged(data: Path, name: str, units: list["UnitResult"], fields: str,
-                  shared: Pieces, prefixes: dict[str, str]) -> None:
+                  shared: Pieces, prefixes: dict[str, str], keyed: bool = False) -> None:
     """data/NAME.nt, .ttl, .jsonld: each unit's pieces (fields FIELDS_nt, _ttl, _jsonld) in
-    order, then the shared ones."""
+    order, then the shared ones. `keyed`: NAME.nt's content key recorded in the build's cache
+    (store_content_key: the units' keys and the shared lines)."""
     _concatenate(data / f"{name}.nt", [*((u, f"{fields}_nt", 0) for u in units), shared.nt])
+    if keyed:
+        key = hashlib.sha256(f"{name}.nt {fields}\0".encode())
+        for unit in units:
+            key.update(unit.key.encode() + b"\0")
+        key.update(shared.nt)
+        store_content_key(data.parent, data / f"{name}.nt", key.hexdigest())
     _concatenate(data / f"{name}.ttl", [prefix_lines(prefixes), b"\n",
                                         *((u, f"{fields}_ttl", 0) for u in units), shared.ttl])
     _concatenate(data / f"{name}.jsonld", jsonld_array(units, f"{fields}_jsonld", shared.jsonld))
@@ -330,7 +337,8 @@ def write_graph_files(root: Path, units: list["UnitResult"], reference: "UnitRes
     manifest.append({"graph": str(uris.reference_graph()), "file": "reference.nt",
                      "triples": reference.graph_triples, "kind": "reference"})
     inferred_rest = cached_pieces(inferred_shared, cache)
-    _write_merged(data, "inferred", units, "inferred", inferred_rest, TURTLE_PREFIXES)
+    _write_merged(data, "inferred", units, "inferred", inferred_rest, TURTLE_PREFIXES,
+                  keyed=cache is not None)
     manifest.append({"graph": inferred_uri, "file": "inferred.nt", "kind": "inferred",
                      "triples": sum(u.inferred_triples for u in units) + inferred_shared.count(b"\n")})
 
@@ -380,7 +388,7 @@ ELM_LAYOUT = "elm-layout.json"  # in the build's cache: where each version's lin
 def write_elm_dumps(root: Path, units: list["UnitResult"], config: Config,
                     cache: "ArtifactCache | None" = None) -> str:
     """data/elm.nt, elm.ttl, elm.jsonld and their graphs.json entry (ElmDumps, in one go)."""
-    dumps = ElmDumps(root, units)
+    dumps = ElmDumps(root, units, keyed=cache is not None)
     dumps.write_files()
     return dumps.record(config, cache)
 
@@ -391,15 +399,17 @@ class ElmDumps:
     files (kernel copies, ~400 MB on a register: a build runs them in a thread) and the record,
     which needs only the pieces' sizes (after the graph files' manifest)."""
 
-    def __init__(self, root: Path, units: list["UnitResult"]):
+    def __init__(self, root: Path, units: list["UnitResult"], keyed: bool = False):
         self.data = root / "data"
+        self.keyed = keyed  # elm.nt's content key recorded (_write_merged)
         self.units = sorted(units, key=lambda u: u.graph_uri)
         self.prefixes = elm_prefixes()
         self.shared = Pieces.of(sorted_lines(*(u.data("elm_shared_nt") for u in self.units)),
                                 self.prefixes)
 
     def write_files(self) -> None:
-        _write_merged(self.data, "elm", self.units, "elm_own", self.shared, self.prefixes)
+        _write_merged(self.data, "elm", self.units, "elm_own", self.shared, self.prefixes,
+                      self.keyed)
 
     def record(self, config: Config, cache: "ArtifactCache | None" = None) -> str:
         """The graphs.json entry; with `cache`, the record ELM_LAYOUT of where in elm.nt each

@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Callable
 
 from kutse_rdf import __version__
-from kutse_rdf.engine.cache import link_or_copy
+from kutse_rdf.engine.cache import content_key, link_or_copy
 from kutse_rdf.resources import resource_dir
 from kutse_rdf.site.graph import ReadSet, SiteGraph, document_of
 from kutse_rdf.site.render import Output
@@ -248,7 +248,13 @@ class PageReuse:
 
     def record(self, key: str, output: Output, summary: Summary | None = None,
                folders: list[str] | None = None) -> None:
-        summary = summary or Summary()
+        """Pages made from a key's inputs, for the next build; a standard's summary in a file
+        of its own. Pages without one (the shared and global pages, ~1,700 graph folders on a
+        register) are marked so, and need no file."""
+        if summary is None:
+            self.records[key] = {"output": shallow(output), "folders": folders or [], "owned": 0,
+                                 "summary": False}
+            return
         self.records[key] = {"output": shallow(output), "folders": folders or [], "owned": summary.owned}
         self.made.add(key)
         write_summary(self.current / CACHE_DIR / SUMMARIES / key, summary)
@@ -258,13 +264,16 @@ class PageReuse:
         taken over are linked from the previous build's (those made are written by record)."""
         folder = self.current / CACHE_DIR / SUMMARIES
         for key in self.records.keys() - self.made:
+            if self.records[key].get("summary") is False:
+                continue  # none to keep
             link_or_copy(self.previous / CACHE_DIR / SUMMARIES / key, folder / key)
         (self.current / CACHE_DIR / RECORDS).write_bytes(
             pickle.dumps(self.records, protocol=pickle.HIGHEST_PROTOCOL))
         (self.current / CACHE_DIR / DIGESTS).write_text(json.dumps(self.digests), encoding="utf-8")
 
     def file_digest(self, path: Path, name: str) -> bytes:
-        """The sha256 of a file of the build being assembled (`name`: its path in the build).
+        """The sha256 of a file of the build being assembled (`name`: its path in the build),
+        or the key of what it was made of where the build recorded one (store_content_key).
         A build writes each of its data files anew or links the previous build's: a file with
         the inode, size and modification time the previous build recorded for `name` is the one
         it hashed (the change time is no help here: linking changes it). A file system whose
@@ -272,7 +281,10 @@ class PageReuse:
         info = os.stat(path)
         stat = [info.st_ino, info.st_size, info.st_mtime_ns]
         known = self._digests_before().get(name)
-        if (info.st_mtime_ns % 1_000_000_000 and isinstance(known, list) and len(known) == 4
+        made = content_key(self.current, path)  # a key of what the build made it of, if known
+        if made is not None:
+            digest = bytes.fromhex(made)
+        elif (info.st_mtime_ns % 1_000_000_000 and isinstance(known, list) and len(known) == 4
                 and known[:3] == stat and isinstance(known[3], str)):
             digest = bytes.fromhex(known[3])
         else:
@@ -311,6 +323,8 @@ class PageReuse:
         record = self._previous_records().get(key)
         if not isinstance(record, dict) or not isinstance(record.get("owned"), int):
             return None  # (no previous build: no records)
+        if record.get("summary") is False:
+            return Summary()
         return read_summary(self.previous / CACHE_DIR / SUMMARIES / key, record["owned"])
 
     def take_over(self, site: Path, standards: list[tuple[str, list[str]]]) -> None:
