@@ -815,6 +815,54 @@ def test_sitemap_dates_follow_source_date_epoch(tmp_path, seed_path, monkeypatch
     assert dates == {"2023-11-14"}
 
 
+def test_a_site_over_the_sitemap_limit_gets_a_sitemap_index(tmp_path, monkeypatch):
+    """Over 50,000 URLs (here a limit of 150) sitemap.xml is a sitemap index of files beside it
+    (a sitemap lists only URLs under its own folder), each within the limit, together listing
+    exactly the URLs of the single sitemap, each once; after one standard changes, only its
+    file and the index are written again (the others are the previous build's files)."""
+    from kutse_rdf.build import run_build
+    from kutse_rdf.config import Config
+    from kutse_rdf.site import writer
+
+    sys_path = str(Path(__file__).resolve().parents[2] / "benchmarks")
+    monkeypatch.syspath_prepend(sys_path)
+    from make_corpus import make_corpus
+
+    corpus = tmp_path / "corpus"
+    make_corpus(5, corpus, seed=3)
+    *files, added = sorted(corpus.glob("*.txt"))
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    run_build(files, tmp_path / "one", Config(), quiet=True)
+    single = [e.text for e in ET.parse(tmp_path / "one/site/sitemap.xml").getroot().findall("s:url/s:loc", ns)]
+    assert 150 < len(single) <= 50_000 and len(set(single)) == len(single)
+
+    monkeypatch.setattr(writer, "SITEMAP_LIMIT", 150)
+    out = tmp_path / "split"
+    run_build(files, out, Config(), quiet=True)
+    site = out / "site"
+    index = ET.parse(site / "sitemap.xml").getroot()
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    names = [e.text for e in index.findall("s:sitemap/s:loc", ns)]
+    assert len(names) > 1 and all(re.fullmatch(re.escape(BASE) + r"sitemap-\d+\.xml", n) for n in names)
+    listed = {}
+    for name in names:
+        locs = [e.text for e in ET.parse(site / name.removeprefix(BASE)).getroot().findall("s:url/s:loc", ns)]
+        assert 0 < len(locs) <= 150
+        listed[name] = locs
+    assert sorted(u for locs in listed.values() for u in locs) == sorted(single)
+    assert f"Sitemap: {BASE}sitemap.xml" in (site / "robots.txt").read_text(encoding="utf-8")
+
+    inodes = {name: (site / name.removeprefix(BASE)).stat().st_ino for name in names}
+    run_build([*files, added], out, Config(), quiet=True)  # one more standard
+    again = [e.text for e in ET.parse(site / "sitemap.xml").getroot().findall("s:sitemap/s:loc", ns)]
+    rewritten = [n for n in again if n not in inodes
+                 or (site / n.removeprefix(BASE)).stat().st_ino != inodes[n]]
+    assert len(rewritten) == 1  # the added standard's file; the others taken over
+    [name] = rewritten
+    new = [e.text for e in ET.parse(site / name.removeprefix(BASE)).getroot().findall("s:url/s:loc", ns)]
+    assert any("/coverage/" in url for url in set(new) - set(listed.get(name, [])))
+
+
 def test_changes_feed_is_atom_with_the_seed_version(seed):
     from support.atom import ATOM, check_atom
 

@@ -576,7 +576,8 @@ class SiteWriter:
         renderer.search.entries = total.search
         self.index_queries(renderer, whole.library)
         self.search_files(renderer)
-        self.sitemap(renderer, shared.graph, total.sitemap, site.standards)
+        self.sitemap(renderer, shared.graph, shared.output.sitemap,
+                     {iri: standards.outputs[iri].sitemap for iri in site.standards}, site.standards)
         if whole.description is None:
             self.pages_of_the_build(whole, shared)
         self.coverage_index(renderer, links_of, whole.library)
@@ -946,22 +947,66 @@ class SiteWriter:
         renderer.write(folder / ".well-known" / ".htaccess",
                        '<Files "void">\n    ForceType "text/turtle; charset=utf-8"\n</Files>\n')
 
-    def sitemap(self, renderer: Renderer, graph: SiteGraph, sitemap: list[str],
-                standards: list[str]) -> None:
+    def sitemap(self, renderer: Renderer, graph: SiteGraph, shared: list[str],
+                pages_of: dict[str, list[str]], standards: list[str]) -> None:
         """sitemap.xml and robots.txt. The sitemap lists the site's own pages, each by its URL
         under the base URI (a page of an outside IRI, such as an ESCO concept, by its folder
-        here, not by that IRI), in every language tree; robots.txt points at it."""
-        paths = ["", *(graph.path_of(iri) for iri in sitemap),
-                 *("coverage/" + graph.path_of(iri) for iri in standards),
-                 "coverage/", "downloads/", "validation/", "search/", "queries/"]
-        urls = [renderer.url(lang, path) for path in paths for lang in self.languages]
-        base = self.config.base_uri
+        here, not by that IRI), in every language tree; robots.txt points at it. One file holds
+        at most 50,000 URLs (the sitemaps protocol's limit; a register's site has more): then
+        sitemap.xml is an index of sitemap-N.xml files beside it, each holding whole standards'
+        pages (and shared pages) by a hash of their IRI, so a new version changes its own file
+        and the index; the rest are taken over."""
+        fixed = ["coverage/", "downloads/", "validation/", "search/", "queries/"]
+        # (owner, paths) in the order one file lists them: the home page, the shared pages,
+        # each standard's pages, each standard's coverage page, the site's own pages
+        groups = [("", [""]), *((iri, [graph.path_of(iri)]) for iri in shared),
+                  *((iri, [graph.path_of(page) for page in pages_of[iri]]) for iri in standards),
+                  *((iri, ["coverage/" + graph.path_of(iri)]) for iri in standards), ("", fixed)]
         today = build_time().date().isoformat()  # SOURCE_DATE_EPOCH for a reproducible build
-        self.book.global_pages("sitemap", [today.encode(), "\n".join(urls).encode()], ["sitemap.xml"],
-                          lambda: renderer.write(self.out / "sitemap.xml", self.env.get_template(
-                              "sitemap.xml").render(urls=urls, today=today)), renderer.output)
-        renderer.write(self.out / "robots.txt",
-                       self.env.get_template("robots.txt").render(sitemap=base + "sitemap.xml"))
+        template = self.env.get_template("sitemap.xml")
+
+        def urls(paths: list[str]) -> list[str]:
+            return [renderer.url(lang, path) for path in paths for lang in self.languages]
+
+        def write(name: str, listed: list[str]) -> None:
+            self.book.global_pages(name, [today.encode(), "\n".join(listed).encode()], [name],
+                                   lambda: renderer.write(self.out / name, template.render(
+                                       urls=listed, today=today)), renderer.output)
+
+        per_page = len(self.languages)
+        if sum(len(paths) for _, paths in groups) * per_page <= SITEMAP_LIMIT:
+            write("sitemap.xml", urls([path for _, paths in groups for path in paths]))
+        else:
+            files = sitemap_files(groups, per_page)
+            for name, paths in files:
+                write(name, urls(paths))
+            names = [self.config.base_uri + name for name, _ in files]
+            self.book.global_pages("sitemap.xml", [today.encode(), "\n".join(names).encode()],
+                                   ["sitemap.xml"],
+                                   lambda: renderer.write(self.out / "sitemap.xml", self.env.get_template(
+                                       "sitemap_index.xml").render(sitemaps=names, today=today)),
+                                   renderer.output)
+        renderer.write(self.out / "robots.txt", self.env.get_template("robots.txt").render(
+            sitemap=self.config.base_uri + "sitemap.xml"))
+
+
+SITEMAP_LIMIT = 50_000  # URLs in one sitemap file (sitemaps.org)
+
+
+def sitemap_files(groups: list[tuple[str, list[str]]], per_page: int) -> list[tuple[str, list[str]]]:
+    """The pages of a site too large for one sitemap, as files sitemap-N.xml: each owner's
+    (a standard's, a shared page's) by a hash of its IRI, in as few files (16, 32, …) as keep
+    each within SITEMAP_LIMIT URLs (`per_page`: one per language)."""
+    hashes = [int.from_bytes(hashlib.sha256(owner.encode()).digest()[:4], "big")
+              for owner, _ in groups]
+    count = 16
+    while True:
+        files: list[list[str]] = [[] for _ in range(count)]
+        for number, (_, paths) in zip(hashes, groups):
+            files[number % count] += paths
+        if max(len(paths) for paths in files) * per_page <= SITEMAP_LIMIT:
+            return [(f"sitemap-{n}.xml", paths) for n, paths in enumerate(files) if paths]
+        count *= 2
 
 
 def load_json(path: Path):
