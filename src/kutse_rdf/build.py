@@ -13,8 +13,8 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 import subprocess
+import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -885,6 +885,7 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
         queries = Background("queries", result.timings, result.notes, yielding=True)
         dumps = Background("dumps", result.timings, result.notes, yielding=True)  # merged files
         elm_files = Background("elm-files", result.timings, result.notes)
+        threads = (queries, dumps, elm_files)
 
         def site() -> None:
             elm_files.wait()
@@ -914,10 +915,10 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
                         raise
                     # a bug met while rendering some standards (the site): those fail, and
                     # what follows the units is written again without them
-                    for thread in (queries, dumps, elm_files):
+                    for thread in threads:
                         thread.join()
                     drop_standards(exc, units, result, config)
-                    restart_outputs(root, result, queries, dumps, elm_files)
+                    restart_outputs(root, result, *threads)
                     check_bugs(result)
                     if not allow_shrink:
                         check_shrink(out, result)
@@ -927,8 +928,8 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
                 index += 1
                 gc.freeze()  # what the stages so far made lives to the end: see few_collections
         finally:
-            for thread in (queries, dumps, elm_files):  # never leave a thread writing into a
-                thread.join()  # folder being removed
+            for thread in threads:  # never leave a thread writing into a folder being removed
+                thread.join()
     return result
 
 

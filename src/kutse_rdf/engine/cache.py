@@ -255,7 +255,7 @@ def content_digest(path: Path, length: int) -> bytes:
 
 
 VERIFIED = "verified.json"  # in the cache folder: see ArtifactCache
-CONTENT_KEY = "content-{}.json"  # in the cache folder: see store_content_key
+CONTENT_KEY = "content-{}.json"  # in the cache folder, by the file's path in the build: see store_content_key
 
 
 def store_content_key(root: Path, path: Path, key: str) -> None:
@@ -264,7 +264,7 @@ def store_content_key(root: Path, path: Path, key: str) -> None:
     bytes. The site keys a graph's folder by its file's content (PageReuse.file_digest), and
     the ELM view and the inferred graph are ~250 MB a register's rebuild would hash again."""
     info = os.stat(path)
-    (root / CACHE_DIR / CONTENT_KEY.format(path.name)).write_text(
+    _content_record(root, path).write_text(
         json.dumps([info.st_ino, info.st_size, info.st_mtime_ns, key]), encoding="utf-8")
 
 
@@ -272,7 +272,7 @@ def content_key(root: Path, path: Path) -> str | None:
     """store_content_key's key for `path` while it is the file then written (the same inode,
     size and modification time); None otherwise."""
     try:
-        record = json.loads((root / CACHE_DIR / CONTENT_KEY.format(path.name)).read_text(encoding="utf-8"))
+        record = json.loads(_content_record(root, path).read_text(encoding="utf-8"))
         info = os.stat(path)
     except (OSError, ValueError):
         return None
@@ -281,6 +281,10 @@ def content_key(root: Path, path: Path) -> str | None:
             and record[:3] == [info.st_ino, info.st_size, info.st_mtime_ns]):
         return record[3]
     return None
+
+
+def _content_record(root: Path, path: Path) -> Path:
+    return root / CACHE_DIR / CONTENT_KEY.format(path.relative_to(root).as_posix().replace("/", "-"))
 
 
 def stat_key(path: Path) -> list[int] | None:

@@ -281,12 +281,11 @@ class PageReuse:
         info = os.stat(path)
         stat = [info.st_ino, info.st_size, info.st_mtime_ns]
         known = self._digests_before().get(name)
-        made = content_key(self.current, path)  # a key of what the build made it of, if known
-        if made is not None:
-            digest = bytes.fromhex(made)
-        elif (info.st_mtime_ns % 1_000_000_000 and isinstance(known, list) and len(known) == 4
+        if (info.st_mtime_ns % 1_000_000_000 and isinstance(known, list) and len(known) == 4
                 and known[:3] == stat and isinstance(known[3], str)):
             digest = bytes.fromhex(known[3])
+        elif (made := content_key(self.current, path)) is not None:  # written anew, keyed
+            digest = bytes.fromhex(made)
         else:
             with path.open("rb") as handle:  # the ELM view's is hundreds of MB on a register
                 digest = hashlib.file_digest(handle, "sha256").digest()

@@ -963,15 +963,14 @@ class SiteWriter:
                   *((iri, [graph.path_of(page) for page in pages_of[iri]]) for iri in standards),
                   *((iri, ["coverage/" + graph.path_of(iri)]) for iri in standards), ("", fixed)]
         today = build_time().date().isoformat()  # SOURCE_DATE_EPOCH for a reproducible build
-        template = self.env.get_template("sitemap.xml")
 
         def urls(paths: list[str]) -> list[str]:
             return [renderer.url(lang, path) for path in paths for lang in self.languages]
 
-        def write(name: str, listed: list[str]) -> None:
-            self.book.global_pages(name, [today.encode(), "\n".join(listed).encode()], [name],
-                                   lambda: renderer.write(self.out / name, template.render(
-                                       urls=listed, today=today)), renderer.output)
+        def write(name: str, listed: list[str], template: str = "sitemap.xml") -> None:
+            self.book.global_pages(name, [template.encode(), today.encode(), "\n".join(listed).encode()],
+                                   [name], lambda: renderer.write(self.out / name, self.env.get_template(
+                                       template).render(urls=listed, today=today)), renderer.output)
 
         per_page = len(self.languages)
         if sum(len(paths) for _, paths in groups) * per_page <= SITEMAP_LIMIT:
@@ -980,12 +979,7 @@ class SiteWriter:
             files = sitemap_files(groups, per_page)
             for name, paths in files:
                 write(name, urls(paths))
-            names = [self.config.base_uri + name for name, _ in files]
-            self.book.global_pages("sitemap.xml", [today.encode(), "\n".join(names).encode()],
-                                   ["sitemap.xml"],
-                                   lambda: renderer.write(self.out / "sitemap.xml", self.env.get_template(
-                                       "sitemap_index.xml").render(sitemaps=names, today=today)),
-                                   renderer.output)
+            write("sitemap.xml", [self.config.base_uri + name for name, _ in files], "sitemap_index.xml")
         renderer.write(self.out / "robots.txt", self.env.get_template("robots.txt").render(
             sitemap=self.config.base_uri + "sitemap.xml"))
 
