@@ -28,7 +28,7 @@ from datetime import datetime
 from multiprocessing import get_context
 
 from kutse_rdf.engine.cache import (ArtifactCache, environment_key, record_verified, reference_key,
-                                    unit_key)
+                                    unit_key, unlink_entries)
 from kutse_rdf.config import Config
 from kutse_rdf.graph.convert import build_time
 from kutse_rdf.errors import (DISK_ERRNOS, BuildKept, DataError, DocumentError, InputError,
@@ -111,10 +111,11 @@ def yield_cpu() -> None:
 
 
 @contextmanager
-def atomic_dir(out: Path) -> Iterator[Path]:
+def atomic_dir(out: Path, remove_first: Callable[[Path], None] = lambda old: None) -> Iterator[Path]:
     """Yield an empty temporary folder beside `out`; on success it replaces `out`, and the
-    replaced build is removed in the background (remove_in_background). The folders are named
-    with this process's id, so a later build can tell those a killed build left (remove_stale)."""
+    replaced build is removed in the background (remove_in_background) once `remove_first`
+    has taken what must be gone before this process goes on. The folders are named with this
+    process's id, so a later build can tell those a killed build left (remove_stale)."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
@@ -130,6 +131,7 @@ def atomic_dir(out: Path) -> Iterator[Path]:
     old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-{os.getpid()}-", dir=out.parent))
     os.replace(out, old)
     os.replace(tmp, out)
+    remove_first(old)
     remove_in_background(old)
 
 
@@ -831,7 +833,9 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
     day = as_of or built_at.date()  # whose valid versions are the current ones
     environment = environment_key(config)  # also checks the engines' names (exit 2)
     named = library(config.queries)  # the shipped queries and kutse-rdf.toml's folder
-    with atomic_dir(out) as root:
+    # the replaced build's links to the cache entries go before record_verified notes the
+    # entries' change times (removing a link changes them: every entry would be hashed again)
+    with atomic_dir(out, remove_first=unlink_entries) as root:
         cache = ArtifactCache(out, root)
         cache.warnings = result.warnings  # damaged entries
         units: list[UnitResult] = []

@@ -300,10 +300,19 @@ def stat_key(path: Path) -> list[int] | None:
     return [info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
 
 
+def unlink_entries(build: Path) -> None:
+    """Remove a replaced build's links to its cache entries (the next build's share them)."""
+    for entry in (build / CACHE_DIR).glob("*.unit"):
+        try:
+            entry.unlink()
+        except OSError:
+            pass  # removed with the rest of the folder
+
+
 def record_verified(out: Path) -> None:
     """After a build has replaced `out`: every entry of its cache was checked or written by it;
-    their stat_key for the next build. Made after the previous build's folder is deleted (that
-    removes a link to each entry, which changes its change time). A build killed before this
+    their stat_key for the next build. Made after the previous build's links to them are removed
+    (unlink_entries: removing a link changes an entry's change time). A build killed before this
     leaves no record, and the next checks every hash."""
     folder = out / CACHE_DIR
     record = {}
