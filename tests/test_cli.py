@@ -41,3 +41,23 @@ def test_missing_input_is_one_line_exit_2():
                            "--out", "/tmp/kutse-never"], capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr.strip() == "kutse-rdf: no/such.txt: no such file or folder"
+
+
+def test_the_program_ends_a_build_without_the_interpreters_teardown(tmp_path, seed_path):
+    """`kutse-rdf build` leaves at once (a register's objects are not freed one by one), its
+    messages all written and its exit code kept; other commands end as usual (atexit runs)."""
+    program = ("import atexit, sys; atexit.register(lambda: print('teardown', file=sys.stderr)); "
+               "sys.argv = ['kutse-rdf', *sys.argv[1:]]; from kutse_rdf.cli import entry; entry()")
+    out = tmp_path / "build"
+    built = subprocess.run([sys.executable, "-c", program, "build", str(seed_path), "--out", str(out)],
+                           capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    assert built.stderr.splitlines()[-1] == f"built 1 standard(s) into {out}/"
+    assert "teardown" not in built.stderr and (out / "data" / "all.nt").is_file()
+    missing = subprocess.run([sys.executable, "-c", program, "build", str(tmp_path / "none.txt"),
+                              "--out", str(out)], capture_output=True, text=True)
+    assert missing.returncode == 2 and missing.stderr.startswith("kutse-rdf: ")
+    assert "teardown" not in missing.stderr
+    other = subprocess.run([sys.executable, "-c", program, "diff", str(seed_path), str(seed_path)],
+                           capture_output=True, text=True)
+    assert other.returncode == 0 and other.stderr.splitlines()[-1] == "teardown"

@@ -1,3 +1,3 @@
-from kutse_rdf.cli import main
+from kutse_rdf.cli import entry
 
-raise SystemExit(main())
+entry()
