@@ -147,6 +147,15 @@ def disk_probe(folder: Path, folders: int = 400) -> float:
     return (time.perf_counter() - started) / (folders * 4) * 1e6
 
 
+def removals_done(work: Path, patience: float = 300) -> None:
+    """Wait (up to `patience` seconds) until the builds replaced so far are removed (a build
+    removes the one it replaces in the background, build.remove_in_background): a timed
+    rebuild starts as the nightly one does, long after the last."""
+    deadline = time.monotonic() + patience
+    while any(".old-" in p.name for p in work.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.5)
+
+
 def settle_disk(work: Path, limit_us: float, patience: float) -> float:
     """Wait (up to `patience` seconds) until creating a file costs at most `limit_us`; the last
     probe's cost. The probes are kept until the end: deleting them would slow the next build."""
@@ -377,6 +386,7 @@ def main() -> None:
         return
 
     def whole_build(name: str, argv: list[str]) -> tuple[float, float, int]:
+        removals_done(work)
         disk = settle_disk(work, args.disk_limit, args.disk_patience)
         wall, rss, code = run_command(argv)
         rows.append((name, wall, rss, code, disk))

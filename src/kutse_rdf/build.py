@@ -6,6 +6,7 @@ succeeded, so a failed run leaves the previous build/ as it was.
 from __future__ import annotations
 
 import errno
+import fcntl
 import gc
 import hashlib
 import json
@@ -138,15 +139,44 @@ def atomic_dir(out: Path, remove_first: Callable[[Path], None] = lambda old: Non
 def remove_in_background(folder: Path) -> None:
     """Remove a replaced build without waiting for it: `rm -rf` in a process of its own, left
     running when this one ends (a register's replaced build is ~14,000 entries, 0.6-0.8 s of
-    a rebuild spent only on removing them). A build that starts before it is done removes the
-    rest (remove_stale). Without `rm` (or a shell to start it), removed here."""
+    a rebuild spent only on removing them). The rm holds a lock on the folder (flock, through
+    an inherited descriptor) until it ends, so that a build starting meanwhile leaves the folder
+    to it (remove_stale) instead of removing it a second time in its own process. Without `rm`
+    (or a shell to start it), removed here."""
     try:
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        handle = None
+    try:
+        if handle is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
         # the shell starts rm and ends at once, so no child is left to wait for
         subprocess.run(["/bin/sh", "-c", 'rm -rf -- "$1" </dev/null >/dev/null 2>&1 &', "sh",
                         str(folder)], check=True, start_new_session=True, timeout=30,
-                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       pass_fds=() if handle is None else (handle,))
     except (OSError, subprocess.SubprocessError):
         shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        if handle is not None:
+            os.close(handle)  # the rm's copy keeps the lock
+
+
+def being_removed(folder: Path) -> bool:
+    """Whether a process holds the lock remove_in_background takes on a replaced build."""
+    try:
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(handle)  # closing releases a lock taken here
+    return False
 
 
 @contextmanager
@@ -256,8 +286,9 @@ def build_lock(out: Path, wait: float = 0) -> Iterator[None]:
 
 def remove_stale(out: Path) -> list[Path]:
     """Remove the temporary folders (`.NAME.tmp-PID-*`) of builds whose process is gone
-    (killed mid-build), and the replaced builds (`.NAME.old-PID-*`) that such a process was
-    still removing (remove_in_background); called under build_lock. Returns those removed."""
+    (killed mid-build), and the replaced builds (`.NAME.old-PID-*`) whose removal no process is
+    doing (remove_in_background's rm holds a lock on its folder until it is done); called under
+    build_lock. Returns those removed."""
     out = out.resolve()
     pattern = re.compile(re.escape(f".{out.name}.") + r"(?:tmp-(\d+)-.*|old-(\d+)(?:-.*)?)")
     removed = []
@@ -266,7 +297,7 @@ def remove_stale(out: Path) -> list[Path]:
         if match is None or not path.is_dir() or path.is_symlink():
             continue
         pid = int(match.group(1) or match.group(2))
-        if pid != os.getpid() and not process_alive(pid):
+        if pid != os.getpid() and not process_alive(pid) and not being_removed(path):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
     return removed

@@ -283,6 +283,46 @@ def test_the_next_build_removes_what_killed_builds_left(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([alive.name, other.name, "build"])
 
 
+def test_a_replaced_build_being_removed_is_left_to_its_remover(tmp_path, monkeypatch):
+    """The replaced build's rm holds a lock on its folder until it is done. A build that starts
+    meanwhile leaves a locked folder to its remover, even when the process its name gives is
+    gone, instead of removing it again in its own process; an unlocked one of a gone process
+    is removed as before."""
+    from kutse_rdf.build import being_removed, remove_stale
+
+    slow = tmp_path / "bin"
+    slow.mkdir()
+    real_rm = shutil.which("rm")
+    (slow / "rm").write_text(f'#!/bin/sh\nsleep 3\nexec {real_rm} "$@"\n')
+    (slow / "rm").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{slow}:{os.environ['PATH']}")
+    out = tmp_path / "build"
+    run_build([PUUSEPP], out, Config(), quiet=True)
+    run_build([PUUSEPP], out, Config(), quiet=True)
+    [replaced] = [p for p in tmp_path.iterdir() if p.name.startswith(".build.old-")]
+    assert being_removed(replaced)  # its rm is still asleep
+    deadline = time.monotonic() + 30
+    while replaced.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not replaced.exists() and not being_removed(replaced)
+
+    gone = dead_pid()
+    locked, unlocked = tmp_path / f".build.old-{gone}-a1s2d3", tmp_path / f".build.old-{gone}-q1w2e3"
+    for folder in (locked, unlocked):
+        (folder / "data").mkdir(parents=True)
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, os, sys; h = os.open(sys.argv[1], os.O_RDONLY); fcntl.flock(h, fcntl.LOCK_EX); "
+        "print('locked', flush=True); sys.stdin.read()"), str(locked)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        assert remove_stale(out) == [unlocked] and locked.is_dir()
+    finally:
+        holder.communicate("", timeout=30)
+    assert remove_stale(out) == [locked]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bin", "build"]
+
+
 def children_of(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
