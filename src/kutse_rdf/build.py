@@ -6,7 +6,6 @@ succeeded, so a failed run leaves the previous build/ as it was.
 from __future__ import annotations
 
 import errno
-import fcntl
 import gc
 import hashlib
 import json
@@ -27,6 +26,11 @@ from typing import Any, Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import datetime
 from multiprocessing import get_context
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: no locks (build_lock, remove_in_background)
+    fcntl = None
 
 from kutse_rdf.engine.cache import (ArtifactCache, environment_key, record_verified, reference_key,
                                     unit_key, unlink_entries)
@@ -144,7 +148,7 @@ def remove_in_background(folder: Path) -> None:
     to it (remove_stale) instead of removing it a second time in its own process. Without `rm`
     (or a shell to start it), removed here."""
     try:
-        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY) if fcntl is not None else None
     except OSError:
         handle = None
     try:
@@ -164,6 +168,8 @@ def remove_in_background(folder: Path) -> None:
 
 def being_removed(folder: Path) -> bool:
     """Whether a process holds the lock remove_in_background takes on a replaced build."""
+    if fcntl is None:
+        return False
     try:
         handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except OSError:
@@ -242,9 +248,7 @@ def build_lock(out: Path, wait: float = 0) -> Iterator[None]:
     same folder waits up to `wait` seconds for it, then stops (exit 2). An flock, so the
     kernel releases it when its process dies, however it dies; the file is removed when the
     build ends (a killed build's file is simply taken over)."""
-    try:
-        import fcntl
-    except ImportError:  # not POSIX: no lock
+    if fcntl is None:  # not POSIX: no lock
         yield
         return
     out = out.resolve()
