@@ -34,9 +34,11 @@ EXIT_AT_ONCE = frozenset({"build"})
 
 
 def entry() -> None:
-    """The installed `kutse-rdf` and `python -m kutse_rdf`: main(), then the exit."""
-    code = main()
-    if sys.argv[1:2] and sys.argv[1] in EXIT_AT_ONCE:
+    """The installed `kutse-rdf` and `python -m kutse_rdf`: the command, then the exit."""
+    parser = build_parser()
+    args = parser.parse_args()
+    code = run(parser, args)
+    if args.command in EXIT_AT_ONCE:
         try:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -48,7 +50,11 @@ def entry() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    return run(parser, parser.parse_args(argv))
+
+
+def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """The parsed command, its errors as one line and an exit code (errors.py)."""
     if not getattr(args, "run", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
