@@ -389,12 +389,12 @@ def write_parse_outputs(root: Path, result: BuildResult, units: list[UnitResult]
 
 
 def query_predicates(cache: ArtifactCache, queries: dict | None = None) -> dict:
-    """query.predicates_record of the named queries (default: the library): what they read,
-    recorded in the cache for the next build."""
-    from kutse_rdf.query import library_predicates, shipped_predicates
+    """query.predicates_record of the named queries the build reports (default: the library's):
+    what they read, recorded in the cache for the next build."""
+    from kutse_rdf.query import library_predicates, report_queries, shipped_predicates
 
     _, record = library_predicates([cache.load_record(PREDICATES_RECORD), shipped_predicates()],
-                                   None if queries is None else queries.values())
+                                   None if queries is None else report_queries(queries)[0].values())
     cache.store_record(PREDICATES_RECORD, record)
     return record
 

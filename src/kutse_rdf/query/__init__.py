@@ -21,7 +21,7 @@ The modules, each importing only those above it (tables.py and xlsx.py import no
 The names below are the package's public surface: callers outside the package import from here.
 """
 from kutse_rdf.query.named import (PARAM_TYPES, PROLOGUE, Param, QueryFile, check_syntax,
-                                   find_query, inline_query, library, read_folder, read_query,
+                                   find_query, inline_query, library, read_folder, read_query, report_queries,
                                    syntax_error, with_prologue)
 from kutse_rdf.query.tables import (DIALECTS, compact, individual_labels, label, labelled,
                                     labelled_answer, natural_key, sort_list, write_table)
@@ -38,7 +38,7 @@ from kutse_rdf.query.xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE, TooLarge, workbo
 from kutse_rdf.query.formats import (LABEL_PREDICATES, PREFIXES, labels_for, readable_rows,
                                      render, to_csv, to_json, to_labelled, to_markdown, to_table,
                                      to_xlsx, triples_text)
-from kutse_rdf.query.reports import REPORT_SUFFIXES, report_queries, write_reports
+from kutse_rdf.query.reports import REPORT_SUFFIXES, write_reports
 from kutse_rdf.query.relabel import changed_labels, relabel_reports
 from kutse_rdf.query.remote import Remote
 

@@ -175,3 +175,12 @@ def check_syntax(query: QueryFile) -> None:
     except Exception as exc:  # rdflib raises others for e.g. undefined prefixes
         text = " ".join(str(exc).split())[:200]
         raise InputError(f"SPARQL syntax error: {text}", file=str(query.path)) from None
+
+
+def report_queries(queries: dict[str, QueryFile] | None = None,
+                   ) -> tuple[dict[str, QueryFile], list[str]]:
+    """The queries a build reports (those without required parameters) and the names of the
+    others; `queries` defaults to the shipped library."""
+    queries = library() if queries is None else queries
+    skipped = [name for name, q in queries.items() if any(p.required for p in q.params)]
+    return {n: q for n, q in queries.items() if n not in skipped}, skipped

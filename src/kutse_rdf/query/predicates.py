@@ -1,10 +1,11 @@
-"""Which predicates the named queries can read, so that the build's query store holds only those.
+"""Which predicates the build's reported queries can read, so that its query store holds only those.
 
-A triple whose predicate no query names cannot change any answer, so the build's reports run on a
-store of the triples the queries can read (docs/performance.md), and a rebuild whose changes touch none
+A triple whose predicate no reported query names cannot change any answer, so the build's reports
+run on a store of the triples those queries can read (the queries that need parameters are not run
+by the build: what only they read, the changes graph's details and the indicators, stays out) (docs/performance.md), and a rebuild whose changes touch none
 of them reuses the previous reports. Working the set out needs rdflib to parse every query, a
 noticeable share of a small build, so the set is recorded with a hash of the query texts:
-queries/predicates.json for the shipped library, the build cache's record for the last build.
+queries/predicates.json for the shipped library's, the build cache's record for the last build.
 The record also says how each query reads names (label_uses, for relabel.py).
 """
 from __future__ import annotations
@@ -16,10 +17,10 @@ from typing import Iterable
 
 from kutse_rdf.errors import InputError
 from kutse_rdf.graph.ntriples import NAME_PREDICATES, PREF_LABEL
-from kutse_rdf.query.named import QueryFile, check_syntax, library
+from kutse_rdf.query.named import QueryFile, check_syntax, report_queries
 from kutse_rdf.resources import resource_dir
 
-PREDICATES_FILE = "predicates.json"  # queries/: predicates_used of the shipped library
+PREDICATES_FILE = "predicates.json"  # queries/: predicates_used of the shipped reported queries
 
 
 def predicates_used(queries: Iterable[QueryFile]) -> frozenset[str] | None:
@@ -124,16 +125,21 @@ def library_digest(queries: Iterable[QueryFile]) -> str:
 
 def library_predicates(known: Iterable[dict | None], queries: Iterable[QueryFile] | None = None,
                        ) -> tuple[frozenset[str] | None, dict]:
-    """predicates_used of the queries (default: the shipped library) and its record: taken from
-    the first of the `known` records made for the same query texts (the previous build's, the
-    one shipped in queries/), else worked out."""
-    queries = list(library().values() if queries is None else queries)
+    """predicates_used of the queries (default: the shipped library's reported ones) and its
+    record: taken from the first of the `known` records made for the same query texts (the
+    previous build's, the one shipped in queries/), else worked out."""
+    queries = list(reported_library() if queries is None else queries)
     digest = library_digest(queries)
     record = next((r for r in known if isinstance(r, dict) and r.get("queries") == digest), None)
     if record is None:
         record = predicates_record(queries)
     found = record.get("predicates")
     return (None if found is None else frozenset(found)), record
+
+
+def reported_library() -> list[QueryFile]:
+    """The shipped queries a build runs: those without required parameters."""
+    return list(report_queries()[0].values())
 
 
 def shipped_predicates() -> dict | None:
@@ -146,7 +152,7 @@ def shipped_predicates() -> dict | None:
 def write_predicates_file() -> None:
     """Rewrite queries/predicates.json after a change to the library (tests/query/test_query.py
     checks that it is current)."""
-    record = predicates_record(library().values())
+    record = predicates_record(reported_library())
     (resource_dir("queries") / PREDICATES_FILE).write_text(
         json.dumps(record, indent=1) + "\n", encoding="utf-8")
 

@@ -16,20 +16,11 @@ import pyoxigraph as ox
 
 from kutse_rdf.errors import InputError
 from kutse_rdf.query.execute import TSV, run_bound
-from kutse_rdf.query.named import QueryFile, library
+from kutse_rdf.query.named import QueryFile, report_queries
 from kutse_rdf.query.store import store_from_dataset
 from kutse_rdf.query.tables import labelled_answer, pref_labels, write_table
 
 REPORT_SUFFIXES = ("csv", "json")  # the files of a report: NAME.csv, NAME.json
-
-
-def report_queries(queries: dict[str, QueryFile] | None = None,
-                   ) -> tuple[dict[str, QueryFile], list[str]]:
-    """The queries a build reports (those without required parameters) and the names of the
-    others; `queries` defaults to the shipped library."""
-    queries = library() if queries is None else queries
-    skipped = [name for name, q in queries.items() if any(p.required for p in q.params)]
-    return {n: q for n, q in queries.items() if n not in skipped}, skipped
 
 
 def write_reports(out_dir: Path, data: Any, queries: dict[str, QueryFile] | None = None,
