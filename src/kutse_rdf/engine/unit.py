@@ -96,8 +96,11 @@ class UnitResult:
         section = self._section(name)
         if section is None:
             return getattr(self, name)
-        with open(self.pack, "rb") as handle:
-            return os.pread(handle.fileno(), section[1], section[0])
+        source = open_pack(self.pack)
+        try:
+            return os.pread(source, section[1], section[0])
+        finally:
+            os.close(source)
 
     def size(self, name: str) -> int:
         section = self._section(name)
@@ -112,8 +115,11 @@ class UnitResult:
             out.write(getattr(self, name)[skip:])
             return
         offset, length = section
-        with open(self.pack, "rb") as source:
-            copy_range(source.fileno(), out.fileno(), offset + skip, length - skip)
+        source = open_pack(self.pack)
+        try:
+            copy_range(source, out.fileno(), offset + skip, length - skip)
+        finally:
+            os.close(source)
 
 
 def serialise(result: UnitResult, std: Standard, subject: str, graph: Iterable,
@@ -156,6 +162,12 @@ def split_elm_view(result: UnitResult, subject: str) -> None:
     elm, result.elm_shared_nt = own_pieces(result.elm_nt, subject, elm_prefixes())
     result.elm_own_nt, result.elm_own_ttl, result.elm_own_jsonld = elm.nt, elm.ttl, elm.jsonld
     result.elm_own_triples = elm.nt.count(b"\n")
+
+
+def open_pack(path: str) -> int:
+    """A descriptor of a cache file, opened without a Python file object: a register's build
+    reads ~20,000 fields (each field a few system calls fewer)."""
+    return os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
 
 
 def copy_range(source: int, target: int, offset: int, length: int) -> None:
