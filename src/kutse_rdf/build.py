@@ -922,7 +922,7 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
         # The query store and reports run in a thread beside the site: pyoxigraph releases the
         # GIL while it loads and queries, and the site is Python, so on 2 cores they overlap.
         queries = Background("queries", result.timings, result.notes, yielding=True)
-        dumps = Background("dumps", result.timings, result.notes, yielding=True)  # merged files
+        dumps = Background("dumps", result.timings, result.notes, yielding=False)  # merged files
         elm_files = Background("elm-files", result.timings, result.notes)
         threads = (queries, dumps, elm_files)
 
