@@ -105,9 +105,9 @@ class Background:
 
 def yield_cpu() -> None:
     """Lower the calling thread's priority (nice 10; on Linux each thread has its own, and the
-    threads it starts inherit it). For the merged dumps and the query reports: the site's
-    thread is what a build waits for, and on 2 cores their copies, loads and queries took it
-    turns it needed (a register's rebuild ~1 s faster). They still get what the site leaves."""
+    threads it starts inherit it). For the query reports, and the merged dumps of a cold build:
+    the site's thread is what a build waits for, and on 2 cores their copies, loads and queries
+    took it turns it needed. They still get what the site leaves."""
     if sys.platform.startswith("linux"):
         try:
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
@@ -908,7 +908,11 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
             elm_files.start(elm.write_files)
             merged = write_graph_files(root, units, reference, config, cache, shared_nt, works,
                                        current_nt)
-            dumps.start(merged)  # ~600 MB of copies in the kernel, beside the site's Python
+            # ~1.2 GB of copies in the kernel on a register, beside the site's Python. Yielding
+            # in a cold build (the site's workers have the cores), not in a rebuild: there the
+            # site's last pages waited ~1.5 s for it while the reports' process had the other core
+            dumps.yielding = result.cache_hits == 0
+            dumps.start(merged)
             result.notes.append(elm.record(config, cache))
             # the counts write_dumps put in the manifest
             manifest = json.loads((root / "data" / "graphs.json").read_text(encoding="utf-8"))
@@ -922,7 +926,7 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
         # The query store and reports run in a thread beside the site: pyoxigraph releases the
         # GIL while it loads and queries, and the site is Python, so on 2 cores they overlap.
         queries = Background("queries", result.timings, result.notes, yielding=True)
-        dumps = Background("dumps", result.timings, result.notes, yielding=False)  # merged files
+        dumps = Background("dumps", result.timings, result.notes)  # merged files
         elm_files = Background("elm-files", result.timings, result.notes)
         threads = (queries, dumps, elm_files)
 
