@@ -394,7 +394,7 @@ def query_predicates(cache: ArtifactCache, queries: dict | None = None) -> dict:
     from kutse_rdf.query import library_predicates, report_queries, shipped_predicates
 
     _, record = library_predicates([cache.load_record(PREDICATES_RECORD), shipped_predicates()],
-                                   None if queries is None else report_queries(queries)[0].values())
+                                   report_queries(queries)[0].values())
     cache.store_record(PREDICATES_RECORD, record)
     return record
 

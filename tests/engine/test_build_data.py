@@ -119,7 +119,7 @@ def test_merged_files_hold_each_triple_once(built):
         assert ground(ox.parse(path=str(path), format=FORMATS[path.suffix][1])) == ground(union)
 
 
-def test_query_store_holds_what_the_library_queries_read(built):
+def test_query_store_holds_what_the_reported_queries_read(built):
     """The build's query store is data/all.nt less the triples whose predicate no query the
     build reports names (query.predicates_used; the queries needing parameters do not run)."""
     from kutse_rdf.query import predicates_used, report_queries

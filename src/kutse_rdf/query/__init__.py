@@ -21,8 +21,8 @@ The modules, each importing only those above it (tables.py and xlsx.py import no
 The names below are the package's public surface: callers outside the package import from here.
 """
 from kutse_rdf.query.named import (PARAM_TYPES, PROLOGUE, Param, QueryFile, check_syntax,
-                                   find_query, inline_query, library, read_folder, read_query, report_queries,
-                                   syntax_error, with_prologue)
+                                   find_query, inline_query, library, read_folder, read_query,
+                                   report_queries, syntax_error, with_prologue)
 from kutse_rdf.query.tables import (DIALECTS, compact, individual_labels, label, labelled,
                                     labelled_answer, natural_key, sort_list, write_table)
 from kutse_rdf.query.predicates import (PREDICATES_FILE, library_digest, library_predicates,

@@ -1,9 +1,10 @@
 """Which predicates the build's reported queries can read, so that its query store holds only those.
 
 A triple whose predicate no reported query names cannot change any answer, so the build's reports
-run on a store of the triples those queries can read (the queries that need parameters are not run
-by the build: what only they read, the changes graph's details and the indicators, stays out) (docs/performance.md), and a rebuild whose changes touch none
-of them reuses the previous reports. Working the set out needs rdflib to parse every query, a
+run on a store of the triples those queries can read (docs/performance.md; the build does not run
+the queries that need parameters, so what only they read, the changes graph's details and the
+indicators, stays out), and a rebuild whose changes touch none of them reuses the previous
+reports. Working the set out needs rdflib to parse every query, a
 noticeable share of a small build, so the set is recorded with a hash of the query texts:
 queries/predicates.json for the shipped library's, the build cache's record for the last build.
 The record also says how each query reads names (label_uses, for relabel.py).
@@ -128,18 +129,13 @@ def library_predicates(known: Iterable[dict | None], queries: Iterable[QueryFile
     """predicates_used of the queries (default: the shipped library's reported ones) and its
     record: taken from the first of the `known` records made for the same query texts (the
     previous build's, the one shipped in queries/), else worked out."""
-    queries = list(reported_library() if queries is None else queries)
+    queries = list(report_queries()[0].values() if queries is None else queries)
     digest = library_digest(queries)
     record = next((r for r in known if isinstance(r, dict) and r.get("queries") == digest), None)
     if record is None:
         record = predicates_record(queries)
     found = record.get("predicates")
     return (None if found is None else frozenset(found)), record
-
-
-def reported_library() -> list[QueryFile]:
-    """The shipped queries a build runs: those without required parameters."""
-    return list(report_queries()[0].values())
 
 
 def shipped_predicates() -> dict | None:
@@ -152,7 +148,7 @@ def shipped_predicates() -> dict | None:
 def write_predicates_file() -> None:
     """Rewrite queries/predicates.json after a change to the library (tests/query/test_query.py
     checks that it is current)."""
-    record = predicates_record(reported_library())
+    record = predicates_record(report_queries()[0].values())
     (resource_dir("queries") / PREDICATES_FILE).write_text(
         json.dumps(record, indent=1) + "\n", encoding="utf-8")
 
