@@ -906,13 +906,13 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
             # made; the site reads them first thing
             elm = ElmDumps(root, units, keyed=True)
             elm_files.start(elm.write_files)
-            merged = write_graph_files(root, units, reference, config, cache, shared_nt, works,
-                                       current_nt)
-            # ~1.2 GB of copies in the kernel on a register, beside the site's Python. Yielding
-            # in a cold build (the site's workers have the cores), not in a rebuild: there the
-            # site's last pages waited ~1.5 s for it while the reports' process had the other core
+            # the merged files: ~1.2 GB of copies in the kernel on a register, beside the
+            # graphs' files and the site's Python. Yielding in a cold build (the site's workers
+            # have the cores), not in a rebuild: there the site's last pages waited ~1.5 s for
+            # it while the reports' process had the other core
             dumps.yielding = result.cache_hits == 0
-            dumps.start(merged)
+            write_graph_files(root, units, reference, config, cache, shared_nt, works, current_nt,
+                              start=dumps.start)
             result.notes.append(elm.record(config, cache))
             # the counts write_dumps put in the manifest
             manifest = json.loads((root / "data" / "graphs.json").read_text(encoding="utf-8"))

@@ -359,3 +359,43 @@ def test_only_standards_pages_keep_a_summary_file(tmp_path, corpus):
     run_build(files, out, Config(), quiet=True)
     assert {p: p.stat().st_ino for p in graph_pages} == graph_pages  # taken over, not rendered
     assert pickle.loads((out / ".cache" / "site" / "records.pickle").read_bytes()) == records
+
+
+def test_a_standards_page_output_is_kept_in_its_summary_file(tmp_path, corpus):
+    """A standard's pages' output (counts, search entries, sitemap IRIs, links) is in its
+    summary file, written once and linked by the next build, not in the records pickle every
+    build writes whole; the next build takes the pages over with the same output. A file
+    without it (and a record without it) is a miss: the pages are rendered again."""
+    import pickle
+
+    from kutse_rdf.site.reuse import read_summary
+
+    out = tmp_path / "build"
+    files = sorted(corpus.glob("*.txt"))
+    first = run_build(files, out, Config(), quiet=True)
+    folder = out / ".cache" / "site" / "summaries"
+    records = pickle.loads((out / ".cache" / "site" / "records.pickle").read_bytes())
+    kept = {p.name: p.stat().st_ino for p in folder.iterdir()}
+    assert len(kept) == len(files) and all("output" not in records[key] for key in kept)
+    pages = {}
+    for key in kept:  # each standard's own: its search entries are below its page
+        output = read_summary(folder / key, records[key]["owned"], with_output=True)[1]
+        path = output["link"]["et"][2]
+        assert output["pages"] > 0 and output["sitemap"] and output["search"]
+        assert all(entry[0].startswith(path) for entry in output["search"])
+        pages[key] = out / "site" / path / "index.html"
+    inodes = {key: page.stat().st_ino for key, page in pages.items()}
+    second = run_build(files, out, Config(), quiet=True)
+    assert {p.name: p.stat().st_ino for p in folder.iterdir()} == kept  # linked, not written
+    assert {key: page.stat().st_ino for key, page in pages.items()} == inodes  # taken over
+    site_note = [n for n in first.notes if n.startswith("site:")]
+    assert site_note and [n for n in second.notes if n.startswith("site:")] == site_note
+    # a summary file of three parts, as an older build wrote it: its standard is rendered again
+    key = sorted(kept)[0]
+    head, _, body = (folder / key).read_bytes().partition(b"\n")
+    lengths = [int(n) for n in head.split()]
+    (folder / key).unlink()
+    (folder / key).write_bytes(b" ".join(head.split()[:3]) + b"\n" + body[:sum(lengths[:3])])
+    third = run_build(files, out, Config(), quiet=True)
+    assert {k for k, page in pages.items() if page.stat().st_ino != inodes[k]} == {key}
+    assert [n for n in third.notes if n.startswith("site:")] == site_note

@@ -453,6 +453,34 @@ def test_the_site_reads_each_versions_elm_lines_where_the_dumps_put_them(tmp_pat
     assert site.elm_parts([e for e in manifest if e["kind"] == "elm"], graphs) is None
 
 
+def test_the_elm_layout_says_whether_elm_nt_names_a_blank_node(tmp_path):
+    """The layout record tells the site whether data/elm.nt names a blank node (then every
+    version's pages read all of it) from the units' own flags, not by searching the file."""
+    from kutse_rdf.engine.cache import ArtifactCache
+    from kutse_rdf.engine.dumps import ELM_LAYOUT, ElmDumps
+    from kutse_rdf.engine.unit import UnitResult, split_elm_view
+
+    def unit(name: str, obj: str) -> UnitResult:
+        subject = f"https://example.org/standard/{name}"
+        made = UnitResult(source_file=f"{name}.txt", path=f"{name}.txt",
+                          graph_uri=f"https://example.org/graph/{name}",
+                          elm_nt=f"<{subject}> <https://example.org/p> {obj} .\n".encode())
+        split_elm_view(made, subject)
+        return made
+
+    for units, named in (([unit("a", '"x"'), unit("b", "<https://example.org/o>")], False),
+                         ([unit("a", '"x"'), unit("b", "_:b1")], True)):
+        out = tmp_path / str(named)
+        (out / "data").mkdir(parents=True)
+        cache = ArtifactCache(out, out)
+        dumps = ElmDumps(out, units, keyed=True)
+        dumps.write_files()
+        dumps.record(Config(), cache)
+        layout = json.loads((cache.current / ELM_LAYOUT).read_text(encoding="utf-8"))
+        assert [u.elm_own_blank for u in units] == [False, named]
+        assert layout["blank"] is named is (b"_:" in (out / "data" / "elm.nt").read_bytes())
+
+
 def test_a_rebuild_takes_over_an_unchanged_works_redirect_pages_and_graph_folders(tmp_path, monkeypatch):
     import kutse_rdf.engine.works as works
 

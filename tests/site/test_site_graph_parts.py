@@ -42,3 +42,36 @@ def test_split_elm_takes_each_versions_run_and_no_more():
     assert b"".join(parts[v1]) == b"".join(lines[:3])
     assert b"".join(parts[v10]) == lines[3]
     assert rest == [lines[4]]
+
+
+def test_changes_by_work_tells_each_line_its_work():
+    """writer.changes_by_work: the changes graph's lines by work, each line's work the one
+    Uris gives its subject's document, though it is worked out once a run of lines: a slug that
+    begins another's, a subject that is no version's and a version IRI without a key are each
+    their own."""
+    from kutse_rdf.graph.uris import Uris
+    from kutse_rdf.site.writer import changes_by_work
+
+    uris = Uris(BASE)
+
+    def work_of(iri: str) -> str:  # as SiteWriter.gather_standards has it
+        version = uris.version_of(iri)
+        return str(uris.work(version[0])) if version else iri
+
+    def line(subject: str) -> bytes:
+        return f"<{BASE}{subject}> <https://example.org/p> \"x\" .\n".encode()
+
+    lines = [line("standard/a/version/1#change-1"), line("standard/a/version/1/competence/B.1"),
+             line("standard/a/version/2#change-2"),
+             line("standard/a/version//x"),  # no version key: not a version's
+             line("standard/a-b/version/1#change-1"),  # another work, which "a" begins
+             line("standard/a/version/3"), line("standard/b/version/1#change-1"),
+             line("standard/b"), line("standard/b/version/2/competence/B.2")]
+    found = changes_by_work(b"".join(lines), work_of)
+    expected: dict[str, list[bytes]] = {}
+    for one in lines:  # line by line, as it was done before
+        expected.setdefault(work_of(one[1:one.index(b">")].decode().partition("#")[0]), []).append(one)
+    assert found == expected
+    assert list(found) == [BASE + "standard/a", BASE + "standard/a/version//x", BASE + "standard/a-b",
+                           BASE + "standard/b"]
+    assert found[BASE + "standard/a"] == [lines[0], lines[1], lines[2], lines[5]]

@@ -76,6 +76,7 @@ class UnitResult:
     label_nt: bytes = b""
     graph_triples: int = 0  # lines of graph_nt
     elm_own_triples: int = 0  # lines of elm_own_nt
+    elm_own_blank: bool = False  # whether elm_own_nt names a blank node ("_:" anywhere)
     inferred_triples: int = 0  # lines of inferred_nt
     union_triples: int = 0  # lines of union_nt
     ttl_prefix_length: int = 0  # bytes of graph_ttl's @prefix lines (TriG takes the rest)
@@ -162,6 +163,7 @@ def split_elm_view(result: UnitResult, subject: str) -> None:
     elm, result.elm_shared_nt = own_pieces(result.elm_nt, subject, elm_prefixes())
     result.elm_own_nt, result.elm_own_ttl, result.elm_own_jsonld = elm.nt, elm.ttl, elm.jsonld
     result.elm_own_triples = elm.nt.count(b"\n")
+    result.elm_own_blank = b"_:" in elm.nt
 
 
 def open_pack(path: str) -> int:

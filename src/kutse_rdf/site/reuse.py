@@ -5,11 +5,11 @@ A standard's pages (its folder `standard/S/`, its coverage page, and their twins
 language trees) depend only on its own graph, its ELM nodes, the reference graph, the site's code
 and templates (the shipped ones and the config's `templates` folder) and the base URI (render.py
 renders them from exactly that). The content hash
-of those inputs is the key; `.cache/site/records.pickle` in the build holds, by key, what rendering
-them gave (counts, search entries, sitemap IRIs, the standard's links): one file for all
-standards, read once. Each key's summary for the shared pages (most of a register's 110 MB)
-is a file of its own in `.cache/site/summaries/`, written once and linked into each later build
-that takes its pages over, not pickled again by every build.
+of those inputs is the key; `.cache/site/records.pickle` in the build holds, by key, the folders
+the pages are in. Each key's summary for the shared pages (most of a register's 110 MB) and
+what rendering the pages gave (counts, search entries, sitemap IRIs, the standard's links:
+~15 MB on a register) are a file of its own in `.cache/site/summaries/`, written once and linked
+into each later build that takes its pages over, not pickled again by every build.
 A build whose previous build has the same key takes the folders over instead of rendering them.
 Never timestamps: a touched but unchanged standard is reused, a changed template re-renders
 everything.
@@ -39,6 +39,7 @@ or ELM lines) renders every shared page.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import pickle
@@ -231,17 +232,18 @@ class PageReuse:
     def lookup(self, key: str, folders: list[str] | None = None) -> tuple[Output, Summary, list[str]] | None:
         """The recorded output and summary of pages the previous build has for this key (a
         standard's, in `folders`, or the shared pages', in the folders their record names)."""
-        summary = self._summary(key)
-        if summary is None:
+        found = self._summary(key, with_output=True)
+        if found is None:
             return None  # a missing, damaged or foreign record is a miss, never an error
+        summary, kept = found
         record = self._previous_records()[key]
         try:
-            output = Output(**record["output"])
+            output = Output(**(record["output"] if kept is None else kept))
             folders = record["folders"] if folders is None else folders
         except (KeyError, TypeError):
             return None
-        site = self.previous / "site"
-        if not all(isinstance(f, str) and (site / f).exists() for f in folders):
+        site = f"{self.previous}/site/"  # strings: ~13,000 checks on a register
+        if not all(isinstance(f, str) and os.path.exists(site + f) for f in folders):
             return None
         self.records[key] = record  # kept for the next build
         return output, summary, folders
@@ -255,9 +257,12 @@ class PageReuse:
             self.records[key] = {"output": shallow(output), "folders": folders or [], "owned": 0,
                                  "summary": False}
             return
-        self.records[key] = {"output": shallow(output), "folders": folders or [], "owned": summary.owned}
+        # a standard's output (its search entries and URLs: ~15 MB on a register) goes into its
+        # summary file, written once and linked by the builds after, not into the records every
+        # build writes whole
+        self.records[key] = {"folders": folders or [], "owned": summary.owned}
         self.made.add(key)
-        write_summary(self.current / CACHE_DIR / SUMMARIES / key, summary)
+        write_summary(self.current / CACHE_DIR / SUMMARIES / key, summary, output)
 
     def save(self) -> None:
         """Write this build's records (those taken over and those made); the summaries of those
@@ -317,14 +322,18 @@ class PageReuse:
                     self._previous = data
         return self._previous
 
-    def _summary(self, key: str) -> Summary | None:
-        """The summary the previous build recorded under `key`; None without a whole record."""
+    def _summary(self, key: str, with_output: bool = False):
+        """The summary the previous build recorded under `key`; None without a whole record.
+        `with_output`: (summary, the output kept in its file, None when the record has it)."""
         record = self._previous_records().get(key)
         if not isinstance(record, dict) or not isinstance(record.get("owned"), int):
             return None  # (no previous build: no records)
         if record.get("summary") is False:
-            return Summary()
-        return read_summary(self.previous / CACHE_DIR / SUMMARIES / key, record["owned"])
+            return (Summary(), None) if with_output else Summary()
+        found = read_summary(self.previous / CACHE_DIR / SUMMARIES / key, record["owned"], with_output)
+        if with_output and found is not None and found[1] is None and "output" not in record:
+            return None
+        return found
 
     def take_over(self, site: Path, standards: list[tuple[str, list[str]]]) -> None:
         """Move the folders of reused standards from the previous build's site into `site`."""
@@ -344,24 +353,39 @@ class PageReuse:
             raise
 
 
-def write_summary(path: Path, summary: Summary) -> None:
-    """A summary as a file: the three parts' lengths on the first line, then the parts."""
-    parts = (summary.shared, summary.links, summary.elm_links)
+def write_summary(path: Path, summary: Summary, output: Output | None = None) -> None:
+    """A summary as a file: the parts' lengths on the first line, then the parts: the
+    summary's three and, when given, the pages' output (pickled fields)."""
+    parts = [summary.shared, summary.links, summary.elm_links]
+    if output is not None:
+        parts.append(pickle.dumps(shallow(output), protocol=pickle.HIGHEST_PROTOCOL))
     path.write_bytes(b" ".join(b"%d" % len(p) for p in parts) + b"\n" + b"".join(parts))
 
 
-def read_summary(path: Path, owned: int) -> Summary | None:
-    """write_summary's file; None when it is missing or its lengths do not add up."""
+def read_summary(path: Path, owned: int, with_output: bool = False):
+    """write_summary's file as a Summary, or with `with_output` as (Summary, the output's
+    fields or None when the file has none); None when it is missing, its lengths do not add up
+    or its output does not load."""
     try:
         data = path.read_bytes()
         head, _, body = data.partition(b"\n")
         lengths = [int(n) for n in head.split(b" ")]
     except (OSError, ValueError):
         return None
-    if len(lengths) != 3 or min(lengths) < 0 or sum(lengths) != len(body):
+    if len(lengths) not in (3, 4) or min(lengths) < 0 or sum(lengths) != len(body):
         return None
-    shared, links = body[:lengths[0]], body[lengths[0]:lengths[0] + lengths[1]]
-    return Summary(shared, links, body[lengths[0] + lengths[1]:], owned)
+    ends = list(itertools.accumulate(lengths))
+    summary = Summary(body[:ends[0]], body[ends[0]:ends[1]], body[ends[1]:ends[2]], owned)
+    if not with_output:
+        return summary
+    if len(lengths) == 3:
+        return summary, None
+    try:
+        output = pickle.loads(body[ends[2]:])
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError,
+            IndexError):
+        return None
+    return (summary, output) if isinstance(output, dict) else None
 
 
 def shallow(output: Output) -> dict:

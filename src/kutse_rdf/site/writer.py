@@ -23,12 +23,10 @@ What may be taken over, and when, is the business of reuse.PageBook alone.
 """
 from __future__ import annotations
 
-import contextlib
 import csv
 import functools
 import hashlib
 import json
-import mmap
 import os
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -180,6 +178,25 @@ class SharedPages:
 
 
 @functools.lru_cache(maxsize=64)
+def changes_by_work(changes: bytes, work_of: Callable[[str], str]) -> dict[str, list[bytes]]:
+    """The changes graph's lines by work (`work_of`: a subject's document -> its work). Their
+    subjects are below the work's versions' IRIs and a work's lines are together
+    (dumps.changes_lines), so a line that starts with the line before's `<B/standard/S/version/`
+    and a version key is of the same work: the work is worked out once a run of lines, not
+    once a line (~150,000 lines on a register)."""
+    found: dict[str, list[bytes]] = {}
+    same: bytes | None = None
+    lines: list[bytes] = []
+    for line in changes.splitlines(keepends=True):
+        if same is None or not line.startswith(same) or line[len(same):len(same) + 1] in b"/#> ":
+            document = line[1:line.find(b">")].partition(b"#")[0].decode("utf-8", "replace")
+            work = work_of(document)
+            lines = found.setdefault(work, [])
+            same = f"<{work}/version/".encode() if work != document else None
+        lines.append(line)
+    return found
+
+
 def run_pattern(length: int) -> re.Pattern:
     """Lines whose subject begins with the first line's first `length` bytes after `<` and then
     `/`, `#` or `>`: a standard's run, for its IRI of that length (one pattern per length, not
@@ -378,15 +395,7 @@ class SiteWriter:
         suggestions = suggestions_by_standard(self.root / "reports" / SUGGESTIONS, self.config.base_uri,
                                               lambda iri: owner(iri, work_iris))
         changes = b"".join(read_dump(self.root, e) for e in entries if e.get("kind") == "changes")
-        # each work's lines of the changes graph: their subjects are below its versions' IRIs
-        changes_of: dict[str, list[bytes]] = {}
-        work_of_document: dict[bytes, str] = {}  # ~40,000 subjects on a register, far fewer documents
-        for line in changes.splitlines(keepends=True):
-            document = line[1:line.find(b">")].partition(b"#")[0]
-            work = work_of_document.get(document)
-            if work is None:
-                work = work_of_document[document] = work_of(document.decode("utf-8", "replace"))
-            changes_of.setdefault(work, []).append(line)
+        changes_of = changes_by_work(changes, work_of)
         # one bytes object and one hash per work, for all its versions' jobs
         work_changes = {work: b"".join(lines) for work, lines in changes_of.items()}
         del changes_of
@@ -449,15 +458,13 @@ class SiteWriter:
             layout = json.loads((self.cache.current / ELM_LAYOUT).read_text(encoding="utf-8"))
             size = path.stat().st_size
             pieces = {iri: layout["pieces"][graph] for iri, graph in graphs.items()}
-            shared = int(layout["shared"])
+            shared, blank = int(layout["shared"]), layout["blank"]
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        if layout.get("size") != size or not 0 <= shared <= size:
+        if layout.get("size") != size or not 0 <= shared <= size or not isinstance(blank, bool):
             return None
-        with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) \
-                if size else contextlib.nullcontext(b"") as view:
-            blank = view.find(b"_:") >= 0
-            tail = view[shared:size]
+        with path.open("rb") as handle:
+            tail = os.pread(handle.fileno(), size - shared, shared)
         extra, rest = split_elm(tail, set(graphs))
 
         def reader(iri: str) -> Callable[[], bytes]:
@@ -578,13 +585,13 @@ class SiteWriter:
         self.search_files(renderer)
         self.sitemap(renderer, shared.graph, shared.output.sitemap,
                      {iri: standards.outputs[iri].sitemap for iri in site.standards}, site.standards)
+        self.changes_feed(renderer, site, standards)
         if whole.description is None:
             self.pages_of_the_build(whole, shared)
         self.coverage_index(renderer, links_of, whole.library)
         cards = {lang: {iri: standards.outputs[iri].card.get(lang, {}) for iri in listed}
                  for lang in self.languages}
         self.home(renderer, shared.graph, links_of, cards, whole.downloads, whole.description)
-        self.changes_feed(renderer, site, standards)
         total.pages += renderer.output.pages
         total.files += renderer.output.files
         return total
