@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -189,6 +190,35 @@ def test_a_full_disk_is_one_line_naming_the_output_exit_2(tmp_path, monkeypatch,
     assert capsys.readouterr().err == (f"kutse-rdf: {out}: cannot write the build: No space left "
                                        "on device\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_full_disk_in_the_sites_copy_thread_keeps_the_previous_build(tmp_path, two, monkeypatch,
+                                                                        capsys):
+    """The large graphs' index.trig are copied in a thread of the site: its full disk still
+    ends the build with the one line and exit 2, and the previous build stays as it was."""
+    from kutse_rdf.cli import main
+    from kutse_rdf.site import writer
+
+    out = tmp_path / "build"
+    files = [str(p) for p in sorted(two.glob("*.txt"))]
+    assert main(["build", *files, "--out", str(out), "--quiet"]) == 0
+    before = snapshot(out)
+    real, copied = writer.copy_range, []
+
+    def full(*args, **kwargs):
+        copied.append(threading.current_thread().name)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(writer, "copy_range", full)
+    edited = Path(files[0])
+    text = edited.read_text(encoding="utf-8")
+    word = next(w for w in text.split() if len(w) > 8 and w.isalpha())
+    edited.write_text(text.replace(word, word + "t", 1), encoding="utf-8")  # the ELM view changes
+    assert main(["build", *files, "--out", str(out), "--quiet"]) == 2
+    assert capsys.readouterr().err.endswith(": cannot write the build: No space left on device\n")
+    assert copied and all(name.startswith("site-copies") for name in copied)
+    assert snapshot(out) == before
+    monkeypatch.setattr(writer, "copy_range", real)
 
 
 @pytest.fixture

@@ -299,6 +299,10 @@ class SiteWriter:
         self.previous = previous
         self.paths = SiteGraph(config.base_uri)  # URI -> folder only
         self.book: PageBook | None = None  # the build's incremental bookkeeping, set by build()
+        # kernel copies nothing reads before the end (the large graphs' index.trig: ~270 MB on
+        # a register after a new version), in a thread of build(): they need no interpreter lock
+        self.copier: ThreadPoolExecutor | None = None
+        self.copies: list[Future] = []
 
     def tree(self, lang: str) -> str:
         return "" if lang == self.languages[0] else f"{lang}/"
@@ -308,6 +312,20 @@ class SiteWriter:
 
     # -- the stages ----------------------------------------------------------------------------
     def build(self) -> SiteStats:
+        self.copier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="site-copies")
+        try:
+            return self._build()
+        finally:
+            self.copier.shutdown(wait=True)  # never a copy into a folder being removed
+            self.copier = None
+
+    def finish_copies(self) -> None:
+        """Wait for the copies started in the copier thread; the first error is raised."""
+        copies, self.copies = self.copies, []
+        for copy in copies:
+            copy.result()
+
+    def _build(self) -> SiteStats:
         self.out.mkdir(parents=True, exist_ok=True)
         site = self.gather_standards()
         # every standard's pages are keyed by the descriptions too: a version's graph names
@@ -340,6 +358,7 @@ class SiteWriter:
             book.rendered_standard(job, standards.outputs[job.iri], standards.summaries[job.iri])
         output = self.render_global_pages(site, standards, shared, whole)
         output.add(works)
+        self.finish_copies()
         book.take_over(self.out)  # last: a failure before leaves the previous build whole
         return SiteStats(output.pages, output.resources, output.files,
                          reused=len(site.jobs) - len(standards.todo), sitemap=output.sitemap)
@@ -902,14 +921,20 @@ class SiteWriter:
                                          prefixes=prefixes if suffix == ".ttl" else None)
                         renderer.output.files += 1
                 # N-Triples lines are TriG statements as they are: the graph's block needs no parse
-                with open(folder / "index.trig", "wb", buffering=0) as trig:
-                    trig.write(b"<" + iri.encode() + b"> {\n")
-                    if nt is None:  # copied by the kernel (the ELM view's: 180 MB on a register)
-                        with source.open("rb") as lines:
-                            copy_range(lines.fileno(), trig.fileno(), 0, os.fstat(lines.fileno()).st_size)
-                    else:
-                        trig.write(nt)
-                    trig.write(b"}\n")
+                def write_trig() -> None:
+                    with open(folder / "index.trig", "wb", buffering=0) as trig:
+                        trig.write(b"<" + iri.encode() + b"> {\n")
+                        if nt is None:  # copied by the kernel (the ELM view's: 180 MB on a register)
+                            with source.open("rb") as lines:
+                                copy_range(lines.fileno(), trig.fileno(), 0, os.fstat(lines.fileno()).st_size)
+                        else:
+                            trig.write(nt)
+                        trig.write(b"}\n")
+
+                if nt is None and self.copier is not None:
+                    self.copies.append(self.copier.submit(write_trig))
+                else:
+                    write_trig()
                 renderer.output.files += 1
                 href = "../" * (rest.count("/") + 1) + self.tree(lang) + \
                     SiteGraph.href_path("downloads/")
