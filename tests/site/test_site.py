@@ -1510,6 +1510,15 @@ def test_a_rebuild_takes_over_the_search_files_while_the_entries_are_the_same(tm
     run_build([source], out, Config(), quiet=True)  # a competence's title: written again
     assert index.stat().st_ino != before[0]
     assert "Teenusetaseme haldus uus" in index.read_text(encoding="utf-8")
+    # an indicator's words are in the snippets alone (the standard's key stands for its entries)
+    scripts = {p.name for p in snippets.iterdir()}
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "Uuendab ja kaasajastab infoturvastrateegiad", "Uuendab ja kaasajastab infoturbestrateegiad"),
+        encoding="utf-8")
+    run_build([source], out, Config(), quiet=True)
+    now = {p.name for p in snippets.iterdir()}
+    assert now != scripts
+    assert any("infoturbestrateegiad" in (snippets / name).read_text(encoding="utf-8") for name in now - scripts)
 
 
 def test_version_lines_are_the_lines_naming_and_dating_that_version_in_their_order():

@@ -601,7 +601,9 @@ class SiteWriter:
         # still be running, and it is then what the build waits for
         renderer.search.entries = total.search
         self.index_queries(renderer, whole.library)
-        self.search_files(renderer)
+        # the standards' entries are what their pages' key names (taken over or rendered the same)
+        self.search_files(renderer, len(shared.output.search),
+                          [(iri, len(standards.outputs[iri].search)) for iri in site.standards])
         self.sitemap(renderer, shared.graph, shared.output.sitemap,
                      {iri: standards.outputs[iri].sitemap for iri in site.standards}, site.standards)
         self.changes_feed(renderer, site, standards)
@@ -713,11 +715,14 @@ class SiteWriter:
             entries.update(self.tree(lang) + entry for lang in self.languages)
         return sorted(entries)
 
-    def search_files(self, renderer: Renderer) -> None:
+    def search_files(self, renderer: Renderer, first: int = 0,
+                     standards: list[tuple[str, int]] = ()) -> None:
         """assets/search-index.js and the snippet scripts assets/search/NAME.js, taken over while
         the site's search entries are the same (JSON of them: the same data gives the same text).
         Else a snippet script the previous build has is linked (its name is a hash of its
-        text): after a new version, most standards' scripts."""
+        text): after a new version, most standards' scripts. The entries from `first` on are
+        those of `standards` (IRI, number of entries), in turn: each standard's stand in the key
+        as its pages' key (self.book.keys), not as ~10 MB of JSON on a register."""
         search = renderer.search
         before = self.previous / "site" / "assets" if self.previous is not None else None
 
@@ -728,8 +733,13 @@ class SiteWriter:
                         and renderer.link(before / name, target)):
                     renderer.write(target, text)
 
-        entries = json.dumps(search.entries, ensure_ascii=False, separators=(",", ":")).encode()
-        self.book.global_pages("search", [entries], ["assets/search-index.js", "assets/search"],
+        def as_json(entries: list[tuple]) -> bytes:
+            return json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode()
+
+        end = first + sum(count for _, count in standards)
+        keys = "\n".join(f"{iri} {count} {self.book.keys[iri]}" for iri, count in standards)
+        inputs = [as_json(search.entries[:first]), keys.encode(), as_json(search.entries[end:])]
+        self.book.global_pages("search", inputs, ["assets/search-index.js", "assets/search"],
                                render, renderer.output)
 
     def coverage_index(self, renderer: Renderer, links_of: dict[str, list[Link]], library: dict) -> None:
