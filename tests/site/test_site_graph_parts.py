@@ -68,6 +68,8 @@ def test_changes_by_work_tells_each_line_its_work():
              line("standard/a/version/3"), line("standard/b/version/1#change-1"),
              line("standard/b"), line("standard/b/version/2/competence/B.2")]
     found = changes_by_work(b"".join(lines), work_of)
+    # nothing kept from one call to the next (a register's changes graph is ~30 MB a build)
+    assert changes_by_work(b"".join(lines), work_of) is not found
     expected: dict[str, list[bytes]] = {}
     for one in lines:  # line by line, as it was done before
         expected.setdefault(work_of(one[1:one.index(b">")].decode().partition("#")[0]), []).append(one)

@@ -177,7 +177,6 @@ class SharedPages:
     triples: int  # distinct statements of the asserted graphs, for the VoID description
 
 
-@functools.lru_cache(maxsize=64)
 def changes_by_work(changes: bytes, work_of: Callable[[str], str]) -> dict[str, list[bytes]]:
     """The changes graph's lines by work (`work_of`: a subject's document -> its work). Their
     subjects are below the work's versions' IRIs and a work's lines are together
@@ -197,6 +196,7 @@ def changes_by_work(changes: bytes, work_of: Callable[[str], str]) -> dict[str, 
     return found
 
 
+@functools.lru_cache(maxsize=64)
 def run_pattern(length: int) -> re.Pattern:
     """Lines whose subject begins with the first line's first `length` bytes after `<` and then
     `/`, `#` or `>`: a standard's run, for its IRI of that length (one pattern per length, not
