@@ -214,9 +214,10 @@ class PageReuse:
         for iri in sorted(before.keys() | now.keys()):
             if before.get(iri) == now.get(iri):
                 continue  # same key, same summary
-            old = self._summary(before[iri]) if iri in before else Summary()
-            if old is None:
+            found = self._summary(before[iri]) if iri in before else (Summary(), b"")
+            if found is None:
                 return None
+            old = found[0]
             new = summaries[iri] if iri in now else Summary()
             for old_lines, new_lines in zip(summary_lines(old), summary_lines(new)):
                 nodes = line_nodes(old_lines ^ new_lines)
@@ -232,15 +233,16 @@ class PageReuse:
     def lookup(self, key: str, folders: list[str] | None = None) -> tuple[Output, Summary, list[str]] | None:
         """The recorded output and summary of pages the previous build has for this key (a
         standard's, in `folders`, or the shared pages', in the folders their record names)."""
-        found = self._summary(key, with_output=True)
+        found = self._summary(key)
         if found is None:
             return None  # a missing, damaged or foreign record is a miss, never an error
         summary, kept = found
         record = self._previous_records()[key]
-        try:
-            output = Output(**(record["output"] if kept is None else kept))
+        try:  # a standard's output is in its summary file, the other pages' in the record
+            output = Output(**(pickle.loads(kept) if kept else record["output"]))
             folders = record["folders"] if folders is None else folders
-        except (KeyError, TypeError):
+        except (KeyError, TypeError, pickle.UnpicklingError, EOFError, ValueError, AttributeError,
+                ImportError, IndexError):
             return None
         site = f"{self.previous}/site/"  # strings: ~13,000 checks on a register
         if not all(isinstance(f, str) and os.path.exists(site + f) for f in folders):
@@ -322,18 +324,15 @@ class PageReuse:
                     self._previous = data
         return self._previous
 
-    def _summary(self, key: str, with_output: bool = False):
-        """The summary the previous build recorded under `key`; None without a whole record.
-        `with_output`: (summary, the output kept in its file, None when the record has it)."""
+    def _summary(self, key: str) -> tuple[Summary, bytes] | None:
+        """read_summary of what the previous build recorded under `key`; None without a whole
+        record."""
         record = self._previous_records().get(key)
         if not isinstance(record, dict) or not isinstance(record.get("owned"), int):
             return None  # (no previous build: no records)
         if record.get("summary") is False:
-            return (Summary(), None) if with_output else Summary()
-        found = read_summary(self.previous / CACHE_DIR / SUMMARIES / key, record["owned"], with_output)
-        if with_output and found is not None and found[1] is None and "output" not in record:
-            return None
-        return found
+            return Summary(), b""
+        return read_summary(self.previous / CACHE_DIR / SUMMARIES / key, record["owned"])
 
     def take_over(self, site: Path, standards: list[tuple[str, list[str]]]) -> None:
         """Move the folders of reused standards from the previous build's site into `site`."""
@@ -362,10 +361,9 @@ def write_summary(path: Path, summary: Summary, output: Output | None = None) ->
     path.write_bytes(b" ".join(b"%d" % len(p) for p in parts) + b"\n" + b"".join(parts))
 
 
-def read_summary(path: Path, owned: int, with_output: bool = False):
-    """write_summary's file as a Summary, or with `with_output` as (Summary, the output's
-    fields or None when the file has none); None when it is missing, its lengths do not add up
-    or its output does not load."""
+def read_summary(path: Path, owned: int) -> tuple[Summary, bytes] | None:
+    """write_summary's file: the summary and the pages' output as pickled (b"" when the file
+    has none); None when it is missing or its lengths do not add up."""
     try:
         data = path.read_bytes()
         head, _, body = data.partition(b"\n")
@@ -375,17 +373,7 @@ def read_summary(path: Path, owned: int, with_output: bool = False):
     if len(lengths) not in (3, 4) or min(lengths) < 0 or sum(lengths) != len(body):
         return None
     ends = list(itertools.accumulate(lengths))
-    summary = Summary(body[:ends[0]], body[ends[0]:ends[1]], body[ends[1]:ends[2]], owned)
-    if not with_output:
-        return summary
-    if len(lengths) == 3:
-        return summary, None
-    try:
-        output = pickle.loads(body[ends[2]:])
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError,
-            IndexError):
-        return None
-    return (summary, output) if isinstance(output, dict) else None
+    return Summary(body[:ends[0]], body[ends[0]:ends[1]], body[ends[1]:ends[2]], owned), body[ends[2]:]
 
 
 def shallow(output: Output) -> dict:
