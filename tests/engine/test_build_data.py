@@ -169,7 +169,7 @@ def test_failed_build_leaves_the_previous_build_intact(built, tmp_path, monkeypa
     real_write = dumps.write_graph_files
 
     def write_then_fail(*args, **kwargs):
-        real_write(*args, **kwargs)()  # half of the new build is on disk ...
+        real_write(*args, **kwargs)  # half of the new build is on disk ...
         raise RuntimeError("stage failed")  # ... when a later step fails
 
     monkeypatch.setattr(dumps, "write_graph_files", write_then_fail)

@@ -288,21 +288,21 @@ def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
     union of all graphs, each triple once); data/current.nt is the same of the current
     versions (with the reference, the works' graphs and the changes graph): what queries read
     by default. data/changes.nt: the changes graph, when a work has two versions."""
-    write_graph_files(root, units, reference, config, cache, shared_nt, works, current_shared_nt)()
+    write_graph_files(root, units, reference, config, cache, shared_nt, works, current_shared_nt,
+                      start=lambda write_merged_files: write_merged_files())
     return root / "data" / "all.nt"
 
 
 def write_graph_files(root: Path, units: list["UnitResult"], reference: "UnitResult",
                       config: Config, cache: "ArtifactCache | None" = None,
                       shared_nt: bytes | None = None, works: "list[WorkResult]" = (),
-                      current_shared_nt: bytes | None = None,
-                      start: Callable[[Callable[[], None]], None] | None = None) -> Callable[[], None]:
-    """write_dumps's first part: each graph's own file and data/graphs.json, what the rest of a
-    build reads. Its second part, the merged files (all.nt, .ttl, .jsonld, .trig and
-    current.nt), which nothing in a build reads before the site lists its downloads, is
-    returned; or, with `start`, handed to it before the graphs' files are written (a build
-    starts it in a thread: ~1.2 GB of kernel copies on a register, begun ~0.6 s sooner), and
-    then a function that does nothing is returned."""
+                      current_shared_nt: bytes | None = None, *,
+                      start: Callable[[Callable[[], None]], None]) -> None:
+    """write_dumps: each graph's own file and data/graphs.json, what the rest of a build reads,
+    and the merged files (all.nt, .ttl, .jsonld, .trig and current.nt), which nothing in a build
+    reads before the site lists its downloads: the function writing those is handed to `start`
+    before the graphs' files are written (a build starts it in a thread: ~1.2 GB of kernel
+    copies on a register, begun ~0.6 s sooner; write_dumps calls it)."""
     uris = Uris(config.base_uri)
     data = root / "data"
     units = sorted(units, key=lambda u: u.graph_uri)
@@ -341,8 +341,7 @@ def write_graph_files(root: Path, units: list["UnitResult"], reference: "UnitRes
                    *((u, "inferred_ttl", 0) for u in units), inferred_rest.ttl, b"}\n"]
         _concatenate(data / "all.trig", blocks)
 
-    if start is not None:
-        start(write_merged_files)
+    start(write_merged_files)
     manifest = []
     files = StandardFiles(root, cache)
     for unit in units:
@@ -381,7 +380,6 @@ def write_graph_files(root: Path, units: list["UnitResult"], reference: "UnitRes
     # appends its entry.
     (data / "graphs.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                       encoding="utf-8")
-    return write_merged_files if start is None else (lambda: None)
 
 
 def version_of(unit: "UnitResult") -> str:
