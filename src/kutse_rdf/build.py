@@ -857,7 +857,7 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
 
 def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: int | None,
                allow_shrink: bool, as_of=None, keep_store: bool = False) -> BuildResult:
-    from kutse_rdf.engine.dumps import ElmDumps, shared_lines, write_graph_files
+    from kutse_rdf.engine.dumps import ElmDumps, FoldersAhead, shared_lines, write_graph_files
     from kutse_rdf.engine.works import group_works
     from kutse_rdf.query import library
 
@@ -873,6 +873,7 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
     with atomic_dir(out, remove_first=unlink_entries) as root:
         cache = ArtifactCache(out, root)
         cache.warnings = result.warnings  # damaged entries
+        folders_ahead = FoldersAhead(root / "data", cache)  # beside the units' stage
         units: list[UnitResult] = []
 
         predicates: list[dict] = []  # what the named queries read (query_predicates)
@@ -912,7 +913,7 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
             # it while the reports' process had the other core
             dumps.yielding = result.cache_hits == 0
             write_graph_files(root, units, reference, config, cache, shared_nt, works, current_nt,
-                              start=dumps.start)
+                              start=dumps.start, ahead=folders_ahead)
             result.notes.append(elm.record(config, cache))
             # the counts write_dumps put in the manifest
             manifest = json.loads((root / "data" / "graphs.json").read_text(encoding="utf-8"))
@@ -973,6 +974,7 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
         finally:
             for thread in threads:  # never leave a thread writing into a folder being removed
                 thread.join()
+            folders_ahead.take()  # nor a mkdir (a build that failed before data/)
     return result
 
 

@@ -399,3 +399,72 @@ def test_a_standards_page_output_is_kept_in_its_summary_file(tmp_path, corpus):
     third = run_build(files, out, Config(), quiet=True)
     assert {k for k, page in pages.items() if page.stat().st_ino != inodes[k]} == {key}
     assert [n for n in third.notes if n.startswith("site:")] == site_note
+
+
+def _folders(out: Path) -> set[str]:
+    return {str(p.relative_to(out / "data")) for p in (out / "data").rglob("*") if p.is_dir()}
+
+
+def test_a_rebuild_makes_the_standards_folders_ahead_and_leaves_none_empty(tmp_path, corpus,
+                                                                            monkeypatch):
+    """The rebuild's data/standards/ folders come from the mkdir started with the build (the
+    main thread makes none of them), and a standard removed since leaves no empty folder: the
+    folders are those of a first build of the same documents."""
+    import kutse_rdf.engine.dumps as dumps
+
+    files = sorted(corpus.glob("*.txt"))
+    out = tmp_path / "build"
+    run_build(files, out, Config(), quiet=True)
+    made_here: list[str] = []
+    makedirs = os.makedirs
+
+    def counting(name, *args, **kwargs):
+        if "/data/standards/" in str(name):
+            made_here.append(str(name))
+        return makedirs(name, *args, **kwargs)
+
+    monkeypatch.setattr(dumps.os, "makedirs", counting)
+    run_build(files[1:], out, Config(), quiet=True, allow_shrink=True)
+    monkeypatch.undo()
+    assert made_here == []
+    fresh = tmp_path / "fresh"
+    run_build(files[1:], fresh, Config(), quiet=True)
+    assert _folders(out) == _folders(fresh)
+    assert not [p for p in (out / "data").rglob("*") if p.is_dir() and not any(p.iterdir())]
+
+
+class _Record:
+    def __init__(self, stems: dict):
+        self.stems = stems
+
+    def load_record(self, name: str) -> dict:
+        return self.stems
+
+
+def test_folders_ahead_stay_in_data_standards(tmp_path):
+    from kutse_rdf.engine.dumps import FoldersAhead
+
+    data = tmp_path / "build" / "data"
+    ahead = FoldersAhead(data, _Record({"standards/a/version/1": "k", "standards/../../x/y": "k",
+                                        "model/z": "k", "standards/b/work": "k"}))
+    assert ahead.take() == ["standards/a/version", "standards/b"]
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == [
+        "build", "build/data", "build/data/standards", "build/data/standards/a",
+        "build/data/standards/a/version", "build/data/standards/b"]
+    assert ahead.take() == []  # once: a build that starts its outputs again removed them
+
+
+def test_folders_ahead_without_mkdir_make_nothing(tmp_path, monkeypatch):
+    import kutse_rdf.engine.dumps as dumps
+
+    def no_mkdir(*args, **kwargs):
+        raise FileNotFoundError("mkdir")
+
+    monkeypatch.setattr(dumps.subprocess, "Popen", no_mkdir)
+    ahead = dumps.FoldersAhead(tmp_path / "data", _Record({"standards/a/version/1": "k"}))
+    monkeypatch.undo()
+    assert ahead.take() == []
+    files = dumps.StandardFiles(tmp_path, None, ahead=ahead)
+    files.put("standards/a/version/1", "", [("standards/a/version/1.nt", lambda out: out.write(b"x"))])
+    files.close()
+    assert (tmp_path / "data" / "standards" / "a" / "version" / "1.nt").read_bytes() == b"x"
