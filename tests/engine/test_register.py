@@ -349,22 +349,21 @@ def test_a_new_version_is_made_in_a_worker_while_the_cached_ones_are_read(tmp_pa
 
 
 def test_a_rebuilds_query_reports_are_answered_in_a_forked_process(tmp_path, monkeypatch):
-    """A rebuild answers the library's reports in a child process (start_forked), a cold build in
-    a thread: the same files; an error in the child is the build's error, one line."""
-    import os
-
+    """A rebuild answers the library's reports, and writes the merged dumps, in child processes
+    (start_forked), a cold build in threads: the same files; an error in the child is the
+    build's error, one line."""
     import kutse_rdf.build as build
     from kutse_rdf.errors import InputError
 
     inputs, out = version_5_and_the_variant(tmp_path, monkeypatch)
     forks = []
     real_fork = build.start_forked
-    monkeypatch.setattr(build, "start_forked", lambda work: forks.append(os.getpid()) or real_fork(work))
+    monkeypatch.setattr(build, "start_forked", lambda work: forks.append(work.__name__) or real_fork(work))
     run_build(sorted(inputs.glob("*.txt")), out, Config(), quiet=True)
     assert forks == []  # cold: in a thread
     shutil.copy(FIXTURES / "arborist-tase-4-v6.txt", inputs)
     run_build(sorted(inputs.glob("*.txt")), out, Config(), quiet=True)
-    assert forks == [os.getpid()]
+    assert forks == ["answer", "write_merged_files"]
     scratch = tmp_path / "scratch"
     run_build(sorted(inputs.glob("*.txt")), scratch, Config(), quiet=True)
     reports = sorted(p.name for p in (out / "reports" / "queries").iterdir())
@@ -372,6 +371,8 @@ def test_a_rebuilds_query_reports_are_answered_in_a_forked_process(tmp_path, mon
     for name in reports:
         assert (out / "reports" / "queries" / name).read_bytes() == \
             (scratch / "reports" / "queries" / name).read_bytes(), name
+    for name in ("all.nt", "all.ttl", "all.jsonld", "all.trig", "current.nt"):
+        assert (out / "data" / name).read_bytes() == (scratch / "data" / name).read_bytes(), name
 
     def broken(root, result, store, named):
         raise InputError("the child's error", file="q.rq", line=3)
@@ -380,7 +381,7 @@ def test_a_rebuilds_query_reports_are_answered_in_a_forked_process(tmp_path, mon
     (inputs / "arborist-tase-4-v6.txt").unlink()
     with pytest.raises(InputError) as raised:
         run_build(sorted(inputs.glob("*.txt")), out, Config(), quiet=True)
-    assert str(raised.value) == "q.rq:3: the child's error" and len(forks) == 2
+    assert str(raised.value) == "q.rq:3: the child's error" and len(forks) == 4
 
 
 def test_a_new_versions_rebuild_links_the_other_standards_snippet_scripts(tmp_path, monkeypatch):
