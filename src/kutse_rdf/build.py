@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import gc
 import hashlib
+import io
 import json
 import os
 import re
@@ -21,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, BinaryIO, Callable, Iterator
 
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import datetime
@@ -39,8 +40,8 @@ from kutse_rdf.graph.convert import build_time
 from kutse_rdf.errors import (DISK_ERRNOS, BuildKept, DataError, DocumentError, InputError,
                               KutseError)
 from kutse_rdf.model import Standard
-from kutse_rdf.engine.unit import (UnitContext, UnitResult, init_worker, reference_unit,
-                                   run_in_worker)
+from kutse_rdf.engine.unit import (FieldsReader, UnitContext, UnitResult, init_worker,
+                                   reference_unit, run_in_worker)
 
 
 @dataclass
@@ -633,8 +634,9 @@ def queries_note(reports: int, skipped: list[str], reused: str = "") -> str:
             + (f" (need parameters, not run: {', '.join(skipped)})" if skipped else ""))
 
 
-def query_store(data: bytes):
-    """A store holding the build's N-Triples lines as its default graph. The lines are
+def query_store(data: bytes | BinaryIO):
+    """A store holding the build's N-Triples lines (bytes or a binary stream) as its default
+    graph. The lines are
     Oxigraph's own serialisation of graphs it parsed and checked, so they are loaded without
     checking each IRI again (`lenient`), and by `load`, which in memory takes less time and
     space than `bulk_load`: 1.84 s against 2.48 s of CPU for the register's 952,840 triples
@@ -687,22 +689,21 @@ def units_store(units: list[UnitResult], reference: UnitResult, config: Config,
     return store
 
 
-def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes, read: dict,
+def start_query_reports(root: Path, units: list[UnitResult], shared: list[bytes], read: dict,
                         cache: ArtifactCache, environment: str, result: BuildResult,
                         background: "Background", named: dict) -> None:
     """reports/queries/: the library's answers. They can only change when a triple the queries
     read (`read`: query_predicates) changes, so the store holds just those (the units'
-    query_nt and the matching shared lines, about half of the triples). When their hash equals
+    query_nt and the matching shared lines, of `shared`: shared_parts; about half of the
+    triples). When their hash equals
     the previous build's, the previous reports are linked (a rebuild after an edit the queries
     cannot see runs no query); when it differs only in the text of names, the previous answers
     get the new names (query/relabel.py) and only the queries that cannot take them run.
     Otherwise the store is loaded and the queries run in a thread beside the site (see
     run_build)."""
-    from kutse_rdf.graph.ntriples import NAME_PREDICATES, with_predicates, without_label_texts
-
     predicates = predicates_of(read)
     if predicates is None:  # a query can read any predicate: the statements of data/all.nt
-        data = b"".join([*(u.data("union_nt") for u in units), shared_nt])
+        data = b"".join([*(u.data("union_nt") for u in units), *shared])
         background.start(lambda: write_query_reports(root, result, query_store(data), named))
         return
     units = sorted(units, key=lambda u: u.graph_uri)
@@ -711,9 +712,9 @@ def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes, r
         yield_cpu()  # in the thread, or the forked process
         # all of it in the thread, the filtering and hashing of the shared lines too (the
         # changes graph is most of them: ~30 MB on the benchmark's register)
-        shared = with_predicates(shared_nt, predicates)
-        digest = hashlib.sha256(environment.encode() + shared)
-        rows = hashlib.sha256(environment.encode() + without_label_texts(shared))
+        read_lines, rows_text, names = query_lines(cache, shared, predicates)
+        digest = hashlib.sha256(environment.encode() + read_lines)
+        rows = hashlib.sha256(environment.encode() + rows_text)
         for unit in units:
             digest.update(unit.query_digest.encode())
             rows.update(unit.query_rows_digest.encode())
@@ -728,12 +729,13 @@ def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes, r
             note = link_reports(cache, root, named)
             if note is not None:
                 return note
-        labels = b"".join([*(u.data("label_nt") for u in units),
-                           with_predicates(shared, NAME_PREDICATES)])
+        labels = b"".join([*(u.data("label_nt") for u in units), names])
         cache.store_bytes(LABELS_FOLDER, record["digest"], labels)
 
         def store():
-            made = query_store(b"".join([*(u.data("query_nt") for u in units), shared]))
+            # Oxigraph asks for ~2 KB at a time: a buffer in C answers it
+            with io.BufferedReader(FieldsReader(units, "query_nt", read_lines), 1 << 20) as lines:
+                made = query_store(lines)
             if result.keep_store:
                 result.store = made
             return made
@@ -751,6 +753,34 @@ def start_query_reports(root: Path, units: list[UnitResult], shared_nt: bytes, r
     # allowed). A test that keeps the store answers here too.
     forked = result.cache_hits > 0 and not result.keep_store
     background.start(start_forked(answer) if forked else answer)
+
+
+QUERY_LINES_RECORD = "query-lines.pickle"  # in the artifact cache: query_lines by part
+
+
+def query_lines(cache: ArtifactCache, parts: list[bytes], predicates: frozenset[str]
+                ) -> tuple[bytes, bytes, bytes]:
+    """Of the shared lines (shared_parts): those the queries read (with_predicates), the same
+    with the names' texts left out (without_label_texts: what the answers' rows depend on)
+    and the names among them (NAME_PREDICATES). Each part's three are kept in the cache by a
+    hash of the part and of the predicates: on a register a new version changes one work's
+    part of ~30 MB of lines, which cost ~0.6 s of CPU a rebuild to filter again."""
+    from kutse_rdf.graph.ntriples import NAME_PREDICATES, with_predicates, without_label_texts
+
+    wanted = hashlib.sha256("\n".join(sorted(predicates)).encode()).digest()
+    stored = cache.load_pieces(QUERY_LINES_RECORD)
+    kept: dict[str, tuple[bytes, ...]] = {}
+    found = []
+    for part in parts:
+        key = hashlib.sha256(wanted + part).hexdigest()
+        lines = stored.get(key) or kept.get(key)
+        if lines is None or len(lines) != 3:
+            read = with_predicates(part, predicates)
+            lines = (read, without_label_texts(read), with_predicates(read, NAME_PREDICATES))
+        kept[key] = lines
+        found.append(lines)
+    cache.store_pieces(QUERY_LINES_RECORD, kept)
+    return tuple(b"".join(lines[n] for lines in found) for n in range(3))
 
 
 def start_forked(work: Callable[[], str]) -> Callable[[], str]:
@@ -859,7 +889,8 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
 
 def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: int | None,
                allow_shrink: bool, as_of=None, keep_store: bool = False) -> BuildResult:
-    from kutse_rdf.engine.dumps import ElmDumps, FoldersAhead, shared_lines, write_graph_files
+    from kutse_rdf.engine.dumps import (ElmDumps, FoldersAhead, shared_lines, shared_parts,
+                                       write_graph_files)
     from kutse_rdf.engine.works import group_works
     from kutse_rdf.query import library
 
@@ -896,14 +927,14 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
             shared_nt = shared_lines(units, reference, works)
             current = [w.current for w in works]
             # every version current (a register without history): the same lines
-            current_nt = (shared_nt if len(current) == len(units)
-                          else shared_lines(current, reference, works))
+            current_parts = shared_parts(current, reference, works)
+            current_nt = (shared_nt if len(current) == len(units) else b"".join(current_parts))
             result.merged_triples = {
                 "all.nt": sum(u.union_triples for u in units) + shared_nt.count(b"\n"),
                 "current.nt": sum(u.union_triples for u in current) + current_nt.count(b"\n")}
             # the store is made of the units' bytes, so it loads while the dumps are written;
             # the library's reports answer for the current versions
-            start_query_reports(root, current, current_nt, predicates[0], cache, environment,
+            start_query_reports(root, current, current_parts, predicates[0], cache, environment,
                                 result, queries, named)
             elm = ElmDumps(root, units, keyed=True)
             # the merged files: ~1.2 GB of copies in the kernel on a register, beside the

@@ -135,7 +135,7 @@ def test_shared_lines_join_the_works_lines_and_state_each_line_once():
     each work's graph and changes in the works' order as they are (not sorted again), less a
     line the sorted part holds already (a mapping the reference states about a work's
     resource, say)."""
-    from kutse_rdf.engine.dumps import shared_lines
+    from kutse_rdf.engine.dumps import shared_lines, shared_parts
     from kutse_rdf.engine.unit import UnitResult
     from kutse_rdf.engine.works import WorkResult
 
@@ -152,6 +152,42 @@ def test_shared_lines_join_the_works_lines_and_state_each_line_once():
     assert lines == (line("b/1", "r") + line("council", "c") + line("z", "r")  # sorted, once
                      + line("a/1", "w") + line("a/2", "w") + line("b/1", "w")  # work a, then b
                      + line("a/1#c", "x"))  # the changes
+    # the same lines in parts: the sorted ones, each work's graph, each work's changes
+    assert shared_parts([unit], reference, [b, a]) == [
+        line("b/1", "r") + line("council", "c") + line("z", "r"),
+        line("a/1", "w") + line("a/2", "w"), line("b/1", "w"), line("a/1#c", "x")]
+
+
+def test_fields_reader_streams_the_units_fields_as_their_join(tmp_path):
+    """FieldsReader: a field of units in memory and in cache files, then a tail, read as the
+    bytes of their join whatever the reads' sizes."""
+    import io
+    import random
+
+    from kutse_rdf.engine.cache import ArtifactCache
+    from kutse_rdf.engine.unit import FieldsReader, UnitResult
+
+    cache = ArtifactCache(tmp_path / "build", tmp_path / "build")
+    units = []
+    for n in range(5):
+        unit = UnitResult(source_file=f"{n}.txt", path=f"{n}.txt", key=f"k{n}",
+                          query_nt=b"".join(b'<https://x.example/%d> <https://x.example/p> "%d" .\n'
+                                            % (n, i) for i in range(n * 300)))
+        if n % 2:
+            written = unit.query_nt
+            cache.store(unit)  # its fields now read from the file
+            assert unit.query_nt == b"" and unit.data("query_nt") == written
+        units.append(unit)
+    expected = b"".join(u.data("query_nt") for u in units) + b"<a:t> <a:p> <a:o> .\n"
+    rng = random.Random(5)
+    for size in (1, 7, 4096, 1 << 20):
+        with FieldsReader(units, "query_nt", b"<a:t> <a:p> <a:o> .\n") as reader:
+            got = bytearray()
+            while chunk := reader.read(rng.randint(1, size)):
+                got += chunk
+        assert bytes(got) == expected
+    with io.BufferedReader(FieldsReader(units, "query_nt"), 1000) as reader:
+        assert reader.read() == expected[:-len(b"<a:t> <a:p> <a:o> .\n")]
 
 
 def test_link_or_copy_makes_a_missing_folder_and_never_one_for_a_missing_source(tmp_path):
@@ -169,3 +205,38 @@ def test_link_or_copy_makes_a_missing_folder_and_never_one_for_a_missing_source(
     with pytest.raises(FileNotFoundError):
         link_or_copy(tmp_path / "gone.nt", tmp_path / "z" / "gone.nt")
     assert not (tmp_path / "z").exists()
+
+
+def test_query_lines_filter_each_part_once_and_keep_it_for_the_next_build(tmp_path, monkeypatch):
+    """build.query_lines: the lines the queries read, the same without the names' texts, and the
+    names, of the joined parts; a rebuild filters only the parts it has not seen (a new
+    version's work), the rest come from the previous build's cache."""
+    import kutse_rdf.graph.ntriples as ntriples
+    from kutse_rdf.build import query_lines
+    from kutse_rdf.engine.cache import ArtifactCache
+
+    label = "http://www.w3.org/2004/02/skos/core#prefLabel"
+    read = frozenset({label, "https://x.example/p"})
+
+    def part(n: int) -> bytes:
+        return (b'<https://x.example/%d> <%s> "Nimi %d"@et .\n' % (n, label.encode(), n)
+                + b'<https://x.example/%d> <https://x.example/p> <https://x.example/o> .\n' % n
+                + b'<https://x.example/%d> <https://x.example/q> "not read" .\n' % n)
+
+    parts = [part(n) for n in range(4)]
+    filtered = []
+    real = ntriples.with_predicates
+    monkeypatch.setattr(ntriples, "with_predicates",
+                        lambda nt, wanted: filtered.append(nt) or real(nt, wanted))
+    first = ArtifactCache(tmp_path / "one", tmp_path / "one")
+    lines, rows, names = query_lines(first, parts, read)
+    whole = b"".join(parts)
+    assert lines == real(whole, read) and b"not read" not in lines
+    assert rows == ntriples.without_label_texts(lines) and b"Nimi" not in rows
+    assert names == real(lines, frozenset({label, "http://www.w3.org/2004/02/skos/core#notation"}))
+    assert len(filtered) == 8  # the read lines and the names, of each part
+    filtered.clear()
+    second = ArtifactCache(tmp_path / "one", tmp_path / "two")  # the next build
+    changed = [parts[0], part(9), *parts[2:]]
+    assert query_lines(second, changed, read)[0] == real(b"".join(changed), read)
+    assert filtered == [part(9), real(part(9), read)]  # only the new part

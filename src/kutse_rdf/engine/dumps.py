@@ -311,13 +311,21 @@ def shared_lines(units: list["UnitResult"], reference: "UnitResult",
     (changes_lines). A work's lines are about its own resources and versions, so no two works
     share one; a line the sorted part holds already is left out. From these and the units' own
     lines the build makes its query store."""
+    return b"".join(shared_parts(units, reference, works))
+
+
+def shared_parts(units: list["UnitResult"], reference: "UnitResult",
+                 works: "list[WorkResult]" = ()) -> list[bytes]:
+    """shared_lines in parts, each of whole lines: the sorted lines, each work's graph (less
+    what those hold), then each work's changes (most of the bytes): a new version changes its
+    work's parts and few of the sorted lines."""
     head = sorted_lines(reference.data("graph_nt"), reference.data("inferred_shared_nt"),
                         *(u.data("shared_nt") for u in units))
     known = set(head.splitlines())
     works = sorted(works, key=lambda w: w.graph_uri)
-    graphs = [line for w in works for line in w.graph_nt.splitlines(keepends=True)
-              if line.rstrip(b"\n") not in known]
-    return head + b"".join(graphs) + changes_lines(works)
+    graphs = [b"".join(line for line in w.graph_nt.splitlines(keepends=True)
+                       if line.rstrip(b"\n") not in known) for w in works]
+    return [head, *(graph for graph in graphs if graph), *(w.changes_nt for w in works if w.changes_nt)]
 
 
 def shared_graph_lines(units: list["UnitResult"], reference: "UnitResult") -> bytes:

@@ -171,8 +171,10 @@ class SiteGraph:
                 parts = [b"".join(parts)]
             for data in parts:
                 if data:
-                    try:  # not bulk_load: in memory it needed ~100 MB more per 90 MB of lines
-                        store.load(data, format=ox.RdfFormat.N_TRIPLES)
+                    # not bulk_load: in memory it needed ~100 MB more per 90 MB of lines.
+                    # `lenient`: the lines are Oxigraph's own writing of graphs it checked
+                    try:
+                        store.load(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
                     except SyntaxError as exc:
                         raise DataError(f"cannot read graph dump: {exc}") from None
         return graph
