@@ -33,7 +33,8 @@ try:
 except ImportError:  # not POSIX: no locks (build_lock, remove_in_background)
     fcntl = None
 
-from kutse_rdf.engine.cache import (ArtifactCache, environment_key, record_verified, reference_key,
+from kutse_rdf.engine.cache import (ArtifactCache, collections_paused, environment_key,
+                                    record_verified, reference_key,
                                     unit_key, unlink_entries)
 from kutse_rdf.config import Config
 from kutse_rdf.graph.convert import build_time
@@ -438,7 +439,9 @@ def run_units(files: list[Path], cache: ArtifactCache, config: Config, environme
         futures = {pool.submit(run_in_worker, files[index], key, cache): index
                    for index, key in early.items()} if pool else {}
         loading = [(index, key) for index, key in keys.items() if index not in early]
-        for (index, key), cached in zip(loading, cache.load_all([key for _, key in loading])):
+        with collections_paused():
+            loaded = cache.load_all([key for _, key in loading])
+        for (index, key), cached in zip(loading, loaded):
             if cached is not None:
                 results[index] = cached
             else:

@@ -2,6 +2,7 @@
 one bad document among good ones."""
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -468,3 +469,33 @@ def test_folders_ahead_without_mkdir_make_nothing(tmp_path, monkeypatch):
     files.put("standards/a/version/1", "", [("standards/a/version/1.nt", lambda out: out.write(b"x"))])
     files.close()
     assert (tmp_path / "data" / "standards" / "a" / "version" / "1.nt").read_bytes() == b"x"
+
+
+def test_the_cached_units_are_read_without_cyclic_collections(tmp_path, corpus, monkeypatch):
+    # the entries read are the build's live data: a collection while they are read finds
+    # nothing to free, and the collector is on again afterwards
+    from kutse_rdf.engine.cache import ArtifactCache
+    from kutse_rdf.site.reuse import PageBook
+
+    files = sorted(corpus.glob("*.txt"))
+    out = tmp_path / "build"
+    run_build(files, out, Config(), quiet=True)
+    units: list[bool] = []
+    pages: list[bool] = []
+    load_all, standard = ArtifactCache.load_all, PageBook.standard
+
+    def load_all_watched(self, keys):
+        units.append(gc.isenabled())
+        return load_all(self, keys)
+
+    def standard_watched(self, *args):
+        pages.append(gc.isenabled())
+        return standard(self, *args)
+
+    monkeypatch.setattr(ArtifactCache, "load_all", load_all_watched)
+    monkeypatch.setattr(PageBook, "standard", standard_watched)
+    assert gc.isenabled()
+    assert run_build(files, out, Config(), quiet=True).cache_hits == len(files)
+    assert units == [False]
+    assert pages == [False] * len(files)  # each standard's summary and pages' output
+    assert gc.isenabled()

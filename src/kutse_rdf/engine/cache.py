@@ -9,6 +9,7 @@ new ones; entries of standards no longer built are dropped with the old build.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -16,6 +17,8 @@ import pickle
 import re
 import shutil
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, fields
 from pathlib import Path
 
@@ -46,6 +49,22 @@ def link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
+
+
+@contextmanager
+def collections_paused() -> Iterator[None]:
+    """No cyclic collection while a build reads what its cache holds (the units, the site's
+    summaries): that is the build's live data, without cycles, and each young pass walked
+    100,000 of its objects again (on a register's rebuild nine passes, ~0.25 s, collecting
+    nothing)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
 
 
 def environment_key(config: Config) -> str:

@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from kutse_rdf.config import Config
-from kutse_rdf.engine.cache import link_or_copy
+from kutse_rdf.engine.cache import collections_paused, link_or_copy
 from kutse_rdf.engine.dumps import unit_keys, write_serialisations
 from kutse_rdf.engine.unit import copy_range
 from kutse_rdf.graph.convert import build_time
@@ -500,8 +500,9 @@ class SiteWriter:
         """Stage 2, first half: the standards whose pages the previous build has for the same
         inputs (taken over at the end); the others are to render."""
         standards = StandardPages()
-        for job in site.jobs:
-            found = self.book.standard(job, self.folders_of(job.iri))
+        with collections_paused():  # the summaries and outputs read here live to the end
+            found_all = [self.book.standard(job, self.folders_of(job.iri)) for job in site.jobs]
+        for job, found in zip(site.jobs, found_all):
             if found is not None:
                 standards.outputs[job.iri], standards.summaries[job.iri] = found
                 job.release()  # keyed: nothing reads its bytes again
