@@ -1044,6 +1044,31 @@ def test_unchanged_standard_pages_are_taken_over(seed, tmp_path):
     assert (root / "site" / "standard" / "it-juht-tase-7" / "version" / "draft").is_dir()  # nothing taken from there
 
 
+def test_taken_over_folders_move_before_the_report_pages_and_back_when_those_fail(seed, tmp_path):
+    """The folders taken over from the previous build move into the new site before the pages
+    the query reports feed (a rebuild may still wait for those reports); should those pages
+    fail, the folders move back and the previous build is whole."""
+    from kutse_rdf.config import Config
+    from kutse_rdf.site.writer import build_site
+
+    previous = copy_inputs(seed.parent, tmp_path / "previous")
+    build_site(previous, Config())
+    before = site_files(previous / "site")
+    version = Path("site/standard/it-juht-tase-7/version/draft")
+    root = copy_inputs(seed.parent, tmp_path / "next")
+    moved_first: list[bool] = []
+
+    def reports_failing() -> None:
+        moved_first.append((root / version).is_dir() and not (previous / version).exists())
+        raise RuntimeError("the reports failed")
+
+    with pytest.raises(RuntimeError, match="the reports failed"):
+        build_site(root, Config(), previous=previous, reports_ready=reports_failing)
+    assert moved_first == [True]
+    assert site_files(previous / "site") == before
+    assert not (root / version).exists()
+
+
 def test_shared_pages_from_summaries_equal_those_from_the_whole_graph(tmp_path):
     """The e-CF, EQF, ESCO, council and ontology pages are made from the standards' summaries
     (site_summary.py); made again from the whole graph, every one of them is the same file."""

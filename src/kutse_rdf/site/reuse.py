@@ -334,11 +334,12 @@ class PageReuse:
             return Summary(), b""
         return read_summary(self.previous / CACHE_DIR / SUMMARIES / key, record["owned"])
 
-    def take_over(self, site: Path, standards: list[tuple[str, list[str]]]) -> None:
-        """Move the folders of reused standards from the previous build's site into `site`."""
-        if self.previous is None or not standards:
-            return
+    def take_over(self, site: Path, standards: list[tuple[str, list[str]]]) -> list[tuple[Path, Path]]:
+        """Move the folders of reused standards from the previous build's site into `site`;
+        the moves made (source, target), for give_back."""
         moved: list[tuple[Path, Path]] = []
+        if self.previous is None or not standards:
+            return moved
         try:
             for folder in whole_folders(self.previous / "site", site,
                                         [folder for _, folders in standards for folder in folders]):
@@ -347,9 +348,15 @@ class PageReuse:
                 os.rename(source, target)
                 moved.append((source, target))
         except BaseException:
-            for source, target in reversed(moved):
-                os.rename(target, source)
+            give_back(moved)
             raise
+        return moved
+
+
+def give_back(moved: list[tuple[Path, Path]]) -> None:
+    """Undo PageReuse.take_over's moves (the last first)."""
+    for source, target in reversed(moved):
+        os.rename(target, source)
 
 
 def write_summary(path: Path, summary: Summary, output: Output | None = None) -> None:
@@ -418,6 +425,7 @@ class PageBook:
         self.digest = inputs_digest(base_uri, reference, templates)
         self.keys: dict[str, str] = {}  # standard -> key of its pages' inputs
         self.taken_over: list[tuple[str, list[str]]] = []  # (key, folders), moved at the end
+        self.moved: list[tuple[Path, Path]] = []  # moved before the end (take_over_so_far)
         self.shared_key = ""
 
     # -- a standard's pages ----------------------------------------------------------------------
@@ -519,7 +527,18 @@ class PageBook:
         return self.reuse.file_digest(path, name)
 
     # -- the end ---------------------------------------------------------------------------------
+    def take_over_so_far(self, site: Path) -> None:
+        """Move the folders taken over so far into `site` (while the build still waits for
+        something); give_back moves them back should the build fail after."""
+        taken, self.taken_over = self.taken_over, []
+        self.moved += self.reuse.take_over(site, taken)
+
+    def give_back(self) -> None:
+        moved, self.moved = self.moved, []
+        give_back(moved)
+
     def take_over(self, site: Path) -> None:
-        """Save this build's records, then move the taken-over folders into `site`."""
+        """Save this build's records, then move the folders taken over since take_over_so_far
+        into `site`."""
         self.reuse.save()
-        self.reuse.take_over(site, self.taken_over)
+        self.take_over_so_far(site)

@@ -359,7 +359,15 @@ class SiteWriter:
         output = self.render_global_pages(site, standards, shared, whole)
         output.add(works)
         self.finish_copies()
-        book.take_over(self.out)  # last: a failure before leaves the previous build whole
+        # the folders taken over so far move while a rebuild may still wait for its query
+        # reports; should what follows fail, they move back: the previous build stays whole
+        book.take_over_so_far(self.out)
+        try:
+            self.render_report_pages(site, standards, shared, whole, output)
+            book.take_over(self.out)
+        except BaseException:
+            book.give_back()
+            raise
         return SiteStats(output.pages, output.resources, output.files,
                          reused=len(site.jobs) - len(standards.todo), sitemap=output.sitemap)
 
@@ -572,10 +580,17 @@ class SiteWriter:
         """Stage 4, first half: the pages of the whole site that no standard's pages feed (the
         assets, validation, search and 404 pages, the downloads, queries and VoID), made from
         the build's reports and dumps. Rendered while the site's workers render the standards
-        when there are workers, else at the start of render_global_pages."""
+        when there are workers, else in render_global_pages and render_report_pages."""
+        self.pages_before_reports(whole)
+        self.pages_of_the_reports(whole, shared)
+
+    def pages_before_reports(self, whole: WholeSitePages) -> None:
         renderer = whole.renderer
         self.copy_assets(renderer)
         self.simple_pages(renderer)
+
+    def pages_of_the_reports(self, whole: WholeSitePages, shared: SharedPages) -> None:
+        renderer = whole.renderer
         self.reports_ready()  # the downloads (hence home, VoID) and the queries page read reports/
         whole.downloads = download_files(self.root, self.out, self.settings, self.graph_folder,
                                           self.merged_triples)
@@ -588,18 +603,15 @@ class SiteWriter:
 
     def render_global_pages(self, site: SiteInputs, standards: StandardPages, shared: SharedPages,
                             whole: WholeSitePages) -> Output:
-        """Stage 4: the pages of the whole site (those made from a few known inputs are taken
-        over through self.book while those are unchanged); returns the site's whole output."""
+        """Stage 4: the pages of the whole site that the query reports do not feed (those made
+        from a few known inputs are taken over through self.book while those are unchanged): on
+        a rebuild the reports may still be running, and they are then what the build waits for
+        (render_report_pages makes the rest). Returns the site's output so far."""
         total = Output()
         total.add(shared.output)
         for iri in site.standards:
             total.add(standards.outputs[iri])
         renderer = whole.renderer
-        listed = site.listed
-        links_of = {lang: [Link(*standards.outputs[iri].link[lang]) for iri in listed]
-                    for lang in self.languages}
-        # first what the query reports do not change: on a rebuild the build's query thread may
-        # still be running, and it is then what the build waits for
         renderer.search.entries = total.search
         self.index_queries(renderer, whole.library)
         # the standards' entries are what their pages' key names (taken over or rendered the same)
@@ -609,14 +621,25 @@ class SiteWriter:
                      {iri: standards.outputs[iri].sitemap for iri in site.standards}, site.standards)
         self.changes_feed(renderer, site, standards)
         if whole.description is None:
-            self.pages_of_the_build(whole, shared)
+            self.pages_before_reports(whole)
+        return total
+
+    def render_report_pages(self, site: SiteInputs, standards: StandardPages, shared: SharedPages,
+                            whole: WholeSitePages, total: Output) -> None:
+        """Stage 5: the pages the query reports and the merged dumps feed (the downloads,
+        queries, VoID, coverage index and home pages), added to the site's output `total`."""
+        renderer = whole.renderer
+        if whole.description is None:
+            self.pages_of_the_reports(whole, shared)
+        listed = site.listed
+        links_of = {lang: [Link(*standards.outputs[iri].link[lang]) for iri in listed]
+                    for lang in self.languages}
         self.coverage_index(renderer, links_of, whole.library)
         cards = {lang: {iri: standards.outputs[iri].card.get(lang, {}) for iri in listed}
                  for lang in self.languages}
         self.home(renderer, shared.graph, links_of, cards, whole.downloads, whole.description)
         total.pages += renderer.output.pages
         total.files += renderer.output.files
-        return total
 
     # -- helpers of the stages -------------------------------------------------------------------
     def movable(self, graph: SiteGraph, iris: list[str], standards: list[str]) -> list[str] | None:
