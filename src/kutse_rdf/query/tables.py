@@ -231,8 +231,41 @@ def write_table(columns: list[str], rows: list[list[str]], dialect: str = "csv")
         for row in rows:
             out.write("\t".join(re.sub(r"[\t\r\n]", " ", c) for c in row) + "\n")
         return out.getvalue().encode("utf-8")
-    writer = csv.writer(out, delimiter=";" if dialect == "excel-csv" else ",",
-                        lineterminator="\r\n")
+    delimiter = ";" if dialect == "excel-csv" else ","
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(columns)
-    writer.writerows(rows)
+    lines = plain_lines(rows, delimiter)
+    if lines is None:
+        writer.writerows(rows)
+    else:
+        out.write(lines)
     return out.getvalue().encode("utf-8-sig" if dialect == "excel-csv" else "utf-8")
+
+
+def plain_lines(rows: list[list[str]], delimiter: str) -> str | None:
+    """The rows as csv.writer writes them (minimal quoting, CRLF), made a column at a time:
+    only a column with a delimiter, quote or line break in one of its cells is quoted cell by
+    cell. None where that would not be the same (rows of different lengths, a cell that is not
+    text, a row of one empty cell): then the csv module writes them. The reports' ~66,000 rows
+    on a register cost the csv module ~0.35 s of a rebuild."""
+    if not rows:
+        return ""
+    width = len(rows[0])
+    if any(len(row) != width for row in rows) or (width == 1 and not all(row[0] for row in rows)):
+        return None
+    columns: list = []
+    for column in zip(*rows):
+        try:
+            joined = "".join(column)
+        except TypeError:
+            return None
+        if delimiter in joined or '"' in joined or "\r" in joined or "\n" in joined:
+            column = [quoted(cell, delimiter) for cell in column]
+        columns.append(column)
+    return "".join([delimiter.join(row) + "\r\n" for row in zip(*columns)])
+
+
+def quoted(cell: str, delimiter: str) -> str:
+    if delimiter in cell or '"' in cell or "\r" in cell or "\n" in cell:
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
