@@ -54,14 +54,16 @@ def link_or_copy(source: Path, target: Path) -> None:
 @contextmanager
 def collections_paused() -> Iterator[None]:
     """No cyclic collection while a build reads what its cache holds (the units, the site's
-    summaries): that is the build's live data, without cycles, and each young pass walked
-    100,000 of its objects again (on a register's rebuild nine passes, ~0.25 s, collecting
-    nothing)."""
+    summaries), and what was read frozen out of the later passes (gc.freeze, as each finished
+    stage is; few_collections unfreezes at the end): that is the build's live data, without
+    cycles, and the young passes walked each of its objects at least once, collecting nothing
+    (on a register's rebuild nine passes, ~0.25 s)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 
