@@ -68,7 +68,6 @@ def collections_paused() -> Iterator[None]:
             gc.enable()
 
 
-
 def environment_key(config: Config) -> str:
     """Everything but the document a unit's result depends on. Naming the engines here also
     checks them (exit 2 on an unknown one) before any worker process starts."""
