@@ -1069,6 +1069,35 @@ def test_taken_over_folders_move_before_the_report_pages_and_back_when_those_fai
     assert not (root / version).exists()
 
 
+def test_downloads_of_data_folders_made_first_equal_those_made_at_once(seed, tmp_path, monkeypatch):
+    """A rebuild describes data/'s folders (the graphs and models) before its merged dumps and
+    reports are done, and the rest after: the downloads are those of one pass, and the early
+    part is made before the reports are waited for."""
+    from kutse_rdf.config import Config
+    from kutse_rdf.site import writer as site_writer
+    from kutse_rdf.site.meta import download_files, nested_downloads
+    from kutse_rdf.site.writer import SiteWriter, build_site
+
+    root = copy_inputs(seed.parent, tmp_path / "root")
+    site = SiteWriter(root, Config())
+    at_once = download_files(root, tmp_path / "a", site.settings, site.graph_folder)
+    first = nested_downloads(root, tmp_path / "b", site.settings, site.graph_folder)
+    assert first and all(e["file"].count("/") > 1 for e in first)  # no merged dump, no report
+    assert download_files(root, tmp_path / "b", site.settings, site.graph_folder,
+                          earlier=first) == at_once
+    assert any(e["file"] == "data/all.nt" for e in at_once)
+    assert {p.relative_to(tmp_path / "a").as_posix() for p in (tmp_path / "a").rglob("*")} == \
+        {p.relative_to(tmp_path / "b").as_posix() for p in (tmp_path / "b").rglob("*")}
+
+    order: list[str] = []
+    nested = site_writer.nested_downloads
+    monkeypatch.setattr(site_writer, "nested_downloads",
+                        lambda *args: order.append("folders") or nested(*args))
+    build_site(copy_inputs(seed.parent, tmp_path / "next"), Config(),
+               reports_ready=lambda: order.append("reports"))
+    assert order == ["folders", "reports"]
+
+
 def test_shared_pages_from_summaries_equal_those_from_the_whole_graph(tmp_path):
     """The e-CF, EQF, ESCO, council and ontology pages are made from the standards' summaries
     (site_summary.py); made again from the whole graph, every one of them is the same file."""

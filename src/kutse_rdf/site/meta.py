@@ -60,20 +60,49 @@ def graph_folder_files(root: Path, folder_of: Callable[[str], str | None]) -> di
 
 def download_files(root: Path, out: Path, settings: dict,
                    folder_of: Callable[[str], str | None] = lambda iri: None,
-                   known: dict[str, int] | None = None) -> list[dict]:
+                   known: dict[str, int] | None = None,
+                   earlier: list[dict] | None = None) -> list[dict]:
     """Place every downloadable file inside the site; describe each (site path, size, format).
     A version's or work's graph file is described at its graph's folder (graph_folder_files).
-    `known`: triples of data/'s N-Triples files by name, where the build knows them."""
-    files: list[tuple[Path, str]] = []
-    for folder in ("data", "reports"):
-        # names only, by os.walk: a register's data/ holds thousands of files (Path objects
-        # and a stat per file cost ~0.3 s of a rebuild)
-        found = [f"{top[len(str(root)) + 1:]}/{name}".replace(os.sep, "/")
-                 for top, _, names in os.walk(root / folder) for name in names]
-        files += [(root / path, path) for path in sorted(found, key=natural_key)]
+    `known`: triples of data/'s N-Triples files by name, where the build knows them. `earlier`:
+    nested_downloads' entries, made before: then only data/'s own files (the merged dumps
+    among them), reports/ and the mappings are looked at here."""
+    files = [*build_files(root, "data", nested=None if earlier is None else False),
+             *build_files(root, "reports")]
     mappings = resource_dir("mappings")
     if mappings.is_dir():
         files += [(f, f"data/mappings/{f.name}") for f in sorted(mappings.glob("*.tsv"))]
+    entries = [*(earlier or []), *described_files(root, out, settings, files, folder_of, known)]
+    # the main dumps first, then the rest in path order
+    order = {"data/all.trig": 0, "data/all.ttl": 1, "data/all.nt": 2, "data/all.jsonld": 3}
+    entries.sort(key=lambda e: (order.get(e["path"], 9), e["group"] != "data", e["path"]))
+    return entries
+
+
+def nested_downloads(root: Path, out: Path, settings: dict,
+                     folder_of: Callable[[str], str | None] = lambda iri: None) -> list[dict]:
+    """download_files' entries of the files in data/'s folders (the versions' and works'
+    graphs, the models: ~4,500 on a register), which a build has written before its merged
+    dumps and reports: a rebuild describes them while it may still wait for those."""
+    return described_files(root, out, settings, build_files(root, "data", nested=True), folder_of)
+
+
+def build_files(root: Path, folder: str, nested: bool | None = None) -> list[tuple[Path, str]]:
+    """The files below root/FOLDER, each as (path, path in the build), in natural order; with
+    `nested` only those in its subfolders (True) or only its own (False)."""
+    # names only, by os.walk: a register's data/ holds thousands of files (Path objects and a
+    # stat per file cost ~0.3 s of a rebuild)
+    found = [f"{top[len(str(root)) + 1:]}/{name}".replace(os.sep, "/")
+             for top, _, names in os.walk(root / folder) for name in names]
+    if nested is not None:
+        found = [path for path in found if (path.count("/") > 1) == nested]
+    return [(root / path, path) for path in sorted(found, key=natural_key)]
+
+
+def described_files(root: Path, out: Path, settings: dict, files: list[tuple[Path, str]],
+                    folder_of: Callable[[str], str | None],
+                    known: dict[str, int] | None = None) -> list[dict]:
+    """Each file linked into the site (unless its graph's folder has it) and described."""
     entries = []
     counts = TripleCounts(root / "data", known)
     in_graph_folders = graph_folder_files(root, folder_of)
@@ -90,9 +119,6 @@ def download_files(root: Path, out: Path, settings: dict,
                         "group": path.split("/", 1)[0],
                         "triples": counts.of(source) if rdf else None,
                         "contents": contents_of(data_path)})
-    # the main dumps first, then the rest in path order
-    order = {"data/all.trig": 0, "data/all.ttl": 1, "data/all.nt": 2, "data/all.jsonld": 3}
-    entries.sort(key=lambda e: (order.get(e["path"], 9), e["group"] != "data", e["path"]))
     return entries
 
 

@@ -49,7 +49,7 @@ from kutse_rdf.resources import resource_dir
 from kutse_rdf.site.esco import SUGGESTIONS, suggestions_by_standard
 from kutse_rdf.site.graph import SiteGraph, read_dump, read_manifest
 from kutse_rdf.site.jsonld import embed
-from kutse_rdf.site.meta import dataset_description, download_files
+from kutse_rdf.site.meta import dataset_description, download_files, nested_downloads
 from kutse_rdf.site.render import (Output, Renderer, StandardJob, StandardRenderer, Workers,
                                    load_settings, make_environment, owner, page_iris, shorten,
                                    simple_jsonld, standard_folders, worker_count)
@@ -279,6 +279,7 @@ class WholeSitePages:
     renderer: Renderer
     library: dict
     downloads: list[dict] = field(default_factory=list)
+    nested_downloads: list[dict] | None = None  # those of data/'s folders, made before the reports
     description: dict | None = None
 
 
@@ -588,12 +589,14 @@ class SiteWriter:
         renderer = whole.renderer
         self.copy_assets(renderer)
         self.simple_pages(renderer)
+        whole.nested_downloads = nested_downloads(self.root, self.out, self.settings,
+                                                  self.graph_folder)
 
     def pages_of_the_reports(self, whole: WholeSitePages, shared: SharedPages) -> None:
         renderer = whole.renderer
         self.reports_ready()  # the downloads (hence home, VoID) and the queries page read reports/
         whole.downloads = download_files(self.root, self.out, self.settings, self.graph_folder,
-                                          self.merged_triples)
+                                          self.merged_triples, whole.nested_downloads)
         renderer.output.files += len(whole.downloads)
         whole.description = dataset_description(self.config.base_uri, self.settings, whole.downloads,
                                                 shared.triples, read_manifest(self.root))
