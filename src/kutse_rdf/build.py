@@ -34,8 +34,7 @@ except ImportError:  # not POSIX: no locks (build_lock, remove_in_background)
     fcntl = None
 
 from kutse_rdf.engine.cache import (ArtifactCache, collections_paused, environment_key,
-                                    record_verified, reference_key,
-                                    unit_key, unlink_entries)
+                                    record_verified, reference_key, unit_key, unlink_entries)
 from kutse_rdf.config import Config
 from kutse_rdf.graph.convert import build_time
 from kutse_rdf.errors import (DISK_ERRNOS, BuildKept, DataError, DocumentError, InputError,

@@ -259,13 +259,17 @@ def plain_lines(rows: list[list[str]], delimiter: str) -> str | None:
             joined = "".join(column)
         except TypeError:
             return None
-        if delimiter in joined or '"' in joined or "\r" in joined or "\n" in joined:
+        if needs_quotes(joined, delimiter):
             column = [quoted(cell, delimiter) for cell in column]
         columns.append(column)
     return "".join([delimiter.join(row) + "\r\n" for row in zip(*columns)])
 
 
+def needs_quotes(text: str, delimiter: str) -> bool:
+    """Whether csv.writer's minimal quoting quotes a cell of `text` (or one of the cells
+    joined into it)."""
+    return delimiter in text or '"' in text or "\r" in text or "\n" in text
+
+
 def quoted(cell: str, delimiter: str) -> str:
-    if delimiter in cell or '"' in cell or "\r" in cell or "\n" in cell:
-        return '"' + cell.replace('"', '""') + '"'
-    return cell
+    return '"' + cell.replace('"', '""') + '"' if needs_quotes(cell, delimiter) else cell
