@@ -240,6 +240,21 @@ def test_links_and_literals_are_escaped_once_with_their_language():
     assert literal_html(None, "et") == ""
 
 
+def test_escape_text_writes_what_markupsafe_writes():
+    """escape_text, the big tables' and the links' escaping: for a str the same characters as
+    markupsafe.escape (all five of & < > " '); a Markup is not escaped again; a number is text."""
+    import markupsafe
+
+    from kutse_rdf.site.render import escape_text
+
+    for text in ["", "plain", "a & b", "<script>alert('x')</script>", '"quoted" & \'single\'',
+                 "Infosüsteemide &amp; juba viidatud", "&lt;"]:
+        assert escape_text(text) == str(markupsafe.escape(text)), text
+    assert escape_text("<b>'&\"") == "&lt;b&gt;&#39;&amp;&#34;"
+    assert escape_text(markupsafe.Markup("<b>kept</b>")) == "<b>kept</b>"
+    assert escape_text(42) == "42"
+
+
 def test_embedded_block_is_one_json_graph_with_markup_escaped():
     from kutse_rdf.site.jsonld import embed, own_json
 

@@ -59,13 +59,24 @@ def human_size(n: int) -> str:
     return str(n)
 
 
+def escape_text(value) -> str:
+    """markupsafe.escape's text, without a Markup object made for each value: the big tables
+    and the links escape ~350,000 short texts on a register's rebuild, and making the Markup
+    was most of each one's cost. Anything but a plain str (a Markup, a number) goes through
+    markupsafe.escape."""
+    if type(value) is not str:
+        return markupsafe.escape(value)
+    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&#34;").replace("'", "&#39;"))
+
+
 def anchor_html(link: Link, prefix: str, lang: str) -> markupsafe.Markup:
     """A link: <a> to its page (`prefix` leads from the page to the tree's root) or to an
     outside IRI, else plain text; its notation as a code when that differs from the text, its
     language when that is not the page's. Python rather than a template macro: every link a
     worker has not written yet would otherwise be a jinja2 macro call (arguments bound, a new
     context), ~1,500 per standard's pages."""
-    esc = markupsafe.escape
+    esc = escape_text
     if link.href is not None:
         start = f'<a href="{esc(prefix)}{esc(link.href)}">'
     elif link.iri is not None and link.iri.startswith("http"):
@@ -84,8 +95,8 @@ def literal_html(value, lang: str) -> markupsafe.Markup:
     page's."""
     if value is None:
         return markupsafe.Markup("")
-    attr = f' lang="{markupsafe.escape(value.lang)}"' if value.lang and value.lang != lang else ""
-    return markupsafe.Markup(f"<span{attr}>{markupsafe.escape(value.text)}</span>")
+    attr = f' lang="{escape_text(value.lang)}"' if value.lang and value.lang != lang else ""
+    return markupsafe.Markup(f"<span{attr}>{escape_text(value.text)}</span>")
 
 
 def markup_writers() -> dict:
@@ -224,7 +235,7 @@ def download_rows(context, downloads):
     """downloads.html's table: ~1,500 files on 500 standards, in both languages. Each link
     downloads its file (`download`) rather than opening it as text; beside it what the file
     holds, its format, size and, for RDF, its number of statements."""
-    esc, up, t = markupsafe.escape, markupsafe.escape(context["up"]), context["t"]
+    esc, up, t = escape_text, escape_text(context["up"]), context["t"]
 
     def row(f) -> str:
         contents = esc(t.get(f["contents"], "")) if f.get("contents") else ""
@@ -241,7 +252,7 @@ def download_rows(context, downloads):
 def cell_rows(context, rows):
     """A query result's table on the coverage index: 12 results x 100 rows, in both languages.
     A cell is text, or (name, site folder or None, IRI) for an IRI (writer.named_cells)."""
-    esc = markupsafe.escape
+    esc = escape_text
     prefix = context["up"] + context["tree"]
 
     def cell(value) -> str:
