@@ -358,14 +358,18 @@ def write_json(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
+MODEL_FILES = "model-files.json"  # in the artifact cache: which unit each data/model/ file is of
+
+
 def write_parse_outputs(root: Path, result: BuildResult, units: list[UnitResult],
-                        cache: ArtifactCache | None = None) -> None:
+                        cache: ArtifactCache | None = None, ahead=None) -> None:
     """data/model/NAME.json per standard (its model as JSON, made by its unit; linked from the
-    previous build when made by the same unit) and reports/parse.json."""
+    previous build when made by the same unit, maybe `ahead`: FilesAhead) and
+    reports/parse.json."""
     from kutse_rdf.engine.dumps import StandardFiles
 
     (root / "data" / "model").mkdir(parents=True, exist_ok=True)
-    files = StandardFiles(root, cache, record="model-files.json")
+    files = StandardFiles(root, cache, record=MODEL_FILES, ahead=ahead)
     for unit in units:
         stem = f"model/{Path(unit.source_file).stem}"
         files.put(stem, unit.key, [(f"{stem}.json", lambda out, unit=unit: unit.copy("model_json", out))])
@@ -891,7 +895,7 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
 
 def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: int | None,
                allow_shrink: bool, as_of=None, keep_store: bool = False) -> BuildResult:
-    from kutse_rdf.engine.dumps import (ElmDumps, FoldersAhead, shared_lines, shared_parts,
+    from kutse_rdf.engine.dumps import (ElmDumps, FilesAhead, shared_lines, shared_parts,
                                        write_graph_files)
     from kutse_rdf.engine.works import group_works
     from kutse_rdf.query import library
@@ -908,7 +912,9 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
     with atomic_dir(out, remove_first=unlink_entries) as root:
         cache = ArtifactCache(out, root)
         cache.warnings = result.warnings  # damaged entries
-        folders_ahead = FoldersAhead(root / "data", cache)  # beside the units' stage
+        # the previous build's files of data/standards/ and data/model/, beside the units' stage
+        files_ahead = FilesAhead(root / "data", cache)
+        models_ahead = FilesAhead(root / "data", cache, MODEL_FILES, "model", (".json",))
         units: list[UnitResult] = []
 
         predicates: list[dict] = []  # what the named queries read (query_predicates)
@@ -955,7 +961,7 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
                 elm_files.start(elm.write_files)
 
             write_graph_files(root, units, reference, config, cache, shared_nt, works, current_nt,
-                              start=start_dumps, ahead=folders_ahead)
+                              start=start_dumps, ahead=files_ahead)
             result.notes.append(elm.record(config, cache))
             # the counts write_dumps put in the manifest
             manifest = json.loads((root / "data" / "graphs.json").read_text(encoding="utf-8"))
@@ -983,7 +989,7 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
         stages = [
             ("units", stage_units),  # parse, convert, reason, validate, ELM per standard
             ("data", stage_data),  # data/* dumps, ELM view; starts the queries
-            ("model", lambda: write_parse_outputs(root, result, units, cache)),
+            ("model", lambda: write_parse_outputs(root, result, units, cache, models_ahead)),
             ("validate", lambda: write_validation(root, units, result)),
             ("esco", lambda: write_esco_suggestions(root, result, config)),
             ("site", site),
@@ -1003,6 +1009,8 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
                     # what follows the units is written again without them
                     for thread in threads:
                         thread.join()
+                    for ahead in (files_ahead, models_ahead):  # what they linked goes too
+                        ahead.take()
                     drop_standards(exc, units, result, config)
                     restart_outputs(root, result, *threads)
                     check_bugs(result)
@@ -1016,7 +1024,8 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
         finally:
             for thread in threads:  # never leave a thread writing into a folder being removed
                 thread.join()
-            folders_ahead.take()  # nor a mkdir (a build that failed before data/)
+            files_ahead.take()  # nor a cp (a build that failed before data/)
+            models_ahead.take()
     return result
 
 

@@ -406,65 +406,150 @@ def _folders(out: Path) -> set[str]:
     return {str(p.relative_to(out / "data")) for p in (out / "data").rglob("*") if p.is_dir()}
 
 
-def test_a_rebuild_makes_the_standards_folders_ahead_and_leaves_none_empty(tmp_path, corpus,
-                                                                            monkeypatch):
-    """The rebuild's data/standards/ folders come from the mkdir started with the build (the
-    main thread makes none of them), and a standard removed since leaves no empty folder: the
-    folders are those of a first build of the same documents."""
+def _files(out: Path) -> set[str]:
+    return {str(p.relative_to(out / "data")) for p in (out / "data" / "standards").rglob("*")
+            if p.is_file()}
+
+
+def test_a_rebuild_links_the_standards_files_ahead_and_leaves_nothing_stale(tmp_path, corpus,
+                                                                             monkeypatch):
+    """The rebuild's data/standards/ files come linked from the previous build by the cp
+    started with the build (the main thread links and makes no folder there), and a standard
+    removed since leaves no file and no empty folder: the files and folders are those of a
+    first build of the same documents, the files the same inodes as the previous build's."""
     import kutse_rdf.engine.dumps as dumps
 
     files = sorted(corpus.glob("*.txt"))
     out = tmp_path / "build"
     run_build(files, out, Config(), quiet=True)
+    inodes = {name: (out / "data" / name).stat().st_ino for name in _files(out)}
     made_here: list[str] = []
-    makedirs = os.makedirs
+    makedirs, link = os.makedirs, os.link
 
     def counting(name, *args, **kwargs):
         if "/data/standards/" in str(name):
             made_here.append(str(name))
         return makedirs(name, *args, **kwargs)
 
+    def counting_links(source, target, *args, **kwargs):
+        if "/data/standards/" in str(target):
+            made_here.append(str(target))
+        return link(source, target, *args, **kwargs)
+
     monkeypatch.setattr(dumps.os, "makedirs", counting)
+    monkeypatch.setattr(dumps.os, "link", counting_links)
     run_build(files[1:], out, Config(), quiet=True, allow_shrink=True)
     monkeypatch.undo()
     assert made_here == []
     fresh = tmp_path / "fresh"
     run_build(files[1:], fresh, Config(), quiet=True)
     assert _folders(out) == _folders(fresh)
+    assert _files(out) == _files(fresh) and len(_files(out)) < len(inodes)
+    assert all((out / "data" / name).stat().st_ino == inodes[name] for name in _files(out))
     assert not [p for p in (out / "data").rglob("*") if p.is_dir() and not any(p.iterdir())]
 
 
 class _Record:
-    def __init__(self, stems: dict):
+    def __init__(self, stems: dict, previous_build=None):
         self.stems = stems
+        self.previous_build = previous_build
 
     def load_record(self, name: str) -> dict:
         return self.stems
 
+    def store_record(self, name: str, record: dict) -> None:
+        self.stored = record
 
-def test_folders_ahead_stay_in_data_standards(tmp_path):
-    from kutse_rdf.engine.dumps import FoldersAhead
 
+def _previous_build(tmp_path: Path, names: list[str]) -> Path:
+    previous = tmp_path / "previous"
+    for name in names:
+        (previous / "data" / name).parent.mkdir(parents=True, exist_ok=True)
+        (previous / "data" / name).write_bytes(f"old {name}".encode())
+    return previous
+
+
+def test_files_ahead_are_links_of_the_recorded_files_in_data_standards(tmp_path):
+    from kutse_rdf.engine.dumps import FilesAhead
+
+    previous = _previous_build(tmp_path, ["standards/a/version/1.nt", "standards/a/version/1.ttl",
+                                          "standards/b/work.nt", "standards/b/work.ttl",
+                                          "model/z.nt", "x/y.nt"])
     data = tmp_path / "build" / "data"
-    ahead = FoldersAhead(data, _Record({"standards/a/version/1": "k", "standards/../../x/y": "k",
-                                        "model/z": "k", "standards/b/work": "k"}))
-    assert ahead.take() == ["standards/a/version", "standards/b"]
-    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == [
-        "build", "build/data", "build/data/standards", "build/data/standards/a",
-        "build/data/standards/a/version", "build/data/standards/b"]
-    assert ahead.take() == []  # once: a build that starts its outputs again removed them
+    ahead = FilesAhead(data, _Record({"standards/a/version/1": "k", "standards/../../x/y": "k",
+                                      "model/z": "k", "standards/b/work": "k"}, previous))
+    assert ahead.take() == (["standards/a/version/1", "standards/b/work"], True)
+    made = sorted(str(p.relative_to(data)) for p in data.rglob("*") if p.is_file())
+    assert made == ["standards/a/version/1.nt", "standards/a/version/1.ttl",
+                    "standards/b/work.nt", "standards/b/work.ttl"]
+    assert all((data / name).stat().st_ino == (previous / "data" / name).stat().st_ino for name in made)
+    assert ahead.take() == ([], True)  # once: a build that starts its outputs again removed them
 
 
-def test_folders_ahead_without_mkdir_make_nothing(tmp_path, monkeypatch):
+def test_a_changed_file_linked_ahead_is_written_anew_and_the_previous_one_kept(tmp_path):
+    """The file linked ahead is the previous build's inode: a standard changed since gets a new
+    file (never written through the link), an unchanged one keeps the link, one gone since
+    leaves no file and no empty folder."""
     import kutse_rdf.engine.dumps as dumps
 
-    def no_mkdir(*args, **kwargs):
-        raise FileNotFoundError("mkdir")
+    names = ["standards/a/version/1.nt", "standards/a/version/1.ttl",
+             "standards/b/version/1.nt", "standards/b/version/1.ttl",
+             "standards/c/version/1.nt", "standards/c/version/1.ttl"]
+    previous = _previous_build(tmp_path, names)
+    record = _Record({"standards/a/version/1": "ka", "standards/b/version/1": "kb",
+                      "standards/c/version/1": "kc"}, previous)
+    root = tmp_path / "build"
+    files = dumps.StandardFiles(root, record, ahead=dumps.FilesAhead(root / "data", record))
+    files.put("standards/a/version/1", "ka", [(n, lambda out: out.write(b"new a")) for n in names[:2]])
+    files.put("standards/b/version/1", "kb2", [(n, lambda out: out.write(b"new b")) for n in names[2:4]])
+    files.close()
+    data = root / "data"
+    assert sorted(str(p.relative_to(data)) for p in data.rglob("*")) == [
+        "standards", "standards/a", "standards/a/version", *names[:2],
+        "standards/b", "standards/b/version", *names[2:4]]
+    for name in names[:2]:  # unchanged: the link
+        assert (data / name).stat().st_ino == (previous / "data" / name).stat().st_ino
+    for name in names[2:4]:  # changed: a file of its own; the previous build's as it was
+        assert (data / name).read_bytes() == b"new b"
+        assert (previous / "data" / name).read_bytes() == f"old {name}".encode()
+    assert (previous / "data" / names[4]).read_bytes() == f"old {names[4]}".encode()
 
-    monkeypatch.setattr(dumps.subprocess, "Popen", no_mkdir)
-    ahead = dumps.FoldersAhead(tmp_path / "data", _Record({"standards/a/version/1": "k"}))
+
+def test_files_ahead_that_failed_in_part_are_linked_or_written_here(tmp_path):
+    # the previous build lost one of its files: cp links the others and fails; the standard
+    # of the lost one is written, the others are linked
+    import kutse_rdf.engine.dumps as dumps
+
+    names = ["standards/a/version/1.nt", "standards/a/version/1.ttl",
+             "standards/b/version/1.nt", "standards/b/version/1.ttl"]
+    previous = _previous_build(tmp_path, names)
+    (previous / "data" / names[3]).unlink()
+    record = _Record({"standards/a/version/1": "ka", "standards/b/version/1": "kb"}, previous)
+    root = tmp_path / "build"
+    ahead = dumps.FilesAhead(root / "data", record)
+    files = dumps.StandardFiles(root, record, ahead=ahead)
+    files.put("standards/a/version/1", "ka", [(n, lambda out: out.write(b"new a")) for n in names[:2]])
+    files.put("standards/b/version/1", "kb", [(n, lambda out: out.write(b"new b")) for n in names[2:]])
+    files.close()
+    assert not files.all_linked
+    data = root / "data"
+    for name in names[:2]:
+        assert (data / name).stat().st_ino == (previous / "data" / name).stat().st_ino
+    assert [(data / name).read_bytes() for name in names[2:]] == [b"new b", b"new b"]
+    assert (previous / "data" / names[2]).read_bytes() == f"old {names[2]}".encode()
+
+
+def test_files_ahead_without_cp_link_nothing(tmp_path, monkeypatch):
+    import kutse_rdf.engine.dumps as dumps
+
+    def no_cp(*args, **kwargs):
+        raise FileNotFoundError("cp")
+
+    previous = _previous_build(tmp_path, ["standards/a/version/1.nt"])
+    monkeypatch.setattr(dumps.subprocess, "Popen", no_cp)
+    ahead = dumps.FilesAhead(tmp_path / "data", _Record({"standards/a/version/1": "k"}, previous))
     monkeypatch.undo()
-    assert ahead.take() == []
+    assert ahead.take() == ([], True)
     files = dumps.StandardFiles(tmp_path, None, ahead=ahead)
     files.put("standards/a/version/1", "", [("standards/a/version/1.nt", lambda out: out.write(b"x"))])
     files.close()
