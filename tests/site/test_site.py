@@ -1090,7 +1090,9 @@ def test_downloads_of_data_folders_made_first_equal_those_made_at_once(seed, tmp
     part is made before the reports are waited for."""
     from kutse_rdf.config import Config
     from kutse_rdf.site import writer as site_writer
-    from kutse_rdf.site.meta import download_files, nested_downloads
+    from kutse_rdf.site.graph import read_manifest
+    from kutse_rdf.site.meta import (dataset_description, described_ahead, download_files,
+                                     nested_downloads)
     from kutse_rdf.site.writer import SiteWriter, build_site
 
     root = copy_inputs(seed.parent, tmp_path / "root")
@@ -1103,6 +1105,15 @@ def test_downloads_of_data_folders_made_first_equal_those_made_at_once(seed, tmp
     assert any(e["file"] == "data/all.nt" for e in at_once)
     assert {p.relative_to(tmp_path / "a").as_posix() for p in (tmp_path / "a").rglob("*")} == \
         {p.relative_to(tmp_path / "b").as_posix() for p in (tmp_path / "b").rglob("*")}
+    # their part of the dataset's description too: the same statements, in the same order
+    graphs = read_manifest(root)
+    ahead = described_ahead(site.config.base_uri, first, graphs, site.settings)
+    assert ahead and all(kind in ("file", "graph") for kind, _ in ahead)
+    assert {key for kind, key in ahead if kind == "graph"} == {
+        g["file"] for g in graphs if f"data/{g['file']}" in {e["file"] for e in first}}
+    whole = dataset_description(site.config.base_uri, site.settings, at_once, 7, graphs)
+    assert dataset_description(site.config.base_uri, site.settings, at_once, 7, graphs, ahead) == whole
+    assert len(whole["triples"]) > 8 * len(first)
 
     order: list[str] = []
     nested = site_writer.nested_downloads

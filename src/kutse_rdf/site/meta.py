@@ -177,11 +177,12 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 
 
 def dataset_description(base: str, settings: dict, downloads: list[dict], triples_count: int,
-                        graphs: list[dict] = ()) -> dict:
+                        graphs: list[dict] = (), ahead: dict | None = None) -> dict:
     """VoID/DCAT triples of the dataset, and the same facts as a schema.org Dataset node.
     `triples_count`: distinct statements of the asserted graphs (standards and reference);
     `graphs`: data/graphs.json's entries, each named graph a VoID subset with its triple count
-    and dump. (The SPARQL endpoint is not known here: `kutse-rdf serve` adds its own.)"""
+    and dump; `ahead`: described_ahead's statements of some of them, made before. (The SPARQL
+    endpoint is not known here: `kutse-rdf serve` adds its own.)"""
     dataset = ox.NamedNode(base + "void.ttl#dataset")
     licence = ox.NamedNode(settings["licence"])
     title = ox.Literal("kutse-rdf: Estonian occupational standards as linked data", language="en")
@@ -198,42 +199,74 @@ def dataset_description(base: str, settings: dict, downloads: list[dict], triple
     ]
     for prefix in ("kutse", "skos", "dct", "prov", "schema"):
         triples.append(ox.Triple(dataset, ox.NamedNode(VOID.vocabulary), ox.NamedNode(PREFIXES[prefix])))
+    ahead = ahead or {}
     site_path = {entry.get("file"): entry["path"] for entry in downloads}  # of data/… files
     for entry in graphs:
         if not (isinstance(entry, dict) and entry.get("graph") and entry.get("file")):
             continue
-        name = str(entry["file"]).rsplit(".", 1)[0].replace("/", "-")
-        subset = ox.NamedNode(base + "void.ttl#graph-" + name)
-        triples += [
-            ox.Triple(dataset, ox.NamedNode(VOID.subset), subset),
-            ox.Triple(subset, ox.NamedNode(RDF.type), ox.NamedNode(VOID.Dataset)),
-            ox.Triple(subset, ox.NamedNode(SD + "name"), ox.NamedNode(str(entry["graph"]))),
-            ox.Triple(subset, ox.NamedNode(VOID.dataDump), ox.NamedNode(
-                base + site_path.get(f"data/{entry['file']}", f"data/{entry['file']}"))),
-        ]
-        if isinstance(entry.get("triples"), int):
-            triples.append(ox.Triple(subset, ox.NamedNode(VOID.triples),
-                                     ox.Literal(str(entry["triples"]), datatype=ox.NamedNode(XSD.integer))))
+        made = ahead.get(("graph", entry["file"]))
+        triples += made if made is not None else _graph_subset(base, dataset, entry, site_path)
     schema_distributions = []
     for entry in downloads:
-        url = ox.NamedNode(base + entry["path"])
-        if entry["rdf"]:
-            triples.append(ox.Triple(dataset, ox.NamedNode(VOID.dataDump), url))
-        dist = ox.NamedNode(base + entry["path"] + "#distribution")
-        triples += [
-            ox.Triple(dataset, ox.NamedNode(DCAT.distribution), dist),
-            ox.Triple(dist, ox.NamedNode(RDF.type), ox.NamedNode(DCAT.Distribution)),
-            ox.Triple(dist, ox.NamedNode(DCAT.downloadURL), url),
-            ox.Triple(dist, ox.NamedNode(DCAT.mediaType), ox.NamedNode(MEDIA_TYPES[entry["media_type"]])),
-            ox.Triple(dist, ox.NamedNode(DCT.format), ox.Literal(entry["format"])),
-            ox.Triple(dist, ox.NamedNode(DCAT.byteSize),
-                      ox.Literal(str(entry["size"]), datatype=ox.NamedNode(XSD.nonNegativeInteger))),
-            ox.Triple(dist, ox.NamedNode(DCT.license), licence),
-        ]
-        schema_distributions.append({"@type": "DataDownload", "contentUrl": base + entry["path"],
-                                     "encodingFormat": entry["media_type"]})
+        made = ahead.get(("file", entry["path"]))
+        distribution, schema = made if made is not None else _distribution(base, dataset, licence, entry)
+        triples += distribution
+        schema_distributions.append(schema)
     today = build_time().date().isoformat()  # SOURCE_DATE_EPOCH for a reproducible build
     schema = dataset_node(str(dataset.value), base, settings["licence"], schema_distributions,
                           settings["languages"], modified=today, version=today)
     return {"triples": triples, "prefixes": {**prefixes("void", "dcat", "dct", "xsd", "foaf"), "sd": SD},
             "schema": schema}
+
+
+def described_ahead(base: str, downloads: list[dict], graphs: list[dict], settings: dict) -> dict:
+    """dataset_description's statements of the `downloads` given (the files of data/'s folders,
+    nested_downloads: ~4,500 on a register) and of the graphs whose files those are, made while
+    a rebuild may still wait for its reports (its VoID is made after them)."""
+    dataset = ox.NamedNode(base + "void.ttl#dataset")
+    licence = ox.NamedNode(settings["licence"])
+    site_path = {entry.get("file"): entry["path"] for entry in downloads}
+    made: dict = {("file", entry["path"]): _distribution(base, dataset, licence, entry)
+                  for entry in downloads}
+    for entry in graphs:
+        if (isinstance(entry, dict) and entry.get("graph") and entry.get("file")
+                and f"data/{entry['file']}" in site_path):
+            made[("graph", entry["file"])] = _graph_subset(base, dataset, entry, site_path)
+    return made
+
+
+def _graph_subset(base: str, dataset, entry: dict, site_path: dict) -> list:
+    """A named graph (a graphs.json entry) as a VoID subset of `dataset`."""
+    name = str(entry["file"]).rsplit(".", 1)[0].replace("/", "-")
+    subset = ox.NamedNode(base + "void.ttl#graph-" + name)
+    triples = [
+        ox.Triple(dataset, ox.NamedNode(VOID.subset), subset),
+        ox.Triple(subset, ox.NamedNode(RDF.type), ox.NamedNode(VOID.Dataset)),
+        ox.Triple(subset, ox.NamedNode(SD + "name"), ox.NamedNode(str(entry["graph"]))),
+        ox.Triple(subset, ox.NamedNode(VOID.dataDump), ox.NamedNode(
+            base + site_path.get(f"data/{entry['file']}", f"data/{entry['file']}"))),
+    ]
+    if isinstance(entry.get("triples"), int):
+        triples.append(ox.Triple(subset, ox.NamedNode(VOID.triples),
+                                 ox.Literal(str(entry["triples"]), datatype=ox.NamedNode(XSD.integer))))
+    return triples
+
+
+def _distribution(base: str, dataset, licence, entry: dict) -> tuple[list, dict]:
+    """A download (download_files' entry) as a DCAT distribution of `dataset` (and its VoID
+    dump when RDF), and as a schema.org DataDownload."""
+    url = ox.NamedNode(base + entry["path"])
+    triples = [ox.Triple(dataset, ox.NamedNode(VOID.dataDump), url)] if entry["rdf"] else []
+    dist = ox.NamedNode(base + entry["path"] + "#distribution")
+    triples += [
+        ox.Triple(dataset, ox.NamedNode(DCAT.distribution), dist),
+        ox.Triple(dist, ox.NamedNode(RDF.type), ox.NamedNode(DCAT.Distribution)),
+        ox.Triple(dist, ox.NamedNode(DCAT.downloadURL), url),
+        ox.Triple(dist, ox.NamedNode(DCAT.mediaType), ox.NamedNode(MEDIA_TYPES[entry["media_type"]])),
+        ox.Triple(dist, ox.NamedNode(DCT.format), ox.Literal(entry["format"])),
+        ox.Triple(dist, ox.NamedNode(DCAT.byteSize),
+                  ox.Literal(str(entry["size"]), datatype=ox.NamedNode(XSD.nonNegativeInteger))),
+        ox.Triple(dist, ox.NamedNode(DCT.license), licence),
+    ]
+    return triples, {"@type": "DataDownload", "contentUrl": base + entry["path"],
+                     "encodingFormat": entry["media_type"]}

@@ -49,7 +49,8 @@ from kutse_rdf.resources import resource_dir
 from kutse_rdf.site.esco import SUGGESTIONS, suggestions_by_standard
 from kutse_rdf.site.graph import SiteGraph, read_dump, read_manifest
 from kutse_rdf.site.jsonld import embed
-from kutse_rdf.site.meta import dataset_description, download_files, nested_downloads
+from kutse_rdf.site.meta import (dataset_description, described_ahead, download_files,
+                                 nested_downloads)
 from kutse_rdf.site.render import (Output, Renderer, StandardJob, StandardRenderer, Workers,
                                    load_settings, make_environment, owner, page_iris, shorten,
                                    simple_jsonld, standard_folders, worker_count)
@@ -280,6 +281,7 @@ class WholeSitePages:
     library: dict
     downloads: list[dict] = field(default_factory=list)
     nested_downloads: list[dict] | None = None  # those of data/'s folders, made before the reports
+    described: dict | None = None  # their part of the description (meta.described_ahead)
     description: dict | None = None
 
 
@@ -591,6 +593,8 @@ class SiteWriter:
         self.simple_pages(renderer)
         whole.nested_downloads = nested_downloads(self.root, self.out, self.settings,
                                                   self.graph_folder)
+        whole.described = described_ahead(self.config.base_uri, whole.nested_downloads,
+                                          read_manifest(self.root), self.settings)
 
     def pages_of_the_reports(self, whole: WholeSitePages, shared: SharedPages) -> None:
         renderer = whole.renderer
@@ -599,7 +603,7 @@ class SiteWriter:
                                           self.merged_triples, whole.nested_downloads)
         renderer.output.files += len(whole.downloads)
         whole.description = dataset_description(self.config.base_uri, self.settings, whole.downloads,
-                                                shared.triples, read_manifest(self.root))
+                                                shared.triples, read_manifest(self.root), whole.described)
         self.queries_page(renderer, whole.library)
         self.downloads_page(renderer, whole.downloads)
         self.void(renderer, whole.description)
