@@ -17,7 +17,7 @@ from kutse_rdf.build import BuildResult, run_build
 from kutse_rdf.config import Config
 from kutse_rdf.engine import dumps
 from kutse_rdf.graph import reason
-from kutse_rdf.graph.namespaces import KUTSE
+from kutse_rdf.graph.namespaces import KUTSE, RDF
 
 V = "standards/it-juht-tase-7/version/draft"  # the seed gives no version number
 G = "https://w3id.org/kutse-rdf/id/graph/"
@@ -122,7 +122,7 @@ def test_merged_files_hold_each_triple_once(built):
 def test_query_store_holds_what_the_reported_queries_read(built):
     """The build's query store is data/all.nt less the triples whose predicate no query the
     build reports names (query.predicates_used; the queries needing parameters do not run)."""
-    from kutse_rdf.query import predicates_used, report_queries
+    from kutse_rdf.query import predicates_used, report_queries, typed_as
 
     out, result = built
     predicates = predicates_used(report_queries()[0].values())
@@ -131,8 +131,15 @@ def test_query_store_holds_what_the_reported_queries_read(built):
     # only competence-history and the like read the indicators: not in the store
     assert str(KUTSE.hasIndicator) not in predicates
     everything = set(ox.parse(path=str(out / "data" / "all.nt"), format=ox.RdfFormat.N_TRIPLES))
-    wanted = {t for t in everything if t.predicate.value in predicates}
+    # rdf:type for the classes the queries name (typed_as): not the indicators' and the like
+    rdf_type = str(RDF.type)
+    assert rdf_type not in predicates and typed_as(str(KUTSE.Competence)) in predicates
+    wanted = {t for t in everything if t.predicate.value in predicates
+              or (t.predicate.value == rdf_type and typed_as(t.object.value) in predicates)}
     assert set(result.store) == wanted
+    types = {t.object.value for t in everything if t.predicate.value == rdf_type}
+    kept = {t.object.value for t in wanted if t.predicate.value == rdf_type}
+    assert str(KUTSE.Competence) in kept and str(KUTSE.PerformanceIndicator) in types - kept
     assert 0 < len(wanted) < len(everything)
     assert list(result.store.named_graphs()) == []
     assert any(note.startswith("graph:") for note in result.notes)

@@ -652,6 +652,39 @@ def test_predicates_used_reads_paths_values_and_refuses_open_predicates(tmp_path
                                                                    "http://e/y"}
 
 
+def test_predicates_used_reads_rdf_type_for_the_classes_named(tmp_path):
+    """rdf:type is read for the classes the queries name, unless a pattern of it leaves its
+    class open (a variable, a path through rdf:type, a VALUES that binds it): then for all."""
+    from kutse_rdf.graph.ntriples import with_predicates
+
+    def predicates(*texts):
+        files = []
+        for n, text in enumerate(texts):
+            path = tmp_path / f"q{n}.rq"
+            path.write_text("PREFIX e: <http://e/> " + text, encoding="utf-8")
+            files.append(q.read_query(path))
+        return q.predicates_used(files)
+
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    named = predicates("SELECT * { ?s a e:C ; e:a ?o }", "SELECT * { ?s a e:D }")
+    assert named == {"http://e/a", f"{rdf_type} http://e/C", f"{rdf_type} http://e/D"}
+    assert named == {"http://e/a", q.typed_as("http://e/C"), q.typed_as("http://e/D")}
+    open_class = {"http://e/a", rdf_type}
+    assert predicates("SELECT * { ?s a e:C ; e:a ?o }", "SELECT * { ?s a ?class }") == open_class
+    assert predicates("SELECT * { ?s a e:C ; e:a/a ?o }") == open_class
+    assert predicates("SELECT * { ?s e:a ?o ; ?r e:C VALUES ?r { rdf:type } }".replace(
+        "rdf:type", f"<{rdf_type}>")) == open_class
+    assert predicates("SELECT * { ?s e:a ?o }") == {"http://e/a"}
+
+    lines = (f'<http://e/1> <{rdf_type}> <http://e/C> .\n'
+             f'<http://e/2> <{rdf_type}> <http://e/E> .\n'
+             f'<http://e/2> <http://e/a> "a <{rdf_type}> <http://e/C> ." .\n'
+             f'<http://e/3> <http://e/b> <http://e/C> .\n').encode()
+    assert with_predicates(lines, named) == b"".join(lines.splitlines(keepends=True)[i] for i in (0, 2))
+    assert with_predicates(lines, frozenset(open_class)) == b"".join(
+        lines.splitlines(keepends=True)[i] for i in (0, 1, 2))
+
+
 # -- the store a query runs on (query --data, serve) ----------------------------------------------
 
 

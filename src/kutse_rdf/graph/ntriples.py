@@ -17,6 +17,7 @@ from kutse_rdf.graph.uris import owned_by
 # The prefixes of the dumps' Turtle and TriG: the graph's, after rdf.
 TURTLE_PREFIXES = prefixes("rdf", *PREFIXES)
 PREF_LABEL = str(SKOS.prefLabel)
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 # what the query reports' label columns read (query/tables.py), whatever the queries name
 NAME_PREDICATES = frozenset({PREF_LABEL, str(SKOS.notation)})
 # what a rows digest leaves out of a prefLabel line: the literal's text (not its language)
@@ -89,10 +90,21 @@ def split_own(nt: bytes, subject: str) -> tuple[bytes, bytes]:
 
 
 def with_predicates(nt: bytes, predicates: frozenset[str]) -> bytes:
-    """The N-Triples lines whose predicate is one of `predicates`."""
-    wanted = {f"<{iri}>".encode() for iri in predicates}
-    return b"".join(line for line in nt.splitlines(keepends=True)
-                    if line.split(b" ", 2)[1] in wanted)
+    """The N-Triples lines whose predicate is one of `predicates`; an entry "RDF_TYPE CLASS"
+    (query.predicates.typed_as) keeps the rdf:type statements of that class."""
+    wanted = {f"<{iri}>".encode() for iri in predicates if " " not in iri}
+    classes = {f"<{entry.split(' ', 1)[1]}>".encode() for entry in predicates
+               if entry.startswith(RDF_TYPE + " ")}
+    if not classes:
+        return b"".join(line for line in nt.splitlines(keepends=True)
+                        if line.split(b" ", 2)[1] in wanted)
+    type_predicate = f"<{RDF_TYPE}>".encode()
+    kept = []
+    for line in nt.splitlines(keepends=True):
+        terms = line.split(b" ", 3)
+        if terms[1] in wanted or (terms[1] == type_predicate and terms[2] in classes):
+            kept.append(line)
+    return b"".join(kept)
 
 
 def statements_with(nt: bytes, needle: bytes) -> Iterator[tuple[int, int, int]]:

@@ -27,7 +27,7 @@ from kutse_rdf.query.tables import (DIALECTS, compact, individual_labels, label,
                                     labelled_answer, natural_key, sort_list, write_table)
 from kutse_rdf.query.predicates import (PREDICATES_FILE, library_digest, library_predicates,
                                         predicates_record, predicates_used, shipped_predicates,
-                                        write_predicates_file)
+                                        typed_as, write_predicates_file)
 from kutse_rdf.query.store import (DATA_FORMATS, BuildData, check_data_file, needs_named_graphs,
                                    parse_day, parse_versions, select_versions, standards_in,
                                    store_from_dataset, store_from_file)
@@ -48,7 +48,7 @@ __all__ = [
     "DIALECTS", "compact", "individual_labels", "label", "labelled", "labelled_answer",
     "natural_key", "sort_list", "write_table",
     "PREDICATES_FILE", "library_digest", "library_predicates", "predicates_record",
-    "predicates_used", "shipped_predicates", "write_predicates_file",
+    "predicates_used", "shipped_predicates", "typed_as", "write_predicates_file",
     "DATA_FORMATS", "BuildData", "check_data_file", "needs_named_graphs", "standards_in",
     "parse_day", "parse_versions", "select_versions",
     "store_from_dataset", "store_from_file",

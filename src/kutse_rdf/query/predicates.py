@@ -17,7 +17,7 @@ import json
 from typing import Iterable
 
 from kutse_rdf.errors import InputError
-from kutse_rdf.graph.ntriples import NAME_PREDICATES, PREF_LABEL
+from kutse_rdf.graph.ntriples import NAME_PREDICATES, PREF_LABEL, RDF_TYPE
 from kutse_rdf.query.named import QueryFile, check_syntax, report_queries
 from kutse_rdf.resources import resource_dir
 
@@ -27,16 +27,25 @@ PREDICATES_FILE = "predicates.json"  # queries/: predicates_used of the shipped 
 def predicates_used(queries: Iterable[QueryFile]) -> frozenset[str] | None:
     """Every IRI the queries use as a predicate (in triple patterns and property paths), or
     None when one of them can match a predicate it does not name (a variable in the predicate
-    position, a negated property set). A query rdflib cannot parse is an InputError."""
+    position, a negated property set). A query rdflib cannot parse is an InputError.
+
+    rdf:type is read for the classes the queries name alone when every pattern of it names its
+    class (`?s a kutse:Competence`): then the set holds "RDF_TYPE CLASS" for each (typed_as),
+    not rdf:type itself. Most of a register's types are of indicators, revisions and the like,
+    which no reported query asks for: ~150,000 of the query store's ~480,000 statements."""
     from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
     from rdflib.plugins.sparql.parserutils import CompValue
     from rdflib.term import URIRef
 
     found: set[str] = set()
+    classes: set[str] = set()
+    any_class = False  # a pattern of rdf:type whose class is not named
 
     def path(predicate) -> bool:
+        nonlocal any_class
         if isinstance(predicate, URIRef):
             found.add(str(predicate))
+            any_class |= str(predicate) == RDF_TYPE  # in a path: its class is not named
             return True
         if isinstance(predicate, (SequencePath, AlternativePath)):
             return all(path(part) for part in predicate.args)
@@ -47,9 +56,17 @@ def predicates_used(queries: Iterable[QueryFile]) -> frozenset[str] | None:
         return False  # a variable, a negated property set
 
     def bgp(node, allowed: dict) -> bool:
-        for _, predicate, _ in node.get("triples", []):
+        nonlocal any_class
+        for _, predicate, thing in node.get("triples", []):
             if predicate in allowed:  # a variable that a VALUES joined with this BGP binds
                 found.update(allowed[predicate])
+                any_class |= RDF_TYPE in allowed[predicate]
+            elif str(predicate) == RDF_TYPE and isinstance(predicate, URIRef):
+                found.add(RDF_TYPE)
+                if isinstance(thing, URIRef):
+                    classes.add(str(thing))
+                else:
+                    any_class = True
             elif not path(predicate):
                 return False
         return True
@@ -75,7 +92,16 @@ def predicates_used(queries: Iterable[QueryFile]) -> frozenset[str] | None:
     for query in queries:
         if not walk(algebra_of(query)):
             return None
+    if RDF_TYPE in found and not any_class:
+        found.discard(RDF_TYPE)
+        found.update(typed_as(c) for c in classes)
     return frozenset(found)
+
+
+def typed_as(class_iri: str) -> str:
+    """The entry of predicates_used for rdf:type statements of the class `class_iri` (with a
+    space, which no IRI holds: graph/ntriples.with_predicates reads it)."""
+    return f"{RDF_TYPE} {class_iri}"
 
 
 def _values_iris(node) -> dict:
