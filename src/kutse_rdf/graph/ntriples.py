@@ -99,12 +99,9 @@ def with_predicates(nt: bytes, predicates: frozenset[str]) -> bytes:
         return b"".join(line for line in nt.splitlines(keepends=True)
                         if line.split(b" ", 2)[1] in wanted)
     type_predicate = f"<{RDF_TYPE}>".encode()
-    kept = []
-    for line in nt.splitlines(keepends=True):
-        terms = line.split(b" ", 3)
-        if terms[1] in wanted or (terms[1] == type_predicate and terms[2] in classes):
-            kept.append(line)
-    return b"".join(kept)
+    return b"".join(line for line in nt.splitlines(keepends=True)
+                    if (predicate := line.split(b" ", 2)[1]) in wanted
+                    or (predicate == type_predicate and line.split(b" ", 3)[2] in classes))
 
 
 def statements_with(nt: bytes, needle: bytes) -> Iterator[tuple[int, int, int]]:
