@@ -407,16 +407,17 @@ def _folders(out: Path) -> set[str]:
 
 
 def _files(out: Path) -> set[str]:
-    return {str(p.relative_to(out / "data")) for p in (out / "data" / "standards").rglob("*")
-            if p.is_file()}
+    return {str(p.relative_to(out / "data")) for folder in ("standards", "model")
+            for p in (out / "data" / folder).rglob("*") if p.is_file()}
 
 
 def test_a_rebuild_links_the_standards_files_ahead_and_leaves_nothing_stale(tmp_path, corpus,
                                                                              monkeypatch):
-    """The rebuild's data/standards/ files come linked from the previous build by the cp
-    started with the build (the main thread links and makes no folder there), and a standard
-    removed since leaves no file and no empty folder: the files and folders are those of a
-    first build of the same documents, the files the same inodes as the previous build's."""
+    """The rebuild's data/standards/ and data/model/ files come linked from the previous build
+    by the cp started with the build (the main thread links none and makes no folder there),
+    and a standard removed since leaves no file and no empty folder: the files and folders are
+    those of a first build of the same documents, the files the same inodes as the previous
+    build's."""
     import kutse_rdf.engine.dumps as dumps
 
     files = sorted(corpus.glob("*.txt"))
@@ -432,7 +433,9 @@ def test_a_rebuild_links_the_standards_files_ahead_and_leaves_nothing_stale(tmp_
         return makedirs(name, *args, **kwargs)
 
     def counting_links(source, target, *args, **kwargs):
-        if "/data/standards/" in str(target):
+        # the build's data/, not the site's copies of it (site/data/…)
+        if ("/data/standards/" in str(target) or "/data/model/" in str(target)) \
+                and "/site/" not in str(target):
             made_here.append(str(target))
         return link(source, target, *args, **kwargs)
 
@@ -445,6 +448,7 @@ def test_a_rebuild_links_the_standards_files_ahead_and_leaves_nothing_stale(tmp_
     run_build(files[1:], fresh, Config(), quiet=True)
     assert _folders(out) == _folders(fresh)
     assert _files(out) == _files(fresh) and len(_files(out)) < len(inodes)
+    assert {name.split("/")[0] for name in _files(out)} == {"standards", "model"}
     assert all((out / "data" / name).stat().st_ino == inodes[name] for name in _files(out))
     assert not [p for p in (out / "data").rglob("*") if p.is_dir() and not any(p.iterdir())]
 
