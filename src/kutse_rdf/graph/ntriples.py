@@ -11,13 +11,13 @@ from rdflib import Literal
 from rdflib.plugins.serializers.nt import _quoteLiteral
 
 from kutse_rdf.graph.convert import PREFIXES
-from kutse_rdf.graph.namespaces import SKOS, prefixes
+from kutse_rdf.graph.namespaces import RDF, SKOS, prefixes
 from kutse_rdf.graph.uris import owned_by
 
 # The prefixes of the dumps' Turtle and TriG: the graph's, after rdf.
 TURTLE_PREFIXES = prefixes("rdf", *PREFIXES)
 PREF_LABEL = str(SKOS.prefLabel)
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_TYPE = str(RDF.type)
 # what the query reports' label columns read (query/tables.py), whatever the queries name
 NAME_PREDICATES = frozenset({PREF_LABEL, str(SKOS.notation)})
 # what a rows digest leaves out of a prefLabel line: the literal's text (not its language)
