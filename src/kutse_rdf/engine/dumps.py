@@ -175,9 +175,10 @@ def _concatenate(path: Path, parts: Iterable[tuple["UnitResult", str, int] | byt
 
 
 class FilesAhead:
-    """The files of data/standards/ (each version's and each work's .nt and .ttl, ~3,300 on a
-    register) linked from the previous build by `cp -al --parents` in a process of its own as a
-    rebuild starts, from that build's record of them (StandardFiles.RECORD), folders and all.
+    """The files of a folder of data/ (data/standards/: each version's and each work's .nt and
+    .ttl, ~3,300 on a register; data/model/: each version's .json) linked from the previous
+    build by `cp -al --parents` in a process of its own as a rebuild starts, from that build's
+    record of them (StandardFiles.RECORD, build.MODEL_FILES), folders and all.
     Linking a file costs ~50 µs of kernel time while the merged dumps are being copied, and
     the main thread otherwise linked them one by one there; at the start the disk is quiet and
     the process runs beside the units' stage. StandardFiles keeps the links of the files made
@@ -226,8 +227,8 @@ class StandardFiles:
     .ttl (works.version_file), each work's work.nt and .ttl, data/model/NAME.json. Files the
     previous build wrote from the same input (a unit's cache key, a hash of a work's graph; in
     the cache record `record`) are hard links to the previous build's instead of the same
-    bytes written again (on a busy disk creating a file costs several times a link); those of
-    data/standards/ may have been linked `ahead` (FilesAhead)."""
+    bytes written again (on a busy disk creating a file costs several times a link), or were
+    linked `ahead` (FilesAhead)."""
 
     RECORD = "standard-files.json"
 

@@ -95,10 +95,8 @@ def with_predicates(nt: bytes, predicates: frozenset[str]) -> bytes:
     wanted = {f"<{iri}>".encode() for iri in predicates if " " not in iri}
     classes = {f"<{entry.split(' ', 1)[1]}>".encode() for entry in predicates
                if entry.startswith(RDF_TYPE + " ")}
-    if not classes:
-        return b"".join(line for line in nt.splitlines(keepends=True)
-                        if line.split(b" ", 2)[1] in wanted)
     type_predicate = f"<{RDF_TYPE}>".encode()
+    # a line's object is read only when its predicate is rdf:type and not wanted whole
     return b"".join(line for line in nt.splitlines(keepends=True)
                     if (predicate := line.split(b" ", 2)[1]) in wanted
                     or (predicate == type_predicate and line.split(b" ", 3)[2] in classes))

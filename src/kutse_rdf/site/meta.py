@@ -11,7 +11,7 @@ import itertools
 import json
 import os
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pyoxigraph as ox
 
@@ -201,9 +201,7 @@ def dataset_description(base: str, settings: dict, downloads: list[dict], triple
         triples.append(ox.Triple(dataset, ox.NamedNode(VOID.vocabulary), ox.NamedNode(PREFIXES[prefix])))
     ahead = ahead or {}
     site_path = {entry.get("file"): entry["path"] for entry in downloads}  # of data/… files
-    for entry in graphs:
-        if not (isinstance(entry, dict) and entry.get("graph") and entry.get("file")):
-            continue
+    for entry in _graph_entries(graphs):
         made = ahead.get(("graph", entry["file"]))
         triples += made if made is not None else _graph_subset(base, dataset, entry, site_path)
     schema_distributions = []
@@ -228,11 +226,16 @@ def described_ahead(base: str, downloads: list[dict], graphs: list[dict], settin
     site_path = {entry.get("file"): entry["path"] for entry in downloads}
     made: dict = {("file", entry["path"]): _distribution(base, dataset, licence, entry)
                   for entry in downloads}
-    for entry in graphs:
-        if (isinstance(entry, dict) and entry.get("graph") and entry.get("file")
-                and f"data/{entry['file']}" in site_path):
+    for entry in _graph_entries(graphs):
+        if f"data/{entry['file']}" in site_path:
             made[("graph", entry["file"])] = _graph_subset(base, dataset, entry, site_path)
     return made
+
+
+def _graph_entries(graphs: list[dict]) -> Iterator[dict]:
+    """The graphs.json entries that name a graph and its file."""
+    return (entry for entry in graphs
+            if isinstance(entry, dict) and entry.get("graph") and entry.get("file"))
 
 
 def _graph_subset(base: str, dataset, entry: dict, site_path: dict) -> list:
