@@ -21,15 +21,30 @@
       .map(function (t) { return t.replace(/^\.+|\.+$/g, ""); })
       .filter(function (t) { return t.length > 0; });
   }
-  var termList = Object.keys(index.terms);
-  var textFiles = index.texts;  // a standard's doc -> the name of its snippet script
+  // The parts as one index (search.py, read_index, does the same): each part's docs are
+  // numbered from 0, the parts' docs here one after another
+  var docs = [], terms = Object.create(null), textFiles = {}, partOf = [];
+  index.parts.forEach(function (part) {
+    var base = docs.length;
+    part[0].forEach(function (d) {
+      if (d.length > 6 && d[6] >= 0) { d[6] += base; }
+      docs.push(d);
+      partOf.push(base);
+    });
+    Object.keys(part[1]).forEach(function (term) {
+      var from = part[1][term], into = terms[term] || (terms[term] = []);
+      for (var i = 0; i < from.length; i += 2) { into.push(from[i] + base, from[i + 1]); }
+    });
+    if (part[2]) { textFiles[base] = part[2]; }  // a part's first doc -> its snippet script
+  });
+  var termList = Object.keys(terms);
 
   function parentOf(d) { return d.length > 6 ? d[6] : -1; }
   // a doc's path from the tree's root: relative to its standard's, unless it starts with "/"
   function pathOf(d) {
     var up = parentOf(d);
     if (up < 0) { return d[0]; }
-    return d[0].charAt(0) === "/" ? d[0].slice(1) : index.docs[up][0] + d[0];
+    return d[0].charAt(0) === "/" ? d[0].slice(1) : docs[up][0] + d[0];
   }
 
   // Score of each document for one query token: exact token match counts double a prefix match.
@@ -38,7 +53,7 @@
     termList.forEach(function (term) {
       if (term.lastIndexOf(token, 0) !== 0) { return; }
       var factor = term === token ? 2 : 1;
-      var postings = index.terms[term];
+      var postings = terms[term];
       for (var i = 0; i < postings.length; i += 2) {
         var doc = postings[i], score = postings[i + 1] * factor;
         if (!scores[doc] || scores[doc] < score) { scores[doc] = score; }
@@ -60,7 +75,7 @@
       total = next;
     });
     return Object.keys(total).map(function (doc) {
-      var d = index.docs[doc];
+      var d = docs[doc];
       return { n: +doc, doc: d, score: total[doc] * 10 + d[5] };
     }).sort(function (a, b) {
       // among equal hits the shorter title first (more of it matched), then by name
@@ -189,7 +204,7 @@
     about.appendChild(span("kind-label", kindName(d[3]) + (version ? " · " + version : "")));
     var up = parentOf(d);
     if (up >= 0) {  // the standard it belongs to
-      var standard = index.docs[up];
+      var standard = docs[up];
       var link = document.createElement("a");
       link.className = "parent";
       link.href = hrefOf(standard[0]);
@@ -206,7 +221,7 @@
       about.appendChild(other);
     });
     li.appendChild(about);
-    var chunk = up >= 0 ? up : 0;  // its texts are numbered from their standard's doc
+    var chunk = partOf[hit.n];  // its texts are numbered from its part's first doc
     withTexts(chunk, function (texts) {
       var own = texts[hit.n - chunk];
       var p = own && snippet(own, query);

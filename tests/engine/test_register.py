@@ -15,6 +15,7 @@ import pytest
 
 from kutse_rdf.build import run_build
 from kutse_rdf.config import Config
+from kutse_rdf.site.search import read_index
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "register"
 B = "https://w3id.org/kutse-rdf/id/"
@@ -399,10 +400,35 @@ def test_a_new_versions_rebuild_links_the_other_standards_snippet_scripts(tmp_pa
     assert len(kept) >= 2 and all(before[name] == after[name] for name in kept)
     assert len(after) == len(before) + 1  # version 6's
     index = (out / "site" / "assets" / "search-index.js").read_text(encoding="utf-8")
-    data = json.loads(index.removeprefix("window.KUTSE_SEARCH = ").rstrip().rstrip(";"))
+    data = read_index(index)
     assert {f"{name}.js" for name in data["texts"].values()} == set(after)
     assert {data["docs"][int(doc)][0] for doc in data["texts"] if doc != "0"} >= {
         "standard/arborist-tase-4/version/5/", "standard/arborist-tase-4/version/6/"}
+
+
+def test_a_new_versions_rebuild_compiles_the_search_parts_of_its_work_only(tmp_path, monkeypatch):
+    """The index's parts of the standards whose pages are unchanged (the variant's) come from
+    the previous build's compiled parts; the work's versions (their version lists changed) and
+    the unkeyed shared and global parts are compiled, and the index is the text a build from
+    nothing writes."""
+    from kutse_rdf.site import search
+
+    inputs, out = version_5_and_the_variant(tmp_path, monkeypatch)
+    run_build(sorted(inputs.glob("*.txt")), out, Config(), quiet=True)
+    shutil.copy(FIXTURES / "arborist-tase-4-v6.txt", inputs)
+    compiled = []
+    real = search.compile_part
+    monkeypatch.setattr(search, "compile_part",
+                        lambda entries, kinds: compiled.append(entries[:1]) or real(entries, kinds))
+    run_build(sorted(inputs.glob("*.txt")), out, Config(), quiet=True)
+    firsts = sorted(entries[0][0] for entries in compiled if entries and entries[0][3] == "standard")
+    assert firsts == ["standard/arborist-tase-4/version/5/", "standard/arborist-tase-4/version/6/"]
+    assert len(compiled) == 4  # and the shared pages' part and the global pages'
+    fresh = tmp_path / "fresh"
+    run_build(sorted(inputs.glob("*.txt")), fresh, Config(), quiet=True)
+    index = "site/assets/search-index.js"
+    assert (out / index).read_text(encoding="utf-8") == (fresh / index).read_text(encoding="utf-8")
+    assert len(read_index((out / index).read_text(encoding="utf-8"))["texts"]) == 4  # and the global pages' (the queries')
 
 
 def test_the_site_reads_each_versions_elm_lines_where_the_dumps_put_them(tmp_path, monkeypatch):

@@ -28,6 +28,7 @@ import functools
 import hashlib
 import json
 import os
+import pickle
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -55,7 +56,8 @@ from kutse_rdf.site.render import (Output, Renderer, StandardJob, StandardRender
                                    load_settings, make_environment, owner, page_iris, shorten,
                                    simple_jsonld, standard_folders, worker_count)
 from kutse_rdf.site.reuse import CACHE_DIR, PageBook
-from kutse_rdf.site.search import BODY, NOTATION, TEXT_FOLDER, TITLE
+from kutse_rdf.site.search import (BODY, NOTATION, SEARCH_PARTS, TEXT_FOLDER, TITLE, Part,
+                                   read_search_parts)
 from kutse_rdf.site.summary import Summary, summarise
 from kutse_rdf.site.views import Link, code_key, natural_key
 
@@ -750,19 +752,27 @@ class SiteWriter:
                      standards: list[tuple[str, int]] = ()) -> None:
         """assets/search-index.js and the snippet scripts assets/search/NAME.js, taken over while
         the site's search entries are the same (JSON of them: the same data gives the same text).
-        Else a snippet script the previous build has is linked (its name is a hash of its
-        text): after a new version, most standards' scripts. The entries from `first` on are
-        those of `standards` (IRI, number of entries), in turn: each standard's stand in the key
-        as its pages' key (self.book.keys), not as ~10 MB of JSON on a register."""
+        The entries from `first` on are those of `standards` (IRI, number of entries), in turn:
+        each standard's stand in the key as its pages' key (self.book.keys), not as ~10 MB of
+        JSON on a register, and name its part of the index (search.py): a part the previous
+        build compiled for the same key is taken from its SEARCH_PARTS (after a new version,
+        all but the work's), and a snippet script it has is linked (its name is a hash of its
+        text)."""
         search = renderer.search
         before = self.previous / "site" / "assets" if self.previous is not None else None
+        parts_file = self.root / CACHE_DIR / SEARCH_PARTS
+        previous_parts = self.previous / CACHE_DIR / SEARCH_PARTS if self.previous is not None else None
 
         def render() -> None:
-            for name, text in search.files().items():
+            known = read_search_parts(previous_parts)
+            compiled: dict[str, Part] = {}
+            parts = [(first, None), *((count, self.book.keys[iri]) for iri, count in standards)]
+            for name, text in search.files(parts, known, compiled).items():
                 target = self.out / "assets" / name
                 if not (before is not None and name.startswith(f"{TEXT_FOLDER}/")
                         and renderer.link(before / name, target)):
                     renderer.write(target, text)
+            parts_file.write_bytes(pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL))
 
         def as_json(entries: list[tuple]) -> bytes:
             return json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode()
@@ -772,6 +782,8 @@ class SiteWriter:
         inputs = [as_json(search.entries[:first]), keys.encode(), as_json(search.entries[end:])]
         self.book.global_pages("search", inputs, ["assets/search-index.js", "assets/search"],
                                render, renderer.output)
+        if not parts_file.exists() and previous_parts is not None and previous_parts.is_file():
+            link_or_copy(previous_parts, parts_file)  # taken over: the same parts, for the next build
 
     def coverage_index(self, renderer: Renderer, links_of: dict[str, list[Link]], library: dict) -> None:
         folder = self.root / "reports" / "queries"
