@@ -60,6 +60,9 @@ class BuildResult:
     # lines of the merged N-Triples files (data/all.nt, current.nt), known from their pieces:
     # the site's downloads list them without reading ~600 MB
     merged_triples: dict[str, int] = field(default_factory=dict)
+    # each work's lines of data/changes.nt (WorkResult.changes_nt) by the work's IRI, in the
+    # file's order: the site takes them as they are (writer.build_site)
+    work_changes: dict[str, bytes] | None = None
 
 
 class Background:
@@ -618,7 +621,8 @@ def write_site(root: Path, result: BuildResult, config: Config, previous: Path |
     from kutse_rdf.site.writer import build_site
 
     stats = build_site(root, config, previous=previous,  # reused pages
-                       reports_ready=reports_ready, cache=cache, merged_triples=result.merged_triples)
+                       reports_ready=reports_ready, cache=cache, merged_triples=result.merged_triples,
+                       work_changes=result.work_changes)
     result.notes.append(f"site: {stats.pages} pages, {stats.resources} resources in site/")
 
 
@@ -930,6 +934,8 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
 
         def stage_data() -> None:
             works = group_works(units, config.base_uri, day, cache)
+            result.work_changes = {w.iri: w.changes_nt for w in sorted(works, key=lambda w: w.graph_uri)
+                                   if w.changes_nt}
             reference = without_foreign_mappings(reference_of(cache, environment, config), units,
                                                  config, result, works)
             shared_nt = shared_lines(units, reference, works)

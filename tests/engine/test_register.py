@@ -406,6 +406,33 @@ def test_a_new_versions_rebuild_links_the_other_standards_snippet_scripts(tmp_pa
         "standard/arborist-tase-4/version/5/", "standard/arborist-tase-4/version/6/"}
 
 
+def test_the_build_hands_the_site_each_works_changes_as_data_changes_nt_splits(tmp_path, monkeypatch):
+    """The site takes each work's lines of the changes graph from the build (no split of
+    data/changes.nt): the same works, the same lines in the same order, as changes_by_work
+    reads from the file; and the site made so is the site made from the file, page for page."""
+    from kutse_rdf.graph.uris import Uris
+    from kutse_rdf.site.writer import build_site, changes_by_work
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY)
+    out = tmp_path / "out"
+    result = run_build(sorted(FIXTURES.glob("*.txt")), out, Config(), quiet=True)
+    uris = Uris(Config().base_uri)
+
+    def work_of(iri: str) -> str:
+        version = uris.version_of(iri)
+        return str(uris.work(version[0])) if version else iri
+
+    split = changes_by_work((out / "data" / "changes.nt").read_bytes(), work_of)
+    assert {work: b"".join(lines) for work, lines in split.items()} == result.work_changes
+    assert list(split) == list(result.work_changes) and len(split) >= 1
+    assert b"".join(result.work_changes.values()) == (out / "data" / "changes.nt").read_bytes()
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy, ignore=shutil.ignore_patterns("site", ".cache"))
+    build_site(copy, Config())  # from the file
+    for page in (out / "site").rglob("*.html"):
+        assert page.read_bytes() == (copy / "site" / page.relative_to(out / "site")).read_bytes(), page
+
+
 def test_a_new_versions_rebuild_compiles_the_search_parts_of_its_work_only(tmp_path, monkeypatch):
     """The index's parts of the standards whose pages are unchanged (the variant's) come from
     the previous build's compiled parts; the work's versions (their version lists changed) and

@@ -291,9 +291,11 @@ class WholeSitePages:
 class SiteWriter:
     def __init__(self, root: Path, config: Config, previous: Path | None = None,
                  reports_ready: Callable[[], None] = lambda: None,
-                 cache: "ArtifactCache | None" = None, merged_triples: dict[str, int] | None = None):
+                 cache: "ArtifactCache | None" = None, merged_triples: dict[str, int] | None = None,
+                 work_changes: dict[str, bytes] | None = None):
         self.root = root
         self.merged_triples = merged_triples or {}
+        self.work_changes = work_changes  # see build_site
         self.cache = cache  # the build's: the large graphs' Turtle and JSON-LD chunks
         self.unit_keys = unit_keys(cache) if cache is not None else {}  # data file -> unit key
         self.reports_ready = reports_ready  # returns once reports/queries/ is written
@@ -427,11 +429,14 @@ class SiteWriter:
         work_iris = set(of_work)
         suggestions = suggestions_by_standard(self.root / "reports" / SUGGESTIONS, self.config.base_uri,
                                               lambda iri: owner(iri, work_iris))
-        changes = b"".join(read_dump(self.root, e) for e in entries if e.get("kind") == "changes")
-        changes_of = changes_by_work(changes, work_of)
-        # one bytes object and one hash per work, for all its versions' jobs
-        work_changes = {work: b"".join(lines) for work, lines in changes_of.items()}
-        del changes_of
+        if self.work_changes is not None:  # the build's own: no split of ~150,000 lines
+            work_changes = dict(self.work_changes)
+            changes = b"".join(work_changes.values())
+        else:
+            changes = b"".join(read_dump(self.root, e) for e in entries if e.get("kind") == "changes")
+            # one bytes object and one hash per work, for all its versions' jobs
+            work_changes = {work: b"".join(lines)
+                            for work, lines in changes_by_work(changes, work_of).items()}
         changes_digests = {work: hashlib.sha256(lines).hexdigest() for work, lines in work_changes.items()}
 
         # each version's graph read once: a version's names and dates are taken when it is read
@@ -1205,10 +1210,14 @@ def validation_view(report) -> dict | None:
 def build_site(root: Path, config: Config, previous: Path | None = None,
                reports_ready: Callable[[], None] = lambda: None,
                cache: "ArtifactCache | None" = None,
-               merged_triples: dict[str, int] | None = None) -> SiteStats:
+               merged_triples: dict[str, int] | None = None,
+               work_changes: dict[str, bytes] | None = None) -> SiteStats:
     """Write root/site/ from root/data/ and root/reports/ (the [site] stage of the build).
     `previous` is the build being replaced, whose unchanged pages are taken over;
     `reports_ready` returns once reports/queries/ is complete (the build writes it in a thread
     while the site starts); `merged_triples`: the lines of data/'s merged N-Triples files
-    by name, where the build knows them (else they are counted)."""
-    return SiteWriter(root, config, previous, reports_ready, cache, merged_triples).build()
+    by name, where the build knows them (else they are counted); `work_changes`: each work's
+    lines of the changes graph by the work's IRI, in the graph's order, where the build has
+    them (else data/changes.nt is split: changes_by_work)."""
+    return SiteWriter(root, config, previous, reports_ready, cache, merged_triples,
+                      work_changes).build()
