@@ -281,26 +281,6 @@ def test_report_tables_read_partial_or_empty_inputs(tmp_path):
     assert read_csv_head(empty, 10) == ([], [], 0)
 
 
-def test_a_csv_heads_row_count_is_the_csv_readers(tmp_path):
-    """read_csv_head counts the rows of a file without quotes by its lines; each of these
-    files, with and without quotes, line breaks inside a cell, blank lines, a last line
-    without a line break or a lone CR, gets the count the csv module reads (counted here)."""
-    import csv
-    import io
-
-    from kutse_rdf.site.writer import read_csv_head
-
-    texts = ["a,b\r\n1,2\r\n3,4\r\n", "a,b\r\n1,2\r\n3,4", "a\n1\n\n2\n", "a\r\n",
-             "a,b", 'a,b\r\n"x\r\ny",2\r\n3,4\r\n', "a\r1\r2\r", "a\r\n1\r2\r\n",
-             "a,b\r\n" + "".join(f"{n},x\r\n" for n in range(25))]
-    for n, text in enumerate(texts):
-        path = tmp_path / f"{n}.csv"
-        path.write_bytes(text.encode("utf-8"))
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-        columns, head, total = read_csv_head(path, 10)
-        assert (columns, head, total) == (rows[0], rows[1:11], len(rows) - 1), text
-
-
 def test_csp_meta_on_every_page(xss):
     for page in html_pages(xss):
         assert '<meta http-equiv="Content-Security-Policy" content="default-src \'none\';' in \

@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
-import io
 import json
 import os
 import pickle
@@ -1178,18 +1177,13 @@ def named_cells(columns: list[str], rows: list[list[str]], paths: SiteGraph, nam
 
 def read_csv_head(path: Path, limit: int) -> tuple[list[str], list[list[str]], int]:
     """Header, the first `limit` rows and the number of rows of a CSV file."""
-    data = path.read_bytes()
     # a cell may hold a whole long title (csv's default limit is 128 KiB), never more than the file
-    csv.field_size_limit(max(csv.field_size_limit(), len(data) + 1))
-    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
-    columns = next(reader, [])
-    rows = [row for _, row in zip(range(limit), reader)]
-    if b'"' not in data and data.count(b"\r") == data.count(b"\r\n"):
-        # no quoted cell and no lone CR: a row is a line, counted without parsing the rest
-        # (the reports' ~66,000 rows on a register, read after the build waited for them)
-        lines = data.count(b"\n") + (not data.endswith(b"\n") and bool(data))
-        return columns, rows, max(lines - 1, len(rows))
-    return columns, rows, len(rows) + sum(1 for _ in reader)
+    csv.field_size_limit(max(csv.field_size_limit(), path.stat().st_size + 1))
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        columns = next(reader, [])
+        rows = [row for _, row in zip(range(limit), reader)]
+        return columns, rows, len(rows) + sum(1 for _ in reader)
 
 
 def validation_view(report) -> dict | None:
