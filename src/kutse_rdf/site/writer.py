@@ -52,9 +52,9 @@ from kutse_rdf.site.graph import SiteGraph, read_dump, read_manifest
 from kutse_rdf.site.jsonld import embed
 from kutse_rdf.site.meta import (dataset_description, described_ahead, download_files,
                                  nested_downloads)
-from kutse_rdf.site.render import (Output, Renderer, StandardJob, StandardRenderer, Workers,
-                                   load_settings, make_environment, owner, page_iris, shorten,
-                                   simple_jsonld, standard_folders, worker_count)
+from kutse_rdf.site.render import (FileWriter, Output, Renderer, StandardJob, StandardRenderer,
+                                   Workers, load_settings, make_environment, owner, page_iris,
+                                   shorten, simple_jsonld, standard_folders, worker_count)
 from kutse_rdf.site.reuse import CACHE_DIR, PageBook
 from kutse_rdf.site.search import (BODY, NOTATION, SEARCH_PARTS, TEXT_FOLDER, TITLE, Part,
                                    read_search_parts)
@@ -250,9 +250,9 @@ class StandardsRendering:
     else here, when `render_inline` is called (while the shared pages' graph loads)."""
 
     def __init__(self, todo: list[StandardJob], out: Path, base_uri: str, reference: list[bytes],
-                 scratch: Path, templates: Path | None):
+                 scratch: Path, templates: Path | None, files: FileWriter | None = None):
         self.todo, self.out, self.base_uri, self.reference = todo, out, base_uri, reference
-        self.templates = templates
+        self.templates, self.files = templates, files
         count = worker_count(len(todo))
         self.workers = (Workers(todo, count, out, base_uri, reference, scratch, templates)
                         if count else None)
@@ -260,7 +260,8 @@ class StandardsRendering:
 
     def render_inline(self) -> None:
         if self.workers is None and self.todo:
-            renderer = StandardRenderer(self.out, self.base_uri, self.reference, self.templates)
+            renderer = StandardRenderer(self.out, self.base_uri, self.reference, self.templates,
+                                        self.files)
             for job in self.todo:
                 self.outputs[job.iri] = renderer.render(job)
 
@@ -310,27 +311,35 @@ class SiteWriter:
         # a register after a new version), in a thread of build(): they need no interpreter lock
         self.copier: ThreadPoolExecutor | None = None
         self.copies: list[Future] = []
+        # the pages' files, written in a thread while build() runs (render.FileWriter)
+        self.files: FileWriter | None = None
 
     def tree(self, lang: str) -> str:
         return "" if lang == self.languages[0] else f"{lang}/"
 
     def renderer(self, graph: SiteGraph) -> Renderer:
-        return Renderer(self.out, graph, self.env, self.settings, self.i18n)
+        return Renderer(self.out, graph, self.env, self.settings, self.i18n, self.files)
 
     # -- the stages ----------------------------------------------------------------------------
     def build(self) -> SiteStats:
         self.copier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="site-copies")
+        self.files = FileWriter()
         try:
             return self._build()
         finally:
-            self.copier.shutdown(wait=True)  # never a copy into a folder being removed
+            self.files.close()  # never a write into a folder being removed
+            self.files = None
+            self.copier.shutdown(wait=True)
             self.copier = None
 
     def finish_copies(self) -> None:
-        """Wait for the copies started in the copier thread; the first error is raised."""
+        """Wait for the copies started in the copier thread and the files given to the files'
+        thread; the first error is raised."""
         copies, self.copies = self.copies, []
         for copy in copies:
             copy.result()
+        if self.files is not None:
+            self.files.flush()
 
     def _build(self) -> SiteStats:
         self.out.mkdir(parents=True, exist_ok=True)
@@ -343,7 +352,7 @@ class SiteWriter:
                                     self.config.templates)
         standards = self.unchanged_standards(site)
         rendering = StandardsRendering(standards.todo, self.out, self.config.base_uri, site.reference,
-                                       self.root / CACHE_DIR, self.config.templates)
+                                       self.root / CACHE_DIR, self.config.templates, self.files)
         try:
             # the workers have their jobs' bytes in their input files: a job's are dropped here
             # once it has its summary (a register's versions are hundreds of MB together)
@@ -371,6 +380,7 @@ class SiteWriter:
         book.take_over_so_far(self.out)
         try:
             self.render_report_pages(site, standards, shared, whole, output)
+            self.finish_copies()
             book.take_over(self.out)
         except BaseException:
             book.give_back()
@@ -955,6 +965,8 @@ class SiteWriter:
                 # from the N-Triples file without reading it whole where it is one (the ELM
                 # view's and the inferred graph are hundreds of MB on a register)
                 folder = self.out / rest
+                # here, not by the files' thread: Oxigraph and the copier write into it too
+                folder.mkdir(parents=True, exist_ok=True)
                 nt = None if source.suffix == ".nt" else read_dump(self.root, entry)  # a fixture's
                 if nt is None:
                     link_or_copy(source, folder / "index.nt")
