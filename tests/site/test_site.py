@@ -663,6 +663,351 @@ def test_the_parts_merged_are_the_index_of_all_entries_and_a_known_part_is_not_c
     assert [d[6] for d in merged["docs"][2::2]] == [1, 3, 5, 7]
 
 
+# -- dataset description ----------------------------------------------------------------------
+
+def test_void_dcat(seed):
+    g = rdflib.Graph().parse(seed / "void.ttl", format="turtle")
+    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    dataset = rdflib.URIRef(BASE + "void.ttl#dataset")
+    dumps = {str(o) for o in g.objects(dataset, void.dataDump)}
+    assert BASE + "data/all.nt" in dumps and BASE + "data/all.trig" in dumps
+    assert g.value(dataset, rdflib.DCTERMS.license) is not None
+    media = {str(g.value(d, dcat.mediaType)) for d in g.objects(dataset, dcat.distribution)}
+    assert "http://www.iana.org/assignments/media-types/text/turtle" in media
+    for dist in g.objects(dataset, dcat.distribution):
+        url = str(g.value(dist, dcat.downloadURL))
+        file = seed / url.removeprefix(BASE)
+        assert file.is_file() and int(g.value(dist, dcat.byteSize)) == file.stat().st_size
+    assert (seed / ".well-known" / "void").read_bytes() == (seed / "void.ttl").read_bytes()
+
+    # each named graph a subset: its triple count (graphs.json's, as parsed) and its dump
+    sd_name = rdflib.URIRef("http://www.w3.org/ns/sparql-service-description#name")
+    subsets = {str(g.value(s, sd_name)): s for s in g.objects(dataset, void.subset)}
+    # the seed's one version (a draft), its work's graph (versions, current one), what it says
+    # about its council, organisations and the tool (shared), the rest
+    assert set(subsets) == {BASE + "graph/it-juht-tase-7/version/draft", BASE + "graph/it-juht-tase-7",
+                            BASE + "graph/shared", BASE + "graph/reference", BASE + "graph/inferred",
+                            BASE + "graph/elm"}
+    for subset in subsets.values():
+        dump = seed / str(g.value(subset, void.dataDump)).removeprefix(BASE)
+        parsed = len(rdflib.Graph().parse(dump, format="nt"))
+        assert int(g.value(subset, void.triples)) == parsed > 0
+    # the build does not know where a SPARQL endpoint will be: serve adds its own
+    assert g.value(dataset, void.sparqlEndpoint) is None
+
+
+# -- web hygiene ---------------------------------------------------------------------------------
+
+def page_url(seed: Path, page: Path, base: str = BASE) -> str:
+    folder = page.parent.relative_to(seed).as_posix()
+    return base + ("" if folder == "." else folder + "/")
+
+
+def redirect_target(seed: Path, page: Path, base: str = BASE) -> str | None:
+    """The URL under the base URI of the page a version-independent IRI's page sends the reader
+    to (its meta refresh), None for any other page."""
+    found = re.search(r'<meta http-equiv="refresh" content="0; url=([^"]+)">',
+                      page.read_text(encoding="utf-8"))
+    if found is None:
+        return None
+    target = (page.parent / unquote(found.group(1))).resolve()
+    assert target.is_file() and target.name == "index.html", (page, found.group(1))
+    return page_url(seed.resolve(), target, base)
+
+
+def test_every_page_head(seed):
+    """Every page: one <title>, a meta description of at most 160 characters, a canonical URL
+    and hreflang links to every language's page (itself included) and x-default, all absolute
+    under the base URI, and the favicon. A version-independent IRI's page (it sends the reader
+    to the current version's) is not indexed: its canonical URL is its target's, and it has no
+    hreflang links (they would name pages that are not canonical) and no favicon (the browser
+    leaves it at once)."""
+    pages = [p for p in html_pages(seed) if p.name == "index.html"]
+    descriptions = {}
+    redirects = 0
+    for page in pages:
+        parsed = parse_page(page)
+        url = page_url(seed, page)
+        assert len(parsed.titles) == 1 and parsed.titles[0].strip(), page
+        description = parsed.meta.get("description", "")
+        assert 0 < len(description) <= 160 and "\n" not in description, page
+        links = {(rel, hreflang): href for rel, href, hreflang in parsed.rels}
+        target = redirect_target(seed, page)
+        if target is not None:
+            redirects += 1
+            assert links[("canonical", None)] == target != url, page
+            assert parsed.meta["robots"] == "noindex" and not jsonld_blocks(parsed), page
+            assert not [k for k in links if k[1]] and ("icon", None) not in links, page
+            continue
+        descriptions[url] = description
+        assert links[("canonical", None)] == url
+        icon = links[("icon", None)]
+        assert (page.parent / icon).resolve() == (seed / "assets" / "favicon.svg").resolve()
+        tree_path = url.removeprefix(BASE).removeprefix("en/")
+        et, en = BASE + tree_path, BASE + "en/" + tree_path
+        assert {k: v for k, v in links.items() if k[1]} == {
+            ("alternate", "et"): et, ("alternate", "en"): en, ("alternate", "x-default"): et}
+    assert redirects > 50  # the seed's resources' version-independent IRIs, in both languages
+    svg = (seed / "assets" / "favicon.svg").read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and 'viewBox="0 0 32 32"' in svg
+    # the resource pages' descriptions are their own: no two the same in one language
+    resources = [d for u, d in descriptions.items() if "/standard/" in u and "/en/" not in u]
+    assert len(set(resources)) == len(resources)
+
+
+def test_descriptions_come_from_the_pages_own_text(seed):
+    def description(rel: str) -> str:
+        return parse_page(seed / rel / "index.html").meta["description"]
+
+    # B.3.5's first indicator (source line 199: "Jälgib ja omab ülevaadet IT valdkonna
+    # arengutrendidest ...")
+    competence = description("standard/it-juht-tase-7/version/draft/competence/B.3.5")
+    assert competence.startswith("Kompetents: B.3.5 Tehnoloogia arengu jälgimine ja innovatsioon. "
+                                 "Jälgib ja omab ülevaadet IT valdkonna arengutrendidest")
+    assert competence.endswith("…")
+    # the standard's job description (A.1, source line 24)
+    assert description("standard/it-juht-tase-7/version/draft").startswith(
+        "Kutsestandard: IT-juht, tase 7. IT-juhi töö eesmärgiks on")
+    # in English by the English name the document gives (line 388: "Inglise keeles IT manager,
+    # EstQF Level 7"); the job description stays as written
+    assert description("en/standard/it-juht-tase-7/version/draft").startswith(
+        "Occupational standard: IT manager, EstQF Level 7. IT-juhi töö eesmärgiks on")
+    # the ontology's dct:description
+    assert "Klassid ja omadused" in description("ontology")
+
+
+def test_downloads_page_download_links_and_triple_counts(seed):
+    html = (seed / "downloads" / "index.html").read_text(encoding="utf-8")
+    rows = re.findall(r'<tr><td><a href="\.\./([^"]+)" type="[^"]+" download>.*?</tr>', html)
+    files = {p.relative_to(seed).as_posix() for p in (seed / "data").rglob("*") if p.is_file()}
+    files |= {p.relative_to(seed).as_posix() for p in (seed / "reports").rglob("*") if p.is_file()}
+    # the version's and the work's graph files are offered in their graph's folder (the graph
+    # IRI's), not linked a second time into data/
+    assert not (seed / "data" / "standards").exists()
+    files |= {f"graph/it-juht-tase-7/{folder}index{suffix}"
+              for folder in ("", "version/draft/") for suffix in (".nt", ".ttl")}
+    assert set(rows) == files
+    formats = {".nt": "nt", ".ttl": "turtle", ".trig": "trig", ".jsonld": "json-ld"}
+    counted = 0
+    for rel in rows:
+        row = re.search(r'<a href="\.\./' + re.escape(rel) + r'".*?</tr>', html).group(0)
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+        suffix = Path(rel).suffix
+        if rel.startswith(("data/", "graph/")) and suffix in formats:
+            graph = rdflib.Dataset() if suffix == ".trig" else rdflib.Graph()
+            graph.parse(seed / rel, format=formats[suffix])
+            count = sum(1 for _ in graph.quads()) if suffix == ".trig" else len(graph)
+            assert cells[-1] == f"{count:,}".replace(",", "\u202f"), rel
+            counted += 1
+        else:
+            assert cells[-1] == "", rel
+        assert cells[0], rel  # what the file holds (the row begins inside its first cell)
+    assert counted >= 10
+    assert "Kõik koos: kutsestandardid" in html
+
+
+def test_every_absolute_url_follows_the_base_uri(tmp_path, seed_path):
+    """With another base URI, every absolute URL the site writes for its own pages and files
+    is under it: canonical, hreflang, sitemap, robots.txt, VoID (and .well-known/void), the
+    dataset's JSON-LD on the home page."""
+    from kutse_rdf.build import run_build
+    from kutse_rdf.config import Config
+
+    base = "http://host.example/kutse/"
+    run_build([seed_path], tmp_path / "build", Config(base_uri=base), quiet=True)
+    site = tmp_path / "build" / "site"
+    for page in html_pages(site):
+        if page.name != "index.html":
+            continue
+        for rel, href, _ in parse_page(page).rels:
+            if rel in ("canonical", "alternate") and href.startswith("http"):
+                assert href.startswith(base + ("en/" if "en/" in href else "")), (page, href)
+        canonical = redirect_target(site, page, base) or page_url(site, page, base)
+        assert ("canonical", canonical, None) in parse_page(page).rels
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [e.text for e in ET.parse(site / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
+    assert locs and all(loc.startswith(base) for loc in locs)
+    assert base + "ecf/4.0/B.3/" in locs and base + "esco/isco/C1/" in locs
+    assert (site / "robots.txt").read_text(encoding="utf-8").endswith(f"Sitemap: {base}sitemap.xml\n") \
+        or f"Sitemap: {base}sitemap.xml" in (site / "robots.txt").read_text(encoding="utf-8")
+    void = rdflib.Graph().parse(site / ".well-known" / "void", format="turtle")
+    urls = {str(x) for t in void for x in t if isinstance(x, rdflib.URIRef)}
+    own = {u for u in urls if "/data/" in u or "void.ttl" in u}
+    assert own and all(u.startswith(base) for u in own)
+    home = jsonld_blocks(parse_page(site / "index.html"))
+    dataset = [n for block in home for n in block.get("@graph", [block]) if n.get("@type") == "Dataset"]
+    assert dataset[0]["@id"] == base + "void.ttl#dataset"
+    assert all(d["contentUrl"].startswith(base) for d in dataset[0]["distribution"])
+
+
+def test_sitemap_robots_404(seed):
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [e.text for e in ET.parse(seed / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
+    assert STD + "/" in locs and STD + "/competence/B.3.5/" in locs
+    assert BASE + "en/standard/it-juht-tase-7/version/draft/" in locs
+    # the site's own pages only, each once, each a page of the site (an ESCO concept's page by
+    # its folder here, never by the ESCO IRI); not the pages that only send a version-independent
+    # IRI on to the current version's page
+    assert len(locs) == len(set(locs))
+    assert all(loc.startswith(BASE) for loc in locs)
+    pages = {BASE + p.parent.relative_to(seed).as_posix().removeprefix(".") + "/"
+             for p in html_pages(seed) if p.name == "index.html"
+             and 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")}
+    pages = {u.replace(BASE + "/", BASE) for u in pages}
+    assert set(locs) == pages
+    assert BASE + "standard/it-juht-tase-7/" not in locs  # a redirect page
+    assert BASE + "esco/isco/C2529/" in locs and BASE + "coverage/standard/it-juht-tase-7/version/draft/" in locs
+    assert f"Sitemap: {BASE}sitemap.xml" in (seed / "robots.txt").read_text(encoding="utf-8")
+    assert "404" in (seed / "404.html").read_text(encoding="utf-8")
+
+
+def test_sitemap_dates_follow_source_date_epoch(tmp_path, seed_path, monkeypatch):
+    """A reproducible build (SOURCE_DATE_EPOCH) dates its sitemap entries by that time, not by
+    the day it ran."""
+    from kutse_rdf.build import run_build
+    from kutse_rdf.config import Config
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14T22:13:20Z
+    run_build([seed_path], tmp_path / "build", Config(), quiet=True)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    dates = {e.text for e in ET.parse(tmp_path / "build/site/sitemap.xml").getroot().findall("s:url/s:lastmod", ns)}
+    assert dates == {"2023-11-14"}
+
+
+def test_a_site_over_the_sitemap_limit_gets_a_sitemap_index(tmp_path, monkeypatch):
+    """Over 50,000 URLs (here a limit of 150) sitemap.xml is a sitemap index of files beside it
+    (a sitemap lists only URLs under its own folder), each within the limit, together listing
+    exactly the URLs of the single sitemap, each once; after one standard changes, only its
+    file and the index are written again (the others are the previous build's files)."""
+    from kutse_rdf.build import run_build
+    from kutse_rdf.config import Config
+    from kutse_rdf.site import writer
+
+    sys_path = str(Path(__file__).resolve().parents[2] / "benchmarks")
+    monkeypatch.syspath_prepend(sys_path)
+    from make_corpus import make_corpus
+
+    corpus = tmp_path / "corpus"
+    make_corpus(5, corpus, seed=3)
+    *files, added = sorted(corpus.glob("*.txt"))
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    run_build(files, tmp_path / "one", Config(), quiet=True)
+    single = [e.text for e in ET.parse(tmp_path / "one/site/sitemap.xml").getroot().findall("s:url/s:loc", ns)]
+    assert 150 < len(single) <= 50_000 and len(set(single)) == len(single)
+
+    monkeypatch.setattr(writer, "SITEMAP_LIMIT", 150)
+    out = tmp_path / "split"
+    run_build(files, out, Config(), quiet=True)
+    site = out / "site"
+    index = ET.parse(site / "sitemap.xml").getroot()
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    names = [e.text for e in index.findall("s:sitemap/s:loc", ns)]
+    assert len(names) > 1 and all(re.fullmatch(re.escape(BASE) + r"sitemap-\d+\.xml", n) for n in names)
+    listed = {}
+    for name in names:
+        locs = [e.text for e in ET.parse(site / name.removeprefix(BASE)).getroot().findall("s:url/s:loc", ns)]
+        assert 0 < len(locs) <= 150
+        listed[name] = locs
+    assert sorted(u for locs in listed.values() for u in locs) == sorted(single)
+    assert f"Sitemap: {BASE}sitemap.xml" in (site / "robots.txt").read_text(encoding="utf-8")
+
+    inodes = {name: (site / name.removeprefix(BASE)).stat().st_ino for name in names}
+    run_build([*files, added], out, Config(), quiet=True)  # one more standard
+    again = [e.text for e in ET.parse(site / "sitemap.xml").getroot().findall("s:sitemap/s:loc", ns)]
+    rewritten = [n for n in again if n not in inodes
+                 or (site / n.removeprefix(BASE)).stat().st_ino != inodes[n]]
+    assert len(rewritten) == 1  # the added standard's file; the others taken over
+    [name] = rewritten
+    new = [e.text for e in ET.parse(site / name.removeprefix(BASE)).getroot().findall("s:url/s:loc", ns)]
+    assert any("/coverage/" in url for url in set(new) - set(listed.get(name, [])))
+
+
+def test_changes_feed_is_atom_with_the_seed_version(seed):
+    from support.atom import ATOM, check_atom
+
+    feed = check_atom((seed / "changes.atom").read_bytes())
+    assert feed.findtext(ATOM + "id") == BASE + "changes.atom"
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "et"
+    [entry] = feed.findall(ATOM + "entry")  # the seed: one version, a draft
+    assert entry.findtext(ATOM + "id") == STD
+    assert entry.findtext(ATOM + "title") == "IT-juht, tase 7 · kavand"
+    assert entry.findtext(ATOM + "summary") == "Kavand, ei kehti. Esimene versioon selles registris"
+    assert 'type="application/atom+xml" href="changes.atom"' in (seed / "index.html").read_text(encoding="utf-8")
+
+
+def test_english_feed_for_the_english_pages(seed):
+    """en/changes.atom: the same versions for an English reader, titled by the English name the
+    document gives (line 388: "Inglise keeles IT manager, EstQF Level 7"); its entries' ids are
+    the English pages' URLs, so that a reader of both feeds gets two entries, not one entry
+    rewritten in the other language."""
+    from support.atom import ATOM, check_atom
+
+    feed = check_atom((seed / "en" / "changes.atom").read_bytes())
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    assert feed.findtext(ATOM + "id") == BASE + "en/changes.atom"
+    assert feed.findtext(ATOM + "title") == "Versions of the occupational standards and their changes"
+    assert {(link.get("rel"), link.get("href")) for link in feed.findall(ATOM + "link")} == {
+        ("self", BASE + "en/changes.atom"), ("alternate", BASE + "en/")}
+    [entry] = feed.findall(ATOM + "entry")
+    page = BASE + "en/standard/it-juht-tase-7/version/draft/"
+    assert entry.findtext(ATOM + "id") == page
+    assert entry.find(ATOM + "link").get("href") == page
+    assert entry.findtext(ATOM + "title") == "IT manager, EstQF Level 7 · draft"
+    assert entry.findtext(ATOM + "summary") == "A draft, not in force. The first version in this register"
+    # every English page announces the English feed, every Estonian page the Estonian one
+    for page_path in html_pages(seed):
+        rel = page_path.relative_to(seed).as_posix()
+        html = page_path.read_text(encoding="utf-8")
+        if rel == "404.html" or 'http-equiv="refresh"' in html:
+            continue  # served at any path / left at once: no links in the head
+        feeds = re.findall(r'<link rel="alternate" type="application/atom\+xml" href="([^"]+)"', html)
+        assert len(feeds) == 1, rel
+        target = (page_path.parent / feeds[0]).resolve().relative_to(seed.resolve()).as_posix()
+        assert target == ("en/changes.atom" if rel.startswith("en/") else "changes.atom"), rel
+
+
+def test_english_pages_name_the_standard_in_english(seed):
+    """Where the document gives an English name (C.2, line 388: "IT manager, EstQF Level 7"),
+    the English pages call the standard by it, with its own name (line 2: "IT-juht, tase 7")
+    under the heading, and say that the text is in Estonian; the Estonian pages stay Estonian."""
+    en_name, et_name = "IT manager, EstQF Level 7", "IT-juht, tase 7"
+    std = "standard/it-juht-tase-7/version/draft/"
+    note = "The standard&#39;s text is in Estonian"
+    en = (seed / "en" / std / "index.html").read_text(encoding="utf-8")
+    head = split_linked_data(en)[0]
+    assert f"<title>{en_name} · Occupational standards as linked data</title>" in en
+    assert f"<h1><span>{en_name}</span></h1>" in head
+    assert f'<p class="document-name">Name in Estonian: <span lang="et">{et_name}</span></p>' in head
+    assert note in head
+    et = (seed / std / "index.html").read_text(encoding="utf-8")
+    assert f"<h1><span>{et_name}</span></h1>" in et and "document-name" not in et
+    assert en_name not in split_linked_data(et)[0] and "text is in Estonian" not in et
+    # the pages of its parts name it so too, and carry the note; their own words stay Estonian
+    for rel in ("competence/B.3.14/", "qualification/", "partial/infoturbejuht-tase-7/"):
+        html = split_linked_data((seed / "en" / std / rel / "index.html").read_text(encoding="utf-8"))[0]
+        assert note in html, rel
+        if rel != "qualification/":  # the qualification's page is titled by the English name
+            assert f'<dt>Occupational standard</dt><dd><a href="../../../../../../../en/{std}index.html">' \
+                   f"<span>{en_name}</span></a></dd>" in html, rel
+        et_html = (seed / std / rel / "index.html").read_text(encoding="utf-8")
+        assert "text is in Estonian" not in et_html and en_name not in split_linked_data(et_html)[0], rel
+    b314 = (seed / "en" / std / "competence/B.3.14/index.html").read_text(encoding="utf-8")
+    assert '<h1><span class="code">B.3.14</span> <span lang="et">Riskijuhtimine</span></h1>' in b314  # line 282
+    coverage = (seed / "en/coverage" / std / "index.html").read_text(encoding="utf-8")
+    assert f"<title>{en_name} · " in coverage and note in coverage
+    # pages of the e-CF (English already) carry no such note, and cite the standard by its English name
+    e8 = (seed / "en/ecf/4.0/E.8/index.html").read_text(encoding="utf-8")
+    assert "text is in Estonian" not in e8 and f"<span>{en_name}</span>" in e8
+    assert f"<span>{et_name}</span>" in (seed / "ecf/4.0/E.8/index.html").read_text(encoding="utf-8")
+    # home: the card and its coverage link; the coverage index lists the standard by that name
+    home = (seed / "en/index.html").read_text(encoding="utf-8")
+    assert f'<span class="visually-hidden">: {en_name}</span>' in home
+    assert en_name in (seed / "en/coverage/index.html").read_text(encoding="utf-8")
+    # a page title names the site once
+    assert "<title>Occupational standards as linked data</title>" in home
+
+
 def test_english_search_finds_the_standard_by_its_english_name(seed):
     """The search index gives the standard its English title for English pages, and is found by
     the words of it ("IT manager"); its competences' results name it as their standard."""
