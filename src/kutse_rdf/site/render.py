@@ -423,10 +423,12 @@ class FileWriter:
     folder mostly waits on the file system (on the development machine ~0.4 ms a file and
     ~0.7 ms a folder while a rebuild's dumps are written, little of it CPU), which the site's
     thread need not wait for (os.open, mkdir and write release the interpreter lock).
-    `flush` returns once everything given so far is written, and raises the first error."""
+    `flush` returns once everything given so far is written, and raises the first error. At
+    most `ahead` files wait to be written (a cold build's shared pages would otherwise pile up
+    in memory while a slow disk lags): `write` waits for room beyond that."""
 
-    def __init__(self):
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+    def __init__(self, ahead: int = 256):
+        self._queue: queue.Queue = queue.Queue(maxsize=ahead)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="site-files", daemon=True)
         self._thread.start()
