@@ -60,8 +60,7 @@ class BuildResult:
     # lines of the merged N-Triples files (data/all.nt, current.nt), known from their pieces:
     # the site's downloads list them without reading ~600 MB
     merged_triples: dict[str, int] = field(default_factory=dict)
-    # each work's lines of data/changes.nt (WorkResult.changes_nt) by the work's IRI, in the
-    # file's order: the site takes them as they are (writer.build_site)
+    # each work's lines of data/changes.nt by the work's IRI (dumps.changes_of_works)
     work_changes: dict[str, bytes] | None = None
 
 
@@ -899,8 +898,8 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
 
 def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: int | None,
                allow_shrink: bool, as_of=None, keep_store: bool = False) -> BuildResult:
-    from kutse_rdf.engine.dumps import (ElmDumps, FilesAhead, shared_lines, shared_parts,
-                                       write_graph_files)
+    from kutse_rdf.engine.dumps import (ElmDumps, FilesAhead, changes_of_works, shared_lines,
+                                       shared_parts, write_graph_files)
     from kutse_rdf.engine.works import group_works
     from kutse_rdf.query import library
 
@@ -934,8 +933,7 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
 
         def stage_data() -> None:
             works = group_works(units, config.base_uri, day, cache)
-            result.work_changes = {w.iri: w.changes_nt for w in sorted(works, key=lambda w: w.graph_uri)
-                                   if w.changes_nt}
+            result.work_changes = changes_of_works(works)
             reference = without_foreign_mappings(reference_of(cache, environment, config), units,
                                                  config, result, works)
             shared_nt = shared_lines(units, reference, works)

@@ -406,6 +406,14 @@ class Output:
         self.search += [tuple(entry) for entry in other.search]
 
 
+def make_parent(path: Path, made: set[Path]) -> None:
+    """`path`'s folder, made once per folder in `made`, not once per file: on a busy disk
+    creating entries is what costs."""
+    if path.parent not in made:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        made.add(path.parent)
+
+
 def write_file(path: Path, data: bytes) -> None:
     # os.open/os.write rather than open(): no fstat, isatty and lseek per file (64k files on
     # 500 standards); creating the file is the cost that remains
@@ -449,9 +457,7 @@ class FileWriter:
                 continue  # the first error is the one raised; nothing after it is written
             path, data = item
             try:
-                if path.parent not in folders:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    folders.add(path.parent)
+                make_parent(path, folders)
                 write_file(path, data)
             except BaseException as exc:  # noqa: BLE001 (raised by flush, in the site's thread)
                 self._error = exc
@@ -496,16 +502,11 @@ class Renderer:
     def tree(self, lang: str) -> str:
         return "" if lang == self.languages[0] else f"{lang}/"
 
-    def _folder(self, path: Path) -> None:
-        # one mkdir per folder, not per file: on a busy disk creating entries is what costs
-        if path.parent not in self.folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(path.parent)
 
     def link(self, source: Path, path: Path) -> bool:
         """`path` as a hard link to `source` (a file of the previous build), counted as
         written; False where there is no such file (or no link across file systems)."""
-        self._folder(path)
+        make_parent(path, self.folders)
         try:
             os.link(source, path)
         except OSError:
@@ -519,7 +520,7 @@ class Renderer:
         if self.files is not None:
             self.files.write(path, data)
         else:
-            self._folder(path)
+            make_parent(path, self.folders)
             write_file(path, data)
         self.output.files += 1
         if self.written is not None:

@@ -64,13 +64,13 @@ def readable_title(title: str) -> str:
     return title.strip().rstrip("/#").rpartition("/")[2].rpartition("#")[2].replace("-", " ") or title
 
 
-def script(variable: str, data) -> str:
-    return script_of_json(variable, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+def script_safe(text: str) -> str:
+    # the index is a script: keep any "</script>" in document text from mattering to HTML tools
+    return text.replace("<", chr(92) + "u003c")
 
 
 def script_of_json(variable: str, text: str) -> str:
-    # the index is a script: keep any "</script>" in document text from mattering to HTML tools
-    return f"{variable}{text.replace('<', chr(92) + 'u003c')};\n"
+    return f"{variable}{script_safe(text)};\n"
 
 
 class SearchIndex:
@@ -154,8 +154,7 @@ class Part:
 
 
 def json_text(data) -> str:
-    # the index is a script: keep any "</script>" in document text from mattering to HTML tools
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", chr(92) + "u003c")
+    return script_safe(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
 def compile_part(entries: list[tuple], kind_number: dict[str, int]) -> Part:
