@@ -614,14 +614,15 @@ def write_esco_suggestions(root: Path, result: BuildResult, config: Config) -> N
 
 def write_site(root: Path, result: BuildResult, config: Config, previous: Path | None = None,
                reports_ready: Callable[[], None] = lambda: None,
-               cache: ArtifactCache | None = None) -> None:
+               cache: ArtifactCache | None = None,
+               files_ready: Callable[[], None] = lambda: None) -> None:
     """[site] The static site (root/site/) from data/, reports/ and site_templates/.
     `reports_ready` returns once reports/queries/ is written."""
     from kutse_rdf.site.writer import build_site
 
     stats = build_site(root, config, previous=previous,  # reused pages
                        reports_ready=reports_ready, cache=cache, merged_triples=result.merged_triples,
-                       work_changes=result.work_changes)
+                       work_changes=result.work_changes, files_ready=files_ready)
     result.notes.append(f"site: {stats.pages} pages, {stats.resources} resources in site/")
 
 
@@ -965,7 +966,7 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
                 elm_files.start(elm.write_files)
 
             write_graph_files(root, units, reference, config, cache, shared_nt, works, current_nt,
-                              start=start_dumps, ahead=files_ahead)
+                              start=start_dumps, ahead=files_ahead, start_inferred=inferred_files.start)
             result.notes.append(elm.record(config, cache))
             # the counts write_dumps put in the manifest
             manifest = json.loads((root / "data" / "graphs.json").read_text(encoding="utf-8"))
@@ -981,13 +982,18 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
         queries = Background("queries", result.timings, result.notes, yielding=True)
         dumps = Background("dumps", result.timings, result.notes)  # merged files
         elm_files = Background("elm-files", result.timings, result.notes)
-        threads = (queries, dumps, elm_files)
+        # the inferred graph's merged files (~150 MB of copies on a register): in the main thread
+        # they were ~0.5 s of a rebuild's longest path, which the graphs' folders wait for later
+        inferred_files = Background("inferred-files", result.timings, result.notes)
+        threads = (queries, dumps, elm_files, inferred_files)
 
         def site() -> None:
             elm_files.wait()
-            write_site(root, result, config, previous=out, reports_ready=outputs_ready, cache=cache)
+            write_site(root, result, config, previous=out, reports_ready=outputs_ready, cache=cache,
+                       files_ready=inferred_files.wait)
 
         def outputs_ready() -> None:  # what the site's downloads, home and VoID read
+            inferred_files.wait()
             dumps.wait()
             queries.wait()
         stages = [

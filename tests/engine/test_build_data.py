@@ -329,3 +329,46 @@ def test_query_data_store_of_a_build_holds_named_graphs_and_their_union(built):
     assert len(default) == len(set(default)) and set(default) == named
     assert {g.value for g in store.named_graphs()} == {
         e["graph"] for e in manifest(out) if e["kind"] != "elm"}
+
+
+def test_the_site_reads_the_inferred_graph_once_its_thread_has_written_it(tmp_path, monkeypatch,
+                                                                          seed_path):
+    """The inferred graph's merged files are written in a thread beside the site (build.py);
+    the graphs' folders and the downloads read them, so they wait for it: written a second
+    late, the graph's folder still holds the whole graph."""
+    import time
+
+    real_merged = dumps._write_merged
+
+    def late(data, name, *args, **kwargs):
+        if name == "inferred":
+            time.sleep(1.0)
+        real_merged(data, name, *args, **kwargs)
+
+    monkeypatch.setattr(dumps, "_write_merged", late)
+    out = tmp_path / "build"
+    result = run_build([seed_path], out, Config(), quiet=True)
+    assert not result.failures
+    folder = out / "site" / "graph" / "inferred"
+    for suffix in (".nt", ".ttl", ".jsonld"):
+        assert (folder / f"index{suffix}").read_bytes() == (out / "data" / f"inferred{suffix}").read_bytes()
+    assert (out / "data" / "inferred.nt").stat().st_size > 0
+
+
+def test_a_failed_inferred_graph_thread_fails_the_build_and_leaves_the_previous_one(
+        built, tmp_path, monkeypatch, seed_path):
+    out = tmp_path / "build"
+    shutil.copytree(built[0], out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    real_merged = dumps._write_merged
+
+    def fail(data, name, *args, **kwargs):
+        if name == "inferred":
+            raise RuntimeError("inferred files failed")
+        real_merged(data, name, *args, **kwargs)
+
+    monkeypatch.setattr(dumps, "_write_merged", fail)
+    with pytest.raises(RuntimeError, match="inferred files failed"):
+        run_build([seed_path], out, Config(), quiet=True)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before

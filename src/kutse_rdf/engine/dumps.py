@@ -405,13 +405,17 @@ def write_graph_files(root: Path, units: list["UnitResult"], reference: "UnitRes
                       shared_nt: bytes | None = None, works: "list[WorkResult]" = (),
                       current_shared_nt: bytes | None = None, *,
                       start: Callable[[Callable[[], None]], None],
-                      ahead: FilesAhead | None = None) -> None:
+                      ahead: FilesAhead | None = None,
+                      start_inferred: Callable[[Callable[[], None]], None] = lambda write: write()
+                      ) -> None:
     """write_dumps: each graph's own file and data/graphs.json, what the rest of a build reads,
     and the merged files (all.nt, .ttl, .jsonld, .trig and current.nt), which nothing in a build
     reads before the site lists its downloads: the function writing those is handed to `start`
     before the graphs' files are written (a build starts it in a thread: ~1.2 GB of kernel
     copies on a register, begun ~0.6 s sooner; write_dumps calls it). `ahead`: the standards'
-    files being linked from the previous build (FilesAhead)."""
+    files being linked from the previous build (FilesAhead). The inferred graph's merged files
+    (~150 MB on a register, read by the site's graph folders and downloads) are written by the
+    function handed to `start_inferred` (by default at once)."""
     uris = Uris(config.base_uri)
     data = root / "data"
     units = sorted(units, key=lambda u: u.graph_uri)
@@ -480,8 +484,8 @@ def write_graph_files(root: Path, units: list["UnitResult"], reference: "UnitRes
     _write(data / "reference.nt", reference.data("graph_nt"))
     manifest.append({"graph": str(uris.reference_graph()), "file": "reference.nt",
                      "triples": reference.graph_triples, "kind": "reference"})
-    _write_merged(data, "inferred", units, "inferred", inferred_rest, TURTLE_PREFIXES,
-                  keyed=cache is not None)
+    start_inferred(lambda: _write_merged(data, "inferred", units, "inferred", inferred_rest,
+                                         TURTLE_PREFIXES, keyed=cache is not None))
     manifest.append({"graph": inferred_uri, "file": "inferred.nt", "kind": "inferred",
                      "triples": sum(u.inferred_triples for u in units) + inferred_shared.count(b"\n")})
 

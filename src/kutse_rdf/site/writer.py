@@ -292,13 +292,15 @@ class SiteWriter:
     def __init__(self, root: Path, config: Config, previous: Path | None = None,
                  reports_ready: Callable[[], None] = lambda: None,
                  cache: "ArtifactCache | None" = None, merged_triples: dict[str, int] | None = None,
-                 work_changes: dict[str, bytes] | None = None):
+                 work_changes: dict[str, bytes] | None = None,
+                 files_ready: Callable[[], None] = lambda: None):
         self.root = root
         self.merged_triples = merged_triples or {}
         self.work_changes = work_changes  # see build_site
         self.cache = cache  # the build's: the large graphs' Turtle and JSON-LD chunks
         self.unit_keys = unit_keys(cache) if cache is not None else {}  # data file -> unit key
         self.reports_ready = reports_ready  # returns once reports/queries/ is written
+        self.files_ready = files_ready  # returns once data/'s inferred graph is written
         self.out = root / "site"
         self.config = config
         self.settings, self.i18n = load_settings()
@@ -606,6 +608,7 @@ class SiteWriter:
 
     def pages_before_reports(self, whole: WholeSitePages) -> None:
         renderer = whole.renderer
+        self.files_ready()  # the downloads describe data/'s files
         self.copy_assets(renderer)
         self.simple_pages(renderer)
         whole.nested_downloads = nested_downloads(self.root, self.out, self.settings,
@@ -938,6 +941,7 @@ class SiteWriter:
         index.ttl): index.nt (the graph's own file, linked), index.ttl, index.jsonld, index.trig
         (the graph under its name) and index.html, a page sending the reader to the downloads
         page, where every dump is listed. A graph named outside the base URI has no folder."""
+        self.files_ready()
         template = self.env.get_template("redirect.html")
         lang = self.languages[0]
         words = {**self.i18n[lang], "redirect_title": self.i18n[lang]["graph_redirect_title"],
@@ -1217,13 +1221,16 @@ def build_site(root: Path, config: Config, previous: Path | None = None,
                reports_ready: Callable[[], None] = lambda: None,
                cache: "ArtifactCache | None" = None,
                merged_triples: dict[str, int] | None = None,
-               work_changes: dict[str, bytes] | None = None) -> SiteStats:
+               work_changes: dict[str, bytes] | None = None,
+               files_ready: Callable[[], None] = lambda: None) -> SiteStats:
     """Write root/site/ from root/data/ and root/reports/ (the [site] stage of the build).
     `previous` is the build being replaced, whose unchanged pages are taken over;
     `reports_ready` returns once reports/queries/ is complete (the build writes it in a thread
     while the site starts); `merged_triples`: the lines of data/'s merged N-Triples files
     by name, where the build knows them (else they are counted); `work_changes`: each work's
     lines of the changes graph by the work's IRI, in the graph's order, where the build has
-    them (else data/changes.nt is split: changes_by_work)."""
+    them (else data/changes.nt is split: changes_by_work); `files_ready` returns once the
+    inferred graph's files of data/ are written (the build writes them in a thread while the
+    site starts; the graphs' folders and the downloads read them)."""
     return SiteWriter(root, config, previous, reports_ready, cache, merged_triples,
-                      work_changes).build()
+                      work_changes, files_ready).build()
