@@ -4,13 +4,16 @@ each library query on the largest corpus, and the naive pipeline on the same dat
 
     python benchmarks/run.py [--sizes 1 50 500] [--naive-sizes 50 500] [--naive-cap 600]
                              [--cold-runs 1] [--disk-limit 60] [--disk-patience 180]
-                             [--docx] [--register] [--no-stages] [--out docs/benchmarks.md]
+                             [--docx] [--register] [--no-stages] [--calibrate ROUNDS]
+                             [--out docs/benchmarks.md]
 
 With --docx every standard is first saved as a Word document laid out like the register's
 originals (tests/support/wordml.py, python-docx from the test extras) and the same runs read
 those DOCX files instead of the text. With --register each corpus is a register with history
 (`make_corpus.py --versions`: N standards in 1-4 versions each); it adds the rebuild after a new
-version of one standard arrives and `kutse-rdf diff` of two versions.
+version of one standard arrives and `kutse-rdf diff` of two versions. With --calibrate ROUNDS
+(a register of 500) it times 11d759d, the commit the register's targets were set beside, in
+ROUNDS rounds beside that new version's rebuild (calibrate), for the times at the targets' speed.
 
 Results go to docs/benchmarks.md (a Markdown table with the machine and versions). Not a test:
 these machines are noisy, so numbers are read by people, not asserted.

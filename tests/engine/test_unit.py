@@ -130,6 +130,36 @@ def test_a_large_graphs_turtle_and_jsonld_files_remake_only_changed_chunks(tmp_p
     assert sorted(made) == ["jsonld_items", "turtle_body"]  # the one chunk holding s123
 
 
+def test_the_changes_graph_serialised_a_work_at_a_time_is_the_same_bytes(tmp_path, monkeypatch):
+    """dumps.chunks_of: the changes graph's works are its chunks (each about its own versions'
+    resources); the files are the bytes subject_chunks' cuts give, and after one work changed
+    only its part is serialised again. A blank node keeps the text whole."""
+    from kutse_rdf.engine import dumps
+    from kutse_rdf.engine.cache import ArtifactCache
+
+    made = []
+    for name in ("turtle_body", "jsonld_items"):
+        real = getattr(dumps, name)
+        monkeypatch.setattr(dumps, name, lambda *a, real=real, name=name: made.append(name) or real(*a))
+    works = [b"".join(sorted(f'<https://example.org/w{w}/v2#change-{n}> <https://example.org/k> '
+                             f'"w{w} {n}" .\n'.encode() for n in range(300))) for w in range(5)]
+    nt = b"".join(works)
+
+    def files(folder, parts, previous) -> tuple[bytes, bytes]:
+        dumps.write_serialisations(nt if parts is None else b"".join(parts), folder / "g.ttl",
+                                   folder / "g.jsonld", ArtifactCache(previous, folder), parts)
+        return (folder / "g.ttl").read_bytes(), (folder / "g.jsonld").read_bytes()
+
+    whole = files(tmp_path / "whole", None, tmp_path / "none")
+    assert files(tmp_path / "parts", works, tmp_path / "none") == whole
+    assert len(made) == 2 * (len(dumps.subject_chunks(nt)) + len(works))
+    made.clear()
+    changed = [works[0], works[1].replace(b'"w1 7"', b'"w1 7 uus"'), *works[2:]]
+    files(tmp_path / "again", changed, tmp_path / "parts")
+    assert sorted(made) == ["jsonld_items", "turtle_body"]  # the changed work's part alone
+    assert dumps.chunks_of(b"_:b <https://example.org/p> _:c .\n", [b"x"]) == [b"_:b <https://example.org/p> _:c .\n"]
+
+
 def test_shared_lines_join_the_works_lines_and_state_each_line_once():
     """dumps.shared_lines: the reference's and the standards' shared lines sorted once each, then
     each work's graph and changes in the works' order as they are (not sorted again), less a
