@@ -569,9 +569,7 @@ def main() -> None:
                 whole_build(f"rebuild after changing one of {n} (an indicator's text)", build_command(out))
                 # a competence's title: the library queries read it, so they run again
                 victim = corpus / second
-                text = victim.read_text(encoding="utf-8")
-                heading = next(line for line in text.splitlines()
-                               if line.startswith(("\tB.3.1. ", "\tB.2.1. ")))
+                heading = heading_of(victim.read_text(encoding="utf-8"))
                 edit(victim, heading, heading.replace(". ", ". Uus ", 1), docx_folder)
                 whole_build(f"rebuild after changing one of {n} (a competence's title)", build_command(out))
                 if args.register and not args.docx:

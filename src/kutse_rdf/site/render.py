@@ -502,7 +502,6 @@ class Renderer:
     def tree(self, lang: str) -> str:
         return "" if lang == self.languages[0] else f"{lang}/"
 
-
     def link(self, source: Path, path: Path) -> bool:
         """`path` as a hard link to `source` (a file of the previous build), counted as
         written; False where there is no such file (or no link across file systems)."""

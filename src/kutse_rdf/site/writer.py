@@ -297,8 +297,6 @@ class SiteWriter:
         self.root = root
         self.merged_triples = merged_triples or {}
         self.work_changes = work_changes  # see build_site
-        # the changes graph's Turtle and JSON-LD made a work at a time (dumps.chunks_of)
-        self.change_parts = list(work_changes.values()) if work_changes is not None else None
         self.cache = cache  # the build's: the large graphs' Turtle and JSON-LD chunks
         self.unit_keys = unit_keys(cache) if cache is not None else {}  # data file -> unit key
         self.reports_ready = reports_ready  # returns once reports/queries/ is written
@@ -981,9 +979,11 @@ class SiteWriter:
                     renderer.write(folder / "index.nt", nt)
                 if nt is None and entry.get("kind") in CHUNKED_GRAPHS:
                     # no unit's, and large on a register: a rebuild makes its changed chunks only
+                    # the changes graph's made a work at a time (dumps.chunks_of)
+                    parts = (list(self.work_changes.values()) if self.work_changes is not None
+                             and entry.get("kind") == "changes" else None)
                     write_serialisations(source.read_bytes(), folder / "index.ttl",
-                                         folder / "index.jsonld", self.cache,
-                                         self.change_parts if entry.get("kind") == "changes" else None)
+                                         folder / "index.jsonld", self.cache, parts)
                     renderer.output.files += 2
                 else:
                     for suffix, rdf_format in ((".ttl", ox.RdfFormat.TURTLE),
