@@ -41,7 +41,7 @@ from kutse_rdf.errors import (DISK_ERRNOS, BuildKept, DataError, DocumentError, 
                               KutseError)
 from kutse_rdf.model import Standard
 from kutse_rdf.engine.unit import (FieldsReader, UnitContext, UnitResult, init_worker,
-                                   reference_unit, run_in_worker)
+                                   parse_entry, reference_unit, run_in_worker)
 
 
 @dataclass
@@ -62,6 +62,7 @@ class BuildResult:
     merged_triples: dict[str, int] = field(default_factory=dict)
     # each work's lines of data/changes.nt by the work's IRI (dumps.changes_of_works)
     work_changes: dict[str, bytes] | None = None
+    elm_view: Any = None  # data/elm.nt as its parts (dumps.ElmView), while the file is written
 
 
 class Background:
@@ -377,19 +378,8 @@ def write_parse_outputs(root: Path, result: BuildResult, units: list[UnitResult]
         files.put(stem, unit.key, [(f"{stem}.json", lambda out, unit=unit: unit.copy("model_json", out))])
     files.close()
     report = {
-        "standards": [
-            {
-                "file": std.source_file,
-                "title": std.title,
-                "competences": len(std.competences),
-                "indicators": sum(len(c.indicators) for c in std.competences),
-                "partial_qualifications": len(std.partial_qualifications),
-                "specialisations": len(std.specialisations),
-                "unaccounted": [{"line": u.line, "text": u.text} for u in std.unaccounted],
-                "warnings": [{"line": w.line, "message": w.text} for w in std.warnings],
-            }
-            for std in result.standards
-        ],
+        # made by each unit (its standard's details are unpickled only when read: model.py)
+        "standards": [unit.parse_entry or parse_entry(unit.standard) for unit in units],
         "failures": [str(f) for f in result.failures],
     }
     write_json(root / "reports" / "parse.json", report)
@@ -622,7 +612,8 @@ def write_site(root: Path, result: BuildResult, config: Config, previous: Path |
 
     stats = build_site(root, config, previous=previous,  # reused pages
                        reports_ready=reports_ready, cache=cache, merged_triples=result.merged_triples,
-                       work_changes=result.work_changes, files_ready=files_ready)
+                       work_changes=result.work_changes, files_ready=files_ready,
+                       elm_view=result.elm_view)
     result.notes.append(f"site: {stats.pages} pages, {stats.resources} resources in site/")
 
 
@@ -717,6 +708,9 @@ def start_query_reports(root: Path, units: list[UnitResult], shared: list[bytes]
         background.start(lambda: write_query_reports(root, result, query_store(data), named))
         return
     units = sorted(units, key=lambda u: u.graph_uri)
+    forked = result.cache_hits > 0 and not result.keep_store  # see below
+    # a forked process ends without freeing its store (os._exit): dropping it took ~0.13 s
+    left_to_exit: list = []
 
     def answer() -> str:
         yield_cpu()  # in the thread, or the forked process
@@ -748,6 +742,8 @@ def start_query_reports(root: Path, units: list[UnitResult], shared: list[bytes]
                 made = query_store(lines)
             if result.keep_store:
                 result.store = made
+            if forked:
+                left_to_exit.append(made)
             return made
 
         if earlier is not None:
@@ -761,7 +757,6 @@ def start_query_reports(root: Path, units: list[UnitResult], shared: list[bytes]
     # build, where the site renders in workers: there the child's copy of this process's pages
     # counts again in the process tree's resident memory (~175 MB on the register, 2 GB
     # allowed). A test that keeps the store answers here too.
-    forked = result.cache_hits > 0 and not result.keep_store
     background.start(start_forked(answer) if forked else answer)
 
 
@@ -899,8 +894,8 @@ def run_build(files: list[Path], out: Path, config: Config, quiet: bool = False,
 
 def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: int | None,
                allow_shrink: bool, as_of=None, keep_store: bool = False) -> BuildResult:
-    from kutse_rdf.engine.dumps import (ElmDumps, FilesAhead, changes_of_works, shared_lines,
-                                       shared_parts, write_graph_files)
+    from kutse_rdf.engine.dumps import (ElmDumps, FilesAhead, changes_of_works, shared_parts,
+                                       write_graph_files)
     from kutse_rdf.engine.works import group_works
     from kutse_rdf.query import library
 
@@ -937,7 +932,8 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
             result.work_changes = changes_of_works(works)
             reference = without_foreign_mappings(reference_of(cache, environment, config), units,
                                                  config, result, works)
-            shared_nt = shared_lines(units, reference, works)
+            shared = shared_parts(units, reference, works)
+            shared_nt = b"".join(shared)  # shared_lines
             current = [w.current for w in works]
             # every version current (a register without history): the same lines
             current_parts = shared_parts(current, reference, works)
@@ -950,6 +946,7 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
             start_query_reports(root, current, current_parts, predicates[0], cache, environment,
                                 result, queries, named)
             elm = ElmDumps(root, units, keyed=True)
+            result.elm_view = elm.view()
             # the merged files: ~1.2 GB of copies in the kernel on a register, beside the
             # graphs' files and the site's Python. Yielding in a cold build (the site's workers
             # have the cores), not in a rebuild: there the site's last pages waited ~1.5 s for
@@ -962,10 +959,11 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
                 dumps.start(start_forked(write_merged_files) if result.cache_hits
                             else write_merged_files)
                 # the ELM view's files (~400 MB of copies on a register) while the graph files
-                # are made; the site reads them first thing. Its thread starts after the fork.
+                # are made and the site starts (it reads their parts: result.elm_view). Its
+                # thread starts after the fork.
                 elm_files.start(elm.write_files)
 
-            write_graph_files(root, units, reference, config, cache, shared_nt, works, current_nt,
+            write_graph_files(root, units, reference, config, cache, shared, works, current_nt,
                               start=start_dumps, ahead=files_ahead, start_inferred=inferred_files.start)
             result.notes.append(elm.record(config, cache))
             # the counts write_dumps put in the manifest
@@ -987,13 +985,16 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
         inferred_files = Background("inferred-files", result.timings, result.notes)
         threads = (queries, dumps, elm_files, inferred_files)
 
-        def site() -> None:
+        def files_ready() -> None:  # what the graphs' folders and the downloads read
             elm_files.wait()
+            inferred_files.wait()
+
+        def site() -> None:
             write_site(root, result, config, previous=out, reports_ready=outputs_ready, cache=cache,
-                       files_ready=inferred_files.wait)
+                       files_ready=files_ready)
 
         def outputs_ready() -> None:  # what the site's downloads, home and VoID read
-            inferred_files.wait()
+            files_ready()
             dumps.wait()
             queries.wait()
         stages = [

@@ -372,3 +372,47 @@ def test_a_failed_inferred_graph_thread_fails_the_build_and_leaves_the_previous_
         run_build([seed_path], out, Config(), quiet=True)
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_the_site_reads_the_elm_view_from_its_parts_while_its_files_are_written(
+        tmp_path, monkeypatch, seed_path):
+    """The ELM view's merged files are written in a thread while the site starts: the site
+    reads the view's lines from the pieces the files are made of (dumps.ElmView), so its
+    standards' pages are made before data/elm.nt is, and they are the pages a build that reads
+    the finished file makes (byte for byte, with the same build time)."""
+    import threading
+
+    from kutse_rdf.site import writer
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    gathered = threading.Event()
+    real_gather, real_merged = writer.SiteWriter.gather_standards, dumps._write_merged
+
+    def gather(self):
+        inputs = real_gather(self)
+        gathered.set()
+        return inputs
+
+    def after_the_site_started(data, name, *args, **kwargs):
+        if name == "elm":
+            assert gathered.wait(60), "the site waited for the ELM files"
+        real_merged(data, name, *args, **kwargs)
+
+    monkeypatch.setattr(writer.SiteWriter, "gather_standards", gather)
+    monkeypatch.setattr(dumps, "_write_merged", after_the_site_started)
+    early = tmp_path / "early"
+    assert not run_build([seed_path], early, Config(), quiet=True).failures
+    monkeypatch.undo()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setattr(build_module.BuildResult, "elm_view", property(lambda self: None,
+                                                                      lambda self, value: None))
+    from_file = tmp_path / "from-file"
+    assert not run_build([seed_path], from_file, Config(), quiet=True).failures
+
+    def pages(root: Path) -> dict:
+        return {p.relative_to(root): p.read_bytes() for p in (root / "site").rglob("*.html")}
+
+    made = pages(early)
+    assert made == pages(from_file) and len(made) > 50
+    page = early / "site" / "standard" / "it-juht-tase-7" / "version" / "draft" / "index.html"
+    assert b"data.europa.eu/snb/model/elm/LearningOutcome" in page.read_bytes()  # from the view

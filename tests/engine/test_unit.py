@@ -188,6 +188,46 @@ def test_shared_lines_join_the_works_lines_and_state_each_line_once():
         line("a/1", "w") + line("a/2", "w"), line("b/1", "w"), line("a/1#c", "x")]
 
 
+def test_the_shared_lines_pieces_are_made_a_work_at_a_time(tmp_path, monkeypatch):
+    """dumps.shared_chunks: the merged dumps' shared lines are serialised in the sorted lines'
+    subject chunks and then each work's graph and changes as they are: their Turtle and JSON-LD
+    hold exactly the lines' triples, and after one work's changes changed only that part is
+    serialised again."""
+    import pyoxigraph as ox
+
+    from kutse_rdf.engine import dumps
+    from kutse_rdf.engine.cache import ArtifactCache
+    from kutse_rdf.graph.ntriples import TURTLE_PREFIXES
+
+    made = []
+    for name in ("turtle_body", "jsonld_items"):
+        real = getattr(dumps, name)
+        monkeypatch.setattr(dumps, name, lambda *a, real=real, name=name: made.append(name) or real(*a))
+
+    def lines(subject: str, count: int) -> bytes:
+        return b"".join(sorted(b'<https://x.example/%s/%d> <https://x.example/p> "%d" .\n'
+                               % (subject.encode(), n, n) for n in range(count)))
+
+    parts = [lines("ecf", 3000), lines("work/a", 40), lines("work/b", 40),
+             lines("work/a/v2#change", 60), lines("work/b/v2#change", 60)]
+    chunks = dumps.shared_chunks(parts)
+    assert b"".join(chunks) == b"".join(parts) and chunks[-4:] == parts[1:]
+    assert len(chunks) > 5  # the sorted lines cut by subject
+    cache = ArtifactCache(tmp_path / "none", tmp_path / "first")
+    pieces = dumps.cached_pieces(b"".join(parts), cache, chunks)
+    expected = set(ox.parse(b"".join(parts), format=ox.RdfFormat.N_TRIPLES))
+    turtle = dumps.prefix_lines(TURTLE_PREFIXES) + pieces.ttl
+    assert set(ox.parse(turtle, format=ox.RdfFormat.TURTLE)) == expected
+    assert set(ox.parse(b"[" + pieces.jsonld + b"]", format=ox.RdfFormat.JSON_LD)) == expected
+    assert len(made) == 2 * len(chunks)
+    made.clear()
+    parts[4] = parts[4].replace(b'"7" .', b'"7 uus" .')
+    again = dumps.cached_pieces(b"".join(parts), ArtifactCache(tmp_path / "first", tmp_path / "second"),
+                                dumps.shared_chunks(parts))
+    assert sorted(made) == ["jsonld_items", "turtle_body"]  # work b's changes alone
+    assert again.nt == b"".join(parts) and b'"7 uus"' in again.ttl
+
+
 def test_fields_reader_streams_the_units_fields_as_their_join(tmp_path):
     """FieldsReader: a field of units in memory and in cache files, then a tail, read as the
     bytes of their join whatever the reads' sizes."""
@@ -270,3 +310,35 @@ def test_query_lines_filter_each_part_once_and_keep_it_for_the_next_build(tmp_pa
     changed = [parts[0], part(9), *parts[2:]]
     assert query_lines(second, changed, read)[0] == real(b"".join(changed), read)
     assert filtered == [part(9), real(part(9), read)]  # only the new part
+
+
+def test_a_cached_standard_unpickles_its_details_when_first_read(seed_standard):
+    """model.Standard pickles its details (model.DETAILS: competences, parts, warnings...) as one
+    byte string and unpickles them when one is first read: the copy equals the standard, its
+    header fields are there at once, and a change made after reading survives another pickle."""
+    import copy
+    import pickle
+    import threading
+
+    from kutse_rdf.model import DETAILS
+
+    copied = pickle.loads(pickle.dumps(seed_standard))
+    assert copied.title == "IT-juht, tase 7" and copied.level == 7
+    assert not set(DETAILS) & set(vars(copied))  # nothing unpickled yet
+    assert len(copied.competences) == 19 and "_details" not in vars(copied)
+    assert copied == seed_standard and copied.to_json() == seed_standard.to_json()
+    copied.competences.pop()
+    again = pickle.loads(pickle.dumps(copied))
+    assert len(again.competences) == 18 and again.authors == seed_standard.authors
+    assert copy.deepcopy(again) == again
+    # read from several threads at once: each sees the details
+    shared = pickle.loads(pickle.dumps(seed_standard))
+    seen = []
+    threads = [threading.Thread(target=lambda: seen.append(len(shared.competences))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == [19] * 8
+    with pytest.raises(AttributeError):
+        copied.no_such_field

@@ -281,6 +281,31 @@ def test_report_tables_read_partial_or_empty_inputs(tmp_path):
     assert read_csv_head(empty, 10) == ([], [], 0)
 
 
+def test_a_reports_rows_are_counted_as_the_csv_reader_reads_them(tmp_path):
+    """read_csv_head counts a result's rows in bytes (writer.csv_records): a line end inside a
+    quoted cell, a doubled quote, a comma, \\r\\n or \\n line ends and a last line without one
+    must give the csv module's count, on tables written by the csv module itself."""
+    import csv
+    import io
+    import random
+
+    from kutse_rdf.site.writer import csv_records, read_csv_head
+
+    cells = ["a", "b,c", 'x"y', "two\nlines", "two\r\nlines", "", '""', "ä"]
+    generator = random.Random(7)
+    for _ in range(500):
+        rows = [[generator.choice(cells) for _ in range(generator.randint(1, 3))]
+                for _ in range(generator.randint(0, 6))]
+        text = io.StringIO()
+        csv.writer(text, lineterminator=generator.choice(["\r\n", "\n"])).writerows(rows)
+        data = text.getvalue().encode()
+        if generator.random() < 0.3:
+            data = data.rstrip(b"\r\n")
+        assert csv_records(data) == sum(1 for _ in csv.reader(io.StringIO(data.decode(), newline="")))
+    table = tmp_path / "r.csv"
+    table.write_bytes(b'x,y\r\n"a\r\nb",1\r\n"c ""d""",2\r\ne,3\r\n')
+    assert read_csv_head(table, 1) == (["x", "y"], [["a\r\nb", "1"]], 3)
+
 def test_csp_meta_on_every_page(xss):
     for page in html_pages(xss):
         assert '<meta http-equiv="Content-Security-Policy" content="default-src \'none\';' in \

@@ -25,6 +25,7 @@ import json
 import os
 import subprocess
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Callable, Iterable, Iterator
 
@@ -83,13 +84,15 @@ def _write_merged(data: Path, name: str, units: list["UnitResult"], fields: str,
     _concatenate(data / f"{name}.jsonld", jsonld_array(units, f"{fields}_jsonld", shared.jsonld))
 
 
-def made_once(cache: "ArtifactCache | None", what: str, nt: bytes, make: Callable[[bytes], bytes]) -> bytes:
-    """make(nt), kept in `cache` by `what` and the hash of the lines: the graphs no unit owns
-    (reference, inferred, shared, the works' graphs) are the same build after build, and their
-    Turtle and JSON-LD cost Oxigraph a parse and a serialisation each."""
+def made_once(cache: "ArtifactCache | None", what: str, nt: bytes, make: Callable[[bytes], bytes],
+              digest: str | None = None) -> bytes:
+    """make(nt), kept in `cache` by `what` and the hash of the lines (`digest`, when the caller
+    has it): the graphs no unit owns (reference, inferred, shared, the works' graphs) are the
+    same build after build, and their Turtle and JSON-LD cost Oxigraph a parse and a
+    serialisation each."""
     if cache is None or not nt:
         return make(nt)
-    key = f"{what}-{hashlib.sha256(nt).hexdigest()}"
+    key = f"{what}-{digest or hashlib.sha256(nt).hexdigest()}"
     data = cache.load_bytes(MADE_FOLDER, key)
     if data is None:
         data = make(nt)
@@ -97,13 +100,22 @@ def made_once(cache: "ArtifactCache | None", what: str, nt: bytes, make: Callabl
     return data
 
 
-def made_pieces(cache: "ArtifactCache | None", what: str, chunks: list[bytes]) -> Iterator[bytes]:
+def made_pieces(cache: "ArtifactCache | None", what: str, chunks: list[bytes],
+                digests: list[str] | None = None) -> Iterator[bytes]:
     """Each chunk's Turtle body (`what` "body") or JSON-LD node objects ("jsonld-items"),
     through made_once: after one standard changed, only its chunks are made again (Oxigraph
     writes Turtle and JSON-LD a subject at a time, so the joined pieces are the same bytes as
-    the whole made at once)."""
+    the whole made at once). `digests`: the chunks' hashes (chunk_digests), when both of a
+    chunk's pieces are wanted."""
     make = _turtle_chunk if what == "body" else _jsonld_chunk
-    return (made_once(cache, what, chunk, make) for chunk in chunks)
+    digests = digests or [None] * len(chunks)
+    return (made_once(cache, what, chunk, make, digest) for chunk, digest in zip(chunks, digests))
+
+
+def chunk_digests(chunks: list[bytes], cache: "ArtifactCache | None") -> list[str] | None:
+    """Each chunk's hash, computed once for its Turtle and its JSON-LD piece (none without a
+    cache)."""
+    return [hashlib.sha256(chunk).hexdigest() for chunk in chunks] if cache is not None else None
 
 
 def _turtle_chunk(lines: bytes) -> bytes:
@@ -140,9 +152,10 @@ def cached_body(nt: bytes, cache: "ArtifactCache | None", parts: list[bytes] | N
 def chunks_of(nt: bytes, parts: list[bytes] | None = None) -> list[bytes]:
     """The chunks `nt` is serialised in: subject_chunks, or `parts` when given — runs of lines
     that join into `nt` and share no subject (the changes graph's works: each about its own
-    versions' resources, dumps.changes_of_works). A part is then a chunk as it is: a rebuild
-    hashes each work's lines instead of cutting ~150,000 lines in Python again, and makes the
-    Turtle and JSON-LD of the changed works' only. Lines naming a blank node are cut nowhere."""
+    versions' resources, dumps.changes_of_works; the shared lines, shared_chunks). A part is
+    then a chunk as it is: a rebuild hashes each work's lines instead of cutting ~150,000 lines
+    in Python again, and makes the Turtle and JSON-LD of the changed works' only. Lines naming
+    a blank node are cut nowhere."""
     if parts is None or b"_:" in nt:
         return subject_chunks(nt)
     return [part for part in parts if part]
@@ -154,24 +167,28 @@ def write_serialisations(nt: bytes, ttl: Path, jsonld: Path, cache: "ArtifactCac
     a rebuild makes only the chunks it changed; chunks_of for `parts`), written as made: never
     the whole text in memory."""
     chunks = chunks_of(nt, parts)
+    digests = chunk_digests(chunks, cache)
     with _open(ttl) as out:
         out.write(prefix_lines(TURTLE_PREFIXES) + b"\n")
-        for piece in made_pieces(cache, "body", chunks):
+        for piece in made_pieces(cache, "body", chunks, digests):
             out.write(piece)
     with _open(jsonld) as out:
         out.write(b"[")
-        for number, piece in enumerate(made_pieces(cache, "jsonld-items", chunks)):
+        for number, piece in enumerate(made_pieces(cache, "jsonld-items", chunks, digests)):
             out.write((b"," if number else b"") + piece)
         out.write(b"]\n")
 
 
-def cached_pieces(nt: bytes, cache: "ArtifactCache | None") -> Pieces:
-    """Pieces.of(nt, TURTLE_PREFIXES), chunk by chunk (made_pieces)."""
+def cached_pieces(nt: bytes, cache: "ArtifactCache | None",
+                  parts: list[bytes] | None = None) -> Pieces:
+    """Pieces.of(nt, TURTLE_PREFIXES), chunk by chunk (made_pieces; see chunks_of for
+    `parts`)."""
     if not nt:
         return Pieces()
-    chunks = subject_chunks(nt)
-    return Pieces(nt, b"".join(made_pieces(cache, "body", chunks)),
-                  b",".join(made_pieces(cache, "jsonld-items", chunks)))
+    chunks = chunks_of(nt, parts)
+    digests = chunk_digests(chunks, cache)
+    return Pieces(nt, b"".join(made_pieces(cache, "body", chunks, digests)),
+                  b",".join(made_pieces(cache, "jsonld-items", chunks, digests)))
 
 
 MADE_FOLDER = "made"  # in the artifact cache
@@ -370,6 +387,13 @@ def shared_parts(units: list["UnitResult"], reference: "UnitResult",
     return [head, *(graph for graph in graphs if graph), *(w.changes_nt for w in works if w.changes_nt)]
 
 
+def shared_chunks(parts: list[bytes]) -> list[bytes]:
+    """shared_parts as the chunks their Turtle and JSON-LD are made in (chunks_of): the sorted
+    lines cut by subject_chunks, then each work's graph and each work's changes as they are (on
+    the benchmark's register 52 MB of 897 parts, which subject_chunks took 0.3 s to cut)."""
+    return [*subject_chunks(parts[0]), *parts[1:]] if parts else []
+
+
 def shared_graph_lines(units: list["UnitResult"], reference: "UnitResult") -> bytes:
     """The shared graph (B/graph/shared): what the standards' graphs say about resources
     several of them name (units' graph_shared_nt), once each, less what the reference graph
@@ -399,23 +423,23 @@ def changes_of_works(works: "list[WorkResult]") -> dict[str, bytes]:
 
 def write_dumps(root: Path, units: list["UnitResult"], reference: "UnitResult",
                 config: Config, cache: "ArtifactCache | None" = None,
-                shared_nt: bytes | None = None, works: "list[WorkResult]" = (),
+                shared: list[bytes] | None = None, works: "list[WorkResult]" = (),
                 current_shared_nt: bytes | None = None) -> Path:
     """data/ of a build from its standards' unit results, the works they form and the
     reference unit (`cache`: the build's, through which unchanged per-version files are linked
-    from the previous build; `shared_nt` / `current_shared_nt`: shared_lines of all units / of
-    the works' current versions, when already made). Returns the path of data/all.nt (the
-    union of all graphs, each triple once); data/current.nt is the same of the current
-    versions (with the reference, the works' graphs and the changes graph): what queries read
-    by default. data/changes.nt: the changes graph, when a work has two versions."""
-    write_graph_files(root, units, reference, config, cache, shared_nt, works, current_shared_nt,
+    from the previous build; `shared`: shared_parts of all units, `current_shared_nt`:
+    shared_lines of the works' current versions, when already made). Returns the path of
+    data/all.nt (the union of all graphs, each triple once); data/current.nt is the same of the
+    current versions (with the reference, the works' graphs and the changes graph): what
+    queries read by default. data/changes.nt: the changes graph, when a work has two versions."""
+    write_graph_files(root, units, reference, config, cache, shared, works, current_shared_nt,
                       start=lambda write_merged_files: write_merged_files())
     return root / "data" / "all.nt"
 
 
 def write_graph_files(root: Path, units: list["UnitResult"], reference: "UnitResult",
                       config: Config, cache: "ArtifactCache | None" = None,
-                      shared_nt: bytes | None = None, works: "list[WorkResult]" = (),
+                      shared: list[bytes] | None = None, works: "list[WorkResult]" = (),
                       current_shared_nt: bytes | None = None, *,
                       start: Callable[[Callable[[], None]], None],
                       ahead: FilesAhead | None = None,
@@ -444,9 +468,9 @@ def write_graph_files(root: Path, units: list["UnitResult"], reference: "UnitRes
     current = sorted((w.current for w in works), key=lambda u: u.graph_uri)
 
     def write_merged_files() -> None:
-        shared = cached_pieces(shared_nt if shared_nt is not None else shared_lines(units, reference, works),
-                               cache)
-        _write_merged(data, "all", units, "union", shared, TURTLE_PREFIXES)
+        parts = shared if shared is not None else shared_parts(units, reference, works)
+        pieces = cached_pieces(b"".join(parts), cache, shared_chunks(parts))
+        _write_merged(data, "all", units, "union", pieces, TURTLE_PREFIXES)
         if len(current) == len(units):  # every version current: the same bytes as all.nt
             link_or_copy(data / "all.nt", data / "current.nt")
         else:
@@ -526,6 +550,16 @@ def write_elm_dumps(root: Path, units: list["UnitResult"], config: Config,
     return dumps.record(config, cache)
 
 
+@dataclass
+class ElmView:
+    """data/elm.nt as its parts (ElmDumps.view): the lines about resources no version owns
+    (the file's end), each version's own lines by its graph's name, and whether any line names
+    a blank node."""
+    shared: bytes
+    own: dict[str, Callable[[], bytes]]
+    blank: bool
+
+
 class ElmDumps:
     """data/elm.nt, elm.ttl, elm.jsonld from the standards' ELM pieces, and its graphs.json
     entry. What two standards share (the council, e-CF skills) is stated once. In two steps: the
@@ -543,6 +577,13 @@ class ElmDumps:
     def write_files(self) -> None:
         _write_merged(self.data, "elm", self.units, "elm_own", self.shared, self.prefixes,
                       self.keyed)
+
+    def view(self) -> "ElmView":
+        """What the site reads of data/elm.nt, from the pieces the file is made of: the site
+        starts while the file is still being written."""
+        return ElmView(self.shared.nt,
+                       {unit.graph_uri: lambda unit=unit: unit.data("elm_own_nt") for unit in self.units},
+                       b"_:" in self.shared.nt or any(u.elm_own_blank for u in self.units))
 
     def record(self, config: Config, cache: "ArtifactCache | None" = None) -> str:
         """The graphs.json entry; with `cache`, the record ELM_LAYOUT of where in elm.nt each

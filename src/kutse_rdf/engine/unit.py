@@ -58,6 +58,7 @@ class UnitResult:
     validation_ttl: bytes = b""  # its report graph as a Turtle body (turtle_body)
     elm_nt: bytes = b""  # this standard's part of the ELM view
     model_json: bytes = b""  # data/model/NAME.json
+    parse_entry: dict = field(default_factory=dict)  # its entry of reports/parse.json
     # Pieces of the merged dumps (dumps.py): own statements of graph + inferences, and of the
     # ELM view, serialised; the lines about resources other standards mention too
     union_nt: bytes = b""
@@ -124,6 +125,20 @@ class UnitResult:
             os.close(source)
 
 
+def parse_entry(std: Standard) -> dict:
+    """A standard's entry of reports/parse.json: what was read, and what was not."""
+    return {
+        "file": std.source_file,
+        "title": std.title,
+        "competences": len(std.competences),
+        "indicators": sum(len(c.indicators) for c in std.competences),
+        "partial_qualifications": len(std.partial_qualifications),
+        "specialisations": len(std.specialisations),
+        "unaccounted": [{"line": u.line, "text": u.text} for u in std.unaccounted],
+        "warnings": [{"line": w.line, "message": w.text} for w in std.warnings],
+    }
+
+
 def serialise(result: UnitResult, std: Standard, subject: str, graph: Iterable,
               inferred: Iterable, elm: Iterable, report,
               query_predicates: frozenset[str] | None = None) -> None:
@@ -144,6 +159,7 @@ def serialise(result: UnitResult, std: Standard, subject: str, graph: Iterable,
     result.validation_ttl = report.turtle_body()
     result.elm_nt = sorted_nt(elm)
     result.model_json = (json.dumps(std.to_json(), ensure_ascii=False, indent=2) + "\n").encode()
+    result.parse_entry = parse_entry(std)
     result.graph_triples = result.graph_nt.count(b"\n")
     result.ttl_prefix_length = len(result.graph_ttl) - len(strip_prefixes(result.graph_ttl))
     union, result.shared_nt = own_pieces(sorted_lines(whole, result.inferred_nt,
