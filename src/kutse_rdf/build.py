@@ -965,7 +965,7 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
 
             write_graph_files(root, units, reference, config, cache, shared, works, current_nt,
                               start=start_dumps, ahead=files_ahead, start_inferred=inferred_files.start)
-            result.notes.append(elm.record(config, cache))
+            result.notes.append(elm.record(config))
             # the counts write_dumps put in the manifest
             manifest = json.loads((root / "data" / "graphs.json").read_text(encoding="utf-8"))
             asserted = sum(e["triples"] for e in manifest if e["kind"] in ("standard", "shared"))
@@ -1037,6 +1037,7 @@ def _run_build(files: list[Path], out: Path, config: Config, quiet: bool, jobs: 
                 thread.join()
             files_ahead.take()  # nor a cp (a build that failed before data/)
             models_ahead.take()
+            result.elm_view = None  # it reads the cache entries of a build folder since renamed
     return result
 
 

@@ -458,10 +458,10 @@ def test_a_new_versions_rebuild_compiles_the_search_parts_of_its_work_only(tmp_p
     assert len(read_index((out / index).read_text(encoding="utf-8"))["texts"]) == 4  # and the global pages' (the queries')
 
 
-def test_the_site_reads_each_versions_elm_lines_where_the_dumps_put_them(tmp_path, monkeypatch):
-    """The site takes each version's ELM lines from where data/elm.nt has them (the dumps'
-    record) instead of splitting the whole file: the same site as split_elm's, page for page;
-    a record that does not fit the file is not used."""
+def test_the_site_reads_each_versions_elm_lines_from_the_pieces_of_elm_nt(tmp_path, monkeypatch):
+    """The site takes each version's ELM lines from the pieces the build makes data/elm.nt of
+    (dumps.ElmView) instead of splitting the whole file: the same lines as split_elm's of the
+    finished file, and the same site, page for page."""
     import filecmp
 
     import kutse_rdf.site.writer as writer
@@ -473,12 +473,21 @@ def test_the_site_reads_each_versions_elm_lines_where_the_dumps_put_them(tmp_pat
 
     def spy(self, *args):
         found = real(self, *args)
-        read.append(None if found is None else (len(found[0]), found[2]))
+        read.append(None if found is None else
+                    ({iri: lines() for iri, lines in found[0].items()}, found[1], found[2]))
         return found
 
     monkeypatch.setattr(writer.SiteWriter, "elm_parts", spy)
-    run_build(files, tmp_path / "layout", Config(), quiet=True)
-    assert read == [(4, False)]  # the four versions' lines, no blank node
+    out = tmp_path / "pieces"
+    run_build(files, out, Config(), quiet=True)
+    assert len(read) == 1 and read[0] is not None
+    parts, rest, blank = read[0]
+    assert len(parts) == 4 and not blank  # the four versions' lines, no blank node
+    manifest = json.loads((out / "data" / "graphs.json").read_text(encoding="utf-8"))
+    graphs = {e["graph"].replace("/graph/", "/standard/") for e in manifest if e["kind"] == "standard"}
+    split, split_rest = writer.split_elm((out / "data" / "elm.nt").read_bytes(), graphs)
+    assert parts == {iri: b"".join(lines) for iri, lines in split.items()}
+    assert rest == split_rest and all(split.values())
     monkeypatch.setattr(writer.SiteWriter, "elm_parts", lambda self, *args: None)
     run_build(files, tmp_path / "split", Config(), quiet=True)
 
@@ -487,31 +496,15 @@ def test_the_site_reads_each_versions_elm_lines_where_the_dumps_put_them(tmp_pat
         found = [str(a / n) for n in compared.left_only + compared.right_only + compared.diff_files]
         return found + [d for sub in compared.common_dirs for d in differences(a / sub, b / sub)]
 
-    assert differences(tmp_path / "layout" / "site", tmp_path / "split" / "site") == []
-    # each version's lines, byte for byte, and the rest
-    from kutse_rdf.engine.cache import ArtifactCache
-
-    monkeypatch.setattr(writer.SiteWriter, "elm_parts", real)
-    out = tmp_path / "layout"
-    manifest = json.loads((out / "data" / "graphs.json").read_text(encoding="utf-8"))
-    graphs = {e["graph"].replace("/graph/", "/standard/"): e["graph"]
-              for e in manifest if e["kind"] == "standard"}
-    site = writer.SiteWriter(out, Config(), cache=ArtifactCache(out, out))
-    parts, rest, blank = site.elm_parts([e for e in manifest if e["kind"] == "elm"], graphs)
-    split, split_rest = writer.split_elm((out / "data" / "elm.nt").read_bytes(), set(graphs))
-    assert {iri: read() for iri, read in parts.items()} == {iri: b"".join(lines) for iri, lines in split.items()}
-    assert rest == split_rest and all(split.values()) and not blank
-    # no record for this file: split as before
-    assert writer.SiteWriter(out, Config(), cache=None).elm_parts([{"file": "elm.nt"}], {}) is None
-    (out / "data" / "elm.nt").write_bytes(b"")
-    assert site.elm_parts([e for e in manifest if e["kind"] == "elm"], graphs) is None
+    assert differences(out / "site", tmp_path / "split" / "site") == []
+    # without the pieces (or for another file) the file is split
+    assert writer.SiteWriter(out, Config()).elm_parts([{"file": "elm.nt"}], {}) is None
 
 
-def test_the_elm_layout_says_whether_elm_nt_names_a_blank_node(tmp_path):
-    """The layout record tells the site whether data/elm.nt names a blank node (then every
+def test_the_elm_view_says_whether_elm_nt_names_a_blank_node(tmp_path):
+    """The ELM view's pieces tell the site whether data/elm.nt names a blank node (then every
     version's pages read all of it) from the units' own flags, not by searching the file."""
-    from kutse_rdf.engine.cache import ArtifactCache
-    from kutse_rdf.engine.dumps import ELM_LAYOUT, ElmDumps
+    from kutse_rdf.engine.dumps import ElmDumps
     from kutse_rdf.engine.unit import UnitResult, split_elm_view
 
     def unit(name: str, obj: str) -> UnitResult:
@@ -526,13 +519,13 @@ def test_the_elm_layout_says_whether_elm_nt_names_a_blank_node(tmp_path):
                          ([unit("a", '"x"'), unit("b", "_:b1")], True)):
         out = tmp_path / str(named)
         (out / "data").mkdir(parents=True)
-        cache = ArtifactCache(out, out)
-        dumps = ElmDumps(out, units, keyed=True)
+        dumps = ElmDumps(out, units)
         dumps.write_files()
-        dumps.record(Config(), cache)
-        layout = json.loads((cache.current / ELM_LAYOUT).read_text(encoding="utf-8"))
+        view = dumps.view()
         assert [u.elm_own_blank for u in units] == [False, named]
-        assert layout["blank"] is named is (b"_:" in (out / "data" / "elm.nt").read_bytes())
+        assert view.blank is named is (b"_:" in (out / "data" / "elm.nt").read_bytes())
+        assert b"".join(view.own[u.graph_uri]() for u in dumps.units) + view.shared == \
+            (out / "data" / "elm.nt").read_bytes()
 
 
 def test_a_rebuild_takes_over_an_unchanged_works_redirect_pages_and_graph_folders(tmp_path, monkeypatch):

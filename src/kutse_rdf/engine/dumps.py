@@ -539,15 +539,11 @@ def version_of(unit: "UnitResult") -> str:
     return version_key(unit.standard)
 
 
-ELM_LAYOUT = "elm-layout.json"  # in the build's cache: where each version's lines are in elm.nt
-
-
-def write_elm_dumps(root: Path, units: list["UnitResult"], config: Config,
-                    cache: "ArtifactCache | None" = None) -> str:
+def write_elm_dumps(root: Path, units: list["UnitResult"], config: Config) -> str:
     """data/elm.nt, elm.ttl, elm.jsonld and their graphs.json entry (ElmDumps, in one go)."""
-    dumps = ElmDumps(root, units, keyed=cache is not None)
+    dumps = ElmDumps(root, units)
     dumps.write_files()
-    return dumps.record(config, cache)
+    return dumps.record(config)
 
 
 @dataclass
@@ -585,21 +581,10 @@ class ElmDumps:
                        {unit.graph_uri: lambda unit=unit: unit.data("elm_own_nt") for unit in self.units},
                        b"_:" in self.shared.nt or any(u.elm_own_blank for u in self.units))
 
-    def record(self, config: Config, cache: "ArtifactCache | None" = None) -> str:
-        """The graphs.json entry; with `cache`, the record ELM_LAYOUT of where in elm.nt each
-        version's own lines are (by its graph's name), where the shared ones begin and whether
-        the file names a blank node: the site then reads the lines of the versions it renders,
-        not all of the file (180 MB on a register)."""
+    def record(self, config: Config) -> str:
+        """The graphs.json entry."""
         from kutse_rdf.graph.elm import update_manifest
 
-        if cache is not None:
-            pieces, offset = {}, 0
-            for unit in self.units:
-                pieces[unit.graph_uri] = [offset, unit.size("elm_own_nt")]
-                offset += unit.size("elm_own_nt")
-            blank = b"_:" in self.shared.nt or any(u.elm_own_blank for u in self.units)
-            cache.store_record(ELM_LAYOUT, {"size": offset + len(self.shared.nt), "shared": offset,
-                                            "pieces": pieces, "blank": blank})
         triples = sum(u.elm_own_triples for u in self.units) + self.shared.nt.count(b"\n")
         update_manifest(self.data, {"graph": str(Uris(config.base_uri).elm_graph()),
                                     "file": "elm.nt", "triples": triples, "kind": "elm"})

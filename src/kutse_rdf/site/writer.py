@@ -495,46 +495,19 @@ class SiteWriter:
                           [e for e in entries if e.get("kind") == "standard"], shared)
 
     def elm_parts(self, entries: list[dict], graphs: dict[str, str]):
-        """split_elm's parts of data/elm.nt without reading all of it, from where the dumps
-        put each version's own lines (dumps.ELM_LAYOUT, in this build's cache): (each
-        version's lines, as a function that reads them, the lines about resources no version
-        owns, whether the file names a blank node). The shared lines after the versions' are
-        split as split_elm would (a line there about a version's resource goes with it).
-        None where the record does not describe this file (then all of it is split)."""
-        from kutse_rdf.engine.dumps import ELM_LAYOUT
-
-        if len(entries) != 1 or entries[0].get("file") != "elm.nt":
-            return None
+        """split_elm's parts of data/elm.nt without reading the file, from the pieces the build
+        makes it of (`elm_view`, dumps.ElmView): (each version's lines, as a function that
+        reads them, the lines about resources no version owns, whether the file names a blank
+        node). The shared lines after the versions' are split as split_elm would (a line there
+        about a version's resource goes with it). None without the pieces of this file (then
+        all of it is read and split)."""
         view = self.elm_view
-        if view is not None and set(graphs.values()) <= view.own.keys():  # the file's parts
-            extra, rest = split_elm(view.shared, set(graphs))
-            return ({iri: lambda iri=iri: view.own[graphs[iri]]() + b"".join(extra[iri])
-                     for iri in graphs}, rest, view.blank)
-        if self.cache is None:
+        if view is None or len(entries) != 1 or entries[0].get("file") != "elm.nt" \
+                or not set(graphs.values()) <= view.own.keys():
             return None
-        path = self.root / "data" / "elm.nt"
-        try:
-            layout = json.loads((self.cache.current / ELM_LAYOUT).read_text(encoding="utf-8"))
-            size = path.stat().st_size
-            pieces = {iri: layout["pieces"][graph] for iri, graph in graphs.items()}
-            shared, blank = int(layout["shared"]), layout["blank"]
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-        if layout.get("size") != size or not 0 <= shared <= size or not isinstance(blank, bool):
-            return None
-        with path.open("rb") as handle:
-            tail = os.pread(handle.fileno(), size - shared, shared)
-        extra, rest = split_elm(tail, set(graphs))
-
-        def reader(iri: str) -> Callable[[], bytes]:
-            offset, length = pieces[iri]
-
-            def read() -> bytes:
-                with path.open("rb") as handle:
-                    return os.pread(handle.fileno(), length, offset) + b"".join(extra[iri])
-            return read
-
-        return {iri: reader(iri) for iri in graphs}, rest, blank
+        extra, rest = split_elm(view.shared, set(graphs))
+        return ({iri: lambda iri=iri: view.own[graphs[iri]]() + b"".join(extra[iri]) for iri in graphs},
+                rest, view.blank)
 
     def unchanged_standards(self, site: SiteInputs) -> StandardPages:
         """Stage 2, first half: the standards whose pages the previous build has for the same
