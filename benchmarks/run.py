@@ -34,6 +34,7 @@ import time
 from datetime import date
 from importlib.metadata import version
 from pathlib import Path
+from statistics import median
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -255,12 +256,6 @@ def calibrate(rounds: int, work: Path, tree: Path, timed, new_version_rebuild
         pairs.append((reference, new_version_rebuild(number)))
     shutil.rmtree(out, ignore_errors=True)
     return cold, pairs
-
-
-def median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def calibration_lines(cold: float, pairs: list[tuple[float, float]], register_cold: float | None,
